@@ -1,0 +1,56 @@
+using System.Collections;
+
+namespace Herald.Accounts;
+
+/// <summary>
+/// The secrets of one account (API keys, tokens, app passwords). Never printed: <see cref="ToString"/>
+/// names the keys only, so a credential cannot reach a log line or an error message by accident.
+/// Storage encrypts the values at rest.
+/// </summary>
+public sealed class AccountCredentials : IEnumerable<KeyValuePair<string, string>>
+{
+    private readonly Dictionary<string, string> _values;
+
+    public AccountCredentials() => _values = new(StringComparer.OrdinalIgnoreCase);
+
+    public AccountCredentials(IEnumerable<KeyValuePair<string, string>> values)
+        : this()
+    {
+        foreach (var (key, value) in values)
+        {
+            _values[key] = value;
+        }
+    }
+
+    public static AccountCredentials Empty => new();
+
+    public int Count => _values.Count;
+
+    public string? this[string key]
+    {
+        get => _values.TryGetValue(key, out var value) ? value : null;
+        set
+        {
+            if (value is null)
+            {
+                _values.Remove(key);
+            }
+            else
+            {
+                _values[key] = value;
+            }
+        }
+    }
+
+    public bool Has(string key) => !string.IsNullOrEmpty(this[key]);
+
+    /// <summary>Every secret value, so error messages can be scrubbed of them.</summary>
+    public IEnumerable<string> SecretValues => _values.Values.Where(v => v.Length > 0);
+
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _values.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() =>
+        _values.Count == 0 ? "(no credentials)" : $"({string.Join(", ", _values.Keys.Order())}: redacted)";
+}

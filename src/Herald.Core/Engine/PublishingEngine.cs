@@ -1,0 +1,71 @@
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Platforms;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Herald.Engine;
+
+internal sealed class PublishingEngine(PlatformRegistry registry, ILogger<PublishingEngine>? logger = null) : IPublishingEngine
+{
+    private readonly ILogger _logger = logger ?? NullLogger<PublishingEngine>.Instance;
+
+    public async Task<PublishResult> PublishAsync(
+        Content content,
+        Account account,
+        string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (!registry.TryResolve(account.Platform, out var adapter))
+        {
+            var unknown = new UnknownPlatformException(account.Platform, registry.PlatformIds.ToList());
+            return Failure(account.Platform, PublishOutcomeKind.Permanent, unknown.Message, account);
+        }
+
+        var platform = adapter.Platform.Id;
+        var problems = adapter.Validate(content, account);
+        if (problems.Count > 0)
+        {
+            return Failure(platform, PublishOutcomeKind.Permanent, string.Join("; ", problems), account);
+        }
+
+        var request = new PublishRequest(content, account, idempotencyKey ?? $"herald-{content.Id.Value:N}-{account.Id.Value:N}");
+        PublishOutcome outcome;
+        try
+        {
+            outcome = await adapter.PublishAsync(request, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // An adapter bug: the request may or may not have gone out, so the outcome is Unknown.
+            HeraldLog.AdapterThrew(_logger, platform, ex.GetType().Name);
+            outcome = PublishOutcome.Unknown($"{adapter.Platform.DisplayName} adapter failed unexpectedly ({ex.GetType().Name}).");
+        }
+
+        HeraldLog.Published(_logger, platform, outcome.Kind, outcome.HttpStatus);
+        return new PublishResult
+        {
+            Success = outcome.IsSuccess,
+            Platform = platform,
+            Outcome = outcome.Kind,
+            ExternalId = outcome.ExternalId,
+            Url = outcome.Url,
+            Error = outcome.Error is null ? null : ErrorSanitizer.Sanitize(outcome.Error, account.Credentials.SecretValues),
+            RetryAfter = outcome.RetryAfter,
+            HttpStatus = outcome.HttpStatus,
+            Draft = outcome.Draft,
+        };
+    }
+
+    private static PublishResult Failure(string platform, PublishOutcomeKind kind, string error, Account account) => new()
+    {
+        Success = false,
+        Platform = platform,
+        Outcome = kind,
+        Error = ErrorSanitizer.Sanitize(error, account.Credentials.SecretValues),
+    };
+}

@@ -1,0 +1,66 @@
+namespace Herald.Platforms;
+
+/// <summary>How one try at publishing ended (DESIGN.md, "Classify").</summary>
+public enum PublishOutcomeKind
+{
+    /// <summary>The platform has the post; its id and URL are known.</summary>
+    Published = 0,
+
+    /// <summary>5xx, or a network error before the request was sent: safe to retry.</summary>
+    Transient = 1,
+
+    /// <summary>The platform said "too many" (429 or a reset header): retry after <see cref="PublishOutcome.RetryAfter"/>.</summary>
+    RateLimited = 2,
+
+    /// <summary>Fix the input or the credentials first: 401/403/422, duplicate content, retired API version.</summary>
+    Permanent = 3,
+
+    /// <summary>Timeout or connection lost after the request was sent: reconcile before any resend.</summary>
+    Unknown = 4,
+
+    /// <summary>A manual platform: Herald prepared a draft for the user to post by hand.</summary>
+    ManualActionRequired = 5,
+}
+
+/// <summary>
+/// The result of one try. Adapters return outcomes; they do not throw because a platform said no.
+/// </summary>
+public sealed record PublishOutcome
+{
+    public required PublishOutcomeKind Kind { get; init; }
+
+    public string? ExternalId { get; init; }
+
+    public Uri? Url { get; init; }
+
+    /// <summary>What went wrong, in words a user can act on. Never contains a credential.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>How long the platform asked Herald to wait, when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    public int? HttpStatus { get; init; }
+
+    /// <summary>The ready-to-paste draft, for <see cref="PublishOutcomeKind.ManualActionRequired"/>.</summary>
+    public string? Draft { get; init; }
+
+    public bool IsSuccess => Kind is PublishOutcomeKind.Published or PublishOutcomeKind.ManualActionRequired;
+
+    public static PublishOutcome Published(string externalId, Uri? url, int? httpStatus = null) =>
+        new() { Kind = PublishOutcomeKind.Published, ExternalId = externalId, Url = url, HttpStatus = httpStatus };
+
+    public static PublishOutcome Transient(string error, int? httpStatus = null) =>
+        new() { Kind = PublishOutcomeKind.Transient, Error = error, HttpStatus = httpStatus };
+
+    public static PublishOutcome RateLimited(string error, TimeSpan? retryAfter, int? httpStatus = 429) =>
+        new() { Kind = PublishOutcomeKind.RateLimited, Error = error, RetryAfter = retryAfter, HttpStatus = httpStatus };
+
+    public static PublishOutcome Permanent(string error, int? httpStatus = null) =>
+        new() { Kind = PublishOutcomeKind.Permanent, Error = error, HttpStatus = httpStatus };
+
+    public static PublishOutcome Unknown(string error, int? httpStatus = null) =>
+        new() { Kind = PublishOutcomeKind.Unknown, Error = error, HttpStatus = httpStatus };
+
+    public static PublishOutcome ManualActionRequired(string draft) =>
+        new() { Kind = PublishOutcomeKind.ManualActionRequired, Draft = draft };
+}

@@ -1,0 +1,219 @@
+using Herald.Platforms;
+
+namespace Herald.Publications;
+
+/// <summary>
+/// One content on one account: when it is due, where it is in its life, and what came of it.
+/// Every status change goes through <see cref="PublicationStateMachine"/>.
+/// </summary>
+public sealed class Publication
+{
+    private readonly List<string> _threadPartIds = [];
+
+    // For EF Core.
+    private Publication()
+    {
+    }
+
+    public PublicationId Id { get; private init; }
+
+    public ContentId ContentId { get; private init; }
+
+    public AccountId AccountId { get; private init; }
+
+    /// <summary>The canonical platform id of the account, kept here for queries and rate limiting.</summary>
+    public string Platform { get; private init; } = "";
+
+    public PublicationStatus Status { get; private set; }
+
+    /// <summary>When it is due, as a UTC instant.</summary>
+    public DateTimeOffset ScheduledAt { get; private set; }
+
+    /// <summary>The IANA time zone the user gave the time in (UTC when none was given).</summary>
+    public string TimeZone { get; private set; } = "UTC";
+
+    /// <summary>How many tries have started.</summary>
+    public int AttemptCount { get; private set; }
+
+    /// <summary>How many retries have been scheduled after a retryable failure.</summary>
+    public int RetryCount { get; private set; }
+
+    public int MaxRetries { get; private set; }
+
+    /// <summary>When the next try is due; null when none is planned.</summary>
+    public DateTimeOffset? NextAttemptAt { get; private set; }
+
+    public string? LeaseOwner { get; private set; }
+
+    public DateTimeOffset? LeaseExpiresAt { get; private set; }
+
+    public PublishOutcomeKind? LastErrorKind { get; private set; }
+
+    /// <summary>The last error, sanitised: no credentials, no stack trace.</summary>
+    public string? LastError { get; private set; }
+
+    public string? ExternalId { get; private set; }
+
+    public Uri? Url { get; private set; }
+
+    public DateTimeOffset? PublishedAt { get; private set; }
+
+    /// <summary>A stable key for this publication, sent where a platform supports idempotent writes.</summary>
+    public string IdempotencyKey { get; private init; } = "";
+
+    /// <summary>The rendered payload that was (or will be) sent, or the ready-to-paste draft of a manual platform.</summary>
+    public string? Payload { get; private set; }
+
+    /// <summary>For threads: the remote id of every part confirmed so far, in order.</summary>
+    public IReadOnlyList<string> ThreadPartIds => _threadPartIds;
+
+    public DateTimeOffset CreatedAt { get; private init; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    /// <summary>Optimistic concurrency token; bumped on every change.</summary>
+    public int Version { get; private set; }
+
+    public static Publication Create(
+        ContentId contentId,
+        AccountId accountId,
+        string platform,
+        DateTimeOffset scheduledAt,
+        string timeZone,
+        int maxRetries,
+        DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRetries);
+        var id = PublicationId.New();
+        return new Publication
+        {
+            Id = id,
+            ContentId = contentId,
+            AccountId = accountId,
+            Platform = platform,
+            Status = PublicationStatus.Scheduled,
+            ScheduledAt = scheduledAt.ToUniversalTime(),
+            TimeZone = timeZone,
+            MaxRetries = maxRetries,
+            NextAttemptAt = scheduledAt.ToUniversalTime(),
+            IdempotencyKey = $"herald-{id.Value:N}",
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>A worker takes the publication: Scheduled/RetryScheduled (or an expired Publishing lease) → Publishing.</summary>
+    public void BeginAttempt(string leaseOwner, DateTimeOffset leaseExpiresAt, DateTimeOffset now)
+    {
+        MoveTo(PublicationStatus.Publishing, now);
+        AttemptCount++;
+        LeaseOwner = leaseOwner;
+        LeaseExpiresAt = leaseExpiresAt;
+        NextAttemptAt = null;
+    }
+
+    /// <summary>Keeps the exact payload (or draft) so it can be shown and resent unchanged.</summary>
+    public void SetPayload(string payload, DateTimeOffset now)
+    {
+        Payload = payload;
+        Touch(now);
+    }
+
+    /// <summary>Saves one confirmed thread part; called as each part is confirmed, before the next is sent.</summary>
+    public void ConfirmThreadPart(string remoteId, DateTimeOffset now)
+    {
+        _threadPartIds.Add(remoteId);
+        Touch(now);
+    }
+
+    public void MarkPublished(string? externalId, Uri? url, DateTimeOffset now)
+    {
+        MoveTo(PublicationStatus.Published, now);
+        ExternalId = externalId;
+        Url = url;
+        PublishedAt = now;
+        LastErrorKind = null;
+        LastError = null;
+        ReleaseLease();
+    }
+
+    /// <summary>A retryable failure: try again at <paramref name="nextAttemptAt"/>.</summary>
+    public void ScheduleRetry(DateTimeOffset nextAttemptAt, PublishOutcomeKind kind, string error, DateTimeOffset now)
+    {
+        MoveTo(PublicationStatus.RetryScheduled, now);
+        RetryCount++;
+        NextAttemptAt = nextAttemptAt;
+        LastErrorKind = kind;
+        LastError = error;
+        ReleaseLease();
+    }
+
+    public void MarkFailed(PublishOutcomeKind kind, string error, DateTimeOffset now)
+    {
+        MoveTo(PublicationStatus.Failed, now);
+        LastErrorKind = kind;
+        LastError = error;
+        NextAttemptAt = null;
+        ReleaseLease();
+    }
+
+    /// <summary>A manual platform: keep the ready-to-paste draft and wait for the user.</summary>
+    public void AwaitManualAction(string draft, DateTimeOffset now)
+    {
+        MoveTo(PublicationStatus.AwaitingManualAction, now);
+        Payload = draft;
+        ReleaseLease();
+    }
+
+    /// <summary>The user posted the draft by hand; <paramref name="url"/> is where it lives.</summary>
+    public void MarkPosted(Uri? url, DateTimeOffset now)
+    {
+        MoveTo(PublicationStatus.Published, now);
+        Url = url;
+        PublishedAt = now;
+    }
+
+    /// <summary>Herald cannot tell whether the platform has the post: a person decides.</summary>
+    public void FlagForReview(string reason, DateTimeOffset now)
+    {
+        MoveTo(PublicationStatus.NeedsReview, now);
+        LastErrorKind = PublishOutcomeKind.Unknown;
+        LastError = reason;
+        ReleaseLease();
+    }
+
+    public void Cancel(DateTimeOffset now)
+    {
+        MoveTo(PublicationStatus.Cancelled, now);
+        NextAttemptAt = null;
+    }
+
+    /// <summary>Puts the publication back in the queue at <paramref name="scheduledAt"/>.</summary>
+    public void Reschedule(DateTimeOffset scheduledAt, string timeZone, DateTimeOffset now)
+    {
+        MoveTo(PublicationStatus.Scheduled, now);
+        ScheduledAt = scheduledAt.ToUniversalTime();
+        TimeZone = timeZone;
+        NextAttemptAt = ScheduledAt;
+        RetryCount = 0;
+    }
+
+    private void MoveTo(PublicationStatus to, DateTimeOffset now)
+    {
+        PublicationStateMachine.EnsureAllowed(Id, Status, to);
+        Status = to;
+        Touch(now);
+    }
+
+    private void Touch(DateTimeOffset now)
+    {
+        UpdatedAt = now;
+        Version++;
+    }
+
+    private void ReleaseLease()
+    {
+        LeaseOwner = null;
+        LeaseExpiresAt = null;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text;
+
+namespace Herald.Sandbox.Hosting;
+
+/// <summary>
+/// Wraps every platform endpoint: injects the configured faults, records the request with the status it
+/// got, and for "accept then drop" lets the platform handle the request before aborting the connection.
+/// </summary>
+internal sealed class PlatformTrafficMiddleware(RequestDelegate next, SandboxState state)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var platform = PlatformOf(context.Request.Path);
+        if (platform is null)
+        {
+            await next(context);
+            return;
+        }
+
+        context.Request.EnableBuffering();
+        string body;
+        using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8, leaveOpen: true))
+        {
+            body = await reader.ReadToEndAsync(context.RequestAborted);
+        }
+
+        context.Request.Body.Position = 0;
+        var receivedAt = state.TimeProvider.GetUtcNow();
+        var sequence = state.Recorder.NextSequence();
+        var faults = state.Faults;
+
+        if (faults.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(faults.Delay, state.TimeProvider, context.RequestAborted);
+        }
+
+        var fault = state.DrawFault(faults);
+        if (fault is InjectedFault.ServerError)
+        {
+            Record(context, platform, body, sequence, receivedAt, StatusCodes.Status503ServiceUnavailable);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await context.Response.WriteAsJsonAsync(new { error = "Service Unavailable (sandbox fault)", status = 503 });
+            return;
+        }
+
+        if (fault is InjectedFault.RateLimited)
+        {
+            Record(context, platform, body, sequence, receivedAt, StatusCodes.Status429TooManyRequests);
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            context.Response.Headers.RetryAfter = faults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await context.Response.WriteAsJsonAsync(new { error = "Too Many Requests (sandbox fault)", status = 429 });
+            return;
+        }
+
+        // Buffer the answer so that a drop can happen after the platform accepted but before any byte is sent.
+        var original = context.Response.Body;
+        using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        Record(context, platform, body, sequence, receivedAt, context.Response.StatusCode);
+        if (fault is InjectedFault.DropAfterAccept && context.Response.StatusCode is >= 200 and < 300)
+        {
+            context.Abort();
+            return;
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(original, context.RequestAborted);
+    }
+
+    /// <summary>Platform endpoints live under <c>/{platform}/…</c>; the sandbox's own under <c>/_sandbox</c>.</summary>
+    private static string? PlatformOf(PathString path)
+    {
+        var value = path.Value;
+        if (string.IsNullOrEmpty(value) || value.Length < 2)
+        {
+            return null;
+        }
+
+        var end = value.IndexOf('/', 1);
+        var first = end < 0 ? value[1..] : value[1..end];
+        return SandboxState.Platforms.Contains(first) ? first : null;
+    }
+
+    private void Record(HttpContext context, string platform, string body, long sequence, DateTimeOffset receivedAt, int status)
+    {
+        var request = context.Request;
+        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        state.Recorder.Add(new RecordedRequest(
+            sequence, platform, request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "",
+            headers, body, status, receivedAt));
+    }
+}

@@ -1,0 +1,48 @@
+namespace Herald.Sandbox.Hosting;
+
+/// <summary>How the sandbox starts: where it listens, its clock, its randomness and its faults.</summary>
+public sealed class SandboxOptions
+{
+    /// <summary>The loopback port to listen on; 0 picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>The sandbox's clock (rate-limit windows, timestamps). Tests pass a FakeTimeProvider.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>The source of randomness for fault injection and generated ids; seed it for repeatable runs.</summary>
+    public Random Random { get; set; } = new();
+
+    /// <summary>Faults injected into platform endpoints from the start; they can be changed while running.</summary>
+    public SandboxFaults Faults { get; set; } = new();
+
+    /// <summary>Dev.to's per-user limit on published article creation (PLATFORMS.md §1: 9 per 30 s).</summary>
+    public int DevToCreatesPerWindow { get; set; } = 9;
+
+    public TimeSpan DevToCreateWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Switches off every platform's rate limit, for benchmarks.</summary>
+    public bool DisableRateLimits { get; set; }
+}
+
+/// <summary>
+/// Faults injected into every platform endpoint (never into the sandbox's own control endpoints).
+/// Rates are probabilities from 0 to 1, drawn per request.
+/// </summary>
+public sealed record SandboxFaults
+{
+    /// <summary>Answer 503 without touching the platform's state.</summary>
+    public double ServerErrorRate { get; init; }
+
+    /// <summary>Answer 429 with <see cref="RetryAfterSeconds"/> without touching the platform's state.</summary>
+    public double RateLimitRate { get; init; }
+
+    public int RetryAfterSeconds { get; init; } = 1;
+
+    /// <summary>Accept the request (the post is created) and then drop the connection without an answer.</summary>
+    public double DropAfterAcceptRate { get; init; }
+
+    /// <summary>Wait this long before handling each request.</summary>
+    public TimeSpan Delay { get; init; }
+
+    public static SandboxFaults None { get; } = new();
+}

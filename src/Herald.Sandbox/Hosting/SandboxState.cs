@@ -1,0 +1,81 @@
+using Herald.Sandbox.DevTo;
+using Herald.Sandbox.LinkedIn;
+
+namespace Herald.Sandbox.Hosting;
+
+internal enum InjectedFault
+{
+    None,
+    ServerError,
+    RateLimited,
+    DropAfterAccept,
+}
+
+/// <summary>Everything the running sandbox holds: clock, randomness, faults, recorded requests and each platform's data.</summary>
+public sealed class SandboxState
+{
+    /// <summary>The first path segment of every simulated platform.</summary>
+    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "devto", "linkedin" };
+
+    private readonly Lock _randomLock = new();
+    private readonly Random _random;
+    private SandboxFaults _faults;
+
+    internal SandboxState(SandboxOptions options)
+    {
+        TimeProvider = options.TimeProvider;
+        _random = options.Random;
+        _faults = options.Faults;
+        Options = options;
+        DevTo = new DevToState(this);
+        LinkedIn = new LinkedInState(this);
+    }
+
+    public SandboxOptions Options { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public SandboxRecorder Recorder { get; } = new();
+
+    public DevToState DevTo { get; }
+
+    public LinkedInState LinkedIn { get; }
+
+    /// <summary>The faults in force now; replacing them takes effect on the next request.</summary>
+    public SandboxFaults Faults
+    {
+        get => Volatile.Read(ref _faults);
+        set => Volatile.Write(ref _faults, value);
+    }
+
+    internal int NextRandom(int minInclusive, int maxExclusive)
+    {
+        lock (_randomLock)
+        {
+            return _random.Next(minInclusive, maxExclusive);
+        }
+    }
+
+    internal InjectedFault DrawFault(SandboxFaults faults)
+    {
+        double roll;
+        lock (_randomLock)
+        {
+            roll = _random.NextDouble();
+        }
+
+        if (roll < faults.ServerErrorRate)
+        {
+            return InjectedFault.ServerError;
+        }
+
+        roll -= faults.ServerErrorRate;
+        if (roll < faults.RateLimitRate)
+        {
+            return InjectedFault.RateLimited;
+        }
+
+        roll -= faults.RateLimitRate;
+        return roll < faults.DropAfterAcceptRate ? InjectedFault.DropAfterAccept : InjectedFault.None;
+    }
+}
