@@ -1,0 +1,263 @@
+using Herald.Contents;
+using Herald.Validation;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Herald.Formatting;
+
+/// <summary>
+/// Reads a Markdown file with optional YAML front matter into a <see cref="Content"/>. Every problem is
+/// reported at once, naming the field and the rule; nothing half-read is ever returned.
+/// </summary>
+/// <remarks>
+/// Front matter keys: <c>title</c>, <c>description</c>, <c>tags</c> (a list or a comma-separated string),
+/// <c>canonical_url</c>, <c>cover_image</c>, <c>series</c>, <c>type</c> (<c>article</c> | <c>post</c>),
+/// <c>language</c>, <c>author</c>, and <c>overrides</c>
+/// (a map of platform id to a map of settings). A file without a title, or with <c>type: post</c>, is a post.
+/// </remarks>
+public static class MarkdownDocument
+{
+    /// <summary>The keys front matter may hold.</summary>
+    public static readonly IReadOnlyList<string> KnownKeys =
+    [
+        "title", "description", "tags", "canonical_url", "cover_image", "series", "type", "language", "author",
+        "overrides",
+    ];
+
+    /// <exception cref="ContentValidationException">The file cannot be read as Herald content.</exception>
+    public static Content Parse(string text, DateTimeOffset createdAt)
+    {
+        var problems = new List<ValidationProblem>();
+        var (frontMatter, body) = SplitFrontMatter(text, problems);
+        var fields = frontMatter is null ? new YamlMappingNode() : ReadFrontMatter(frontMatter, problems);
+        if (fields is null || (frontMatter is null && problems.Count > 0))
+        {
+            // The front matter could not be read at all: field rules would only add noise.
+            throw new ContentValidationException(problems);
+        }
+
+        var content = Build(fields, body.Trim('\n', '\r'), createdAt, problems);
+        problems.AddRange(ContentRules.Validate(content));
+        return problems.Count > 0 ? throw new ContentValidationException(problems) : content;
+    }
+
+    private static (string? FrontMatter, string Body) SplitFrontMatter(string text, List<ValidationProblem> problems)
+    {
+        var normalized = text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimStart('\uFEFF');
+        if (!normalized.StartsWith("---\n", StringComparison.Ordinal))
+        {
+            return (null, normalized);
+        }
+
+        var end = normalized.IndexOf("\n---", 3, StringComparison.Ordinal);
+        while (end >= 0)
+        {
+            var after = end + 4;
+            if (after == normalized.Length || normalized[after] == '\n')
+            {
+                return (normalized[4..(end + 1)], after == normalized.Length ? "" : normalized[(after + 1)..]);
+            }
+
+            end = normalized.IndexOf("\n---", after, StringComparison.Ordinal);
+        }
+
+        problems.Add(new ValidationProblem("front matter", "starts with '---' but has no closing '---' line"));
+        return (null, normalized);
+    }
+
+    private static YamlMappingNode? ReadFrontMatter(string yaml, List<ValidationProblem> problems)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            var line = ex.Start.Line + 1; // the opening '---' is line 1 of the file
+            problems.Add(new ValidationProblem("front matter", $"is not valid YAML at line {line}: {FirstSentence(ex.Message)}"));
+            return null;
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return new YamlMappingNode();
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode mapping)
+        {
+            problems.Add(new ValidationProblem("front matter", "must be a map of keys to values (key: value)"));
+            return null;
+        }
+
+        foreach (var key in mapping.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? ""))
+        {
+            if (!KnownKeys.Contains(key))
+            {
+                problems.Add(new ValidationProblem(key, $"is not a known front matter key; known keys: {string.Join(", ", KnownKeys)}"));
+            }
+        }
+
+        return mapping;
+    }
+
+    private static Content Build(YamlMappingNode fields, string body, DateTimeOffset createdAt, List<ValidationProblem> problems)
+    {
+        var title = Scalar(fields, "title", problems)?.Trim() ?? "";
+        var typeText = Scalar(fields, "type", problems)?.Trim().ToLowerInvariant();
+        var type = typeText switch
+        {
+            null => title.Length == 0 ? ContentType.Post : ContentType.Article,
+            "article" => ContentType.Article,
+            "post" => ContentType.Post,
+            _ => Invalid(problems, "type", $"must be 'article' or 'post', not '{typeText}'", ContentType.Article),
+        };
+
+        var overrides = Overrides(fields, problems);
+        return new Content
+        {
+            Type = type,
+            Title = title,
+            Body = body,
+            Author = Scalar(fields, "author", problems),
+            Description = Scalar(fields, "description", problems)?.Trim(),
+            Tags = Tags(fields, problems),
+            CanonicalUrl = AbsoluteUrl(fields, "canonical_url", problems),
+            CoverImage = AbsoluteUrl(fields, "cover_image", problems),
+            Series = Scalar(fields, "series", problems)?.Trim(),
+            Language = Scalar(fields, "language", problems)?.Trim(),
+            Overrides = overrides.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, string>)kv.Value),
+            CreatedAt = createdAt,
+        };
+    }
+
+    private static string? Scalar(YamlMappingNode fields, string key, List<ValidationProblem> problems)
+    {
+        if (!fields.Children.TryGetValue(new YamlScalarNode(key), out var node))
+        {
+            return null;
+        }
+
+        if (node is YamlScalarNode scalar)
+        {
+            return string.IsNullOrEmpty(scalar.Value) ? null : scalar.Value;
+        }
+
+        problems.Add(new ValidationProblem(key, "must be a single value, not a list or a map"));
+        return null;
+    }
+
+    private static List<string> Tags(YamlMappingNode fields, List<ValidationProblem> problems)
+    {
+        if (!fields.Children.TryGetValue(new YamlScalarNode("tags"), out var node))
+        {
+            return [];
+        }
+
+        IEnumerable<string?> raw;
+        switch (node)
+        {
+            case YamlScalarNode scalar:
+                raw = (scalar.Value ?? "").Split(',');
+                break;
+            case YamlSequenceNode sequence:
+                var items = new List<string?>();
+                for (var i = 0; i < sequence.Children.Count; i++)
+                {
+                    if (sequence.Children[i] is YamlScalarNode item)
+                    {
+                        items.Add(item.Value);
+                    }
+                    else
+                    {
+                        problems.Add(new ValidationProblem($"tags[{i}]", "must be a single word or phrase, not a list or a map"));
+                    }
+                }
+
+                raw = items;
+                break;
+            default:
+                problems.Add(new ValidationProblem("tags", "must be a list (tags: [a, b]) or a comma-separated string"));
+                return [];
+        }
+
+        return raw.Select(t => t?.Trim() ?? "").Where(t => t.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    private static Uri? AbsoluteUrl(YamlMappingNode fields, string key, List<ValidationProblem> problems)
+    {
+        var value = Scalar(fields, key, problems)?.Trim();
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            return uri;
+        }
+
+        problems.Add(new ValidationProblem(key, $"must be an absolute http or https URL, not '{value}'"));
+        return null;
+    }
+
+    private static Dictionary<string, Dictionary<string, string>> Overrides(YamlMappingNode fields, List<ValidationProblem> problems)
+    {
+        var result = new Dictionary<string, Dictionary<string, string>>(StringComparer.OrdinalIgnoreCase);
+        if (!fields.Children.TryGetValue(new YamlScalarNode("overrides"), out var node))
+        {
+            return result;
+        }
+
+        if (node is not YamlMappingNode platforms)
+        {
+            problems.Add(new ValidationProblem("overrides", "must be a map of platform to settings (overrides: { devto: { title: … } })"));
+            return result;
+        }
+
+        foreach (var (platformNode, settingsNode) in platforms.Children)
+        {
+            var platform = ((YamlScalarNode)platformNode).Value ?? "";
+            if (settingsNode is not YamlMappingNode settings)
+            {
+                problems.Add(new ValidationProblem($"overrides.{platform}", "must be a map of setting to value"));
+                continue;
+            }
+
+            var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (keyNode, valueNode) in settings.Children)
+            {
+                var key = ((YamlScalarNode)keyNode).Value ?? "";
+                if (valueNode is YamlScalarNode scalar)
+                {
+                    values[key] = scalar.Value ?? "";
+                }
+                else if (valueNode is YamlSequenceNode list)
+                {
+                    values[key] = string.Join(",", list.Children.OfType<YamlScalarNode>().Select(s => s.Value));
+                }
+                else
+                {
+                    problems.Add(new ValidationProblem($"overrides.{platform}.{key}", "must be a single value or a list"));
+                }
+            }
+
+            result[Platforms.PlatformRegistry.Normalize(platform)] = values;
+        }
+
+        return result;
+    }
+
+    private static T Invalid<T>(List<ValidationProblem> problems, string field, string message, T fallback)
+    {
+        problems.Add(new ValidationProblem(field, message));
+        return fallback;
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var text = message.Split('\n')[0].Trim();
+        var paren = text.IndexOf("): ", StringComparison.Ordinal);
+        return (paren >= 0 ? text[(paren + 3)..] : text).TrimEnd('.');
+    }
+}

@@ -1,0 +1,119 @@
+using Herald.Contents;
+using Herald.Formatting;
+using Herald.Validation;
+
+namespace Herald.Core.Tests.Formatting;
+
+public sealed class MarkdownDocumentTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Parse_FullFrontMatter_ReadsEveryField()
+    {
+        const string text = """
+            ---
+            title: Hello Herald
+            description: Write once, publish everywhere.
+            tags: [dotnet, csharp, OpenSource]
+            canonical_url: https://blog.example.com/hello-herald
+            cover_image: https://blog.example.com/cover.png
+            series: Herald diaries
+            language: en
+            overrides:
+              devto:
+                title: Hello, Dev.to
+            ---
+            First paragraph.
+
+            Second paragraph.
+            """;
+
+        var content = MarkdownDocument.Parse(text, Now);
+
+        Assert.Equal(ContentType.Article, content.Type);
+        Assert.Equal("Hello Herald", content.Title);
+        Assert.Equal("Write once, publish everywhere.", content.Description);
+        Assert.Equal(["dotnet", "csharp", "OpenSource"], content.Tags);
+        Assert.Equal(new Uri("https://blog.example.com/hello-herald"), content.CanonicalUrl);
+        Assert.Equal(new Uri("https://blog.example.com/cover.png"), content.CoverImage);
+        Assert.Equal("Herald diaries", content.Series);
+        Assert.Equal("en", content.Language);
+        Assert.Equal("Hello, Dev.to", content.OverrideFor("devto", "title"));
+        Assert.Equal("First paragraph.\n\nSecond paragraph.", content.Body);
+        Assert.Equal(Now, content.CreatedAt);
+    }
+
+    [Fact]
+    public void Parse_CommaSeparatedTags_SplitsAndDropsDuplicates()
+    {
+        var content = MarkdownDocument.Parse("---\ntitle: T\ntags: a, b ,A,\n---\nBody", Now);
+
+        Assert.Equal(["a", "b"], content.Tags);
+    }
+
+    [Fact]
+    public void Parse_NoFrontMatterAndNoTitle_IsAPost()
+    {
+        var content = MarkdownDocument.Parse("Just a thought.", Now);
+
+        Assert.Equal(ContentType.Post, content.Type);
+        Assert.Equal("Just a thought.", content.Body);
+    }
+
+    [Fact]
+    public void Parse_ArticleWithoutTitle_NamesTheTitleField()
+    {
+        var ex = Assert.Throws<ContentValidationException>(() => MarkdownDocument.Parse("---\ntype: article\n---\nBody", Now));
+
+        var problem = Assert.Single(ex.Problems);
+        Assert.Equal("title", problem.Field);
+        Assert.Contains("is required", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_MalformedYaml_NamesFrontMatterAndLine()
+    {
+        var ex = Assert.Throws<ContentValidationException>(() =>
+            MarkdownDocument.Parse("---\ntitle: Hello\ntags: [a, b\n---\nBody", Now));
+
+        var problem = Assert.Single(ex.Problems);
+        Assert.Equal("front matter", problem.Field);
+        Assert.Contains("not valid YAML", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnclosedFrontMatter_SaysSo()
+    {
+        var ex = Assert.Throws<ContentValidationException>(() => MarkdownDocument.Parse("---\ntitle: Hello\nBody", Now));
+
+        Assert.Contains("no closing '---'", Assert.Single(ex.Problems).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_SeveralProblems_ReportsEveryOne()
+    {
+        var ex = Assert.Throws<ContentValidationException>(() =>
+            MarkdownDocument.Parse("---\ntitle: T\ncanonical_url: /relative\ncanonicl: x\ntype: essay\n---\nBody", Now));
+
+        Assert.Equal(["canonicl", "type", "canonical_url"], ex.Problems.Select(p => p.Field));
+        Assert.StartsWith("3 problems:", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_EmptyBody_IsRefused()
+    {
+        var ex = Assert.Throws<ContentValidationException>(() => MarkdownDocument.Parse("---\ntitle: T\n---\n", Now));
+
+        Assert.Equal("body", Assert.Single(ex.Problems).Field);
+    }
+
+    [Fact]
+    public void Parse_WindowsLineEndingsAndBom_AreRead()
+    {
+        var content = MarkdownDocument.Parse("\uFEFF---\r\ntitle: T\r\n---\r\nBody\r\n", Now);
+
+        Assert.Equal("T", content.Title);
+        Assert.Equal("Body", content.Body);
+    }
+}

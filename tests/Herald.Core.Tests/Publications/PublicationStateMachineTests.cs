@@ -1,0 +1,148 @@
+using Herald.Platforms;
+using Herald.Publications;
+
+namespace Herald.Core.Tests.Publications;
+
+public sealed class PublicationStateMachineTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+    public static TheoryData<PublicationStatus, PublicationStatus> LegalTransitions() => new()
+    {
+        { PublicationStatus.Scheduled, PublicationStatus.Publishing },
+        { PublicationStatus.Scheduled, PublicationStatus.Cancelled },
+        { PublicationStatus.Scheduled, PublicationStatus.Scheduled },
+        { PublicationStatus.RetryScheduled, PublicationStatus.Publishing },
+        { PublicationStatus.RetryScheduled, PublicationStatus.Cancelled },
+        { PublicationStatus.Publishing, PublicationStatus.Published },
+        { PublicationStatus.Publishing, PublicationStatus.RetryScheduled },
+        { PublicationStatus.Publishing, PublicationStatus.Failed },
+        { PublicationStatus.Publishing, PublicationStatus.AwaitingManualAction },
+        { PublicationStatus.Publishing, PublicationStatus.NeedsReview },
+        { PublicationStatus.AwaitingManualAction, PublicationStatus.Published },
+        { PublicationStatus.AwaitingManualAction, PublicationStatus.Cancelled },
+        { PublicationStatus.NeedsReview, PublicationStatus.Published },
+        { PublicationStatus.NeedsReview, PublicationStatus.Scheduled },
+        { PublicationStatus.Failed, PublicationStatus.Scheduled },
+        { PublicationStatus.Cancelled, PublicationStatus.Scheduled },
+    };
+
+    public static TheoryData<PublicationStatus, PublicationStatus> IllegalTransitions() => new()
+    {
+        { PublicationStatus.Scheduled, PublicationStatus.Published },
+        { PublicationStatus.Scheduled, PublicationStatus.Failed },
+        { PublicationStatus.Published, PublicationStatus.Publishing },
+        { PublicationStatus.Published, PublicationStatus.Scheduled },
+        { PublicationStatus.Published, PublicationStatus.Cancelled },
+        { PublicationStatus.Failed, PublicationStatus.Published },
+        { PublicationStatus.Cancelled, PublicationStatus.Publishing },
+        { PublicationStatus.Publishing, PublicationStatus.Cancelled },
+        { PublicationStatus.Publishing, PublicationStatus.Scheduled },
+        { PublicationStatus.AwaitingManualAction, PublicationStatus.Publishing },
+        { PublicationStatus.RetryScheduled, PublicationStatus.Published },
+        { PublicationStatus.NeedsReview, PublicationStatus.Publishing },
+    };
+
+    [Theory]
+    [MemberData(nameof(LegalTransitions))]
+    public void IsAllowed_LegalTransition_IsTrue(PublicationStatus from, PublicationStatus to) =>
+        Assert.True(PublicationStateMachine.IsAllowed(from, to));
+
+    [Theory]
+    [MemberData(nameof(IllegalTransitions))]
+    public void EnsureAllowed_IllegalTransition_ThrowsNamingBothStatuses(PublicationStatus from, PublicationStatus to)
+    {
+        var id = PublicationId.New();
+
+        var ex = Assert.Throws<IllegalTransitionException>(() => PublicationStateMachine.EnsureAllowed(id, from, to));
+
+        Assert.Equal(from, ex.From);
+        Assert.Equal(to, ex.To);
+        Assert.Contains($"from {from} to {to}", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryStatus_HasAnEntry()
+    {
+        foreach (var status in Enum.GetValues<PublicationStatus>())
+        {
+            Assert.NotNull(PublicationStateMachine.AllowedFrom(status));
+        }
+    }
+
+    [Fact]
+    public void MarkPublished_OnScheduledPublication_IsRefusedAndChangesNothing()
+    {
+        var publication = NewPublication();
+        var version = publication.Version;
+
+        Assert.Throws<IllegalTransitionException>(() => publication.MarkPublished("1", null, Now));
+
+        Assert.Equal(PublicationStatus.Scheduled, publication.Status);
+        Assert.Null(publication.ExternalId);
+        Assert.Equal(version, publication.Version);
+    }
+
+    [Fact]
+    public void Cancel_PublishedPublication_IsRefused()
+    {
+        var publication = NewPublication();
+        publication.BeginAttempt("worker-1", Now.AddMinutes(5), Now);
+        publication.MarkPublished("42", new Uri("https://dev.to/a/b"), Now);
+
+        var ex = Assert.Throws<IllegalTransitionException>(() => publication.Cancel(Now));
+
+        Assert.Contains("Published is final", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(PublicationStatus.Published, publication.Status);
+    }
+
+    [Fact]
+    public void RetryThenPublish_RecordsCountsIdAndUrl()
+    {
+        var publication = NewPublication();
+
+        publication.BeginAttempt("w", Now.AddMinutes(5), Now);
+        publication.ScheduleRetry(Now.AddMinutes(1), PublishOutcomeKind.Transient, "503 from Dev.to", Now);
+        publication.BeginAttempt("w", Now.AddMinutes(6), Now.AddMinutes(1));
+        publication.MarkPublished("42", new Uri("https://dev.to/herald/post"), Now.AddMinutes(1));
+
+        Assert.Equal(PublicationStatus.Published, publication.Status);
+        Assert.Equal(2, publication.AttemptCount);
+        Assert.Equal(1, publication.RetryCount);
+        Assert.Equal("42", publication.ExternalId);
+        Assert.Null(publication.LastError);
+        Assert.Null(publication.LeaseOwner);
+        Assert.Equal(Now.AddMinutes(1), publication.PublishedAt);
+    }
+
+    [Fact]
+    public void ManualPlatform_KeepsDraftUntilMarkedPosted()
+    {
+        var publication = NewPublication();
+        publication.BeginAttempt("w", Now.AddMinutes(5), Now);
+
+        publication.AwaitManualAction("🚀 Hello", Now);
+        Assert.Equal(PublicationStatus.AwaitingManualAction, publication.Status);
+        Assert.Equal("🚀 Hello", publication.Payload);
+
+        publication.MarkPosted(new Uri("https://www.linkedin.com/feed/update/urn:li:share:1/"), Now);
+        Assert.Equal(PublicationStatus.Published, publication.Status);
+    }
+
+    [Fact]
+    public void Create_StoresUtcInstantAndZoneAndStableKey()
+    {
+        var berlin = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.FromHours(1));
+
+        var publication = Publication.Create(ContentId.New(), AccountId.New(), "devto", berlin, "Europe/Berlin", 3, Now);
+
+        Assert.Equal(TimeSpan.Zero, publication.ScheduledAt.Offset);
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero), publication.ScheduledAt);
+        Assert.Equal("Europe/Berlin", publication.TimeZone);
+        Assert.StartsWith("herald-", publication.IdempotencyKey, StringComparison.Ordinal);
+        Assert.Equal(publication.ScheduledAt, publication.NextAttemptAt);
+    }
+
+    private static Publication NewPublication() =>
+        Publication.Create(ContentId.New(), AccountId.New(), "devto", Now, "UTC", 3, Now);
+}
