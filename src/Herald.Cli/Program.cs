@@ -1,1 +1,3 @@
-return 0;
+using Herald.Cli;
+
+return await HeraldCommandLine.InvokeAsync(args, Console.Out, Console.Error);

@@ -23,6 +23,8 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new PlatformRegistry(sp.GetServices<IPlatformAdapter>()));
         services.TryAddSingleton<IPublishingEngine, PublishingEngine>();
+        // Scoped: it works with the scoped publication store.
+        services.TryAddScoped<PublicationRunner>();
         return new HeraldBuilder(services);
     }
 }

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Cli;
+
+/// <summary>Composes Herald for the CLI: engine, platforms, storage and quiet logging.</summary>
+internal static class CliServices
+{
+    public static ServiceProvider Build(IConfiguration configuration, bool verbose)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration);
+        services.AddLogging(logging => logging
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
+            .AddFilter("System.Net.Http.HttpClient", verbose ? LogLevel.Information : LogLevel.Error)
+            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error));
+        services.AddHerald(o => o.MaxRetries = configuration.GetValue("Herald:MaxRetries", 3))
+            .AddDevTo()
+            .AddLinkedIn(o =>
+            {
+                if (configuration["Herald:LinkedIn:Version"] is { Length: > 0 } version)
+                {
+                    o.Version = version;
+                }
+            });
+        services.AddHeraldStorage(HeraldDatabase.ResolveConnectionString(configuration));
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Herald.Cli.Output;
+using Herald.Sandbox;
+using Herald.Sandbox.Hosting;
+
+namespace Herald.Cli.Commands;
+
+/// <summary><c>herald sandbox [--port N]</c>: run the platform simulator standalone until Ctrl+C.</summary>
+internal static class SandboxCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var port = new Option<int>("--port") { Description = "The loopback port to listen on (default 5980; 0 picks a free one).", DefaultValueFactory = _ => 5980 };
+        var command = new Command("sandbox", "Run the local platform simulator (Dev.to, LinkedIn) on loopback.") { port };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var reporter = new Reporter(output, error);
+            var chosen = parse.GetValue(port);
+            if (chosen is < 0 or > 65535)
+            {
+                reporter.Error($"--port: must be between 0 and 65535, not {chosen}");
+                return HeraldCommandLine.BadInput;
+            }
+
+            await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Port = chosen }, cancellationToken);
+            reporter.Line($"Herald sandbox listening on {sandbox.BaseAddress}");
+            reporter.Line($"  Dev.to    base URL {sandbox.PlatformBaseUrl("devto")}   api-key: {SandboxAccounts.DevToKey}");
+            reporter.Line($"  LinkedIn  base URL {sandbox.PlatformBaseUrl("linkedin")}   token: {SandboxAccounts.LinkedInToken}  author: {SandboxAccounts.LinkedInAuthorUrn}");
+            reporter.Line($"  Requests  {new Uri(sandbox.BaseAddress, "_sandbox/requests")}   faults: PUT {new Uri(sandbox.BaseAddress, "_sandbox/faults")}");
+            reporter.Line("Press Ctrl+C to stop.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                reporter.Line("Sandbox stopped.");
+            }
+
+            return HeraldCommandLine.Ok;
+        });
+        return command;
+    }
+}

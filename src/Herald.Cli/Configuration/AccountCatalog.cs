@@ -1,0 +1,66 @@
+using Herald.Accounts;
+using Herald.Platforms;
+using Herald.Sandbox;
+using Herald.Sandbox.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace Herald.Cli.Configuration;
+
+/// <summary>
+/// The accounts the CLI publishes with: one per platform, from <c>Herald:Accounts:{platform}</c>
+/// (<c>Credentials</c>, <c>Settings</c>, <c>BaseUrl</c>, <c>DisplayName</c>), or the sandbox's own accounts.
+/// </summary>
+internal static class AccountCatalog
+{
+    public static Account FromConfiguration(IConfiguration configuration, PlatformDescriptor platform)
+    {
+        var section = configuration.GetSection($"Herald:Accounts:{platform.Id}");
+        var baseUrl = section["BaseUrl"];
+        Uri? parsedBaseUrl = null;
+        if (!string.IsNullOrWhiteSpace(baseUrl) && !Uri.TryCreate(baseUrl, UriKind.Absolute, out parsedBaseUrl))
+        {
+            throw new CliInputException($"Herald:Accounts:{platform.Id}:BaseUrl: must be an absolute URL, not '{baseUrl}'");
+        }
+
+        return new Account
+        {
+            Platform = platform.Id,
+            DisplayName = section["DisplayName"] ?? "default",
+            BaseUrl = parsedBaseUrl,
+            Credentials = new AccountCredentials(Pairs(section.GetSection("Credentials"))),
+            Settings = new Dictionary<string, string>(Pairs(section.GetSection("Settings")), StringComparer.OrdinalIgnoreCase),
+        };
+    }
+
+    /// <summary>
+    /// The sandbox's fixed accounts, pointed at a running sandbox. Settings from configuration still
+    /// apply (a LinkedIn <c>mode</c>, a Dev.to <c>footer</c>), credentials never do.
+    /// </summary>
+    public static Account ForSandbox(IConfiguration configuration, PlatformDescriptor platform, SandboxServer sandbox)
+    {
+        var configured = FromConfiguration(configuration, platform);
+        var credentials = platform.Id switch
+        {
+            "devto" => new AccountCredentials { ["api_key"] = SandboxAccounts.DevToKey },
+            "linkedin" => new AccountCredentials { ["access_token"] = SandboxAccounts.LinkedInToken },
+            _ => throw new CliInputException($"--sandbox: the sandbox does not simulate {platform.DisplayName} yet"),
+        };
+        var settings = new Dictionary<string, string>(configured.Settings, StringComparer.OrdinalIgnoreCase);
+        if (platform.Id == "linkedin")
+        {
+            settings["author_urn"] = SandboxAccounts.LinkedInAuthorUrn;
+        }
+
+        return new Account
+        {
+            Platform = platform.Id,
+            DisplayName = "sandbox",
+            BaseUrl = sandbox.PlatformBaseUrl(platform.Id),
+            Credentials = credentials,
+            Settings = settings,
+        };
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> Pairs(IConfigurationSection section) =>
+        section.GetChildren().Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string>(c.Key, c.Value!));
+}

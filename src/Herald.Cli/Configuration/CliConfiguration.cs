@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Herald.Cli.Configuration;
+
+/// <summary>
+/// Where the CLI reads its settings, later sources winning: <c>~/.config/herald/appsettings.json</c>,
+/// <c>./herald.json</c>, the file given with <c>--config</c>, environment variables (<c>Herald__…</c>), and
+/// the names the seed used (<c>DEVTO_API_KEY</c>, <c>LINKEDIN_ACCESS_TOKEN</c>, <c>LINKEDIN_AUTHOR_URN</c>,
+/// <c>POSTGRES_DSN</c>).
+/// </summary>
+internal static class CliConfiguration
+{
+    public static IConfigurationRoot Build(FileInfo? configFile)
+    {
+        var configHome = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
+        var builder = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(configHome, "herald", "appsettings.json"), optional: true)
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "herald.json"), optional: true);
+        if (configFile is not null)
+        {
+            if (!configFile.Exists)
+            {
+                throw new CliInputException($"--config: file '{configFile.FullName}' does not exist");
+            }
+
+            builder.AddJsonFile(configFile.FullName, optional: false);
+        }
+
+        builder.AddEnvironmentVariables();
+        builder.AddInMemoryCollection(SeedEnvironmentNames());
+        return builder.Build();
+    }
+
+    /// <summary>The seed's environment variable names, mapped onto Herald's configuration keys.</summary>
+    private static Dictionary<string, string?> SeedEnvironmentNames()
+    {
+        var map = new Dictionary<string, string?>();
+        Map("DEVTO_API_KEY", "Herald:Accounts:devto:Credentials:api_key");
+        Map("LINKEDIN_ACCESS_TOKEN", "Herald:Accounts:linkedin:Credentials:access_token");
+        Map("LINKEDIN_AUTHOR_URN", "Herald:Accounts:linkedin:Settings:author_urn");
+        return map;
+
+        void Map(string variable, string key)
+        {
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value)
+            {
+                map[key] = value;
+            }
+        }
+    }
+}
+
+/// <summary>Input the CLI refuses before anything is sent; the message names the field and the rule.</summary>
+internal sealed class CliInputException(string message) : Exception(message);

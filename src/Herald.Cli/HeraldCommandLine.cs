@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Herald.Cli.Commands;
+
+namespace Herald.Cli;
+
+/// <summary>The <c>herald</c> command: its sub-commands and how they are invoked.</summary>
+public static class HeraldCommandLine
+{
+    /// <summary>Exit code when every target succeeded.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit code when at least one target failed.</summary>
+    public const int TargetFailed = 1;
+
+    /// <summary>Exit code for input Herald refuses: nothing was sent.</summary>
+    public const int BadInput = 2;
+
+    public static RootCommand Build(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("Herald: write once, publish everywhere — Dev.to, LinkedIn and more, now or on schedule.");
+        root.Add(PostCommand.Create(output, error));
+        root.Add(PostedCommand.Create(output, error));
+        root.Add(SandboxCommand.Create(output, error));
+        return root;
+    }
+
+    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var root = Build(output, error);
+        var parseResult = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        return await parseResult.InvokeAsync(configuration, cancellationToken);
+    }
+}

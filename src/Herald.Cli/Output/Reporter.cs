@@ -1,0 +1,55 @@
+using Herald.Engine;
+using Herald.Platforms;
+
+namespace Herald.Cli.Output;
+
+/// <summary>Writes the CLI's progress and results: one line per platform as it happens, plain text (no escape codes).</summary>
+internal sealed class Reporter(TextWriter output, TextWriter error)
+{
+    private const int PlatformColumn = 10;
+
+    public void Line(string text = "") => output.WriteLine(text);
+
+    public void Started(PlatformDescriptor platform) => output.WriteLine($"  {Pad(platform.Id)}publishing…");
+
+    public void Result(PlatformDescriptor platform, PublishResult result, string publicationId, DateTimeOffset? nextAttempt)
+    {
+        var line = result.Outcome switch
+        {
+            PublishOutcomeKind.Published => $"✓ published  {result.Url}",
+            PublishOutcomeKind.ManualActionRequired => "✎ draft ready (below): post it by hand, then run: " +
+                $"herald posted {publicationId} --url <its URL>",
+            _ when nextAttempt is { } at => $"✗ {Describe(result.Outcome)}: {result.Error} — retry scheduled for {at:yyyy-MM-dd HH:mm:ss} UTC",
+            _ => $"✗ {Describe(result.Outcome)}: {result.Error}",
+        };
+        output.WriteLine($"  {Pad(platform.Id)}{line}");
+        if (result.Outcome == PublishOutcomeKind.ManualActionRequired && result.Draft is not null)
+        {
+            Block($"{platform.DisplayName} draft", result.Draft);
+        }
+    }
+
+    public void Block(string title, string text)
+    {
+        output.WriteLine($"  ┌─ {title} ─");
+        foreach (var line in text.Split('\n'))
+        {
+            output.WriteLine($"  │ {line}");
+        }
+
+        output.WriteLine("  └─");
+    }
+
+    public void Error(string message) => error.WriteLine($"error: {message}");
+
+    private static string Pad(string id) => id.PadRight(PlatformColumn);
+
+    private static string Describe(PublishOutcomeKind kind) => kind switch
+    {
+        PublishOutcomeKind.Transient => "temporary failure",
+        PublishOutcomeKind.RateLimited => "rate limited",
+        PublishOutcomeKind.Permanent => "failed",
+        PublishOutcomeKind.Unknown => "outcome unknown",
+        _ => kind.ToString(),
+    };
+}
