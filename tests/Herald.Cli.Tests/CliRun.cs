@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Herald.Cli;
+
+namespace Herald.Cli.Tests;
+
+/// <summary>Runs the real <c>herald</c> command in-process with its own settings file and SQLite database.</summary>
+internal sealed class CliRun : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("herald-cli-").FullName;
+
+    public CliRun(Dictionary<string, object>? accounts = null)
+    {
+        DatabasePath = Path.Combine(_directory, "herald.db");
+        var settings = new Dictionary<string, object>
+        {
+            ["Herald"] = new Dictionary<string, object>
+            {
+                ["Database"] = $"Data Source={DatabasePath}",
+                ["Accounts"] = accounts ?? new Dictionary<string, object>(),
+            },
+        };
+        ConfigPath = Path.Combine(_directory, "herald.json");
+        File.WriteAllText(ConfigPath, JsonSerializer.Serialize(settings));
+    }
+
+    public string ConfigPath { get; }
+
+    public string DatabasePath { get; }
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Herald.slnx")))
+            {
+                directory = directory.Parent;
+            }
+
+            return directory?.FullName ?? throw new InvalidOperationException("Herald.slnx not found above the test binaries.");
+        }
+    }
+
+    public string WriteFile(string name, string text)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public async Task<(int ExitCode, string Output, string Error)> InvokeAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await HeraldCommandLine.InvokeAsync([.. args, "--config", ConfigPath], output, error);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
