@@ -1,0 +1,112 @@
+using Herald.Engine;
+using Herald.Platforms;
+using Herald.Publications;
+using Herald.Sandbox.Hosting;
+
+namespace Herald.IntegrationTests.Engine;
+
+public sealed class PublicationRunnerTests
+{
+    [Fact]
+    public async Task Run_DevToAccepts_StoresPublishedWithIdUrlPayloadAndOneAttempt()
+    {
+        await using var harness = await RunnerHarness.StartAsync();
+        var (publication, account) = await harness.ScheduleAsync(RunnerHarness.Article("Runner happy path"), harness.DevToAccount());
+
+        var result = await harness.Runner.RunAsync(publication, RunnerHarness.Article("Runner happy path"), account, "worker-1");
+
+        Assert.True(result.Success, result.Error);
+        var stored = await harness.Store.GetPublicationAsync(publication.Id);
+        Assert.NotNull(stored);
+        Assert.Equal(PublicationStatus.Published, stored.Status);
+        Assert.Equal(result.ExternalId, stored.ExternalId);
+        Assert.Equal(result.Url, stored.Url);
+        Assert.Contains("\"body_markdown\"", stored.Payload, StringComparison.Ordinal);
+        Assert.Null(stored.LeaseOwner);
+        var attempt = Assert.Single(await harness.Store.GetAttemptsAsync(publication.Id));
+        Assert.Equal(PublishOutcomeKind.Published, attempt.Outcome);
+        Assert.Equal(201, attempt.HttpStatus);
+        Assert.Equal(1, attempt.Number);
+    }
+
+    [Fact]
+    public async Task Run_DevTo503_SchedulesRetryOneMinuteLater()
+    {
+        await using var harness = await RunnerHarness.StartAsync(new SandboxFaults { ServerErrorRate = 1 });
+        var content = RunnerHarness.Article("Runner transient");
+        var (publication, account) = await harness.ScheduleAsync(content, harness.DevToAccount());
+
+        var result = await harness.Runner.RunAsync(publication, content, account, "worker-1");
+
+        Assert.Equal(PublishOutcomeKind.Transient, result.Outcome);
+        var stored = await harness.Store.GetPublicationAsync(publication.Id);
+        Assert.Equal(PublicationStatus.RetryScheduled, stored!.Status);
+        Assert.Equal(1, stored.RetryCount);
+        Assert.Equal(harness.Clock.GetUtcNow().AddMinutes(1), stored.NextAttemptAt);
+        Assert.Equal(PublishOutcomeKind.Transient, stored.LastErrorKind);
+        Assert.False(string.IsNullOrEmpty(stored.LastError));
+    }
+
+    [Fact]
+    public async Task Run_DevTo503WithNoRetriesLeft_Fails()
+    {
+        await using var harness = await RunnerHarness.StartAsync(new SandboxFaults { ServerErrorRate = 1 });
+        var content = RunnerHarness.Article("Runner out of retries");
+        var (publication, account) = await harness.ScheduleAsync(content, harness.DevToAccount(), maxRetries: 0);
+
+        await harness.Runner.RunAsync(publication, content, account, "worker-1");
+
+        Assert.Equal(PublicationStatus.Failed, (await harness.Store.GetPublicationAsync(publication.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task Run_DevTo401_FailsAtOnceWithoutTheKeyInTheError()
+    {
+        await using var harness = await RunnerHarness.StartAsync();
+        const string wrongKey = "wrong-key-0123456789";
+        var content = RunnerHarness.Article("Runner unauthorized");
+        var (publication, account) = await harness.ScheduleAsync(content, harness.DevToAccount(wrongKey));
+
+        var result = await harness.Runner.RunAsync(publication, content, account, "worker-1");
+
+        Assert.Equal(PublishOutcomeKind.Permanent, result.Outcome);
+        var stored = await harness.Store.GetPublicationAsync(publication.Id);
+        Assert.Equal(PublicationStatus.Failed, stored!.Status);
+        Assert.Equal(1, stored.AttemptCount);
+        Assert.DoesNotContain(wrongKey, stored.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_AcceptThenDrop_ReconcilesToPublishedWithoutResending()
+    {
+        await using var harness = await RunnerHarness.StartAsync(new SandboxFaults { DropAfterAcceptRate = 1 });
+        var content = RunnerHarness.Article("Runner dropped connection");
+        var (publication, account) = await harness.ScheduleAsync(content, harness.DevToAccount());
+
+        var result = await harness.Runner.RunAsync(publication, content, account, "worker-1");
+
+        Assert.Equal(PublishOutcomeKind.Unknown, result.Outcome);
+        Assert.True(result.Success);
+        var stored = await harness.Store.GetPublicationAsync(publication.Id);
+        Assert.Equal(PublicationStatus.Published, stored!.Status);
+        Assert.NotNull(stored.ExternalId);
+        var creates = harness.Sandbox.Requests.For("devto").Where(r => r.Method == "POST").ToList();
+        Assert.Single(creates);
+    }
+
+    [Fact]
+    public async Task Run_LinkedInManual_AwaitsManualActionWithTheDraft()
+    {
+        await using var harness = await RunnerHarness.StartAsync();
+        var content = RunnerHarness.Article("Runner manual draft");
+        var (publication, account) = await harness.ScheduleAsync(content, harness.LinkedInManualAccount());
+
+        var result = await harness.Runner.RunAsync(publication, content, account, "worker-1");
+
+        Assert.Equal(PublishOutcomeKind.ManualActionRequired, result.Outcome);
+        var stored = await harness.Store.GetPublicationAsync(publication.Id);
+        Assert.Equal(PublicationStatus.AwaitingManualAction, stored!.Status);
+        Assert.StartsWith("🚀 Runner manual draft", stored.Payload, StringComparison.Ordinal);
+        Assert.Empty(harness.Sandbox.Requests.For("linkedin"));
+    }
+}
