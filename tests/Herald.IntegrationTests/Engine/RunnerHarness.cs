@@ -38,6 +38,8 @@ internal sealed class RunnerHarness : IAsyncDisposable
 
     public PublicationRunner Runner => _scope.ServiceProvider.GetRequiredService<PublicationRunner>();
 
+    public IPublishingEngine Engine => _scope.ServiceProvider.GetRequiredService<IPublishingEngine>();
+
     public static async Task<RunnerHarness> StartAsync(SandboxFaults? faults = null)
     {
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Faults = faults ?? SandboxFaults.None, Random = new Random(7) });
