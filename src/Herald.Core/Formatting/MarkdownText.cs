@@ -21,7 +21,7 @@ public static class MarkdownText
     /// <summary>
     /// The plain text of the first paragraph in reading order (nested ones included), for a description
     /// or a teaser. Headings, front matter, code blocks and HTML blocks are skipped, and so is a paragraph
-    /// that holds only images. Inline markup is stripped: a link becomes its text, an image disappears,
+    /// that holds only images. Inline markup is stripped: a link becomes its text, an image its alt text,
     /// code keeps its content, and line breaks and runs of whitespace become one space.
     /// </summary>
     /// <returns>The text, trimmed; empty when the body has no paragraph with text.</returns>
@@ -36,13 +36,17 @@ public static class MarkdownText
                 continue;
             }
 
-            var text = new StringBuilder();
-            AppendPlainText(paragraph.Inline, text);
-            var collapsed = CollapseWhitespace(text.ToString());
-            if (collapsed.Length > 0)
+            // A paragraph of images only is a figure, not prose; inside prose an image reads as its alt text.
+            var withoutImages = new StringBuilder();
+            AppendPlainText(paragraph.Inline, withoutImages, imagesAsAltText: false);
+            if (CollapseWhitespace(withoutImages.ToString()).Length == 0)
             {
-                return collapsed;
+                continue;
             }
+
+            var text = new StringBuilder();
+            AppendPlainText(paragraph.Inline, text, imagesAsAltText: true);
+            return CollapseWhitespace(text.ToString());
         }
 
         return "";
@@ -168,13 +172,18 @@ public static class MarkdownText
         return escaped.ToString();
     }
 
-    private static void AppendPlainText(Inline? inline, StringBuilder text)
+    private static void AppendPlainText(Inline? inline, StringBuilder text, bool imagesAsAltText)
     {
         for (var current = inline; current is not null; current = current.NextSibling)
         {
             switch (current)
             {
-                case LinkInline { IsImage: true }:
+                case LinkInline { IsImage: true } image:
+                    if (imagesAsAltText)
+                    {
+                        AppendPlainText(image.FirstChild, text, imagesAsAltText);
+                    }
+
                     break;
                 case LiteralInline literal:
                     text.Append(literal.Content.AsSpan());
@@ -194,7 +203,7 @@ public static class MarkdownText
                 case HtmlInline:
                     break;
                 case ContainerInline container:
-                    AppendPlainText(container.FirstChild, text);
+                    AppendPlainText(container.FirstChild, text, imagesAsAltText);
                     break;
             }
         }

@@ -29,6 +29,12 @@ public sealed class MarkdownTextTests
     }
 
     [Fact]
+    public void FirstParagraph_ImageInsideProse_ReadsAsItsAltText()
+    {
+        Assert.Equal("See the diagram below.", MarkdownText.FirstParagraph("See the ![diagram](d.png) below."));
+    }
+
+    [Fact]
     public void FirstParagraph_InlineMarkup_IsStrippedAndLinksBecomeTheirText()
     {
         const string markdown = "Some **bold**, _em_, `code()` and a [link *here*](https://x.test) with <https://auto.test> &amp; more.";
