@@ -227,6 +227,30 @@ public sealed class DevToAdapterTests : IClassFixture<SandboxFixture>, IDisposab
     }
 
     [Fact]
+    public async Task PublishAsync_NoAnswerWithinTimeout_Unknown()
+    {
+        // The sandbox waits on its fake clock, which nobody advances: only the adapter's timeout ends the call.
+        var services = new ServiceCollection();
+        services.AddHerald().AddDevTo(o => o.Timeout = TimeSpan.FromMilliseconds(300));
+        using var provider = services.BuildServiceProvider();
+        var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("devto");
+        var (account, _) = NewAccount("timeout");
+        Server.State.Faults = new SandboxFaults { Delay = TimeSpan.FromMinutes(5) };
+        PublishOutcome outcome;
+        try
+        {
+            outcome = await adapter.PublishAsync(Request(Article("Timeout article"), account));
+        }
+        finally
+        {
+            Server.State.Faults = SandboxFaults.None;
+        }
+
+        Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
+        Assert.Contains("did not answer in time", outcome.Error);
+    }
+
+    [Fact]
     public async Task FindExistingAsync_NoCanonicalUrl_MatchesDraftByExactTitle()
     {
         var (account, _) = NewAccount("bytitle", settings: new() { ["published"] = "false" });
