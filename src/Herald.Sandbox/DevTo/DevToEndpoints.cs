@@ -77,7 +77,7 @@ internal static class DevToEndpoints
             return Error(400, "Error occurred while parsing request parameters");
         }
 
-        var input = new DevToArticleInput(
+        var input = new DevToCreateInput(
             Title: Text(article, "title"),
             BodyMarkdown: Text(article, "body_markdown"),
             Published: article.TryGetProperty("published", out var published) && IsTrue(published),

@@ -45,7 +45,7 @@ public sealed record DevToArticle
 }
 
 /// <summary>What a create request asked for, after JSON parsing and before validation.</summary>
-internal sealed record DevToArticleInput(
+internal sealed record DevToCreateInput(
     string? Title,
     string? BodyMarkdown,
     bool Published,

@@ -94,7 +94,7 @@ public sealed partial class DevToState
     }
 
     /// <summary>Creates an article the way Forem's <c>Articles::Creator</c> does (PLATFORMS.md §1).</summary>
-    internal DevToCreateResult Create(DevToUser user, DevToArticleInput input)
+    internal DevToCreateResult Create(DevToUser user, DevToCreateInput input)
     {
         var now = Sandbox.TimeProvider.GetUtcNow();
         var options = Sandbox.Options;
