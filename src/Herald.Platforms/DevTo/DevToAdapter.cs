@@ -1,0 +1,366 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Formatting;
+using Herald.Platforms.Http;
+using Herald.Validation;
+using Microsoft.Extensions.Options;
+
+namespace Herald.Platforms.DevTo;
+
+/// <summary>
+/// Publishes articles to Dev.to or any Forem instance through the Forem API v1 (PLATFORMS.md §1).
+/// </summary>
+/// <remarks>
+/// The body sent is the content's Markdown with relative links and images made absolute against the
+/// canonical URL (when there is one). When the account has a <c>footer</c> setting (an author bio, in
+/// Markdown), it is appended after the body, separated by a blank line, a thematic break (<c>---</c>) and
+/// another blank line; an empty body gets the footer alone, because a body that starts with <c>---</c>
+/// would be read by Forem as front matter. The account setting <c>published</c> (default true) chooses
+/// between a published article and a draft. Content overrides for <c>devto</c>: <c>title</c>,
+/// <c>description</c>, <c>series</c> and <c>tags</c> (comma-separated).
+/// </remarks>
+internal sealed class DevToAdapter : IPlatformAdapter
+{
+    internal const string HttpClientName = "Herald.DevTo";
+    internal const string ApiKeyCredential = "api_key";
+    internal const string PlatformId = "devto";
+
+    /// <summary>Forem routes to API v1 only when Accept contains this (PLATFORMS.md §1, "Auth / headers").</summary>
+    internal const string V1MediaType = "application/vnd.forem.api-v1+json";
+
+    private const string DisplayName = "Dev.to";
+    private const int MaxTitleLength = 128;
+
+    /// <summary>Forem validates <c>body_markdown</c> at 800 kilobytes of bytesize (Rails: 800 × 1024).</summary>
+    private const int MaxBodyBytes = 800 * 1024;
+
+    /// <summary><c>API_PER_PAGE_MAX</c>; ten pages is 10,000 articles, far more than one author writes.</summary>
+    private const int LookupPageSize = 1000;
+    private const int MaxLookupPages = 10;
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly TimeProvider _timeProvider;
+    private readonly DevToOptions _options;
+
+    public DevToAdapter(IHttpClientFactory httpClientFactory, IOptions<DevToOptions> options, TimeProvider timeProvider)
+    {
+        _httpClientFactory = httpClientFactory;
+        _timeProvider = timeProvider;
+        _options = options.Value;
+        Platform = new PlatformDescriptor
+        {
+            Id = PlatformId,
+            DisplayName = DisplayName,
+            Aliases = ["dev.to", "dev_to", "forem"],
+            DefaultBaseUrl = _options.DefaultBaseUrl,
+            Capabilities = new PlatformCapabilities
+            {
+                Format = BodyFormat.Markdown,
+                MaxTitleLength = MaxTitleLength,
+                MaxTextLength = MaxBodyBytes,
+                Counting = TextCounting.Utf8Bytes,
+                MaxTags = DevToTags.MaxTags,
+                MaxTagLength = DevToTags.MaxTagLength,
+                SupportsCanonicalUrl = true,
+                SupportsThreads = false,
+                CanReconcile = true,
+                DefaultRateLimit = new RateLimitDefault(9, TimeSpan.FromSeconds(30)),
+            },
+        };
+    }
+
+    public PlatformDescriptor Platform { get; }
+
+    public IReadOnlyList<ValidationProblem> Validate(Content content, Account account)
+    {
+        var problems = new List<ValidationProblem>();
+        void Problem(string field, string message) => problems.Add(new ValidationProblem(field, message, PlatformId));
+
+        if (!account.Credentials.Has(ApiKeyCredential))
+        {
+            Problem(ApiKeyCredential, "is required: give the account a Dev.to API key (DEVTO_API_KEY), from https://dev.to/settings/extensions");
+        }
+
+        if (PublishedSetting(account) is { Error: { } publishedError })
+        {
+            Problem("published", publishedError);
+        }
+
+        var article = BuildArticle(content, account, published: true).Article;
+        var titleLength = article.Title.EnumerateRunes().Count();
+        if (string.IsNullOrWhiteSpace(article.Title))
+        {
+            Problem("title", "is required for Dev.to");
+        }
+        else if (titleLength > MaxTitleLength)
+        {
+            Problem("title", $"must be at most {MaxTitleLength} characters for Dev.to (it has {titleLength})");
+        }
+
+        foreach (var tag in TagsOf(content))
+        {
+            if (tag.Tag.Length > DevToTags.MaxTagLength)
+            {
+                Problem(
+                    $"tags[{tag.SourceIndex}]",
+                    $"must be at most {DevToTags.MaxTagLength} letters and digits for Dev.to (\"{tag.Tag}\" has {tag.Tag.Length})");
+            }
+        }
+
+        if (content.CanonicalUrl is { } canonical && !IsHttpUrl(canonical))
+        {
+            Problem("canonical_url", "must be an absolute http or https URL for Dev.to");
+        }
+
+        if (content.CoverImage is { } cover && !IsHttpUrl(cover))
+        {
+            Problem("cover_image", "must be an absolute http or https URL for Dev.to");
+        }
+
+        var bodyBytes = Encoding.UTF8.GetByteCount(article.BodyMarkdown);
+        if (bodyBytes > MaxBodyBytes)
+        {
+            Problem(
+                "body",
+                string.Create(CultureInfo.InvariantCulture, $"must be at most 800 KB ({MaxBodyBytes:N0} bytes of UTF-8) for Dev.to, footer included (it has {bodyBytes:N0})"));
+        }
+
+        return problems;
+    }
+
+    public RenderedPayload Render(Content content, Account account)
+    {
+        var published = PublishedSetting(account);
+        var json = Serialize(BuildArticle(content, account, published.Value));
+        return new RenderedPayload("application/json", json, "POST /api/articles");
+    }
+
+    public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
+    {
+        var account = request.Account;
+        var apiKey = account.Credentials[ApiKeyCredential];
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            return PublishOutcome.Permanent("The Dev.to account has no API key: set DEVTO_API_KEY or the account's api_key credential.");
+        }
+
+        var published = PublishedSetting(account);
+        if (published.Error is not null)
+        {
+            return PublishOutcome.Permanent($"Dev.to account setting 'published' {published.Error}.");
+        }
+
+        // The exact text Render shows is the text sent.
+        var json = Serialize(BuildArticle(request.Content, account, published.Value));
+        using var message = new HttpRequestMessage(HttpMethod.Post, ApiUri(account, "articles"))
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        AddHeaders(message, apiKey);
+
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+        HttpResponseMessage? response = null;
+        string body;
+        try
+        {
+            response = await client.SendAsync(message, cancellationToken);
+            body = await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (Exception ex) when (HttpOutcomes.IsTransportFailure(ex, cancellationToken))
+        {
+            response?.Dispose();
+            return HttpOutcomes.FromException(ex, DisplayName);
+        }
+
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode)
+            {
+                return DevToErrors.Classify(response.StatusCode, body, HttpOutcomes.RetryAfter(response, _timeProvider));
+            }
+
+            var created = TryDeserialize<DevToArticleCreated>(body);
+            if (created is null || created.Id <= 0)
+            {
+                // Forem has the article but Herald cannot say which: reconcile rather than resend.
+                return PublishOutcome.Unknown(
+                    $"Dev.to accepted the article (HTTP {status}) but its answer had no article id; the article may exist.", status);
+            }
+
+            return PublishOutcome.Published(
+                created.Id.ToString(CultureInfo.InvariantCulture), ParseAbsolute(created.Url), status);
+        }
+    }
+
+    /// <summary>
+    /// Looks through the account's own articles, drafts included (<c>GET /api/articles/me/all</c>), for one
+    /// with the content's canonical URL, or with its exact title when it has none. Forem has no idempotency
+    /// key; canonical URLs are unique among published articles (PLATFORMS.md §1, "Idempotency").
+    /// </summary>
+    public async Task<ExistingPostLookup> FindExistingAsync(PublishRequest request, CancellationToken cancellationToken = default)
+    {
+        var account = request.Account;
+        var apiKey = account.Credentials[ApiKeyCredential];
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            return ExistingPostLookup.CannotTell("The Dev.to account has no API key, so its articles cannot be listed.");
+        }
+
+        var content = request.Content;
+        var canonical = content.CanonicalUrl is { } url && IsHttpUrl(url) ? url : null;
+        var title = NormalizeTitle(TitleOf(content));
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+
+        for (var page = 1; page <= MaxLookupPages; page++)
+        {
+            using var message = new HttpRequestMessage(
+                HttpMethod.Get,
+                ApiUri(account, string.Create(CultureInfo.InvariantCulture, $"articles/me/all?per_page={LookupPageSize}&page={page}")));
+            AddHeaders(message, apiKey);
+
+            IReadOnlyList<DevToMyArticle>? articles;
+            try
+            {
+                using var response = await client.SendAsync(message, cancellationToken);
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    var said = DevToErrors.ErrorText(body);
+                    return ExistingPostLookup.CannotTell(
+                        $"Dev.to answered HTTP {(int)response.StatusCode} when listing the account's articles{(said is null ? "" : $": {said}")}.");
+                }
+
+                articles = TryDeserialize<List<DevToMyArticle>>(body);
+            }
+            catch (Exception ex) when (HttpOutcomes.IsTransportFailure(ex, cancellationToken))
+            {
+                return ExistingPostLookup.CannotTell(
+                    $"Could not list the account's Dev.to articles: {HttpOutcomes.FromException(ex, DisplayName).Error}");
+            }
+
+            if (articles is null)
+            {
+                return ExistingPostLookup.CannotTell("Dev.to answered the article list with something that is not a list of articles.");
+            }
+
+            var match = articles.FirstOrDefault(a => canonical is not null
+                ? SameUrl(a.CanonicalUrl, canonical)
+                : a.Title is not null && string.Equals(NormalizeTitle(a.Title), title, StringComparison.Ordinal));
+            if (match is not null)
+            {
+                return ExistingPostLookup.Found(match.Id.ToString(CultureInfo.InvariantCulture), ParseAbsolute(match.Url));
+            }
+
+            if (articles.Count < LookupPageSize)
+            {
+                return ExistingPostLookup.NotFound();
+            }
+        }
+
+        return ExistingPostLookup.CannotTell(
+            $"No match among the newest {MaxLookupPages * LookupPageSize:N0} articles of the account; older ones were not checked.");
+    }
+
+    private DevToCreateArticleRequest BuildArticle(Content content, Account account, bool published)
+    {
+        var canonical = content.CanonicalUrl is { } url && IsHttpUrl(url) ? url : null;
+        var body = canonical is null ? content.Body : MarkdownText.MakeLinksAbsolute(content.Body, canonical);
+        if (account.Setting("footer") is { } footer && !string.IsNullOrWhiteSpace(footer))
+        {
+            body = string.IsNullOrWhiteSpace(body)
+                ? footer.Trim() + "\n"
+                : body.TrimEnd() + "\n\n---\n\n" + footer.Trim() + "\n";
+        }
+
+        var description = content.OverrideFor(PlatformId, "description") ?? content.Description;
+        if (string.IsNullOrWhiteSpace(description))
+        {
+            description = MarkdownText.FirstParagraph(content.Body);
+        }
+
+        var tags = TagsOf(content).Select(t => t.Tag).ToList();
+        var series = content.OverrideFor(PlatformId, "series") ?? content.Series;
+        return new DevToCreateArticleRequest(new DevToArticleInput
+        {
+            Title = TitleOf(content),
+            BodyMarkdown = body,
+            Published = published,
+            Tags = tags.Count == 0 ? null : tags,
+            Description = string.IsNullOrWhiteSpace(description) ? null : description.Trim(),
+            CanonicalUrl = canonical?.AbsoluteUri,
+            Series = string.IsNullOrWhiteSpace(series) ? null : series.Trim(),
+            MainImage = content.CoverImage?.IsAbsoluteUri == true ? content.CoverImage.AbsoluteUri : content.CoverImage?.OriginalString,
+        });
+    }
+
+    private static string TitleOf(Content content) => (content.OverrideFor(PlatformId, "title") ?? content.Title).Trim();
+
+    private static IReadOnlyList<DevToTags.NormalizedTag> TagsOf(Content content)
+    {
+        var tags = content.OverrideFor(PlatformId, "tags") is { } overridden
+            ? overridden.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : content.Tags;
+        return DevToTags.NormalizeAll(tags);
+    }
+
+    /// <summary>The account's <c>published</c> setting (default true), or why it cannot be read.</summary>
+    private static (bool Value, string? Error) PublishedSetting(Account account)
+    {
+        try
+        {
+            return (account.SettingFlag("published", fallback: true), null);
+        }
+        catch (InvalidOperationException)
+        {
+            return (true, $"must be true (publish) or false (draft), not '{account.Setting("published")}'");
+        }
+    }
+
+    private Uri ApiUri(Account account, string relative)
+    {
+        var baseUrl = account.BaseUrl ?? _options.DefaultBaseUrl;
+        return new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/" + relative);
+    }
+
+    private static void AddHeaders(HttpRequestMessage message, string apiKey)
+    {
+        // Plain `api-key` header, no Bearer; without the v1 Accept Forem silently serves the deprecated v0 API.
+        message.Headers.TryAddWithoutValidation("api-key", apiKey);
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(V1MediaType));
+        message.Headers.UserAgent.Add(new ProductInfoHeaderValue("Herald", "1.0"));
+    }
+
+    private static string Serialize(DevToCreateArticleRequest request) => JsonSerializer.Serialize(request, DevToJson.Options);
+
+    private static T? TryDeserialize<T>(string body)
+        where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(body, DevToJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsHttpUrl(Uri url) =>
+        url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
+
+    private static Uri? ParseAbsolute(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed : null;
+
+    private static bool SameUrl(string? candidate, Uri wanted) =>
+        Uri.TryCreate(candidate, UriKind.Absolute, out var parsed) &&
+        string.Equals(parsed.AbsoluteUri.TrimEnd('/'), wanted.AbsoluteUri.TrimEnd('/'), StringComparison.Ordinal);
+
+    /// <summary>Forem collapses whitespace in titles (PLATFORMS.md §1, "Content limits"), so compare collapsed.</summary>
+    private static string NormalizeTitle(string title) =>
+        string.Join(' ', title.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+}

@@ -1,0 +1,38 @@
+using Herald.DependencyInjection;
+using Herald.Platforms;
+using Herald.Platforms.DevTo;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class DevToServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Dev.to (Forem API v1) adapter, platform id <c>devto</c> (also <c>dev.to</c>, <c>dev_to</c>,
+    /// <c>forem</c>). Accounts need the credential <c>api_key</c>; settings <c>published</c> (default true)
+    /// and <c>footer</c> are optional. Calling it twice registers the adapter once.
+    /// </summary>
+    public static HeraldBuilder AddDevTo(this HeraldBuilder builder, Action<DevToOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<DevToOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DevToOptions>, DevToOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        // No transport retry handler: a POST is not idempotent, and retrying is the engine's job
+        // (DESIGN.md "Retry"), after reconciling an Unknown outcome.
+        services.AddHttpClient(DevToAdapter.HttpClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<DevToOptions>>().Value.Timeout)
+            .RedactLoggedHeaders(_ => true);
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, DevToAdapter>());
+        return builder;
+    }
+}
