@@ -8,8 +8,6 @@ namespace Herald.Publications;
 /// </summary>
 public sealed class Publication
 {
-    private readonly List<string> _threadPartIds = [];
-
     // For EF Core.
     private Publication()
     {
@@ -65,7 +63,7 @@ public sealed class Publication
     public string? Payload { get; private set; }
 
     /// <summary>For threads: the remote id of every part confirmed so far, in order.</summary>
-    public IReadOnlyList<string> ThreadPartIds => _threadPartIds;
+    public IReadOnlyList<string> ThreadPartIds { get; private set; } = [];
 
     public DateTimeOffset CreatedAt { get; private init; }
 
@@ -122,7 +120,7 @@ public sealed class Publication
     /// <summary>Saves one confirmed thread part; called as each part is confirmed, before the next is sent.</summary>
     public void ConfirmThreadPart(string remoteId, DateTimeOffset now)
     {
-        _threadPartIds.Add(remoteId);
+        ThreadPartIds = [.. ThreadPartIds, remoteId];
         Touch(now);
     }
 

@@ -1,0 +1,123 @@
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Publications;
+using Herald.Storage.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Herald.Storage.Configurations;
+
+internal sealed class ContentConfiguration : IEntityTypeConfiguration<Content>
+{
+    public void Configure(EntityTypeBuilder<Content> builder)
+    {
+        builder.ToTable("contents");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).HasColumnName("id").HasConversion(v => v.Value, v => new ContentId(v));
+        builder.Property(c => c.Type).HasColumnName("type").HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.Title).HasColumnName("title").HasMaxLength(1000);
+        builder.Property(c => c.Body).HasColumnName("body");
+        builder.Property(c => c.Author).HasColumnName("author").HasMaxLength(200);
+        builder.Property(c => c.Tags).HasColumnName("tags")
+            .HasConversion(JsonColumns.StringList, JsonColumns.StringListComparer);
+        builder.Property(c => c.Description).HasColumnName("description");
+        builder.Property(c => c.CanonicalUrl).HasColumnName("canonical_url").HasConversion(UriConverter.Instance);
+        builder.Property(c => c.CoverImage).HasColumnName("cover_image").HasConversion(UriConverter.Instance);
+        builder.Property(c => c.Series).HasColumnName("series").HasMaxLength(200);
+        builder.Property(c => c.Language).HasColumnName("language").HasMaxLength(16);
+        builder.Property(c => c.Overrides).HasColumnName("overrides")
+            .HasConversion(JsonColumns.NestedMap, JsonColumns.NestedMapComparer);
+        builder.Property(c => c.CreatedAt).HasColumnName("created_at");
+    }
+}
+
+internal sealed class AccountConfiguration(CredentialProtector protector) : IEntityTypeConfiguration<Account>
+{
+    public void Configure(EntityTypeBuilder<Account> builder)
+    {
+        builder.ToTable("accounts");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).HasColumnName("id").HasConversion(v => v.Value, v => new AccountId(v));
+        builder.Property(a => a.Platform).HasColumnName("platform").HasMaxLength(32);
+        builder.Property(a => a.DisplayName).HasColumnName("display_name").HasMaxLength(200);
+        builder.HasIndex(a => new { a.Platform, a.DisplayName }).IsUnique();
+        builder.Property(a => a.Credentials).HasColumnName("credentials")
+            .HasConversion(v => protector.Protect(v), v => protector.Unprotect(v),
+                new ValueComparer<AccountCredentials>(
+                    (a, b) => a!.OrderBy(kv => kv.Key).SequenceEqual(b!.OrderBy(kv => kv.Key)),
+                    v => v.Count,
+                    v => new AccountCredentials(v)));
+        builder.Property(a => a.BaseUrl).HasColumnName("base_url").HasConversion(UriConverter.Instance);
+        builder.Property(a => a.Settings).HasColumnName("settings")
+            .HasConversion(JsonColumns.StringMap, JsonColumns.StringMapComparer);
+        builder.Property(a => a.CreatedAt).HasColumnName("created_at");
+    }
+}
+
+internal sealed class PublicationConfiguration : IEntityTypeConfiguration<Publication>
+{
+    public void Configure(EntityTypeBuilder<Publication> builder)
+    {
+        builder.ToTable("publications");
+        builder.HasKey(p => p.Id);
+        builder.Property(p => p.Id).HasColumnName("id").HasConversion(v => v.Value, v => new PublicationId(v));
+        builder.Property(p => p.ContentId).HasColumnName("content_id").HasConversion(v => v.Value, v => new ContentId(v));
+        builder.Property(p => p.AccountId).HasColumnName("account_id").HasConversion(v => v.Value, v => new AccountId(v));
+        builder.HasOne<Content>().WithMany().HasForeignKey(p => p.ContentId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Account>().WithMany().HasForeignKey(p => p.AccountId).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(p => p.Platform).HasColumnName("platform").HasMaxLength(32);
+        builder.Property(p => p.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(32);
+        builder.Property(p => p.ScheduledAt).HasColumnName("scheduled_at");
+        builder.Property(p => p.TimeZone).HasColumnName("time_zone").HasMaxLength(64);
+        builder.Property(p => p.AttemptCount).HasColumnName("attempt_count");
+        builder.Property(p => p.RetryCount).HasColumnName("retry_count");
+        builder.Property(p => p.MaxRetries).HasColumnName("max_retries");
+        builder.Property(p => p.NextAttemptAt).HasColumnName("next_attempt_at");
+        builder.Property(p => p.LeaseOwner).HasColumnName("lease_owner").HasMaxLength(200);
+        builder.Property(p => p.LeaseExpiresAt).HasColumnName("lease_expires_at");
+        builder.Property(p => p.LastErrorKind).HasColumnName("last_error_kind").HasConversion<string>().HasMaxLength(32);
+        builder.Property(p => p.LastError).HasColumnName("last_error");
+        builder.Property(p => p.ExternalId).HasColumnName("external_id").HasMaxLength(200);
+        builder.Property(p => p.Url).HasColumnName("url").HasConversion(UriConverter.Instance);
+        builder.Property(p => p.PublishedAt).HasColumnName("published_at");
+        builder.Property(p => p.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(100);
+        builder.HasIndex(p => p.IdempotencyKey).IsUnique();
+        builder.Property(p => p.Payload).HasColumnName("payload");
+        builder.Property(p => p.ThreadPartIds).HasColumnName("thread_part_ids")
+            .HasConversion(JsonColumns.StringList, JsonColumns.StringListComparer);
+        builder.Property(p => p.CreatedAt).HasColumnName("created_at");
+        builder.Property(p => p.UpdatedAt).HasColumnName("updated_at");
+        builder.Property(p => p.Version).HasColumnName("version").IsConcurrencyToken();
+        // What the dispatcher asks: "what is due next?" and "whose lease expired?".
+        builder.HasIndex(p => new { p.Status, p.NextAttemptAt }).HasDatabaseName("ix_publications_due");
+        builder.HasIndex(p => p.LeaseExpiresAt).HasDatabaseName("ix_publications_lease");
+    }
+}
+
+internal sealed class AttemptConfiguration : IEntityTypeConfiguration<Attempt>
+{
+    public void Configure(EntityTypeBuilder<Attempt> builder)
+    {
+        builder.ToTable("attempts");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).HasColumnName("id").ValueGeneratedOnAdd();
+        builder.Property(a => a.PublicationId).HasColumnName("publication_id").HasConversion(v => v.Value, v => new PublicationId(v));
+        builder.HasOne<Publication>().WithMany().HasForeignKey(a => a.PublicationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(a => new { a.PublicationId, a.Number }).IsUnique();
+        builder.Property(a => a.Number).HasColumnName("number");
+        builder.Property(a => a.StartedAt).HasColumnName("started_at");
+        builder.Property(a => a.EndedAt).HasColumnName("ended_at");
+        builder.Property(a => a.Outcome).HasColumnName("outcome").HasConversion<string>().HasMaxLength(32);
+        builder.Property(a => a.HttpStatus).HasColumnName("http_status");
+        builder.Property(a => a.Error).HasColumnName("error");
+        builder.Ignore(a => a.Duration);
+    }
+}
+
+internal static class UriConverter
+{
+    // EF never passes null to a converter; the nullable type only matches the nullable Uri properties.
+    public static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<Uri?, string> Instance { get; } =
+        new(v => v!.ToString(), v => new Uri(v, UriKind.RelativeOrAbsolute));
+}

@@ -1,0 +1,49 @@
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Publications;
+using Herald.Storage.Configurations;
+using Herald.Storage.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace Herald.Storage;
+
+/// <summary>
+/// Herald's tables. The model is shared; <see cref="SqliteHeraldDbContext"/> and
+/// <see cref="PostgresHeraldDbContext"/> each carry their own provider's migrations.
+/// </summary>
+public abstract class HeraldDbContext(DbContextOptions options, CredentialProtector protector) : DbContext(options)
+{
+    internal CredentialProtector Protector { get; } = protector;
+
+    public DbSet<Content> Contents => Set<Content>();
+
+    public DbSet<Account> Accounts => Set<Account>();
+
+    public DbSet<Publication> Publications => Set<Publication>();
+
+    public DbSet<Attempt> Attempts => Set<Attempt>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfiguration(new ContentConfiguration());
+        modelBuilder.ApplyConfiguration(new AccountConfiguration(Protector));
+        modelBuilder.ApplyConfiguration(new PublicationConfiguration());
+        modelBuilder.ApplyConfiguration(new AttemptConfiguration());
+    }
+}
+
+/// <summary>The embedded default: one SQLite file.</summary>
+public sealed class SqliteHeraldDbContext(DbContextOptions<SqliteHeraldDbContext> options, CredentialProtector protector)
+    : HeraldDbContext(options, protector)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot compare or order DateTimeOffset values in SQL; UTC ticks as integers sort and compare exactly.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+    }
+}
+
+/// <summary>PostgreSQL, for several machines sharing one database. Times are <c>timestamptz</c>.</summary>
+public sealed class PostgresHeraldDbContext(DbContextOptions<PostgresHeraldDbContext> options, CredentialProtector protector)
+    : HeraldDbContext(options, protector);

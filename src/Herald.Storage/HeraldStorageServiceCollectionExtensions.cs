@@ -1,0 +1,103 @@
+using Herald.Publications;
+using Herald.Storage;
+using Herald.Storage.Security;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Npgsql;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class HeraldStorageServiceCollectionExtensions
+{
+    /// <summary>The environment variable that holds the credential key when no setting does.</summary>
+    public const string CredentialKeyVariable = "HERALD_CREDENTIAL_KEY";
+
+    /// <summary>
+    /// Adds Herald's storage on the database <paramref name="connectionString"/> names: SQLite
+    /// (<c>Data Source=…</c>) or PostgreSQL (<c>Host=…</c> or a <c>postgres://</c> URL). Credentials are
+    /// encrypted with <paramref name="credentialKey"/> (base64, 32 bytes), else <c>HERALD_CREDENTIAL_KEY</c>,
+    /// else — for SQLite only — a <c>herald.key</c> file created beside the database.
+    /// </summary>
+    public static IServiceCollection AddHeraldStorage(this IServiceCollection services, string connectionString, string? credentialKey = null)
+    {
+        var normalized = HeraldDatabase.Normalize(connectionString);
+        var provider = HeraldDatabase.DetectProvider(normalized);
+        services.AddSingleton(_ => CreateProtector(normalized, provider, credentialKey));
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            services.AddDbContext<SqliteHeraldDbContext>(o => o
+                .UseSqlite(normalized, sqlite => sqlite.MigrationsAssembly(typeof(HeraldDbContext).Assembly.FullName))
+                .ReplaceService<IModelCacheKeyFactory, HeraldModelCacheKeyFactory>());
+            services.AddScoped<HeraldDbContext>(sp => sp.GetRequiredService<SqliteHeraldDbContext>());
+        }
+        else
+        {
+            services.AddDbContext<PostgresHeraldDbContext>(o => o
+                .UseNpgsql(normalized)
+                .ReplaceService<IModelCacheKeyFactory, HeraldModelCacheKeyFactory>());
+            services.AddScoped<HeraldDbContext>(sp => sp.GetRequiredService<PostgresHeraldDbContext>());
+        }
+
+        services.AddSingleton(new HeraldDatabaseInfo(provider, normalized));
+        services.AddScoped<IPublicationStore, PublicationStore>();
+        return services;
+    }
+
+    /// <summary>Applies every pending migration (creating the database file for SQLite). Safe to call at every start.</summary>
+    public static async Task MigrateHeraldDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        var info = services.GetRequiredService<HeraldDatabaseInfo>();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        try
+        {
+            if (info.Provider == DatabaseProvider.Sqlite)
+            {
+                var path = new SqliteConnectionStringBuilder(info.ConnectionString).DataSource;
+                if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
+                {
+                    Directory.CreateDirectory(directory);
+                }
+            }
+
+            await db.Database.MigrateAsync(cancellationToken);
+            if (info.Provider == DatabaseProvider.Sqlite)
+            {
+                // WAL lets readers (status, dashboard) work while a worker writes; it persists in the file.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SqliteException or TimeoutException)
+        {
+            throw new InvalidOperationException(
+                $"Herald cannot open its database ({HeraldDatabase.Describe(info.ConnectionString)}): {ex.Message} " +
+                (info.Provider == DatabaseProvider.PostgreSql
+                    ? "Check that PostgreSQL is running and the role, password and database exist."
+                    : "Check that the folder is writable."),
+                ex);
+        }
+    }
+
+    private static CredentialProtector CreateProtector(string connectionString, DatabaseProvider provider, string? credentialKey)
+    {
+        var key = credentialKey ?? Environment.GetEnvironmentVariable(CredentialKeyVariable);
+        if (!string.IsNullOrWhiteSpace(key))
+        {
+            return CredentialProtector.FromBase64(key, credentialKey is null ? CredentialKeyVariable : "Herald:CredentialKey");
+        }
+
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            throw new InvalidOperationException(
+                "With PostgreSQL, Herald needs a credential key shared by every machine: set Herald:CredentialKey " +
+                $"or {CredentialKeyVariable} to 32 random bytes in base64 (e.g. `openssl rand -base64 32`).");
+        }
+
+        var databasePath = Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource);
+        return CredentialProtector.FromKeyFile(Path.Combine(Path.GetDirectoryName(databasePath)!, "herald.key"));
+    }
+}
+
+/// <summary>Which database this process uses.</summary>
+public sealed record HeraldDatabaseInfo(DatabaseProvider Provider, string ConnectionString);
