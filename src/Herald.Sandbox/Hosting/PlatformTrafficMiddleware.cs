@@ -29,12 +29,14 @@ internal sealed class PlatformTrafficMiddleware(RequestDelegate next, SandboxSta
         var sequence = state.Recorder.NextSequence();
         var faults = state.Faults;
 
-        if (faults.Delay > TimeSpan.Zero)
+        if (faults.Delay > TimeSpan.Zero && (faults.IncludeReads || !HttpMethods.IsGet(context.Request.Method)))
         {
             await Task.Delay(faults.Delay, state.TimeProvider, context.RequestAborted);
         }
 
-        var fault = state.DrawFault(faults);
+        var fault = HttpMethods.IsGet(context.Request.Method) && !faults.IncludeReads
+            ? InjectedFault.None
+            : state.DrawFault(faults);
         if (fault is InjectedFault.ServerError)
         {
             Record(context, platform, body, sequence, receivedAt, StatusCodes.Status503ServiceUnavailable);

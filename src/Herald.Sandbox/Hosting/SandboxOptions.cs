@@ -44,5 +44,11 @@ public sealed record SandboxFaults
     /// <summary>Wait this long before handling each request.</summary>
     public TimeSpan Delay { get; init; }
 
+    /// <summary>
+    /// Also inject faults into reads (GET). Off by default: the faults model a flaky write path, and
+    /// Herald's reconciliation reads must be able to see what a dropped write created.
+    /// </summary>
+    public bool IncludeReads { get; init; }
+
     public static SandboxFaults None { get; } = new();
 }
