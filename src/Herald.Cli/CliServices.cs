@@ -19,7 +19,14 @@ internal static class CliServices
             .AddFilter("System.Net.Http.HttpClient", verbose ? LogLevel.Information : LogLevel.Error)
             .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error));
         services.AddHerald(o => o.MaxRetries = configuration.GetValue("Herald:MaxRetries", 3))
-            .AddDevTo();
+            .AddDevTo()
+            .AddLinkedIn(o =>
+            {
+                if (configuration["Herald:LinkedIn:Version"] is { Length: > 0 } version)
+                {
+                    o.Version = version;
+                }
+            });
         services.AddHeraldStorage(HeraldDatabase.ResolveConnectionString(configuration), configuration["Herald:CredentialKey"]);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }

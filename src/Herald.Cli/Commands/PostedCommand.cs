@@ -14,7 +14,7 @@ internal static class PostedCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var id = new Argument<string>("id") { Description = "The publication id (or its first 6+ characters) that `herald post` printed." };
-        var url = new Option<Uri?>("--url") { Description = "Where the post now lives, e.g. https://www.linkedin.com/feed/update/urn:li:share:…/" };
+        var url = new Option<string?>("--url") { Description = "Where the post now lives, e.g. https://www.linkedin.com/feed/update/urn:li:share:…/" };
         var command = new Command("posted", "Mark a manual draft (LinkedIn manual mode) as posted.") { id, url };
         command.Add(CommonOptions.Config);
         command.SetAction((parse, cancellationToken) => RunAsync(
@@ -22,13 +22,14 @@ internal static class PostedCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string id, Uri? url, FileInfo? config, Reporter reporter, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string id, string? urlText, FileInfo? config, Reporter reporter, CancellationToken cancellationToken)
     {
         try
         {
-            if (url is not null && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
+            Uri? url = null;
+            if (urlText is not null && (!Uri.TryCreate(urlText, UriKind.Absolute, out url) || url.Scheme is not ("http" or "https")))
             {
-                throw new CliInputException($"--url: must be an absolute http or https URL, not '{url}'");
+                throw new CliInputException($"--url: must be an absolute http or https URL, not '{urlText}'");
             }
 
             var prefix = id.Trim().Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();

@@ -53,7 +53,8 @@ public sealed record ExistingPostLookup
     public static ExistingPostLookup Found(string externalId, Uri? url) =>
         new() { State = ExistingPostState.Found, ExternalId = externalId, Url = url };
 
-    public static ExistingPostLookup NotFound() => new() { State = ExistingPostState.NotFound };
+    /// <summary>No earlier post exists (or a resend is safe for the reason given): the publication may be retried.</summary>
+    public static ExistingPostLookup NotFound(string? reason = null) => new() { State = ExistingPostState.NotFound, Reason = reason };
 
     public static ExistingPostLookup CannotTell(string reason) =>
         new() { State = ExistingPostState.CannotTell, Reason = reason };

@@ -111,12 +111,12 @@ internal sealed class DevToAdapter : IPlatformAdapter
             }
         }
 
-        if (content.CanonicalUrl is { } canonical && !IsHttpUrl(canonical))
+        if (content.CanonicalUrl is { } canonical && !PlatformHttp.IsHttpUrl(canonical))
         {
             Problem("canonical_url", "must be an absolute http or https URL for Dev.to");
         }
 
-        if (content.CoverImage is { } cover && !IsHttpUrl(cover))
+        if (content.CoverImage is { } cover && !PlatformHttp.IsHttpUrl(cover))
         {
             Problem("cover_image", "must be an absolute http or https URL for Dev.to");
         }
@@ -163,38 +163,27 @@ internal sealed class DevToAdapter : IPlatformAdapter
         AddHeaders(message, apiKey);
 
         var client = _httpClientFactory.CreateClient(HttpClientName);
-        HttpResponseMessage? response = null;
-        string body;
-        try
+        using var answer = await PlatformHttp.SendAsync(client, message, DisplayName, cancellationToken);
+        if (answer.Failure is { } failure)
         {
-            response = await client.SendAsync(message, cancellationToken);
-            body = await response.Content.ReadAsStringAsync(cancellationToken);
-        }
-        catch (Exception ex) when (HttpOutcomes.IsTransportFailure(ex, cancellationToken))
-        {
-            response?.Dispose();
-            return HttpOutcomes.FromException(ex, DisplayName);
+            return failure;
         }
 
-        using (response)
+        if (!answer.IsSuccess)
         {
-            var status = (int)response.StatusCode;
-            if (!response.IsSuccessStatusCode)
-            {
-                return DevToErrors.Classify(response.StatusCode, body, HttpOutcomes.RetryAfter(response, _timeProvider));
-            }
-
-            var created = TryDeserialize<DevToArticleCreated>(body);
-            if (created is null || created.Id <= 0)
-            {
-                // Forem has the article but Herald cannot say which: reconcile rather than resend.
-                return PublishOutcome.Unknown(
-                    $"Dev.to accepted the article (HTTP {status}) but its answer had no article id; the article may exist.", status);
-            }
-
-            return PublishOutcome.Published(
-                created.Id.ToString(CultureInfo.InvariantCulture), ParseAbsolute(created.Url), status);
+            return DevToErrors.Classify(answer.Response.StatusCode, answer.Body, HttpOutcomes.RetryAfter(answer.Response, _timeProvider));
         }
+
+        var created = PlatformHttp.TryDeserialize<DevToArticleCreated>(answer.Body);
+        if (created is null || created.Id <= 0)
+        {
+            // Forem has the article but Herald cannot say which: reconcile rather than resend.
+            return PublishOutcome.Unknown(
+                $"Dev.to accepted the article (HTTP {answer.Status}) but its answer had no article id; the article may exist.", answer.Status);
+        }
+
+        return PublishOutcome.Published(
+            created.Id.ToString(CultureInfo.InvariantCulture), PlatformHttp.ParseAbsolute(created.Url), answer.Status);
     }
 
     /// <summary>
@@ -212,7 +201,7 @@ internal sealed class DevToAdapter : IPlatformAdapter
         }
 
         var content = request.Content;
-        var canonical = content.CanonicalUrl is { } url && IsHttpUrl(url) ? url : null;
+        var canonical = content.CanonicalUrl is { } url && PlatformHttp.IsHttpUrl(url) ? url : null;
         var title = NormalizeTitle(TitleOf(content));
         var client = _httpClientFactory.CreateClient(HttpClientName);
 
@@ -223,26 +212,20 @@ internal sealed class DevToAdapter : IPlatformAdapter
                 ApiUri(account, string.Create(CultureInfo.InvariantCulture, $"articles/me/all?per_page={LookupPageSize}&page={page}")));
             AddHeaders(message, apiKey);
 
-            IReadOnlyList<DevToMyArticle>? articles;
-            try
+            using var answer = await PlatformHttp.SendAsync(client, message, DisplayName, cancellationToken);
+            if (answer.Failure is { } failure)
             {
-                using var response = await client.SendAsync(message, cancellationToken);
-                var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                if (!response.IsSuccessStatusCode)
-                {
-                    var said = DevToErrors.ErrorText(body);
-                    return ExistingPostLookup.CannotTell(
-                        $"Dev.to answered HTTP {(int)response.StatusCode} when listing the account's articles{(said is null ? "" : $": {said}")}.");
-                }
-
-                articles = TryDeserialize<List<DevToMyArticle>>(body);
+                return ExistingPostLookup.CannotTell($"Could not list the account's Dev.to articles: {failure.Error}");
             }
-            catch (Exception ex) when (HttpOutcomes.IsTransportFailure(ex, cancellationToken))
+
+            if (!answer.IsSuccess)
             {
+                var said = DevToErrors.ErrorText(answer.Body);
                 return ExistingPostLookup.CannotTell(
-                    $"Could not list the account's Dev.to articles: {HttpOutcomes.FromException(ex, DisplayName).Error}");
+                    $"Dev.to answered HTTP {answer.Status} when listing the account's articles{(said is null ? "" : $": {said}")}.");
             }
 
+            var articles = PlatformHttp.TryDeserialize<List<DevToMyArticle>>(answer.Body);
             if (articles is null)
             {
                 return ExistingPostLookup.CannotTell("Dev.to answered the article list with something that is not a list of articles.");
@@ -253,7 +236,7 @@ internal sealed class DevToAdapter : IPlatformAdapter
                 : a.Title is not null && string.Equals(NormalizeTitle(a.Title), title, StringComparison.Ordinal));
             if (match is not null)
             {
-                return ExistingPostLookup.Found(match.Id.ToString(CultureInfo.InvariantCulture), ParseAbsolute(match.Url));
+                return ExistingPostLookup.Found(match.Id.ToString(CultureInfo.InvariantCulture), PlatformHttp.ParseAbsolute(match.Url));
             }
 
             if (articles.Count < LookupPageSize)
@@ -268,7 +251,7 @@ internal sealed class DevToAdapter : IPlatformAdapter
 
     private DevToCreateArticleRequest BuildArticle(Content content, Account account, bool published)
     {
-        var canonical = content.CanonicalUrl is { } url && IsHttpUrl(url) ? url : null;
+        var canonical = content.CanonicalUrl is { } url && PlatformHttp.IsHttpUrl(url) ? url : null;
         var body = canonical is null ? content.Body : MarkdownText.MakeLinksAbsolute(content.Body, canonical);
         if (account.Setting("footer") is { } footer && !string.IsNullOrWhiteSpace(footer))
         {
@@ -323,8 +306,7 @@ internal sealed class DevToAdapter : IPlatformAdapter
 
     private Uri ApiUri(Account account, string relative)
     {
-        var baseUrl = account.BaseUrl ?? _options.DefaultBaseUrl;
-        return new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/" + relative);
+        return PlatformHttp.Combine(account.BaseUrl ?? _options.DefaultBaseUrl, relative);
     }
 
     private static void AddHeaders(HttpRequestMessage message, string apiKey)
@@ -335,26 +317,7 @@ internal sealed class DevToAdapter : IPlatformAdapter
         message.Headers.UserAgent.Add(new ProductInfoHeaderValue("Herald", "1.0"));
     }
 
-    private static string Serialize(DevToCreateArticleRequest request) => JsonSerializer.Serialize(request, DevToJson.Options);
-
-    private static T? TryDeserialize<T>(string body)
-        where T : class
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<T>(body, DevToJson.Options);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsHttpUrl(Uri url) =>
-        url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
-
-    private static Uri? ParseAbsolute(string? url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed : null;
+    private static string Serialize(DevToCreateArticleRequest request) => JsonSerializer.Serialize(request, PlatformHttp.Json);
 
     private static bool SameUrl(string? candidate, Uri wanted) =>
         Uri.TryCreate(candidate, UriKind.Absolute, out var parsed) &&

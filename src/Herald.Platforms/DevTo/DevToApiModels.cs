@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Herald.Platforms.DevTo;
@@ -71,17 +69,4 @@ internal sealed record DevToErrorBody
 
     [JsonPropertyName("status")]
     public int? Status { get; init; }
-}
-
-internal static class DevToJson
-{
-    /// <summary>
-    /// Compact, null fields left out, and non-ASCII text kept readable in previews. The relaxed encoder is
-    /// safe here: the JSON is an API body, never embedded in HTML.
-    /// </summary>
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Herald.Platforms.Http;
 
 namespace Herald.Platforms.DevTo;
 
@@ -36,7 +37,7 @@ internal static class DevToErrors
 
         try
         {
-            var error = JsonSerializer.Deserialize<DevToErrorBody>(body, DevToJson.Options);
+            var error = JsonSerializer.Deserialize<DevToErrorBody>(body, PlatformHttp.Json);
             return string.IsNullOrWhiteSpace(error?.Error) ? null : error.Error.Trim();
         }
         catch (JsonException)

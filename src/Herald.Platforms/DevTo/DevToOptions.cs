@@ -1,3 +1,4 @@
+using Herald.Platforms.Http;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Platforms.DevTo;
@@ -24,15 +25,8 @@ internal sealed class DevToOptionsValidator : IValidateOptions<DevToOptions>
     public ValidateOptionsResult Validate(string? name, DevToOptions options)
     {
         var failures = new List<string>();
-        if (options.DefaultBaseUrl is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-        {
-            failures.Add("Herald:DevTo:DefaultBaseUrl must be an absolute http or https URL, such as https://dev.to/api.");
-        }
-
-        if (options.Timeout <= TimeSpan.Zero && options.Timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            failures.Add("Herald:DevTo:Timeout must be positive, such as 00:00:30.");
-        }
+        PlatformOptionRules.BaseUrl(failures, "Herald:DevTo:DefaultBaseUrl", options.DefaultBaseUrl, "https://dev.to/api");
+        PlatformOptionRules.Timeout(failures, "Herald:DevTo:Timeout", options.Timeout);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

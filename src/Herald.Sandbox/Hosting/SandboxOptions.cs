@@ -20,6 +20,12 @@ public sealed class SandboxOptions
 
     public TimeSpan DevToCreateWindow { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Posts one LinkedIn member may create per UTC day. LinkedIn publishes no number (PLATFORMS.md §2,
+    /// "Rate limits"); 150 stands in for the member quota an app sees in its Developer Portal.
+    /// </summary>
+    public int LinkedInPostsPerDay { get; set; } = 150;
+
     /// <summary>Switches off every platform's rate limit, for benchmarks.</summary>
     public bool DisableRateLimits { get; set; }
 }

@@ -24,7 +24,7 @@ internal sealed class RunnerHarness : IAsyncDisposable
         Sandbox = sandbox;
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Clock);
-        services.AddHerald().AddDevTo();
+        services.AddHerald().AddDevTo().AddLinkedIn();
         services.AddHeraldStorage($"Data Source={Path.Combine(_directory, "herald.db")}");
         _services = services.BuildServiceProvider();
         _scope = _services.CreateAsyncScope();

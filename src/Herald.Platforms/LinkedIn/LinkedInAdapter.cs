@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Platforms.Http;
+using Herald.Validation;
+using Microsoft.Extensions.Options;
+
+namespace Herald.Platforms.LinkedIn;
+
+/// <summary>
+/// Publishes to LinkedIn (PLATFORMS.md §2) in one of two modes, chosen by the account setting <c>mode</c>:
+/// <c>manual</c> (the default) prepares a ready-to-paste draft and leaves the publication waiting for the
+/// user to post it by hand; <c>api</c> posts through <c>POST /rest/posts</c> with the member's access token.
+/// </summary>
+/// <remarks>
+/// In API mode every reserved little-text character is escaped, since LinkedIn silently cuts a post at the
+/// first one that is not; tags become clickable hashtag templates. A resend of the same text is refused by
+/// LinkedIn with 422 <c>DUPLICATE_POST</c> naming the existing post, which Herald takes as that post: this is
+/// what makes a resend after an unknown outcome safe. Settings: <c>author_urn</c> (<c>urn:li:person:…</c> or
+/// <c>urn:li:organization:…</c>), <c>visibility</c> (PUBLIC, CONNECTIONS or LOGGED_IN; default PUBLIC),
+/// <c>hook</c> and <c>cta</c> (see <see cref="LinkedInPostText"/>).
+/// </remarks>
+internal sealed class LinkedInAdapter : IPlatformAdapter
+{
+    internal const string HttpClientName = "Herald.LinkedIn";
+    internal const string PlatformId = "linkedin";
+    internal const string AccessTokenCredential = "access_token";
+
+    private const string DisplayName = "LinkedIn";
+    private const string RestliProtocolVersion = "2.0.0";
+    private static readonly string[] Visibilities = ["PUBLIC", "CONNECTIONS", "LOGGED_IN"];
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly TimeProvider _timeProvider;
+    private readonly LinkedInOptions _options;
+
+    public LinkedInAdapter(IHttpClientFactory httpClientFactory, IOptions<LinkedInOptions> options, TimeProvider timeProvider)
+    {
+        _httpClientFactory = httpClientFactory;
+        _timeProvider = timeProvider;
+        _options = options.Value;
+        Platform = new PlatformDescriptor
+        {
+            Id = PlatformId,
+            DisplayName = DisplayName,
+            Aliases = ["li"],
+            DefaultBaseUrl = _options.DefaultBaseUrl,
+            Capabilities = new PlatformCapabilities
+            {
+                Format = BodyFormat.PlainText,
+                MaxTextLength = LinkedInPostText.MaxLength,
+                Counting = TextCounting.CodePoints,
+                MaxTags = LinkedInPostText.MaxHashtags,
+                SupportsCanonicalUrl = false,
+                SupportsThreads = false,
+                CanReconcile = true,
+                // LinkedIn publishes no numbers (daily member and application quotas, reset at midnight UTC).
+                DefaultRateLimit = null,
+            },
+        };
+    }
+
+    private enum Mode
+    {
+        Manual,
+        Api,
+    }
+
+    public PlatformDescriptor Platform { get; }
+
+    public IReadOnlyList<ValidationProblem> Validate(Content content, Account account)
+    {
+        var problems = new List<ValidationProblem>();
+        void Problem(string field, string message) => problems.Add(new ValidationProblem(field, message, PlatformId));
+
+        var mode = ModeOf(account);
+        if (mode is null)
+        {
+            Problem("mode", $"must be manual (a draft to paste) or api (post through the API), not '{account.Setting("mode")}'");
+        }
+
+        if (mode == Mode.Api)
+        {
+            if (!account.Credentials.Has(AccessTokenCredential))
+            {
+                Problem(AccessTokenCredential, "is required in api mode: give the account a LinkedIn access token with w_member_social (LINKEDIN_ACCESS_TOKEN)");
+            }
+
+            var author = account.Setting("author_urn");
+            if (author is null)
+            {
+                Problem("author_urn", "is required in api mode: the member (urn:li:person:…) or page (urn:li:organization:…) to post as (LINKEDIN_AUTHOR_URN)");
+            }
+            else if (!IsAuthorUrn(author))
+            {
+                Problem("author_urn", $"must look like urn:li:person:<id> or urn:li:organization:<id>, not '{author}'");
+            }
+
+            if (VisibilityOf(account) is null)
+            {
+                Problem("visibility", $"must be one of {string.Join(", ", Visibilities)}, not '{account.Setting("visibility")}'");
+            }
+        }
+
+        var parts = LinkedInPostText.Compose(content, account);
+        if (parts.Body.Length == 0 && parts.Hook is null)
+        {
+            Problem("body", "has no text to post on LinkedIn");
+        }
+
+        var fixedLength = LinkedInPostText.FixedLength(parts);
+        if (fixedLength > LinkedInPostText.MaxLength - 100)
+        {
+            Problem(
+                "cta",
+                string.Create(CultureInfo.InvariantCulture, $"with the hook, link and hashtags must leave room for the text: they take {fixedLength:N0} of LinkedIn's {LinkedInPostText.MaxLength:N0} characters"));
+        }
+
+        return problems;
+    }
+
+    public RenderedPayload Render(Content content, Account account)
+    {
+        var parts = LinkedInPostText.Fit(LinkedInPostText.Compose(content, account));
+        return ModeOf(account) == Mode.Api
+            ? new RenderedPayload("application/json", Serialize(BuildRequest(parts, account)), "POST /rest/posts")
+            : new RenderedPayload("text/plain", LinkedInPostText.Draft(parts), null);
+    }
+
+    public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
+    {
+        var account = request.Account;
+        var parts = LinkedInPostText.Fit(LinkedInPostText.Compose(request.Content, account));
+        switch (ModeOf(account))
+        {
+            case Mode.Manual:
+                return PublishOutcome.ManualActionRequired(LinkedInPostText.Draft(parts));
+            case null:
+                return PublishOutcome.Permanent($"LinkedIn account setting 'mode' must be manual or api, not '{account.Setting("mode")}'.");
+        }
+
+        var token = account.Credentials[AccessTokenCredential];
+        if (string.IsNullOrEmpty(token) || account.Setting("author_urn") is not { } author || !IsAuthorUrn(author))
+        {
+            return PublishOutcome.Permanent(
+                "The LinkedIn account is in api mode but lacks an access token or a valid author_urn: set LINKEDIN_ACCESS_TOKEN and LINKEDIN_AUTHOR_URN.");
+        }
+
+        if (VisibilityOf(account) is null)
+        {
+            return PublishOutcome.Permanent($"LinkedIn account setting 'visibility' must be one of {string.Join(", ", Visibilities)}.");
+        }
+
+        using var message = new HttpRequestMessage(HttpMethod.Post, PostsUri(account))
+        {
+            Content = new StringContent(Serialize(BuildRequest(parts, account)), Encoding.UTF8, "application/json"),
+        };
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        message.Headers.TryAddWithoutValidation("LinkedIn-Version", _options.Version);
+        message.Headers.TryAddWithoutValidation("X-Restli-Protocol-Version", RestliProtocolVersion);
+        message.Headers.UserAgent.Add(new ProductInfoHeaderValue("Herald", "1.0"));
+
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+        using var answer = await PlatformHttp.SendAsync(client, message, DisplayName, cancellationToken);
+        if (answer.Failure is { } failure)
+        {
+            return failure;
+        }
+
+        if (!answer.IsSuccess)
+        {
+            return LinkedInErrors.Classify(
+                answer.Response.StatusCode, answer.Body, HttpOutcomes.RetryAfter(answer.Response, _timeProvider), _options.Version, _timeProvider.GetUtcNow());
+        }
+
+        // The new post's URN is only in the x-restli-id header (PLATFORMS.md §2, "Response").
+        var urn = answer.Header("x-restli-id");
+        return string.IsNullOrEmpty(urn)
+            ? PublishOutcome.Unknown($"LinkedIn accepted the post (HTTP {answer.Status}) but named no post URN; the post may exist.", answer.Status)
+            : PublishOutcome.Published(urn, LinkedInErrors.PostUrl(urn), answer.Status);
+    }
+
+    /// <summary>
+    /// LinkedIn cannot be searched without a restricted read permission, but it refuses the same text twice
+    /// with 422 <c>DUPLICATE_POST</c> naming the earlier post, and Herald resends exactly the same text:
+    /// a resend is safe, and finds the earlier post if there is one.
+    /// </summary>
+    public Task<ExistingPostLookup> FindExistingAsync(PublishRequest request, CancellationToken cancellationToken = default) =>
+        Task.FromResult(ModeOf(request.Account) == Mode.Api
+            ? ExistingPostLookup.NotFound("LinkedIn refuses a repeat of the same text and names the earlier post, so resending is safe.")
+            : ExistingPostLookup.CannotTell("A manual LinkedIn draft is posted by hand; only its author knows whether it was."));
+
+    private LinkedInPostRequest BuildRequest(LinkedInPostParts parts, Account account) => new()
+    {
+        Author = account.Setting("author_urn") ?? "",
+        Commentary = LinkedInPostText.Commentary(parts),
+        Visibility = VisibilityOf(account) ?? "PUBLIC",
+    };
+
+    private static Mode? ModeOf(Account account) => account.Setting("mode")?.Trim().ToLowerInvariant() switch
+    {
+        null or "manual" => Mode.Manual,
+        "api" => Mode.Api,
+        _ => null,
+    };
+
+    private static string? VisibilityOf(Account account)
+    {
+        var visibility = account.Setting("visibility")?.Trim().ToUpperInvariant() ?? "PUBLIC";
+        return Visibilities.Contains(visibility, StringComparer.Ordinal) ? visibility : null;
+    }
+
+    private static bool IsAuthorUrn(string urn) =>
+        (urn.StartsWith("urn:li:person:", StringComparison.Ordinal) && urn.Length > "urn:li:person:".Length) ||
+        (urn.StartsWith("urn:li:organization:", StringComparison.Ordinal) && urn.Length > "urn:li:organization:".Length);
+
+    private Uri PostsUri(Account account)
+    {
+        return PlatformHttp.Combine(account.BaseUrl ?? _options.DefaultBaseUrl, "rest/posts");
+    }
+
+    private static string Serialize(LinkedInPostRequest request) => JsonSerializer.Serialize(request, PlatformHttp.Json);
+}

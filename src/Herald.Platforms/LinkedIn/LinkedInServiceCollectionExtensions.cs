@@ -1,0 +1,37 @@
+using Herald.DependencyInjection;
+using Herald.Platforms;
+using Herald.Platforms.LinkedIn;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class LinkedInServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the LinkedIn adapter, platform id <c>linkedin</c> (also <c>li</c>). Accounts work in manual mode
+    /// by default (a ready-to-paste draft, no credentials); with the setting <c>mode</c> = <c>api</c> they need
+    /// the credential <c>access_token</c> and the setting <c>author_urn</c>. Calling it twice registers it once.
+    /// </summary>
+    public static HeraldBuilder AddLinkedIn(this HeraldBuilder builder, Action<LinkedInOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<LinkedInOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LinkedInOptions>, LinkedInOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        // No transport retry: a POST is not idempotent; the engine retries after reconciling.
+        services.AddHttpClient(LinkedInAdapter.HttpClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<LinkedInOptions>>().Value.Timeout)
+            .RedactLoggedHeaders(_ => true);
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, LinkedInAdapter>());
+        return builder;
+    }
+}
