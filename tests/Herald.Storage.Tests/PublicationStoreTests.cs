@@ -29,6 +29,8 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
             CoverImage = new Uri("https://blog.example.com/cover.png"),
             Series = "Series",
             Language = "en",
+            Thread = true,
+            NumberThreadParts = false,
             Overrides = new Dictionary<string, IReadOnlyDictionary<string, string>>
             {
                 ["devto"] = new Dictionary<string, string> { ["title"] = "Dev.to title" },
@@ -49,6 +51,8 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
         Assert.Equal(content.CoverImage, loaded.CoverImage);
         Assert.Equal(content.Series, loaded.Series);
         Assert.Equal(content.Language, loaded.Language);
+        Assert.True(loaded.Thread);
+        Assert.False(loaded.NumberThreadParts);
         Assert.Equal("Dev.to title", loaded.OverrideFor("devto", "title"));
         Assert.Equal(Now, loaded.CreatedAt);
     }
@@ -257,7 +261,7 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
         await using var scope = database.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-        Assert.Single(await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
     }
 
     private async Task<(Content Content, Account Account)> SeedAsync(string name)

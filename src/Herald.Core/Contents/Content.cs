@@ -31,6 +31,15 @@ public sealed class Content
     /// <summary>An ISO 639-1 language code such as <c>en</c>.</summary>
     public string? Language { get; init; }
 
+    /// <summary>
+    /// On a short-form platform (X, Threads, Mastodon, Bluesky), publish an article as a thread of its text
+    /// instead of a teaser. Front matter <c>thread: true</c>.
+    /// </summary>
+    public bool Thread { get; init; }
+
+    /// <summary>Number the parts of a thread (<c>1/3</c>, <c>2/3</c> …). Default true; front matter <c>thread_numbering</c>.</summary>
+    public bool NumberThreadParts { get; init; } = true;
+
     /// <summary>Free-form per-platform overrides, keyed by platform id then setting name.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Overrides { get; init; } =
         new Dictionary<string, IReadOnlyDictionary<string, string>>();

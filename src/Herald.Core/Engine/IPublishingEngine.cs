@@ -1,5 +1,6 @@
 using Herald.Accounts;
 using Herald.Contents;
+using Herald.Platforms;
 
 namespace Herald.Engine;
 
@@ -15,4 +16,10 @@ public interface IPublishingEngine
         Account account,
         string? idempotencyKey = null,
         CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// As above, with the whole request: the idempotency key, and for a thread the parts already confirmed
+    /// and where to report each new one.
+    /// </summary>
+    Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default);
 }

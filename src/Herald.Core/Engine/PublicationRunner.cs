@@ -41,27 +41,18 @@ public sealed class PublicationRunner(
         // The lease and payload are on disk before anything is sent: a crash from here on is recoverable.
         await store.SavePublicationAsync(publication, cancellationToken);
 
-        var result = await engine.PublishAsync(content, account, publication.IdempotencyKey, cancellationToken);
+        var request = RequestFor(publication, content, account);
+        var result = await engine.PublishAsync(request, cancellationToken);
         var ended = timeProvider.GetUtcNow();
         var error = result.Error;
 
-        switch (result.Outcome)
+        if (result.Outcome == PublishOutcomeKind.Unknown)
         {
-            case PublishOutcomeKind.Published:
-                publication.MarkPublished(result.ExternalId, result.Url, ended);
-                break;
-            case PublishOutcomeKind.ManualActionRequired:
-                publication.AwaitManualAction(result.Draft ?? "", ended);
-                break;
-            case PublishOutcomeKind.Transient or PublishOutcomeKind.RateLimited:
-                ScheduleRetryOrFail(publication, result.Outcome, error ?? "", result.RetryAfter, ended);
-                break;
-            case PublishOutcomeKind.Unknown:
-                result = await ReconcileAsync(adapter, publication, content, account, result, cancellationToken);
-                break;
-            default:
-                publication.MarkFailed(result.Outcome, error ?? "", ended);
-                break;
+            result = await ReconcileAsync(adapter, publication, request, result, cancellationToken);
+        }
+        else
+        {
+            ApplyOutcome(publication, result, ended);
         }
 
         await store.AddAttemptAsync(
@@ -82,20 +73,35 @@ public sealed class PublicationRunner(
     }
 
     /// <summary>
-    /// The request may or may not have reached the platform. Never resend blindly: look first.
+    /// The request for this try: the publication's key, the thread parts already confirmed, and a callback
+    /// that stores each newly confirmed part at once, so a resumed thread continues after it.
+    /// </summary>
+    private PublishRequest RequestFor(Publication publication, Content content, Account account) =>
+        new(content, account, publication.IdempotencyKey)
+        {
+            ConfirmedParts = publication.ThreadPartIds,
+            OnPartConfirmed = async (remoteId, cancellationToken) =>
+            {
+                publication.ConfirmThreadPart(remoteId, timeProvider.GetUtcNow());
+                await store.SavePublicationAsync(publication, cancellationToken);
+            },
+        };
+
+    /// <summary>
+    /// The request may or may not have reached the platform. Never resend blindly: look first. For a thread,
+    /// a found part is confirmed and the rest of the thread is sent.
     /// </summary>
     private async Task<PublishResult> ReconcileAsync(
         IPlatformAdapter adapter,
         Publication publication,
-        Content content,
-        Account account,
+        PublishRequest request,
         PublishResult unknown,
         CancellationToken cancellationToken)
     {
         ExistingPostLookup lookup;
         try
         {
-            lookup = await adapter.FindExistingAsync(new PublishRequest(content, account, publication.IdempotencyKey), cancellationToken);
+            lookup = await adapter.FindExistingAsync(request with { ConfirmedParts = publication.ThreadPartIds }, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -105,6 +111,11 @@ public sealed class PublicationRunner(
         var now = timeProvider.GetUtcNow();
         switch (lookup.State)
         {
+            case ExistingPostState.Found when adapter.Platform.Capabilities.SupportsThreads && lookup.ExternalId is { } partId:
+                await request.OnPartConfirmed(partId, cancellationToken);
+                var rest = await engine.PublishAsync(request with { ConfirmedParts = publication.ThreadPartIds }, cancellationToken);
+                ApplyOutcome(publication, rest, timeProvider.GetUtcNow());
+                return rest;
             case ExistingPostState.Found:
                 publication.MarkPublished(lookup.ExternalId, lookup.Url, now);
                 return unknown with { Success = true, ExternalId = lookup.ExternalId, Url = lookup.Url };
@@ -115,9 +126,33 @@ public sealed class PublicationRunner(
                 publication.FlagForReview(
                     ErrorSanitizer.Sanitize(
                         $"{unknown.Error} Herald cannot tell whether the post exists: {lookup.Reason} Check the platform, then mark it posted or retry.",
-                        account.Credentials.SecretValues),
+                        request.Account.Credentials.SecretValues),
                     now);
                 return unknown;
+        }
+    }
+
+    /// <summary>Moves the publication on after a try that did not need reconciling.</summary>
+    private void ApplyOutcome(Publication publication, PublishResult result, DateTimeOffset now)
+    {
+        switch (result.Outcome)
+        {
+            case PublishOutcomeKind.Published:
+                publication.MarkPublished(result.ExternalId, result.Url, now);
+                break;
+            case PublishOutcomeKind.ManualActionRequired:
+                publication.AwaitManualAction(result.Draft ?? "", now);
+                break;
+            case PublishOutcomeKind.Transient or PublishOutcomeKind.RateLimited:
+                ScheduleRetryOrFail(publication, result.Outcome, result.Error ?? "", result.RetryAfter, now);
+                break;
+            case PublishOutcomeKind.Unknown:
+                // A second unknown in a row: leave it to a person rather than loop.
+                publication.FlagForReview(result.Error ?? "The outcome is unknown.", now);
+                break;
+            default:
+                publication.MarkFailed(result.Outcome, result.Error ?? "", now);
+                break;
         }
     }
 

@@ -10,12 +10,18 @@ internal sealed class PublishingEngine(PlatformRegistry registry, ILogger<Publis
 {
     private readonly ILogger _logger = logger ?? NullLogger<PublishingEngine>.Instance;
 
-    public async Task<PublishResult> PublishAsync(
+    public Task<PublishResult> PublishAsync(
         Content content,
         Account account,
         string? idempotencyKey = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        PublishAsync(
+            new PublishRequest(content, account, idempotencyKey ?? $"herald-{content.Id.Value:N}-{account.Id.Value:N}"),
+            cancellationToken);
+
+    public async Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
+        var (content, account) = (request.Content, request.Account);
         if (!registry.TryResolve(account.Platform, out var adapter))
         {
             var unknown = new UnknownPlatformException(account.Platform, registry.PlatformIds.ToList());
@@ -29,7 +35,6 @@ internal sealed class PublishingEngine(PlatformRegistry registry, ILogger<Publis
             return Failure(platform, PublishOutcomeKind.Permanent, string.Join("; ", problems), account);
         }
 
-        var request = new PublishRequest(content, account, idempotencyKey ?? $"herald-{content.Id.Value:N}-{account.Id.Value:N}");
         PublishOutcome outcome;
         try
         {

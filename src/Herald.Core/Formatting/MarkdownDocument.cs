@@ -21,7 +21,7 @@ public static class MarkdownDocument
     public static readonly IReadOnlyList<string> KnownKeys =
     [
         "title", "description", "tags", "canonical_url", "cover_image", "series", "type", "language", "author",
-        "overrides",
+        "overrides", "thread", "thread_numbering",
     ];
 
     /// <exception cref="ContentValidationException">The file cannot be read as Herald content.</exception>
@@ -126,8 +126,22 @@ public static class MarkdownDocument
             CoverImage = AbsoluteUrl(fields, "cover_image", problems),
             Series = Scalar(fields, "series", problems)?.Trim(),
             Language = Scalar(fields, "language", problems)?.Trim(),
+            Thread = Flag(fields, "thread", false, problems),
+            NumberThreadParts = Flag(fields, "thread_numbering", true, problems),
             Overrides = overrides.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, string>)kv.Value),
             CreatedAt = createdAt,
+        };
+    }
+
+    private static bool Flag(YamlMappingNode fields, string key, bool fallback, List<ValidationProblem> problems)
+    {
+        var text = Scalar(fields, key, problems)?.Trim().ToLowerInvariant();
+        return text switch
+        {
+            null or "" => fallback,
+            "true" or "yes" or "on" => true,
+            "false" or "no" or "off" => false,
+            _ => Invalid(problems, key, $"must be true or false, not '{text}'", fallback),
         };
     }
 

@@ -19,25 +19,68 @@ public interface IPlatformAdapter
     /// <summary>The exact payload the platform would receive (the request body, or a manual draft).</summary>
     RenderedPayload Render(Content content, Account account);
 
-    /// <summary>Sends the content. Never throws for a platform's refusal or a network failure.</summary>
+    /// <summary>
+    /// Sends the content. Never throws for a platform's refusal or a network failure. A thread is resumable:
+    /// only the parts after <see cref="PublishRequest.ConfirmedParts"/> are sent, each reported through
+    /// <see cref="PublishRequest.OnPartConfirmed"/> the moment the platform confirms it; when every part is
+    /// already confirmed, the answer is <see cref="PublishOutcomeKind.Published"/> without a call.
+    /// </summary>
     Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Looks for a post made by an earlier try whose outcome is unknown. Platforms without a safe way to
-    /// look answer <see cref="ExistingPostLookup.CannotTell"/>.
+    /// Looks for a post made by an earlier try whose outcome is unknown — for a thread, the first part after
+    /// <see cref="PublishRequest.ConfirmedParts"/>. Platforms without a safe way to look answer
+    /// <see cref="ExistingPostLookup.CannotTell"/>.
     /// </summary>
     Task<ExistingPostLookup> FindExistingAsync(PublishRequest request, CancellationToken cancellationToken = default) =>
         Task.FromResult(ExistingPostLookup.CannotTell($"{Platform.DisplayName} has no safe way to look for an earlier post."));
 }
 
 /// <summary>One publish call: the content, the account it goes to, and the publication's stable key.</summary>
-public sealed record PublishRequest(Content Content, Account Account, string IdempotencyKey);
+public sealed record PublishRequest(Content Content, Account Account, string IdempotencyKey)
+{
+    /// <summary>For a thread: the remote ids of the parts earlier tries had confirmed, in order.</summary>
+    public IReadOnlyList<string> ConfirmedParts { get; init; } = [];
+
+    /// <summary>
+    /// Called with a thread part's remote id as soon as the platform confirms it, before the next part is
+    /// sent, so that a resumed publication continues after it. The runner stores it.
+    /// </summary>
+    public Func<string, CancellationToken, Task> OnPartConfirmed { get; init; } = static (_, _) => Task.CompletedTask;
+}
 
 /// <summary>The payload exactly as it would be sent, for storage, previews and <c>--dry-run</c>.</summary>
 /// <param name="MediaType"><c>application/json</c> for an API body, <c>text/plain</c> for a draft.</param>
 /// <param name="Body">The payload text.</param>
 /// <param name="Endpoint">The method and path it goes to, such as <c>POST /api/articles</c>; null for a draft.</param>
-public sealed record RenderedPayload(string MediaType, string Body, string? Endpoint);
+public sealed record RenderedPayload(string MediaType, string Body, string? Endpoint)
+{
+    /// <summary>
+    /// The text of each post as the platform counts it, in order: one for a single post, several for a
+    /// thread. Empty for platforms whose body is not a counted text (an article).
+    /// </summary>
+    public IReadOnlyList<RenderedPart> Parts { get; init; } = [];
+}
+
+/// <summary>One post of a rendered payload, with the platform's own count of it.</summary>
+/// <param name="Text">The text exactly as it will appear.</param>
+/// <param name="Count">Its length by the platform's rule.</param>
+/// <param name="Limit">The platform's limit in the same unit.</param>
+/// <param name="Unit">What is counted, such as <c>weighted characters</c>, <c>graphemes</c> or <c>code points</c>.</param>
+public sealed record RenderedPart(string Text, int Count, int Limit, string Unit)
+{
+    /// <summary>The request body of this part, when each part is its own request.</summary>
+    public string? Body { get; init; }
+
+    /// <summary>A second limit that also applies (Bluesky: 3,000 UTF-8 bytes beside 300 graphemes).</summary>
+    public (int Count, int Limit, string Unit)? Secondary { get; init; }
+
+    /// <summary>Rich-text facets (Bluesky): links, mentions and hashtags with their UTF-8 byte ranges.</summary>
+    public IReadOnlyList<RenderedFacet> Facets { get; init; } = [];
+}
+
+/// <summary>A link, mention or hashtag and the UTF-8 byte range [start, end) of its text.</summary>
+public sealed record RenderedFacet(string Kind, int ByteStart, int ByteEnd, string Value);
 
 /// <summary>The answer of a look for an earlier post.</summary>
 public sealed record ExistingPostLookup

@@ -26,6 +26,8 @@ internal sealed class ContentConfiguration : IEntityTypeConfiguration<Content>
         builder.Property(c => c.CoverImage).HasColumnName("cover_image").HasConversion(UriConverter.Instance);
         builder.Property(c => c.Series).HasColumnName("series").HasMaxLength(200);
         builder.Property(c => c.Language).HasColumnName("language").HasMaxLength(16);
+        builder.Property(c => c.Thread).HasColumnName("thread");
+        builder.Property(c => c.NumberThreadParts).HasColumnName("number_thread_parts");
         builder.Property(c => c.Overrides).HasColumnName("overrides")
             .HasConversion(JsonColumns.NestedMap, JsonColumns.NestedMapComparer);
         builder.Property(c => c.CreatedAt).HasColumnName("created_at");

@@ -116,4 +116,30 @@ public sealed class MarkdownDocumentTests
         Assert.Equal("T", content.Title);
         Assert.Equal("Body", content.Body);
     }
+
+    [Fact]
+    public void Parse_ThreadOptions_ReadAsFlags()
+    {
+        var content = MarkdownDocument.Parse("---\ntitle: T\nthread: true\nthread_numbering: no\n---\nBody.", Now);
+
+        Assert.True(content.Thread);
+        Assert.False(content.NumberThreadParts);
+    }
+
+    [Fact]
+    public void Parse_NoThreadOptions_TeaserWithNumberingByDefault()
+    {
+        var content = MarkdownDocument.Parse("---\ntitle: T\n---\nBody.", Now);
+
+        Assert.False(content.Thread);
+        Assert.True(content.NumberThreadParts);
+    }
+
+    [Fact]
+    public void Parse_ThreadNotABoolean_NamesTheKeyAndTheRule()
+    {
+        var ex = Assert.Throws<ContentValidationException>(() => MarkdownDocument.Parse("---\ntitle: T\nthread: sometimes\n---\nBody.", Now));
+
+        Assert.Equal("thread: must be true or false, not 'sometimes'", Assert.Single(ex.Problems).ToString());
+    }
 }

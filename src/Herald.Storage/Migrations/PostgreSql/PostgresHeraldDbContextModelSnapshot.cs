@@ -103,6 +103,10 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasColumnType("character varying(16)")
                         .HasColumnName("language");
 
+                    b.Property<bool>("NumberThreadParts")
+                        .HasColumnType("boolean")
+                        .HasColumnName("number_thread_parts");
+
                     b.Property<string>("Overrides")
                         .IsRequired()
                         .HasColumnType("text")
@@ -117,6 +121,10 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("tags");
+
+                    b.Property<bool>("Thread")
+                        .HasColumnType("boolean")
+                        .HasColumnName("thread");
 
                     b.Property<string>("Title")
                         .IsRequired()

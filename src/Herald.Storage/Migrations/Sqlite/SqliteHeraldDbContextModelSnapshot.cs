@@ -98,6 +98,10 @@ namespace Herald.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("language");
 
+                    b.Property<bool>("NumberThreadParts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number_thread_parts");
+
                     b.Property<string>("Overrides")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -112,6 +116,10 @@ namespace Herald.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("tags");
+
+                    b.Property<bool>("Thread")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("thread");
 
                     b.Property<string>("Title")
                         .IsRequired()
