@@ -20,6 +20,7 @@ public static class HeraldCommandLine
         var root = new RootCommand("Herald: write once, publish everywhere — Dev.to, LinkedIn and more, now or on schedule.");
         root.Add(PostCommand.Create(output, error));
         root.Add(PostedCommand.Create(output, error));
+        root.Add(PreviewCommand.Create(output, error));
         root.Add(SandboxCommand.Create(output, error));
         return root;
     }

@@ -102,7 +102,8 @@ internal static class PostCommand
         }
     }
 
-    private static List<IPlatformAdapter> ResolveTargets(string to, PlatformRegistry registry)
+    /// <summary>The adapters <c>--to</c> names (or every one for <c>all</c>); an unknown name is refused with the known ones.</summary>
+    internal static List<IPlatformAdapter> ResolveTargets(string to, PlatformRegistry registry)
     {
         var names = to.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (names.Length == 0)

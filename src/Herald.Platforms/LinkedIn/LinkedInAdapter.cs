@@ -125,9 +125,11 @@ internal sealed class LinkedInAdapter : IPlatformAdapter
     public RenderedPayload Render(Content content, Account account)
     {
         var parts = LinkedInPostText.Fit(LinkedInPostText.Compose(content, account));
-        return ModeOf(account) == Mode.Api
+        var draft = LinkedInPostText.Draft(parts);
+        var payload = ModeOf(account) == Mode.Api
             ? new RenderedPayload("application/json", Serialize(BuildRequest(parts, account)), "POST /rest/posts")
-            : new RenderedPayload("text/plain", LinkedInPostText.Draft(parts), null);
+            : new RenderedPayload("text/plain", draft, null);
+        return payload with { Parts = [new RenderedPart(draft, LinkedInPostText.Length(draft), LinkedInPostText.MaxLength, "code points")] };
     }
 
     public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)

@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Herald.Cli.Configuration;
+using Herald.Cli.Output;
+using Herald.Formatting;
+using Herald.Platforms;
+using Herald.Validation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Herald.Cli.Commands;
+
+/// <summary>
+/// <c>herald preview FILE.md --to x,bluesky [--json]</c>: the exact payload each platform would receive, with
+/// each part's count against the platform's limit. Sends nothing and needs no credentials.
+/// </summary>
+internal static class PreviewCommand
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The Markdown file, with optional YAML front matter." };
+        var to = new Option<string>("--to") { Description = "Comma-separated platforms, e.g. x,bluesky,mastodon (or 'all').", Required = true };
+        var json = new Option<bool>("--json") { Description = "Machine-readable output: platform, parts, text, count, limit, facets." };
+        var command = new Command("preview", "Show exactly what each platform would receive, with counts and limits; sends nothing.") { file, to, json };
+        command.Add(CommonOptions.Config);
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetRequiredValue(file), parse.GetRequiredValue(to), parse.GetValue(json), parse.GetValue(CommonOptions.Config),
+            new Reporter(output, error), output, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        FileInfo file, string to, bool asJson, FileInfo? config, Reporter reporter, TextWriter output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!file.Exists)
+            {
+                throw new CliInputException($"file: '{file.FullName}' does not exist");
+            }
+
+            var configuration = CliConfiguration.Build(config);
+            await using var services = CliServices.Build(configuration, verbose: false);
+            var registry = services.GetRequiredService<PlatformRegistry>();
+            var clock = services.GetRequiredService<TimeProvider>();
+            var content = MarkdownDocument.Parse(await File.ReadAllTextAsync(file.FullName, cancellationToken), clock.GetUtcNow());
+
+            var previews = PostCommand.ResolveTargets(to, registry)
+                .Select(adapter =>
+                {
+                    var account = AccountCatalog.FromConfiguration(configuration, adapter.Platform);
+                    return new Preview(adapter.Platform, adapter.Render(content, account), adapter.Validate(content, account));
+                })
+                .ToList();
+
+            if (asJson)
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(previews.Select(ToJson), Json));
+            }
+            else
+            {
+                previews.ForEach(p => Print(p, reporter));
+            }
+
+            return HeraldCommandLine.Ok;
+        }
+        catch (ContentValidationException ex)
+        {
+            foreach (var problem in ex.Problems)
+            {
+                reporter.Error(problem.ToString());
+            }
+
+            return HeraldCommandLine.BadInput;
+        }
+        catch (Exception ex) when (ex is CliInputException or UnknownPlatformException)
+        {
+            reporter.Error(ex.Message);
+            return HeraldCommandLine.BadInput;
+        }
+    }
+
+    private sealed record Preview(PlatformDescriptor Platform, RenderedPayload Payload, IReadOnlyList<ValidationProblem> Problems);
+
+    private static void Print(Preview preview, Reporter reporter)
+    {
+        var (platform, payload) = (preview.Platform, preview.Payload);
+        reporter.Line($"{platform.DisplayName} ({platform.Id}) · {payload.Endpoint ?? "draft to post by hand"} · {payload.MediaType}" +
+            (payload.Parts.Count > 1 ? $" · thread of {payload.Parts.Count} parts" : ""));
+        if (payload.Parts.Count == 0)
+        {
+            reporter.Block("payload", payload.Body);
+        }
+
+        for (var i = 0; i < payload.Parts.Count; i++)
+        {
+            var part = payload.Parts[i];
+            var counts = $"{part.Count}/{part.Limit} {part.Unit}" +
+                (part.Secondary is { } second ? $", {second.Count}/{second.Limit} {second.Unit}" : "") +
+                (Fits(part) ? "" : " — over the limit");
+            reporter.Block(payload.Parts.Count > 1 ? $"part {i + 1}/{payload.Parts.Count} · {counts}" : counts, part.Text);
+        }
+
+        foreach (var problem in preview.Problems)
+        {
+            reporter.Line($"  ! would be refused: {problem}");
+        }
+
+        reporter.Line();
+    }
+
+    private static bool Fits(RenderedPart part) =>
+        part.Count <= part.Limit && (part.Secondary is not { } second || second.Count <= second.Limit);
+
+    private static object ToJson(Preview preview) => new
+    {
+        platform = preview.Platform.Id,
+        endpoint = preview.Payload.Endpoint,
+        mediaType = preview.Payload.MediaType,
+        body = preview.Payload.Body,
+        parts = preview.Payload.Parts.Select((part, index) => new
+        {
+            index = index + 1,
+            text = part.Text,
+            count = part.Count,
+            limit = part.Limit,
+            unit = part.Unit,
+            fits = Fits(part),
+            secondary = part.Secondary is { } second ? new { count = second.Count, limit = second.Limit, unit = second.Unit } : null,
+            body = part.Body,
+            facets = part.Facets.Select(f => new { kind = f.Kind, byteStart = f.ByteStart, byteEnd = f.ByteEnd, value = f.Value }),
+        }),
+        problems = preview.Problems.Select(p => new { field = p.Field, rule = p.Message }),
+    };
+}
