@@ -9,7 +9,7 @@ namespace Herald.Formatting.Text;
 /// </summary>
 /// <remarks>
 /// Among the ways to cut the text into the fewest parts, the splitter prefers paragraph boundaries (blank
-/// lines), then line and sentence ends, then clause punctuation, then any word boundary; text without
+/// lines), then sentence ends, then line breaks and clause punctuation, then any word boundary; text without
 /// spaces (Chinese, Japanese) may be cut between characters, never before closing punctuation. A link,
 /// mention, hashtag or grapheme cluster (an emoji ZWJ sequence, a flag) is never cut. A word longer than a
 /// whole part is cut between graphemes as a last resort; a link, mention or hashtag that does not fit in a
@@ -146,12 +146,13 @@ public static class ThreadSplitter
                     newlines += text[index] == '\n' ? 1 : 0;
                 }
 
-                var kind = newlines switch
+                // A blank line ends a paragraph; a single line break is at least as good as a clause end.
+                var kind = newlines >= 2 ? CutKind.Paragraph : KindAfter(text, whitespaceStart);
+                if (newlines == 1 && kind == CutKind.Word)
                 {
-                    >= 2 => CutKind.Paragraph,
-                    1 => CutKind.Sentence,
-                    _ => KindAfter(text, whitespaceStart),
-                };
+                    kind = CutKind.Clause;
+                }
+
                 cuts.Add(new Cut(whitespaceStart, index, kind));
                 continue;
             }
@@ -218,27 +219,25 @@ public static class ThreadSplitter
         Array.Fill(parts, int.MaxValue);
         parts[0] = 0;
 
+        // A part never counts less for being longer (cuts never split a link, a mention or a grapheme),
+        // so the furthest node a part from i can reach only moves forward as i does: two pointers find
+        // every reach with about two counts a node.
+        var reach = 0;
         for (var i = 0; i < nodes.Count - 1; i++)
         {
+            reach = Math.Max(reach, i);
+            while (reach + 1 < nodes.Count && fits(text[nodes[i].Next..nodes[reach + 1].End]))
+            {
+                reach++;
+            }
+
             if (parts[i] == int.MaxValue)
             {
                 continue;
             }
 
-            for (var j = i + 1; j < nodes.Count; j++)
+            for (var j = i + 1; j <= reach; j++)
             {
-                if (nodes[j].End <= nodes[i].Next)
-                {
-                    continue;
-                }
-
-                // A longer part never counts less (links are never cut, so none can appear by growing),
-                // so the first part that does not fit ends the search from i.
-                if (!fits(text[nodes[i].Next..nodes[j].End]))
-                {
-                    break;
-                }
-
                 var cost = penalty[i] + (j == nodes.Count - 1 ? 0 : Penalty(nodes[j].Kind));
                 if (parts[i] + 1 < parts[j] || (parts[i] + 1 == parts[j] && cost < penalty[j]))
                 {
@@ -323,15 +322,15 @@ public static class ThreadSplitter
 
     private static string DescribeTooLong(TextEntity entity, TextCount count, int limit, bool numbering)
     {
-        var what = entity.Kind switch
+        var (what, advice) = entity.Kind switch
         {
-            TextEntityKind.Url => "link",
-            TextEntityKind.Mention => "mention",
-            _ => "hashtag",
+            TextEntityKind.Url => ("link", " Shorten the link."),
+            TextEntityKind.Mention => ("mention", ""),
+            _ => ("hashtag", ""),
         };
-        var advice = entity.Kind == TextEntityKind.Url ? "; shorten the link" : "";
-        return $"The {what} \"{entity.Value}\" does not fit in one post: it counts {count}" +
-               (numbering ? " with a part number" : "") + $" (at most {limit} allowed), and a {what} is never cut{advice}.";
+        return $"The {what} \"{entity.Value}\" does not fit in one post: " +
+               (numbering ? "with a part number it measures " : "it measures ") +
+               $"{count}, and a part allows at most {limit} {count.Unit}. A {what} is never cut.{advice}";
     }
 
     /// <summary>A place to cut: the part before ends at <see cref="End"/>, the next starts at <see cref="Next"/>.</summary>
