@@ -97,9 +97,6 @@ internal static class Emoji
         return position - index;
     }
 
-    /// <summary>Whether an emoji sequence starts at <paramref name="index"/>.</summary>
-    public static bool StartsAt(string text, int index) => SequenceLength(text, index) > 0;
-
     /// <summary>Skips what may follow one emoji inside a sequence: VS16, a skin tone, a tag run (subdivision flags).</summary>
     private static int SkipElementSuffix(string text, int position)
     {

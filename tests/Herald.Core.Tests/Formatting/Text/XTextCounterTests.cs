@@ -160,6 +160,14 @@ public sealed class XTextCounterTests
     }
 
     [Fact]
+    public void Count_FediverseAndBlueskyHandles_AreNotLinks()
+    {
+        Assert.Equal("@alice@example.social".Length, X.Count("@alice@example.social").Count);
+        Assert.Equal("@alice.bsky.social".Length, X.Count("@alice.bsky.social").Count);
+        Assert.Equal("mail bob@example.com".Length, X.Count("mail bob@example.com").Count);
+    }
+
+    [Fact]
     public void Count_Exactly280_IsValidAnd281IsNot()
     {
         Assert.True(X.Count(new string('a', 280)).IsValid);
