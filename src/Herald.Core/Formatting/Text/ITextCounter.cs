@@ -1,0 +1,17 @@
+namespace Herald.Formatting.Text;
+
+/// <summary>
+/// Counts a text exactly as one platform does against its length limit (PLATFORMS.md). Get one from
+/// <see cref="TextCounter"/>; the <see cref="ThreadSplitter"/> takes one to size the parts of a thread.
+/// </summary>
+public interface ITextCounter
+{
+    /// <summary>The unit of the main measure, one of <see cref="TextUnits"/>.</summary>
+    string Unit { get; }
+
+    /// <summary>The limit of the main measure for one post.</summary>
+    int Limit { get; }
+
+    /// <summary>Counts <paramref name="text"/> as the platform will.</summary>
+    TextCount Count(string text);
+}

@@ -1,0 +1,17 @@
+namespace Herald.Formatting.Text;
+
+/// <summary>LinkedIn's commentary limit (PLATFORMS.md §2); see <see cref="TextCounter.LinkedIn"/>.</summary>
+internal sealed class LinkedInTextCounter : ITextCounter
+{
+    private const int MaxCharacters = 3000;
+
+    public string Unit => TextUnits.Characters;
+
+    public int Limit => MaxCharacters;
+
+    public TextCount Count(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new TextCount([new TextMeasure(Unit, TextCounter.CodePoints(text), MaxCharacters)]);
+    }
+}
