@@ -1,9 +1,11 @@
+using Herald.Accounts;
 using Herald.Publications;
 using Herald.Storage;
 using Herald.Storage.Security;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -41,6 +43,9 @@ public static class HeraldStorageServiceCollectionExtensions
 
         services.AddSingleton(new HeraldDatabaseInfo(provider, normalized));
         services.AddScoped<IPublicationStore, PublicationStore>();
+        // Replaces the in-memory default of AddHerald, whichever is called first.
+        services.RemoveAll<IAccountCredentialsStore>();
+        services.AddSingleton<IAccountCredentialsStore, AccountCredentialsStore>();
         return services;
     }
 

@@ -73,6 +73,22 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
     }
 
     [Fact]
+    public async Task SaveCredentials_RenewedTokens_ReplaceTheStoredOnes()
+    {
+        var account = NewAccount("renewed");
+        await WithStoreAsync(store => store.UpsertAccountAsync(account));
+        var credentialsStore = database.Services.GetRequiredService<IAccountCredentialsStore>();
+
+        await credentialsStore.SaveCredentialsAsync(account.Id, new AccountCredentials { ["access_token"] = "new-access", ["refresh_token"] = "new-refresh" });
+
+        await using var scope = database.Services.CreateAsyncScope();
+        var loaded = await scope.ServiceProvider.GetRequiredService<HeraldDbContext>().Accounts.SingleAsync(a => a.Id == account.Id);
+        Assert.Equal("new-access", loaded.Credentials["access_token"]);
+        Assert.Equal("new-refresh", loaded.Credentials["refresh_token"]);
+        Assert.Null(loaded.Credentials["api_key"]);
+    }
+
+    [Fact]
     public async Task Account_Credentials_AreEncryptedAtRest()
     {
         var account = NewAccount("encrypted");

@@ -1,3 +1,4 @@
+using Herald.Accounts;
 using Herald.DependencyInjection;
 using Herald.Engine;
 using Herald.Platforms;
@@ -23,6 +24,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new PlatformRegistry(sp.GetServices<IPlatformAdapter>()));
         services.TryAddSingleton<IPublishingEngine, PublishingEngine>();
+        services.TryAddSingleton<IAccountCredentialsStore, InMemoryAccountCredentialsStore>();
         // Scoped: it works with the scoped publication store.
         services.TryAddScoped<PublicationRunner>();
         return new HeraldBuilder(services);
