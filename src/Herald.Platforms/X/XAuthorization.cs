@@ -124,7 +124,8 @@ internal sealed class XAuthorization(IHttpClientFactory httpClientFactory, IAcco
 
             if (!credentials.Has(RefreshToken) || !credentials.Has(ClientId))
             {
-                return new XRefresh(false, credentials.Has(RefreshToken) ? "the account has no client_id" : "the account has no refresh_token");
+                // Nothing to renew with: the advice for a plain expired token applies.
+                return new XRefresh(false);
             }
 
             var form = new Dictionary<string, string>
