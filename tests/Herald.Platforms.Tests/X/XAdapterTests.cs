@@ -114,6 +114,51 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
         Assert.Equal(new Uri($"https://x.com/{user.Username}/status/{posts[0].Id}"), outcome.Url);
     }
 
+    /// <summary>Issue 4 acceptance: a 2,000-character article sent to X as a thread.</summary>
+    [Fact]
+    public async Task PublishAsync_TwoThousandCharacterArticleAsThread_EveryPartFitsNoWordOrLinkIsSplitAndPartsReplyInOrder()
+    {
+        var (account, user, _) = NewAccount("article");
+        var content = ThreadArticle();
+        Assert.InRange(content.Body.Length, 1950, 2050);
+
+        var outcome = await _adapter.PublishAsync(Request(content, account));
+
+        var parts = _adapter.Render(content, account).Parts;
+        var posts = X.Posts.Where(p => p.AuthorId == user.Id).ToList();
+        Assert.Equal(PublishOutcomeKind.Published, outcome.Kind);
+        Assert.True(parts.Count >= 8, $"{parts.Count} parts");
+        Assert.Equal(parts.Select(p => p.Text), posts.Select(p => p.Text));
+
+        // Every part within 280 by Herald's count and by the sandbox's own check of the same rule.
+        Assert.All(parts, p => Assert.InRange(TextCounter.X.Count(p.Text).Count, 1, 280));
+        Assert.All(posts, p => Assert.InRange(p.WeightedLength, 1, 280));
+
+        // Numbered 1/n … n/n; without the numbers, the words are exactly the article's words, none cut.
+        var words = parts.Select((p, i) =>
+        {
+            var suffix = $" {i + 1}/{parts.Count}";
+            Assert.EndsWith(suffix, p.Text);
+            return p.Text[..^suffix.Length];
+        }).SelectMany(Words).ToList();
+        var expected = Words($"{content.Title}\n\n{content.Body}\n\n{content.CanonicalUrl!.AbsoluteUri}\n\n#dotnet #herald").ToList();
+        Assert.Equal(expected, words);
+        foreach (var link in expected.Where(w => w.StartsWith("https://", StringComparison.Ordinal)))
+        {
+            Assert.Contains(parts, p => p.Text.Contains(link, StringComparison.Ordinal));
+        }
+
+        // The reply chain as the sandbox holds it.
+        Assert.Null(posts[0].InReplyToId);
+        for (var i = 1; i < posts.Count; i++)
+        {
+            Assert.Equal(posts[i - 1].Id, posts[i].InReplyToId);
+            Assert.Equal(posts[0].Id, posts[i].ConversationId);
+        }
+
+        Assert.Equal(posts[0].Id, outcome.ExternalId);
+    }
+
     [Fact]
     public async Task PublishAsync_ResumedAfterTheFirstPart_SendsOnlyTheRestReplyingToTheConfirmedPart()
     {
@@ -542,6 +587,36 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
     /// <summary>Three paragraphs of about 200 characters: a thread of exactly three parts.</summary>
     internal static string ThreeParagraphs(string topic) => string.Join("\n\n", Enumerable.Range(1, 3).Select(i =>
         $"Paragraph {i} about {topic}: " + string.Join(' ', Enumerable.Repeat($"word{i}", 30)) + "."));
+
+    /// <summary>An article of about 2,000 characters of plain prose with links, asking for a thread.</summary>
+    internal static Content ThreadArticle()
+    {
+        var sentences = new[]
+        {
+            "Herald publishes one Markdown file to seven platforms, each in its own format and within its own limits.",
+            "Short-form platforms count differently: X weighs every link as 23 characters, see https://docs.x.com/fundamentals/counting-characters for the rule.",
+            "A thread is cut at paragraph ends first, then at sentence ends, then between words, and never inside a link such as https://github.com/twitter/twitter-text/tree/master/config.",
+            "Each part replies to the one before it, so readers see the whole argument in order.",
+            "When the process dies in the middle of a thread, the parts already confirmed are stored, and a resumed publication continues after the last of them.",
+            "Nothing is posted twice: the first part that may or may not exist is looked up in the account's own timeline before anything is sent again.",
+        };
+        var body = new System.Text.StringBuilder();
+        for (var i = 0; body.Length < 1950; i++)
+        {
+            body.Append(i % 3 == 0 && i > 0 ? "\n\n" : body.Length > 0 ? " " : "").Append(sentences[i % sentences.Length]);
+        }
+
+        return new Content
+        {
+            Title = "How Herald threads an article",
+            Body = body.ToString(),
+            Thread = true,
+            Tags = ["dotnet", "herald"],
+            CanonicalUrl = new Uri("https://blog.example.com/herald-threads"),
+        };
+    }
+
+    private static IEnumerable<string> Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
 
     private static Content Post(string text) => new() { Type = ContentType.Post, Body = text };
 
