@@ -122,16 +122,7 @@ public sealed class MediumAdapterTests : IClassFixture<SandboxFixture>, IDisposa
     {
         var (account, user) = NewAccount("limited");
         await _adapter.PublishAsync(Request(Article("Warm the author cache"), account));
-        Server.State.Faults = new SandboxFaults { RateLimitRate = 1, RetryAfterSeconds = 30 };
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await _adapter.PublishAsync(Request(Article("Rate limited"), account));
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        var outcome = await WithFaultsAsync(new SandboxFaults { RateLimitRate = 1, RetryAfterSeconds = 30 }, () => _adapter.PublishAsync(Request(Article("Rate limited"), account)));
 
         Assert.Equal(PublishOutcomeKind.RateLimited, outcome.Kind);
         Assert.Equal(TimeSpan.FromSeconds(30), outcome.RetryAfter);
@@ -143,16 +134,7 @@ public sealed class MediumAdapterTests : IClassFixture<SandboxFixture>, IDisposa
     {
         var (account, user) = NewAccount("fault");
         await _adapter.PublishAsync(Request(Article("Warm it"), account));
-        Server.State.Faults = new SandboxFaults { ServerErrorRate = 1 };
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await _adapter.PublishAsync(Request(Article("Server error"), account));
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        var outcome = await WithFaultsAsync(new SandboxFaults { ServerErrorRate = 1 }, () => _adapter.PublishAsync(Request(Article("Server error"), account)));
 
         Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
         Assert.Equal(503, outcome.HttpStatus);
@@ -175,16 +157,7 @@ public sealed class MediumAdapterTests : IClassFixture<SandboxFixture>, IDisposa
     {
         var (account, user) = NewAccount("dropped");
         await _adapter.PublishAsync(Request(Article("Warm the cache"), account));
-        Server.State.Faults = new SandboxFaults { DropAfterAcceptRate = 1 };
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await _adapter.PublishAsync(Request(Article("Dropped answer"), account));
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        var outcome = await WithFaultsAsync(new SandboxFaults { DropAfterAcceptRate = 1 }, () => _adapter.PublishAsync(Request(Article("Dropped answer"), account)));
 
         var lookup = await _adapter.FindExistingAsync(Request(Article("Dropped answer"), account));
 
@@ -201,16 +174,8 @@ public sealed class MediumAdapterTests : IClassFixture<SandboxFixture>, IDisposa
         var adapter = services.GetRequiredService<PlatformRegistry>().Resolve("medium");
         var (account, _) = NewAccount("slow");
         Assert.Equal(PublishOutcomeKind.Published, (await adapter.PublishAsync(Request(Article("Warm"), account))).Kind);
-        Server.State.Faults = new SandboxFaults { Delay = TimeSpan.FromMinutes(1) }; // on the sandbox's fake clock: never
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await adapter.PublishAsync(Request(Article("Too slow"), account));
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        // The delay runs on the sandbox's fake clock, which nobody moves: the answer never comes.
+        var outcome = await WithFaultsAsync(new SandboxFaults { Delay = TimeSpan.FromMinutes(1) }, () => adapter.PublishAsync(Request(Article("Too slow"), account)));
 
         Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
     }
@@ -276,6 +241,20 @@ public sealed class MediumAdapterTests : IClassFixture<SandboxFixture>, IDisposa
     };
 
     private static PublishRequest Request(Content content, Account account) => new(content, account, "herald-test");
+
+    /// <summary>Runs <paramref name="action"/> with <paramref name="faults"/> in force, then switches them off.</summary>
+    private async Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, Func<Task<PublishOutcome>> action)
+    {
+        Server.State.Faults = faults;
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            Server.State.Faults = SandboxFaults.None;
+        }
+    }
 
     private static int ClosedPort()
     {

@@ -373,16 +373,7 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
     public async Task PublishAsync_ServerError_Transient()
     {
         var (account, user, _) = NewAccount("fault", username: "fault_user");
-        Server.State.Faults = new SandboxFaults { ServerErrorRate = 1 };
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await _adapter.PublishAsync(Request(Post("Server error"), account));
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        var outcome = await WithFaultsAsync(new SandboxFaults { ServerErrorRate = 1 }, () => _adapter.PublishAsync(Request(Post("Server error"), account)));
 
         Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
         Assert.Equal(503, outcome.HttpStatus);
@@ -406,16 +397,8 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
         using var services = Build(_fixture.Clock, o => o.Timeout = TimeSpan.FromMilliseconds(300));
         var adapter = services.GetRequiredService<PlatformRegistry>().Resolve("x");
         var (account, _, _) = NewAccount("slow", username: "slow_user");
-        Server.State.Faults = new SandboxFaults { Delay = TimeSpan.FromMinutes(1) }; // on the sandbox's fake clock: never
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await adapter.PublishAsync(Request(Post("Too slow"), account));
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        // The delay runs on the sandbox's fake clock, which nobody moves: the answer never comes.
+        var outcome = await WithFaultsAsync(new SandboxFaults { Delay = TimeSpan.FromMinutes(1) }, () => adapter.PublishAsync(Request(Post("Too slow"), account)));
 
         Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
         Assert.Contains("did not answer in time", outcome.Error);
@@ -436,15 +419,7 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
                 return Task.CompletedTask;
             },
         };
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await _adapter.PublishAsync(request);
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        var outcome = await WithFaultsAsync(SandboxFaults.None, () => _adapter.PublishAsync(request));
 
         var lookup = await _adapter.FindExistingAsync(Request(content, account) with { ConfirmedParts = confirmed });
 
@@ -621,6 +596,20 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
     private static Content Post(string text) => new() { Type = ContentType.Post, Body = text };
 
     private static PublishRequest Request(Content content, Account account) => new(content, account, "herald-test");
+
+    /// <summary>Runs <paramref name="action"/> with <paramref name="faults"/> in force, then switches them off.</summary>
+    private async Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, Func<Task<PublishOutcome>> action)
+    {
+        Server.State.Faults = faults;
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            Server.State.Faults = SandboxFaults.None;
+        }
+    }
 
     private static int ClosedPort()
     {
