@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Herald.IntegrationTests.Engine;
 
 /// <summary>
-/// Herald composed as a host would compose it — engine, Dev.to and LinkedIn adapters, SQLite storage —
+/// Herald composed as a host would compose it — engine, Dev.to, LinkedIn and X adapters, SQLite storage —
 /// publishing to a real sandbox. Only Herald's clock is fake.
 /// </summary>
 internal sealed class RunnerHarness : IAsyncDisposable
