@@ -43,6 +43,8 @@ internal static class AccountCatalog
         {
             "devto" => new AccountCredentials { ["api_key"] = SandboxAccounts.DevToKey },
             "linkedin" => new AccountCredentials { ["access_token"] = SandboxAccounts.LinkedInToken },
+            "x" => new AccountCredentials { ["access_token"] = SandboxAccounts.XAccessToken },
+            "medium" => new AccountCredentials { ["access_token"] = SandboxAccounts.MediumToken },
             _ => throw new CliInputException($"--sandbox: the sandbox does not simulate {platform.DisplayName} yet"),
         };
         var settings = new Dictionary<string, string>(configured.Settings, StringComparer.OrdinalIgnoreCase);

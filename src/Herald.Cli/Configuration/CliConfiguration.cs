@@ -6,7 +6,7 @@ namespace Herald.Cli.Configuration;
 /// Where the CLI reads its settings, later sources winning: <c>~/.config/herald/appsettings.json</c>,
 /// <c>./herald.json</c>, the file given with <c>--config</c>, environment variables (<c>Herald__…</c>), and
 /// the names the seed used (<c>DEVTO_API_KEY</c>, <c>LINKEDIN_ACCESS_TOKEN</c>, <c>LINKEDIN_AUTHOR_URN</c>,
-/// <c>POSTGRES_DSN</c>).
+/// <c>X_ACCESS_TOKEN</c> and the other <c>X_*</c> credentials, <c>X_USERNAME</c>, <c>MEDIUM_ACCESS_TOKEN</c>, <c>POSTGRES_DSN</c>).
 /// </summary>
 internal static class CliConfiguration
 {
@@ -40,6 +40,13 @@ internal static class CliConfiguration
         Map("DEVTO_API_KEY", "Herald:Accounts:devto:Credentials:api_key");
         Map("LINKEDIN_ACCESS_TOKEN", "Herald:Accounts:linkedin:Credentials:access_token");
         Map("LINKEDIN_AUTHOR_URN", "Herald:Accounts:linkedin:Settings:author_urn");
+        foreach (var credential in new[] { "access_token", "refresh_token", "client_id", "client_secret", "consumer_key", "consumer_secret", "access_token_secret" })
+        {
+            Map("X_" + credential.ToUpperInvariant(), $"Herald:Accounts:x:Credentials:{credential}");
+        }
+
+        Map("X_USERNAME", "Herald:Accounts:x:Settings:username");
+        Map("MEDIUM_ACCESS_TOKEN", "Herald:Accounts:medium:Credentials:access_token");
         return map;
 
         void Map(string variable, string key)

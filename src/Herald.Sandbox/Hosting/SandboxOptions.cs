@@ -26,6 +26,17 @@ public sealed class SandboxOptions
     /// </summary>
     public int LinkedInPostsPerDay { get; set; } = 150;
 
+    /// <summary>
+    /// Posts one X user may create per <see cref="XCreateWindow"/> (PLATFORMS.md §3, "Rate limits": the current
+    /// per-endpoint table gives 100 per 15 minutes per user).
+    /// </summary>
+    public int XCreatesPerWindow { get; set; } = 100;
+
+    public TimeSpan XCreateWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long an OAuth 2.0 access token the X simulator issues lives (PLATFORMS.md §3, "Auth": 2 hours).</summary>
+    public TimeSpan XAccessTokenLifetime { get; set; } = TimeSpan.FromHours(2);
+
     /// <summary>Switches off every platform's rate limit, for benchmarks.</summary>
     public bool DisableRateLimits { get; set; }
 }

@@ -1,6 +1,8 @@
 using System.Net;
 using Herald.Sandbox.DevTo;
 using Herald.Sandbox.LinkedIn;
+using Herald.Sandbox.Medium;
+using Herald.Sandbox.X;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -34,6 +36,8 @@ public sealed class SandboxServer : IAsyncDisposable
     {
         "devto" => new Uri(BaseAddress, "devto/api"),
         "linkedin" => new Uri(BaseAddress, "linkedin"),
+        "x" => new Uri(BaseAddress, "x"),
+        "medium" => new Uri(BaseAddress, "medium/v1"),
         _ => throw new ArgumentException($"The sandbox does not simulate '{platform}'.", nameof(platform)),
     };
 
@@ -51,6 +55,8 @@ public sealed class SandboxServer : IAsyncDisposable
         MapControlEndpoints(app, state);
         app.MapGroup("/devto").MapDevTo();
         app.MapGroup("/linkedin").MapLinkedIn();
+        app.MapGroup("/x").MapX();
+        app.MapGroup("/medium").MapMedium();
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!

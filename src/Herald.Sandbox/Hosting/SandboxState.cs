@@ -1,5 +1,7 @@
 using Herald.Sandbox.DevTo;
 using Herald.Sandbox.LinkedIn;
+using Herald.Sandbox.Medium;
+using Herald.Sandbox.X;
 
 namespace Herald.Sandbox.Hosting;
 
@@ -15,7 +17,7 @@ internal enum InjectedFault
 public sealed class SandboxState
 {
     /// <summary>The first path segment of every simulated platform.</summary>
-    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "devto", "linkedin" };
+    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "devto", "linkedin", "x", "medium" };
 
     private readonly Lock _randomLock = new();
     private readonly Random _random;
@@ -29,6 +31,8 @@ public sealed class SandboxState
         Options = options;
         DevTo = new DevToState(this);
         LinkedIn = new LinkedInState(this);
+        X = new XState(this);
+        Medium = new MediumState(this);
     }
 
     public SandboxOptions Options { get; }
@@ -40,6 +44,10 @@ public sealed class SandboxState
     public DevToState DevTo { get; }
 
     public LinkedInState LinkedIn { get; }
+
+    public XState X { get; }
+
+    public MediumState Medium { get; }
 
     /// <summary>The faults in force now; replacing them takes effect on the next request.</summary>
     public SandboxFaults Faults

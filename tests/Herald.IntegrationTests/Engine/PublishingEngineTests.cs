@@ -17,7 +17,8 @@ public sealed class PublishingEngineTests
 
         Assert.False(result.Success);
         Assert.Equal(PublishOutcomeKind.Permanent, result.Outcome);
-        Assert.Equal("Unknown platform 'myspace'. Known platforms: devto, linkedin.", result.Error);
+        // Every platform the harness composes, in registration order.
+        Assert.Equal("Unknown platform 'myspace'. Known platforms: devto, linkedin, x.", result.Error);
         Assert.Empty(harness.Sandbox.Requests.All);
     }
 

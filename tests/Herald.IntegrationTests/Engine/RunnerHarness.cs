@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Herald.IntegrationTests.Engine;
 
 /// <summary>
-/// Herald composed as a host would compose it — engine, Dev.to and LinkedIn adapters, SQLite storage —
+/// Herald composed as a host would compose it — engine, Dev.to, LinkedIn and X adapters, SQLite storage —
 /// publishing to a real sandbox. Only Herald's clock is fake.
 /// </summary>
 internal sealed class RunnerHarness : IAsyncDisposable
@@ -24,7 +24,7 @@ internal sealed class RunnerHarness : IAsyncDisposable
         Sandbox = sandbox;
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Clock);
-        services.AddHerald().AddDevTo().AddLinkedIn();
+        services.AddHerald().AddDevTo().AddLinkedIn().AddX();
         services.AddHeraldStorage($"Data Source={Path.Combine(_directory, "herald.db")}");
         _services = services.BuildServiceProvider();
         _scope = _services.CreateAsyncScope();
@@ -33,6 +33,9 @@ internal sealed class RunnerHarness : IAsyncDisposable
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
 
     public SandboxServer Sandbox { get; }
+
+    /// <summary>The root provider, for a second scope (another worker, or the process after a restart).</summary>
+    public IServiceProvider Services => _services;
 
     public IPublicationStore Store => _scope.ServiceProvider.GetRequiredService<IPublicationStore>();
 

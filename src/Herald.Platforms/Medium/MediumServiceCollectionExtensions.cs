@@ -1,0 +1,37 @@
+using Herald.DependencyInjection;
+using Herald.Platforms;
+using Herald.Platforms.Medium;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class MediumServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Medium adapter, platform id <c>medium</c>. Accounts need the credential <c>access_token</c> (an
+    /// existing integration token: Medium issues no new ones); settings <c>publish_status</c> (public, draft,
+    /// unlisted; default public) and <c>license</c> are optional. Calling it twice registers it once.
+    /// </summary>
+    public static HeraldBuilder AddMedium(this HeraldBuilder builder, Action<MediumOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<MediumOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediumOptions>, MediumOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        // No transport retry: a POST is not idempotent, and Medium offers no way to check afterwards.
+        services.AddHttpClient(MediumAdapter.HttpClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<MediumOptions>>().Value.Timeout)
+            .RedactLoggedHeaders(_ => true);
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, MediumAdapter>());
+        return builder;
+    }
+}

@@ -1,0 +1,381 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Formatting.Text;
+using Herald.Platforms.Http;
+using Herald.Validation;
+using Microsoft.Extensions.Options;
+
+namespace Herald.Platforms.X;
+
+/// <summary>
+/// Publishes to X through API v2 (PLATFORMS.md §3): <c>POST /2/tweets</c>, a thread as a chain of replies.
+/// </summary>
+/// <remarks>
+/// The text is written by <see cref="ShortForm"/> on X's weighted count (<see cref="TextCounter.X"/>): a short
+/// post as written, an article as a teaser, or a thread when the content asks for one or does not fit.
+/// Credentials: OAuth 2.0 user context (<c>access_token</c>, with <c>refresh_token</c>, <c>client_id</c> and
+/// optionally <c>client_secret</c> to renew it) or OAuth 1.0a user context (<c>consumer_key</c>,
+/// <c>consumer_secret</c>, <c>access_token</c>, <c>access_token_secret</c>). Setting <c>username</c> names
+/// the account for post URLs; without it Herald asks <c>GET /2/users/me</c> once per account.
+/// </remarks>
+internal sealed partial class XAdapter : IPlatformAdapter
+{
+    internal const string HttpClientName = "Herald.X";
+    internal const string PlatformId = "x";
+
+    private const string DisplayName = "X";
+    private const string CreateEndpoint = "POST /2/tweets";
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly XAuthorization _authorization;
+    private readonly TimeProvider _timeProvider;
+    private readonly XOptions _options;
+    private readonly ConcurrentDictionary<AccountId, XUser> _users = new();
+
+    public XAdapter(IHttpClientFactory httpClientFactory, IAccountCredentialsStore credentialsStore, IOptions<XOptions> options, TimeProvider timeProvider)
+    {
+        _httpClientFactory = httpClientFactory;
+        _authorization = new XAuthorization(httpClientFactory, credentialsStore);
+        _timeProvider = timeProvider;
+        _options = options.Value;
+        Platform = new PlatformDescriptor
+        {
+            Id = PlatformId,
+            DisplayName = DisplayName,
+            Aliases = ["twitter"],
+            DefaultBaseUrl = _options.DefaultBaseUrl,
+            Capabilities = new PlatformCapabilities
+            {
+                Format = BodyFormat.PlainText,
+                MaxTextLength = TextCounter.X.Limit,
+                Counting = TextCounting.TwitterWeighted,
+                MaxTags = ShortForm.DefaultMaxHashtags,
+                SupportsCanonicalUrl = false,
+                SupportsThreads = true,
+                CanReconcile = true,
+                // PLATFORMS.md §3, "Rate limits": the current per-endpoint table gives 100 / 15 min per user;
+                // tiers differ, and the x-rate-limit-* headers of each answer are what Herald obeys.
+                DefaultRateLimit = new RateLimitDefault(100, TimeSpan.FromMinutes(15)),
+            },
+        };
+    }
+
+    public PlatformDescriptor Platform { get; }
+
+    public IReadOnlyList<ValidationProblem> Validate(Content content, Account account)
+    {
+        var problems = XAuthorization.Problems(account.Credentials)
+            .Select(p => new ValidationProblem(p.Field, p.Rule, PlatformId))
+            .ToList();
+
+        if (account.Setting("username") is { } username && !UsernamePattern().IsMatch(username.TrimStart('@')))
+        {
+            problems.Add(new ValidationProblem("username", $"must be an X handle of 1 to 15 letters, digits or underscores, not '{username}'", PlatformId));
+        }
+
+        var composed = Compose(content);
+        if (!composed.Succeeded)
+        {
+            problems.Add(new ValidationProblem("body", $"cannot be posted on X: {composed.Error}", PlatformId));
+        }
+        else if (composed.Parts.Count == 0)
+        {
+            problems.Add(new ValidationProblem("body", "has no text to post on X", PlatformId));
+        }
+        else
+        {
+            foreach (var (part, index) in composed.Parts.Select((p, i) => (p, i)))
+            {
+                var count = TextCounter.X.Count(part);
+                if (count.HasInvalidCharacters)
+                {
+                    problems.Add(new ValidationProblem(
+                        "body", $"holds a character X refuses (U+FFFE, U+FEFF or U+FFFF){(composed.Parts.Count > 1 ? $" in part {index + 1}" : "")}", PlatformId));
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    public RenderedPayload Render(Content content, Account account)
+    {
+        var composed = Compose(content);
+        var parts = composed.Succeeded ? composed.Parts : [];
+        var rendered = parts.Select((text, index) =>
+        {
+            var count = TextCounter.X.Count(text);
+            // A reply's parent id is known only once the part before it is posted.
+            var body = Serialize(text, index == 0 ? null : $"<id of part {index}>");
+            return new RenderedPart(text, count.Count, count.Limit, count.Unit) { Body = body };
+        }).ToList();
+        return new RenderedPayload("application/json", rendered.Count == 0 ? "" : rendered[0].Body!, CreateEndpoint) { Parts = rendered };
+    }
+
+    public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
+    {
+        var account = request.Account;
+        if (XAuthorization.Problems(account.Credentials) is [var (field, rule), ..])
+        {
+            return PublishOutcome.Permanent($"The X account cannot sign in: {field} {rule}.");
+        }
+
+        var composed = Compose(request.Content);
+        if (!composed.Succeeded || composed.Parts.Count == 0)
+        {
+            return PublishOutcome.Permanent($"The content cannot be posted on X: {composed.Error ?? "it has no text"}.");
+        }
+
+        var parts = composed.Parts;
+        var confirmed = request.ConfirmedParts;
+        var (username, lookupFailure) = await UsernameAsync(account, cancellationToken);
+        if (confirmed.Count >= parts.Count)
+        {
+            // Every part is on X already: nothing is sent.
+            return PublishOutcome.Published(confirmed[0], username is null ? null : PostUrl(username, confirmed[0]));
+        }
+
+        if (lookupFailure is not null)
+        {
+            return lookupFailure;
+        }
+
+        var previous = confirmed.Count > 0 ? confirmed[^1] : null;
+        var first = confirmed.Count > 0 ? confirmed[0] : null;
+        var status = 0;
+        for (var index = confirmed.Count; index < parts.Count; index++)
+        {
+            using var call = await CallAsync(account, HttpMethod.Post, "2/tweets", Serialize(parts[index], previous), cancellationToken);
+            if (call.Problem(account, _timeProvider) is { } problem)
+            {
+                return parts.Count == 1 ? problem : problem with { Error = $"Part {index + 1} of {parts.Count}: {problem.Error}" };
+            }
+
+            var id = PlatformHttp.TryDeserialize<XTweetCreated>(call.Answer.Body)?.Data?.Id;
+            if (string.IsNullOrEmpty(id))
+            {
+                return PublishOutcome.Unknown(
+                    $"X accepted part {index + 1} of {parts.Count} (HTTP {call.Answer.Status}) but named no post id; the post may exist.", call.Answer.Status);
+            }
+
+            // Stored before the next part goes out, so a resumed thread continues after this one.
+            await request.OnPartConfirmed(id, cancellationToken);
+            previous = id;
+            first ??= id;
+            status = call.Answer.Status;
+        }
+
+        return PublishOutcome.Published(first!, PostUrl(username!, first!), status);
+    }
+
+    /// <summary>
+    /// Looks for the next unconfirmed part among the account's newest posts (<c>GET /2/users/:id/tweets</c>):
+    /// the same text, and for a reply the same parent. X refuses an exact repeat of a recent post by the same
+    /// account (PLATFORMS.md §3, "Idempotency"), so when it is not there a resend cannot make a second one.
+    /// </summary>
+    public async Task<ExistingPostLookup> FindExistingAsync(PublishRequest request, CancellationToken cancellationToken = default)
+    {
+        var account = request.Account;
+        if (XAuthorization.Problems(account.Credentials).Count > 0)
+        {
+            return ExistingPostLookup.CannotTell("The X account lacks credentials, so its posts cannot be read.");
+        }
+
+        var composed = Compose(request.Content);
+        var confirmed = request.ConfirmedParts;
+        if (!composed.Succeeded || composed.Parts.Count == 0)
+        {
+            return ExistingPostLookup.NotFound("The content cannot be written for X, so nothing was sent.");
+        }
+
+        if (confirmed.Count >= composed.Parts.Count)
+        {
+            return ExistingPostLookup.NotFound("Every part is confirmed already; a resend sends nothing.");
+        }
+
+        var (user, failure) = await MeAsync(account, cancellationToken);
+        if (user is null)
+        {
+            return ExistingPostLookup.CannotTell($"Could not learn the X account's id: {failure!.Error}");
+        }
+
+        var relative = string.Create(
+            CultureInfo.InvariantCulture,
+            $"2/users/{Uri.EscapeDataString(user.Id!)}/tweets?max_results={_options.LookupPageSize}&tweet.fields=referenced_tweets,entities");
+        using var call = await CallAsync(account, HttpMethod.Get, relative, null, cancellationToken);
+        if (call.Problem(account, _timeProvider) is { } problem)
+        {
+            return ExistingPostLookup.CannotTell($"Could not read the X account's posts: {problem.Error}");
+        }
+
+        var page = PlatformHttp.TryDeserialize<XTimelinePage>(call.Answer.Body);
+        if (page is null)
+        {
+            return ExistingPostLookup.CannotTell("X answered the timeline with something that is not a page of posts.");
+        }
+
+        var index = confirmed.Count;
+        var wanted = Comparable(composed.Parts[index], null);
+        var parent = index > 0 ? confirmed[index - 1] : null;
+        var match = (page.Data ?? []).FirstOrDefault(t =>
+            t.Id is not null && t.Text is not null &&
+            string.Equals(Comparable(t.Text, t.Entities), wanted, StringComparison.Ordinal) &&
+            string.Equals(RepliedTo(t), parent, StringComparison.Ordinal));
+        var username = UsernameSetting(account) ?? user.Username!;
+        return match is not null
+            ? ExistingPostLookup.Found(match.Id!, PostUrl(username, match.Id!))
+            : ExistingPostLookup.NotFound(
+                $"No post with this text among the account's newest {_options.LookupPageSize}; X refuses an exact repeat of a recent post anyway, so a resend cannot make a second one.");
+    }
+
+    private static ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, TextCounter.X);
+
+    private static string Serialize(string text, string? inReplyTo) =>
+        JsonSerializer.Serialize(new XCreateTweetRequest { Text = text, Reply = inReplyTo is null ? null : new XReply(inReplyTo) }, PlatformHttp.Json);
+
+    private Uri PostUrl(string username, string id) =>
+        new(_options.WebBaseUrl.AbsoluteUri.TrimEnd('/') + $"/{Uri.EscapeDataString(username)}/status/{Uri.EscapeDataString(id)}");
+
+    private static string? UsernameSetting(Account account) => account.Setting("username")?.Trim().TrimStart('@') is { Length: > 0 } name ? name : null;
+
+    /// <summary>The handle for post URLs: the <c>username</c> setting, else <c>/2/users/me</c> (cached per account).</summary>
+    private async Task<(string? Username, PublishOutcome? Failure)> UsernameAsync(Account account, CancellationToken cancellationToken)
+    {
+        if (UsernameSetting(account) is { } setting)
+        {
+            return (setting, null);
+        }
+
+        var (user, failure) = await MeAsync(account, cancellationToken);
+        return (user?.Username, failure);
+    }
+
+    /// <summary>Who the credentials belong to, from <c>GET /2/users/me</c>, asked once per account.</summary>
+    private async Task<(XUser? User, PublishOutcome? Failure)> MeAsync(Account account, CancellationToken cancellationToken)
+    {
+        if (_users.TryGetValue(account.Id, out var cached))
+        {
+            return (cached, null);
+        }
+
+        using var call = await CallAsync(account, HttpMethod.Get, "2/users/me", null, cancellationToken);
+        if (call.Problem(account, _timeProvider) is { } problem)
+        {
+            // A read creates nothing: a lost answer is simply worth another try.
+            return (null, problem.Kind == PublishOutcomeKind.Unknown ? PublishOutcome.Transient(problem.Error!) : problem);
+        }
+
+        var user = PlatformHttp.TryDeserialize<XMe>(call.Answer.Body)?.Data;
+        if (user is not { Id.Length: > 0, Username.Length: > 0 })
+        {
+            return (null, PublishOutcome.Transient($"X answered /2/users/me (HTTP {call.Answer.Status}) without the account's id and username."));
+        }
+
+        _users[account.Id] = user;
+        return (user, null);
+    }
+
+    /// <summary>
+    /// One call, signed for the account. When X refuses an OAuth 2.0 token (401) and the account can renew it,
+    /// the token is renewed and the call sent once more: a 401 means X did nothing with the request.
+    /// </summary>
+    private async Task<XCall> CallAsync(Account account, HttpMethod method, string relative, string? json, CancellationToken cancellationToken)
+    {
+        var baseUrl = account.BaseUrl ?? _options.DefaultBaseUrl;
+        var url = PlatformHttp.Combine(baseUrl, relative);
+        var (answer, usedToken) = await SendOnceAsync(account, method, url, json, cancellationToken);
+        if (answer.Failure is not null || answer.Status != 401 || XAuthorization.SchemeOf(account.Credentials) != XAuthScheme.OAuth2)
+        {
+            return new XCall(answer, null);
+        }
+
+        var refresh = await _authorization.RefreshAsync(account, baseUrl, usedToken, cancellationToken);
+        if (!refresh.Renewed)
+        {
+            return new XCall(answer, refresh);
+        }
+
+        answer.Dispose();
+        (answer, _) = await SendOnceAsync(account, method, url, json, cancellationToken);
+        return new XCall(answer, refresh);
+    }
+
+    private async Task<(PlatformAnswer Answer, string UsedToken)> SendOnceAsync(
+        Account account, HttpMethod method, Uri url, string? json, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(method, url);
+        if (json is not null)
+        {
+            message.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        message.Headers.UserAgent.Add(new ProductInfoHeaderValue("Herald", "1.0"));
+        var usedToken = XAuthorization.Authorize(message, account, _timeProvider);
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+        return (await PlatformHttp.SendAsync(client, message, DisplayName, cancellationToken), usedToken);
+    }
+
+    /// <summary>
+    /// A post's text made comparable with the text Herald sent: t.co links expanded back to what was written
+    /// (when X reports the link entities), the HTML entities X escapes decoded, NFC, trimmed.
+    /// </summary>
+    internal static string Comparable(string text, XEntities? entities)
+    {
+        foreach (var link in entities?.Urls ?? [])
+        {
+            if (link.Url is { Length: > 0 } shortened && link.ExpandedUrl is { Length: > 0 } expanded)
+            {
+                text = text.Replace(shortened, expanded, StringComparison.Ordinal);
+            }
+        }
+
+        text = text.Replace("&lt;", "<", StringComparison.Ordinal).Replace("&gt;", ">", StringComparison.Ordinal)
+            .Replace("&amp;", "&", StringComparison.Ordinal).Replace("\r\n", "\n", StringComparison.Ordinal);
+        return text.Normalize(NormalizationForm.FormC).Trim();
+    }
+
+    private static string? RepliedTo(XTweet tweet) =>
+        tweet.ReferencedTweets?.FirstOrDefault(r => r.Type == "replied_to")?.Id;
+
+    [GeneratedRegex("^[A-Za-z0-9_]{1,15}$", RegexOptions.CultureInvariant)]
+    private static partial Regex UsernamePattern();
+
+    /// <summary>The answer of one call and, when a 401 led to a token renewal, what came of it.</summary>
+    private sealed class XCall(PlatformAnswer answer, XRefresh? refresh) : IDisposable
+    {
+        public PlatformAnswer Answer { get; } = answer;
+
+        /// <summary>The outcome when the call did not succeed; null on a 2xx answer.</summary>
+        public PublishOutcome? Problem(Account account, TimeProvider timeProvider)
+        {
+            if (Answer.Failure is { } failure)
+            {
+                return failure;
+            }
+
+            if (Answer.IsSuccess)
+            {
+                return null;
+            }
+
+            if (Answer.Status == 401 && refresh?.Failure is { } refreshFailure)
+            {
+                return refreshFailure;
+            }
+
+            return XErrors.Classify(
+                Answer.Status,
+                Answer.Body,
+                XErrors.RateLimitWait(Answer.Response, timeProvider),
+                XAuthorization.UnauthorizedAdvice(account.Credentials, refresh));
+        }
+
+        public void Dispose() => Answer.Dispose();
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization;
+
+namespace Herald.Platforms.X;
+
+/// <summary>The body of <c>POST /2/tweets</c> (PLATFORMS.md §3, "Create body"): the text, and for a thread part the post it answers.</summary>
+internal sealed record XCreateTweetRequest
+{
+    [JsonPropertyName("text")]
+    public required string Text { get; init; }
+
+    [JsonPropertyName("reply")]
+    public XReply? Reply { get; init; }
+}
+
+/// <summary>All ids are strings in X's API v2.</summary>
+internal sealed record XReply([property: JsonPropertyName("in_reply_to_tweet_id")] string InReplyToTweetId);
+
+/// <summary><c>{"data":{"id","text"}}</c>, the 201 answer of a create.</summary>
+internal sealed record XTweetCreated([property: JsonPropertyName("data")] XTweet? Data);
+
+/// <summary>A post as the API returns it; the optional fields only when asked for with <c>tweet.fields</c>.</summary>
+internal sealed record XTweet
+{
+    [JsonPropertyName("id")]
+    public string? Id { get; init; }
+
+    [JsonPropertyName("text")]
+    public string? Text { get; init; }
+
+    [JsonPropertyName("referenced_tweets")]
+    public IReadOnlyList<XReferencedTweet>? ReferencedTweets { get; init; }
+
+    [JsonPropertyName("entities")]
+    public XEntities? Entities { get; init; }
+}
+
+/// <summary><c>{"type":"replied_to"|"quoted"|"retweeted","id":…}</c>.</summary>
+internal sealed record XReferencedTweet(
+    [property: JsonPropertyName("type")] string? Type,
+    [property: JsonPropertyName("id")] string? Id);
+
+internal sealed record XEntities([property: JsonPropertyName("urls")] IReadOnlyList<XUrlEntity>? Urls);
+
+/// <summary>A link X rewrote: <c>url</c> is the t.co form in the text, <c>expanded_url</c> what was written.</summary>
+internal sealed record XUrlEntity(
+    [property: JsonPropertyName("url")] string? Url,
+    [property: JsonPropertyName("expanded_url")] string? ExpandedUrl);
+
+/// <summary>A page of <c>GET /2/users/:id/tweets</c>; <c>data</c> is absent when the timeline is empty.</summary>
+internal sealed record XTimelinePage([property: JsonPropertyName("data")] IReadOnlyList<XTweet>? Data);
+
+/// <summary><c>GET /2/users/me</c>: <c>{"data":{"id","name","username"}}</c>.</summary>
+internal sealed record XMe([property: JsonPropertyName("data")] XUser? Data);
+
+internal sealed record XUser(
+    [property: JsonPropertyName("id")] string? Id,
+    [property: JsonPropertyName("username")] string? Username);
+
+/// <summary>The answer of <c>POST /2/oauth2/token</c> (RFC 6749 §5.1).</summary>
+internal sealed record XTokenResponse
+{
+    [JsonPropertyName("access_token")]
+    public string? AccessToken { get; init; }
+
+    [JsonPropertyName("refresh_token")]
+    public string? RefreshToken { get; init; }
+
+    [JsonPropertyName("expires_in")]
+    public int? ExpiresIn { get; init; }
+}

@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text;
+using Herald.Accounts;
+using Herald.Platforms.Http;
+
+namespace Herald.Platforms.X;
+
+/// <summary>How an X account signs its calls (PLATFORMS.md §3, "Auth").</summary>
+internal enum XAuthScheme
+{
+    /// <summary>No usable credentials.</summary>
+    None = 0,
+
+    /// <summary>OAuth 2.0 user context: <c>Authorization: Bearer &lt;access_token&gt;</c>, renewable with a refresh token.</summary>
+    OAuth2 = 1,
+
+    /// <summary>OAuth 1.0a user context: every call signed with HMAC-SHA1.</summary>
+    OAuth1 = 2,
+}
+
+/// <summary>What came of renewing an OAuth 2.0 access token.</summary>
+/// <param name="Renewed">A new access token is in the account (this call's, or a concurrent one's).</param>
+/// <param name="Refused">Why renewing was not possible or X refused it; null when renewed.</param>
+/// <param name="Failure">The token call itself failed in transit: try the publication again later.</param>
+internal sealed record XRefresh(bool Renewed, string? Refused = null, PublishOutcome? Failure = null);
+
+/// <summary>
+/// Puts the account's credentials on each X call, and renews an OAuth 2.0 access token when X refuses it:
+/// <c>POST /2/oauth2/token</c> with <c>grant_type=refresh_token</c>, then the new token pair goes into the
+/// account and through <see cref="IAccountCredentialsStore"/>, so other tries and processes start from it.
+/// X refresh tokens are single-use, so renewals of one account are serialised.
+/// </summary>
+internal sealed class XAuthorization(IHttpClientFactory httpClientFactory, IAccountCredentialsStore credentialsStore)
+{
+    public const string AccessToken = "access_token";
+    public const string RefreshToken = "refresh_token";
+    public const string ClientId = "client_id";
+    public const string ClientSecret = "client_secret";
+    public const string ConsumerKey = "consumer_key";
+    public const string ConsumerSecret = "consumer_secret";
+    public const string AccessTokenSecret = "access_token_secret";
+
+    private readonly ConcurrentDictionary<AccountId, SemaphoreSlim> _refreshLocks = new();
+
+    /// <summary>OAuth 1.0a as soon as any of its own fields is present, so a half-filled set is reported, not ignored.</summary>
+    public static XAuthScheme SchemeOf(AccountCredentials credentials) =>
+        credentials.Has(ConsumerKey) || credentials.Has(ConsumerSecret) || credentials.Has(AccessTokenSecret) ? XAuthScheme.OAuth1
+        : credentials.Has(AccessToken) ? XAuthScheme.OAuth2
+        : XAuthScheme.None;
+
+    /// <summary>Every credential that is missing, as (field, rule).</summary>
+    public static IReadOnlyList<(string Field, string Rule)> Problems(AccountCredentials credentials)
+    {
+        var problems = new List<(string, string)>();
+        switch (SchemeOf(credentials))
+        {
+            case XAuthScheme.None:
+                problems.Add((AccessToken,
+                    "is required: an OAuth 2.0 user access token (X_ACCESS_TOKEN), or for OAuth 1.0a the consumer_key, " +
+                    "consumer_secret, access_token and access_token_secret of your app and account"));
+                break;
+            case XAuthScheme.OAuth1:
+                foreach (var field in new[] { ConsumerKey, ConsumerSecret, AccessToken, AccessTokenSecret }.Where(f => !credentials.Has(f)))
+                {
+                    problems.Add((field, "is required for OAuth 1.0a: X signs with the consumer_key, consumer_secret, access_token and access_token_secret together"));
+                }
+
+                break;
+            case XAuthScheme.OAuth2 when credentials.Has(RefreshToken) && !credentials.Has(ClientId):
+                problems.Add((ClientId, "is required with a refresh_token: X renews an access token only for the app's client id"));
+                break;
+        }
+
+        return problems;
+    }
+
+    /// <summary>What to do when X answers 401, given how the account signs in and what renewing did.</summary>
+    public static string UnauthorizedAdvice(AccountCredentials credentials, XRefresh? refresh) => (SchemeOf(credentials), refresh) switch
+    {
+        (XAuthScheme.OAuth1, _) =>
+            "the consumer key and secret or the access token and secret are wrong or revoked; regenerate them in the X developer portal.",
+        (_, { Renewed: true }) => "X refused even the renewed access token; authorize Herald again to get a new access_token and refresh_token.",
+        (_, { Refused: { } refused }) => $"the access token was refused and renewing it failed ({refused}); authorize Herald again to get a new access_token and refresh_token.",
+        _ => "the access token is wrong or expired (X user tokens last 2 hours). Give the account a refresh_token and client_id " +
+             "(an app with the offline.access scope) so Herald renews it, or a new access_token (X_ACCESS_TOKEN).",
+    };
+
+    /// <summary>Signs <paramref name="message"/> for <paramref name="account"/>; returns the access token it used.</summary>
+    public static string Authorize(HttpRequestMessage message, Account account, TimeProvider timeProvider)
+    {
+        var credentials = account.Credentials;
+        var token = credentials[AccessToken] ?? "";
+        if (SchemeOf(credentials) == XAuthScheme.OAuth1)
+        {
+            var signing = new XOAuth1Credentials(credentials[ConsumerKey] ?? "", credentials[ConsumerSecret] ?? "", token, credentials[AccessTokenSecret] ?? "");
+            var header = XOAuth1Signer.AuthorizationHeader(
+                message.Method.Method, message.RequestUri!, signing, XOAuth1Signer.NewNonce(), timeProvider.GetUtcNow().ToUnixTimeSeconds());
+            message.Headers.TryAddWithoutValidation("Authorization", header);
+        }
+        else
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return token;
+    }
+
+    /// <summary>
+    /// Renews the access token that X refused (<paramref name="rejectedToken"/>). When another call renewed it
+    /// meanwhile, the account already holds a new one and nothing is sent.
+    /// </summary>
+    public async Task<XRefresh> RefreshAsync(Account account, Uri baseUrl, string rejectedToken, CancellationToken cancellationToken)
+    {
+        var gate = _refreshLocks.GetOrAdd(account.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var credentials = account.Credentials;
+            if (!string.Equals(credentials[AccessToken], rejectedToken, StringComparison.Ordinal))
+            {
+                return new XRefresh(Renewed: true);
+            }
+
+            if (!credentials.Has(RefreshToken) || !credentials.Has(ClientId))
+            {
+                // Nothing to renew with: the advice for a plain expired token applies.
+                return new XRefresh(false);
+            }
+
+            var form = new Dictionary<string, string>
+            {
+                ["grant_type"] = "refresh_token",
+                ["refresh_token"] = credentials[RefreshToken]!,
+                ["client_id"] = credentials[ClientId]!,
+            };
+            using var message = new HttpRequestMessage(HttpMethod.Post, PlatformHttp.Combine(baseUrl, "2/oauth2/token"))
+            {
+                Content = new FormUrlEncodedContent(form),
+            };
+            if (credentials[ClientSecret] is { Length: > 0 } secret)
+            {
+                // A confidential client authenticates with HTTP Basic (RFC 6749 §2.3.1).
+                var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(credentials[ClientId]!)}:{Uri.EscapeDataString(secret)}"));
+                message.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
+            }
+
+            var client = httpClientFactory.CreateClient(XAdapter.HttpClientName);
+            using var answer = await PlatformHttp.SendAsync(client, message, "X", cancellationToken);
+            if (answer.Failure is { } failure)
+            {
+                return new XRefresh(false, Failure: PublishOutcome.Transient($"Renewing the X access token failed: {failure.Error}"));
+            }
+
+            var tokens = answer.IsSuccess ? PlatformHttp.TryDeserialize<XTokenResponse>(answer.Body) : null;
+            if (tokens?.AccessToken is not { Length: > 0 } newToken)
+            {
+                var said = XErrors.Describe(answer.Body);
+                return new XRefresh(false, $"X answered HTTP {answer.Status}{(said is null ? "" : ": " + said)}");
+            }
+
+            credentials[AccessToken] = newToken;
+            if (tokens.RefreshToken is { Length: > 0 } newRefresh)
+            {
+                credentials[RefreshToken] = newRefresh;
+            }
+
+            // The old refresh token is spent: keep the new pair even if the caller gives up now.
+            await credentialsStore.SaveCredentialsAsync(account.Id, credentials, CancellationToken.None);
+            return new XRefresh(Renewed: true);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}
