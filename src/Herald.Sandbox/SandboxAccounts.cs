@@ -11,4 +11,7 @@ public static class SandboxAccounts
 
     public const string LinkedInToken = "sandbox-linkedin";
     public const string LinkedInAuthorUrn = "urn:li:person:sandbox";
+
+    public const string MastodonToken = "sandbox-mastodon";
+    public const string MastodonUsername = "herald";
 }

@@ -26,6 +26,19 @@ public sealed class SandboxOptions
     /// </summary>
     public int LinkedInPostsPerDay { get; set; } = 150;
 
+    /// <summary>The simulated Mastodon instance's <c>max_characters</c> (upstream default 500); tests may set 1,000.</summary>
+    public int MastodonMaxCharacters { get; set; } = 500;
+
+    /// <summary>Statuses one Mastodon account may create per window (PLATFORMS.md §6: 300 per 3 hours).</summary>
+    public int MastodonStatusesPerWindow { get; set; } = 300;
+
+    public TimeSpan MastodonStatusWindow { get; set; } = TimeSpan.FromHours(3);
+
+    /// <summary>Requests one Mastodon account may make per window, all endpoints (PLATFORMS.md §6: 300 per 5 minutes).</summary>
+    public int MastodonRequestsPerWindow { get; set; } = 300;
+
+    public TimeSpan MastodonRequestWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Switches off every platform's rate limit, for benchmarks.</summary>
     public bool DisableRateLimits { get; set; }
 }

@@ -1,5 +1,6 @@
 using Herald.Sandbox.DevTo;
 using Herald.Sandbox.LinkedIn;
+using Herald.Sandbox.Mastodon;
 
 namespace Herald.Sandbox.Hosting;
 
@@ -15,7 +16,7 @@ internal enum InjectedFault
 public sealed class SandboxState
 {
     /// <summary>The first path segment of every simulated platform.</summary>
-    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "devto", "linkedin" };
+    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "devto", "linkedin", "mastodon" };
 
     private readonly Lock _randomLock = new();
     private readonly Random _random;
@@ -29,6 +30,7 @@ public sealed class SandboxState
         Options = options;
         DevTo = new DevToState(this);
         LinkedIn = new LinkedInState(this);
+        Mastodon = new MastodonState(this);
     }
 
     public SandboxOptions Options { get; }
@@ -40,6 +42,8 @@ public sealed class SandboxState
     public DevToState DevTo { get; }
 
     public LinkedInState LinkedIn { get; }
+
+    public MastodonState Mastodon { get; }
 
     /// <summary>The faults in force now; replacing them takes effect on the next request.</summary>
     public SandboxFaults Faults
