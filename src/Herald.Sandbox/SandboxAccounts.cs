@@ -14,4 +14,8 @@ public static class SandboxAccounts
 
     public const string MastodonToken = "sandbox-mastodon";
     public const string MastodonUsername = "herald";
+
+    public const string BlueskyHandle = "herald-sandbox.bsky.social";
+    public const string BlueskyAppPassword = "sbox-hrld-blue-sky2";
+    public const string BlueskyDid = "did:plc:heraldsandboxblueskyacct";
 }

@@ -39,6 +39,15 @@ public sealed class SandboxOptions
 
     public TimeSpan MastodonRequestWindow { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a Bluesky access token lasts (PLATFORMS.md §7: 120 minutes), on the sandbox clock.</summary>
+    public TimeSpan BlueskyAccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(120);
+
+    /// <summary>How long a Bluesky refresh token lasts (PLATFORMS.md §7: 90 days).</summary>
+    public TimeSpan BlueskyRefreshTokenLifetime { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Repository write points per DID and hour (PLATFORMS.md §7: 5,000; a create costs 3).</summary>
+    public int BlueskyWritePointsPerHour { get; set; } = 5000;
+
     /// <summary>Switches off every platform's rate limit, for benchmarks.</summary>
     public bool DisableRateLimits { get; set; }
 }

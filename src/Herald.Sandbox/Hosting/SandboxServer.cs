@@ -1,4 +1,5 @@
 using System.Net;
+using Herald.Sandbox.Bluesky;
 using Herald.Sandbox.DevTo;
 using Herald.Sandbox.LinkedIn;
 using Herald.Sandbox.Mastodon;
@@ -36,6 +37,7 @@ public sealed class SandboxServer : IAsyncDisposable
         "devto" => new Uri(BaseAddress, "devto/api"),
         "linkedin" => new Uri(BaseAddress, "linkedin"),
         "mastodon" => new Uri(BaseAddress, "mastodon"),
+        "bluesky" => new Uri(BaseAddress, "bluesky"),
         _ => throw new ArgumentException($"The sandbox does not simulate '{platform}'.", nameof(platform)),
     };
 
@@ -54,6 +56,7 @@ public sealed class SandboxServer : IAsyncDisposable
         app.MapGroup("/devto").MapDevTo();
         app.MapGroup("/linkedin").MapLinkedIn();
         app.MapGroup("/mastodon").MapMastodon();
+        app.MapGroup("/bluesky").MapBluesky();
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!

@@ -1,3 +1,4 @@
+using Herald.Sandbox.Bluesky;
 using Herald.Sandbox.DevTo;
 using Herald.Sandbox.LinkedIn;
 using Herald.Sandbox.Mastodon;
@@ -16,7 +17,7 @@ internal enum InjectedFault
 public sealed class SandboxState
 {
     /// <summary>The first path segment of every simulated platform.</summary>
-    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "devto", "linkedin", "mastodon" };
+    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "devto", "linkedin", "mastodon", "bluesky" };
 
     private readonly Lock _randomLock = new();
     private readonly Random _random;
@@ -31,6 +32,7 @@ public sealed class SandboxState
         DevTo = new DevToState(this);
         LinkedIn = new LinkedInState(this);
         Mastodon = new MastodonState(this);
+        Bluesky = new BlueskyState(this);
     }
 
     public SandboxOptions Options { get; }
@@ -44,6 +46,8 @@ public sealed class SandboxState
     public LinkedInState LinkedIn { get; }
 
     public MastodonState Mastodon { get; }
+
+    public BlueskyState Bluesky { get; }
 
     /// <summary>The faults in force now; replacing them takes effect on the next request.</summary>
     public SandboxFaults Faults
