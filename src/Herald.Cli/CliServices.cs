@@ -26,7 +26,9 @@ internal static class CliServices
                 {
                     o.Version = version;
                 }
-            });
+            })
+            .AddMastodon()
+            .AddBluesky();
         services.AddHeraldStorage(HeraldDatabase.ResolveConnectionString(configuration), configuration["Herald:CredentialKey"]);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }

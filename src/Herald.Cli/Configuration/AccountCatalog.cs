@@ -43,6 +43,8 @@ internal static class AccountCatalog
         {
             "devto" => new AccountCredentials { ["api_key"] = SandboxAccounts.DevToKey },
             "linkedin" => new AccountCredentials { ["access_token"] = SandboxAccounts.LinkedInToken },
+            "mastodon" => new AccountCredentials { ["access_token"] = SandboxAccounts.MastodonToken },
+            "bluesky" => new AccountCredentials { ["identifier"] = SandboxAccounts.BlueskyHandle, ["app_password"] = SandboxAccounts.BlueskyAppPassword },
             _ => throw new CliInputException($"--sandbox: the sandbox does not simulate {platform.DisplayName} yet"),
         };
         var settings = new Dictionary<string, string>(configured.Settings, StringComparer.OrdinalIgnoreCase);

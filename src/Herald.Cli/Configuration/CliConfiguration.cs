@@ -40,6 +40,10 @@ internal static class CliConfiguration
         Map("DEVTO_API_KEY", "Herald:Accounts:devto:Credentials:api_key");
         Map("LINKEDIN_ACCESS_TOKEN", "Herald:Accounts:linkedin:Credentials:access_token");
         Map("LINKEDIN_AUTHOR_URN", "Herald:Accounts:linkedin:Settings:author_urn");
+        Map("MASTODON_ACCESS_TOKEN", "Herald:Accounts:mastodon:Credentials:access_token");
+        Map("MASTODON_BASE_URL", "Herald:Accounts:mastodon:BaseUrl");
+        Map("BLUESKY_IDENTIFIER", "Herald:Accounts:bluesky:Credentials:identifier");
+        Map("BLUESKY_APP_PASSWORD", "Herald:Accounts:bluesky:Credentials:app_password");
         return map;
 
         void Map(string variable, string key)
