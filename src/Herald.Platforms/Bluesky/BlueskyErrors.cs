@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.Json;
+using Herald.Platforms.Http;
 
 namespace Herald.Platforms.Bluesky;
 
@@ -34,29 +34,8 @@ internal static class BlueskyErrors
     }
 
     /// <summary>The XRPC error name and message of <paramref name="body"/>, each null when absent.</summary>
-    public static (string? Name, string? Message) Read(string? body)
-    {
-        if (string.IsNullOrWhiteSpace(body))
-        {
-            return (null, null);
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            return root.ValueKind != JsonValueKind.Object
-                ? (null, null)
-                : (String(root, "error"), String(root, "message"));
-        }
-        catch (JsonException)
-        {
-            return (null, null);
-        }
-    }
-
-    private static string? String(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()?.Trim() : null;
+    public static (string? Name, string? Message) Read(string? body) =>
+        (PlatformHttp.StringProperty(body, "error"), PlatformHttp.StringProperty(body, "message"));
 
     private static string Quote(string? name, string? message) => (name, message) switch
     {

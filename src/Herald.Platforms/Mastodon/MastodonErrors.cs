@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
+using Herald.Platforms.Http;
 
 namespace Herald.Platforms.Mastodon;
 
@@ -53,27 +53,7 @@ internal static class MastodonErrors
     }
 
     /// <summary>The <c>error</c> of Mastodon's error body, or null.</summary>
-    public static string? Message(string? body)
-    {
-        if (string.IsNullOrWhiteSpace(body))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object &&
-                   document.RootElement.TryGetProperty("error", out var error) &&
-                   error.ValueKind == JsonValueKind.String
-                ? error.GetString()?.Trim()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static string? Message(string? body) => PlatformHttp.StringProperty(body, "error");
 
     private static string Quote(string? said) => string.IsNullOrEmpty(said) ? "" : $": {said}";
 }
