@@ -28,7 +28,9 @@ internal static class CliServices
                 }
             })
             .AddX()
-            .AddMedium();
+            .AddMedium()
+            .AddMastodon()
+            .AddBluesky();
         services.AddHeraldStorage(HeraldDatabase.ResolveConnectionString(configuration), configuration["Herald:CredentialKey"]);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }

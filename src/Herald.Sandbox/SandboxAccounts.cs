@@ -31,4 +31,10 @@ public static class SandboxAccounts
 
     public const string MediumUsername = "herald_sandbox";
     public const string MediumToken = "sandbox-medium";
+    public const string MastodonToken = "sandbox-mastodon";
+    public const string MastodonUsername = "herald";
+
+    public const string BlueskyHandle = "herald-sandbox.bsky.social";
+    public const string BlueskyAppPassword = "sbox-hrld-blue-sky2";
+    public const string BlueskyDid = "did:plc:heraldsandboxblueskyacct";
 }

@@ -11,7 +11,7 @@ internal static class SandboxCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var port = new Option<int>("--port") { Description = "The loopback port to listen on (default 5980; 0 picks a free one).", DefaultValueFactory = _ => 5980 };
-        var command = new Command("sandbox", "Run the local platform simulator (Dev.to, LinkedIn, X, Medium) on loopback.") { port };
+        var command = new Command("sandbox", "Run the local platform simulator (Dev.to, LinkedIn, X, Medium, Mastodon, Bluesky) on loopback.") { port };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var reporter = new Reporter(output, error);
@@ -28,6 +28,8 @@ internal static class SandboxCommand
             reporter.Line($"  LinkedIn  base URL {sandbox.PlatformBaseUrl("linkedin")}   token: {SandboxAccounts.LinkedInToken}  author: {SandboxAccounts.LinkedInAuthorUrn}");
             reporter.Line($"  X         base URL {sandbox.PlatformBaseUrl("x")}   bearer: {SandboxAccounts.XAccessToken}  (OAuth 1.0a: {SandboxAccounts.XConsumerKey} / {SandboxAccounts.XOAuth1Token})");
             reporter.Line($"  Medium    base URL {sandbox.PlatformBaseUrl("medium")}   token: {SandboxAccounts.MediumToken}");
+            reporter.Line($"  Mastodon  base URL {sandbox.PlatformBaseUrl("mastodon")}   token: {SandboxAccounts.MastodonToken}");
+            reporter.Line($"  Bluesky   base URL {sandbox.PlatformBaseUrl("bluesky")}   identifier: {SandboxAccounts.BlueskyHandle}  app password: {SandboxAccounts.BlueskyAppPassword}");
             reporter.Line($"  Requests  {new Uri(sandbox.BaseAddress, "_sandbox/requests")}   faults: PUT {new Uri(sandbox.BaseAddress, "_sandbox/faults")}");
             reporter.Line("Press Ctrl+C to stop.");
             try

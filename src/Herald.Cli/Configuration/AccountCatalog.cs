@@ -45,6 +45,8 @@ internal static class AccountCatalog
             "linkedin" => new AccountCredentials { ["access_token"] = SandboxAccounts.LinkedInToken },
             "x" => new AccountCredentials { ["access_token"] = SandboxAccounts.XAccessToken },
             "medium" => new AccountCredentials { ["access_token"] = SandboxAccounts.MediumToken },
+            "mastodon" => new AccountCredentials { ["access_token"] = SandboxAccounts.MastodonToken },
+            "bluesky" => new AccountCredentials { ["identifier"] = SandboxAccounts.BlueskyHandle, ["app_password"] = SandboxAccounts.BlueskyAppPassword },
             _ => throw new CliInputException($"--sandbox: the sandbox does not simulate {platform.DisplayName} yet"),
         };
         var settings = new Dictionary<string, string>(configured.Settings, StringComparer.OrdinalIgnoreCase);

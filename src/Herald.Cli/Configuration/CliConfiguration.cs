@@ -47,6 +47,10 @@ internal static class CliConfiguration
 
         Map("X_USERNAME", "Herald:Accounts:x:Settings:username");
         Map("MEDIUM_ACCESS_TOKEN", "Herald:Accounts:medium:Credentials:access_token");
+        Map("MASTODON_ACCESS_TOKEN", "Herald:Accounts:mastodon:Credentials:access_token");
+        Map("MASTODON_BASE_URL", "Herald:Accounts:mastodon:BaseUrl");
+        Map("BLUESKY_IDENTIFIER", "Herald:Accounts:bluesky:Credentials:identifier");
+        Map("BLUESKY_APP_PASSWORD", "Herald:Accounts:bluesky:Credentials:app_password");
         return map;
 
         void Map(string variable, string key)

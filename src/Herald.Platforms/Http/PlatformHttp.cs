@@ -52,6 +52,29 @@ internal static class PlatformHttp
         }
     }
 
+    /// <summary>The string property <paramref name="name"/> of a JSON object body (an error's <c>error</c> or <c>message</c>); null otherwise.</summary>
+    public static string? StringProperty(string? body, string name)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object &&
+                   document.RootElement.TryGetProperty(name, out var value) &&
+                   value.ValueKind == JsonValueKind.String
+                ? value.GetString()?.Trim()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary><paramref name="relative"/> under <paramref name="baseUrl"/>, whether or not the base ends with a slash.</summary>
     public static Uri Combine(Uri baseUrl, string relative) => new(baseUrl.AbsoluteUri.TrimEnd('/') + "/" + relative.TrimStart('/'));
 

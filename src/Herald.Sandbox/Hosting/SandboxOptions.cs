@@ -36,6 +36,27 @@ public sealed class SandboxOptions
 
     /// <summary>How long an OAuth 2.0 access token the X simulator issues lives (PLATFORMS.md §3, "Auth": 2 hours).</summary>
     public TimeSpan XAccessTokenLifetime { get; set; } = TimeSpan.FromHours(2);
+    /// <summary>The simulated Mastodon instance's <c>max_characters</c> (upstream default 500); tests may set 1,000.</summary>
+    public int MastodonMaxCharacters { get; set; } = 500;
+
+    /// <summary>Statuses one Mastodon account may create per window (PLATFORMS.md §6: 300 per 3 hours).</summary>
+    public int MastodonStatusesPerWindow { get; set; } = 300;
+
+    public TimeSpan MastodonStatusWindow { get; set; } = TimeSpan.FromHours(3);
+
+    /// <summary>Requests one Mastodon account may make per window, all endpoints (PLATFORMS.md §6: 300 per 5 minutes).</summary>
+    public int MastodonRequestsPerWindow { get; set; } = 300;
+
+    public TimeSpan MastodonRequestWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a Bluesky access token lasts (PLATFORMS.md §7: 120 minutes), on the sandbox clock.</summary>
+    public TimeSpan BlueskyAccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(120);
+
+    /// <summary>How long a Bluesky refresh token lasts (PLATFORMS.md §7: 90 days).</summary>
+    public TimeSpan BlueskyRefreshTokenLifetime { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>Repository write points per DID and hour (PLATFORMS.md §7: 5,000; a create costs 3).</summary>
+    public int BlueskyWritePointsPerHour { get; set; } = 5000;
 
     /// <summary>Switches off every platform's rate limit, for benchmarks.</summary>
     public bool DisableRateLimits { get; set; }

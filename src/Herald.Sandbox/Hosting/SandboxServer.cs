@@ -1,8 +1,10 @@
 using System.Net;
+using Herald.Sandbox.Bluesky;
 using Herald.Sandbox.DevTo;
 using Herald.Sandbox.LinkedIn;
 using Herald.Sandbox.Medium;
 using Herald.Sandbox.X;
+using Herald.Sandbox.Mastodon;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -38,6 +40,8 @@ public sealed class SandboxServer : IAsyncDisposable
         "linkedin" => new Uri(BaseAddress, "linkedin"),
         "x" => new Uri(BaseAddress, "x"),
         "medium" => new Uri(BaseAddress, "medium/v1"),
+        "mastodon" => new Uri(BaseAddress, "mastodon"),
+        "bluesky" => new Uri(BaseAddress, "bluesky"),
         _ => throw new ArgumentException($"The sandbox does not simulate '{platform}'.", nameof(platform)),
     };
 
@@ -57,6 +61,8 @@ public sealed class SandboxServer : IAsyncDisposable
         app.MapGroup("/linkedin").MapLinkedIn();
         app.MapGroup("/x").MapX();
         app.MapGroup("/medium").MapMedium();
+        app.MapGroup("/mastodon").MapMastodon();
+        app.MapGroup("/bluesky").MapBluesky();
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!

@@ -1,7 +1,9 @@
+using Herald.Sandbox.Bluesky;
 using Herald.Sandbox.DevTo;
 using Herald.Sandbox.LinkedIn;
 using Herald.Sandbox.Medium;
 using Herald.Sandbox.X;
+using Herald.Sandbox.Mastodon;
 
 namespace Herald.Sandbox.Hosting;
 
@@ -17,7 +19,7 @@ internal enum InjectedFault
 public sealed class SandboxState
 {
     /// <summary>The first path segment of every simulated platform.</summary>
-    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "devto", "linkedin", "x", "medium" };
+    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "devto", "linkedin", "x", "medium", "mastodon", "bluesky" };
 
     private readonly Lock _randomLock = new();
     private readonly Random _random;
@@ -33,6 +35,8 @@ public sealed class SandboxState
         LinkedIn = new LinkedInState(this);
         X = new XState(this);
         Medium = new MediumState(this);
+        Mastodon = new MastodonState(this);
+        Bluesky = new BlueskyState(this);
     }
 
     public SandboxOptions Options { get; }
@@ -48,6 +52,9 @@ public sealed class SandboxState
     public XState X { get; }
 
     public MediumState Medium { get; }
+    public MastodonState Mastodon { get; }
+
+    public BlueskyState Bluesky { get; }
 
     /// <summary>The faults in force now; replacing them takes effect on the next request.</summary>
     public SandboxFaults Faults

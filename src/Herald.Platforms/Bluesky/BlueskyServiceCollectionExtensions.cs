@@ -1,0 +1,38 @@
+using Herald.DependencyInjection;
+using Herald.Platforms;
+using Herald.Platforms.Bluesky;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class BlueskyServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Bluesky adapter, platform id <c>bluesky</c> (also <c>bsky</c>). Accounts need the credentials
+    /// <c>identifier</c> (the handle) and <c>app_password</c>; the session Herald gets with them is kept with the
+    /// account (<c>access_jwt</c>, <c>refresh_jwt</c>, <c>did</c>, <c>handle</c>, <c>pds_url</c>). The setting
+    /// <c>language</c> is optional. Calling it twice registers the adapter once.
+    /// </summary>
+    public static HeraldBuilder AddBluesky(this HeraldBuilder builder, Action<BlueskyOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<BlueskyOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BlueskyOptions>, BlueskyOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        // No transport retry: a create is retried by the engine, under the same record key.
+        services.AddHttpClient(BlueskyAdapter.HttpClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<BlueskyOptions>>().Value.Timeout)
+            .RedactLoggedHeaders(_ => true);
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, BlueskyAdapter>());
+        return builder;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json.Serialization;
+
+namespace Herald.Platforms.Mastodon;
+
+/// <summary>The JSON body of <c>POST /api/v1/statuses</c> (PLATFORMS.md §6, "Create params").</summary>
+internal sealed record MastodonStatusRequest
+{
+    [JsonPropertyName("status")]
+    public required string Status { get; init; }
+
+    /// <summary>The status this one replies to: the previous part of a thread.</summary>
+    [JsonPropertyName("in_reply_to_id")]
+    public string? InReplyToId { get; init; }
+
+    [JsonPropertyName("visibility")]
+    public required string Visibility { get; init; }
+
+    /// <summary>The content warning shown before the text; it counts toward the limit.</summary>
+    [JsonPropertyName("spoiler_text")]
+    public string? SpoilerText { get; init; }
+
+    [JsonPropertyName("language")]
+    public string? Language { get; init; }
+}
+
+/// <summary>The fields Herald reads from a Status (PLATFORMS.md §6, "Response").</summary>
+internal sealed record MastodonStatus
+{
+    [JsonPropertyName("id")]
+    public string? Id { get; init; }
+
+    /// <summary>The HTML permalink, such as <c>https://mastodon.social/@Gargron/1</c>.</summary>
+    [JsonPropertyName("url")]
+    public string? Url { get; init; }
+}
+
+/// <summary>The part of <c>GET /api/v2/instance</c> that says how long a status may be.</summary>
+internal sealed record MastodonInstance
+{
+    [JsonPropertyName("configuration")]
+    public MastodonInstanceConfiguration? Configuration { get; init; }
+}
+
+internal sealed record MastodonInstanceConfiguration
+{
+    [JsonPropertyName("statuses")]
+    public MastodonStatusesConfiguration? Statuses { get; init; }
+}
+
+internal sealed record MastodonStatusesConfiguration
+{
+    [JsonPropertyName("max_characters")]
+    public int? MaxCharacters { get; init; }
+
+    [JsonPropertyName("characters_reserved_per_url")]
+    public int? CharactersReservedPerUrl { get; init; }
+}

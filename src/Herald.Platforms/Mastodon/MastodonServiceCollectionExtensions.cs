@@ -1,0 +1,38 @@
+using Herald.DependencyInjection;
+using Herald.Platforms;
+using Herald.Platforms.Mastodon;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class MastodonServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Mastodon adapter, platform id <c>mastodon</c> (also <c>toot</c>, <c>masto</c>). Accounts need
+    /// the credential <c>access_token</c> and, unless they are on mastodon.social, their instance as base URL;
+    /// settings <c>visibility</c>, <c>spoiler_text</c> and <c>language</c> are optional. Calling it twice
+    /// registers the adapter once.
+    /// </summary>
+    public static HeraldBuilder AddMastodon(this HeraldBuilder builder, Action<MastodonOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<MastodonOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MastodonOptions>, MastodonOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        // No transport retry: a create is retried by the engine, with the same Idempotency-Key.
+        services.AddHttpClient(MastodonAdapter.HttpClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<MastodonOptions>>().Value.Timeout)
+            .RedactLoggedHeaders(_ => true);
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, MastodonAdapter>());
+        return builder;
+    }
+}

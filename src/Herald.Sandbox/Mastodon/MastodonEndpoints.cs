@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Herald.Sandbox.Hosting;
+
+namespace Herald.Sandbox.Mastodon;
+
+/// <summary>A Mastodon instance's API (<c>/api/v1/statuses</c>, <c>/api/v2/instance</c>), per PLATFORMS.md §6.</summary>
+internal static class MastodonEndpoints
+{
+    private const string AccountKey = "mastodon.account";
+    private const string WindowKey = "mastodon.window";
+
+    public static RouteGroupBuilder MapMastodon(this RouteGroupBuilder group)
+    {
+        group.MapGet("/api/v2/instance", (HttpContext c, SandboxState s) => Results.Json(InstanceJson(c, s.Mastodon)));
+
+        var api = group.MapGroup("/api/v1").AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var state = http.RequestServices.GetRequiredService<SandboxState>().Mastodon;
+            var header = http.Request.Headers.Authorization.ToString();
+            var account = header.StartsWith("Bearer ", StringComparison.Ordinal) ? state.FindAccount(header["Bearer ".Length..].Trim()) : null;
+            if (account is null)
+            {
+                return Error(401, "The access token is invalid");
+            }
+
+            if (account.Disabled)
+            {
+                return Error(403, "Your login is currently disabled");
+            }
+
+            var window = state.HitRequests(account);
+            http.Items[AccountKey] = account;
+            http.Items[WindowKey] = window;
+            if (window.Exceeded)
+            {
+                WriteRateLimitHeaders(http, window);
+                return Error(429, "Too many requests");
+            }
+
+            var result = await next(context);
+            WriteRateLimitHeaders(http, (MastodonRateWindow)http.Items[WindowKey]!);
+            return result;
+        });
+
+        api.MapPost("/statuses", CreateAsync);
+        api.MapGet("/statuses/{id}", (HttpContext c, SandboxState s, string id) =>
+            s.Mastodon.Find(id) is { } status ? Results.Json(StatusJson(c, status)) : Error(404, "Record not found"));
+        api.MapGet("/accounts/verify_credentials", (HttpContext c) => Results.Json(AccountJson(c, AccountOf(c))));
+        api.MapGet("/accounts/{id}/statuses", (HttpContext c, SandboxState s, string id) =>
+            Results.Json(s.Mastodon.StatusesOf(id).Select(status => StatusJson(c, status))));
+        return group;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, SandboxState sandbox)
+    {
+        var account = AccountOf(context);
+        MastodonCreateInput input;
+        if (context.Request.HasFormContentType)
+        {
+            // Form data and query strings are accepted as well as JSON (PLATFORMS.md §6, "Auth / headers").
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            input = new MastodonCreateInput(form["status"], form["in_reply_to_id"], form["visibility"], form["spoiler_text"], form["language"]);
+        }
+        else
+        {
+            try
+            {
+                using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+                var root = document.RootElement;
+                if (root.ValueKind != JsonValueKind.Object)
+                {
+                    return Error(400, "The request body must be a JSON object");
+                }
+
+                input = new MastodonCreateInput(
+                    Text(root, "status"), Text(root, "in_reply_to_id"), Text(root, "visibility"), Text(root, "spoiler_text"), Text(root, "language"));
+            }
+            catch (JsonException)
+            {
+                return Error(400, "Error occurred while parsing request parameters");
+            }
+        }
+
+        var key = context.Request.Headers["Idempotency-Key"].ToString();
+        var result = sandbox.Mastodon.Create(account, input, key.Length == 0 ? null : key);
+        if (result.Window is { } statuses)
+        {
+            // The headers show whichever limit is closest to exhaustion (PLATFORMS.md §6, "Rate limits").
+            var general = (MastodonRateWindow)context.Items[WindowKey]!;
+            context.Items[WindowKey] = statuses.Remaining < general.Remaining ? statuses : general;
+        }
+
+        return result.Status is { } status ? Results.Json(StatusJson(context, status)) : Error(result.HttpStatus, result.Error!);
+    }
+
+    private static void WriteRateLimitHeaders(HttpContext context, MastodonRateWindow window)
+    {
+        var headers = context.Response.Headers;
+        headers["X-RateLimit-Limit"] = window.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Remaining"] = Math.Max(0, window.Remaining).ToString(CultureInfo.InvariantCulture);
+
+        // An ISO 8601 timestamp, not epoch seconds (PLATFORMS.md §6).
+        headers["X-RateLimit-Reset"] = window.Reset.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+    }
+
+    private static MastodonAccount AccountOf(HttpContext context) => (MastodonAccount)context.Items[AccountKey]!;
+
+    private static string Origin(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}/mastodon";
+
+    private static object InstanceJson(HttpContext context, MastodonState state) => new
+    {
+        domain = context.Request.Host.Host,
+        title = "Herald sandbox",
+        version = "4.3.0",
+        source_url = "https://github.com/mastodon/mastodon",
+        description = "A simulated Mastodon instance for Herald's tests.",
+        configuration = new
+        {
+            urls = new { streaming = $"ws://{context.Request.Host}" },
+            statuses = new
+            {
+                max_characters = state.MaxCharacters,
+                max_media_attachments = 4,
+                characters_reserved_per_url = state.CharactersReservedPerUrl,
+            },
+        },
+        registrations = new { enabled = false, approval_required = false },
+    };
+
+    private static object AccountJson(HttpContext context, MastodonAccount account) => new
+    {
+        id = account.Id,
+        username = account.Username,
+        acct = account.Username,
+        display_name = account.Username,
+        url = $"{Origin(context)}/@{account.Username}",
+    };
+
+    private static object StatusJson(HttpContext context, MastodonStatus status) => new
+    {
+        id = status.Id,
+        created_at = status.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        in_reply_to_id = status.InReplyToId,
+        in_reply_to_account_id = status.InReplyToId is null ? null : status.Account.Id,
+        sensitive = status.SpoilerText.Length > 0,
+        spoiler_text = status.SpoilerText,
+        visibility = status.Visibility,
+        language = status.Language,
+        uri = $"{Origin(context)}/users/{status.Account.Username}/statuses/{status.Id}",
+        url = $"{Origin(context)}/@{status.Account.Username}/{status.Id}",
+        replies_count = 0,
+        reblogs_count = 0,
+        favourites_count = 0,
+        edited_at = (string?)null,
+        content = string.Concat(status.Text.Split("\n\n").Select(p => $"<p>{WebUtility.HtmlEncode(p).Replace("\n", "<br />", StringComparison.Ordinal)}</p>")),
+        account = AccountJson(context, status.Account),
+        media_attachments = Array.Empty<object>(),
+        mentions = Array.Empty<object>(),
+        tags = Array.Empty<object>(),
+    };
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static IResult Error(int status, string error) => Results.Json(new { error }, statusCode: status);
+}

@@ -1,0 +1,48 @@
+namespace Herald.Sandbox.Mastodon;
+
+/// <summary>An account of the simulated instance, known by its access token.</summary>
+public sealed record MastodonAccount(string Id, string Username, string AccessToken)
+{
+    /// <summary>A disabled (or unconfirmed) login: every call is refused with 403.</summary>
+    public bool Disabled { get; set; }
+
+    /// <summary>Never prints the token.</summary>
+    public override string ToString() => "@" + Username;
+}
+
+/// <summary>A status the simulated instance accepted.</summary>
+public sealed record MastodonStatus
+{
+    /// <summary>A snowflake id: milliseconds since the epoch, shifted left 16 bits, plus a sequence.</summary>
+    public required string Id { get; init; }
+
+    public required MastodonAccount Account { get; init; }
+
+    /// <summary>The <c>status</c> text exactly as sent.</summary>
+    public required string Text { get; init; }
+
+    public string? InReplyToId { get; init; }
+
+    public required string Visibility { get; init; }
+
+    public string SpoilerText { get; init; } = "";
+
+    public string? Language { get; init; }
+
+    /// <summary>The <c>Idempotency-Key</c> it was created with, if any.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>The fields of a create request the simulator reads.</summary>
+internal sealed record MastodonCreateInput(string? Status, string? InReplyToId, string? Visibility, string? SpoilerText, string? Language);
+
+/// <summary>A rate-limit window as the <c>X-RateLimit-*</c> headers show it.</summary>
+internal sealed record MastodonRateWindow(int Limit, int Remaining, DateTimeOffset Reset)
+{
+    public bool Exceeded => Remaining < 0;
+}
+
+/// <summary>What a create came to: the status (new, or the one an Idempotency-Key already made), or an error.</summary>
+internal sealed record MastodonCreateResult(MastodonStatus? Status, int HttpStatus, string? Error, MastodonRateWindow? Window);
