@@ -11,4 +11,8 @@ public static class SandboxAccounts
 
     public const string LinkedInToken = "sandbox-linkedin";
     public const string LinkedInAuthorUrn = "urn:li:person:sandbox";
+
+    public const string ThreadsToken = "sandbox-threads";
+    public const string ThreadsUserId = "26000000000000001";
+    public const string ThreadsUsername = "herald_sandbox";
 }

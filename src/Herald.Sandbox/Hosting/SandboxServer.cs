@@ -1,6 +1,7 @@
 using System.Net;
 using Herald.Sandbox.DevTo;
 using Herald.Sandbox.LinkedIn;
+using Herald.Sandbox.Threads;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -34,6 +35,7 @@ public sealed class SandboxServer : IAsyncDisposable
     {
         "devto" => new Uri(BaseAddress, "devto/api"),
         "linkedin" => new Uri(BaseAddress, "linkedin"),
+        "threads" => new Uri(BaseAddress, "threads/v1.0"),
         _ => throw new ArgumentException($"The sandbox does not simulate '{platform}'.", nameof(platform)),
     };
 
@@ -51,6 +53,7 @@ public sealed class SandboxServer : IAsyncDisposable
         MapControlEndpoints(app, state);
         app.MapGroup("/devto").MapDevTo();
         app.MapGroup("/linkedin").MapLinkedIn();
+        app.MapGroup("/threads").MapThreads();
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!

@@ -1,5 +1,6 @@
 using Herald.Sandbox.DevTo;
 using Herald.Sandbox.LinkedIn;
+using Herald.Sandbox.Threads;
 
 namespace Herald.Sandbox.Hosting;
 
@@ -15,11 +16,12 @@ internal enum InjectedFault
 public sealed class SandboxState
 {
     /// <summary>The first path segment of every simulated platform.</summary>
-    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "devto", "linkedin" };
+    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "devto", "linkedin", "threads" };
 
     private readonly Lock _randomLock = new();
     private readonly Random _random;
     private SandboxFaults _faults;
+    private int _faultsInjected;
 
     internal SandboxState(SandboxOptions options)
     {
@@ -29,6 +31,7 @@ public sealed class SandboxState
         Options = options;
         DevTo = new DevToState(this);
         LinkedIn = new LinkedInState(this);
+        Threads = new ThreadsState(this);
     }
 
     public SandboxOptions Options { get; }
@@ -41,11 +44,20 @@ public sealed class SandboxState
 
     public LinkedInState LinkedIn { get; }
 
+    public ThreadsState Threads { get; }
+
     /// <summary>The faults in force now; replacing them takes effect on the next request.</summary>
     public SandboxFaults Faults
     {
         get => Volatile.Read(ref _faults);
-        set => Volatile.Write(ref _faults, value);
+        set
+        {
+            lock (_randomLock)
+            {
+                _faultsInjected = 0;
+                Volatile.Write(ref _faults, value);
+            }
+        }
     }
 
     internal int NextRandom(int minInclusive, int maxExclusive)
@@ -61,7 +73,16 @@ public sealed class SandboxState
         double roll;
         lock (_randomLock)
         {
+            if (faults.MaxFaults is { } max && _faultsInjected >= max)
+            {
+                return InjectedFault.None;
+            }
+
             roll = _random.NextDouble();
+            if (roll < faults.ServerErrorRate + faults.RateLimitRate + faults.DropAfterAcceptRate)
+            {
+                _faultsInjected++;
+            }
         }
 
         if (roll < faults.ServerErrorRate)
