@@ -26,7 +26,8 @@ internal static class CliServices
                 {
                     o.Version = version;
                 }
-            });
+            })
+            .AddThreads(o => configuration.GetSection("Herald:Threads").Bind(o));
         services.AddHeraldStorage(HeraldDatabase.ResolveConnectionString(configuration), configuration["Herald:CredentialKey"]);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }

@@ -11,7 +11,7 @@ internal static class SandboxCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var port = new Option<int>("--port") { Description = "The loopback port to listen on (default 5980; 0 picks a free one).", DefaultValueFactory = _ => 5980 };
-        var command = new Command("sandbox", "Run the local platform simulator (Dev.to, LinkedIn) on loopback.") { port };
+        var command = new Command("sandbox", "Run the local platform simulator (Dev.to, LinkedIn, Threads) on loopback.") { port };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var reporter = new Reporter(output, error);
@@ -26,6 +26,7 @@ internal static class SandboxCommand
             reporter.Line($"Herald sandbox listening on {sandbox.BaseAddress}");
             reporter.Line($"  Dev.to    base URL {sandbox.PlatformBaseUrl("devto")}   api-key: {SandboxAccounts.DevToKey}");
             reporter.Line($"  LinkedIn  base URL {sandbox.PlatformBaseUrl("linkedin")}   token: {SandboxAccounts.LinkedInToken}  author: {SandboxAccounts.LinkedInAuthorUrn}");
+            reporter.Line($"  Threads   base URL {sandbox.PlatformBaseUrl("threads")}   access_token: {SandboxAccounts.ThreadsToken}  user_id: {SandboxAccounts.ThreadsUserId}");
             reporter.Line($"  Requests  {new Uri(sandbox.BaseAddress, "_sandbox/requests")}   faults: PUT {new Uri(sandbox.BaseAddress, "_sandbox/faults")}");
             reporter.Line("Press Ctrl+C to stop.");
             try

@@ -43,12 +43,18 @@ internal static class AccountCatalog
         {
             "devto" => new AccountCredentials { ["api_key"] = SandboxAccounts.DevToKey },
             "linkedin" => new AccountCredentials { ["access_token"] = SandboxAccounts.LinkedInToken },
+            "threads" => new AccountCredentials { ["access_token"] = SandboxAccounts.ThreadsToken },
             _ => throw new CliInputException($"--sandbox: the sandbox does not simulate {platform.DisplayName} yet"),
         };
         var settings = new Dictionary<string, string>(configured.Settings, StringComparer.OrdinalIgnoreCase);
         if (platform.Id == "linkedin")
         {
             settings["author_urn"] = SandboxAccounts.LinkedInAuthorUrn;
+        }
+
+        if (platform.Id == "threads")
+        {
+            settings["user_id"] = SandboxAccounts.ThreadsUserId;
         }
 
         return new Account

@@ -6,7 +6,7 @@ namespace Herald.Cli.Configuration;
 /// Where the CLI reads its settings, later sources winning: <c>~/.config/herald/appsettings.json</c>,
 /// <c>./herald.json</c>, the file given with <c>--config</c>, environment variables (<c>Herald__…</c>), and
 /// the names the seed used (<c>DEVTO_API_KEY</c>, <c>LINKEDIN_ACCESS_TOKEN</c>, <c>LINKEDIN_AUTHOR_URN</c>,
-/// <c>POSTGRES_DSN</c>).
+/// <c>THREADS_ACCESS_TOKEN</c>, <c>THREADS_USER_ID</c>, <c>POSTGRES_DSN</c>).
 /// </summary>
 internal static class CliConfiguration
 {
@@ -40,6 +40,8 @@ internal static class CliConfiguration
         Map("DEVTO_API_KEY", "Herald:Accounts:devto:Credentials:api_key");
         Map("LINKEDIN_ACCESS_TOKEN", "Herald:Accounts:linkedin:Credentials:access_token");
         Map("LINKEDIN_AUTHOR_URN", "Herald:Accounts:linkedin:Settings:author_urn");
+        Map("THREADS_ACCESS_TOKEN", "Herald:Accounts:threads:Credentials:access_token");
+        Map("THREADS_USER_ID", "Herald:Accounts:threads:Settings:user_id");
         return map;
 
         void Map(string variable, string key)
