@@ -6,6 +6,7 @@ using Herald.Platforms.Threads;
 using Herald.Sandbox.Hosting;
 using Herald.Sandbox.Threads;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Herald.Platforms.Tests.Threads;
 
@@ -783,6 +784,25 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     }
 
     [Fact]
+    public async Task PublishAsync_HttpClientLoggingAtTrace_NeverLogsTheTokenFromQueryOrForm()
+    {
+        var logs = new CapturingLoggerProvider();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_fixture.Clock);
+        services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        services.AddHerald().AddThreads(o => o.StatusCheckDelay = o.StatusCheckMaxDelay = TimeSpan.Zero);
+        using var provider = services.BuildServiceProvider();
+        var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("threads");
+        var (account, token, _) = NewAccount("logs");
+
+        var outcome = await adapter.PublishAsync(Request(Post("Logged quietly"), account));
+
+        Assert.Equal(PublishOutcomeKind.Published, outcome.Kind);
+        Assert.Contains(logs.Messages, m => m.Contains("/threads_publish", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Messages, m => m.Contains(token, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Platform_IdAliasesAndCapabilities_AsPlatformsMdSays()
     {
         var registry = _services.GetRequiredService<PlatformRegistry>();
@@ -915,5 +935,44 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private sealed class CapturingLoggerProvider : ILoggerProvider, ILogger
+    {
+        private readonly List<string> _messages = [];
+
+        public IReadOnlyList<string> Messages
+        {
+            get
+            {
+                lock (_messages)
+                {
+                    return [.. _messages];
+                }
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull
+        {
+            Log(LogLevel.Trace, default, state, null, (s, _) => s.ToString() ?? "");
+            return null;
+        }
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_messages)
+            {
+                _messages.Add(formatter(state, exception));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
