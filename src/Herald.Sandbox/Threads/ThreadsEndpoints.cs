@@ -37,8 +37,7 @@ internal static class ThreadsEndpoints
     private static async Task<IResult> CreateContainerAsync(HttpContext context, SandboxState sandbox, string userId)
     {
         var state = sandbox.Threads;
-        var parameters = await ParametersAsync(context);
-        var (user, refused) = Authorize(state, parameters, userId);
+        var (parameters, user, refused) = await AuthorizeAsync(context, state, userId);
         if (refused is not null)
         {
             return refused;
@@ -53,8 +52,7 @@ internal static class ThreadsEndpoints
     private static async Task<IResult> PublishAsync(HttpContext context, SandboxState sandbox, string userId)
     {
         var state = sandbox.Threads;
-        var parameters = await ParametersAsync(context);
-        var (user, refused) = Authorize(state, parameters, userId);
+        var (parameters, user, refused) = await AuthorizeAsync(context, state, userId);
         if (refused is not null)
         {
             return refused;
@@ -67,8 +65,7 @@ internal static class ThreadsEndpoints
     private static async Task<IResult> ListPostsAsync(HttpContext context, SandboxState sandbox, string userId)
     {
         var state = sandbox.Threads;
-        var parameters = await ParametersAsync(context);
-        var (user, refused) = Authorize(state, parameters, userId);
+        var (parameters, user, refused) = await AuthorizeAsync(context, state, userId);
         if (refused is not null)
         {
             return refused;
@@ -120,8 +117,7 @@ internal static class ThreadsEndpoints
     private static async Task<IResult> PublishingLimitAsync(HttpContext context, SandboxState sandbox, string userId)
     {
         var state = sandbox.Threads;
-        var parameters = await ParametersAsync(context);
-        var (user, refused) = Authorize(state, parameters, userId);
+        var (parameters, user, refused) = await AuthorizeAsync(context, state, userId);
         if (refused is not null)
         {
             return refused;
@@ -154,8 +150,7 @@ internal static class ThreadsEndpoints
     private static async Task<IResult> ReadNodeAsync(HttpContext context, SandboxState sandbox, string id)
     {
         var state = sandbox.Threads;
-        var parameters = await ParametersAsync(context);
-        var (user, refused) = Authorize(state, parameters, "me");
+        var (parameters, user, refused) = await AuthorizeAsync(context, state, "me");
         if (refused is not null)
         {
             return refused;
@@ -219,16 +214,23 @@ internal static class ThreadsEndpoints
         return parameters;
     }
 
-    /// <summary>The profile of the <c>access_token</c> parameter, which must be the path's <c>me</c> or user id.</summary>
-    private static (ThreadsUser? User, IResult? Error) Authorize(ThreadsState state, Dictionary<string, string> parameters, string userId)
+    /// <summary>
+    /// The request's parameters and the profile of its <c>access_token</c> parameter, which must be the path's
+    /// <c>me</c> or user id; or the Graph error refusing it.
+    /// </summary>
+    private static async Task<(Dictionary<string, string> Parameters, ThreadsUser? User, IResult? Refused)> AuthorizeAsync(
+        HttpContext context, ThreadsState state, string userId)
     {
+        var parameters = await ParametersAsync(context);
         var (user, error) = state.Authenticate(parameters.GetValueOrDefault("access_token"));
         if (error is not null)
         {
-            return (null, Error(state, error));
+            return (parameters, null, Error(state, error));
         }
 
-        return userId == "me" || userId == user!.Id ? (user, null) : (null, Error(state, UnsupportedRequest("post", userId)));
+        return userId == "me" || userId == user!.Id
+            ? (parameters, user, null)
+            : (parameters, null, Error(state, UnsupportedRequest(HttpMethods.IsGet(context.Request.Method) ? "get" : "post", userId)));
     }
 
     private static (IReadOnlyList<string> Fields, string? Unknown) Fields(Dictionary<string, string> parameters, string[] known, string fallback)

@@ -76,13 +76,7 @@ public sealed class ThreadsState
         ArgumentException.ThrowIfNullOrEmpty(username);
         lock (_lock)
         {
-            string id;
-            do
-            {
-                id = "260" + RandomDigits(14);
-            }
-            while (_usersByToken.Values.Any(u => u.Id == id));
-
+            var id = NewId("260", candidate => _usersByToken.Values.Any(u => u.Id == candidate));
             return AddUserLocked(id, username, accessToken, permissions ?? ThreadsPermissions.All, expiresAt);
         }
     }
@@ -187,12 +181,7 @@ public sealed class ThreadsState
                 }
             }
 
-            string id;
-            do
-            {
-                id = "178" + RandomDigits(14);
-            }
-            while (_containers.ContainsKey(id));
+            var id = NewId("178", _containers.ContainsKey);
 
             var container = new ThreadsContainer
             {
@@ -321,12 +310,7 @@ public sealed class ThreadsState
                     UserMessage: $"This profile has published {used} {(isReply ? "replies" : "posts")} through the API in the last 24 hours, the most allowed ({quota})."));
             }
 
-            string id;
-            do
-            {
-                id = "180" + RandomDigits(14);
-            }
-            while (_postsById.ContainsKey(id));
+            var id = NewId("180", _postsById.ContainsKey);
 
             var post = new ThreadsPost
             {
@@ -456,15 +440,22 @@ public sealed class ThreadsState
         return user;
     }
 
-    private string RandomDigits(int count)
+    /// <summary>A 17-digit id starting with <paramref name="prefix"/> (each kind of object has its own), not yet taken.</summary>
+    private string NewId(string prefix, Func<string, bool> isTaken)
     {
-        var digits = new StringBuilder(count);
-        for (var i = 0; i < count; i++)
+        while (true)
         {
-            digits.Append(Digits[Sandbox.NextRandom(0, 10)]);
-        }
+            var id = new StringBuilder(prefix, 17);
+            while (id.Length < 17)
+            {
+                id.Append(Digits[Sandbox.NextRandom(0, 10)]);
+            }
 
-        return digits.ToString();
+            if (!isTaken(id.ToString()))
+            {
+                return id.ToString();
+            }
+        }
     }
 
     private string NewShortcode()

@@ -131,16 +131,9 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     public async Task PublishAsync_ContainerInProgress_ChecksStatusUntilFinishedThenPublishesOnce()
     {
         var (account, token, user) = NewAccount("progress");
-        Server.State.Options.ThreadsInProgressPolls = 3;
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await _adapter.PublishAsync(Request(Post("Ready after three checks"), account));
-        }
-        finally
-        {
-            Server.State.Options.ThreadsInProgressPolls = 0;
-        }
+        var outcome = await WithContainerPollsAsync(
+            () => _adapter.PublishAsync(Request(Post("Ready after three checks"), account)),
+            inProgress: 3);
 
         Assert.Equal(PublishOutcomeKind.Published, outcome.Kind);
         Assert.Single(Server.State.Threads.Posts, p => p.UserId == user.Id);
@@ -159,16 +152,9 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
         });
         var adapter = services.GetRequiredService<PlatformRegistry>().Resolve("threads");
         var (account, _, user) = NewAccount("backoff");
-        Server.State.Options.ThreadsInProgressPolls = 5;
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await adapter.PublishAsync(Request(Post("Ready after five checks"), account));
-        }
-        finally
-        {
-            Server.State.Options.ThreadsInProgressPolls = 0;
-        }
+        var outcome = await WithContainerPollsAsync(
+            () => adapter.PublishAsync(Request(Post("Ready after five checks"), account)),
+            inProgress: 5);
 
         Assert.Equal(PublishOutcomeKind.Published, outcome.Kind);
         Assert.Single(Server.State.Threads.Posts, p => p.UserId == user.Id);
@@ -187,16 +173,7 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
         });
         var adapter = services.GetRequiredService<PlatformRegistry>().Resolve("threads");
         var (account, token, user) = NewAccount("never");
-        Server.State.Options.ThreadsInProgressPolls = 1000;
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await adapter.PublishAsync(Request(Post("Never ready"), account));
-        }
-        finally
-        {
-            Server.State.Options.ThreadsInProgressPolls = 0;
-        }
+        var outcome = await WithContainerPollsAsync(() => adapter.PublishAsync(Request(Post("Never ready"), account)), inProgress: 1000);
 
         Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
         Assert.Contains("was not ready after 4 status check(s)", outcome.Error);
@@ -212,16 +189,9 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
         using var services = Build(_fixture.Clock, o => o.MaxStatusChecks = 3);
         var adapter = services.GetRequiredService<PlatformRegistry>().Resolve("threads");
         var (account, token, _) = NewAccount("maxchecks");
-        Server.State.Options.ThreadsInProgressPolls = 1000;
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await adapter.PublishAsync(Request(Post("Checked three times"), account));
-        }
-        finally
-        {
-            Server.State.Options.ThreadsInProgressPolls = 0;
-        }
+        var outcome = await WithContainerPollsAsync(
+            () => adapter.PublishAsync(Request(Post("Checked three times"), account)),
+            inProgress: 1000);
 
         Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
         Assert.Equal(3, Sent(token).Count(r => r.QueryString.StartsWith("?fields=status", StringComparison.Ordinal)));
@@ -231,16 +201,9 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     public async Task PublishAsync_Error24Subcode4279009RightAfterCreate_ChecksAgainAndPublishesOnce()
     {
         var (account, token, user) = NewAccount("notfound");
-        Server.State.Options.ThreadsNotFoundPolls = 2;
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await _adapter.PublishAsync(Request(Post("Not visible at first"), account));
-        }
-        finally
-        {
-            Server.State.Options.ThreadsNotFoundPolls = 0;
-        }
+        var outcome = await WithContainerPollsAsync(
+            () => _adapter.PublishAsync(Request(Post("Not visible at first"), account)),
+            notFound: 2);
 
         Assert.Equal(PublishOutcomeKind.Published, outcome.Kind);
         var checks = Sent(token).Where(r => r.QueryString.StartsWith("?fields=status", StringComparison.Ordinal)).ToList();
@@ -253,16 +216,9 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     public async Task PublishAsync_PublishAnswered503_StatusStillFinishedSoTheSameContainerIsResentOnce()
     {
         var (account, token, user) = NewAccount("resend");
-        Server.State.Faults = new SandboxFaults { ServerErrorRate = 1, PathContains = "/threads_publish", MaxFaults = 1 };
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await _adapter.PublishAsync(Request(Post("Published on the second call"), account));
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        var outcome = await WithFaultsAsync(
+            new SandboxFaults { ServerErrorRate = 1, PathContains = "/threads_publish", MaxFaults = 1 },
+            () => _adapter.PublishAsync(Request(Post("Published on the second call"), account)));
 
         var container = Assert.Single(Server.State.Threads.Containers, c => c.UserId == user.Id);
         var calls = Sent(token).Skip(2).Select(r => (r.Method, r.QueryString.StartsWith("?fields=status", StringComparison.Ordinal) ? "status" : r.Body, r.StatusCode)).ToList();
@@ -283,16 +239,9 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     {
         var (account, token, user) = NewAccount("dropped");
         var content = Post("Went out, answer lost");
-        Server.State.Faults = new SandboxFaults { DropAfterAcceptRate = 1, PathContains = "/threads_publish" };
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await _adapter.PublishAsync(Request(content, account));
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        var outcome = await WithFaultsAsync(
+            new SandboxFaults { DropAfterAcceptRate = 1, PathContains = "/threads_publish" },
+            () => _adapter.PublishAsync(Request(content, account)));
 
         var post = Assert.Single(Server.State.Threads.Posts, p => p.UserId == user.Id);
         var publish = Assert.Single(Sent(token), r => r.Path.EndsWith("/threads_publish", StringComparison.Ordinal));
@@ -311,16 +260,9 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     {
         var (account, token, user) = NewAccount("failing");
         var content = Post("Publish keeps failing");
-        Server.State.Faults = new SandboxFaults { ServerErrorRate = 1, PathContains = "/threads_publish" };
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await _adapter.PublishAsync(Request(content, account));
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        var outcome = await WithFaultsAsync(
+            new SandboxFaults { ServerErrorRate = 1, PathContains = "/threads_publish" },
+            () => _adapter.PublishAsync(Request(content, account)));
 
         Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
         Assert.Contains("still FINISHED, so nothing was posted", outcome.Error);
@@ -340,16 +282,9 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
         var adapter = services.GetRequiredService<PlatformRegistry>().Resolve("threads");
         var (account, token, user) = NewAccount("publishtimeout");
         // The sandbox waits on its fake clock, which nobody advances: only the adapter's timeout ends the call.
-        Server.State.Faults = new SandboxFaults { Delay = TimeSpan.FromMinutes(5), PathContains = "/threads_publish" };
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await adapter.PublishAsync(Request(Post("Publish times out"), account));
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        var outcome = await WithFaultsAsync(
+            new SandboxFaults { Delay = TimeSpan.FromMinutes(5), PathContains = "/threads_publish" },
+            () => adapter.PublishAsync(Request(Post("Publish times out"), account)));
 
         Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
         Assert.Contains("did not answer in time", outcome.Error);
@@ -364,16 +299,9 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
         using var services = Build(_fixture.Clock, o => o.Timeout = TimeSpan.FromMilliseconds(300));
         var adapter = services.GetRequiredService<PlatformRegistry>().Resolve("threads");
         var (account, _, user) = NewAccount("createtimeout");
-        Server.State.Faults = new SandboxFaults { Delay = TimeSpan.FromMinutes(5) };
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await adapter.PublishAsync(Request(Post("Create times out"), account));
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        var outcome = await WithFaultsAsync(
+            new SandboxFaults { Delay = TimeSpan.FromMinutes(5) },
+            () => adapter.PublishAsync(Request(Post("Create times out"), account)));
 
         Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
         Assert.Contains("did not answer in time", outcome.Error);
@@ -385,16 +313,9 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     public async Task PublishAsync_ContainerCreateDroppedAfterAccept_TransientBecauseAContainerIsNeverShown()
     {
         var (account, _, user) = NewAccount("createdrop");
-        Server.State.Faults = new SandboxFaults { DropAfterAcceptRate = 1 };
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await _adapter.PublishAsync(Request(Post("Create dropped"), account));
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        var outcome = await WithFaultsAsync(
+            new SandboxFaults { DropAfterAcceptRate = 1 },
+            () => _adapter.PublishAsync(Request(Post("Create dropped"), account)));
 
         Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
         Assert.Single(Server.State.Threads.Containers, c => c.UserId == user.Id);
@@ -405,16 +326,9 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     public async Task PublishAsync_ServerError_Transient()
     {
         var (account, _, user) = NewAccount("fault");
-        Server.State.Faults = new SandboxFaults { ServerErrorRate = 1 };
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await _adapter.PublishAsync(Request(Post("Server error"), account));
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        var outcome = await WithFaultsAsync(
+            new SandboxFaults { ServerErrorRate = 1 },
+            () => _adapter.PublishAsync(Request(Post("Server error"), account)));
 
         Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
         Assert.Equal(503, outcome.HttpStatus);
@@ -425,16 +339,9 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     public async Task PublishAsync_Http429_RateLimitedWithRetryAfter()
     {
         var (account, _, _) = NewAccount("429");
-        Server.State.Faults = new SandboxFaults { RateLimitRate = 1, RetryAfterSeconds = 7 };
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await _adapter.PublishAsync(Request(Post("Too many"), account));
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
+        var outcome = await WithFaultsAsync(
+            new SandboxFaults { RateLimitRate = 1, RetryAfterSeconds = 7 },
+            () => _adapter.PublishAsync(Request(Post("Too many"), account)));
 
         Assert.Equal(PublishOutcomeKind.RateLimited, outcome.Kind);
         Assert.Equal(429, outcome.HttpStatus);
@@ -852,6 +759,36 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
         foreach (var key in new[] { "DefaultBaseUrl", "Timeout", "StatusCheckDelay", "StatusCheckMaxDelay", "StatusWaitLimit", "MaxStatusChecks", "PublishAttempts" })
         {
             Assert.Contains(error.Failures, f => f.Contains($"Herald:Threads:{key} ", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>Runs <paramref name="act"/> with <paramref name="faults"/> in force, then clears them.</summary>
+    private async Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, Func<Task<PublishOutcome>> act)
+    {
+        Server.State.Faults = faults;
+        try
+        {
+            return await act();
+        }
+        finally
+        {
+            Server.State.Faults = SandboxFaults.None;
+        }
+    }
+
+    /// <summary>Runs <paramref name="act"/> while new containers answer "not found" and then IN_PROGRESS for that many checks.</summary>
+    private async Task<PublishOutcome> WithContainerPollsAsync(Func<Task<PublishOutcome>> act, int inProgress = 0, int notFound = 0)
+    {
+        Server.State.Options.ThreadsInProgressPolls = inProgress;
+        Server.State.Options.ThreadsNotFoundPolls = notFound;
+        try
+        {
+            return await act();
+        }
+        finally
+        {
+            Server.State.Options.ThreadsInProgressPolls = 0;
+            Server.State.Options.ThreadsNotFoundPolls = 0;
         }
     }
 
