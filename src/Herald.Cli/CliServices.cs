@@ -30,7 +30,8 @@ internal static class CliServices
             .AddX()
             .AddMedium()
             .AddMastodon()
-            .AddBluesky();
+            .AddBluesky()
+            .AddThreads(o => configuration.GetSection("Herald:Threads").Bind(o));
         services.AddHeraldStorage(HeraldDatabase.ResolveConnectionString(configuration), configuration["Herald:CredentialKey"]);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }

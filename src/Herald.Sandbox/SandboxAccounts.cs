@@ -37,4 +37,8 @@ public static class SandboxAccounts
     public const string BlueskyHandle = "herald-sandbox.bsky.social";
     public const string BlueskyAppPassword = "sbox-hrld-blue-sky2";
     public const string BlueskyDid = "did:plc:heraldsandboxblueskyacct";
+
+    public const string ThreadsToken = "sandbox-threads";
+    public const string ThreadsUserId = "26000000000000001";
+    public const string ThreadsUsername = "herald_sandbox";
 }

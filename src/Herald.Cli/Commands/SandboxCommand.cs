@@ -11,7 +11,7 @@ internal static class SandboxCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var port = new Option<int>("--port") { Description = "The loopback port to listen on (default 5980; 0 picks a free one).", DefaultValueFactory = _ => 5980 };
-        var command = new Command("sandbox", "Run the local platform simulator (Dev.to, LinkedIn, X, Medium, Mastodon, Bluesky) on loopback.") { port };
+        var command = new Command("sandbox", "Run the local platform simulator (Dev.to, LinkedIn, X, Medium, Mastodon, Bluesky, Threads) on loopback.") { port };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var reporter = new Reporter(output, error);
@@ -30,6 +30,7 @@ internal static class SandboxCommand
             reporter.Line($"  Medium    base URL {sandbox.PlatformBaseUrl("medium")}   token: {SandboxAccounts.MediumToken}");
             reporter.Line($"  Mastodon  base URL {sandbox.PlatformBaseUrl("mastodon")}   token: {SandboxAccounts.MastodonToken}");
             reporter.Line($"  Bluesky   base URL {sandbox.PlatformBaseUrl("bluesky")}   identifier: {SandboxAccounts.BlueskyHandle}  app password: {SandboxAccounts.BlueskyAppPassword}");
+            reporter.Line($"  Threads   base URL {sandbox.PlatformBaseUrl("threads")}   access_token: {SandboxAccounts.ThreadsToken}  user_id: {SandboxAccounts.ThreadsUserId}");
             reporter.Line($"  Requests  {new Uri(sandbox.BaseAddress, "_sandbox/requests")}   faults: PUT {new Uri(sandbox.BaseAddress, "_sandbox/faults")}");
             reporter.Line("Press Ctrl+C to stop.");
             try

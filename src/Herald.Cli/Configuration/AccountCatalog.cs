@@ -47,12 +47,18 @@ internal static class AccountCatalog
             "medium" => new AccountCredentials { ["access_token"] = SandboxAccounts.MediumToken },
             "mastodon" => new AccountCredentials { ["access_token"] = SandboxAccounts.MastodonToken },
             "bluesky" => new AccountCredentials { ["identifier"] = SandboxAccounts.BlueskyHandle, ["app_password"] = SandboxAccounts.BlueskyAppPassword },
+            "threads" => new AccountCredentials { ["access_token"] = SandboxAccounts.ThreadsToken },
             _ => throw new CliInputException($"--sandbox: the sandbox does not simulate {platform.DisplayName} yet"),
         };
         var settings = new Dictionary<string, string>(configured.Settings, StringComparer.OrdinalIgnoreCase);
         if (platform.Id == "linkedin")
         {
             settings["author_urn"] = SandboxAccounts.LinkedInAuthorUrn;
+        }
+
+        if (platform.Id == "threads")
+        {
+            settings["user_id"] = SandboxAccounts.ThreadsUserId;
         }
 
         return new Account

@@ -6,7 +6,9 @@ namespace Herald.Cli.Configuration;
 /// Where the CLI reads its settings, later sources winning: <c>~/.config/herald/appsettings.json</c>,
 /// <c>./herald.json</c>, the file given with <c>--config</c>, environment variables (<c>Herald__…</c>), and
 /// the names the seed used (<c>DEVTO_API_KEY</c>, <c>LINKEDIN_ACCESS_TOKEN</c>, <c>LINKEDIN_AUTHOR_URN</c>,
-/// <c>X_ACCESS_TOKEN</c> and the other <c>X_*</c> credentials, <c>X_USERNAME</c>, <c>MEDIUM_ACCESS_TOKEN</c>, <c>POSTGRES_DSN</c>).
+/// <c>X_ACCESS_TOKEN</c> and the other <c>X_*</c> credentials, <c>X_USERNAME</c>, <c>MEDIUM_ACCESS_TOKEN</c>,
+/// <c>MASTODON_ACCESS_TOKEN</c>, <c>MASTODON_BASE_URL</c>, <c>BLUESKY_IDENTIFIER</c>, <c>BLUESKY_APP_PASSWORD</c>,
+/// <c>THREADS_ACCESS_TOKEN</c>, <c>THREADS_USER_ID</c>, <c>POSTGRES_DSN</c>).
 /// </summary>
 internal static class CliConfiguration
 {
@@ -51,6 +53,9 @@ internal static class CliConfiguration
         Map("MASTODON_BASE_URL", "Herald:Accounts:mastodon:BaseUrl");
         Map("BLUESKY_IDENTIFIER", "Herald:Accounts:bluesky:Credentials:identifier");
         Map("BLUESKY_APP_PASSWORD", "Herald:Accounts:bluesky:Credentials:app_password");
+
+        Map("THREADS_ACCESS_TOKEN", "Herald:Accounts:threads:Credentials:access_token");
+        Map("THREADS_USER_ID", "Herald:Accounts:threads:Settings:user_id");
         return map;
 
         void Map(string variable, string key)

@@ -29,14 +29,14 @@ internal sealed class PlatformTrafficMiddleware(RequestDelegate next, SandboxSta
         var sequence = state.Recorder.NextSequence();
         var faults = state.Faults;
 
-        if (faults.Delay > TimeSpan.Zero && (faults.IncludeReads || !HttpMethods.IsGet(context.Request.Method)))
+        var faultable = (faults.IncludeReads || !HttpMethods.IsGet(context.Request.Method)) &&
+            (faults.PathContains is not { } only || context.Request.Path.Value!.Contains(only, StringComparison.Ordinal));
+        if (faults.Delay > TimeSpan.Zero && faultable)
         {
             await Task.Delay(faults.Delay, state.TimeProvider, context.RequestAborted);
         }
 
-        var fault = HttpMethods.IsGet(context.Request.Method) && !faults.IncludeReads
-            ? InjectedFault.None
-            : state.DrawFault(faults);
+        var fault = faultable ? state.DrawFault(faults) : InjectedFault.None;
         if (fault is InjectedFault.ServerError)
         {
             Record(context, platform, body, sequence, receivedAt, StatusCodes.Status503ServiceUnavailable);

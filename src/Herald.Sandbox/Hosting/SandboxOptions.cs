@@ -58,6 +58,28 @@ public sealed class SandboxOptions
     /// <summary>Repository write points per DID and hour (PLATFORMS.md §7: 5,000; a create costs 3).</summary>
     public int BlueskyWritePointsPerHour { get; set; } = 5000;
 
+    /// <summary>
+    /// Posts one Threads profile may publish through the API in a rolling 24 hours (PLATFORMS.md §4,
+    /// "Rate limits": 250), enforced at <c>threads_publish</c> and reported by <c>threads_publishing_limit</c>.
+    /// </summary>
+    public int ThreadsPostsPer24Hours { get; set; } = 250;
+
+    /// <summary>Replies one Threads profile may publish through the API in a rolling 24 hours (PLATFORMS.md §4: 1,000).</summary>
+    public int ThreadsRepliesPer24Hours { get; set; } = 1000;
+
+    /// <summary>
+    /// How many status checks a new Threads container answers <c>IN_PROGRESS</c> before <c>FINISHED</c>.
+    /// Default 0: text is typically ready at once (PLATFORMS.md §4). Counted in checks, not time, so tests on
+    /// a fake clock stay deterministic; read when a container is created.
+    /// </summary>
+    public int ThreadsInProgressPolls { get; set; }
+
+    /// <summary>
+    /// How many status checks (and publish calls) a new Threads container answers with error 24 / subcode
+    /// 4279009 ("media not found") right after it was created, before it can be seen. Default 0.
+    /// </summary>
+    public int ThreadsNotFoundPolls { get; set; }
+
     /// <summary>Switches off every platform's rate limit, for benchmarks.</summary>
     public bool DisableRateLimits { get; set; }
 }
@@ -87,6 +109,15 @@ public sealed record SandboxFaults
     /// Herald's reconciliation reads must be able to see what a dropped write created.
     /// </summary>
     public bool IncludeReads { get; init; }
+
+    /// <summary>Only requests whose path contains this (such as <c>/threads_publish</c>) get faults; null for all.</summary>
+    public string? PathContains { get; init; }
+
+    /// <summary>
+    /// Inject at most this many faults (500, 429 or drop) from the moment these faults are set, then answer
+    /// normally; null for no limit. Makes "fails once, then works" deterministic.
+    /// </summary>
+    public int? MaxFaults { get; init; }
 
     public static SandboxFaults None { get; } = new();
 }

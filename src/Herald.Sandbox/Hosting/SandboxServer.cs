@@ -2,9 +2,10 @@ using System.Net;
 using Herald.Sandbox.Bluesky;
 using Herald.Sandbox.DevTo;
 using Herald.Sandbox.LinkedIn;
-using Herald.Sandbox.Medium;
-using Herald.Sandbox.X;
 using Herald.Sandbox.Mastodon;
+using Herald.Sandbox.Medium;
+using Herald.Sandbox.Threads;
+using Herald.Sandbox.X;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -42,6 +43,7 @@ public sealed class SandboxServer : IAsyncDisposable
         "medium" => new Uri(BaseAddress, "medium/v1"),
         "mastodon" => new Uri(BaseAddress, "mastodon"),
         "bluesky" => new Uri(BaseAddress, "bluesky"),
+        "threads" => new Uri(BaseAddress, "threads/v1.0"),
         _ => throw new ArgumentException($"The sandbox does not simulate '{platform}'.", nameof(platform)),
     };
 
@@ -63,6 +65,7 @@ public sealed class SandboxServer : IAsyncDisposable
         app.MapGroup("/medium").MapMedium();
         app.MapGroup("/mastodon").MapMastodon();
         app.MapGroup("/bluesky").MapBluesky();
+        app.MapGroup("/threads").MapThreads();
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!

@@ -1,9 +1,10 @@
 using Herald.Sandbox.Bluesky;
 using Herald.Sandbox.DevTo;
 using Herald.Sandbox.LinkedIn;
-using Herald.Sandbox.Medium;
-using Herald.Sandbox.X;
 using Herald.Sandbox.Mastodon;
+using Herald.Sandbox.Medium;
+using Herald.Sandbox.Threads;
+using Herald.Sandbox.X;
 
 namespace Herald.Sandbox.Hosting;
 
@@ -19,11 +20,12 @@ internal enum InjectedFault
 public sealed class SandboxState
 {
     /// <summary>The first path segment of every simulated platform.</summary>
-    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "devto", "linkedin", "x", "medium", "mastodon", "bluesky" };
+    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "devto", "linkedin", "x", "medium", "mastodon", "bluesky", "threads" };
 
     private readonly Lock _randomLock = new();
     private readonly Random _random;
     private SandboxFaults _faults;
+    private int _faultsInjected;
 
     internal SandboxState(SandboxOptions options)
     {
@@ -37,6 +39,8 @@ public sealed class SandboxState
         Medium = new MediumState(this);
         Mastodon = new MastodonState(this);
         Bluesky = new BlueskyState(this);
+
+        Threads = new ThreadsState(this);
     }
 
     public SandboxOptions Options { get; }
@@ -56,11 +60,20 @@ public sealed class SandboxState
 
     public BlueskyState Bluesky { get; }
 
+    public ThreadsState Threads { get; }
+
     /// <summary>The faults in force now; replacing them takes effect on the next request.</summary>
     public SandboxFaults Faults
     {
         get => Volatile.Read(ref _faults);
-        set => Volatile.Write(ref _faults, value);
+        set
+        {
+            lock (_randomLock)
+            {
+                _faultsInjected = 0;
+                Volatile.Write(ref _faults, value);
+            }
+        }
     }
 
     internal int NextRandom(int minInclusive, int maxExclusive)
@@ -76,7 +89,16 @@ public sealed class SandboxState
         double roll;
         lock (_randomLock)
         {
+            if (faults.MaxFaults is { } max && _faultsInjected >= max)
+            {
+                return InjectedFault.None;
+            }
+
             roll = _random.NextDouble();
+            if (roll < faults.ServerErrorRate + faults.RateLimitRate + faults.DropAfterAcceptRate)
+            {
+                _faultsInjected++;
+            }
         }
 
         if (roll < faults.ServerErrorRate)

@@ -1,0 +1,288 @@
+using System.Globalization;
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Formatting.Text;
+using Herald.Validation;
+using Microsoft.Extensions.Options;
+
+namespace Herald.Platforms.Threads;
+
+/// <summary>
+/// Publishes to Threads through Meta's Threads API (PLATFORMS.md §4): a short post, an article's teaser, or a
+/// thread of replies, each within Threads' 500 characters and 5 links.
+/// </summary>
+/// <remarks>
+/// <para>The text comes from <see cref="ShortForm"/> with <see cref="TextCounter.Threads"/>. Every post is a
+/// container (<c>POST /{user}/threads</c>, <c>media_type=TEXT</c>) published by <c>threads_publish</c>; a thread's
+/// parts are each a reply (<c>reply_to_id</c>) to the previous part's published media id, confirmed one by one
+/// through <see cref="PublishRequest.OnPartConfirmed"/>. See <see cref="ThreadsPartPublisher"/> for why a
+/// resend never publishes twice.</para>
+/// <para>Account: credential <c>access_token</c> (a Threads user token with threads_basic and
+/// threads_content_publish, plus threads_manage_replies for threads); setting <c>user_id</c> (the Threads user
+/// id, default <c>me</c>). In a rendered reply's body, <c>part-N-media-id</c> stands for the media id of part N,
+/// known only once it is published; the token is added to every request and never rendered.</para>
+/// </remarks>
+internal sealed class ThreadsAdapter : IPlatformAdapter
+{
+    internal const string HttpClientName = "Herald.Threads";
+    internal const string PlatformId = "threads";
+    internal const string AccessTokenCredential = "access_token";
+    internal const string UserIdSetting = "user_id";
+
+    private const string DisplayName = "Threads";
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly TimeProvider _timeProvider;
+    private readonly ThreadsOptions _options;
+
+    public ThreadsAdapter(IHttpClientFactory httpClientFactory, IOptions<ThreadsOptions> options, TimeProvider timeProvider)
+    {
+        _httpClientFactory = httpClientFactory;
+        _timeProvider = timeProvider;
+        _options = options.Value;
+        Platform = new PlatformDescriptor
+        {
+            Id = PlatformId,
+            DisplayName = DisplayName,
+            // Not "thread": that is a thread of posts on any platform, not this one.
+            Aliases = ["threads.net", "meta-threads"],
+            DefaultBaseUrl = _options.DefaultBaseUrl,
+            Capabilities = new PlatformCapabilities
+            {
+                Format = BodyFormat.PlainText,
+                MaxTextLength = TextCounter.Threads.Limit,
+                // Code points, except that an emoji counts its UTF-8 bytes (see TextCounter.Threads).
+                Counting = TextCounting.CodePoints,
+                MaxTags = ShortForm.DefaultMaxHashtags,
+                SupportsCanonicalUrl = false,
+                SupportsThreads = true,
+                CanReconcile = true,
+                // PLATFORMS.md §4: 250 API-published posts per profile per rolling 24 hours.
+                DefaultRateLimit = new RateLimitDefault(250, TimeSpan.FromHours(24)),
+            },
+        };
+    }
+
+    public PlatformDescriptor Platform { get; }
+
+    public IReadOnlyList<ValidationProblem> Validate(Content content, Account account)
+    {
+        var problems = new List<ValidationProblem>();
+        void Problem(string field, string message) => problems.Add(new ValidationProblem(field, message, PlatformId));
+
+        if (!account.Credentials.Has(AccessTokenCredential))
+        {
+            Problem(AccessTokenCredential, "is required: give the account a Threads user access token with threads_basic and threads_content_publish (THREADS_ACCESS_TOKEN)");
+        }
+
+        if (UserIdOf(account) is null)
+        {
+            Problem(UserIdSetting, $"must be the Threads user id (digits) or 'me', not '{account.Setting(UserIdSetting)}'");
+        }
+
+        var composed = Compose(content);
+        if (composed.Error is { } error)
+        {
+            Problem("body", $"cannot be cut into Threads posts: {error}");
+        }
+        else if (composed.Parts.Count == 0 || composed.Parts.All(string.IsNullOrWhiteSpace))
+        {
+            Problem("body", "has no text to post on Threads");
+        }
+
+        for (var i = 0; i < composed.Parts.Count; i++)
+        {
+            var count = TextCounter.Threads.Count(composed.Parts[i]);
+            if (!count.IsWithinLimit)
+            {
+                Problem("body", $"part {i + 1} does not fit a Threads post ({count}; at most 500 characters and 5 links)");
+            }
+        }
+
+        return problems;
+    }
+
+    public RenderedPayload Render(Content content, Account account)
+    {
+        var parts = Compose(content).Parts;
+        var rendered = parts.Select((text, index) => RenderPart(text, index)).ToList();
+        var body = rendered.Count > 0 ? rendered[0].Body! : ThreadsForm.Encode(ThreadsForm.TextContainer("", null));
+        return new RenderedPayload(ThreadsForm.MediaType, body, $"POST /{UserIdOf(account) ?? "me"}/threads") { Parts = rendered };
+    }
+
+    public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
+    {
+        var (api, parts, refused) = Prepare(request);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var confirmed = request.ConfirmedParts;
+        if (confirmed.Count >= parts.Count)
+        {
+            // Nothing is sent; only the permalink, which the ids alone do not give, is read.
+            return PublishOutcome.Published(confirmed[0], await PermalinkAsync(api!, confirmed[0], cancellationToken));
+        }
+
+        var ownPosts = new ThreadsOwnPosts(api!, _timeProvider);
+        if (await ownPosts.UsedUpQuotaAsync(forReply: confirmed.Count > 0, cancellationToken) is { } limited)
+        {
+            return InContext(limited, confirmed.Count, parts.Count);
+        }
+
+        var publisher = new ThreadsPartPublisher(api!, ownPosts, _options, _timeProvider);
+        var ids = confirmed.ToList();
+        int? status = null;
+        for (var index = confirmed.Count; index < parts.Count; index++)
+        {
+            var part = await publisher.PublishAsync(parts[index], ids.LastOrDefault(), ids, cancellationToken);
+            if (part.Failure is { } failure)
+            {
+                return InContext(failure, index, parts.Count);
+            }
+
+            // Stored before the next part goes out, so that a resumed thread continues after this one.
+            await request.OnPartConfirmed(part.MediaId!, cancellationToken);
+            ids.Add(part.MediaId!);
+            status = part.Status ?? status;
+        }
+
+        return PublishOutcome.Published(ids[0], await PermalinkAsync(api!, ids[0], cancellationToken), status);
+    }
+
+    /// <summary>
+    /// Looks among the account's own posts (<c>GET /{user}/threads</c>) for the next part to send — the first part
+    /// after <see cref="PublishRequest.ConfirmedParts"/> — by its exact text: published since the content was
+    /// created (an hour's clock skew allowed) for a first part, since the previous part for a reply.
+    /// </summary>
+    /// <remarks>
+    /// PLATFORMS.md §4 documents the listing as the account's own posts but not whether it holds replies. A reply
+    /// that is not there is therefore only "not found" when the listing shows that it holds replies — the previous
+    /// part, itself a reply, was seen; otherwise Herald cannot tell, and a person decides.
+    /// </remarks>
+    public async Task<ExistingPostLookup> FindExistingAsync(PublishRequest request, CancellationToken cancellationToken = default)
+    {
+        var (api, parts, refused) = Prepare(request);
+        if (refused is not null)
+        {
+            return ExistingPostLookup.CannotTell($"Herald cannot look on Threads: {refused.Error}");
+        }
+
+        var confirmed = request.ConfirmedParts;
+        var index = confirmed.Count;
+        if (index >= parts.Count)
+        {
+            return ExistingPostLookup.NotFound("Every part is confirmed already; a resend publishes nothing.");
+        }
+
+        DateTimeOffset? since = request.Content.CreatedAt > DateTimeOffset.MinValue
+            ? request.Content.CreatedAt - ThreadsPartPublisher.ClockSkew
+            : null;
+        string? previous = null;
+        if (index > 0)
+        {
+            previous = confirmed[index - 1];
+            var media = await api!.MediaAsync(previous, "id,timestamp", cancellationToken);
+            if (media.Value?.PublishedAt is not { } previousAt)
+            {
+                return ExistingPostLookup.CannotTell(
+                    $"Threads did not show when part {index} ({previous}) was published: {media.Failure?.Error ?? "no timestamp"}");
+            }
+
+            since = previousAt;
+        }
+
+        var search = await new ThreadsOwnPosts(api!, _timeProvider).FindAsync(parts[index], since, confirmed.ToList(), previous, cancellationToken);
+        var which = parts.Count > 1 ? $"part {index + 1} of {parts.Count}" : "the post";
+        var window = since is { } from ? string.Create(CultureInfo.InvariantCulture, $" since {from.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC") : "";
+        if (search.Problem is { } problem)
+        {
+            return ExistingPostLookup.CannotTell($"Herald could not look for {which}: {problem}");
+        }
+
+        if (search.Match is { Id: { } id } match)
+        {
+            return ExistingPostLookup.Found(id, Uri.TryCreate(match.Permalink, UriKind.Absolute, out var url) ? url : null);
+        }
+
+        if (!search.Complete)
+        {
+            return ExistingPostLookup.CannotTell(
+                $"No post with the text of {which} among the newest {ThreadsOwnPosts.MaxPages * ThreadsApi.PageSize:N0} posts of the account{window}; older ones were not checked.");
+        }
+
+        if (index == 0)
+        {
+            return ExistingPostLookup.NotFound($"No post of the account has the text of {which}{window}.");
+        }
+
+        return index >= 2 && search.SawWatched
+            ? ExistingPostLookup.NotFound($"No reply of the account has the text of {which}{window}, and the listing shows replies.")
+            : ExistingPostLookup.CannotTell(
+                $"No post of the account has the text of {which}{window}, but Threads may not list replies among its own posts " +
+                "(PLATFORMS.md §4 does not say), so the reply may exist.");
+    }
+
+    /// <summary>What a call needs: the API for the account and the parts; or why it cannot be made.</summary>
+    private (ThreadsApi? Api, IReadOnlyList<string> Parts, PublishOutcome? Refused) Prepare(PublishRequest request)
+    {
+        var account = request.Account;
+        var token = account.Credentials[AccessTokenCredential];
+        if (string.IsNullOrEmpty(token))
+        {
+            return (null, [], PublishOutcome.Permanent("The Threads account has no access token: set THREADS_ACCESS_TOKEN or the account's access_token credential."));
+        }
+
+        if (UserIdOf(account) is not { } userId)
+        {
+            return (null, [], PublishOutcome.Permanent($"Threads account setting '{UserIdSetting}' must be the Threads user id (digits) or 'me'."));
+        }
+
+        var composed = Compose(request.Content);
+        if (composed.Error is not null || composed.Parts.Count == 0)
+        {
+            return (null, [], PublishOutcome.Permanent($"The content cannot be posted on Threads: {composed.Error ?? "it has no text"}."));
+        }
+
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+        return (new ThreadsApi(client, account.BaseUrl ?? _options.DefaultBaseUrl, userId, token, _timeProvider), composed.Parts, null);
+    }
+
+    private static ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, TextCounter.Threads);
+
+    private static RenderedPart RenderPart(string text, int index)
+    {
+        var count = TextCounter.Threads.Count(text);
+        var links = count.Measure(TextUnits.Links)!;
+        var fields = ThreadsForm.TextContainer(text, index == 0 ? null : ReplyPlaceholder(index));
+        return new RenderedPart(text, count.Count, count.Limit, count.Unit)
+        {
+            Secondary = (links.Count, links.Limit, links.Unit),
+            Body = ThreadsForm.Encode(fields),
+        };
+    }
+
+    /// <summary>Stands for the media id of part <paramref name="part"/> (1-based) in a rendered reply.</summary>
+    internal static string ReplyPlaceholder(int part) => $"part-{part}-media-id";
+
+    /// <summary>The permalink (<c>GET /{media-id}?fields=permalink</c>); null when Threads does not give one.</summary>
+    /// <remarks>
+    /// A URL is never built by hand: a permalink holds a shortcode the media id does not give (PLATFORMS.md §4),
+    /// so without the field the URL stays unknown.
+    /// </remarks>
+    private static async Task<Uri?> PermalinkAsync(ThreadsApi api, string mediaId, CancellationToken cancellationToken)
+    {
+        var media = await api.MediaAsync(mediaId, "permalink", cancellationToken);
+        return Uri.TryCreate(media.Value?.Permalink, UriKind.Absolute, out var url) ? url : null;
+    }
+
+    private static PublishOutcome InContext(PublishOutcome outcome, int index, int count) =>
+        count > 1 ? outcome with { Error = $"Part {index + 1} of {count}: {outcome.Error}" } : outcome;
+
+    private static string? UserIdOf(Account account)
+    {
+        var userId = account.Setting(UserIdSetting)?.Trim() ?? "me";
+        return userId == "me" || (userId.Length > 0 && userId.All(char.IsAsciiDigit)) ? userId : null;
+    }
+}

@@ -1,0 +1,38 @@
+using Herald.DependencyInjection;
+using Herald.Platforms;
+using Herald.Platforms.Threads;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class ThreadsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Threads adapter, platform id <c>threads</c> (also <c>threads.net</c>, <c>meta-threads</c>). Accounts
+    /// need the credential <c>access_token</c>; the setting <c>user_id</c> (default <c>me</c>) is optional. Calling
+    /// it twice registers the adapter once.
+    /// </summary>
+    public static HeraldBuilder AddThreads(this HeraldBuilder builder, Action<ThreadsOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<ThreadsOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ThreadsOptions>, ThreadsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        // No transport retry: threads_publish must never be repeated blindly; the adapter decides from the
+        // container's status, and the engine retries the rest.
+        services.AddHttpClient(ThreadsAdapter.HttpClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<ThreadsOptions>>().Value.Timeout)
+            .RedactLoggedHeaders(_ => true);
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, ThreadsAdapter>());
+        return builder;
+    }
+}

@@ -1,0 +1,89 @@
+namespace Herald.Sandbox.Threads;
+
+/// <summary>The permissions a Threads token can carry (PLATFORMS.md §4, "Auth").</summary>
+public static class ThreadsPermissions
+{
+    public const string Basic = "threads_basic";
+    public const string ContentPublish = "threads_content_publish";
+    public const string ManageReplies = "threads_manage_replies";
+
+    /// <summary>What a token needs to publish posts and self-threads.</summary>
+    public static IReadOnlySet<string> All { get; } = new HashSet<string>(StringComparer.Ordinal) { Basic, ContentPublish, ManageReplies };
+}
+
+/// <summary>A profile of the simulated Threads, known by its access token.</summary>
+/// <param name="Id">The Threads user id (digits); <c>me</c> also names it in paths.</param>
+/// <param name="Username">The handle, as it appears in permalinks.</param>
+/// <param name="AccessToken">The token that acts as this profile.</param>
+/// <param name="Permissions">What the token was granted.</param>
+/// <param name="ExpiresAt">When the token stops working (long-lived tokens last 60 days); null for never.</param>
+public sealed record ThreadsUser(string Id, string Username, string AccessToken, IReadOnlySet<string> Permissions, DateTimeOffset? ExpiresAt)
+{
+    /// <summary>Never prints the token.</summary>
+    public override string ToString() => $"@{Username} ({Id})";
+}
+
+/// <summary>A media container: created by <c>POST /{user}/threads</c>, made public by <c>threads_publish</c>.</summary>
+public sealed record ThreadsContainer
+{
+    public required string Id { get; init; }
+
+    public required string UserId { get; init; }
+
+    public required string Text { get; init; }
+
+    /// <summary>The published media this container replies to, when it is a reply.</summary>
+    public string? ReplyToId { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Status checks still answered with error 24 / 4279009 (not visible yet).</summary>
+    public int NotFoundPollsLeft { get; set; }
+
+    /// <summary>Status checks still answered <c>IN_PROGRESS</c>.</summary>
+    public int InProgressPollsLeft { get; set; }
+
+    /// <summary>The media id it was published as; null while unpublished.</summary>
+    public string? MediaId { get; set; }
+}
+
+/// <summary>A published post (or reply) of the simulated Threads.</summary>
+public sealed record ThreadsPost
+{
+    /// <summary>The Threads media id, from another range than container ids.</summary>
+    public required string Id { get; init; }
+
+    public required string UserId { get; init; }
+
+    public required string Username { get; init; }
+
+    public required string Text { get; init; }
+
+    /// <summary>The media this post replies to; null for a top-level post.</summary>
+    public string? ReplyToId { get; init; }
+
+    /// <summary>The container it was published from.</summary>
+    public required string ContainerId { get; init; }
+
+    public required string Shortcode { get; init; }
+
+    public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>Order of publication, to keep posts of the same second in order.</summary>
+    internal long Sequence { get; init; }
+
+    public bool IsReply => ReplyToId is not null;
+
+    /// <summary><c>https://www.threads.net/@{username}/post/{shortcode}</c> (PLATFORMS.md §4).</summary>
+    public Uri Permalink => new($"https://www.threads.net/@{Username}/post/{Shortcode}");
+}
+
+/// <summary>A Graph API error (PLATFORMS.md §4, "Errors"): HTTP status and the <c>error</c> object's fields.</summary>
+internal sealed record ThreadsGraphError(int HttpStatus, int Code, string Message, int? Subcode = null, string? UserTitle = null, string? UserMessage = null)
+{
+    public const string OAuthException = "OAuthException";
+    public const string GraphMethodException = "GraphMethodException";
+
+    /// <summary>Graph's type: <c>OAuthException</c> for token and permission errors, else <c>GraphMethodException</c>-style.</summary>
+    public string Type { get; init; } = OAuthException;
+}
