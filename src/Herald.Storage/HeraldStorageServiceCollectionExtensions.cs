@@ -1,9 +1,13 @@
 using Herald.Publications;
+using Herald.Scheduling;
+using Herald.Scheduling.RateLimiting;
 using Herald.Storage;
+using Herald.Storage.Queue;
 using Herald.Storage.Security;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -41,6 +45,7 @@ public static class HeraldStorageServiceCollectionExtensions
 
         services.AddSingleton(new HeraldDatabaseInfo(provider, normalized));
         services.AddScoped<IPublicationStore, PublicationStore>();
+        AddQueue(services, provider, normalized);
         return services;
     }
 
@@ -77,6 +82,27 @@ public static class HeraldStorageServiceCollectionExtensions
                     : "Check that the folder is writable."),
                 ex);
         }
+    }
+
+    /// <summary>
+    /// The dispatcher's queries; with PostgreSQL also the cross-process wake-up (LISTEN/NOTIFY) and the shared
+    /// rate limiters. These replace the in-process defaults that <c>AddHerald</c> registers.
+    /// </summary>
+    private static void AddQueue(IServiceCollection services, DatabaseProvider provider, string connectionString)
+    {
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            services.AddSingleton<IPublicationQueue>(new SqlitePublicationQueue(connectionString));
+            return;
+        }
+
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        services.AddSingleton<IPublicationQueue, PostgresPublicationQueue>();
+        services.AddSingleton<PostgresDueChannel>();
+        services.AddSingleton<IDueNotifier>(sp => sp.GetRequiredService<PostgresDueChannel>());
+        services.AddSingleton<IDueListener>(sp => sp.GetRequiredService<PostgresDueChannel>());
+        services.TryAddSingleton(new PostgresRateLimitHold(TimeSpan.FromMinutes(5)));
+        services.AddSingleton<IPublishRateLimiters, PostgresPublishRateLimiters>();
     }
 
     private static CredentialProtector CreateProtector(string connectionString, DatabaseProvider provider, string? credentialKey)
