@@ -20,6 +20,10 @@ public static class HeraldCommandLine
         var root = new RootCommand("Herald: write once, publish everywhere — Dev.to, LinkedIn and more, now or on schedule.");
         root.Add(PostCommand.Create(output, error));
         root.Add(PostedCommand.Create(output, error));
+        root.Add(StatusCommand.Create(output, error));
+        root.Add(ChangeCommands.Cancel(output, error));
+        root.Add(ChangeCommands.Retry(output, error));
+        root.Add(WorkCommand.Create(output, error));
         root.Add(SandboxCommand.Create(output, error));
         return root;
     }

@@ -34,9 +34,21 @@ internal sealed class PlatformTrafficMiddleware(RequestDelegate next, SandboxSta
             await Task.Delay(faults.Delay, state.TimeProvider, context.RequestAborted);
         }
 
-        var fault = HttpMethods.IsGet(context.Request.Method) && !faults.IncludeReads
-            ? InjectedFault.None
-            : state.DrawFault(faults);
+        var isRead = HttpMethods.IsGet(context.Request.Method) && !faults.IncludeReads;
+        if (!isRead && state.TryTakeScriptedFault(out var scripted))
+        {
+            Record(context, platform, body, sequence, receivedAt, scripted.Status);
+            context.Response.StatusCode = scripted.Status;
+            if (scripted.Status == StatusCodes.Status429TooManyRequests)
+            {
+                context.Response.Headers.RetryAfter = scripted.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            await context.Response.WriteAsJsonAsync(new { error = $"HTTP {scripted.Status} (sandbox script)", status = scripted.Status });
+            return;
+        }
+
+        var fault = isRead ? InjectedFault.None : state.DrawFault(faults);
         if (fault is InjectedFault.ServerError)
         {
             Record(context, platform, body, sequence, receivedAt, StatusCodes.Status503ServiceUnavailable);

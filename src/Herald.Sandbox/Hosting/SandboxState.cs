@@ -11,6 +11,9 @@ internal enum InjectedFault
     DropAfterAccept,
 }
 
+/// <summary>A scripted answer for one write: the status, and Retry-After seconds for a 429.</summary>
+internal sealed record ScriptedFault(int Status, int RetryAfterSeconds);
+
 /// <summary>Everything the running sandbox holds: clock, randomness, faults, recorded requests and each platform's data.</summary>
 public sealed class SandboxState
 {
@@ -19,6 +22,7 @@ public sealed class SandboxState
 
     private readonly Lock _randomLock = new();
     private readonly Random _random;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ScriptedFault> _scripted = new();
     private SandboxFaults _faults;
 
     internal SandboxState(SandboxOptions options)
@@ -47,6 +51,20 @@ public sealed class SandboxState
         get => Volatile.Read(ref _faults);
         set => Volatile.Write(ref _faults, value);
     }
+
+    /// <summary>
+    /// Answers the next <paramref name="count"/> platform writes with <paramref name="status"/> (no state change),
+    /// before any random fault: deterministic scripts for tests (three 503s, then normal service).
+    /// </summary>
+    public void FailNextWrites(int count, int status, int retryAfterSeconds = 1)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _scripted.Enqueue(new ScriptedFault(status, retryAfterSeconds));
+        }
+    }
+
+    internal bool TryTakeScriptedFault(out ScriptedFault fault) => _scripted.TryDequeue(out fault!);
 
     internal int NextRandom(int minInclusive, int maxExclusive)
     {
