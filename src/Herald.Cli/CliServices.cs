@@ -28,7 +28,7 @@ internal static class CliServices
             .AddFilter("Hangfire", LogLevel.Error)
             .AddFilter("Microsoft.Hosting", LogLevel.Error));
         services.AddHerald(o => o.MaxRetries = configuration.GetValue("Herald:MaxRetries", 3))
-            .AddDevTo()
+            .AddDevTo(o => configuration.GetSection("Herald:DevTo").Bind(o))
             .AddLinkedIn(o =>
             {
                 if (configuration["Herald:LinkedIn:Version"] is { Length: > 0 } version)

@@ -37,8 +37,10 @@ public static class HeraldStorageServiceCollectionExtensions
         }
         else
         {
-            services.AddDbContext<PostgresHeraldDbContext>(o => o
-                .UseNpgsql(normalized)
+            // One connection pool per process for Herald's tables: EF Core and the queue share the data source.
+            services.AddSingleton(_ => NpgsqlDataSource.Create(normalized));
+            services.AddDbContext<PostgresHeraldDbContext>((sp, o) => o
+                .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
                 .ReplaceService<IModelCacheKeyFactory, HeraldModelCacheKeyFactory>());
             services.AddScoped<HeraldDbContext>(sp => sp.GetRequiredService<PostgresHeraldDbContext>());
         }
@@ -96,7 +98,6 @@ public static class HeraldStorageServiceCollectionExtensions
             return;
         }
 
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         services.AddSingleton<IPublicationQueue, PostgresPublicationQueue>();
         services.AddSingleton<PostgresDueChannel>();
         services.AddSingleton<IDueNotifier>(sp => sp.GetRequiredService<PostgresDueChannel>());

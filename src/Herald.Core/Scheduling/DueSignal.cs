@@ -24,6 +24,10 @@ public interface IDueListener
 public sealed class DueSignal : IDueNotifier
 {
     private readonly SemaphoreSlim _semaphore = new(0, 1);
+    private volatile bool _waiting;
+
+    /// <summary>True while a waiter sleeps with its timer set (tests on a fake clock advance it only then).</summary>
+    public bool IsWaiting => _waiting;
 
     public void Set()
     {
@@ -60,7 +64,9 @@ public sealed class DueSignal : IDueNotifier
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var signalled = _semaphore.WaitAsync(stop.Token);
         var elapsed = Task.Delay(timeout, timeProvider, stop.Token);
+        _waiting = true;
         await Task.WhenAny(signalled, elapsed);
+        _waiting = false;
         await stop.CancelAsync();
         try
         {
