@@ -44,6 +44,9 @@ internal sealed class WorkerHost : IAsyncDisposable
         return new WorkerHost(host);
     }
 
+    /// <summary>Starts the workers of a host made with <c>start: false</c> (after seeding).</summary>
+    public Task StartHostAsync() => _host.StartAsync();
+
     public static string NewCredentialKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     public async Task<IReadOnlyList<Publication>> ScheduleAsync(Content content, Account account, ScheduleTime when)

@@ -36,16 +36,22 @@ public sealed record PostgresRateLimitHold(TimeSpan MaxHold);
 internal sealed class PostgresRateLimiter(
     NpgsqlDataSource dataSource, string key, RateLimitRule rule, TimeSpan maxHold, TimeProvider timeProvider) : PublishRateLimiter
 {
-    private const string Acquire = """
+    private const string Prepare = """
         SELECT pg_advisory_xact_lock(hashtext(@key));
-        DELETE FROM rate_limit_slots WHERE key = @key AND coalesce(completed_at, hold_until) <= @since;
+        DELETE FROM rate_limit_slots WHERE key = @key AND coalesce(completed_at, hold_until) <= @since
+        """;
+
+    private const string Take = """
         INSERT INTO rate_limit_slots (id, key, acquired_at, completed_at, hold_until)
         SELECT @id, @key, @now, NULL, @hold
         WHERE (SELECT count(*) FROM rate_limit_slots WHERE key = @key) < @permits
           AND NOT EXISTS (SELECT 1 FROM rate_limit_parks WHERE key = @key AND parked_until > @now)
-        RETURNING id;
+        RETURNING id
+        """;
+
+    private const string WhenFree = """
         SELECT (SELECT parked_until FROM rate_limit_parks WHERE key = @key AND parked_until > @now),
-               (SELECT min(completed_at) FROM rate_limit_slots WHERE key = @key AND completed_at IS NOT NULL);
+               (SELECT min(completed_at) FROM rate_limit_slots WHERE key = @key AND completed_at IS NOT NULL)
         """;
 
     private const string Park = """
@@ -74,37 +80,38 @@ internal sealed class PostgresRateLimiter(
         var now = timeProvider.GetUtcNow().ToUniversalTime();
         var id = Guid.NewGuid();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
-        foreach (var sql in Acquire.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = key });
-            command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now });
-            command.Parameters.Add(new NpgsqlParameter("since", NpgsqlDbType.TimestampTz) { Value = now - rule.Window });
-            command.Parameters.Add(new NpgsqlParameter("hold", NpgsqlDbType.TimestampTz) { Value = now + maxHold });
-            command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = id });
-            command.Parameters.Add(new NpgsqlParameter("permits", NpgsqlDbType.Integer) { Value = rule.Permits });
-            batch.BatchCommands.Add(command);
-        }
-
-        // One round trip, one implicit transaction: the advisory lock is held until it commits.
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken); // past the lock
-        await reader.NextResultAsync(cancellationToken); // past the delete
-        var granted = await reader.ReadAsync(cancellationToken);
-        await reader.NextResultAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
+        // One short transaction; the advisory lock on the key is held until it commits.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Command(connection, Prepare, now, id).ExecuteNonQueryAsync(cancellationToken);
+        var granted = await Command(connection, Take, now, id).ExecuteScalarAsync(cancellationToken) is not null;
+        RateLimitLease lease;
         if (granted)
         {
-            return new Granted(this, id);
+            lease = new Granted(this, id);
         }
-
-        if (!reader.IsDBNull(0))
+        else
         {
-            return Denied(reader.GetFieldValue<DateTimeOffset>(0) - now);
+            await using var reader = await Command(connection, WhenFree, now, id).ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            lease = !reader.IsDBNull(0)
+                ? Denied(reader.GetFieldValue<DateTimeOffset>(0) - now)
+                : Denied(reader.IsDBNull(1) ? rule.Window : reader.GetFieldValue<DateTimeOffset>(1) + rule.Window - now);
         }
 
-        return Denied(reader.IsDBNull(1) ? rule.Window : reader.GetFieldValue<DateTimeOffset>(1) + rule.Window - now);
+        await transaction.CommitAsync(cancellationToken);
+        return lease;
+    }
+
+    private NpgsqlCommand Command(NpgsqlConnection connection, string sql, DateTimeOffset now, Guid id)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = key });
+        command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now });
+        command.Parameters.Add(new NpgsqlParameter("since", NpgsqlDbType.TimestampTz) { Value = now - rule.Window });
+        command.Parameters.Add(new NpgsqlParameter("hold", NpgsqlDbType.TimestampTz) { Value = now + maxHold });
+        command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = id });
+        command.Parameters.Add(new NpgsqlParameter("permits", NpgsqlDbType.Integer) { Value = rule.Permits });
+        return command;
     }
 
     private async Task CompleteAsync(Guid id, DateTimeOffset completedAt)
