@@ -119,6 +119,12 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
     }
 }
 
+/// <summary>The queue's read query, for plans in the benchmark.</summary>
+public static class PostgresPublicationQueuePlans
+{
+    public const string NextWake = PostgresPublicationQueue.NextWake;
+}
+
 internal static class QueueTimes
 {
     public static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
