@@ -20,7 +20,8 @@ internal static class HeraldScenarios
             settings[k] = v;
         }
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        // Herald__Workers__BatchSize=… and friends in the environment tune the run.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).AddEnvironmentVariables().Build();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddConsole());
         builder.Services.AddHerald().AddDevTo();

@@ -16,6 +16,12 @@ void Report(Result r)
 }
 
 Console.WriteLine($"Herald benchmark {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores");
+if (args.Contains("--herald-only"))
+{
+    Console.WriteLine(Row(await HeraldScenarios.ThroughputAsync("Herald, PostgreSQL", admin, postgres: true, N(10_000), 100)));
+    return;
+}
+
 Report(await BaselineScenarios.NoQueueAsync(admin, N(10_000)));
 Report(await HeraldScenarios.ThroughputAsync("Herald, PostgreSQL (10,000 due now, 100 accounts)", admin, postgres: true, N(10_000), 100));
 Report(await HeraldScenarios.ThroughputAsync("Herald, embedded SQLite + in-memory Hangfire (10,000 due now)", admin, postgres: false, N(10_000), 100));
