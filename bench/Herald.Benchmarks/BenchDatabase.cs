@@ -44,7 +44,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
             await command.ExecuteNonQueryAsync();
         }
 
-        return new BenchDatabase(new NpgsqlConnectionStringBuilder(admin) { Database = name, MaxPoolSize = 60 }.ConnectionString, admin, name, null);
+        return new BenchDatabase(new NpgsqlConnectionStringBuilder(admin) { Database = name, MaxPoolSize = 25 }.ConnectionString, admin, name, null);
     }
 
     /// <summary>Stores <paramref name="count"/> articles due at <paramref name="due"/> over <paramref name="accounts"/> sandbox users.</summary>
