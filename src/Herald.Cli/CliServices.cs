@@ -11,15 +11,24 @@ internal static class CliServices
     public static ServiceProvider Build(IConfiguration configuration, bool verbose)
     {
         var services = new ServiceCollection();
+        Add(services, configuration, verbose);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+
+    /// <summary>Everything but the workers; <c>herald work</c> adds <c>AddHeraldJobs</c> on top.</summary>
+    public static void Add(IServiceCollection services, IConfiguration configuration, bool verbose)
+    {
         services.AddSingleton(configuration);
         services.AddLogging(logging => logging
             .AddSimpleConsole(o => o.SingleLine = true)
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
             .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
             .AddFilter("System.Net.Http.HttpClient", verbose ? LogLevel.Information : LogLevel.Error)
-            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error));
+            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error)
+            .AddFilter("Hangfire", LogLevel.Error)
+            .AddFilter("Microsoft.Hosting", LogLevel.Error));
         services.AddHerald(o => o.MaxRetries = configuration.GetValue("Herald:MaxRetries", 3))
-            .AddDevTo()
+            .AddDevTo(o => configuration.GetSection("Herald:DevTo").Bind(o))
             .AddLinkedIn(o =>
             {
                 if (configuration["Herald:LinkedIn:Version"] is { Length: > 0 } version)
@@ -32,7 +41,7 @@ internal static class CliServices
             .AddMastodon()
             .AddBluesky()
             .AddThreads(o => configuration.GetSection("Herald:Threads").Bind(o));
+        services.AddHeraldPolicies(configuration);
         services.AddHeraldStorage(HeraldDatabase.ResolveConnectionString(configuration), configuration["Herald:CredentialKey"]);
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 }

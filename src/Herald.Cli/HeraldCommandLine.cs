@@ -21,6 +21,10 @@ public static class HeraldCommandLine
         root.Add(PostCommand.Create(output, error));
         root.Add(PostedCommand.Create(output, error));
         root.Add(PreviewCommand.Create(output, error));
+        root.Add(StatusCommand.Create(output, error));
+        root.Add(ChangeCommands.Cancel(output, error));
+        root.Add(ChangeCommands.Retry(output, error));
+        root.Add(WorkCommand.Create(output, error));
         root.Add(SandboxCommand.Create(output, error));
         return root;
     }

@@ -14,4 +14,16 @@ internal static partial class HeraldLog
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Publication {PublicationId} on {Platform}: attempt {Attempt} left it {Status}")]
     public static partial void AttemptEnded(ILogger logger, string publicationId, string platform, int attempt, Herald.Publications.PublicationStatus status);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "The dispatcher failed ({ExceptionType}: {Reason}); trying again in a second")]
+    public static partial void DispatchFailed(ILogger logger, string exceptionType, string reason);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Publication {PublicationId} was taken over by another worker; this worker's result was not saved")]
+    public static partial void LostLease(ILogger logger, string publicationId);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Publication {PublicationId} could not be run ({ExceptionType}: {Reason})")]
+    public static partial void RunFailed(ILogger logger, string publicationId, string exceptionType, string reason);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Publication {PublicationId} deferred until {Until:o}: no rate-limit permit")]
+    public static partial void Deferred(ILogger logger, string publicationId, DateTimeOffset until);
 }

@@ -29,6 +29,8 @@ public abstract class HeraldDbContext(DbContextOptions options, CredentialProtec
         modelBuilder.ApplyConfiguration(new AccountConfiguration(Protector));
         modelBuilder.ApplyConfiguration(new PublicationConfiguration());
         modelBuilder.ApplyConfiguration(new AttemptConfiguration());
+        modelBuilder.ApplyConfiguration<RateLimitSlot>(new RateLimitConfiguration());
+        modelBuilder.ApplyConfiguration<RateLimitPark>(new RateLimitConfiguration());
     }
 }
 

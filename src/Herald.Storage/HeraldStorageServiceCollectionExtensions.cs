@@ -1,6 +1,9 @@
 using Herald.Accounts;
 using Herald.Publications;
+using Herald.Scheduling;
+using Herald.Scheduling.RateLimiting;
 using Herald.Storage;
+using Herald.Storage.Queue;
 using Herald.Storage.Security;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -35,8 +38,10 @@ public static class HeraldStorageServiceCollectionExtensions
         }
         else
         {
-            services.AddDbContext<PostgresHeraldDbContext>(o => o
-                .UseNpgsql(normalized)
+            // One connection pool per process for Herald's tables: EF Core and the queue share the data source.
+            services.AddSingleton(_ => NpgsqlDataSource.Create(normalized));
+            services.AddDbContext<PostgresHeraldDbContext>((sp, o) => o
+                .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
                 .ReplaceService<IModelCacheKeyFactory, HeraldModelCacheKeyFactory>());
             services.AddScoped<HeraldDbContext>(sp => sp.GetRequiredService<PostgresHeraldDbContext>());
         }
@@ -46,6 +51,7 @@ public static class HeraldStorageServiceCollectionExtensions
         // Replaces the in-memory default of AddHerald, whichever is called first.
         services.RemoveAll<IAccountCredentialsStore>();
         services.AddSingleton<IAccountCredentialsStore, AccountCredentialsStore>();
+        AddQueue(services, provider, normalized);
         return services;
     }
 
@@ -82,6 +88,26 @@ public static class HeraldStorageServiceCollectionExtensions
                     : "Check that the folder is writable."),
                 ex);
         }
+    }
+
+    /// <summary>
+    /// The dispatcher's queries; with PostgreSQL also the cross-process wake-up (LISTEN/NOTIFY) and the shared
+    /// rate limiters. These replace the in-process defaults that <c>AddHerald</c> registers.
+    /// </summary>
+    private static void AddQueue(IServiceCollection services, DatabaseProvider provider, string connectionString)
+    {
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            services.AddSingleton<IPublicationQueue>(new SqlitePublicationQueue(connectionString));
+            return;
+        }
+
+        services.AddSingleton<IPublicationQueue, PostgresPublicationQueue>();
+        services.AddSingleton<PostgresDueChannel>();
+        services.AddSingleton<IDueNotifier>(sp => sp.GetRequiredService<PostgresDueChannel>());
+        services.AddSingleton<IDueListener>(sp => sp.GetRequiredService<PostgresDueChannel>());
+        services.TryAddSingleton(new PostgresRateLimitHold(TimeSpan.FromMinutes(5)));
+        services.AddSingleton<IPublishRateLimiters, PostgresPublishRateLimiters>();
     }
 
     private static CredentialProtector CreateProtector(string connectionString, DatabaseProvider provider, string? credentialKey)

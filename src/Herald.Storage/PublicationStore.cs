@@ -63,6 +63,67 @@ internal sealed class PublicationStore(HeraldDbContext db) : IPublicationStore
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    public async Task SaveOutcomeAsync(Publication publication, Attempt attempt, CancellationToken cancellationToken = default)
+    {
+        // One SaveChanges is one transaction: the status and the attempt row are stored together or not at all.
+        db.Attempts.Add(attempt);
+        await SavePublicationAsync(publication, cancellationToken);
+    }
+
+    public void Attach(Publication publication) => db.Publications.Attach(publication);
+
+    public async Task<PublicationBatch> LoadBatchAsync(IReadOnlyCollection<PublicationId> ids, CancellationToken cancellationToken = default)
+    {
+        var wanted = ids.ToList();
+        var publications = await db.Publications.Where(p => wanted.Contains(p.Id)).ToListAsync(cancellationToken);
+        var contentIds = publications.Select(p => p.ContentId).Distinct().ToList();
+        var accountIds = publications.Select(p => p.AccountId).Distinct().ToList();
+        var contents = await db.Contents.AsNoTracking().Where(c => contentIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var accounts = await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
+        return new PublicationBatch(publications, contents, accounts);
+    }
+
+    public async Task SaveChangesAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException ex) when (ex.Entries.FirstOrDefault()?.Entity is Publication publication)
+        {
+            throw new PublicationConflictException(publication.Id, ex);
+        }
+    }
+
+    public Task<Content?> GetContentAsync(ContentId id, CancellationToken cancellationToken = default) =>
+        db.Contents.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+
+    public Task<Account?> GetAccountAsync(AccountId id, CancellationToken cancellationToken = default) =>
+        db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+
+    public async Task<IReadOnlyList<Publication>> FindByIdPrefixAsync(string hexPrefix, int limit = 10, CancellationToken cancellationToken = default)
+    {
+        if (hexPrefix.Length is 0 or > 32 || !hexPrefix.All(Uri.IsHexDigit))
+        {
+            return [];
+        }
+
+        // Ids are stored in the dashed form (SQLite: upper-case text; PostgreSQL: uuid, lower-case as text).
+        var dashed = hexPrefix.ToLowerInvariant();
+        foreach (var at in new[] { 20, 16, 12, 8 })
+        {
+            if (dashed.Length > at)
+            {
+                dashed = dashed.Insert(at, "-");
+            }
+        }
+
+        var sql = db.Database.IsNpgsql()
+            ? "SELECT * FROM publications WHERE id::text LIKE {0}"
+            : "SELECT * FROM publications WHERE lower(id) LIKE {0}";
+        return await db.Publications.FromSqlRaw(sql, dashed + "%").Take(limit).ToListAsync(cancellationToken);
+    }
+
     public Task<Publication?> GetPublicationAsync(PublicationId id, CancellationToken cancellationToken = default) =>
         db.Publications.FirstOrDefaultAsync(p => p.Id == id, cancellationToken);
 
@@ -84,7 +145,3 @@ internal sealed class PublicationStore(HeraldDbContext db) : IPublicationStore
         return await query.OrderByDescending(p => p.CreatedAt).Take(limit).ToListAsync(cancellationToken);
     }
 }
-
-/// <summary>Another writer changed the publication since it was loaded; nothing was saved.</summary>
-public sealed class PublicationConflictException(PublicationId id, Exception inner)
-    : InvalidOperationException($"Publication {id} was changed by another worker since it was loaded; nothing was saved. Load it again.", inner);

@@ -8,13 +8,16 @@ using Herald.Formatting;
 using Herald.Platforms;
 using Herald.Publications;
 using Herald.Sandbox.Hosting;
+using Herald.Scheduling;
 using Herald.Validation;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Cli.Commands;
 
-/// <summary><c>herald post FILE.md --to devto,linkedin [--sandbox] [--dry-run]</c>: publish a Markdown file now.</summary>
+/// <summary>
+/// <c>herald post FILE.md --to devto,linkedin [--at TIME] [--sandbox] [--dry-run]</c>: publish a Markdown file now
+/// (inline, with progress), or store it for the workers to publish at <c>--at</c>.
+/// </summary>
 internal static class PostCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -23,7 +26,12 @@ internal static class PostCommand
         var to = new Option<string>("--to") { Description = "Comma-separated platforms, e.g. devto,linkedin (or 'all').", Required = true };
         var sandbox = new Option<bool>("--sandbox") { Description = "Publish to a local sandbox started in-process instead of the real platforms." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the exact payload for each platform and send nothing." };
-        var command = new Command("post", "Publish a Markdown file to one or more platforms now.") { file, to, sandbox, dryRun };
+        var at = new Option<string?>("--at")
+        {
+            Description = "Publish later: \"2026-12-01 09:00 Europe/Berlin\", an ISO 8601 time with offset, or \"now\". " +
+                "A time without a zone is local. `herald work` publishes it when it is due.",
+        };
+        var command = new Command("post", "Publish a Markdown file to one or more platforms, now or at a time.") { file, to, sandbox, dryRun, at };
         command.Add(CommonOptions.Config);
         command.Add(CommonOptions.Verbose);
         command.SetAction((parse, cancellationToken) => RunAsync(
@@ -32,6 +40,7 @@ internal static class PostCommand
                 parse.GetRequiredValue(to),
                 parse.GetValue(sandbox),
                 parse.GetValue(dryRun),
+                parse.GetValue(at),
                 parse.GetValue(CommonOptions.Config),
                 parse.GetValue(CommonOptions.Verbose)),
             new Reporter(output, error),
@@ -39,7 +48,7 @@ internal static class PostCommand
         return command;
     }
 
-    private sealed record PostArguments(FileInfo File, string To, bool Sandbox, bool DryRun, FileInfo? Config, bool Verbose);
+    private sealed record PostArguments(FileInfo File, string To, bool Sandbox, bool DryRun, string? At, FileInfo? Config, bool Verbose);
 
     private sealed record Target(IPlatformAdapter Adapter, Account Account);
 
@@ -57,15 +66,14 @@ internal static class PostCommand
             var registry = services.GetRequiredService<PlatformRegistry>();
             var clock = services.GetRequiredService<TimeProvider>();
 
+            var when = args.At is null ? (ScheduleTime?)null : ParseAt(args.At, clock);
             var text = await File.ReadAllTextAsync(args.File.FullName, cancellationToken);
             var content = MarkdownDocument.Parse(text, clock.GetUtcNow());
             var adapters = ResolveTargets(args.To, registry);
-
-            await using var sandbox = args.Sandbox ? await SandboxServer.StartAsync(cancellationToken: cancellationToken) : null;
             var targets = adapters
-                .Select(a => new Target(a, sandbox is null
-                    ? AccountCatalog.FromConfiguration(configuration, a.Platform)
-                    : AccountCatalog.ForSandbox(configuration, a.Platform, sandbox)))
+                .Select(a => new Target(a, args.Sandbox
+                    ? AccountCatalog.ForSandbox(configuration, a.Platform)
+                    : AccountCatalog.FromConfiguration(configuration, a.Platform)))
                 .ToList();
 
             var problems = targets.SelectMany(t => t.Adapter.Validate(content, t.Account)).ToList();
@@ -80,9 +88,15 @@ internal static class PostCommand
                 return HeraldCommandLine.Ok;
             }
 
+            if (when is { } due)
+            {
+                return await ScheduleAsync(services, content, targets, due, args.Sandbox, reporter, cancellationToken);
+            }
+
+            await using var sandbox = args.Sandbox ? await SandboxServer.StartAsync(cancellationToken: cancellationToken) : null;
             reporter.Line($"Publishing \"{Describe(content)}\" to {string.Join(", ", targets.Select(t => t.Adapter.Platform.DisplayName))}" +
                 (sandbox is null ? "" : $" (sandbox at {sandbox.BaseAddress})"));
-            return await PublishAsync(services, content, targets, reporter, cancellationToken);
+            return await PublishAsync(services, content, targets, sandbox, reporter, cancellationToken);
         }
         catch (ContentValidationException ex)
         {
@@ -94,12 +108,40 @@ internal static class PostCommand
             reporter.Error("nothing was sent.");
             return HeraldCommandLine.BadInput;
         }
-        catch (Exception ex) when (ex is CliInputException or UnknownPlatformException)
+        catch (Exception ex) when (ex is CliInputException or UnknownPlatformException or ScheduleTimeException)
         {
             reporter.Error(ex.Message);
             reporter.Error("nothing was sent.");
             return HeraldCommandLine.BadInput;
         }
+    }
+
+    private static ScheduleTime ParseAt(string text, TimeProvider clock)
+    {
+        var when = ScheduleTime.Parse(text, clock, TimeZoneInfo.Local);
+        if (when.Utc < clock.GetUtcNow() - TimeSpan.FromMinutes(1))
+        {
+            throw new CliInputException($"--at: {when.Utc:yyyy-MM-dd HH:mm} UTC is in the past; give a future time or \"now\"");
+        }
+
+        return when;
+    }
+
+    private static async Task<int> ScheduleAsync(
+        ServiceProvider services, Content content, List<Target> targets, ScheduleTime when, bool sandbox, Reporter reporter, CancellationToken cancellationToken)
+    {
+        await services.MigrateHeraldDatabaseAsync(cancellationToken);
+        await using var scope = services.CreateAsyncScope();
+        var scheduler = scope.ServiceProvider.GetRequiredService<IPublicationScheduler>();
+        var publications = await scheduler.ScheduleAsync(content, [.. targets.Select(t => t.Account)], when, cancellationToken);
+        reporter.Line($"Scheduled \"{Describe(content)}\" for {when.Local:yyyy-MM-dd HH:mm} {when.TimeZone} ({when.Utc:yyyy-MM-dd HH:mm} UTC):");
+        foreach (var publication in publications)
+        {
+            reporter.Line($"  {publication.Platform,-10}{publication.Id}");
+        }
+
+        reporter.Line($"Run `herald work{(sandbox ? " --sandbox" : "")}` to publish when it is due; `herald status ID` shows progress.");
+        return HeraldCommandLine.Ok;
     }
 
     /// <summary>The adapters <c>--to</c> names (or every one for <c>all</c>); an unknown name is refused with the known ones.</summary>
@@ -145,6 +187,7 @@ internal static class PostCommand
         ServiceProvider services,
         Content content,
         List<Target> targets,
+        SandboxServer? sandbox,
         Reporter reporter,
         CancellationToken cancellationToken)
     {
@@ -153,7 +196,7 @@ internal static class PostCommand
         var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
         var runner = scope.ServiceProvider.GetRequiredService<PublicationRunner>();
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-        var maxRetries = scope.ServiceProvider.GetRequiredService<IConfiguration>().GetValue("Herald:MaxRetries", 3);
+        var retryPolicies = scope.ServiceProvider.GetRequiredService<RetryPolicies>();
 
         await store.AddContentAsync(content, cancellationToken);
         var failed = 0;
@@ -161,11 +204,14 @@ internal static class PostCommand
         {
             var account = await store.UpsertAccountAsync(target.Account, cancellationToken);
             var now = clock.GetUtcNow();
-            var publication = Publication.Create(content.Id, account.Id, target.Adapter.Platform.Id, now, "UTC", maxRetries, now);
+            var platform = target.Adapter.Platform.Id;
+            var publication = Publication.Create(content.Id, account.Id, platform, now, "UTC", retryPolicies.For(platform).MaxRetries, now);
             await store.AddPublicationAsync(publication, cancellationToken);
 
             reporter.Started(target.Adapter.Platform);
-            var result = await runner.RunAsync(publication, content, account, Environment.MachineName, cancellationToken);
+            // Stored without the sandbox's port (another process may run it later); this run uses this sandbox.
+            var callable = sandbox is null ? account : SandboxAccountMarker.WithBaseUrl(account, sandbox.PlatformBaseUrl(platform));
+            var result = await runner.RunAsync(publication, content, callable, Environment.MachineName, cancellationToken);
             reporter.Result(target.Adapter.Platform, result, publication.Id.ToString(),
                 publication.Status == PublicationStatus.RetryScheduled ? publication.NextAttemptAt : null);
             failed += result.Success ? 0 : 1;

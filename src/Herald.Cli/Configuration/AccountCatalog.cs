@@ -2,6 +2,7 @@ using Herald.Accounts;
 using Herald.Platforms;
 using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
+using Herald.Scheduling;
 using Microsoft.Extensions.Configuration;
 
 namespace Herald.Cli.Configuration;
@@ -33,10 +34,12 @@ internal static class AccountCatalog
     }
 
     /// <summary>
-    /// The sandbox's fixed accounts, pointed at a running sandbox. Settings from configuration still
-    /// apply (a LinkedIn <c>mode</c>, a Dev.to <c>footer</c>), credentials never do.
+    /// The sandbox's fixed accounts, as stored: marked <c>sandbox=true</c> and without a base URL, because the
+    /// sandbox (and its port) belongs to the process that runs the publication, which may be a later
+    /// <c>herald work --sandbox</c>. Settings from configuration still apply (a LinkedIn <c>mode</c>, a Dev.to
+    /// <c>footer</c>), credentials never do.
     /// </summary>
-    public static Account ForSandbox(IConfiguration configuration, PlatformDescriptor platform, SandboxServer sandbox)
+    public static Account ForSandbox(IConfiguration configuration, PlatformDescriptor platform)
     {
         var configured = FromConfiguration(configuration, platform);
         var credentials = platform.Id switch
@@ -50,7 +53,10 @@ internal static class AccountCatalog
             "threads" => new AccountCredentials { ["access_token"] = SandboxAccounts.ThreadsToken },
             _ => throw new CliInputException($"--sandbox: the sandbox does not simulate {platform.DisplayName} yet"),
         };
-        var settings = new Dictionary<string, string>(configured.Settings, StringComparer.OrdinalIgnoreCase);
+        var settings = new Dictionary<string, string>(configured.Settings, StringComparer.OrdinalIgnoreCase)
+        {
+            [SandboxAccountMarker.Setting] = "true",
+        };
         if (platform.Id == "linkedin")
         {
             settings["author_urn"] = SandboxAccounts.LinkedInAuthorUrn;
@@ -65,10 +71,23 @@ internal static class AccountCatalog
         {
             Platform = platform.Id,
             DisplayName = "sandbox",
-            BaseUrl = sandbox.PlatformBaseUrl(platform.Id),
             Credentials = credentials,
             Settings = settings,
         };
+    }
+
+    /// <summary>Points sandbox accounts at the sandbox running in this process.</summary>
+    public static IAccountEndpointResolver SandboxResolver(SandboxServer sandbox) => new SandboxEndpointResolver(sandbox);
+
+    private sealed class SandboxEndpointResolver(SandboxServer sandbox) : IAccountEndpointResolver
+    {
+        public Account? Resolve(Account account, out string? reason)
+        {
+            reason = null;
+            return SandboxAccountMarker.IsSandbox(account)
+                ? SandboxAccountMarker.WithBaseUrl(account, sandbox.PlatformBaseUrl(account.Platform))
+                : account;
+        }
     }
 
     private static IEnumerable<KeyValuePair<string, string>> Pairs(IConfigurationSection section) =>

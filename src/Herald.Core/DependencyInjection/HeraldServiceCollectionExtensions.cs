@@ -2,6 +2,9 @@ using Herald.Accounts;
 using Herald.DependencyInjection;
 using Herald.Engine;
 using Herald.Platforms;
+using Herald.Publications;
+using Herald.Scheduling;
+using Herald.Scheduling.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -25,8 +28,18 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton(sp => new PlatformRegistry(sp.GetServices<IPlatformAdapter>()));
         services.TryAddSingleton<IPublishingEngine, PublishingEngine>();
         services.TryAddSingleton<IAccountCredentialsStore, InMemoryAccountCredentialsStore>();
-        // Scoped: it works with the scoped publication store.
+        services.TryAddSingleton(sp => new RetryPolicies(RetryPolicy.Default with
+        {
+            MaxRetries = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<HeraldOptions>>().Value.MaxRetries,
+        }));
+        services.TryAddSingleton(sp => new RateLimitPolicies(sp.GetRequiredService<PlatformRegistry>()));
+        services.TryAddSingleton<IPublishRateLimiters, InMemoryPublishRateLimiters>();
+        services.TryAddSingleton<DueSignal>();
+        services.TryAddSingleton<IDueNotifier>(sp => sp.GetRequiredService<DueSignal>());
+        services.TryAddSingleton<IAccountEndpointResolver, DefaultAccountEndpointResolver>();
+        // Scoped: they work with the scoped publication store.
         services.TryAddScoped<PublicationRunner>();
+        services.TryAddScoped<IPublicationScheduler, PublicationScheduler>();
         return new HeraldBuilder(services);
     }
 }

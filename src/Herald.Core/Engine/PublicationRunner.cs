@@ -2,31 +2,32 @@ using Herald.Accounts;
 using Herald.Contents;
 using Herald.Platforms;
 using Herald.Publications;
+using Herald.Scheduling;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Herald.Engine;
 
 /// <summary>
-/// Runs one try of one publication and keeps the record straight: takes the lease, stores the exact
-/// payload, publishes through <see cref="IPublishingEngine"/>, reconciles an unknown outcome, applies the
-/// retry policy, and saves the attempt and the new status (DESIGN.md, "The flow", steps 3–6).
+/// Runs one try of one publication and keeps the record straight: stores the exact payload, publishes through
+/// <see cref="IPublishingEngine"/>, reconciles an unknown outcome, applies the retry policy, and saves the attempt
+/// and the new status together (DESIGN.md, "The flow", steps 3–6). The one place that decides the next status.
 /// </summary>
 public sealed class PublicationRunner(
     IPublicationStore store,
     IPublishingEngine engine,
     PlatformRegistry registry,
     TimeProvider timeProvider,
-    ILogger<PublicationRunner>? logger = null)
+    ILogger<PublicationRunner>? logger = null,
+    RetryPolicies? retryPolicies = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<PublicationRunner>.Instance;
+    private readonly RetryPolicies _retryPolicies = retryPolicies ?? new RetryPolicies();
 
     /// <summary>How long a worker holds a publication before another may take it over.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
 
-    public RetryPolicy RetryPolicy { get; init; } = RetryPolicy.Default;
-
-    /// <summary>Publishes <paramref name="publication"/> now and returns what came of this try.</summary>
+    /// <summary>Takes <paramref name="publication"/> and publishes it now (the CLI's inline path).</summary>
     public async Task<PublishResult> RunAsync(
         Publication publication,
         Content content,
@@ -40,7 +41,21 @@ public sealed class PublicationRunner(
         publication.SetPayload(adapter.Render(content, account).Body, started);
         // The lease and payload are on disk before anything is sent: a crash from here on is recoverable.
         await store.SavePublicationAsync(publication, cancellationToken);
+        return await SendClaimedAsync(publication, content, account, cancellationToken);
+    }
 
+    /// <summary>
+    /// Sends a publication that is already <c>Publishing</c> under this worker, its payload stored, then saves the
+    /// outcome and the attempt row in one transaction.
+    /// </summary>
+    public async Task<PublishResult> SendClaimedAsync(
+        Publication publication,
+        Content content,
+        Account account,
+        CancellationToken cancellationToken = default)
+    {
+        var adapter = registry.Resolve(account.Platform);
+        var started = timeProvider.GetUtcNow();
         var request = RequestFor(publication, content, account);
         var result = await engine.PublishAsync(request, cancellationToken);
         var ended = timeProvider.GetUtcNow();
@@ -55,22 +70,61 @@ public sealed class PublicationRunner(
             ApplyOutcome(publication, result, ended);
         }
 
-        await store.AddAttemptAsync(
-            new Attempt
-            {
-                PublicationId = publication.Id,
-                Number = publication.AttemptCount,
-                StartedAt = started,
-                EndedAt = ended,
-                Outcome = result.Outcome,
-                HttpStatus = result.HttpStatus,
-                Error = error,
-            },
-            cancellationToken);
-        await store.SavePublicationAsync(publication, cancellationToken);
+        await store.SaveOutcomeAsync(publication, AttemptOf(publication, started, ended, result.Outcome, result.HttpStatus, error), cancellationToken);
         HeraldLog.AttemptEnded(_logger, publication.Id.ToString(), publication.Platform, publication.AttemptCount, publication.Status);
         return result;
     }
+
+    /// <summary>
+    /// A publication whose worker died (its lease expired): look on the platform before anything is resent
+    /// (DESIGN.md step 6). Found → Published; cannot tell → NeedsReview; both saved, and true is returned.
+    /// Not found (or a thread with parts left) → false: the caller sends it as a new attempt.
+    /// </summary>
+    public async Task<bool> ReconcileRecoveredAsync(
+        Publication publication,
+        Content content,
+        Account account,
+        CancellationToken cancellationToken = default)
+    {
+        var adapter = registry.Resolve(account.Platform);
+        var started = timeProvider.GetUtcNow();
+        var request = RequestFor(publication, content, account);
+        var lookup = await LookAsync(adapter, publication, request, cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        const string Stopped = "The worker stopped during this attempt (its lease expired).";
+        switch (lookup.State)
+        {
+            case ExistingPostState.Found when adapter.Platform.Capabilities.SupportsThreads && lookup.ExternalId is { } partId:
+                await request.OnPartConfirmed(partId, cancellationToken);
+                await store.AddAttemptAsync(AttemptOf(publication, started, now, PublishOutcomeKind.Unknown, null, $"{Stopped} Its next thread part was found; the rest follows."), cancellationToken);
+                return false;
+            case ExistingPostState.Found:
+                publication.MarkPublished(lookup.ExternalId, lookup.Url, now);
+                await store.SaveOutcomeAsync(publication, AttemptOf(publication, started, now, PublishOutcomeKind.Published, null, $"{Stopped} The post was found on the platform."), cancellationToken);
+                return true;
+            case ExistingPostState.NotFound:
+                await store.AddAttemptAsync(AttemptOf(publication, started, now, PublishOutcomeKind.Unknown, null, $"{Stopped} The post was not found on the platform; sending it again."), cancellationToken);
+                return false;
+            default:
+                var reason = ErrorSanitizer.Sanitize(
+                    $"{Stopped} Herald cannot tell whether the post exists: {lookup.Reason} Check the platform, then mark it posted or retry.",
+                    account.Credentials.SecretValues);
+                publication.FlagForReview(reason, now);
+                await store.SaveOutcomeAsync(publication, AttemptOf(publication, started, now, PublishOutcomeKind.Unknown, null, reason), cancellationToken);
+                return true;
+        }
+    }
+
+    private static Attempt AttemptOf(Publication publication, DateTimeOffset started, DateTimeOffset ended, PublishOutcomeKind outcome, int? httpStatus, string? error) => new()
+    {
+        PublicationId = publication.Id,
+        Number = publication.AttemptCount,
+        StartedAt = started,
+        EndedAt = ended,
+        Outcome = outcome,
+        HttpStatus = httpStatus,
+        Error = error,
+    };
 
     /// <summary>
     /// The request for this try: the publication's key, the thread parts already confirmed, and a callback
@@ -87,6 +141,19 @@ public sealed class PublicationRunner(
             },
         };
 
+    private static async Task<ExistingPostLookup> LookAsync(
+        IPlatformAdapter adapter, Publication publication, PublishRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await adapter.FindExistingAsync(request with { ConfirmedParts = publication.ThreadPartIds }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return ExistingPostLookup.CannotTell($"the lookup failed ({ex.GetType().Name})");
+        }
+    }
+
     /// <summary>
     /// The request may or may not have reached the platform. Never resend blindly: look first. For a thread,
     /// a found part is confirmed and the rest of the thread is sent.
@@ -98,16 +165,7 @@ public sealed class PublicationRunner(
         PublishResult unknown,
         CancellationToken cancellationToken)
     {
-        ExistingPostLookup lookup;
-        try
-        {
-            lookup = await adapter.FindExistingAsync(request with { ConfirmedParts = publication.ThreadPartIds }, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            lookup = ExistingPostLookup.CannotTell($"the lookup failed ({ex.GetType().Name})");
-        }
-
+        var lookup = await LookAsync(adapter, publication, request, cancellationToken);
         var now = timeProvider.GetUtcNow();
         switch (lookup.State)
         {
@@ -156,6 +214,7 @@ public sealed class PublicationRunner(
         }
     }
 
+    /// <summary>DESIGN.md step 5: retry at <c>max(min(base × 2^(n−1), cap), Retry-After)</c>, or Failed after max_retries.</summary>
     private void ScheduleRetryOrFail(
         Publication publication,
         PublishOutcomeKind kind,
@@ -163,7 +222,7 @@ public sealed class PublicationRunner(
         TimeSpan? retryAfter,
         DateTimeOffset now)
     {
-        var policy = RetryPolicy with { MaxRetries = publication.MaxRetries };
+        var policy = _retryPolicies.For(publication.Platform) with { MaxRetries = publication.MaxRetries };
         if (publication.RetryCount >= policy.MaxRetries)
         {
             publication.MarkFailed(kind, error, now);

@@ -18,6 +18,25 @@ public interface IPublicationStore
 
     Task AddAttemptAsync(Attempt attempt, CancellationToken cancellationToken = default);
 
+    /// <summary>Saves the publication's new status and its attempt row in one transaction; refuses as <see cref="SavePublicationAsync"/> does.</summary>
+    Task SaveOutcomeAsync(Publication publication, Attempt attempt, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts tracking a publication loaded by another store (a batch), so that this store can save it.</summary>
+    void Attach(Publication publication);
+
+    /// <summary>Loads publications with their contents and accounts, one query each; the publications are tracked.</summary>
+    Task<PublicationBatch> LoadBatchAsync(IReadOnlyCollection<PublicationId> ids, CancellationToken cancellationToken = default);
+
+    /// <summary>Saves every change to what this store tracks, in one transaction.</summary>
+    Task SaveChangesAsync(CancellationToken cancellationToken = default);
+
+    Task<Content?> GetContentAsync(ContentId id, CancellationToken cancellationToken = default);
+
+    Task<Account?> GetAccountAsync(AccountId id, CancellationToken cancellationToken = default);
+
+    /// <summary>The publications whose id (32 hex digits) starts with <paramref name="hexPrefix"/>, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<Publication>> FindByIdPrefixAsync(string hexPrefix, int limit = 10, CancellationToken cancellationToken = default);
+
     Task<Publication?> GetPublicationAsync(PublicationId id, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<Attempt>> GetAttemptsAsync(PublicationId id, CancellationToken cancellationToken = default);
@@ -26,4 +45,17 @@ public interface IPublicationStore
         PublicationStatus? status = null,
         int limit = 100,
         CancellationToken cancellationToken = default);
+}
+
+/// <summary>Publications with the contents and accounts they need, loaded together for a batch.</summary>
+public sealed record PublicationBatch(
+    IReadOnlyList<Publication> Publications,
+    IReadOnlyDictionary<ContentId, Content> Contents,
+    IReadOnlyDictionary<AccountId, Account> Accounts);
+
+/// <summary>Another writer changed the publication since it was loaded; nothing was saved.</summary>
+public sealed class PublicationConflictException(PublicationId id, Exception inner)
+    : InvalidOperationException($"Publication {id} was changed by another worker since it was loaded; nothing was saved. Load it again.", inner)
+{
+    public PublicationId PublicationId { get; } = id;
 }

@@ -110,6 +110,31 @@ public sealed class Publication
         NextAttemptAt = null;
     }
 
+    /// <summary>
+    /// The rate limiter had no permit: nothing was sent, so the publication goes back to waiting until
+    /// <paramref name="until"/> without using a retry. <paramref name="attemptWasCounted"/> is true when the claim
+    /// that took it counted an attempt, which is then given back.
+    /// </summary>
+    public void Defer(DateTimeOffset until, bool attemptWasCounted, DateTimeOffset now)
+    {
+        MoveTo(RetryCount > 0 ? PublicationStatus.RetryScheduled : PublicationStatus.Scheduled, now);
+        if (attemptWasCounted && AttemptCount > 0)
+        {
+            AttemptCount--;
+        }
+
+        NextAttemptAt = until;
+        ReleaseLease();
+    }
+
+    /// <summary>Retry now: a failed, reviewed or waiting retry goes back to the queue, due now, with its retries reset.</summary>
+    public void RetryNow(DateTimeOffset now)
+    {
+        MoveTo(PublicationStatus.Scheduled, now);
+        NextAttemptAt = now;
+        RetryCount = 0;
+    }
+
     /// <summary>Keeps the exact payload (or draft) so it can be shown and resent unchanged.</summary>
     public void SetPayload(string payload, DateTimeOffset now)
     {

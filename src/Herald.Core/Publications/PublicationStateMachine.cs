@@ -17,11 +17,14 @@ public static class PublicationStateMachine
             [PublicationStatus.RetryScheduled] =
                 [PublicationStatus.Publishing, PublicationStatus.Cancelled, PublicationStatus.Scheduled],
             // An attempt ends in exactly one of these; Publishing → Publishing is a worker taking over
-            // an expired lease (it reconciles before anything is resent).
+            // an expired lease (it reconciles before anything is resent). Publishing → Scheduled is only a
+            // deferral: the rate limiter had no permit, so nothing was sent and no attempt is counted
+            // (Publication.Defer); a deferred retry goes back to RetryScheduled the same way.
             [PublicationStatus.Publishing] =
             [
                 PublicationStatus.Published, PublicationStatus.RetryScheduled, PublicationStatus.Failed,
                 PublicationStatus.AwaitingManualAction, PublicationStatus.NeedsReview, PublicationStatus.Publishing,
+                PublicationStatus.Scheduled,
             ],
             // Manual platforms: the user marks it posted, or cancels.
             [PublicationStatus.AwaitingManualAction] = [PublicationStatus.Published, PublicationStatus.Cancelled],

@@ -36,6 +36,19 @@ internal sealed class PlatformTrafficMiddleware(RequestDelegate next, SandboxSta
             await Task.Delay(faults.Delay, state.TimeProvider, context.RequestAborted);
         }
 
+        if (faultable && state.TryTakeScriptedFault(out var scripted))
+        {
+            Record(context, platform, body, sequence, receivedAt, scripted.Status);
+            context.Response.StatusCode = scripted.Status;
+            if (scripted.Status == StatusCodes.Status429TooManyRequests)
+            {
+                context.Response.Headers.RetryAfter = scripted.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            await context.Response.WriteAsJsonAsync(new { error = $"HTTP {scripted.Status} (sandbox script)", status = scripted.Status });
+            return;
+        }
+
         var fault = faultable ? state.DrawFault(faults) : InjectedFault.None;
         if (fault is InjectedFault.ServerError)
         {

@@ -16,6 +16,9 @@ internal enum InjectedFault
     DropAfterAccept,
 }
 
+/// <summary>A scripted answer for one write: the status, and Retry-After seconds for a 429.</summary>
+internal sealed record ScriptedFault(int Status, int RetryAfterSeconds);
+
 /// <summary>Everything the running sandbox holds: clock, randomness, faults, recorded requests and each platform's data.</summary>
 public sealed class SandboxState
 {
@@ -24,6 +27,7 @@ public sealed class SandboxState
 
     private readonly Lock _randomLock = new();
     private readonly Random _random;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ScriptedFault> _scripted = new();
     private SandboxFaults _faults;
     private int _faultsInjected;
 
@@ -75,6 +79,20 @@ public sealed class SandboxState
             }
         }
     }
+
+    /// <summary>
+    /// Answers the next <paramref name="count"/> platform writes with <paramref name="status"/> (no state change),
+    /// before any random fault: deterministic scripts for tests (three 503s, then normal service).
+    /// </summary>
+    public void FailNextWrites(int count, int status, int retryAfterSeconds = 1)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _scripted.Enqueue(new ScriptedFault(status, retryAfterSeconds));
+        }
+    }
+
+    internal bool TryTakeScriptedFault(out ScriptedFault fault) => _scripted.TryDequeue(out fault!);
 
     internal int NextRandom(int minInclusive, int maxExclusive)
     {

@@ -91,9 +91,14 @@ internal sealed class PublicationConfiguration : IEntityTypeConfiguration<Public
         builder.Property(p => p.CreatedAt).HasColumnName("created_at");
         builder.Property(p => p.UpdatedAt).HasColumnName("updated_at");
         builder.Property(p => p.Version).HasColumnName("version").IsConcurrencyToken();
-        // What the dispatcher asks: "what is due next?" and "whose lease expired?".
-        builder.HasIndex(p => new { p.Status, p.NextAttemptAt }).HasDatabaseName("ix_publications_due");
-        builder.HasIndex(p => p.LeaseExpiresAt).HasDatabaseName("ix_publications_lease");
+        // What the dispatcher asks: "what is due next?" and "whose lease expired?". Partial indexes hold only the
+        // rows that can be due (or leased), ordered by time: the claim and the next-wake query read the few rows
+        // at the front, so their cost does not grow with the number of future or finished publications.
+        builder.HasIndex(p => p.NextAttemptAt).HasDatabaseName("ix_publications_due")
+            .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
+        builder.HasIndex(p => p.LeaseExpiresAt).HasDatabaseName("ix_publications_lease")
+            .HasFilter("status = 'Publishing'");
+        builder.HasIndex(p => p.CreatedAt).HasDatabaseName("ix_publications_created");
     }
 }
 
@@ -114,6 +119,52 @@ internal sealed class AttemptConfiguration : IEntityTypeConfiguration<Attempt>
         builder.Property(a => a.HttpStatus).HasColumnName("http_status");
         builder.Property(a => a.Error).HasColumnName("error");
         builder.Ignore(a => a.Duration);
+    }
+}
+
+/// <summary>A permit slot of a shared (PostgreSQL) rate limiter: held until completed, counted a window after.</summary>
+internal sealed class RateLimitSlot
+{
+    public Guid Id { get; set; }
+
+    public string Key { get; set; } = "";
+
+    public DateTimeOffset AcquiredAt { get; set; }
+
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>A slot whose worker died counts as completed at this instant.</summary>
+    public DateTimeOffset HoldUntil { get; set; }
+}
+
+/// <summary>A rate-limit key the platform told to wait (a 429 or a reset header).</summary>
+internal sealed class RateLimitPark
+{
+    public string Key { get; set; } = "";
+
+    public DateTimeOffset ParkedUntil { get; set; }
+}
+
+internal sealed class RateLimitConfiguration : IEntityTypeConfiguration<RateLimitSlot>, IEntityTypeConfiguration<RateLimitPark>
+{
+    public void Configure(EntityTypeBuilder<RateLimitSlot> builder)
+    {
+        builder.ToTable("rate_limit_slots");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Id).HasColumnName("id");
+        builder.Property(s => s.Key).HasColumnName("key").HasMaxLength(200);
+        builder.Property(s => s.AcquiredAt).HasColumnName("acquired_at");
+        builder.Property(s => s.CompletedAt).HasColumnName("completed_at");
+        builder.Property(s => s.HoldUntil).HasColumnName("hold_until");
+        builder.HasIndex(s => s.Key).HasDatabaseName("ix_rate_limit_slots_key");
+    }
+
+    public void Configure(EntityTypeBuilder<RateLimitPark> builder)
+    {
+        builder.ToTable("rate_limit_parks");
+        builder.HasKey(p => p.Key);
+        builder.Property(p => p.Key).HasColumnName("key").HasMaxLength(200);
+        builder.Property(p => p.ParkedUntil).HasColumnName("parked_until");
     }
 }
 

@@ -307,16 +307,70 @@ namespace Herald.Storage.Migrations.PostgreSql
 
                     b.HasIndex("ContentId");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_publications_created");
+
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
                     b.HasIndex("LeaseExpiresAt")
-                        .HasDatabaseName("ix_publications_lease");
+                        .HasDatabaseName("ix_publications_lease")
+                        .HasFilter("status = 'Publishing'");
 
-                    b.HasIndex("Status", "NextAttemptAt")
-                        .HasDatabaseName("ix_publications_due");
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_publications_due")
+                        .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
 
                     b.ToTable("publications", (string)null);
+                });
+
+            modelBuilder.Entity("Herald.Storage.Configurations.RateLimitPark", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("ParkedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("parked_until");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("rate_limit_parks", (string)null);
+                });
+
+            modelBuilder.Entity("Herald.Storage.Configurations.RateLimitSlot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("AcquiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("HoldUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("hold_until");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .HasDatabaseName("ix_rate_limit_slots_key");
+
+                    b.ToTable("rate_limit_slots", (string)null);
                 });
 
             modelBuilder.Entity("Herald.Publications.Attempt", b =>

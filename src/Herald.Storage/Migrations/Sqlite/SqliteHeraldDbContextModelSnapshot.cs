@@ -300,16 +300,70 @@ namespace Herald.Storage.Migrations.Sqlite
 
                     b.HasIndex("ContentId");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_publications_created");
+
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
                     b.HasIndex("LeaseExpiresAt")
-                        .HasDatabaseName("ix_publications_lease");
+                        .HasDatabaseName("ix_publications_lease")
+                        .HasFilter("status = 'Publishing'");
 
-                    b.HasIndex("Status", "NextAttemptAt")
-                        .HasDatabaseName("ix_publications_due");
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_publications_due")
+                        .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
 
                     b.ToTable("publications", (string)null);
+                });
+
+            modelBuilder.Entity("Herald.Storage.Configurations.RateLimitPark", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<long>("ParkedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("parked_until");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("rate_limit_parks", (string)null);
+                });
+
+            modelBuilder.Entity("Herald.Storage.Configurations.RateLimitSlot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AcquiredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long>("HoldUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hold_until");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .HasDatabaseName("ix_rate_limit_slots_key");
+
+                    b.ToTable("rate_limit_slots", (string)null);
                 });
 
             modelBuilder.Entity("Herald.Publications.Attempt", b =>

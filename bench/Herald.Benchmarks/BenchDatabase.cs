@@ -1,0 +1,117 @@
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Publications;
+using Herald.Sandbox.Hosting;
+using Herald.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Herald.Benchmarks;
+
+/// <summary>A fresh database per scenario (PostgreSQL in the test cluster, or a SQLite file), seeded through Herald's own model.</summary>
+internal sealed class BenchDatabase : IAsyncDisposable
+{
+    private readonly string _admin;
+    private readonly string? _name;
+    private readonly string? _directory;
+
+    private BenchDatabase(string connectionString, string admin, string? name, string? directory)
+    {
+        ConnectionString = connectionString;
+        _admin = admin;
+        _name = name;
+        _directory = directory;
+    }
+
+    public string ConnectionString { get; }
+
+    public bool IsPostgres => _name is not null;
+
+    public static async Task<BenchDatabase> CreateAsync(string admin, bool postgres)
+    {
+        if (!postgres)
+        {
+            var directory = Directory.CreateTempSubdirectory("herald-bench-").FullName;
+            return new BenchDatabase($"Data Source={Path.Combine(directory, "herald.db")}", admin, null, directory);
+        }
+
+        var name = $"herald_bench_{Guid.NewGuid():N}";
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new BenchDatabase(new NpgsqlConnectionStringBuilder(admin) { Database = name, MaxPoolSize = 25 }.ConnectionString, admin, name, null);
+    }
+
+    /// <summary>Stores <paramref name="count"/> articles due at <paramref name="due"/> over <paramref name="accounts"/> sandbox users.</summary>
+    public static async Task<List<Guid>> SeedAsync(IServiceProvider services, SandboxServer sandbox, int count, int accounts, DateTimeOffset due)
+    {
+        var stored = new List<Account>();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+            for (var i = 0; i < accounts; i++)
+            {
+                var key = $"bench-{i}-{Guid.NewGuid():N}";
+                sandbox.State.DevTo.AddUser(key, $"b{i}_{Guid.NewGuid():N}"[..16]);
+                var account = new Account
+                {
+                    Platform = "devto",
+                    DisplayName = $"bench-{Guid.NewGuid():N}",
+                    BaseUrl = sandbox.PlatformBaseUrl("devto"),
+                    Credentials = new AccountCredentials { ["api_key"] = key },
+                };
+                db.Accounts.Add(account);
+                stored.Add(account);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        var ids = new List<Guid>(count);
+        for (var start = 0; start < count; start += 5000)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            for (var i = start; i < Math.Min(count, start + 5000); i++)
+            {
+                var content = new Content
+                {
+                    Title = $"Benchmark article {i} {Guid.NewGuid():N}",
+                    Body = $"Benchmark body {i}.\n\nA second paragraph with a [link](https://example.com/{i}).",
+                    Tags = ["dotnet", "bench"],
+                    CanonicalUrl = new Uri($"https://blog.example.com/bench/{Guid.NewGuid():N}"),
+                };
+                db.Contents.Add(content);
+                var publication = Publication.Create(content.Id, stored[i % accounts].Id, "devto", due, "UTC", 3, due);
+                db.Publications.Add(publication);
+                ids.Add(publication.Id.Value);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        return ids;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_directory is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(_directory, recursive: true);
+            return;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}

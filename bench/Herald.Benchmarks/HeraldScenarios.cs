@@ -1,0 +1,70 @@
+using Herald.Scheduling;
+using Herald.Sandbox.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Benchmarks;
+
+/// <summary>Herald's own workers (dispatcher + Hangfire), composed as <c>herald work</c> composes them.</summary>
+internal static class HeraldScenarios
+{
+    private static readonly string Key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    public static IHost Build(BenchDatabase database, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?> { ["Herald:RateLimits:Enabled"] = "false" };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[k] = v;
+        }
+
+        // Herald__Workers__BatchSize=… and friends in the environment tune the run.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).AddEnvironmentVariables().Build();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddConsole());
+        builder.Services.AddHerald().AddDevTo();
+        builder.Services.AddHeraldStorage(database.ConnectionString, Key);
+        builder.Services.AddHeraldJobs(configuration);
+        return builder.Build();
+    }
+
+    /// <summary>Everything due now before the workers start; creates per second from the first arrival to the last.</summary>
+    public static async Task<Result> ThroughputAsync(string name, string admin, bool postgres, int count, int accounts)
+    {
+        await using var database = await BenchDatabase.CreateAsync(admin, postgres);
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { DisableRateLimits = true });
+        using var host = Build(database);
+        await host.Services.MigrateHeraldDatabaseAsync();
+        await BenchDatabase.SeedAsync(host.Services, sandbox, count, accounts, DateTimeOffset.UtcNow);
+        await host.StartAsync();
+        var creates = await Wait.ForCreatesAsync(sandbox, count, TimeSpan.FromMinutes(10));
+        await host.StopAsync();
+        return Result.Throughput(name, creates);
+    }
+
+    /// <summary>Workers running and idle; <paramref name="count"/> publications due at one instant a few seconds ahead.</summary>
+    public static async Task<Result> LatenessAsync(string name, string admin, bool postgres, int count)
+    {
+        await using var database = await BenchDatabase.CreateAsync(admin, postgres);
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { DisableRateLimits = true });
+        using var host = Build(database);
+        await host.Services.MigrateHeraldDatabaseAsync();
+        await host.StartAsync();
+        // Warm the HTTP and database paths with one publication, as a long-running worker would be.
+        await BenchDatabase.SeedAsync(host.Services, sandbox, 1, 1, DateTimeOffset.UtcNow);
+        await host.Services.GetRequiredService<IDueNotifier>().NotifyAsync();
+        await Wait.ForCreatesAsync(sandbox, 1, TimeSpan.FromMinutes(1));
+        sandbox.Requests.Clear();
+
+        var due = DateTimeOffset.UtcNow.AddSeconds(5);
+        due = new DateTimeOffset(due.Ticks - (due.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        await BenchDatabase.SeedAsync(host.Services, sandbox, count, Math.Max(1, count / 10), due);
+        // Seeded behind Herald's back: tell the dispatchers, as the scheduler does after it stores a publication.
+        await host.Services.GetRequiredService<IDueNotifier>().NotifyAsync();
+        var creates = await Wait.ForCreatesAsync(sandbox, count, TimeSpan.FromMinutes(5));
+        await host.StopAsync();
+        return Result.Lateness(name, creates, due);
+    }
+}

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using Herald.Cli.Configuration;
+using Herald.Cli.Output;
+using Herald.Publications;
+using Herald.Sandbox.Hosting;
+using Herald.Scheduling;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Herald.Cli.Commands;
+
+/// <summary>
+/// <c>herald work [--sandbox]</c>: the dispatcher and a Hangfire server in the foreground until Ctrl+C, printing
+/// each publication as it completes. With PostgreSQL, run it on as many machines as you like.
+/// </summary>
+internal static class WorkCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var sandbox = new Option<bool>("--sandbox") { Description = "Run a local sandbox in this process and publish sandbox publications (from `post --sandbox --at`) to it." };
+        var quiet = new Option<bool>("--quiet") { Description = "Do not print each publication as it completes." };
+        var command = new Command("work", "Run Herald's workers in the foreground until stopped (Ctrl+C).") { sandbox, quiet };
+        command.Add(CommonOptions.Config);
+        command.Add(CommonOptions.Verbose);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var reporter = new Reporter(output, error);
+            try
+            {
+                var configuration = CliConfiguration.Build(parse.GetValue(CommonOptions.Config));
+                await using var server = parse.GetValue(sandbox) ? await SandboxServer.StartAsync(cancellationToken: cancellationToken) : null;
+                var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+                builder.Configuration.AddConfiguration(configuration);
+                CliServices.Add(builder.Services, configuration, parse.GetValue(CommonOptions.Verbose));
+                builder.Services.AddHeraldJobs(configuration);
+                if (server is not null)
+                {
+                    builder.Services.AddSingleton(AccountCatalog.SandboxResolver(server));
+                }
+
+                using var host = builder.Build();
+                await host.Services.MigrateHeraldDatabaseAsync(cancellationToken);
+                if (!parse.GetValue(quiet))
+                {
+                    host.Services.GetRequiredService<BatchExecutor>().PublicationFinished += p => Print(p, reporter);
+                }
+
+                var database = host.Services.GetRequiredService<HeraldDatabaseInfo>();
+                reporter.Line($"Herald workers running on {database.Provider}" +
+                    (server is null ? "" : $" with a sandbox at {server.BaseAddress}") + ". Press Ctrl+C to stop.");
+                await host.RunAsync(cancellationToken);
+                reporter.Line("Workers stopped.");
+                return HeraldCommandLine.Ok;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or CliInputException)
+            {
+                reporter.Error(ex.Message);
+                return HeraldCommandLine.BadInput;
+            }
+        });
+        return command;
+    }
+
+    private static void Print(Publication p, Reporter reporter)
+    {
+        var line = p.Status switch
+        {
+            PublicationStatus.Published => $"✓ published  {p.Url}",
+            PublicationStatus.RetryScheduled => $"↻ retry at {p.NextAttemptAt:yyyy-MM-dd HH:mm:ss} UTC: {p.LastError}",
+            PublicationStatus.Scheduled => $"… waiting for a rate-limit permit until {p.NextAttemptAt:HH:mm:ss} UTC",
+            PublicationStatus.AwaitingManualAction => $"✎ draft ready: herald status {p.Id}, then herald posted {p.Id} --url …",
+            _ => $"✗ {p.Status}: {p.LastError}",
+        };
+        lock (reporter)
+        {
+            reporter.Line($"  {p.Platform,-10}{p.Id}  {line}");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+namespace Herald.Scheduling;
+
+/// <summary>
+/// The questions the dispatcher and the batch job ask the database; each is one short statement
+/// (Herald.Storage implements them in SQL for SQLite and PostgreSQL).
+/// </summary>
+public interface IPublicationQueue
+{
+    /// <summary>
+    /// Claims up to <paramref name="batchSize"/> publications in one statement: due ones
+    /// (<c>Scheduled</c>/<c>RetryScheduled</c>, due ≤ <paramref name="now"/>; an attempt is counted) and
+    /// <c>Publishing</c> ones whose lease expired (recovered: a worker died; reconciled before any resend).
+    /// Each becomes <c>Publishing</c> with <paramref name="claimToken"/> as lease owner until <paramref name="leaseUntil"/>.
+    /// Rows another process is claiming are skipped.
+    /// </summary>
+    Task<IReadOnlyList<ClaimedPublication>> ClaimDueAsync(
+        int batchSize,
+        DateTimeOffset now,
+        DateTimeOffset leaseUntil,
+        string claimToken,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>The earliest instant something becomes due or a lease expires; null when nothing waits.</summary>
+    Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A batch job takes the rows its claim holds: those of <paramref name="ids"/> still <c>Publishing</c> under
+    /// <paramref name="claimToken"/> get <paramref name="runId"/> as owner and a fresh lease. A second run of
+    /// the same job finds none.
+    /// </summary>
+    Task<IReadOnlyList<PublicationId>> TakeOwnershipAsync(
+        IReadOnlyCollection<PublicationId> ids,
+        string claimToken,
+        string runId,
+        DateTimeOffset leaseUntil,
+        CancellationToken cancellationToken = default);
+}
+
+/// <summary>One claimed publication; <paramref name="Recovered"/> when its earlier worker's lease had expired.</summary>
+public sealed record ClaimedPublication(PublicationId Id, bool Recovered);
+
+/// <summary>What the dispatcher hands to the job engine: one claim, the ids split into fresh and recovered.</summary>
+public sealed record ClaimedBatch(string ClaimToken, IReadOnlyList<Guid> Fresh, IReadOnlyList<Guid> Recovered)
+{
+    public int Count => Fresh.Count + Recovered.Count;
+}
+
+/// <summary>Hands a claimed batch to the job engine (Hangfire in Herald.Jobs).</summary>
+public interface IBatchSink
+{
+    /// <summary>How many batches wait for a worker; the dispatcher claims no more while this is at its limit.</summary>
+    Task<long> PendingAsync(CancellationToken cancellationToken = default);
+
+    Task EnqueueAsync(ClaimedBatch batch, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,50 @@
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Publications;
+
+namespace Herald.Scheduling;
+
+/// <summary>
+/// Herald's scheduling API, used by the CLI and the server: publish now or at a time, cancel, reschedule,
+/// retry now, mark a manual post as posted, and look at publications with their attempts. Publishing itself
+/// happens in the workers (<c>herald work</c>, or any host with <c>AddHeraldJobs</c>).
+/// </summary>
+public interface IPublicationScheduler
+{
+    /// <summary>
+    /// Validates <paramref name="content"/> for every account (any problem → <see cref="Validation.ContentValidationException"/>
+    /// listing all of them, and nothing is stored), then stores it with one publication per account, due at
+    /// <paramref name="when"/>, and wakes the dispatchers.
+    /// </summary>
+    Task<IReadOnlyList<Publication>> ScheduleAsync(
+        Content content,
+        IReadOnlyList<Account> accounts,
+        ScheduleTime when,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a publication that has not been sent (Scheduled, RetryScheduled, AwaitingManualAction).</summary>
+    /// <exception cref="IllegalTransitionException">It cannot be cancelled from its status.</exception>
+    Task<Publication> CancelAsync(PublicationId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves a waiting, failed or cancelled publication to another time; its retries start again.</summary>
+    Task<Publication> RescheduleAsync(PublicationId id, ScheduleTime when, CancellationToken cancellationToken = default);
+
+    /// <summary>Failed, NeedsReview or RetryScheduled → due now, retries reset.</summary>
+    Task<Publication> RetryNowAsync(PublicationId id, CancellationToken cancellationToken = default);
+
+    /// <summary>The user posted it by hand (a manual platform, or after review); <paramref name="url"/> is where it lives.</summary>
+    Task<Publication> MarkPostedAsync(PublicationId id, Uri? url, CancellationToken cancellationToken = default);
+
+    /// <summary>One publication with every attempt, oldest first; null when there is none with that id.</summary>
+    Task<PublicationDetails?> GetAsync(PublicationId id, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest publications, optionally of one status.</summary>
+    Task<IReadOnlyList<Publication>> ListAsync(PublicationStatus? status = null, int limit = 50, CancellationToken cancellationToken = default);
+
+    /// <summary>The one publication whose id starts with <paramref name="idOrPrefix"/> (6+ hex digits).</summary>
+    /// <exception cref="ArgumentException">No publication, or several, match; the message says which.</exception>
+    Task<PublicationId> ResolveIdAsync(string idOrPrefix, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A publication with its content, account and attempts.</summary>
+public sealed record PublicationDetails(Publication Publication, Content? Content, Account? Account, IReadOnlyList<Attempt> Attempts);

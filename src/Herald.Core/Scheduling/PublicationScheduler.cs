@@ -1,0 +1,124 @@
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Platforms;
+using Herald.Publications;
+using Herald.Validation;
+
+namespace Herald.Scheduling;
+
+/// <summary>The scheduling API on the publication store; every status change goes through the publication's own methods.</summary>
+internal sealed class PublicationScheduler(
+    IPublicationStore store,
+    PlatformRegistry registry,
+    RetryPolicies retryPolicies,
+    IDueNotifier notifier,
+    TimeProvider timeProvider) : IPublicationScheduler
+{
+    public const int MinimumIdPrefix = 6;
+
+    public async Task<IReadOnlyList<Publication>> ScheduleAsync(
+        Content content, IReadOnlyList<Account> accounts, ScheduleTime when, CancellationToken cancellationToken = default)
+    {
+        if (accounts.Count == 0)
+        {
+            throw new ContentValidationException([new ValidationProblem("targets", "name at least one account to publish to")]);
+        }
+
+        var problems = new List<ValidationProblem>();
+        foreach (var account in accounts)
+        {
+            if (!registry.TryResolve(account.Platform, out var adapter))
+            {
+                problems.Add(new ValidationProblem("platform", $"unknown platform '{account.Platform}'; known platforms: {string.Join(", ", registry.PlatformIds)}"));
+                continue;
+            }
+
+            problems.AddRange(adapter.Validate(content, account));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ContentValidationException(problems);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        await store.AddContentAsync(content, cancellationToken);
+        var publications = new List<Publication>(accounts.Count);
+        foreach (var account in accounts)
+        {
+            var stored = await store.UpsertAccountAsync(account, cancellationToken);
+            var platform = registry.Resolve(stored.Platform).Platform.Id;
+            var publication = Publication.Create(
+                content.Id, stored.Id, platform, when.Utc, when.TimeZone, retryPolicies.For(platform).MaxRetries, now);
+            await store.AddPublicationAsync(publication, cancellationToken);
+            publications.Add(publication);
+        }
+
+        await notifier.NotifyAsync(cancellationToken);
+        return publications;
+    }
+
+    public Task<Publication> CancelAsync(PublicationId id, CancellationToken cancellationToken = default) =>
+        ChangeAsync(id, (p, now) => p.Cancel(now), notify: false, cancellationToken);
+
+    public Task<Publication> RescheduleAsync(PublicationId id, ScheduleTime when, CancellationToken cancellationToken = default) =>
+        ChangeAsync(id, (p, now) => p.Reschedule(when.Utc, when.TimeZone, now), notify: true, cancellationToken);
+
+    public Task<Publication> RetryNowAsync(PublicationId id, CancellationToken cancellationToken = default) =>
+        ChangeAsync(id, (p, now) => p.RetryNow(now), notify: true, cancellationToken);
+
+    public Task<Publication> MarkPostedAsync(PublicationId id, Uri? url, CancellationToken cancellationToken = default) =>
+        ChangeAsync(id, (p, now) => p.MarkPosted(url, now), notify: false, cancellationToken);
+
+    public async Task<PublicationDetails?> GetAsync(PublicationId id, CancellationToken cancellationToken = default)
+    {
+        var publication = await store.GetPublicationAsync(id, cancellationToken);
+        if (publication is null)
+        {
+            return null;
+        }
+
+        return new PublicationDetails(
+            publication,
+            await store.GetContentAsync(publication.ContentId, cancellationToken),
+            await store.GetAccountAsync(publication.AccountId, cancellationToken),
+            await store.GetAttemptsAsync(id, cancellationToken));
+    }
+
+    public Task<IReadOnlyList<Publication>> ListAsync(PublicationStatus? status = null, int limit = 50, CancellationToken cancellationToken = default) =>
+        store.ListPublicationsAsync(status, limit, cancellationToken);
+
+    public async Task<PublicationId> ResolveIdAsync(string idOrPrefix, CancellationToken cancellationToken = default)
+    {
+        var prefix = idOrPrefix.Trim().Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
+        if (prefix.Length is < MinimumIdPrefix or > 32 || !prefix.All(Uri.IsHexDigit))
+        {
+            throw new ArgumentException(
+                $"id: must be a publication id or at least its first {MinimumIdPrefix} hex characters, not '{idOrPrefix}'", nameof(idOrPrefix));
+        }
+
+        var matches = await store.FindByIdPrefixAsync(prefix, 2, cancellationToken);
+        return matches.Count switch
+        {
+            0 => throw new ArgumentException($"id: no publication starts with '{prefix}'", nameof(idOrPrefix)),
+            > 1 => throw new ArgumentException($"id: '{prefix}' matches several publications; give more characters", nameof(idOrPrefix)),
+            _ => matches[0].Id,
+        };
+    }
+
+    private async Task<Publication> ChangeAsync(
+        PublicationId id, Action<Publication, DateTimeOffset> change, bool notify, CancellationToken cancellationToken)
+    {
+        var publication = await store.GetPublicationAsync(id, cancellationToken)
+            ?? throw new ArgumentException($"id: no publication {id}", nameof(id));
+        change(publication, timeProvider.GetUtcNow());
+        // Refused if a worker changed it meanwhile (optimistic concurrency): nothing is overwritten.
+        await store.SavePublicationAsync(publication, cancellationToken);
+        if (notify)
+        {
+            await notifier.NotifyAsync(cancellationToken);
+        }
+
+        return publication;
+    }
+}

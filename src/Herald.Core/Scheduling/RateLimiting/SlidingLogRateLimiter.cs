@@ -1,0 +1,135 @@
+using System.Threading.RateLimiting;
+
+namespace Herald.Scheduling.RateLimiting;
+
+/// <summary>
+/// The in-process limiter (embedded mode): a sliding log on an injected <see cref="TimeProvider"/> (the BCL's
+/// window limiters keep their own clock). Slots in flight count until they complete; completed ones for one
+/// window after completion.
+/// </summary>
+internal sealed class SlidingLogRateLimiter(RateLimitRule rule, TimeProvider timeProvider) : PublishRateLimiter
+{
+    private readonly Lock _lock = new();
+    private readonly Queue<DateTimeOffset> _completed = new();
+    private int _inFlight;
+    private DateTimeOffset _parkedUntil = DateTimeOffset.MinValue;
+    private DateTimeOffset _idleSince;
+
+    public override TimeSpan? IdleDuration
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Prune(timeProvider.GetUtcNow());
+                return _inFlight == 0 && _completed.Count == 0 ? timeProvider.GetUtcNow() - _idleSince : null;
+            }
+        }
+    }
+
+    public override RateLimiterStatistics GetStatistics()
+    {
+        lock (_lock)
+        {
+            Prune(timeProvider.GetUtcNow());
+            return new RateLimiterStatistics { CurrentAvailablePermits = Math.Max(0, rule.Permits - _inFlight - _completed.Count) };
+        }
+    }
+
+    public override ValueTask ParkAsync(DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (until > _parkedUntil)
+            {
+                _parkedUntil = until;
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(permitCount, 1);
+        var now = timeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            Prune(now);
+            if (_parkedUntil > now)
+            {
+                return Denied(_parkedUntil - now);
+            }
+
+            if (_inFlight + _completed.Count < rule.Permits)
+            {
+                _inFlight++;
+                return new Granted(this);
+            }
+
+            // The oldest completed slot frees first; if every slot is in flight, none frees sooner than a window from now.
+            return Denied(_completed.Count > 0 ? _completed.Peek() + rule.Window - now : rule.Window);
+        }
+    }
+
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(AttemptAcquireCore(permitCount));
+
+    private void Complete()
+    {
+        var now = timeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            _inFlight--;
+            _completed.Enqueue(now);
+            _idleSince = now;
+        }
+    }
+
+    private void Prune(DateTimeOffset now)
+    {
+        while (_completed.Count > 0 && _completed.Peek() + rule.Window <= now)
+        {
+            _completed.Dequeue();
+        }
+    }
+
+    private sealed class Granted(SlidingLogRateLimiter limiter) : RateLimitLease
+    {
+        private int _released;
+
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                limiter.Complete();
+            }
+        }
+    }
+}
+
+/// <summary>One <see cref="SlidingLogRateLimiter"/> per (platform, account), kept in memory.</summary>
+internal sealed class InMemoryPublishRateLimiters(RateLimitPolicies policies, TimeProvider timeProvider) : IPublishRateLimiters
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PublishRateLimiter> _limiters = new(StringComparer.Ordinal);
+
+    public PublishRateLimiter? For(string platform, AccountId account)
+    {
+        if (policies.For(platform) is not { } rule)
+        {
+            return null;
+        }
+
+        return _limiters.GetOrAdd($"{platform}:{account}", _ => new SlidingLogRateLimiter(rule, timeProvider));
+    }
+}

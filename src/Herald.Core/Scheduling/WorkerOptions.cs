@@ -1,0 +1,77 @@
+namespace Herald.Scheduling;
+
+/// <summary>How workers claim and run publications (section <c>Herald:Workers</c>).</summary>
+public sealed class WorkerOptions
+{
+    /// <summary>Hangfire workers in this process: batches run at once. Default 20.</summary>
+    public int Count { get; set; } = 20;
+
+    /// <summary>Publications claimed per batch (one claim statement, one Hangfire job). Default 25.</summary>
+    public int BatchSize { get; set; } = 25;
+
+    /// <summary>Publications of one batch sent at once. Default 16.</summary>
+    public int ConcurrencyPerBatch { get; set; } = 16;
+
+    /// <summary>
+    /// How long a claimed publication is held before another worker may take it over and reconcile it. Default
+    /// 5 minutes; it must exceed <see cref="AttemptTimeout"/>, or a slow live worker's publication could be taken over.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The longest one attempt may take (HTTP timeout included; the adapters' default timeout is 30 s). An attempt
+    /// is not started unless this much of its lease is left. Default 1 minute.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The dispatcher looks even when nobody signalled: default 15 s with PostgreSQL (LISTEN/NOTIFY wakes it at
+    /// once), 2 s with SQLite, where <c>herald post --at</c> in another process cannot signal.
+    /// </summary>
+    public TimeSpan? SafetyPoll { get; set; }
+
+    /// <summary>Claimed batches allowed to wait for a worker before the dispatcher stops claiming; default 2 × <see cref="Count"/>.</summary>
+    public int? MaxPendingBatches { get; set; }
+
+    /// <summary>Every problem at once, each naming its setting.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Count < 1)
+        {
+            problems.Add("Herald:Workers:Count must be at least 1.");
+        }
+
+        if (BatchSize < 1)
+        {
+            problems.Add("Herald:Workers:BatchSize must be at least 1.");
+        }
+
+        if (ConcurrencyPerBatch < 1)
+        {
+            problems.Add("Herald:Workers:ConcurrencyPerBatch must be at least 1.");
+        }
+
+        if (AttemptTimeout <= TimeSpan.Zero)
+        {
+            problems.Add("Herald:Workers:AttemptTimeout must be positive, such as 00:01:00.");
+        }
+
+        if (LeaseDuration <= AttemptTimeout)
+        {
+            problems.Add($"Herald:Workers:LeaseDuration ({LeaseDuration}) must be longer than Herald:Workers:AttemptTimeout ({AttemptTimeout}).");
+        }
+
+        if (SafetyPoll is { } poll && poll <= TimeSpan.Zero)
+        {
+            problems.Add("Herald:Workers:SafetyPoll must be positive, such as 00:00:15.");
+        }
+
+        if (MaxPendingBatches is < 1)
+        {
+            problems.Add("Herald:Workers:MaxPendingBatches must be at least 1.");
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+using Herald.Scheduling.RateLimiting;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Herald.Storage.Queue;
+
+/// <summary>
+/// Rate limiters whose state every process shares (distributed mode): slots and parks live in
+/// <c>rate_limit_slots</c> / <c>rate_limit_parks</c>, and each acquire is one short transaction under
+/// <c>pg_advisory_xact_lock(hashtext(key))</c>, so three workers together never exceed one account's limit.
+/// </summary>
+internal sealed class PostgresPublishRateLimiters(
+    NpgsqlDataSource dataSource,
+    RateLimitPolicies policies,
+    TimeProvider timeProvider,
+    PostgresRateLimitHold hold) : IPublishRateLimiters
+{
+    private readonly ConcurrentDictionary<string, PublishRateLimiter> _limiters = new(StringComparer.Ordinal);
+
+    public PublishRateLimiter? For(string platform, AccountId account)
+    {
+        if (policies.For(platform) is not { } rule)
+        {
+            return null;
+        }
+
+        return _limiters.GetOrAdd($"{platform}:{account}", key => new PostgresRateLimiter(dataSource, key, rule, hold.MaxHold, timeProvider));
+    }
+}
+
+/// <summary>How long a slot may be held before it counts as completed (a worker that died mid-request).</summary>
+public sealed record PostgresRateLimitHold(TimeSpan MaxHold);
+
+internal sealed class PostgresRateLimiter(
+    NpgsqlDataSource dataSource, string key, RateLimitRule rule, TimeSpan maxHold, TimeProvider timeProvider) : PublishRateLimiter
+{
+    private const string Prepare = """
+        SELECT pg_advisory_xact_lock(hashtext(@key));
+        DELETE FROM rate_limit_slots WHERE key = @key AND coalesce(completed_at, hold_until) <= @since
+        """;
+
+    private const string Take = """
+        INSERT INTO rate_limit_slots (id, key, acquired_at, completed_at, hold_until)
+        SELECT @id, @key, @now, NULL, @hold
+        WHERE (SELECT count(*) FROM rate_limit_slots WHERE key = @key) < @permits
+          AND NOT EXISTS (SELECT 1 FROM rate_limit_parks WHERE key = @key AND parked_until > @now)
+        RETURNING id
+        """;
+
+    private const string WhenFree = """
+        SELECT (SELECT parked_until FROM rate_limit_parks WHERE key = @key AND parked_until > @now),
+               (SELECT min(completed_at) FROM rate_limit_slots WHERE key = @key AND completed_at IS NOT NULL)
+        """;
+
+    private const string Park = """
+        INSERT INTO rate_limit_parks (key, parked_until) VALUES (@key, @until)
+        ON CONFLICT (key) DO UPDATE SET parked_until = greatest(rate_limit_parks.parked_until, excluded.parked_until)
+        """;
+
+    public override TimeSpan? IdleDuration => null;
+
+    public override RateLimiterStatistics? GetStatistics() => null;
+
+    public override async ValueTask ParkAsync(DateTimeOffset until, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(Park);
+        command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = key });
+        command.Parameters.Add(new NpgsqlParameter("until", NpgsqlDbType.TimestampTz) { Value = until.ToUniversalTime() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount) =>
+        throw new NotSupportedException("The shared rate limiter asks PostgreSQL; call AcquireAsync.");
+
+    protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(permitCount, 1);
+        var now = timeProvider.GetUtcNow().ToUniversalTime();
+        var id = Guid.NewGuid();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // One short transaction; the advisory lock on the key is held until it commits.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Command(connection, Prepare, now, id).ExecuteNonQueryAsync(cancellationToken);
+        var granted = await Command(connection, Take, now, id).ExecuteScalarAsync(cancellationToken) is not null;
+        RateLimitLease lease;
+        if (granted)
+        {
+            lease = new Granted(this, id);
+        }
+        else
+        {
+            await using var reader = await Command(connection, WhenFree, now, id).ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            lease = !reader.IsDBNull(0)
+                ? Denied(reader.GetFieldValue<DateTimeOffset>(0) - now)
+                : Denied(reader.IsDBNull(1) ? rule.Window : reader.GetFieldValue<DateTimeOffset>(1) + rule.Window - now);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return lease;
+    }
+
+    private NpgsqlCommand Command(NpgsqlConnection connection, string sql, DateTimeOffset now, Guid id)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = key });
+        command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now });
+        command.Parameters.Add(new NpgsqlParameter("since", NpgsqlDbType.TimestampTz) { Value = now - rule.Window });
+        command.Parameters.Add(new NpgsqlParameter("hold", NpgsqlDbType.TimestampTz) { Value = now + maxHold });
+        command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = id });
+        command.Parameters.Add(new NpgsqlParameter("permits", NpgsqlDbType.Integer) { Value = rule.Permits });
+        return command;
+    }
+
+    private async Task CompleteAsync(Guid id, DateTimeOffset completedAt)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("UPDATE rate_limit_slots SET completed_at = @at WHERE id = @id");
+            command.Parameters.Add(new NpgsqlParameter("at", NpgsqlDbType.TimestampTz) { Value = completedAt.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = id });
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // Not fatal: an unreleased slot counts as completed at its hold_until, which is later (safe).
+        }
+    }
+
+    private sealed class Granted(PostgresRateLimiter limiter, Guid id) : RateLimitLease
+    {
+        private int _released;
+
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            // Completion time is taken now; the write may land a moment later, which only makes the limit stricter.
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                _ = limiter.CompleteAsync(id, limiter.Now());
+            }
+        }
+    }
+
+    private DateTimeOffset Now() => timeProvider.GetUtcNow();
+}

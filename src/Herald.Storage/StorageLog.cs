@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Storage;
+
+/// <summary>Herald.Storage's log messages, with stable event ids.</summary>
+internal static partial class StorageLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "LISTEN herald_due failed ({ExceptionType}); reconnecting")]
+    public static partial void ListenFailed(ILogger logger, string exceptionType);
+}

@@ -1,0 +1,55 @@
+using Herald.Publications;
+using Herald.Sandbox.Hosting;
+using Herald.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Herald.Jobs.Tests;
+
+/// <summary>A publication scheduled in a time zone goes out at that instant — not before, not at the next poll.</summary>
+public sealed class DueTimeTests
+{
+    [Theory]
+    [InlineData("2026-03-29 09:00 Europe/Berlin", "2026-03-29T07:00:00Z")] // the morning the clocks go forward
+    [InlineData("2026-10-25 09:00 Europe/Berlin", "2026-10-25T08:00:00Z")] // the morning the clocks go back
+    public async Task Worker_ScheduledAcrossDstChange_SendsAtThatInstantNotBefore(string at, string expectedUtc)
+    {
+        var expected = DateTimeOffset.Parse(expectedUtc, System.Globalization.CultureInfo.InvariantCulture);
+        var clock = new FakeTimeProvider(expected.AddDays(-1));
+        await using var database = TestDatabase.Sqlite();
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = clock });
+        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), clock);
+        var dispatcher = workers.Services.GetRequiredService<Dispatcher>();
+        var signal = workers.Services.GetRequiredService<DueSignal>();
+
+        var when = ScheduleTime.Parse(at, clock);
+        Assert.Equal(expected, when.Utc);
+        Assert.Equal("Europe/Berlin", when.TimeZone);
+        var id = (await workers.ScheduleAsync(Articles.New("Across DST"), Articles.DevTo(sandbox), when))[0].Id;
+
+        // One second before: the dispatcher wakes (its timer is set for the due instant or its safety poll) and sends nothing.
+        await WaitUntilAsync(() => dispatcher.WakeUps >= 2 && signal.IsWaiting);
+        var wakeUps = dispatcher.WakeUps;
+        clock.Advance(expected - TimeSpan.FromSeconds(1) - clock.GetUtcNow());
+        await WaitUntilAsync(() => dispatcher.WakeUps > wakeUps && signal.IsWaiting);
+        Assert.Empty(sandbox.Requests.For("devto"));
+        Assert.Equal(PublicationStatus.Scheduled, (await workers.GetAsync(id)).Publication.Status);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var done = await workers.WaitForAsync(id, p => p.Status == PublicationStatus.Published);
+
+        var post = Assert.Single(sandbox.Requests.For("devto"), r => r.Method == "POST");
+        Assert.Equal(expected, post.ReceivedAt);
+        Assert.Equal(expected, done.Attempts[0].StartedAt);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The dispatcher did not wake.");
+            await Task.Delay(10);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Security.Cryptography;
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Publications;
+using Herald.Scheduling;
+using Herald.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Jobs.Tests;
+
+/// <summary>
+/// Herald composed as <c>herald work</c> composes it — engine, Dev.to adapter, storage, dispatcher and Hangfire
+/// server — in this test process, on a test database, with settings given as configuration keys.
+/// </summary>
+internal sealed class WorkerHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private WorkerHost(IHost host) => _host = host;
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<WorkerHost> StartAsync(
+        TestDatabase database, string credentialKey, TimeProvider clock, IDictionary<string, string?>? settings = null, bool start = true)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        builder.Services.AddSingleton(clock);
+        builder.Services.AddHerald().AddDevTo();
+        builder.Services.AddHeraldStorage(database.ConnectionString, credentialKey);
+        builder.Services.AddHeraldJobs(configuration);
+        var host = builder.Build();
+        await host.Services.MigrateHeraldDatabaseAsync();
+        if (start)
+        {
+            await host.StartAsync();
+        }
+
+        return new WorkerHost(host);
+    }
+
+    /// <summary>Starts the workers of a host made with <c>start: false</c> (after seeding).</summary>
+    public Task StartHostAsync() => _host.StartAsync();
+
+    public static string NewCredentialKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    public async Task<IReadOnlyList<Publication>> ScheduleAsync(Content content, Account account, ScheduleTime when)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IPublicationScheduler>().ScheduleAsync(content, [account], when);
+    }
+
+    public async Task<PublicationDetails> GetAsync(PublicationId id)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<IPublicationScheduler>().GetAsync(id))!;
+    }
+
+    /// <summary>Every publication's status, counted.</summary>
+    public async Task<Dictionary<PublicationStatus, int>> StatusCountsAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        return await db.Publications.AsNoTracking().GroupBy(p => p.Status).ToDictionaryAsync(g => g.Key, g => g.Count());
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds about the publication (real time; fails after <paramref name="timeout"/>).</summary>
+    public async Task<PublicationDetails> WaitForAsync(PublicationId id, Func<Publication, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var details = await GetAsync(id);
+            if (condition(details.Publication))
+            {
+                return details;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Publication {id} is {details.Publication.Status} (retries {details.Publication.RetryCount}); the condition did not hold in time.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+}
