@@ -22,6 +22,12 @@ if (args.Contains("--herald-only"))
     return;
 }
 
+if (args.Contains("--floor-only"))
+{
+    Console.WriteLine(Row(await BaselineScenarios.NoQueueAsync(admin, N(10_000))));
+    return;
+}
+
 Report(await BaselineScenarios.NoQueueAsync(admin, N(10_000)));
 Report(await HeraldScenarios.ThroughputAsync("Herald, PostgreSQL (10,000 due now, 100 accounts)", admin, postgres: true, N(10_000), 100));
 Report(await HeraldScenarios.ThroughputAsync("Herald, embedded SQLite + in-memory Hangfire (10,000 due now)", admin, postgres: false, N(10_000), 100));

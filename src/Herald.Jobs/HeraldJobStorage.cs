@@ -27,8 +27,10 @@ internal static class HeraldJobStorage
         {
             SchemaName = Schema,
             PrepareSchemaIfNecessary = true,
-            // LISTEN/NOTIFY: a worker picks a new job up at once instead of at the next poll.
-            EnableLongPolling = true,
+            // No long polling: with it, a worker was seen stuck in Dequeue for good, holding a job (measured on
+            // Hangfire.PostgreSql 1.21.1 with Npgsql 10). A job enqueued in this process is picked up at once
+            // anyway (the storage wakes its own workers); other processes' workers look every second.
+            EnableLongPolling = false,
             QueuePollInterval = TimeSpan.FromSeconds(1),
             InvisibilityTimeout = TimeSpan.FromMinutes(30),
             UseSlidingInvisibilityTimeout = true,
