@@ -36,21 +36,38 @@ internal static class BaselineScenarios
         return (new Setup(database, sandbox, dataSource, http), ids);
     }
 
-    public static async Task<Result> NoQueueAsync(string admin, int count, int concurrency = 20)
+    /// <summary>The loop, warm (it has published <paramref name="warmUp"/> first), over <paramref name="count"/> publications.</summary>
+    public static async Task<Result> NoQueueAsync(string admin, int count, int warmUp, int concurrency = 20)
     {
-        var (setup, ids) = await PrepareAsync(admin, count, DateTimeOffset.UtcNow);
+        var (setup, all) = await PrepareAsync(admin, warmUp + count, DateTimeOffset.UtcNow);
         await using var _ = setup;
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (id, _) => await HandWritten.PublishAsync(id));
+        var options = new ParallelOptions { MaxDegreeOfParallelism = concurrency };
+        await Parallel.ForEachAsync(all.Take(warmUp), options, async (id, _) => await HandWritten.PublishAsync(id));
+        setup.Sandbox.Requests.Clear();
+        var ids = all.Skip(warmUp).ToList();
+        await Parallel.ForEachAsync(ids, options, async (id, _) => await HandWritten.PublishAsync(id));
         return Result.Throughput("No queue: 20 tasks, SELECT + POST + UPDATE (PostgreSQL)", await Wait.ForCreatesAsync(setup.Sandbox, count, TimeSpan.FromMinutes(1)));
     }
 
-    public static async Task<Result> PlainHangfireThroughputAsync(string admin, int count)
+    /// <summary>Jobs enqueued, then a server started; warm (a first server ran <paramref name="warmUp"/> jobs in this process).</summary>
+    public static async Task<Result> PlainHangfireThroughputAsync(string admin, int count, int warmUp)
     {
-        var (setup, ids) = await PrepareAsync(admin, count, DateTimeOffset.UtcNow);
+        var (setup, all) = await PrepareAsync(admin, warmUp + count, DateTimeOffset.UtcNow);
         await using var _ = setup;
         var storage = Storage(setup.Database.ConnectionString);
         var client = new BackgroundJobClient(storage);
-        foreach (var id in ids)
+        foreach (var id in all.Take(warmUp))
+        {
+            client.Enqueue(() => HandWritten.PublishAsync(id));
+        }
+
+        using (new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = 20 }, storage))
+        {
+            await Wait.ForCreatesAsync(setup.Sandbox, warmUp, TimeSpan.FromMinutes(20));
+        }
+
+        setup.Sandbox.Requests.Clear();
+        foreach (var id in all.Skip(warmUp))
         {
             client.Enqueue(() => HandWritten.PublishAsync(id));
         }

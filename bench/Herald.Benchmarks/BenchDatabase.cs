@@ -5,6 +5,7 @@ using Herald.Sandbox.Hosting;
 using Herald.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Herald.Benchmarks;
@@ -97,6 +98,16 @@ internal sealed class BenchDatabase : IAsyncDisposable
         }
 
         return ids;
+    }
+
+    /// <summary>Makes <paramref name="ids"/> due at <paramref name="at"/> in one statement, as if their time had come.</summary>
+    public static async Task MakeDueAsync(IServiceProvider services, IReadOnlyCollection<Guid> ids, DateTimeOffset at)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        var wanted = ids.Select(id => new PublicationId(id)).ToList();
+        await db.Publications.Where(p => wanted.Contains(p.Id))
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.NextAttemptAt, at).SetProperty(p => p.ScheduledAt, at));
     }
 
     public async ValueTask DisposeAsync()

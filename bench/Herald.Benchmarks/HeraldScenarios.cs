@@ -30,15 +30,25 @@ internal static class HeraldScenarios
         return builder.Build();
     }
 
-    /// <summary>Everything due now before the workers start; creates per second from the first arrival to the last.</summary>
-    public static async Task<Result> ThroughputAsync(string name, string admin, bool postgres, int count, int accounts)
+    /// <summary>
+    /// A warm worker (it has published <paramref name="warmUp"/> first, as a long-running worker has), then
+    /// <paramref name="count"/> publications over <paramref name="accounts"/> accounts all due at once; creates per
+    /// second from the first arrival to the last.
+    /// </summary>
+    public static async Task<Result> ThroughputAsync(string name, string admin, bool postgres, int count, int accounts, int warmUp)
     {
         await using var database = await BenchDatabase.CreateAsync(admin, postgres);
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { DisableRateLimits = true });
         using var host = Build(database);
         await host.Services.MigrateHeraldDatabaseAsync();
-        await BenchDatabase.SeedAsync(host.Services, sandbox, count, accounts, DateTimeOffset.UtcNow);
+        await BenchDatabase.SeedAsync(host.Services, sandbox, warmUp, accounts, DateTimeOffset.UtcNow);
+        var ids = await BenchDatabase.SeedAsync(host.Services, sandbox, count, accounts, DateTimeOffset.UtcNow.AddDays(1));
         await host.StartAsync();
+        await Wait.ForCreatesAsync(sandbox, warmUp, TimeSpan.FromMinutes(10));
+        sandbox.Requests.Clear();
+
+        await BenchDatabase.MakeDueAsync(host.Services, ids, DateTimeOffset.UtcNow);
+        await host.Services.GetRequiredService<IDueNotifier>().NotifyAsync();
         var creates = await Wait.ForCreatesAsync(sandbox, count, TimeSpan.FromMinutes(10));
         await host.StopAsync();
         return Result.Throughput(name, creates);

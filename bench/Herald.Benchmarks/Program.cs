@@ -18,24 +18,24 @@ void Report(Result r)
 Console.WriteLine($"Herald benchmark {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores");
 if (args.Contains("--herald-only"))
 {
-    Console.WriteLine(Row(await HeraldScenarios.ThroughputAsync("Herald, PostgreSQL", admin, postgres: true, N(10_000), 100)));
+    Console.WriteLine(Row(await HeraldScenarios.ThroughputAsync("Herald, PostgreSQL", admin, postgres: true, N(10_000), 100, N(1_000))));
     return;
 }
 
 if (args.Contains("--floor-only"))
 {
-    Console.WriteLine(Row(await BaselineScenarios.NoQueueAsync(admin, N(10_000))));
+    Console.WriteLine(Row(await BaselineScenarios.NoQueueAsync(admin, N(10_000), N(1_000))));
     return;
 }
 
-Report(await BaselineScenarios.NoQueueAsync(admin, N(10_000)));
-Report(await HeraldScenarios.ThroughputAsync("Herald, PostgreSQL (10,000 due now, 100 accounts)", admin, postgres: true, N(10_000), 100));
-Report(await HeraldScenarios.ThroughputAsync("Herald, embedded SQLite + in-memory Hangfire (10,000 due now)", admin, postgres: false, N(10_000), 100));
+Report(await BaselineScenarios.NoQueueAsync(admin, N(10_000), N(1_000)));
+Report(await HeraldScenarios.ThroughputAsync("Herald, PostgreSQL (10,000 due now, 100 accounts)", admin, postgres: true, N(10_000), 100, N(1_000)));
+Report(await HeraldScenarios.ThroughputAsync("Herald, embedded SQLite + in-memory Hangfire (10,000 due now)", admin, postgres: false, N(10_000), 100, N(1_000)));
 Report(await HeraldScenarios.LatenessAsync("Herald, PostgreSQL: 100 due at one instant", admin, postgres: true, N(100)));
 Report(await HeraldScenarios.LatenessAsync("Herald, PostgreSQL: 1,000 due at one instant", admin, postgres: true, N(1_000)));
 Report(await HeraldScenarios.LatenessAsync("Herald, embedded: 100 due at one instant", admin, postgres: false, N(100)));
 Report(await HeraldScenarios.LatenessAsync("Herald, embedded: 1,000 due at one instant", admin, postgres: false, N(1_000)));
-Report(await BaselineScenarios.PlainHangfireThroughputAsync(admin, N(args.Contains("--full-baseline") ? 10_000 : 5_000)));
+Report(await BaselineScenarios.PlainHangfireThroughputAsync(admin, N(args.Contains("--full-baseline") ? 10_000 : 5_000), N(500)));
 Report(await BaselineScenarios.PlainHangfireLatenessAsync(admin, N(1_000)));
 var footprint = await FootprintScenario.RunAsync(admin, N(100_000));
 
