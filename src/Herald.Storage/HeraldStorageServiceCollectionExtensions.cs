@@ -48,6 +48,7 @@ public static class HeraldStorageServiceCollectionExtensions
 
         services.AddSingleton(new HeraldDatabaseInfo(provider, normalized));
         services.AddScoped<IPublicationStore, PublicationStore>();
+        services.AddSingleton<OutcomeWriter>();
         // Replaces the in-memory default of AddHerald, whichever is called first.
         services.RemoveAll<IAccountCredentialsStore>();
         services.AddSingleton<IAccountCredentialsStore, AccountCredentialsStore>();

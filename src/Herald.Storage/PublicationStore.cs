@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Herald.Storage;
 
 /// <summary>EF Core implementation of <see cref="IPublicationStore"/>; one per scope, tracking what it loads.</summary>
-internal sealed class PublicationStore(HeraldDbContext db) : IPublicationStore
+internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcomes) : IPublicationStore
 {
     public async Task AddContentAsync(Content content, CancellationToken cancellationToken = default)
     {
@@ -65,9 +65,16 @@ internal sealed class PublicationStore(HeraldDbContext db) : IPublicationStore
 
     public async Task SaveOutcomeAsync(Publication publication, Attempt attempt, CancellationToken cancellationToken = default)
     {
-        // One SaveChanges is one transaction: the status and the attempt row are stored together or not at all.
-        db.Attempts.Add(attempt);
-        await SavePublicationAsync(publication, cancellationToken);
+        // The status and the attempt row are stored together or not at all, sharing a commit with other
+        // workers' outcomes (OutcomeWriter). Not cancelled: an outcome that is known is always kept.
+        db.ChangeTracker.DetectChanges();
+        if (!await outcomes.WriteAsync(OutcomeRows.From(db, publication, attempt)))
+        {
+            throw new PublicationConflictException(
+                publication.Id, new DbUpdateConcurrencyException("The publication's version changed since it was loaded."));
+        }
+
+        OutcomeRows.Accept(db, publication);
     }
 
     public void Attach(Publication publication) => db.Publications.Attach(publication);

@@ -189,6 +189,75 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
     }
 
     [Fact]
+    public async Task SaveOutcome_StoresTheNewStateAndTheAttemptTogether()
+    {
+        var (content, account) = await SeedAsync("outcome");
+        var publication = Publication.Create(content.Id, account.Id, "devto", Now, "UTC", 3, Now);
+        await WithStoreAsync(store => store.AddPublicationAsync(publication));
+
+        await using (var scope = database.Services.CreateAsyncScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
+            var loaded = (await store.GetPublicationAsync(publication.Id))!;
+            loaded.BeginAttempt("worker", Now.AddMinutes(5), Now);
+            loaded.ConfirmThreadPart("part-1", Now);
+            await store.SavePublicationAsync(loaded);
+            loaded.MarkPublished("42", new Uri("https://dev.to/herald/outcome-42"), Now.AddSeconds(2));
+            await store.SaveOutcomeAsync(loaded, new Attempt
+            {
+                PublicationId = loaded.Id, Number = 1, StartedAt = Now, EndedAt = Now.AddSeconds(2),
+                Outcome = PublishOutcomeKind.Published, HttpStatus = 201,
+            });
+
+            // The context holds what was written: a further change saves from there.
+            loaded.ConfirmThreadPart("part-2", Now.AddSeconds(3));
+            await store.SavePublicationAsync(loaded);
+        }
+
+        await using var check = database.Services.CreateAsyncScope();
+        var readStore = check.ServiceProvider.GetRequiredService<IPublicationStore>();
+        var stored = (await readStore.GetPublicationAsync(publication.Id))!;
+        Assert.Equal(PublicationStatus.Published, stored.Status);
+        Assert.Equal("42", stored.ExternalId);
+        Assert.Equal(new Uri("https://dev.to/herald/outcome-42"), stored.Url);
+        Assert.Equal(Now.AddSeconds(2), stored.PublishedAt);
+        Assert.Equal(["part-1", "part-2"], stored.ThreadPartIds);
+        Assert.Null(stored.LeaseOwner);
+        var attempt = Assert.Single(await readStore.GetAttemptsAsync(publication.Id));
+        Assert.Equal(PublishOutcomeKind.Published, attempt.Outcome);
+        Assert.Equal(201, attempt.HttpStatus);
+        Assert.Equal(TimeSpan.FromSeconds(2), attempt.Duration);
+    }
+
+    [Fact]
+    public async Task SaveOutcome_ChangedByAnotherWriter_WritesNeitherStateNorAttempt()
+    {
+        var (content, account) = await SeedAsync("outcome-conflict");
+        var publication = Publication.Create(content.Id, account.Id, "devto", Now, "UTC", 3, Now);
+        await WithStoreAsync(store => store.AddPublicationAsync(publication));
+        await using var first = database.Services.CreateAsyncScope();
+        await using var second = database.Services.CreateAsyncScope();
+        var storeA = first.ServiceProvider.GetRequiredService<IPublicationStore>();
+        var storeB = second.ServiceProvider.GetRequiredService<IPublicationStore>();
+        var copyA = (await storeA.GetPublicationAsync(publication.Id))!;
+        var copyB = (await storeB.GetPublicationAsync(publication.Id))!;
+        copyA.BeginAttempt("worker-a", Now.AddMinutes(5), Now);
+        await storeA.SavePublicationAsync(copyA);
+        copyB.BeginAttempt("worker-b", Now.AddMinutes(5), Now);
+        copyB.MarkPublished("7", null, Now);
+
+        await Assert.ThrowsAsync<PublicationConflictException>(() => storeB.SaveOutcomeAsync(copyB, new Attempt
+        {
+            PublicationId = copyB.Id, Number = 1, StartedAt = Now, EndedAt = Now, Outcome = PublishOutcomeKind.Published,
+        }));
+
+        await using var check = database.Services.CreateAsyncScope();
+        var readStore = check.ServiceProvider.GetRequiredService<IPublicationStore>();
+        Assert.Equal(PublicationStatus.Publishing, (await readStore.GetPublicationAsync(publication.Id))!.Status);
+        Assert.Empty(await readStore.GetAttemptsAsync(publication.Id));
+    }
+
+    [Fact]
     public async Task SavePublication_ChangedByAnotherWriter_IsRefused()
     {
         var (content, account) = await SeedAsync("conflict");

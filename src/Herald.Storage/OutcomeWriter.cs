@@ -1,0 +1,236 @@
+using System.Data.Common;
+using Herald.Publications;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Herald.Storage;
+
+/// <summary>The end of one attempt, as plain values: the publication's row and its attempt row.</summary>
+/// <param name="PublicationId">Which row.</param>
+/// <param name="ExpectedVersion">The version this worker loaded: the row is written only if it still has it.</param>
+/// <param name="Publication">Every column of the publication but its key, with its model property.</param>
+/// <param name="Attempt">Every column of the attempt row the database does not generate.</param>
+internal sealed record OutcomeRow(
+    Guid PublicationId,
+    int ExpectedVersion,
+    IReadOnlyList<(IProperty Property, object? Value)> Publication,
+    IReadOnlyList<(IProperty Property, object? Value)> Attempt);
+
+/// <summary>
+/// Writes the end of every attempt in the process — the publication's new state and its attempt row — with
+/// group commit: a write that arrives while another is in flight joins the next group, and a group is one
+/// statement on PostgreSQL (one round trip, one commit) or one transaction on SQLite. Under light load every
+/// outcome is written alone and at once; under heavy load dozens share a commit. Each caller still waits for
+/// its own row to be durable before it moves on, so "the outcome is stored the moment it is known" holds.
+/// </summary>
+/// <remarks>
+/// Columns, conversions and parameter types come from the EF model, so a row is stored exactly as
+/// <c>SaveChanges</c> would store it. The optimistic concurrency check is kept per row: a publication whose
+/// version changed since it was loaded is not written (nor is its attempt), and its caller gets
+/// <see cref="PublicationConflictException"/>.
+/// </remarks>
+internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
+{
+    /// <summary>Rows per statement at most; PostgreSQL allows 65,535 parameters, a row uses about 30.</summary>
+    private const int MaxGroup = 200;
+
+    private readonly Lock _lock = new();
+    private readonly List<(OutcomeRow Row, TaskCompletionSource<bool> Written)> _pending = [];
+    private bool _flushing;
+
+    /// <summary>Writes <paramref name="row"/>; true when written, false when the row's version had changed.</summary>
+    public Task<bool> WriteAsync(OutcomeRow row)
+    {
+        var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool lead;
+        lock (_lock)
+        {
+            _pending.Add((row, written));
+            lead = !_flushing;
+            _flushing = true;
+        }
+
+        if (lead)
+        {
+            _ = Task.Run(FlushAsync);
+        }
+
+        return written.Task;
+    }
+
+    private async Task FlushAsync()
+    {
+        while (true)
+        {
+            List<(OutcomeRow Row, TaskCompletionSource<bool> Written)> group;
+            lock (_lock)
+            {
+                if (_pending.Count == 0)
+                {
+                    _flushing = false;
+                    return;
+                }
+
+                group = _pending.Take(MaxGroup).ToList();
+                _pending.RemoveRange(0, group.Count);
+            }
+
+            try
+            {
+                var written = await WriteGroupAsync(group.Select(g => g.Row).ToList());
+                foreach (var (row, completion) in group)
+                {
+                    completion.SetResult(written.Contains(row.PublicationId));
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var (_, completion) in group)
+                {
+                    completion.SetException(ex);
+                }
+            }
+        }
+    }
+
+    private async Task<HashSet<Guid>> WriteGroupAsync(List<OutcomeRow> rows)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            var connection = db.Database.GetDbConnection();
+            return db.Database.IsNpgsql()
+                ? await WritePostgresAsync(connection, rows)
+                : await WriteOneByOneAsync(connection, rows);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// One statement for the group: the new publication rows as a VALUES list, an UPDATE that takes only the rows
+    /// whose version is unchanged, and an INSERT of the attempt rows of exactly those publications.
+    /// </summary>
+    private static async Task<HashSet<Guid>> WritePostgresAsync(DbConnection connection, List<OutcomeRow> rows)
+    {
+        await using var command = connection.CreateCommand();
+        var first = rows[0];
+        var publicationColumns = first.Publication.Select(c => Quote(c.Property.GetColumnName())).ToList();
+        var attemptColumns = first.Attempt.Select(c => Quote(c.Property.GetColumnName())).ToList();
+        var idProperty = first.Publication[0].Property.DeclaringType.ContainingEntityType.FindPrimaryKey()!.Properties[0];
+        var versionColumn = Quote(first.Publication.Single(c => c.Property.IsConcurrencyToken).Property.GetColumnName());
+        var attemptTable = Quote(first.Attempt[0].Property.DeclaringType.ContainingEntityType.GetTableName()!);
+        var publicationTable = Quote(idProperty.DeclaringType.ContainingEntityType.GetTableName()!);
+        var publicationIdColumn = Quote(first.Attempt.Single(c => c.Property.IsForeignKey()).Property.GetColumnName());
+
+        var idColumn = Quote(idProperty.GetColumnName());
+        var versionProperty = first.Publication.Single(c => c.Property.IsConcurrencyToken).Property;
+        var data = rows.Select(r =>
+            "(" + string.Join(", ",
+                new[] { Parameter(command, idProperty, new PublicationId(r.PublicationId)), Parameter(command, versionProperty, r.ExpectedVersion) }
+                    .Concat(r.Publication.Select(c => Parameter(command, c.Property, c.Value)))) + ")");
+        var attempts = rows.Select(r => "(" + string.Join(", ", r.Attempt.Select(c => Parameter(command, c.Property, c.Value))) + ")");
+        command.CommandText =
+            $"WITH data (\"__id\", \"__expected_version\", {string.Join(", ", publicationColumns)}) AS (VALUES {string.Join(", ", data)}), " +
+            $"updated AS (UPDATE {publicationTable} p SET {string.Join(", ", publicationColumns.Select(c => $"{c} = data.{c}"))} " +
+            $"FROM data WHERE p.{idColumn} = data.\"__id\" AND p.{versionColumn} = data.\"__expected_version\" RETURNING p.{idColumn}), " +
+            $"attempt ({string.Join(", ", attemptColumns)}) AS (VALUES {string.Join(", ", attempts)}), " +
+            $"inserted AS (INSERT INTO {attemptTable} ({string.Join(", ", attemptColumns)}) " +
+            $"SELECT {string.Join(", ", attemptColumns.Select(c => $"attempt.{c}"))} FROM attempt JOIN updated ON updated.{idColumn} = attempt.{publicationIdColumn} " +
+            $"RETURNING {publicationIdColumn}) " +
+            $"SELECT {publicationIdColumn} FROM inserted";
+
+        var written = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            written.Add(reader.GetGuid(0));
+        }
+
+        return written;
+    }
+
+    /// <summary>SQLite: one transaction for the group, an UPDATE and an INSERT per row.</summary>
+    private static async Task<HashSet<Guid>> WriteOneByOneAsync(DbConnection connection, List<OutcomeRow> rows)
+    {
+        var written = new HashSet<Guid>();
+        await using var transaction = await connection.BeginTransactionAsync();
+        foreach (var row in rows)
+        {
+            await using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            var idProperty = row.Publication[0].Property.DeclaringType.ContainingEntityType.FindPrimaryKey()!.Properties[0];
+            var version = row.Publication.Single(c => c.Property.IsConcurrencyToken).Property;
+            update.CommandText =
+                $"UPDATE {Quote(idProperty.DeclaringType.ContainingEntityType.GetTableName()!)} SET " +
+                string.Join(", ", row.Publication.Select(c => $"{Quote(c.Property.GetColumnName())} = {Parameter(update, c.Property, c.Value)}")) +
+                $" WHERE {Quote(idProperty.GetColumnName())} = {Parameter(update, idProperty, new PublicationId(row.PublicationId))}" +
+                $" AND {Quote(version.GetColumnName())} = {Parameter(update, version, row.ExpectedVersion)}";
+            if (await update.ExecuteNonQueryAsync() != 1)
+            {
+                continue;
+            }
+
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText =
+                $"INSERT INTO {Quote(row.Attempt[0].Property.DeclaringType.ContainingEntityType.GetTableName()!)} " +
+                $"({string.Join(", ", row.Attempt.Select(c => Quote(c.Property.GetColumnName())))}) " +
+                $"VALUES ({string.Join(", ", row.Attempt.Select(c => Parameter(insert, c.Property, c.Value)))})";
+            await insert.ExecuteNonQueryAsync();
+            written.Add(row.PublicationId);
+        }
+
+        await transaction.CommitAsync();
+        return written;
+    }
+
+    /// <summary>Adds a parameter converted and typed as the model says; returns its placeholder.</summary>
+    private static string Parameter(DbCommand command, IProperty property, object? value)
+    {
+        var name = $"@p{command.Parameters.Count}";
+        // The type mapping applies the model's value converter (ids, enums, URIs, JSON lists, UTC ticks) and the type.
+        command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(command, name, value, property.IsNullable));
+        return name;
+    }
+
+    private static string Quote(string identifier) => $"\"{identifier}\"";
+}
+
+/// <summary>Turns a tracked publication and its attempt into an <see cref="OutcomeRow"/>.</summary>
+internal static class OutcomeRows
+{
+    public static OutcomeRow From(HeraldDbContext db, Publication publication, Attempt attempt)
+    {
+        var entry = db.Entry(publication);
+        if (entry.State == EntityState.Detached)
+        {
+            throw new InvalidOperationException(
+                $"Publication {publication.Id} was not loaded through this store; load it with GetPublicationAsync before saving.");
+        }
+
+        var columns = entry.Properties
+            .Where(p => !p.Metadata.IsPrimaryKey())
+            .Select(p => (p.Metadata, p.CurrentValue))
+            .ToList();
+        var attemptType = db.Model.FindEntityType(typeof(Attempt))!;
+        var attemptColumns = attemptType.GetProperties()
+            .Where(p => p.ValueGenerated == ValueGenerated.Never)
+            .Select(p => ((IProperty)p, p.PropertyInfo!.GetValue(attempt)))
+            .ToList();
+        return new OutcomeRow(publication.Id.Value, entry.Property(p => p.Version).OriginalValue, columns, attemptColumns);
+    }
+
+    /// <summary>What was written is now what the context holds: a later SaveChanges starts from it.</summary>
+    public static void Accept(HeraldDbContext db, Publication publication)
+    {
+        var entry = db.Entry(publication);
+        entry.OriginalValues.SetValues(entry.CurrentValues);
+        entry.State = EntityState.Unchanged;
+    }
+}
