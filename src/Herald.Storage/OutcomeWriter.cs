@@ -9,12 +9,12 @@ namespace Herald.Storage;
 /// <summary>The end of one attempt, as plain values: the publication's row and its attempt row.</summary>
 /// <param name="PublicationId">Which row.</param>
 /// <param name="ExpectedVersion">The version this worker loaded: the row is written only if it still has it.</param>
-/// <param name="Publication">Every column of the publication but its key, with its model property.</param>
+/// <param name="Publication">Every column of the publication but its key, with its model property and whether it changed.</param>
 /// <param name="Attempt">Every column of the attempt row the database does not generate.</param>
 internal sealed record OutcomeRow(
     Guid PublicationId,
     int ExpectedVersion,
-    IReadOnlyList<(IProperty Property, object? Value)> Publication,
+    IReadOnlyList<(IProperty Property, object? Value, bool Changed)> Publication,
     IReadOnlyList<(IProperty Property, object? Value)> Attempt);
 
 /// <summary>
@@ -120,7 +120,9 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
     {
         await using var command = connection.CreateCommand();
         var first = rows[0];
-        var publicationColumns = first.Publication.Select(c => Quote(c.Property.GetColumnName())).ToList();
+        // Only the columns some row of the group changed (rows that did not change one write its current value).
+        var changed = Enumerable.Range(0, first.Publication.Count).Where(i => rows.Any(r => r.Publication[i].Changed)).ToList();
+        var publicationColumns = changed.Select(i => Quote(first.Publication[i].Property.GetColumnName())).ToList();
         var attemptColumns = first.Attempt.Select(c => Quote(c.Property.GetColumnName())).ToList();
         var idProperty = first.Publication[0].Property.DeclaringType.ContainingEntityType.FindPrimaryKey()!.Properties[0];
         var versionColumn = Quote(first.Publication.Single(c => c.Property.IsConcurrencyToken).Property.GetColumnName());
@@ -133,7 +135,7 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
         var data = rows.Select(r =>
             "(" + string.Join(", ",
                 new[] { Parameter(command, idProperty, new PublicationId(r.PublicationId)), Parameter(command, versionProperty, r.ExpectedVersion) }
-                    .Concat(r.Publication.Select(c => Parameter(command, c.Property, c.Value)))) + ")");
+                    .Concat(changed.Select(i => Parameter(command, r.Publication[i].Property, r.Publication[i].Value)))) + ")");
         var attempts = rows.Select(r => "(" + string.Join(", ", r.Attempt.Select(c => Parameter(command, c.Property, c.Value))) + ")");
         command.CommandText =
             $"WITH data (\"__id\", \"__expected_version\", {string.Join(", ", publicationColumns)}) AS (VALUES {string.Join(", ", data)}), " +
@@ -168,7 +170,7 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
             var version = row.Publication.Single(c => c.Property.IsConcurrencyToken).Property;
             update.CommandText =
                 $"UPDATE {Quote(idProperty.DeclaringType.ContainingEntityType.GetTableName()!)} SET " +
-                string.Join(", ", row.Publication.Select(c => $"{Quote(c.Property.GetColumnName())} = {Parameter(update, c.Property, c.Value)}")) +
+                string.Join(", ", row.Publication.Where(c => c.Changed).Select(c => $"{Quote(c.Property.GetColumnName())} = {Parameter(update, c.Property, c.Value)}")) +
                 $" WHERE {Quote(idProperty.GetColumnName())} = {Parameter(update, idProperty, new PublicationId(row.PublicationId))}" +
                 $" AND {Quote(version.GetColumnName())} = {Parameter(update, version, row.ExpectedVersion)}";
             if (await update.ExecuteNonQueryAsync() != 1)
@@ -216,7 +218,7 @@ internal static class OutcomeRows
 
         var columns = entry.Properties
             .Where(p => !p.Metadata.IsPrimaryKey())
-            .Select(p => (p.Metadata, p.CurrentValue))
+            .Select(p => (p.Metadata, p.CurrentValue, p.IsModified))
             .ToList();
         var attemptType = db.Model.FindEntityType(typeof(Attempt))!;
         var attemptColumns = attemptType.GetProperties()

@@ -3,14 +3,20 @@ namespace Herald.Scheduling;
 /// <summary>How workers claim and run publications (section <c>Herald:Workers</c>).</summary>
 public sealed class WorkerOptions
 {
-    /// <summary>Hangfire workers in this process: batches run at once. Default 20.</summary>
-    public int Count { get; set; } = 20;
+    /// <summary>
+    /// Hangfire workers in this process: batches run at once. Default 4: each batch already sends many
+    /// publications at once, and on a small machine more batches only add contention (docs/benchmarks.md).
+    /// </summary>
+    public int Count { get; set; } = 4;
 
-    /// <summary>Publications claimed per batch (one claim statement, one Hangfire job). Default 25.</summary>
-    public int BatchSize { get; set; } = 25;
+    /// <summary>Publications claimed per batch (one claim statement, one Hangfire job). Default 100.</summary>
+    public int BatchSize { get; set; } = 100;
 
-    /// <summary>Publications of one batch sent at once. Default 16.</summary>
-    public int ConcurrencyPerBatch { get; set; } = 16;
+    /// <summary>
+    /// Publications of one batch sent at once. Default 32. Their outcomes share commits (group commit), so more
+    /// at once means fewer commits per publication.
+    /// </summary>
+    public int ConcurrencyPerBatch { get; set; } = 32;
 
     /// <summary>
     /// How long a claimed publication is held before another worker may take it over and reconcile it. Default
