@@ -1,5 +1,6 @@
 using Herald.Accounts;
 using Herald.Contents;
+using Herald.Platforms;
 using Herald.Publications;
 using Herald.Sandbox.Hosting;
 using Herald.Storage;
@@ -73,6 +74,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
             await db.SaveChangesAsync();
         }
 
+        var devTo = services.GetRequiredService<PlatformRegistry>().Resolve("devto");
         var ids = new List<Guid>(count);
         for (var start = 0; start < count; start += 5000)
         {
@@ -90,6 +92,8 @@ internal sealed class BenchDatabase : IAsyncDisposable
                 };
                 db.Contents.Add(content);
                 var publication = Publication.Create(content.Id, stored[i % accounts].Id, "devto", due, "UTC", 3, due);
+                // As the scheduler does: the payload is rendered and stored when the publication is accepted.
+                publication.SetPayload(devTo.Render(content, stored[i % accounts]).Body, due);
                 db.Publications.Add(publication);
                 ids.Add(publication.Id.Value);
             }

@@ -47,6 +47,7 @@ internal static class HeraldScenarios
         await Wait.ForCreatesAsync(sandbox, warmUp, TimeSpan.FromMinutes(10));
         sandbox.Requests.Clear();
 
+        Console.WriteLine($"{name}: warm; measuring {count:N0} publications due now");
         await BenchDatabase.MakeDueAsync(host.Services, ids, DateTimeOffset.UtcNow);
         await host.Services.GetRequiredService<IDueNotifier>().NotifyAsync();
         var creates = await Wait.ForCreatesAsync(sandbox, count, TimeSpan.FromMinutes(10));

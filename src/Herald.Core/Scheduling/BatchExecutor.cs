@@ -82,9 +82,11 @@ public sealed class BatchExecutor(
             var content = loaded.Contents[publication.ContentId];
             var account = endpoints.Resolve(loaded.Accounts[publication.AccountId], out var reason);
             var isRecovered = recovered.Contains(publication.Id.Value);
-            if (account is not null && !isRecovered && registry.TryResolve(account.Platform, out var adapter))
+            if (account is not null && !isRecovered && registry.TryResolve(account.Platform, out var adapter) &&
+                adapter.Render(content, account).Body is var payload && payload != publication.Payload)
             {
-                publication.SetPayload(adapter.Render(content, account).Body, now);
+                // Stored at scheduling time; written again only when it changed (an account setting, say).
+                publication.SetPayload(payload, now);
             }
 
             work.Add(new WorkItem(publication, content, account, reason, isRecovered));

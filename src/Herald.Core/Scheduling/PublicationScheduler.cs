@@ -47,9 +47,12 @@ internal sealed class PublicationScheduler(
         foreach (var account in accounts)
         {
             var stored = await store.UpsertAccountAsync(account, cancellationToken);
-            var platform = registry.Resolve(stored.Platform).Platform.Id;
+            var adapter = registry.Resolve(stored.Platform);
+            var platform = adapter.Platform.Id;
             var publication = Publication.Create(
                 content.Id, stored.Id, platform, when.Utc, when.TimeZone, retryPolicies.For(platform).MaxRetries, now);
+            // What will be sent, visible from the start; the worker stores it again only if it renders differently then.
+            publication.SetPayload(adapter.Render(content, stored).Body, now);
             await store.AddPublicationAsync(publication, cancellationToken);
             publications.Add(publication);
         }
