@@ -18,15 +18,32 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
     {
         var existing = await db.Accounts.FirstOrDefaultAsync(
             a => a.Platform == account.Platform && a.DisplayName == account.DisplayName, cancellationToken);
+        var configured = ConfiguredCredentials.Stamp(account.Credentials);
         if (existing is null)
         {
-            db.Accounts.Add(account);
+            var added = new Account
+            {
+                Id = account.Id,
+                Platform = account.Platform,
+                DisplayName = account.DisplayName,
+                Credentials = configured,
+                BaseUrl = account.BaseUrl,
+                Settings = account.Settings,
+                CreatedAt = account.CreatedAt,
+            };
+            db.Accounts.Add(added);
             await db.SaveChangesAsync(cancellationToken);
-            return account;
+            return added;
         }
 
         var entry = db.Entry(existing);
-        entry.Property(a => a.Credentials).CurrentValue = account.Credentials;
+        if (!ConfiguredCredentials.SameSource(existing.Credentials, configured))
+        {
+            // The user gave new credentials: they replace the stored ones. When they are the same as last time,
+            // the stored ones are kept — they may hold what the platform renewed since (an OAuth 2 pair, a session).
+            entry.Property(a => a.Credentials).CurrentValue = configured;
+        }
+
         entry.Property(a => a.Settings).CurrentValue = account.Settings;
         entry.Property(a => a.BaseUrl).CurrentValue = account.BaseUrl;
         await db.SaveChangesAsync(cancellationToken);

@@ -73,6 +73,40 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
     }
 
     [Fact]
+    public async Task UpsertAccount_SameConfiguredCredentialsAfterARenewal_KeepsTheRenewedOnes()
+    {
+        // Regression: every CLI run upserted the configured (spent) tokens over the ones the platform had renewed.
+        await WithStoreAsync(store => store.UpsertAccountAsync(ConfiguredAccount("renewal", "configured-token")));
+        var stored = await WithStoreAsync(store => store.UpsertAccountAsync(ConfiguredAccount("renewal", "configured-token")));
+        var renewed = new AccountCredentials(stored.Credentials) { ["access_token"] = "renewed-token" };
+        await database.Services.GetRequiredService<IAccountCredentialsStore>().SaveCredentialsAsync(stored.Id, renewed);
+
+        var again = await WithStoreAsync(store => store.UpsertAccountAsync(ConfiguredAccount("renewal", "configured-token")));
+
+        Assert.Equal("renewed-token", again.Credentials["access_token"]);
+    }
+
+    [Fact]
+    public async Task UpsertAccount_NewConfiguredCredentials_ReplaceTheStoredOnes()
+    {
+        var stored = await WithStoreAsync(store => store.UpsertAccountAsync(ConfiguredAccount("rotated", "first-token")));
+        var renewed = new AccountCredentials(stored.Credentials) { ["access_token"] = "renewed-token" };
+        await database.Services.GetRequiredService<IAccountCredentialsStore>().SaveCredentialsAsync(stored.Id, renewed);
+
+        var again = await WithStoreAsync(store => store.UpsertAccountAsync(ConfiguredAccount("rotated", "second-token")));
+
+        Assert.Equal("second-token", again.Credentials["access_token"]);
+    }
+
+    private static Account ConfiguredAccount(string name, string token) => new()
+    {
+        Platform = "x",
+        DisplayName = name,
+        Credentials = new AccountCredentials { ["access_token"] = token, ["refresh_token"] = "refresh" },
+        CreatedAt = Now,
+    };
+
+    [Fact]
     public async Task SaveCredentials_RenewedTokens_ReplaceTheStoredOnes()
     {
         var account = NewAccount("renewed");
