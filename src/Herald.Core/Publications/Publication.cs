@@ -130,6 +130,7 @@ public sealed class Publication
     /// <summary>Retry now: a failed, reviewed or waiting retry goes back to the queue, due now, with its retries reset.</summary>
     public void RetryNow(DateTimeOffset now)
     {
+        EnsureNotInFlight(PublicationStatus.Scheduled);
         MoveTo(PublicationStatus.Scheduled, now);
         NextAttemptAt = now;
         RetryCount = 0;
@@ -191,6 +192,7 @@ public sealed class Publication
     /// <summary>The user posted the draft by hand; <paramref name="url"/> is where it lives.</summary>
     public void MarkPosted(Uri? url, DateTimeOffset now)
     {
+        EnsureNotInFlight(PublicationStatus.Published);
         MoveTo(PublicationStatus.Published, now);
         Url = url;
         PublishedAt = now;
@@ -214,11 +216,27 @@ public sealed class Publication
     /// <summary>Puts the publication back in the queue at <paramref name="scheduledAt"/>.</summary>
     public void Reschedule(DateTimeOffset scheduledAt, string timeZone, DateTimeOffset now)
     {
+        EnsureNotInFlight(PublicationStatus.Scheduled);
         MoveTo(PublicationStatus.Scheduled, now);
         ScheduledAt = scheduledAt.ToUniversalTime();
         TimeZone = timeZone;
         NextAttemptAt = ScheduledAt;
         RetryCount = 0;
+    }
+
+    /// <summary>
+    /// A person's action (retry, reschedule, mark posted) never takes a publication out of a worker's hands:
+    /// the worker may be sending it right now, and a second send would publish it twice. Publishing → Scheduled
+    /// and Publishing → Published exist only for the worker itself (a deferral, a success).
+    /// </summary>
+    private void EnsureNotInFlight(PublicationStatus to)
+    {
+        if (Status == PublicationStatus.Publishing)
+        {
+            throw new IllegalTransitionException(
+                Id, Status, to, PublicationStateMachine.AllowedFrom(Status),
+                "A worker is publishing it now; wait until this attempt ends (herald status shows it), then try again.");
+        }
     }
 
     private void MoveTo(PublicationStatus to, DateTimeOffset now)

@@ -61,12 +61,13 @@ public sealed class IllegalTransitionException(
     PublicationId id,
     PublicationStatus from,
     PublicationStatus to,
-    IReadOnlyList<PublicationStatus> allowed)
+    IReadOnlyList<PublicationStatus> allowed,
+    string? reason = null)
     : InvalidOperationException(
         $"Publication {id} cannot go from {from} to {to}. " +
-        (allowed.Count == 0
+        (reason ?? (allowed.Count == 0
             ? $"{from} is final."
-            : $"From {from} it may go to: {string.Join(", ", allowed)}."))
+            : $"From {from} it may go to: {string.Join(", ", allowed)}.")))
 {
     public PublicationId PublicationId { get; } = id;
 

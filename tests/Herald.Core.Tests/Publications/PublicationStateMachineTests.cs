@@ -130,6 +130,36 @@ public sealed class PublicationStateMachineTests
     }
 
     [Fact]
+    public void PersonsActions_WhileAWorkerIsPublishing_AreRefusedAndChangeNothing()
+    {
+        // Regression: `herald retry` on a publication still being sent made it due again, and a second worker sent it twice.
+        var publication = NewPublication();
+        publication.BeginAttempt("w", Now.AddMinutes(5), Now);
+        var version = publication.Version;
+
+        var retry = Assert.Throws<IllegalTransitionException>(() => publication.RetryNow(Now));
+        Assert.Throws<IllegalTransitionException>(() => publication.Reschedule(Now.AddHours(1), "UTC", Now));
+        Assert.Throws<IllegalTransitionException>(() => publication.MarkPosted(null, Now));
+
+        Assert.Contains("A worker is publishing it now", retry.Message, StringComparison.Ordinal);
+        Assert.Equal(PublicationStatus.Publishing, publication.Status);
+        Assert.Equal(version, publication.Version);
+    }
+
+    [Fact]
+    public void Defer_WhilePublishing_GoesBackToTheQueueWithoutUsingTheAttempt()
+    {
+        var publication = NewPublication();
+        publication.BeginAttempt("w", Now.AddMinutes(5), Now);
+
+        publication.Defer(Now.AddSeconds(30), attemptWasCounted: true, Now);
+
+        Assert.Equal(PublicationStatus.Scheduled, publication.Status);
+        Assert.Equal(0, publication.AttemptCount);
+        Assert.Equal(Now.AddSeconds(30), publication.NextAttemptAt);
+    }
+
+    [Fact]
     public void Create_StoresUtcInstantAndZoneAndStableKey()
     {
         var berlin = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.FromHours(1));
