@@ -84,12 +84,39 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
                     completion.SetResult(written.Contains(row.PublicationId));
                 }
             }
+            catch (Exception) when (group.Count > 1)
+            {
+                // One bad row must not cost the others their known outcomes: write them one by one.
+                foreach (var (row, completion) in group)
+                {
+                    await WriteAloneAsync(row, completion);
+                }
+            }
             catch (Exception ex)
             {
-                foreach (var (_, completion) in group)
-                {
-                    completion.SetException(ex);
-                }
+                group[0].Written.SetException(ex);
+            }
+        }
+    }
+
+    /// <summary>Writes one row, retrying a transient database failure a few times before giving up on it.</summary>
+    private async Task WriteAloneAsync(OutcomeRow row, TaskCompletionSource<bool> completion)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                completion.SetResult((await WriteGroupAsync([row])).Contains(row.PublicationId));
+                return;
+            }
+            catch (DbException ex) when (ex.IsTransient && attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt));
+            }
+            catch (Exception ex)
+            {
+                completion.SetException(ex);
+                return;
             }
         }
     }

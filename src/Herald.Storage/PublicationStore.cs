@@ -74,6 +74,8 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
         }
     }
 
+    public void StageAttempt(Attempt attempt) => db.Attempts.Add(attempt);
+
     public async Task AddAttemptAsync(Attempt attempt, CancellationToken cancellationToken = default)
     {
         db.Attempts.Add(attempt);

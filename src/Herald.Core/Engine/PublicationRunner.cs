@@ -95,15 +95,19 @@ public sealed class PublicationRunner(
         switch (lookup.State)
         {
             case ExistingPostState.Found when adapter.Platform.Capabilities.SupportsThreads && lookup.ExternalId is { } partId:
+                // Saved with the found part: a failure before that leaves neither, and the next recovery looks again.
+                store.StageAttempt(AttemptOf(publication, started, now, PublishOutcomeKind.Unknown, null, $"{Stopped} Its next thread part was found; the rest follows."));
                 await request.OnPartConfirmed(partId, cancellationToken);
-                await store.AddAttemptAsync(AttemptOf(publication, started, now, PublishOutcomeKind.Unknown, null, $"{Stopped} Its next thread part was found; the rest follows."), cancellationToken);
                 return false;
             case ExistingPostState.Found:
                 publication.MarkPublished(lookup.ExternalId, lookup.Url, now);
                 await store.SaveOutcomeAsync(publication, AttemptOf(publication, started, now, PublishOutcomeKind.Published, null, $"{Stopped} The post was found on the platform."), cancellationToken);
                 return true;
             case ExistingPostState.NotFound:
-                await store.AddAttemptAsync(AttemptOf(publication, started, now, PublishOutcomeKind.Unknown, null, $"{Stopped} The post was not found on the platform; sending it again."), cancellationToken);
+                // Saved with the caller's next change (the new attempt, or a deferral), never on its own: a
+                // failure in between would otherwise leave this attempt number written, and every later
+                // recovery would try to write it again.
+                store.StageAttempt(AttemptOf(publication, started, now, PublishOutcomeKind.Unknown, null, $"{Stopped} The post was not found on the platform; sending it again."));
                 return false;
             default:
                 var reason = ErrorSanitizer.Sanitize(

@@ -18,6 +18,12 @@ public interface IPublicationStore
 
     Task AddAttemptAsync(Attempt attempt, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Adds the attempt row without saving: it is stored with the publication's next save, in the same
+    /// transaction, so the history can never hold an attempt the publication's own counts do not.
+    /// </summary>
+    void StageAttempt(Attempt attempt);
+
     /// <summary>Saves the publication's new status and its attempt row in one transaction; refuses as <see cref="SavePublicationAsync"/> does.</summary>
     Task SaveOutcomeAsync(Publication publication, Attempt attempt, CancellationToken cancellationToken = default);
 

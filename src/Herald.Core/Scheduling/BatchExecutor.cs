@@ -31,6 +31,7 @@ public sealed class BatchExecutor(
     /// <summary>Raised after each publication of a batch is saved, with its new state (<c>herald work</c> prints it).</summary>
     public event Action<Publication>? PublicationFinished;
 
+
     public async Task RunAsync(ClaimedBatch batch, CancellationToken cancellationToken = default)
     {
         var runId = $"run-{Guid.NewGuid():N}";
@@ -46,12 +47,14 @@ public sealed class BatchExecutor(
         var recovered = batch.Recovered.ToHashSet();
         var work = await PrepareAsync(owned, recovered, cancellationToken);
         var rescheduled = 0;
+        // Not cancelled by shutdown: a stopping worker hands back what it has not started (see RunOneAsync)
+        // and lets what it is sending finish within its attempt budget.
         await Parallel.ForEachAsync(
             work,
-            new ParallelOptions { MaxDegreeOfParallelism = options.ConcurrencyPerBatch, CancellationToken = cancellationToken },
-            async (item, ct) =>
+            new ParallelOptions { MaxDegreeOfParallelism = options.ConcurrencyPerBatch },
+            async (item, _) =>
             {
-                if (await RunOneAsync(item, runId, ct))
+                if (await RunOneAsync(item, runId, cancellationToken))
                 {
                     Interlocked.Increment(ref rescheduled);
                 }
@@ -60,7 +63,7 @@ public sealed class BatchExecutor(
         if (rescheduled > 0)
         {
             // New due times were written: every dispatcher recomputes when to wake.
-            await notifier.NotifyAsync(cancellationToken);
+            await notifier.NotifyAsync(CancellationToken.None);
         }
 
         // A worker is free: this process's dispatcher may claim more.
@@ -82,11 +85,21 @@ public sealed class BatchExecutor(
             var content = loaded.Contents[publication.ContentId];
             var account = endpoints.Resolve(loaded.Accounts[publication.AccountId], out var reason);
             var isRecovered = recovered.Contains(publication.Id.Value);
-            if (account is not null && !isRecovered && registry.TryResolve(account.Platform, out var adapter) &&
-                adapter.Render(content, account).Body is var payload && payload != publication.Payload)
+            if (account is not null && !isRecovered && registry.TryResolve(account.Platform, out var adapter))
             {
-                // Stored at scheduling time; written again only when it changed (an account setting, say).
-                publication.SetPayload(payload, now);
+                try
+                {
+                    // Stored at scheduling time; written again only when it changed (an account setting, say).
+                    if (adapter.Render(content, account).Body is var payload && payload != publication.Payload)
+                    {
+                        publication.SetPayload(payload, now);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One publication that cannot be rendered fails alone, not its whole batch.
+                    (account, reason) = (null, $"Herald could not render it for {adapter.Platform.DisplayName} ({ex.GetType().Name}).");
+                }
             }
 
             work.Add(new WorkItem(publication, content, account, reason, isRecovered));
@@ -96,40 +109,44 @@ public sealed class BatchExecutor(
         return work;
     }
 
-    /// <summary>Runs one publication; true when it was given a new due time (a retry or a deferral).</summary>
-    private async Task<bool> RunOneAsync(WorkItem item, string runId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one publication; true when it was given a new due time (a retry or a deferral). A stopping worker
+    /// (<paramref name="stopping"/>) hands a publication it has not started sending back to the queue; one it is
+    /// sending finishes within its attempt budget, which always ends before the lease does, so no other worker
+    /// can take it over while a request may still be on its way.
+    /// </summary>
+    private async Task<bool> RunOneAsync(WorkItem item, string runId, CancellationToken stopping)
     {
         var publication = item.Publication;
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
         var runner = scope.ServiceProvider.GetRequiredService<PublicationRunner>();
         store.Attach(publication);
+        var sending = false;
         try
         {
             if (item.Account is not { } account)
             {
                 publication.MarkFailed(PublishOutcomeKind.Permanent, item.Unservable ?? "The account cannot be served here.", timeProvider.GetUtcNow());
-                await store.SavePublicationAsync(publication, cancellationToken);
+                await store.SavePublicationAsync(publication, CancellationToken.None);
                 return false;
             }
 
-            if (item.Recovered && await runner.ReconcileRecoveredAsync(publication, item.Content, account, cancellationToken))
+            stopping.ThrowIfCancellationRequested();
+            if (item.Recovered && await runner.ReconcileRecoveredAsync(publication, item.Content, account, stopping))
             {
                 return false;
             }
 
             var limiter = limiters.For(publication.Platform, publication.AccountId);
-            var enoughLease = publication.LeaseExpiresAt - timeProvider.GetUtcNow() >= options.AttemptTimeout;
-            using var permit = limiter is null || !enoughLease ? null : await limiter.AcquireAsync(1, cancellationToken);
+            using var permit = limiter is null || Budget(publication) <= TimeSpan.Zero ? null : await limiter.AcquireAsync(1, stopping);
             var now = timeProvider.GetUtcNow();
-            if (permit is { IsAcquired: false } || !enoughLease)
+            var budget = Budget(publication);
+            if (permit is { IsAcquired: false } || budget <= TimeSpan.Zero)
             {
                 // No permit (or too little lease left to finish safely): nothing is sent and no retry is used.
                 var until = permit is not null && permit.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? now + wait : now;
-                publication.Defer(until, attemptWasCounted: !item.Recovered, now);
-                await store.SavePublicationAsync(publication, cancellationToken);
-                HeraldLog.Deferred(logger, publication.Id.ToString(), until);
-                return true;
+                return await DeferAsync(item, store, until, CancellationToken.None);
             }
 
             if (item.Recovered)
@@ -141,32 +158,64 @@ public sealed class BatchExecutor(
                     publication.SetPayload(adapter.Render(item.Content, account).Body, now);
                 }
 
-                await store.SavePublicationAsync(publication, cancellationToken);
+                await store.SavePublicationAsync(publication, stopping);
+                budget = Budget(publication);
             }
 
-            var result = await runner.SendClaimedAsync(publication, item.Content, account, cancellationToken);
+            using var attempt = new CancellationTokenSource(budget, timeProvider);
+            sending = true;
+            var result = await runner.SendClaimedAsync(publication, item.Content, account, attempt.Token);
             if (result.Outcome == PublishOutcomeKind.RateLimited && limiter is not null)
             {
                 // The platform said "too many": every worker holds back this key until it says.
-                await limiter.ParkAsync(timeProvider.GetUtcNow() + (result.RetryAfter ?? TimeSpan.FromMinutes(1)), cancellationToken);
+                await limiter.ParkAsync(timeProvider.GetUtcNow() + (result.RetryAfter ?? TimeSpan.FromMinutes(1)), CancellationToken.None);
             }
 
             return publication.Status == PublicationStatus.RetryScheduled;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !sending)
+        {
+            // The worker is stopping and this one was not sent: back to the queue, as if never claimed.
+            return await DeferAsync(item, store, timeProvider.GetUtcNow(), CancellationToken.None);
         }
         catch (PublicationConflictException)
         {
             HeraldLog.LostLease(logger, publication.Id.ToString());
             return false;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
-            // Left Publishing under this run's lease: when it expires the publication is recovered and reconciled.
-            HeraldLog.RunFailed(logger, publication.Id.ToString(), ex.GetType().Name, ErrorSanitizer.Sanitize(ex.Message));
+            // Left Publishing under this run's lease (an attempt that ran out of budget, a store failure): when the
+            // lease expires the publication is recovered and reconciled before anything is sent again.
+            HeraldLog.RunFailed(
+                logger, publication.Id.ToString(), ex.GetType().Name,
+                ErrorSanitizer.Sanitize(ex.Message, item.Account?.Credentials.SecretValues ?? []));
             return false;
         }
         finally
         {
             PublicationFinished?.Invoke(publication);
         }
+    }
+
+    /// <summary>
+    /// How long this attempt may take: <see cref="WorkerOptions.AttemptTimeout"/>, when that much is left of the
+    /// lease beyond a safety margin (half the gap between lease and attempt timeout, at most 10 s, for clocks
+    /// of several machines that differ); zero when it is not, and the publication waits for a fresh lease.
+    /// </summary>
+    private TimeSpan Budget(Publication publication)
+    {
+        var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, (options.LeaseDuration - options.AttemptTimeout).Ticks / 2));
+        var leaseLeft = (publication.LeaseExpiresAt ?? DateTimeOffset.MinValue) - timeProvider.GetUtcNow() - margin;
+        return leaseLeft >= options.AttemptTimeout ? options.AttemptTimeout : TimeSpan.Zero;
+    }
+
+    private async Task<bool> DeferAsync(WorkItem item, IPublicationStore store, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var publication = item.Publication;
+        publication.Defer(until, attemptWasCounted: !item.Recovered, timeProvider.GetUtcNow());
+        await store.SavePublicationAsync(publication, cancellationToken);
+        HeraldLog.Deferred(logger, publication.Id.ToString(), until);
+        return true;
     }
 }

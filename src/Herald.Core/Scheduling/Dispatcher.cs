@@ -66,7 +66,7 @@ public sealed class Dispatcher(
             }
 
             var now = timeProvider.GetUtcNow();
-            var token = $"claim-{Guid.NewGuid():N}";
+            var token = ClaimTokens.New();
             var claimed = await queue.ClaimDueAsync(options.BatchSize, now, now + options.LeaseDuration, token, cancellationToken);
             if (claimed.Count > 0)
             {
@@ -95,4 +95,21 @@ public sealed class Dispatcher(
         // Already due yet not claimed: another process holds those rows for a moment.
         return until <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : until < safetyPoll ? until : safetyPoll;
     }
+}
+
+/// <summary>
+/// Who holds a lease. The dispatcher's claim gives a row a <c>claim-…</c> owner; the job that runs the batch
+/// replaces it with its <c>run-…</c> id before anything is sent. A row whose lease expired while still owned by
+/// a claim was never taken by a job — nothing can have been sent — so it is run again as fresh, without a
+/// lookup on the platform.
+/// </summary>
+public static class ClaimTokens
+{
+    private const string Prefix = "claim-";
+
+    public static string New() => $"{Prefix}{Guid.NewGuid():N}";
+
+    /// <summary>True when <paramref name="leaseOwner"/> is a dispatcher's claim that no job took over.</summary>
+    public static bool NeverTaken(string? leaseOwner) =>
+        leaseOwner is not null && leaseOwner.StartsWith(Prefix, StringComparison.Ordinal);
 }

@@ -15,7 +15,7 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
     // Status literals (not parameters) so the planner can match the partial indexes' predicates.
     private const string ClaimRecovered = """
         WITH due AS (
-            SELECT id FROM publications
+            SELECT id, lease_owner FROM publications
             WHERE status = 'Publishing' AND lease_expires_at < @now
             ORDER BY lease_expires_at
             LIMIT @limit
@@ -23,7 +23,7 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
         UPDATE publications p
         SET lease_owner = @token, lease_expires_at = @lease, version = p.version + 1, updated_at = @now
         FROM due WHERE p.id = due.id
-        RETURNING p.id
+        RETURNING p.id, due.lease_owner
         """;
 
     private const string ClaimFresh = """
@@ -37,7 +37,7 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
         SET status = 'Publishing', attempt_count = p.attempt_count + 1, lease_owner = @token,
             lease_expires_at = @lease, next_attempt_at = NULL, version = p.version + 1, updated_at = @now
         FROM due WHERE p.id = due.id
-        RETURNING p.id
+        RETURNING p.id, NULL::text
         """;
 
     internal const string NextWake = """
@@ -80,7 +80,9 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                claimed.Add(new ClaimedPublication(new PublicationId(reader.GetGuid(0)), recovered));
+                // An expired claim that no job took was never sent: it runs again as fresh.
+                var previousOwner = reader.IsDBNull(1) ? null : reader.GetString(1);
+                claimed.Add(new ClaimedPublication(new PublicationId(reader.GetGuid(0)), recovered && !ClaimTokens.NeverTaken(previousOwner)));
             }
 
             recovered = false;

@@ -11,6 +11,9 @@ namespace Herald.Storage.Queue;
 internal sealed class SqlitePublicationQueue(string connectionString) : IPublicationQueue
 {
     private const string Claim = """
+        SELECT id, lease_owner FROM publications
+        WHERE status = 'Publishing' AND lease_expires_at < $now
+        ORDER BY lease_expires_at LIMIT $limit;
         UPDATE publications
         SET lease_owner = $token, lease_expires_at = $lease, version = version + 1, updated_at = $now
         WHERE id IN (SELECT id FROM publications
@@ -51,17 +54,26 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
         var claimed = new List<ClaimedPublication>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            var recovered = true;
-            do
+            // First the expired leases with their owners (one writer: the UPDATE below takes exactly these rows).
+            var previousOwners = new Dictionary<Guid, string?>();
+            while (await reader.ReadAsync(cancellationToken))
             {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    claimed.Add(new ClaimedPublication(new PublicationId(reader.GetGuid(0)), recovered));
-                }
-
-                recovered = false;
+                previousOwners[reader.GetGuid(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
             }
-            while (await reader.NextResultAsync(cancellationToken));
+
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                // An expired claim that no job took was never sent: it runs again as fresh.
+                var id = reader.GetGuid(0);
+                claimed.Add(new ClaimedPublication(new PublicationId(id), !ClaimTokens.NeverTaken(previousOwners.GetValueOrDefault(id))));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                claimed.Add(new ClaimedPublication(new PublicationId(reader.GetGuid(0)), Recovered: false));
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
