@@ -24,7 +24,7 @@ internal static class CliServices
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
             .SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Warning)
             .AddFilter("System.Net.Http.HttpClient", verbose ? LogLevel.Information : LogLevel.Error)
-            .AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Error)
+            .AddFilter("Microsoft.EntityFrameworkCore", verbose ? LogLevel.Warning : LogLevel.None)
             .AddFilter("Hangfire", LogLevel.Error)
             .AddFilter("Microsoft.Hosting", LogLevel.Error));
         services.AddHerald(o => o.MaxRetries = configuration.GetValue("Herald:MaxRetries", 3))

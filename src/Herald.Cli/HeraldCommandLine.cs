@@ -33,7 +33,30 @@ public static class HeraldCommandLine
     {
         var root = Build(output, error);
         var parseResult = root.Parse(args);
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return await parseResult.InvokeAsync(configuration, cancellationToken);
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            // Herald reports failures itself (below), as one line without a stack trace.
+            EnableDefaultExceptionHandler = false,
+            // Ctrl+C lets `herald work` finish what it is sending (an attempt is bounded by Workers:AttemptTimeout).
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(70),
+        };
+        try
+        {
+            return await parseResult.InvokeAsync(configuration, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("Stopped.");
+            return TargetFailed;
+        }
+        catch (Exception ex)
+        {
+            // Not the user's input (each command reports that with exit 2): the database, the network, a bug.
+            // The message only, sanitised; the details are in the log with --verbose.
+            await error.WriteLineAsync($"error: {Herald.Engine.ErrorSanitizer.Sanitize(ex.Message)}");
+            return TargetFailed;
+        }
     }
 }

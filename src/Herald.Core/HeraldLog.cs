@@ -26,4 +26,7 @@ internal static partial class HeraldLog
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Publication {PublicationId} deferred until {Until:o}: no rate-limit permit")]
     public static partial void Deferred(ILogger logger, string publicationId, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Workers were not signalled ({ExceptionType}); they will find the change at their next safety poll")]
+    public static partial void SignalFailed(ILogger logger, string exceptionType);
 }

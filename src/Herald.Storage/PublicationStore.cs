@@ -76,6 +76,14 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
 
     public void StageAttempt(Attempt attempt) => db.Attempts.Add(attempt);
 
+    public async Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var result = await work();
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
     public async Task AddAttemptAsync(Attempt attempt, CancellationToken cancellationToken = default)
     {
         db.Attempts.Add(attempt);

@@ -206,12 +206,16 @@ internal static class PostCommand
             var now = clock.GetUtcNow();
             var platform = target.Adapter.Platform.Id;
             var publication = Publication.Create(content.Id, account.Id, platform, now, "UTC", retryPolicies.For(platform).MaxRetries, now);
+            // Stored already leased to this process, with its payload: a `herald work` running beside it cannot
+            // claim it in between, and a crash from here on is recovered like any worker's.
+            publication.BeginAttempt(Environment.MachineName, now + runner.LeaseDuration, now);
+            publication.SetPayload(target.Adapter.Render(content, account).Body, now);
             await store.AddPublicationAsync(publication, cancellationToken);
 
             reporter.Started(target.Adapter.Platform);
             // Stored without the sandbox's port (another process may run it later); this run uses this sandbox.
             var callable = sandbox is null ? account : SandboxAccountMarker.WithBaseUrl(account, sandbox.PlatformBaseUrl(platform));
-            var result = await runner.RunAsync(publication, content, callable, Environment.MachineName, cancellationToken);
+            var result = await runner.SendClaimedAsync(publication, content, callable, cancellationToken);
             reporter.Result(target.Adapter.Platform, result, publication.Id.ToString(),
                 publication.Status == PublicationStatus.RetryScheduled ? publication.NextAttemptAt : null);
             failed += result.Success ? 0 : 1;

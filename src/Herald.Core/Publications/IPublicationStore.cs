@@ -24,6 +24,9 @@ public interface IPublicationStore
     /// </summary>
     void StageAttempt(Attempt attempt);
 
+    /// <summary>Runs <paramref name="work"/> (calls on this store) in one transaction: all of it is stored, or none.</summary>
+    Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken = default);
+
     /// <summary>Saves the publication's new status and its attempt row in one transaction; refuses as <see cref="SavePublicationAsync"/> does.</summary>
     Task SaveOutcomeAsync(Publication publication, Attempt attempt, CancellationToken cancellationToken = default);
 

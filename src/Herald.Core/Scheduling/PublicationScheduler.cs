@@ -3,6 +3,8 @@ using Herald.Contents;
 using Herald.Platforms;
 using Herald.Publications;
 using Herald.Validation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Herald.Scheduling;
 
@@ -12,8 +14,11 @@ internal sealed class PublicationScheduler(
     PlatformRegistry registry,
     RetryPolicies retryPolicies,
     IDueNotifier notifier,
-    TimeProvider timeProvider) : IPublicationScheduler
+    TimeProvider timeProvider,
+    ILogger<PublicationScheduler>? logger = null) : IPublicationScheduler
 {
+    private readonly ILogger _logger = logger ?? NullLogger<PublicationScheduler>.Instance;
+
     public const int MinimumIdPrefix = 6;
 
     public async Task<IReadOnlyList<Publication>> ScheduleAsync(
@@ -42,6 +47,15 @@ internal sealed class PublicationScheduler(
         }
 
         var now = timeProvider.GetUtcNow();
+        // All or nothing: a failure halfway must not leave some targets stored (a second run would post them twice).
+        var publications = await store.InTransactionAsync(() => StoreAsync(content, accounts, when, now, cancellationToken), cancellationToken);
+        await SignalAsync();
+        return publications;
+    }
+
+    private async Task<List<Publication>> StoreAsync(
+        Content content, IReadOnlyList<Account> accounts, ScheduleTime when, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await store.AddContentAsync(content, cancellationToken);
         var publications = new List<Publication>(accounts.Count);
         foreach (var account in accounts)
@@ -57,8 +71,23 @@ internal sealed class PublicationScheduler(
             publications.Add(publication);
         }
 
-        await notifier.NotifyAsync(cancellationToken);
         return publications;
+    }
+
+    /// <summary>
+    /// Wakes the dispatchers. Best effort, after the commit: what is stored is stored, and a worker that missed
+    /// the signal finds the change at its next safety poll.
+    /// </summary>
+    private async Task SignalAsync()
+    {
+        try
+        {
+            await notifier.NotifyAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            HeraldLog.SignalFailed(_logger, ex.GetType().Name);
+        }
     }
 
     public Task<Publication> CancelAsync(PublicationId id, CancellationToken cancellationToken = default) =>
@@ -119,7 +148,7 @@ internal sealed class PublicationScheduler(
         await store.SavePublicationAsync(publication, cancellationToken);
         if (notify)
         {
-            await notifier.NotifyAsync(cancellationToken);
+            await SignalAsync();
         }
 
         return publication;

@@ -433,7 +433,7 @@ public sealed class BlueskyAdapterTests : IAsyncLifetime
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(_clock);
-        services.AddHerald().AddBluesky(o => o.Timeout = TimeSpan.FromMilliseconds(300));
+        services.AddHerald().AddBluesky(o => o.Timeout = TimeSpan.FromSeconds(2));
         await using var provider = services.BuildServiceProvider();
         var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("bluesky");
         var (account, _) = NewAccount("timeout");

@@ -231,7 +231,7 @@ public sealed class DevToAdapterTests : IClassFixture<SandboxFixture>, IDisposab
     {
         // The sandbox waits on its fake clock, which nobody advances: only the adapter's timeout ends the call.
         var services = new ServiceCollection();
-        services.AddHerald().AddDevTo(o => o.Timeout = TimeSpan.FromMilliseconds(300));
+        services.AddHerald().AddDevTo(o => o.Timeout = TimeSpan.FromSeconds(2));
         using var provider = services.BuildServiceProvider();
         var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("devto");
         var (account, _) = NewAccount("timeout");

@@ -425,7 +425,7 @@ public sealed class MastodonAdapterTests : IClassFixture<SandboxFixture>, IDispo
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(_fixture.Clock);
-        services.AddHerald().AddMastodon(o => o.Timeout = TimeSpan.FromMilliseconds(300));
+        services.AddHerald().AddMastodon(o => o.Timeout = TimeSpan.FromSeconds(2));
         using var provider = services.BuildServiceProvider();
         var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("mastodon");
         var (account, _) = NewAccount("timeout");

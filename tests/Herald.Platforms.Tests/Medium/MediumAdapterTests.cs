@@ -170,7 +170,7 @@ public sealed class MediumAdapterTests : IClassFixture<SandboxFixture>, IDisposa
     [Fact]
     public async Task PublishAsync_Timeout_Unknown()
     {
-        using var services = Build(_fixture.Clock, o => o.Timeout = TimeSpan.FromMilliseconds(300));
+        using var services = Build(_fixture.Clock, o => o.Timeout = TimeSpan.FromSeconds(2));
         var adapter = services.GetRequiredService<PlatformRegistry>().Resolve("medium");
         var (account, _) = NewAccount("slow");
         Assert.Equal(PublishOutcomeKind.Published, (await adapter.PublishAsync(Request(Article("Warm"), account))).Kind);

@@ -278,7 +278,7 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     [Fact]
     public async Task PublishAsync_PublishTimesOut_StatusShowsItDidNotGoOutSoTransient()
     {
-        using var services = Build(_fixture.Clock, o => o.Timeout = TimeSpan.FromMilliseconds(300));
+        using var services = Build(_fixture.Clock, o => o.Timeout = TimeSpan.FromSeconds(2));
         var adapter = services.GetRequiredService<PlatformRegistry>().Resolve("threads");
         var (account, token, user) = NewAccount("publishtimeout");
         // The sandbox waits on its fake clock, which nobody advances: only the adapter's timeout ends the call.
@@ -296,7 +296,7 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     [Fact]
     public async Task PublishAsync_ContainerCreateTimesOut_TransientBecauseNothingCanHaveBeenPosted()
     {
-        using var services = Build(_fixture.Clock, o => o.Timeout = TimeSpan.FromMilliseconds(300));
+        using var services = Build(_fixture.Clock, o => o.Timeout = TimeSpan.FromSeconds(2));
         var adapter = services.GetRequiredService<PlatformRegistry>().Resolve("threads");
         var (account, _, user) = NewAccount("createtimeout");
         var outcome = await WithFaultsAsync(

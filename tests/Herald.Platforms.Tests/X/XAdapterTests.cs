@@ -394,7 +394,7 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
     [Fact]
     public async Task PublishAsync_Timeout_Unknown()
     {
-        using var services = Build(_fixture.Clock, o => o.Timeout = TimeSpan.FromMilliseconds(300));
+        using var services = Build(_fixture.Clock, o => o.Timeout = TimeSpan.FromSeconds(2));
         var adapter = services.GetRequiredService<PlatformRegistry>().Resolve("x");
         var (account, _, _) = NewAccount("slow", username: "slow_user");
         // The delay runs on the sandbox's fake clock, which nobody moves: the answer never comes.
