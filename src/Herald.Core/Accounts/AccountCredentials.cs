@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 
 namespace Herald.Accounts;
 
@@ -9,7 +10,9 @@ namespace Herald.Accounts;
 /// </summary>
 public sealed class AccountCredentials : IEnumerable<KeyValuePair<string, string>>
 {
-    private readonly Dictionary<string, string> _values;
+    // Concurrent: the publications of one batch share their account, and an adapter may renew its tokens
+    // (an OAuth 2 refresh, a Bluesky session) while other sends read them.
+    private readonly ConcurrentDictionary<string, string> _values;
 
     public AccountCredentials() => _values = new(StringComparer.OrdinalIgnoreCase);
 
@@ -33,7 +36,7 @@ public sealed class AccountCredentials : IEnumerable<KeyValuePair<string, string
         {
             if (value is null)
             {
-                _values.Remove(key);
+                _values.TryRemove(key, out _);
             }
             else
             {
