@@ -127,8 +127,18 @@ public sealed class BatchExecutor(
         {
             if (item.Account is not { } account)
             {
-                publication.MarkFailed(PublishOutcomeKind.Permanent, item.Unservable ?? "The account cannot be served here.", timeProvider.GetUtcNow());
-                await store.SavePublicationAsync(publication, CancellationToken.None);
+                // Its attempt was counted at the claim: it gets its row in the history, with the reason.
+                var reason = item.Unservable ?? "The account cannot be served here.";
+                var failedAt = timeProvider.GetUtcNow();
+                publication.MarkFailed(PublishOutcomeKind.Permanent, reason, failedAt);
+                await store.SaveOutcomeAsync(
+                    publication,
+                    new Attempt
+                    {
+                        PublicationId = publication.Id, Number = publication.AttemptCount, StartedAt = failedAt, EndedAt = failedAt,
+                        Outcome = PublishOutcomeKind.Permanent, Error = reason,
+                    },
+                    CancellationToken.None);
                 return false;
             }
 

@@ -44,10 +44,18 @@ internal sealed class PostgresDueChannel(NpgsqlDataSource dataSource, DueSignal 
             {
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // Whatever broke the connection, listen again: without it, other processes' changes wait for the safety poll.
                 StorageLog.ListenFailed(logger, ex.GetType().Name);
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Herald.Scheduling.RateLimiting;
@@ -123,9 +124,10 @@ internal sealed class PostgresRateLimiter(
             command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = id });
             await command.ExecuteNonQueryAsync(CancellationToken.None);
         }
-        catch (NpgsqlException)
+        catch (Exception ex) when (ex is DbException or ObjectDisposedException or InvalidOperationException)
         {
-            // Not fatal: an unreleased slot counts as completed at its hold_until, which is later (safe).
+            // Not fatal (a lost connection, a data source disposed at shutdown): an unreleased slot counts as
+            // completed at its hold_until, which is later — the limit only gets stricter.
         }
     }
 
