@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Publications;
+using Herald.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Herald.Jobs.Tests;
+
+/// <summary>The dispatcher's claim on both databases: who gets a row back, and as fresh or as recovered.</summary>
+public sealed class PublicationQueueTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ClaimDue_DueRow_ComesBackFreshLeasedToTheClaim(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var id = await SeedAsync(services, due: Now.AddSeconds(-1));
+        var queue = services.GetRequiredService<IPublicationQueue>();
+
+        var claimed = await queue.ClaimDueAsync(10, Now, Now.AddMinutes(5), "claim-a");
+
+        Assert.Equal([new ClaimedPublication(id, Recovered: false)], claimed);
+        var stored = await LoadAsync(services, id);
+        Assert.Equal(PublicationStatus.Publishing, stored.Status);
+        Assert.Equal("claim-a", stored.LeaseOwner);
+        Assert.Equal(1, stored.AttemptCount);
+        Assert.Empty(await queue.ClaimDueAsync(10, Now, Now.AddMinutes(5), "claim-b"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ClaimDue_ExpiredClaimThatNoJobTook_ComesBackFreshNotRecovered(bool postgres)
+    {
+        // Nothing can have been sent for a row no job took over: no lookup on the platform, no review.
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var id = await SeedAsync(services, due: Now.AddMinutes(-10));
+        var queue = services.GetRequiredService<IPublicationQueue>();
+        await queue.ClaimDueAsync(10, Now.AddMinutes(-10), Now.AddMinutes(-5), ClaimTokens.New());
+
+        var claimed = await queue.ClaimDueAsync(10, Now, Now.AddMinutes(5), "claim-again");
+
+        Assert.Equal([new ClaimedPublication(id, Recovered: false)], claimed);
+        Assert.Equal(1, (await LoadAsync(services, id)).AttemptCount);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ClaimDue_ExpiredLeaseOfARunningJob_ComesBackRecovered(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var id = await SeedAsync(services, due: Now.AddMinutes(-10));
+        var queue = services.GetRequiredService<IPublicationQueue>();
+        var token = ClaimTokens.New();
+        await queue.ClaimDueAsync(10, Now.AddMinutes(-10), Now.AddMinutes(-5), token);
+        Assert.Equal([id], await queue.TakeOwnershipAsync([id], token, "run-dead", Now.AddMinutes(-4)));
+
+        var claimed = await queue.ClaimDueAsync(10, Now, Now.AddMinutes(5), "claim-again");
+
+        Assert.Equal([new ClaimedPublication(id, Recovered: true)], claimed);
+        Assert.Empty(await queue.TakeOwnershipAsync([id], token, "run-rerun", Now.AddMinutes(5)));
+    }
+
+    private static async Task<ServiceProvider> BuildAsync(TestDatabase database)
+    {
+        var services = new ServiceCollection();
+        services.AddHerald().AddDevTo();
+        services.AddHeraldStorage(database.ConnectionString, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        var provider = services.BuildServiceProvider();
+        await provider.MigrateHeraldDatabaseAsync();
+        return provider;
+    }
+
+    private static async Task<PublicationId> SeedAsync(IServiceProvider services, DateTimeOffset due)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
+        var content = new Content { Title = "Queue", Body = "Body.", CreatedAt = due };
+        await store.AddContentAsync(content);
+        var account = await store.UpsertAccountAsync(new Account { Platform = "devto", DisplayName = "queue", CreatedAt = due });
+        var publication = Publication.Create(content.Id, account.Id, "devto", due, "UTC", 3, due);
+        await store.AddPublicationAsync(publication);
+        return publication.Id;
+    }
+
+    private static async Task<Publication> LoadAsync(IServiceProvider services, PublicationId id)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetPublicationAsync(id))!;
+    }
+}
