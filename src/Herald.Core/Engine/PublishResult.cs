@@ -22,6 +22,9 @@ public sealed record PublishResult
 
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>On a success: no requests are left on this account until this wait is over (the platform's headers said).</summary>
+    public TimeSpan? QuotaExhaustedFor { get; init; }
+
     public int? HttpStatus { get; init; }
 
     /// <summary>The ready-to-paste draft of a manual platform.</summary>

@@ -61,6 +61,7 @@ internal sealed class PublishingEngine(PlatformRegistry registry, ILogger<Publis
             Url = outcome.Url,
             Error = outcome.Error is null ? null : ErrorSanitizer.Sanitize(outcome.Error, account.Credentials.SecretValues),
             RetryAfter = outcome.RetryAfter,
+            QuotaExhaustedFor = outcome.QuotaExhaustedFor,
             HttpStatus = outcome.HttpStatus,
             Draft = outcome.Draft,
         };

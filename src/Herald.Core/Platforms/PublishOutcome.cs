@@ -39,6 +39,12 @@ public sealed record PublishOutcome
     /// <summary>How long the platform asked Herald to wait, when it said.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>
+    /// On a success: the platform's rate-limit headers said no requests are left, and when they come back. Herald
+    /// holds back the account until then instead of spending the next try on a 429.
+    /// </summary>
+    public TimeSpan? QuotaExhaustedFor { get; init; }
+
     public int? HttpStatus { get; init; }
 
     /// <summary>The ready-to-paste draft, for <see cref="PublishOutcomeKind.ManualActionRequired"/>.</summary>

@@ -175,10 +175,11 @@ public sealed class BatchExecutor(
             using var attempt = new CancellationTokenSource(budget, timeProvider);
             sending = true;
             var result = await runner.SendClaimedAsync(publication, item.Content, account, attempt.Token);
-            if (result.Outcome == PublishOutcomeKind.RateLimited && limiter is not null)
+            // The platform said "too many", or that none are left: every worker holds back this key until it says.
+            var hold = result.Outcome == PublishOutcomeKind.RateLimited ? result.RetryAfter ?? TimeSpan.FromMinutes(1) : result.QuotaExhaustedFor;
+            if (hold is { } holdFor && limiter is not null)
             {
-                // The platform said "too many": every worker holds back this key until it says.
-                await limiter.ParkAsync(timeProvider.GetUtcNow() + (result.RetryAfter ?? TimeSpan.FromMinutes(1)), CancellationToken.None);
+                await limiter.ParkAsync(timeProvider.GetUtcNow() + holdFor, CancellationToken.None);
             }
 
             return publication.Status == PublicationStatus.RetryScheduled;

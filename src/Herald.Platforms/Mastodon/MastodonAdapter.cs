@@ -160,6 +160,7 @@ internal sealed class MastodonAdapter : IPlatformAdapter
         string? firstId = confirmed.Count > 0 ? confirmed[0] : null;
         Uri? firstUrl = null;
         var previousId = confirmed.Count > 0 ? confirmed[^1] : null;
+        TimeSpan? exhausted = null;
         for (var index = confirmed.Count; index < parts.Count; index++)
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, PlatformHttp.Combine(instance, StatusesPath))
@@ -199,10 +200,14 @@ internal sealed class MastodonAdapter : IPlatformAdapter
             }
 
             previousId = status.Id;
+            // No requests left on the account: hold back until X-RateLimit-Reset (an ISO timestamp, PLATFORMS.md §6).
+            exhausted = answer.Header("X-RateLimit-Remaining") == "0"
+                ? MastodonErrors.UntilReset(answer.Header("X-RateLimit-Reset"), _timeProvider.GetUtcNow())
+                : null;
         }
 
         firstUrl ??= await StatusUrlAsync(client, instance, token, firstId!, cancellationToken);
-        return PublishOutcome.Published(firstId!, firstUrl, 200);
+        return PublishOutcome.Published(firstId!, firstUrl, 200) with { QuotaExhaustedFor = exhausted };
     }
 
     /// <summary>

@@ -149,6 +149,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
         var previous = confirmed.Count > 0 ? confirmed[^1] : null;
         var first = confirmed.Count > 0 ? confirmed[0] : null;
         var status = 0;
+        TimeSpan? exhausted = null;
         for (var index = confirmed.Count; index < parts.Count; index++)
         {
             using var call = await CallAsync(account, HttpMethod.Post, "2/tweets", Serialize(parts[index], previous), cancellationToken);
@@ -169,9 +170,11 @@ internal sealed partial class XAdapter : IPlatformAdapter
             previous = id;
             first ??= id;
             status = call.Answer.Status;
+            // The window is used up: the next create would be a 429 (PLATFORMS.md §3, "read the headers").
+            exhausted = call.Answer.Header("x-rate-limit-remaining") == "0" ? XErrors.RateLimitWait(call.Answer.Response, _timeProvider) : null;
         }
 
-        return PublishOutcome.Published(first!, PostUrl(username!, first!), status);
+        return PublishOutcome.Published(first!, PostUrl(username!, first!), status) with { QuotaExhaustedFor = exhausted };
     }
 
     /// <summary>

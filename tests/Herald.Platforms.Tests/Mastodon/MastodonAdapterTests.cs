@@ -371,8 +371,11 @@ public sealed class MastodonAdapterTests : IClassFixture<SandboxFixture>, IDispo
             Credentials = new AccountCredentials { ["access_token"] = Herald.Sandbox.SandboxAccounts.MastodonToken },
             BaseUrl = server.PlatformBaseUrl("mastodon"),
         };
-        await adapter.PublishAsync(Request(Post("One."), account, "rl-1"));
-        await adapter.PublishAsync(Request(Post("Two."), account, "rl-2"));
+        Assert.Null((await adapter.PublishAsync(Request(Post("One."), account, "rl-1"))).QuotaExhaustedFor);
+        var last = await adapter.PublishAsync(Request(Post("Two."), account, "rl-2"));
+        // The last status of the window: X-RateLimit-Remaining 0, and the reset it names.
+        Assert.Equal(PublishOutcomeKind.Published, last.Kind);
+        Assert.Equal(TimeSpan.FromMinutes(90), last.QuotaExhaustedFor);
 
         var outcome = await adapter.PublishAsync(Request(Post("Three."), account, "rl-3"));
 

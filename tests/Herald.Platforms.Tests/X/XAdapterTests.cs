@@ -355,9 +355,14 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = _fixture.Clock, XCreatesPerWindow = 2 });
         var account = XAccount(new AccountCredentials { ["access_token"] = SandboxAccounts.XAccessToken }, baseUrl: sandbox.PlatformBaseUrl("x"));
         var start = _fixture.Clock.GetUtcNow();
-        Assert.Equal(PublishOutcomeKind.Published, (await _adapter.PublishAsync(Request(Post("Window one"), account))).Kind);
+        var first = await _adapter.PublishAsync(Request(Post("Window one"), account));
+        Assert.Equal(PublishOutcomeKind.Published, first.Kind);
+        Assert.Null(first.QuotaExhaustedFor);
         _fixture.Clock.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal(PublishOutcomeKind.Published, (await _adapter.PublishAsync(Request(Post("Window two"), account))).Kind);
+        var second = await _adapter.PublishAsync(Request(Post("Window two"), account));
+        Assert.Equal(PublishOutcomeKind.Published, second.Kind);
+        // The last permit of the window: the answer's headers say none are left, and until when.
+        Assert.Equal(start.AddMinutes(15) - _fixture.Clock.GetUtcNow(), second.QuotaExhaustedFor);
 
         var outcome = await _adapter.PublishAsync(Request(Post("Window three"), account));
 
