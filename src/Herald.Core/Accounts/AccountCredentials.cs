@@ -27,6 +27,16 @@ public sealed class AccountCredentials : IEnumerable<KeyValuePair<string, string
 
     public static AccountCredentials Empty => new();
 
+    /// <summary>
+    /// Credentials that are stored but cannot be read in this process (encrypted with another key, or damaged):
+    /// empty, with the reason. A publication on such an account fails alone, with that reason, and never stalls
+    /// the publications beside it.
+    /// </summary>
+    public static AccountCredentials Unreadable(string reason) => new() { UnreadableReason = reason };
+
+    /// <summary>Why the stored credentials cannot be read here; null when they were read.</summary>
+    public string? UnreadableReason { get; private init; }
+
     public int Count => _values.Count;
 
     public string? this[string key]

@@ -27,6 +27,9 @@ public sealed record PublishResult
 
     public int? HttpStatus { get; init; }
 
+    /// <summary>The platform refused the create because it already has the same post.</summary>
+    public bool RefusedAsDuplicate { get; init; }
+
     /// <summary>The ready-to-paste draft of a manual platform.</summary>
     public string? Draft { get; init; }
 }

@@ -63,6 +63,7 @@ internal sealed class PublishingEngine(PlatformRegistry registry, ILogger<Publis
             RetryAfter = outcome.RetryAfter,
             QuotaExhaustedFor = outcome.QuotaExhaustedFor,
             HttpStatus = outcome.HttpStatus,
+            RefusedAsDuplicate = outcome.RefusedAsDuplicate,
             Draft = outcome.Draft,
         };
     }

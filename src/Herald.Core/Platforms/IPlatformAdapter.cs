@@ -47,6 +47,19 @@ public sealed record PublishRequest(Content Content, Account Account, string Ide
     /// sent, so that a resumed publication continues after it. The runner stores it.
     /// </summary>
     public Func<string, CancellationToken, Task> OnPartConfirmed { get; init; } = static (_, _) => Task.CompletedTask;
+
+    /// <summary>
+    /// When an earlier try of this publication started a send whose outcome is still unknown (it may have taken
+    /// effect); null when every earlier send has a confirmed outcome. Lookups use it to bound their search, and
+    /// keys with a limited life (Mastodon's Idempotency-Key: one hour) are only trusted within it.
+    /// </summary>
+    public DateTimeOffset? UncertainSince { get; init; }
+
+    /// <summary>
+    /// The payload stored for this publication (<see cref="RenderedPayload.Body"/> of an earlier render). A resumed
+    /// thread continues from the parts of this payload, never from a new cut that could differ.
+    /// </summary>
+    public string? StoredPayload { get; init; }
 }
 
 /// <summary>The payload exactly as it would be sent, for storage, previews and <c>--dry-run</c>.</summary>

@@ -6,7 +6,11 @@ public enum PublishOutcomeKind
     /// <summary>The platform has the post; its id and URL are known.</summary>
     Published = 0,
 
-    /// <summary>5xx, or a network error before the request was sent: safe to retry.</summary>
+    /// <summary>
+    /// Nothing was done: a network error before the request was sent, a 5xx on a call that creates nothing (a
+    /// lookup, a read), or an answer that proves the write was refused. Safe to retry without a lookup. A 5xx on a
+    /// create is <see cref="Unknown"/>: a gateway answers 502/504 after the origin may have created the post.
+    /// </summary>
     Transient = 1,
 
     /// <summary>The platform said "too many" (429 or a reset header): retry after <see cref="PublishOutcome.RetryAfter"/>.</summary>
@@ -15,7 +19,10 @@ public enum PublishOutcomeKind
     /// <summary>Fix the input or the credentials first: 401/403/422, duplicate content, retired API version.</summary>
     Permanent = 3,
 
-    /// <summary>Timeout or connection lost after the request was sent: reconcile before any resend.</summary>
+    /// <summary>
+    /// The create may have taken effect: a timeout or lost connection after the request was sent, or a 5xx on a
+    /// create. Reconciled (looked up on the platform) before any resend.
+    /// </summary>
     Unknown = 4,
 
     /// <summary>A manual platform: Herald prepared a draft for the user to post by hand.</summary>
@@ -47,6 +54,12 @@ public sealed record PublishOutcome
 
     public int? HttpStatus { get; init; }
 
+    /// <summary>
+    /// The platform refused the create because it already has the same post (Dev.to "has already been taken", X
+    /// "duplicate content"). After an earlier try that may have taken effect this means "look it up", never Failed.
+    /// </summary>
+    public bool RefusedAsDuplicate { get; init; }
+
     /// <summary>The ready-to-paste draft, for <see cref="PublishOutcomeKind.ManualActionRequired"/>.</summary>
     public string? Draft { get; init; }
 
@@ -63,6 +76,10 @@ public sealed record PublishOutcome
 
     public static PublishOutcome Permanent(string error, int? httpStatus = null) =>
         new() { Kind = PublishOutcomeKind.Permanent, Error = error, HttpStatus = httpStatus };
+
+    /// <summary>A <see cref="PublishOutcomeKind.Permanent"/> refusal because the platform already has this post.</summary>
+    public static PublishOutcome Duplicate(string error, int? httpStatus = null) =>
+        new() { Kind = PublishOutcomeKind.Permanent, Error = error, HttpStatus = httpStatus, RefusedAsDuplicate = true };
 
     public static PublishOutcome Unknown(string error, int? httpStatus = null) =>
         new() { Kind = PublishOutcomeKind.Unknown, Error = error, HttpStatus = httpStatus };

@@ -83,7 +83,10 @@ public sealed class BatchExecutor(
         foreach (var publication in loaded.Publications)
         {
             var content = loaded.Contents[publication.ContentId];
-            var account = endpoints.Resolve(loaded.Accounts[publication.AccountId], out var reason);
+            var stored = loaded.Accounts[publication.AccountId];
+            // Credentials this process cannot read fail their own publications, never the batch.
+            var reason = stored.Credentials.UnreadableReason;
+            var account = reason is null ? endpoints.Resolve(stored, out reason) : null;
             var isRecovered = recovered.Contains(publication.Id.Value);
             if (account is not null && !isRecovered && registry.TryResolve(account.Platform, out var adapter))
             {
