@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Herald.Scheduling;
 using Herald.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,6 +44,10 @@ internal static class CliServices
             .AddBluesky()
             .AddThreads(o => configuration.GetSection("Herald:Threads").Bind(o));
         services.AddHeraldPolicies(configuration);
+        // The inline `herald post` runs under the same lease and attempt budget as the workers.
+        var workers = new WorkerOptions();
+        configuration.GetSection("Herald:Workers").Bind(workers);
+        services.TryAddSingleton(workers);
         services.AddHeraldStorage(HeraldDatabase.ResolveConnectionString(configuration), configuration["Herald:CredentialKey"]);
     }
 }

@@ -39,8 +39,9 @@ public static class HeraldCommandLine
             Error = error,
             // Herald reports failures itself (below), as one line without a stack trace.
             EnableDefaultExceptionHandler = false,
-            // Ctrl+C lets `herald work` finish what it is sending (an attempt is bounded by Workers:AttemptTimeout).
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(70),
+            // Ctrl+C lets `herald work` finish what it is sending: an attempt is bounded by Workers:AttemptTimeout, and
+            // the host waits WorkerOptions.ShutdownTimeout (attempt timeout + 30 s) for it; this waits a little longer.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(100),
         };
         try
         {

@@ -7,6 +7,7 @@ using Herald.Storage;
 using Herald.Storage.Queue;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -62,6 +63,14 @@ public static class HeraldJobsServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<Dispatcher>>());
         });
         services.AddHostedService<HeraldWorkerService>();
+        // The host waits for the workers' own shutdown (the default 30 s would cut attempts of up to a minute).
+        services.Configure<HostOptions>(host =>
+        {
+            if (host.ShutdownTimeout < options.ShutdownTimeout + TimeSpan.FromSeconds(5))
+            {
+                host.ShutdownTimeout = options.ShutdownTimeout + TimeSpan.FromSeconds(5);
+            }
+        });
         return services;
     }
 }

@@ -26,7 +26,8 @@ internal sealed class HeraldWorkerService(
                 Queues = [PublishBatchJob.Queue],
                 ServerName = $"herald-{Environment.MachineName}-{Environment.ProcessId}",
                 Activator = new AspNetCoreJobActivator(scopes),
-                ShutdownTimeout = TimeSpan.FromSeconds(15),
+                // Longer than any attempt: a stopping worker lets what it is sending finish and record its outcome.
+                ShutdownTimeout = options.ShutdownTimeout,
             },
             storage);
         var tasks = listeners.Select(l => l.ListenAsync(stoppingToken)).Append(dispatcher.RunAsync(stoppingToken)).ToList();

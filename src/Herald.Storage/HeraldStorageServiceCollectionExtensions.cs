@@ -109,6 +109,8 @@ public static class HeraldStorageServiceCollectionExtensions
         services.AddSingleton<IDueListener>(sp => sp.GetRequiredService<PostgresDueChannel>());
         services.TryAddSingleton(new PostgresRateLimitHold(TimeSpan.FromMinutes(5)));
         services.AddSingleton<IPublishRateLimiters, PostgresPublishRateLimiters>();
+        // AddHeraldJobs sets it from the workers' attempt timeout; an inline `herald post` uses the default.
+        services.TryAddSingleton(new PostgresRateLimitHold(new WorkerOptions().AttemptTimeout));
     }
 
     private static CredentialProtector CreateProtector(string connectionString, DatabaseProvider provider, string? credentialKey)

@@ -92,14 +92,18 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
                     await WriteAloneAsync(row, completion);
                 }
             }
-            catch (Exception ex)
+            catch (Exception)
             {
-                group[0].Written.SetException(ex);
+                // A group of one (the usual case under light load) gets the same retries as a fallback row.
+                await WriteAloneAsync(group[0].Row, group[0].Written);
             }
         }
     }
 
-    /// <summary>Writes one row, retrying a transient database failure a few times before giving up on it.</summary>
+    /// <summary>
+    /// Writes one row, retrying a transient database failure (a dropped connection, a restarting server) with
+    /// backoff for about six seconds before giving up on it; the row's lease then brings it back.
+    /// </summary>
     private async Task WriteAloneAsync(OutcomeRow row, TaskCompletionSource<bool> completion)
     {
         for (var attempt = 1; ; attempt++)
@@ -109,9 +113,9 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
                 completion.SetResult((await WriteGroupAsync([row])).Contains(row.PublicationId));
                 return;
             }
-            catch (DbException ex) when (ex.IsTransient && attempt < 3)
+            catch (DbException ex) when (ex.IsTransient && attempt < 7)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt));
+                await Task.Delay(TimeSpan.FromMilliseconds(100 << (attempt - 1)));
             }
             catch (Exception ex)
             {

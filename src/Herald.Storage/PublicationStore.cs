@@ -8,10 +8,27 @@ namespace Herald.Storage;
 /// <summary>EF Core implementation of <see cref="IPublicationStore"/>; one per scope, tracking what it loads.</summary>
 internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcomes) : IPublicationStore
 {
+    /// <summary>The shadow property of a content that holds its <see cref="ContentFingerprint"/>.</summary>
+    internal const string FingerprintProperty = "Fingerprint";
+
     public async Task AddContentAsync(Content content, CancellationToken cancellationToken = default)
     {
-        db.Contents.Add(content);
+        db.Contents.Add(content).Property(FingerprintProperty).CurrentValue = ContentFingerprint.Of(content);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Publication>> FindEarlierPublicationsAsync(
+        Content content, IReadOnlyCollection<AccountId> accounts, CancellationToken cancellationToken = default)
+    {
+        var fingerprint = ContentFingerprint.Of(content);
+        var ids = accounts.ToList();
+        return await (
+            from p in db.Publications.AsNoTracking()
+            join c in db.Contents on p.ContentId equals c.Id
+            where EF.Property<string>(c, FingerprintProperty) == fingerprint && ids.Contains(p.AccountId)
+                  && p.Status != PublicationStatus.Failed && p.Status != PublicationStatus.Cancelled
+            orderby p.CreatedAt
+            select p).ToListAsync(cancellationToken);
     }
 
     public async Task<Account> UpsertAccountAsync(Account account, CancellationToken cancellationToken = default)

@@ -31,7 +31,8 @@ internal static class PostCommand
             Description = "Publish later: \"2026-12-01 09:00 Europe/Berlin\", an ISO 8601 time with offset, or \"now\". " +
                 "A time without a zone is local. `herald work` publishes it when it is due.",
         };
-        var command = new Command("post", "Publish a Markdown file to one or more platforms, now or at a time.") { file, to, sandbox, dryRun, at };
+        var again = new Option<bool>("--again") { Description = "Publish even if this content (same canonical URL, or same text) was already published to the same account." };
+        var command = new Command("post", "Publish a Markdown file to one or more platforms, now or at a time.") { file, to, sandbox, dryRun, at, again };
         command.Add(CommonOptions.Config);
         command.Add(CommonOptions.Verbose);
         command.SetAction((parse, cancellationToken) => RunAsync(
@@ -41,6 +42,7 @@ internal static class PostCommand
                 parse.GetValue(sandbox),
                 parse.GetValue(dryRun),
                 parse.GetValue(at),
+                parse.GetValue(again),
                 parse.GetValue(CommonOptions.Config),
                 parse.GetValue(CommonOptions.Verbose)),
             new Reporter(output, error),
@@ -48,7 +50,7 @@ internal static class PostCommand
         return command;
     }
 
-    private sealed record PostArguments(FileInfo File, string To, bool Sandbox, bool DryRun, string? At, FileInfo? Config, bool Verbose);
+    private sealed record PostArguments(FileInfo File, string To, bool Sandbox, bool DryRun, string? At, bool Again, FileInfo? Config, bool Verbose);
 
     private sealed record Target(IPlatformAdapter Adapter, Account Account);
 
@@ -90,13 +92,13 @@ internal static class PostCommand
 
             if (when is { } due)
             {
-                return await ScheduleAsync(services, content, targets, due, args.Sandbox, reporter, cancellationToken);
+                return await ScheduleAsync(services, content, targets, due, args, reporter, cancellationToken);
             }
 
             await using var sandbox = args.Sandbox ? await SandboxServer.StartAsync(cancellationToken: cancellationToken) : null;
             reporter.Line($"Publishing \"{Describe(content)}\" to {string.Join(", ", targets.Select(t => t.Adapter.Platform.DisplayName))}" +
                 (sandbox is null ? "" : $" (sandbox at {sandbox.BaseAddress})"));
-            return await PublishAsync(services, content, targets, sandbox, reporter, cancellationToken);
+            return await PublishAsync(services, content, targets, sandbox, args.Again, reporter, cancellationToken);
         }
         catch (ContentValidationException ex)
         {
@@ -128,12 +130,14 @@ internal static class PostCommand
     }
 
     private static async Task<int> ScheduleAsync(
-        ServiceProvider services, Content content, List<Target> targets, ScheduleTime when, bool sandbox, Reporter reporter, CancellationToken cancellationToken)
+        ServiceProvider services, Content content, List<Target> targets, ScheduleTime when, PostArguments args, Reporter reporter, CancellationToken cancellationToken)
     {
+        var sandbox = args.Sandbox;
         await services.MigrateHeraldDatabaseAsync(cancellationToken);
         await using var scope = services.CreateAsyncScope();
         var scheduler = scope.ServiceProvider.GetRequiredService<IPublicationScheduler>();
-        var publications = await scheduler.ScheduleAsync(content, [.. targets.Select(t => t.Account)], when, cancellationToken);
+        var publications = await scheduler.ScheduleAsync(
+            content, [.. targets.Select(t => t.Account)], when, new ScheduleOptions { Again = args.Again }, cancellationToken);
         reporter.Line($"Scheduled \"{Describe(content)}\" for {when.Local:yyyy-MM-dd HH:mm} {when.TimeZone} ({when.Utc:yyyy-MM-dd HH:mm} UTC):");
         foreach (var publication in publications)
         {
@@ -183,42 +187,58 @@ internal static class PostCommand
         reporter.Line("Dry run: nothing was sent.");
     }
 
+    /// <summary>
+    /// Publishes now, in this process, through the same attempt owner as the workers (<see cref="PublicationRunner"/>),
+    /// under the same lease and attempt budget: the publications are stored already taken by this process, so a
+    /// <c>herald work</c> on the same database cannot claim one while it is being sent here.
+    /// </summary>
     private static async Task<int> PublishAsync(
         ServiceProvider services,
         Content content,
         List<Target> targets,
         SandboxServer? sandbox,
+        bool again,
         Reporter reporter,
         CancellationToken cancellationToken)
     {
         await services.MigrateHeraldDatabaseAsync(cancellationToken);
         await using var scope = services.CreateAsyncScope();
+        var scheduler = scope.ServiceProvider.GetRequiredService<IPublicationScheduler>();
         var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
         var runner = scope.ServiceProvider.GetRequiredService<PublicationRunner>();
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-        var retryPolicies = scope.ServiceProvider.GetRequiredService<RetryPolicies>();
+        var options = scope.ServiceProvider.GetRequiredService<WorkerOptions>();
+        var owner = $"post-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
 
-        await store.AddContentAsync(content, cancellationToken);
+        var publications = await scheduler.ScheduleAsync(
+            content, [.. targets.Select(t => t.Account)], ScheduleTime.Now(clock),
+            new ScheduleOptions { Again = again, ClaimFor = owner, Lease = options.LeaseDuration },
+            cancellationToken);
         var failed = 0;
-        foreach (var target in targets)
+        var waiting = false;
+        foreach (var (target, publication) in targets.Zip(publications))
         {
-            var account = await store.UpsertAccountAsync(target.Account, cancellationToken);
+            // Each target gets a whole lease of its own: several slow targets in a row never outlive it.
+            var lease = AttemptLease.Start(options, clock);
             var now = clock.GetUtcNow();
-            var platform = target.Adapter.Platform.Id;
-            var publication = Publication.Create(content.Id, account.Id, platform, now, "UTC", retryPolicies.For(platform).MaxRetries, now);
-            // Stored already leased to this process, with its payload: a `herald work` running beside it cannot
-            // claim it in between, and a crash from here on is recovered like any worker's.
-            publication.BeginAttempt(Environment.MachineName, now + runner.LeaseDuration, now);
-            publication.SetPayload(target.Adapter.Render(content, account).Body, now);
-            await store.AddPublicationAsync(publication, cancellationToken);
+            publication.RenewLease(owner, now + options.LeaseDuration, now);
+            await store.SavePublicationAsync(publication, cancellationToken);
 
             reporter.Started(target.Adapter.Platform);
+            var account = await store.GetAccountAsync(publication.AccountId, cancellationToken) ?? target.Account;
             // Stored without the sandbox's port (another process may run it later); this run uses this sandbox.
-            var callable = sandbox is null ? account : SandboxAccountMarker.WithBaseUrl(account, sandbox.PlatformBaseUrl(platform));
-            var result = await runner.SendClaimedAsync(publication, content, callable, cancellationToken);
-            reporter.Result(target.Adapter.Platform, result, publication.Id.ToString(),
-                publication.Status == PublicationStatus.RetryScheduled ? publication.NextAttemptAt : null);
+            var callable = sandbox is null ? account : SandboxAccountMarker.WithBaseUrl(account, sandbox.PlatformBaseUrl(publication.Platform));
+            var report = await runner.RunClaimedAsync(publication, content, callable, lease, cancellationToken);
+            var result = report.Result ?? PublicationRunner.ResultOf(publication);
+            var retrying = publication.Status is PublicationStatus.RetryScheduled or PublicationStatus.Scheduled;
+            reporter.Result(target.Adapter.Platform, result, publication.Id.ToString(), retrying ? publication.NextAttemptAt : null);
             failed += result.Success ? 0 : 1;
+            waiting |= retrying;
+        }
+
+        if (waiting)
+        {
+            reporter.Line($"Run `herald work{(sandbox is null ? "" : " --sandbox")}` to send what is waiting for its retry; `herald status ID` shows progress.");
         }
 
         return failed == 0 ? HeraldCommandLine.Ok : HeraldCommandLine.TargetFailed;

@@ -1,17 +1,21 @@
+using System.Threading.RateLimiting;
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Platforms;
 using Herald.Publications;
 using Herald.Scheduling;
+using Herald.Scheduling.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Herald.Engine;
 
 /// <summary>
-/// Runs one try of one publication and keeps the record straight: stores the exact payload, publishes through
-/// <see cref="IPublishingEngine"/>, reconciles an unknown outcome, applies the retry policy, and saves the attempt
-/// and the new status together (DESIGN.md, "The flow", steps 3–6). The one place that decides the next status.
+/// The one owner of an attempt's life, for the workers and the inline <c>herald post</c> alike: look up a send
+/// that may have taken effect → take the rate-limit permits → mark the send started → send within the attempt
+/// budget → confirm thread parts → reconcile an unknown outcome → apply the retry policy → save the outcome with
+/// its attempt row; or defer, hand back on shutdown, and give up to review. Callers only orchestrate
+/// (docs/architecture.md, "One attempt").
 /// </summary>
 public sealed class PublicationRunner(
     IPublicationStore store,
@@ -19,15 +23,24 @@ public sealed class PublicationRunner(
     PlatformRegistry registry,
     TimeProvider timeProvider,
     ILogger<PublicationRunner>? logger = null,
-    RetryPolicies? retryPolicies = null)
+    RetryPolicies? retryPolicies = null,
+    WorkerOptions? options = null,
+    IPublishRateLimiters? limiters = null)
 {
+    /// <summary>A platform's wait beyond this is not obeyed blindly: a person looks (one header could park an account for years).</summary>
+    public static readonly TimeSpan LongestWait = TimeSpan.FromHours(24);
+
     private readonly ILogger _logger = logger ?? NullLogger<PublicationRunner>.Instance;
     private readonly RetryPolicies _retryPolicies = retryPolicies ?? new RetryPolicies();
+    private readonly WorkerOptions _options = options ?? new WorkerOptions();
 
     /// <summary>How long a worker holds a publication before another may take it over.</summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan LeaseDuration => _options.LeaseDuration;
 
-    /// <summary>Takes <paramref name="publication"/> and publishes it now (the CLI's inline path).</summary>
+    /// <summary>
+    /// Takes <paramref name="publication"/> under a fresh lease owned by <paramref name="workerId"/> and runs one
+    /// attempt (the library's and tests' inline path).
+    /// </summary>
     public async Task<PublishResult> RunAsync(
         Publication publication,
         Content content,
@@ -35,89 +48,372 @@ public sealed class PublicationRunner(
         string workerId,
         CancellationToken cancellationToken = default)
     {
-        var adapter = registry.Resolve(account.Platform);
-        var started = timeProvider.GetUtcNow();
-        publication.BeginAttempt(workerId, started + LeaseDuration, started);
-        publication.SetPayload(adapter.Render(content, account).Body, started);
+        var lease = Claim(publication, workerId);
+        if (registry.TryResolve(account.Platform, out var adapter))
+        {
+            publication.SetPayload(adapter.Render(content, account).Body, timeProvider.GetUtcNow());
+        }
+
         // The lease and payload are on disk before anything is sent: a crash from here on is recoverable.
         await store.SavePublicationAsync(publication, cancellationToken);
-        return await SendClaimedAsync(publication, content, account, cancellationToken);
+        var report = await RunClaimedAsync(publication, content, account, lease, cancellationToken);
+        return report.Result ?? ResultOf(publication);
     }
 
     /// <summary>
-    /// Sends a publication that is already <c>Publishing</c> under this worker, its payload stored, then saves the
-    /// outcome and the attempt row in one transaction.
+    /// Marks <paramref name="publication"/> as taken by <paramref name="workerId"/> (not saved): an attempt is
+    /// counted and the lease starts now. The returned lease measures its own time on a monotonic clock.
     /// </summary>
-    public async Task<PublishResult> SendClaimedAsync(
-        Publication publication,
-        Content content,
-        Account account,
-        CancellationToken cancellationToken = default)
+    public AttemptLease Claim(Publication publication, string workerId)
     {
-        var adapter = registry.Resolve(account.Platform);
-        var started = timeProvider.GetUtcNow();
-        var request = RequestFor(publication, content, account);
-        var result = await engine.PublishAsync(request, cancellationToken);
-        var ended = timeProvider.GetUtcNow();
-        var error = result.Error;
-
-        if (result.Outcome == PublishOutcomeKind.Unknown)
-        {
-            result = await ReconcileAsync(adapter, publication, request, result, cancellationToken);
-        }
-        else
-        {
-            ApplyOutcome(publication, result, ended);
-        }
-
-        await store.SaveOutcomeAsync(publication, AttemptOf(publication, started, ended, result.Outcome, result.HttpStatus, error), cancellationToken);
-        HeraldLog.AttemptEnded(_logger, publication.Id.ToString(), publication.Platform, publication.AttemptCount, publication.Status);
-        return result;
-    }
-
-    /// <summary>
-    /// A publication whose worker died (its lease expired): look on the platform before anything is resent
-    /// (DESIGN.md step 6). Found → Published; cannot tell → NeedsReview; both saved, and true is returned.
-    /// Not found (or a thread with parts left) → false: the caller sends it as a new attempt.
-    /// </summary>
-    public async Task<bool> ReconcileRecoveredAsync(
-        Publication publication,
-        Content content,
-        Account account,
-        CancellationToken cancellationToken = default)
-    {
-        var adapter = registry.Resolve(account.Platform);
-        var started = timeProvider.GetUtcNow();
-        var request = RequestFor(publication, content, account);
-        var lookup = await LookAsync(adapter, publication, request, cancellationToken);
         var now = timeProvider.GetUtcNow();
-        const string Stopped = "The worker stopped during this attempt (its lease expired).";
-        switch (lookup.State)
+        publication.BeginAttempt(workerId, now + _options.LeaseDuration, now);
+        return AttemptLease.Start(_options, timeProvider);
+    }
+
+    /// <summary>
+    /// Runs one attempt of a publication that is <c>Publishing</c> under this worker's lease. Never throws for a
+    /// platform's answer or a failure of its own: every ending is saved (or, when even that fails, left to the
+    /// lease's expiry, after which the next worker counts it and looks before it sends). When
+    /// <paramref name="stopping"/> fires before the send started, the publication is handed back untouched.
+    /// </summary>
+    public async Task<AttemptReport> RunClaimedAsync(
+        Publication publication,
+        Content content,
+        Account account,
+        AttemptLease lease,
+        CancellationToken stopping = default)
+    {
+        var started = timeProvider.GetUtcNow();
+        var sending = false;
+        try
         {
-            case ExistingPostState.Found when adapter.Platform.Capabilities.SupportsThreads && lookup.ExternalId is { } partId:
-                // Saved with the found part: a failure before that leaves neither, and the next recovery looks again.
-                store.StageAttempt(AttemptOf(publication, started, now, PublishOutcomeKind.Unknown, null, $"{Stopped} Its next thread part was found; the rest follows."));
-                await request.OnPartConfirmed(partId, cancellationToken);
-                return false;
-            case ExistingPostState.Found:
-                publication.MarkPublished(lookup.ExternalId, lookup.Url, now);
-                await store.SaveOutcomeAsync(publication, AttemptOf(publication, started, now, PublishOutcomeKind.Published, null, $"{Stopped} The post was found on the platform."), cancellationToken);
-                return true;
-            case ExistingPostState.NotFound:
-                // Saved with the caller's next change (the new attempt, or a deferral), never on its own: a
-                // failure in between would otherwise leave this attempt number written, and every later
-                // recovery would try to write it again.
-                store.StageAttempt(AttemptOf(publication, started, now, PublishOutcomeKind.Unknown, null, $"{Stopped} The post was not found on the platform; sending it again."));
-                return false;
-            default:
-                var reason = ErrorSanitizer.Sanitize(
-                    $"{Stopped} Herald cannot tell whether the post exists: {lookup.Reason} Check the platform, then mark it posted or retry.",
-                    account.Credentials.SecretValues);
-                publication.FlagForReview(reason, now);
-                await store.SaveOutcomeAsync(publication, AttemptOf(publication, started, now, PublishOutcomeKind.Unknown, null, reason), cancellationToken);
-                return true;
+            if (publication.RecoveryCount >= _options.MaxRecoveries)
+            {
+                return await GiveUpAsync(publication, account, started,
+                    $"{publication.RecoveryCount} attempts ended without an outcome (the worker stopped or failed; " +
+                    $"the last: {publication.LastError ?? "no message"}). Herald stopped trying so as not to loop. ");
+            }
+
+            if (!registry.TryResolve(account.Platform, out var adapter))
+            {
+                return await EndAsync(publication, started, Refused(account.Platform, new UnknownPlatformException(account.Platform, registry.PlatformIds.ToList()).Message));
+            }
+
+            var request = RequestFor(publication, content, account);
+            var lookedUp = false;
+            if (publication.UncertainSince is not null)
+            {
+                // An earlier send may have taken effect: look before anything is sent again.
+                stopping.ThrowIfCancellationRequested();
+                lookedUp = true;
+                using var lookupBudget = lease.NewBudget(timeProvider);
+                var lookup = await LookAsync(adapter, publication, request, lookupBudget.Token);
+                var now = timeProvider.GetUtcNow();
+                switch (lookup.State)
+                {
+                    case ExistingPostState.Found when adapter.Platform.Capabilities.SupportsThreads && lookup.ExternalId is { } partId:
+                        publication.ResolveUncertainty(now);
+                        await request.OnPartConfirmed(partId, stopping);
+                        break;
+                    case ExistingPostState.Found:
+                        publication.MarkPublished(lookup.ExternalId, lookup.Url, now);
+                        return await SaveAsync(publication, started, new PublishResult
+                        {
+                            Success = true, Platform = adapter.Platform.Id, Outcome = PublishOutcomeKind.Published,
+                            ExternalId = lookup.ExternalId, Url = lookup.Url,
+                        }, "An earlier send had taken effect: the post was found on the platform.");
+                    case ExistingPostState.NotFound:
+                        publication.ResolveUncertainty(now);
+                        break;
+                    default:
+                        return await GiveUpAsync(publication, account, started,
+                            $"An earlier send may have taken effect, and Herald cannot tell whether the post exists: {lookup.Reason} ");
+                }
+            }
+
+            // One permit per request the platform will see: a thread of n parts is n writes.
+            var limiter = limiters?.For(publication.Platform, publication.AccountId);
+            var permits = limiter is null ? 0 : PartsLeft(adapter, publication, content, account);
+            using var permit = limiter is null || !lease.CanStartAttempt ? null : await limiter.AcquireAsync(permits, stopping);
+            if (permit is { IsAcquired: false } || !lease.CanStartAttempt)
+            {
+                // No permit (or too little lease left to finish safely): nothing is sent and no retry is used.
+                var now = timeProvider.GetUtcNow();
+                var until = permit is not null && permit.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? now + wait : now;
+                return await DeferAsync(publication, until);
+            }
+
+            stopping.ThrowIfCancellationRequested();
+            var uncertainBefore = lookedUp || publication.LastErrorKind == PublishOutcomeKind.Unknown || publication.RecoveryCount > 0;
+            publication.BeginSend(timeProvider.GetUtcNow());
+            // From this write on, a crash or a lost answer leaves the row marked: the next try looks it up first.
+            await store.SavePublicationAsync(publication, stopping);
+            sending = true;
+
+            using var budget = lease.NewBudget(timeProvider);
+            var result = await SendAsync(adapter, publication, request with { UncertainSince = publication.UncertainSince }, uncertainBefore, budget.Token);
+            var report = await SaveAsync(publication, started, result, null);
+            await ParkIfAskedAsync(limiter, result);
+            return report;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !sending)
+        {
+            // The worker is stopping and nothing was sent in this attempt: back to the queue, as if never claimed
+            // (a send still marked uncertain keeps its mark, and is looked up by whoever takes it next).
+            return await DeferAsync(publication, timeProvider.GetUtcNow());
+        }
+        catch (PublicationConflictException)
+        {
+            HeraldLog.LostLease(_logger, publication.Id.ToString());
+            return new AttemptReport(null, Rescheduled: false);
+        }
+        catch (Exception ex)
+        {
+            return await EndWithoutOutcomeAsync(publication, account, started, ex, sending);
         }
     }
+
+    /// <summary>
+    /// Sends, and settles an unknown outcome in the same attempt: a found thread part is confirmed and the rest
+    /// sent (as often as answers get lost, each one looked up — a second lost answer is not a reason to give up);
+    /// a found post is published; not found is retried; "cannot tell" goes to review.
+    /// </summary>
+    private async Task<PublishResult> SendAsync(
+        IPlatformAdapter adapter, Publication publication, PublishRequest request, bool uncertainBefore, CancellationToken cancellationToken)
+    {
+        var result = await engine.PublishAsync(request, cancellationToken);
+        for (var lookups = 0; ; lookups++)
+        {
+            var now = timeProvider.GetUtcNow();
+            if (result.RefusedAsDuplicate && (uncertainBefore || lookups > 0))
+            {
+                // "Already posted" after a send that may have taken effect: that send is the post. Look it up.
+                result = result with { Outcome = PublishOutcomeKind.Unknown };
+            }
+
+            if (result.Outcome != PublishOutcomeKind.Unknown)
+            {
+                ApplyOutcome(publication, result, now);
+                return result;
+            }
+
+            var lookup = await LookAsync(adapter, publication, request with { ConfirmedParts = publication.ThreadPartIds }, cancellationToken);
+            now = timeProvider.GetUtcNow();
+            switch (lookup.State)
+            {
+                case ExistingPostState.Found when adapter.Platform.Capabilities.SupportsThreads && lookup.ExternalId is { } partId
+                                                   && lookups <= publication.ThreadPartIds.Count + 1 + MaxThreadLookups:
+                    await request.OnPartConfirmed(partId, cancellationToken);
+                    result = await engine.PublishAsync(request with { ConfirmedParts = publication.ThreadPartIds }, cancellationToken);
+                    continue;
+                case ExistingPostState.Found:
+                    publication.MarkPublished(lookup.ExternalId, lookup.Url, now);
+                    return result with { Success = true, Outcome = PublishOutcomeKind.Published, ExternalId = lookup.ExternalId, Url = lookup.Url, RefusedAsDuplicate = false };
+                case ExistingPostState.NotFound:
+                    publication.ResolveUncertainty(now);
+                    ScheduleRetryOrFail(publication, PublishOutcomeKind.Unknown, $"{result.Error} It was not found on the platform; it will be sent again.", null, now);
+                    return result;
+                default:
+                    publication.FlagForReview(
+                        ErrorSanitizer.Sanitize(
+                            $"{result.Error} Herald cannot tell whether the post exists: {lookup.Reason} Check the platform, then mark it posted or retry.",
+                            request.Account.Credentials.SecretValues),
+                        now);
+                    return result;
+            }
+        }
+    }
+
+    /// <summary>Lookups one attempt may make beyond one per thread part: every loop ends.</summary>
+    private const int MaxThreadLookups = 3;
+
+    /// <summary>Moves the publication on after an answer that needs no lookup.</summary>
+    private void ApplyOutcome(Publication publication, PublishResult result, DateTimeOffset now)
+    {
+        switch (result.Outcome)
+        {
+            case PublishOutcomeKind.Published:
+                publication.MarkPublished(result.ExternalId, result.Url, now);
+                break;
+            case PublishOutcomeKind.ManualActionRequired:
+                publication.AwaitManualAction(result.Draft ?? "", now);
+                break;
+            case PublishOutcomeKind.Transient or PublishOutcomeKind.RateLimited:
+                // The platform answered and did nothing: what this send did is known.
+                publication.ResolveUncertainty(now);
+                ScheduleRetryOrFail(publication, result.Outcome, result.Error ?? "", result.RetryAfter, now);
+                break;
+            default:
+                publication.ResolveUncertainty(now);
+                publication.MarkFailed(result.Outcome, result.Error ?? "", now);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// DESIGN step 5: retry at <c>max(min(base × 2^(n−1), cap), Retry-After)</c>, or Failed after max_retries. A
+    /// platform's wait beyond <see cref="LongestWait"/> goes to review instead of parking the post for years.
+    /// </summary>
+    private void ScheduleRetryOrFail(Publication publication, PublishOutcomeKind kind, string error, TimeSpan? retryAfter, DateTimeOffset now)
+    {
+        if (retryAfter > LongestWait)
+        {
+            publication.FlagForReview(
+                $"{error} The platform asked Herald to wait {retryAfter.Value.TotalHours:0} hours, longer than the {LongestWait.TotalHours:0} hours Herald waits on its own; retry it when the platform allows.",
+                now);
+            return;
+        }
+
+        var policy = _retryPolicies.For(publication.Platform) with { MaxRetries = publication.MaxRetries };
+        if (publication.RetryCount >= policy.MaxRetries)
+        {
+            publication.MarkFailed(kind, error, now);
+            return;
+        }
+
+        publication.ScheduleRetry(now + policy.DelayFor(publication.RetryCount + 1, retryAfter), kind, error, now);
+    }
+
+    /// <summary>Saves the publication's new state with this attempt's row, in one transaction.</summary>
+    private async Task<AttemptReport> SaveAsync(Publication publication, DateTimeOffset started, PublishResult result, string? note)
+    {
+        var ended = timeProvider.GetUtcNow();
+        var error = note is null ? result.Error : result.Error is null ? note : $"{result.Error} {note}";
+        // Not cancelled: an outcome that is known is always kept.
+        await store.SaveOutcomeAsync(publication, AttemptOf(publication, started, ended, result.Outcome, result.HttpStatus, error), CancellationToken.None);
+        HeraldLog.AttemptEnded(_logger, publication.Id.ToString(), publication.Platform, publication.AttemptCount, publication.Status);
+        return new AttemptReport(result, publication.Status == PublicationStatus.RetryScheduled);
+    }
+
+    private Task<AttemptReport> EndAsync(Publication publication, DateTimeOffset started, PublishResult result)
+    {
+        ApplyOutcome(publication, result, timeProvider.GetUtcNow());
+        return SaveAsync(publication, started, result, null);
+    }
+
+    private Task<AttemptReport> GiveUpAsync(Publication publication, Account account, DateTimeOffset started, string reason)
+    {
+        var text = ErrorSanitizer.Sanitize($"{reason}Check the platform, then mark it posted (herald posted) or retry (herald retry).", account.Credentials.SecretValues);
+        publication.FlagForReview(text, timeProvider.GetUtcNow());
+        return SaveAsync(publication, started, new PublishResult
+        {
+            Success = false, Platform = publication.Platform, Outcome = PublishOutcomeKind.Unknown, Error = text,
+        }, null);
+    }
+
+    private async Task<AttemptReport> DeferAsync(Publication publication, DateTimeOffset until)
+    {
+        publication.Defer(until, attemptWasCounted: true, timeProvider.GetUtcNow());
+        await store.SavePublicationAsync(publication, CancellationToken.None);
+        HeraldLog.Deferred(_logger, publication.Id.ToString(), until);
+        return new AttemptReport(null, Rescheduled: true);
+    }
+
+    /// <summary>
+    /// The attempt ended in a failure of Herald's own (a store error, a bug, an attempt out of time): it is counted
+    /// and saved with its attempt row, due again after the retry delay — looked up first if the send may have
+    /// taken effect — or in review once it happened <see cref="WorkerOptions.MaxRecoveries"/> times. When even that
+    /// cannot be saved, the row stays under this lease; when it expires the next worker counts it the same way.
+    /// </summary>
+    private async Task<AttemptReport> EndWithoutOutcomeAsync(Publication publication, Account account, DateTimeOffset started, Exception ex, bool sending)
+    {
+        var secrets = account.Credentials.SecretValues;
+        var kind = ExceptionChain(ex);
+        HeraldLog.RunFailed(_logger, publication.Id.ToString(), kind, ErrorSanitizer.Sanitize(ex.Message, secrets));
+        if (publication.Status != PublicationStatus.Publishing)
+        {
+            // The failure came after the state moved on (its save failed): leave the row to its lease.
+            return new AttemptReport(null, Rescheduled: false);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var what = sending ? "The attempt ended without an outcome" : "The attempt failed before anything was sent";
+        var error = ErrorSanitizer.Sanitize($"{what} ({kind}).", secrets);
+        try
+        {
+            if (publication.RecoveryCount + 1 >= _options.MaxRecoveries)
+            {
+                publication.FlagForReview(
+                    ErrorSanitizer.Sanitize($"{error} That happened {publication.RecoveryCount + 1} times; Herald stopped trying so as not to loop. Check the platform, then mark it posted or retry.", secrets),
+                    now);
+            }
+            else
+            {
+                var delay = (_retryPolicies.For(publication.Platform) with { MaxRetries = int.MaxValue }).DelayFor(publication.RecoveryCount + 1, null);
+                publication.EndWithoutOutcome(now + delay, error, now);
+            }
+
+            await store.SaveOutcomeAsync(publication, AttemptOf(publication, started, now, PublishOutcomeKind.Unknown, null, publication.LastError), CancellationToken.None);
+            return new AttemptReport(null, publication.Status == PublicationStatus.RetryScheduled);
+        }
+        catch (Exception saveFailure)
+        {
+            HeraldLog.RunFailed(_logger, publication.Id.ToString(), ExceptionChain(saveFailure), "its ending could not be saved either; the lease's expiry recovers it");
+            return new AttemptReport(null, Rescheduled: false);
+        }
+    }
+
+    private async Task ParkIfAskedAsync(PublishRateLimiter? limiter, PublishResult result)
+    {
+        // The platform said "too many", or that none are left: every worker holds back this key until it says.
+        var hold = result.Outcome == PublishOutcomeKind.RateLimited ? result.RetryAfter ?? TimeSpan.FromMinutes(1) : result.QuotaExhaustedFor;
+        if (hold is { } holdFor && limiter is not null)
+        {
+            var capped = holdFor > LongestWait ? LongestWait : holdFor;
+            try
+            {
+                await limiter.ParkAsync(timeProvider.GetUtcNow() + capped, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                // The outcome is saved; a lost park only means the next try may meet the platform's 429.
+                HeraldLog.RunFailed(_logger, "(rate limit)", ExceptionChain(ex), "the platform's wait could not be shared with other workers");
+            }
+        }
+    }
+
+    /// <summary>How many requests the rest of this publication makes (thread parts not yet confirmed), at least one.</summary>
+    private static int PartsLeft(IPlatformAdapter adapter, Publication publication, Content content, Account account)
+    {
+        try
+        {
+            var parts = adapter.Render(content, account).Parts.Count;
+            return Math.Max(1, parts - publication.ThreadPartIds.Count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return 1;
+        }
+    }
+
+    /// <summary>The exception's type and its inner exceptions' types, outermost first (a cause often hides inside).</summary>
+    internal static string ExceptionChain(Exception ex)
+    {
+        var names = new List<string>();
+        for (var current = ex; current is not null && names.Count < 4; current = current.InnerException)
+        {
+            names.Add(current.GetType().Name);
+        }
+
+        return string.Join(" ← ", names);
+    }
+
+    private static PublishResult Refused(string platform, string error) =>
+        new() { Success = false, Platform = platform, Outcome = PublishOutcomeKind.Permanent, Error = error };
+
+    /// <summary>What to report for an attempt that ended without a platform's answer (a deferral, a failure of Herald's own).</summary>
+    public static PublishResult ResultOf(Publication publication) => new()
+    {
+        Success = publication.Status is PublicationStatus.Published or PublicationStatus.AwaitingManualAction,
+        Platform = publication.Platform,
+        Outcome = publication.LastErrorKind ?? PublishOutcomeKind.Transient,
+        ExternalId = publication.ExternalId,
+        Url = publication.Url,
+        Error = publication.LastError ?? (publication.Status is PublicationStatus.Scheduled or PublicationStatus.RetryScheduled
+            ? $"Not sent yet: waiting until {publication.NextAttemptAt:u} for a rate-limit permit or a longer lease."
+            : null),
+    };
 
     private static Attempt AttemptOf(Publication publication, DateTimeOffset started, DateTimeOffset ended, PublishOutcomeKind outcome, int? httpStatus, string? error) => new()
     {
@@ -131,13 +427,15 @@ public sealed class PublicationRunner(
     };
 
     /// <summary>
-    /// The request for this try: the publication's key, the thread parts already confirmed, and a callback
-    /// that stores each newly confirmed part at once, so a resumed thread continues after it.
+    /// The request for this try: the publication's key, the thread parts already confirmed, the stored payload a
+    /// resumed thread continues from, and a callback that stores each newly confirmed part at once.
     /// </summary>
     private PublishRequest RequestFor(Publication publication, Content content, Account account) =>
         new(content, account, publication.IdempotencyKey)
         {
             ConfirmedParts = publication.ThreadPartIds,
+            UncertainSince = publication.UncertainSince,
+            StoredPayload = publication.Payload,
             OnPartConfirmed = async (remoteId, cancellationToken) =>
             {
                 publication.ConfirmThreadPart(remoteId, timeProvider.GetUtcNow());
@@ -148,91 +446,15 @@ public sealed class PublicationRunner(
     private static async Task<ExistingPostLookup> LookAsync(
         IPlatformAdapter adapter, Publication publication, PublishRequest request, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await adapter.FindExistingAsync(request with { ConfirmedParts = publication.ThreadPartIds }, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return ExistingPostLookup.CannotTell($"the lookup failed ({ex.GetType().Name})");
-        }
-    }
-
-    /// <summary>
-    /// The request may or may not have reached the platform. Never resend blindly: look first. For a thread,
-    /// a found part is confirmed and the rest of the thread is sent.
-    /// </summary>
-    private async Task<PublishResult> ReconcileAsync(
-        IPlatformAdapter adapter,
-        Publication publication,
-        PublishRequest request,
-        PublishResult unknown,
-        CancellationToken cancellationToken)
-    {
-        var lookup = await LookAsync(adapter, publication, request, cancellationToken);
-        var now = timeProvider.GetUtcNow();
-        switch (lookup.State)
-        {
-            case ExistingPostState.Found when adapter.Platform.Capabilities.SupportsThreads && lookup.ExternalId is { } partId:
-                await request.OnPartConfirmed(partId, cancellationToken);
-                var rest = await engine.PublishAsync(request with { ConfirmedParts = publication.ThreadPartIds }, cancellationToken);
-                ApplyOutcome(publication, rest, timeProvider.GetUtcNow());
-                return rest;
-            case ExistingPostState.Found:
-                publication.MarkPublished(lookup.ExternalId, lookup.Url, now);
-                return unknown with { Success = true, ExternalId = lookup.ExternalId, Url = lookup.Url };
-            case ExistingPostState.NotFound:
-                ScheduleRetryOrFail(publication, PublishOutcomeKind.Unknown, unknown.Error ?? "", null, now);
-                return unknown;
-            default:
-                publication.FlagForReview(
-                    ErrorSanitizer.Sanitize(
-                        $"{unknown.Error} Herald cannot tell whether the post exists: {lookup.Reason} Check the platform, then mark it posted or retry.",
-                        request.Account.Credentials.SecretValues),
-                    now);
-                return unknown;
-        }
-    }
-
-    /// <summary>Moves the publication on after a try that did not need reconciling.</summary>
-    private void ApplyOutcome(Publication publication, PublishResult result, DateTimeOffset now)
-    {
-        switch (result.Outcome)
-        {
-            case PublishOutcomeKind.Published:
-                publication.MarkPublished(result.ExternalId, result.Url, now);
-                break;
-            case PublishOutcomeKind.ManualActionRequired:
-                publication.AwaitManualAction(result.Draft ?? "", now);
-                break;
-            case PublishOutcomeKind.Transient or PublishOutcomeKind.RateLimited:
-                ScheduleRetryOrFail(publication, result.Outcome, result.Error ?? "", result.RetryAfter, now);
-                break;
-            case PublishOutcomeKind.Unknown:
-                // A second unknown in a row: leave it to a person rather than loop.
-                publication.FlagForReview(result.Error ?? "The outcome is unknown.", now);
-                break;
-            default:
-                publication.MarkFailed(result.Outcome, result.Error ?? "", now);
-                break;
-        }
-    }
-
-    /// <summary>DESIGN.md step 5: retry at <c>max(min(base × 2^(n−1), cap), Retry-After)</c>, or Failed after max_retries.</summary>
-    private void ScheduleRetryOrFail(
-        Publication publication,
-        PublishOutcomeKind kind,
-        string error,
-        TimeSpan? retryAfter,
-        DateTimeOffset now)
-    {
-        var policy = _retryPolicies.For(publication.Platform) with { MaxRetries = publication.MaxRetries };
-        if (publication.RetryCount >= policy.MaxRetries)
-        {
-            publication.MarkFailed(kind, error, now);
-            return;
-        }
-
-        publication.ScheduleRetry(now + policy.DelayFor(publication.RetryCount + 1, retryAfter), kind, error, now);
+        // A lookup that throws (a network failure, a bug) is not an answer: the attempt ends without an outcome,
+        // keeps its uncertainty, and is tried again later (counted, so it cannot loop).
+        return await adapter.FindExistingAsync(
+            request with { ConfirmedParts = publication.ThreadPartIds, UncertainSince = publication.UncertainSince ?? request.UncertainSince },
+            cancellationToken);
     }
 }
+
+/// <summary>How an attempt ended, for the orchestrating caller.</summary>
+/// <param name="Result">The platform's answer, when there was one.</param>
+/// <param name="Rescheduled">True when a new due time was written (a retry or a deferral): dispatchers should look again.</param>
+public sealed record AttemptReport(PublishResult? Result, bool Rescheduled);

@@ -8,6 +8,13 @@ public interface IPublicationStore
 {
     Task AddContentAsync(Content content, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The publications of the same content (<see cref="ContentFingerprint"/>) on any of <paramref name="accounts"/>
+    /// that are published or on their way (everything but Failed and Cancelled), oldest first: the repost guard.
+    /// </summary>
+    Task<IReadOnlyList<Publication>> FindEarlierPublicationsAsync(
+        Content content, IReadOnlyCollection<AccountId> accounts, CancellationToken cancellationToken = default);
+
     /// <summary>Adds the account, or updates the one with the same platform and display name; returns the stored one.</summary>
     Task<Account> UpsertAccountAsync(Account account, CancellationToken cancellationToken = default);
 

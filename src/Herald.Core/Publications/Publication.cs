@@ -62,6 +62,20 @@ public sealed class Publication
     /// <summary>The rendered payload that was (or will be) sent, or the ready-to-paste draft of a manual platform.</summary>
     public string? Payload { get; private set; }
 
+    /// <summary>
+    /// When a send of this publication started whose outcome is not known yet: it may have taken effect on the
+    /// platform. Set before the first request of a send goes out; cleared only by a confirmed outcome or a lookup's
+    /// answer. While it is set, every path — recovery, deferral, shutdown, a person's retry or reschedule — looks
+    /// the post up before anything is sent again.
+    /// </summary>
+    public DateTimeOffset? UncertainSince { get; private set; }
+
+    /// <summary>
+    /// How many attempts ended without an outcome: the worker died or stopped (its lease expired), or the attempt
+    /// ended in an error of Herald's own. After <c>Herald:Workers:MaxRecoveries</c> of them it goes to review.
+    /// </summary>
+    public int RecoveryCount { get; private set; }
+
     /// <summary>For threads: the remote id of every part confirmed so far, in order.</summary>
     public IReadOnlyList<string> ThreadPartIds { get; private set; } = [];
 
@@ -127,13 +141,79 @@ public sealed class Publication
         ReleaseLease();
     }
 
-    /// <summary>Retry now: a failed, reviewed or waiting retry goes back to the queue, due now, with its retries reset.</summary>
+    /// <summary>
+    /// Retry now: a failed, reviewed or waiting retry goes back to the queue, due now, with its retries reset. A
+    /// publication that was never tried (Scheduled), was cancelled, or is done is refused: retry would send a post
+    /// scheduled for later at once. If its last send may have taken effect, the next attempt looks it up first.
+    /// </summary>
     public void RetryNow(DateTimeOffset now)
     {
         EnsureNotInFlight(PublicationStatus.Scheduled);
+        if (Status is not (PublicationStatus.Failed or PublicationStatus.NeedsReview or PublicationStatus.RetryScheduled))
+        {
+            throw new IllegalTransitionException(
+                Id, Status, PublicationStatus.Scheduled, PublicationStateMachine.AllowedFrom(Status),
+                Status switch
+                {
+                    PublicationStatus.Scheduled => "It has not been tried yet; it goes out at its scheduled time (reschedule it to change that).",
+                    PublicationStatus.Cancelled => "It was cancelled; reschedule it to send it again.",
+                    _ => "Retry applies to Failed, NeedsReview and RetryScheduled publications.",
+                });
+        }
+
         MoveTo(PublicationStatus.Scheduled, now);
         NextAttemptAt = now;
         RetryCount = 0;
+        RecoveryCount = 0;
+    }
+
+    /// <summary>The holder of the lease keeps it longer (an inline send that reaches its next target).</summary>
+    public void RenewLease(string leaseOwner, DateTimeOffset leaseExpiresAt, DateTimeOffset now)
+    {
+        EnsureInFlight(nameof(RenewLease));
+        if (LeaseOwner != leaseOwner)
+        {
+            throw new InvalidOperationException($"Publication {Id} is held by another worker; its lease cannot be renewed by {leaseOwner}.");
+        }
+
+        LeaseExpiresAt = leaseExpiresAt;
+        Touch(now);
+    }
+
+    /// <summary>
+    /// The send is about to start: from now until an outcome is confirmed, the post may exist on the platform. Saved
+    /// before the first request goes out. An earlier uncertain instant is kept (lookups search from it).
+    /// </summary>
+    public void BeginSend(DateTimeOffset now)
+    {
+        EnsureInFlight(nameof(BeginSend));
+        UncertainSince ??= now;
+        Touch(now);
+    }
+
+    /// <summary>A lookup answered (found or not found): what happened to the earlier send is known.</summary>
+    public void ResolveUncertainty(DateTimeOffset now)
+    {
+        if (UncertainSince is not null)
+        {
+            UncertainSince = null;
+            Touch(now);
+        }
+    }
+
+    /// <summary>
+    /// The attempt ended without an outcome, in an error of Herald's own (a store failure, a bug): it is counted,
+    /// and the publication is due again at <paramref name="nextAttemptAt"/>, looked up first if its send may have
+    /// taken effect.
+    /// </summary>
+    public void EndWithoutOutcome(DateTimeOffset nextAttemptAt, string error, DateTimeOffset now)
+    {
+        MoveTo(PublicationStatus.RetryScheduled, now);
+        RecoveryCount++;
+        NextAttemptAt = nextAttemptAt;
+        LastErrorKind = PublishOutcomeKind.Unknown;
+        LastError = error;
+        ReleaseLease();
     }
 
     /// <summary>Keeps the exact payload (or draft) so it can be shown and resent unchanged.</summary>
@@ -153,6 +233,7 @@ public sealed class Publication
     public void MarkPublished(string? externalId, Uri? url, DateTimeOffset now)
     {
         MoveTo(PublicationStatus.Published, now);
+        UncertainSince = null;
         ExternalId = externalId;
         Url = url;
         PublishedAt = now;
@@ -185,6 +266,7 @@ public sealed class Publication
     public void AwaitManualAction(string draft, DateTimeOffset now)
     {
         MoveTo(PublicationStatus.AwaitingManualAction, now);
+        UncertainSince = null;
         Payload = draft;
         ReleaseLease();
     }
@@ -194,6 +276,7 @@ public sealed class Publication
     {
         EnsureNotInFlight(PublicationStatus.Published);
         MoveTo(PublicationStatus.Published, now);
+        UncertainSince = null;
         Url = url;
         PublishedAt = now;
     }
@@ -222,6 +305,7 @@ public sealed class Publication
         TimeZone = timeZone;
         NextAttemptAt = ScheduledAt;
         RetryCount = 0;
+        RecoveryCount = 0;
     }
 
     /// <summary>
@@ -236,6 +320,14 @@ public sealed class Publication
             throw new IllegalTransitionException(
                 Id, Status, to, PublicationStateMachine.AllowedFrom(Status),
                 "A worker is publishing it now; wait until this attempt ends (herald status shows it), then try again.");
+        }
+    }
+
+    private void EnsureInFlight(string action)
+    {
+        if (Status != PublicationStatus.Publishing)
+        {
+            throw new InvalidOperationException($"Publication {Id} is {Status}; {action} needs it Publishing under this worker's lease.");
         }
     }
 

@@ -1,25 +1,21 @@
-using System.Threading.RateLimiting;
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Engine;
 using Herald.Platforms;
 using Herald.Publications;
-using Herald.Scheduling.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.Scheduling;
 
 /// <summary>
-/// Runs one claimed batch (the body of the Hangfire job): takes ownership, loads the batch in one query per
-/// table, stores every payload in one transaction, then runs the publications concurrently — each through the
-/// rate limiter of its (platform, account), reconciled first when recovered, its outcome saved the moment it
-/// is known by <see cref="PublicationRunner"/>.
+/// Runs one claimed batch (the body of the Hangfire job), and only orchestrates: takes ownership, loads the batch
+/// in one query per table, stores every changed payload in one transaction, then hands each publication to
+/// <see cref="PublicationRunner"/>, which owns its attempt from lookup to saved outcome, several at once.
 /// </summary>
 public sealed class BatchExecutor(
     IServiceScopeFactory scopes,
     IPublicationQueue queue,
-    IPublishRateLimiters limiters,
     IAccountEndpointResolver endpoints,
     IDueNotifier notifier,
     DueSignal localSignal,
@@ -31,11 +27,12 @@ public sealed class BatchExecutor(
     /// <summary>Raised after each publication of a batch is saved, with its new state (<c>herald work</c> prints it).</summary>
     public event Action<Publication>? PublicationFinished;
 
-
     public async Task RunAsync(ClaimedBatch batch, CancellationToken cancellationToken = default)
     {
         var runId = $"run-{Guid.NewGuid():N}";
         var ids = batch.Fresh.Concat(batch.Recovered).Select(g => new PublicationId(g)).ToList();
+        // Measured from before the lease is written: the local deadline can only be earlier than the stored one.
+        var lease = AttemptLease.Start(options, timeProvider);
         var owned = await queue.TakeOwnershipAsync(ids, batch.ClaimToken, runId, timeProvider.GetUtcNow() + options.LeaseDuration, cancellationToken);
         if (owned.Count == 0)
         {
@@ -44,17 +41,16 @@ public sealed class BatchExecutor(
             return;
         }
 
-        var recovered = batch.Recovered.ToHashSet();
-        var work = await PrepareAsync(owned, recovered, cancellationToken);
+        var work = await PrepareAsync(owned, cancellationToken);
         var rescheduled = 0;
-        // Not cancelled by shutdown: a stopping worker hands back what it has not started (see RunOneAsync)
-        // and lets what it is sending finish within its attempt budget.
+        // Not cancelled by shutdown: a stopping worker hands back what it has not started (the runner does) and
+        // lets what it is sending finish within its attempt budget.
         await Parallel.ForEachAsync(
             work,
             new ParallelOptions { MaxDegreeOfParallelism = options.ConcurrencyPerBatch },
             async (item, _) =>
             {
-                if (await RunOneAsync(item, runId, cancellationToken))
+                if (await RunOneAsync(item, lease, cancellationToken))
                 {
                     Interlocked.Increment(ref rescheduled);
                 }
@@ -70,10 +66,10 @@ public sealed class BatchExecutor(
         localSignal.Set();
     }
 
-    private sealed record WorkItem(Publication Publication, Content Content, Account? Account, string? Unservable, bool Recovered);
+    private sealed record WorkItem(Publication Publication, Content Content, Account? Account, string? Unservable);
 
-    /// <summary>Loads the batch and stores the payload of every fresh publication, before anything is sent.</summary>
-    private async Task<List<WorkItem>> PrepareAsync(IReadOnlyList<PublicationId> owned, HashSet<Guid> recovered, CancellationToken cancellationToken)
+    /// <summary>Loads the batch and stores the payload of every publication whose render changed, before anything is sent.</summary>
+    private async Task<List<WorkItem>> PrepareAsync(IReadOnlyList<PublicationId> owned, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
@@ -87,8 +83,9 @@ public sealed class BatchExecutor(
             // Credentials this process cannot read fail their own publications, never the batch.
             var reason = stored.Credentials.UnreadableReason;
             var account = reason is null ? endpoints.Resolve(stored, out reason) : null;
-            var isRecovered = recovered.Contains(publication.Id.Value);
-            if (account is not null && !isRecovered && registry.TryResolve(account.Platform, out var adapter))
+            // A send that may have taken effect, or a thread with parts out, keeps the payload it went out with.
+            var mayRender = publication.UncertainSince is null && publication.ThreadPartIds.Count == 0;
+            if (account is not null && mayRender && registry.TryResolve(account.Platform, out var adapter))
             {
                 try
                 {
@@ -105,105 +102,37 @@ public sealed class BatchExecutor(
                 }
             }
 
-            work.Add(new WorkItem(publication, content, account, reason, isRecovered));
+            work.Add(new WorkItem(publication, content, account, reason));
         }
 
         await store.SaveChangesAsync(cancellationToken);
         return work;
     }
 
-    /// <summary>
-    /// Runs one publication; true when it was given a new due time (a retry or a deferral). A stopping worker
-    /// (<paramref name="stopping"/>) hands a publication it has not started sending back to the queue; one it is
-    /// sending finishes within its attempt budget, which always ends before the lease does, so no other worker
-    /// can take it over while a request may still be on its way.
-    /// </summary>
-    private async Task<bool> RunOneAsync(WorkItem item, string runId, CancellationToken stopping)
+    /// <summary>Runs one publication through the runner; true when it was given a new due time (a retry or a deferral).</summary>
+    private async Task<bool> RunOneAsync(WorkItem item, AttemptLease lease, CancellationToken stopping)
     {
         var publication = item.Publication;
-        await using var scope = scopes.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
-        var runner = scope.ServiceProvider.GetRequiredService<PublicationRunner>();
-        store.Attach(publication);
-        var sending = false;
         try
         {
+            await using var scope = scopes.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
+            var runner = scope.ServiceProvider.GetRequiredService<PublicationRunner>();
+            store.Attach(publication);
             if (item.Account is not { } account)
             {
-                // Its attempt was counted at the claim: it gets its row in the history, with the reason.
-                var reason = item.Unservable ?? "The account cannot be served here.";
-                var failedAt = timeProvider.GetUtcNow();
-                publication.MarkFailed(PublishOutcomeKind.Permanent, reason, failedAt);
-                await store.SaveOutcomeAsync(
-                    publication,
-                    new Attempt
-                    {
-                        PublicationId = publication.Id, Number = publication.AttemptCount, StartedAt = failedAt, EndedAt = failedAt,
-                        Outcome = PublishOutcomeKind.Permanent, Error = reason,
-                    },
-                    CancellationToken.None);
+                await FailUnservableAsync(store, publication, item.Unservable ?? "The account cannot be served here.");
                 return false;
             }
 
-            stopping.ThrowIfCancellationRequested();
-            if (item.Recovered && await runner.ReconcileRecoveredAsync(publication, item.Content, account, stopping))
-            {
-                return false;
-            }
-
-            var limiter = limiters.For(publication.Platform, publication.AccountId);
-            using var permit = limiter is null || Budget(publication) <= TimeSpan.Zero ? null : await limiter.AcquireAsync(1, stopping);
-            var now = timeProvider.GetUtcNow();
-            var budget = Budget(publication);
-            if (permit is { IsAcquired: false } || budget <= TimeSpan.Zero)
-            {
-                // No permit (or too little lease left to finish safely): nothing is sent and no retry is used.
-                var until = permit is not null && permit.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? now + wait : now;
-                return await DeferAsync(item, store, until, CancellationToken.None);
-            }
-
-            if (item.Recovered)
-            {
-                // Not found on the platform: a new attempt, with its payload stored before it is sent.
-                publication.BeginAttempt(runId, now + options.LeaseDuration, now);
-                if (registry.TryResolve(account.Platform, out var adapter))
-                {
-                    publication.SetPayload(adapter.Render(item.Content, account).Body, now);
-                }
-
-                await store.SavePublicationAsync(publication, stopping);
-                budget = Budget(publication);
-            }
-
-            using var attempt = new CancellationTokenSource(budget, timeProvider);
-            sending = true;
-            var result = await runner.SendClaimedAsync(publication, item.Content, account, attempt.Token);
-            // The platform said "too many", or that none are left: every worker holds back this key until it says.
-            var hold = result.Outcome == PublishOutcomeKind.RateLimited ? result.RetryAfter ?? TimeSpan.FromMinutes(1) : result.QuotaExhaustedFor;
-            if (hold is { } holdFor && limiter is not null)
-            {
-                await limiter.ParkAsync(timeProvider.GetUtcNow() + holdFor, CancellationToken.None);
-            }
-
-            return publication.Status == PublicationStatus.RetryScheduled;
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !sending)
-        {
-            // The worker is stopping and this one was not sent: back to the queue, as if never claimed.
-            return await DeferAsync(item, store, timeProvider.GetUtcNow(), CancellationToken.None);
-        }
-        catch (PublicationConflictException)
-        {
-            HeraldLog.LostLease(logger, publication.Id.ToString());
-            return false;
+            var report = await runner.RunClaimedAsync(publication, item.Content, account, lease, stopping);
+            return report.Rescheduled;
         }
         catch (Exception ex)
         {
-            // Left Publishing under this run's lease (an attempt that ran out of budget, a store failure): when the
-            // lease expires the publication is recovered and reconciled before anything is sent again.
-            HeraldLog.RunFailed(
-                logger, publication.Id.ToString(), ex.GetType().Name,
-                ErrorSanitizer.Sanitize(ex.Message, item.Account?.Credentials.SecretValues ?? []));
+            // Only the unservable path's save can get here (the runner saves or logs every ending itself): the row
+            // stays under this lease, and the next worker counts the attempt when it expires.
+            HeraldLog.RunFailed(logger, publication.Id.ToString(), PublicationRunner.ExceptionChain(ex), "the publication's ending could not be saved");
             return false;
         }
         finally
@@ -212,24 +141,18 @@ public sealed class BatchExecutor(
         }
     }
 
-    /// <summary>
-    /// How long this attempt may take: <see cref="WorkerOptions.AttemptTimeout"/>, when that much is left of the
-    /// lease beyond a safety margin (half the gap between lease and attempt timeout, at most 10 s, for clocks
-    /// of several machines that differ); zero when it is not, and the publication waits for a fresh lease.
-    /// </summary>
-    private TimeSpan Budget(Publication publication)
+    /// <summary>Its attempt was counted at the claim: it gets its row in the history, with the reason.</summary>
+    private async Task FailUnservableAsync(IPublicationStore store, Publication publication, string reason)
     {
-        var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, (options.LeaseDuration - options.AttemptTimeout).Ticks / 2));
-        var leaseLeft = (publication.LeaseExpiresAt ?? DateTimeOffset.MinValue) - timeProvider.GetUtcNow() - margin;
-        return leaseLeft >= options.AttemptTimeout ? options.AttemptTimeout : TimeSpan.Zero;
-    }
-
-    private async Task<bool> DeferAsync(WorkItem item, IPublicationStore store, DateTimeOffset until, CancellationToken cancellationToken)
-    {
-        var publication = item.Publication;
-        publication.Defer(until, attemptWasCounted: !item.Recovered, timeProvider.GetUtcNow());
-        await store.SavePublicationAsync(publication, cancellationToken);
-        HeraldLog.Deferred(logger, publication.Id.ToString(), until);
-        return true;
+        var failedAt = timeProvider.GetUtcNow();
+        publication.MarkFailed(PublishOutcomeKind.Permanent, reason, failedAt);
+        await store.SaveOutcomeAsync(
+            publication,
+            new Attempt
+            {
+                PublicationId = publication.Id, Number = publication.AttemptCount, StartedAt = failedAt, EndedAt = failedAt,
+                Outcome = PublishOutcomeKind.Permanent, Error = reason,
+            },
+            CancellationToken.None);
     }
 }

@@ -22,6 +22,17 @@ public interface IPublicationScheduler
         ScheduleTime when,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="ScheduleAsync(Content, IReadOnlyList{Account}, ScheduleTime, CancellationToken)"/> with options: post
+    /// the same content again on purpose, or store the publications already taken by the caller for an inline send.
+    /// </summary>
+    Task<IReadOnlyList<Publication>> ScheduleAsync(
+        Content content,
+        IReadOnlyList<Account> accounts,
+        ScheduleTime when,
+        ScheduleOptions options,
+        CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a publication that has not been sent (Scheduled, RetryScheduled, AwaitingManualAction).</summary>
     /// <exception cref="IllegalTransitionException">It cannot be cancelled from its status.</exception>
     Task<Publication> CancelAsync(PublicationId id, CancellationToken cancellationToken = default);
@@ -44,6 +55,24 @@ public interface IPublicationScheduler
     /// <summary>The one publication whose id starts with <paramref name="idOrPrefix"/> (6+ hex digits).</summary>
     /// <exception cref="ArgumentException">No publication, or several, match; the message says which.</exception>
     Task<PublicationId> ResolveIdAsync(string idOrPrefix, CancellationToken cancellationToken = default);
+}
+
+/// <summary>How <see cref="IPublicationScheduler.ScheduleAsync(Content, IReadOnlyList{Account}, ScheduleTime, ScheduleOptions, CancellationToken)"/> stores.</summary>
+public sealed record ScheduleOptions
+{
+    public static ScheduleOptions Default { get; } = new();
+
+    /// <summary>
+    /// Publish even though the same content (canonical URL, or the same text) was already published — or is on its
+    /// way — to the same account. Off by default: running the same post twice is refused, naming the earlier one.
+    /// </summary>
+    public bool Again { get; init; }
+
+    /// <summary>Store the publications already <c>Publishing</c> under this lease owner (an inline send); null to queue them.</summary>
+    public string? ClaimFor { get; init; }
+
+    /// <summary>The lease of <see cref="ClaimFor"/>.</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>A publication with its content, account and attempts.</summary>

@@ -21,8 +21,12 @@ internal sealed class PublicationScheduler(
 
     public const int MinimumIdPrefix = 6;
 
+    public Task<IReadOnlyList<Publication>> ScheduleAsync(
+        Content content, IReadOnlyList<Account> accounts, ScheduleTime when, CancellationToken cancellationToken = default) =>
+        ScheduleAsync(content, accounts, when, ScheduleOptions.Default, cancellationToken);
+
     public async Task<IReadOnlyList<Publication>> ScheduleAsync(
-        Content content, IReadOnlyList<Account> accounts, ScheduleTime when, CancellationToken cancellationToken = default)
+        Content content, IReadOnlyList<Account> accounts, ScheduleTime when, ScheduleOptions options, CancellationToken cancellationToken = default)
     {
         if (accounts.Count == 0)
         {
@@ -48,30 +52,80 @@ internal sealed class PublicationScheduler(
 
         var now = timeProvider.GetUtcNow();
         // All or nothing: a failure halfway must not leave some targets stored (a second run would post them twice).
-        var publications = await store.InTransactionAsync(() => StoreAsync(content, accounts, when, now, cancellationToken), cancellationToken);
-        await SignalAsync();
+        var publications = await store.InTransactionAsync(() => StoreAsync(content, accounts, when, options, now, cancellationToken), cancellationToken);
+        if (options.ClaimFor is null)
+        {
+            await SignalAsync();
+        }
+
         return publications;
     }
 
     private async Task<List<Publication>> StoreAsync(
-        Content content, IReadOnlyList<Account> accounts, ScheduleTime when, DateTimeOffset now, CancellationToken cancellationToken)
+        Content content, IReadOnlyList<Account> accounts, ScheduleTime when, ScheduleOptions options, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await store.AddContentAsync(content, cancellationToken);
-        var publications = new List<Publication>(accounts.Count);
+        var stored = new List<Account>(accounts.Count);
         foreach (var account in accounts)
         {
-            var stored = await store.UpsertAccountAsync(account, cancellationToken);
-            var adapter = registry.Resolve(stored.Platform);
+            stored.Add(await store.UpsertAccountAsync(account, cancellationToken));
+        }
+
+        if (!options.Again)
+        {
+            await RefuseRepostsAsync(content, stored, cancellationToken);
+        }
+
+        var publications = new List<Publication>(accounts.Count);
+        foreach (var account in stored)
+        {
+            var adapter = registry.Resolve(account.Platform);
             var platform = adapter.Platform.Id;
             var publication = Publication.Create(
-                content.Id, stored.Id, platform, when.Utc, when.TimeZone, retryPolicies.For(platform).MaxRetries, now);
+                content.Id, account.Id, platform, when.Utc, when.TimeZone, retryPolicies.For(platform).MaxRetries, now);
             // What will be sent, visible from the start; the worker stores it again only if it renders differently then.
-            publication.SetPayload(adapter.Render(content, stored).Body, now);
+            publication.SetPayload(adapter.Render(content, account).Body, now);
+            if (options.ClaimFor is { } owner)
+            {
+                // Stored already taken by the caller (an inline send): no worker can claim it in between.
+                publication.BeginAttempt(owner, now + options.Lease, now);
+            }
+
             await store.AddPublicationAsync(publication, cancellationToken);
             publications.Add(publication);
         }
 
         return publications;
+    }
+
+    /// <summary>
+    /// The repost guard: the same content (its canonical URL, or the hash of its text) published — or on its way —
+    /// to the same account is refused, naming the earlier publication, unless the caller said "again".
+    /// </summary>
+    private async Task RefuseRepostsAsync(Content content, List<Account> accounts, CancellationToken cancellationToken)
+    {
+        var earlier = await store.FindEarlierPublicationsAsync(content, [.. accounts.Select(a => a.Id)], cancellationToken);
+        if (earlier.Count == 0)
+        {
+            return;
+        }
+
+        var problems = earlier
+            .GroupBy(p => p.AccountId)
+            .Select(g => g.Last())
+            .Select(p =>
+            {
+                var account = accounts.First(a => a.Id == p.AccountId);
+                var what = p.Status == PublicationStatus.Published
+                    ? $"was already published there{(p.Url is null ? "" : $" ({p.Url})")}"
+                    : $"is already on its way there ({p.Status})";
+                return new ValidationProblem(
+                    account.Platform,
+                    $"this content {what} as publication {p.Id} on {p.CreatedAt:yyyy-MM-dd HH:mm} UTC, account '{account.DisplayName}'; " +
+                    "to post it again anyway, say so (herald post --again)");
+            })
+            .ToList();
+        throw new ContentValidationException(problems);
     }
 
     /// <summary>

@@ -31,6 +31,18 @@ public sealed class WorkerOptions
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// How long a stopping worker waits for the attempts in flight: the attempt timeout plus 30 s for their outcomes'
+    /// writes. Hosts set their own shutdown timeout to at least this.
+    /// </summary>
+    public TimeSpan ShutdownTimeout => AttemptTimeout + TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Attempts that may end without an outcome (the worker died or stopped, or failed in its own code) before the
+    /// publication goes to NeedsReview with the reason, instead of looping. Default 3.
+    /// </summary>
+    public int MaxRecoveries { get; set; } = 3;
+
+    /// <summary>
     /// The dispatcher looks even when nobody signalled: default 15 s with PostgreSQL (LISTEN/NOTIFY wakes it at
     /// once), 2 s with SQLite, where <c>herald post --at</c> in another process cannot signal.
     /// </summary>
@@ -66,6 +78,11 @@ public sealed class WorkerOptions
         if (LeaseDuration <= AttemptTimeout)
         {
             problems.Add($"Herald:Workers:LeaseDuration ({LeaseDuration}) must be longer than Herald:Workers:AttemptTimeout ({AttemptTimeout}).");
+        }
+
+        if (MaxRecoveries < 1)
+        {
+            problems.Add("Herald:Workers:MaxRecoveries must be at least 1.");
         }
 
         if (SafetyPoll is { } poll && poll <= TimeSpan.Zero)

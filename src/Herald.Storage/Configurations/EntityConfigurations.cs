@@ -31,6 +31,10 @@ internal sealed class ContentConfiguration : IEntityTypeConfiguration<Content>
         builder.Property(c => c.Overrides).HasColumnName("overrides")
             .HasConversion(JsonColumns.NestedMap, JsonColumns.NestedMapComparer);
         builder.Property(c => c.CreatedAt).HasColumnName("created_at");
+        // What the repost guard compares (ContentFingerprint): the canonical URL, or a hash of the text. Kept by
+        // storage only, so the domain type stays free of it.
+        builder.Property<string>(PublicationStore.FingerprintProperty).HasColumnName("fingerprint").HasMaxLength(2100);
+        builder.HasIndex(PublicationStore.FingerprintProperty).HasDatabaseName("ix_contents_fingerprint");
     }
 }
 
@@ -86,6 +90,8 @@ internal sealed class PublicationConfiguration : IEntityTypeConfiguration<Public
         builder.Property(p => p.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(100);
         builder.HasIndex(p => p.IdempotencyKey).IsUnique();
         builder.Property(p => p.Payload).HasColumnName("payload");
+        builder.Property(p => p.UncertainSince).HasColumnName("uncertain_since");
+        builder.Property(p => p.RecoveryCount).HasColumnName("recovery_count");
         builder.Property(p => p.ThreadPartIds).HasColumnName("thread_part_ids")
             .HasConversion(JsonColumns.StringList, JsonColumns.StringListComparer);
         builder.Property(p => p.CreatedAt).HasColumnName("created_at");

@@ -13,17 +13,29 @@ namespace Herald.Storage.Queue;
 internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IPublicationQueue
 {
     // Status literals (not parameters) so the planner can match the partial indexes' predicates.
+    // A lease that expired under a job's run (not a claim token that no job took) is an attempt that ended
+    // without an outcome: the claim counts it (attempt_count, recovery_count) and writes its history row, in the
+    // same statement, so no later step can repeat an attempt number. 'claim-' is ClaimTokens' prefix.
     private const string ClaimRecovered = """
         WITH due AS (
-            SELECT id, lease_owner FROM publications
+            SELECT id, lease_owner, attempt_count, updated_at, lease_expires_at FROM publications
             WHERE status = 'Publishing' AND lease_expires_at < @now
             ORDER BY lease_expires_at
             LIMIT @limit
-            FOR UPDATE SKIP LOCKED)
-        UPDATE publications p
-        SET lease_owner = @token, lease_expires_at = @lease, version = p.version + 1, updated_at = @now
-        FROM due WHERE p.id = due.id
-        RETURNING p.id, due.lease_owner
+            FOR UPDATE SKIP LOCKED),
+        claimed AS (
+            UPDATE publications p
+            SET lease_owner = @token, lease_expires_at = @lease, version = p.version + 1, updated_at = @now,
+                attempt_count = p.attempt_count + CASE WHEN due.lease_owner LIKE 'claim-%' THEN 0 ELSE 1 END,
+                recovery_count = p.recovery_count + CASE WHEN due.lease_owner LIKE 'claim-%' THEN 0 ELSE 1 END
+            FROM due WHERE p.id = due.id
+            RETURNING p.id, due.lease_owner, due.attempt_count AS ended, due.updated_at AS last_write, due.lease_expires_at AS expired),
+        history AS (
+            INSERT INTO attempts (publication_id, number, started_at, ended_at, outcome, error)
+            SELECT id, ended, least(last_write, expired), expired, 'Unknown', @lost
+            FROM claimed WHERE lease_owner NOT LIKE 'claim-%' AND ended > 0
+            ON CONFLICT (publication_id, number) DO NOTHING)
+        SELECT id, lease_owner FROM claimed
         """;
 
     private const string ClaimFresh = """
@@ -69,6 +81,11 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
             command.Parameters.Add(new NpgsqlParameter("lease", NpgsqlDbType.TimestampTz) { Value = leaseUntil.ToUniversalTime() });
             command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = batchSize });
             command.Parameters.Add(new NpgsqlParameter("token", NpgsqlDbType.Text) { Value = claimToken });
+            if (sql == ClaimRecovered)
+            {
+                command.Parameters.Add(new NpgsqlParameter("lost", NpgsqlDbType.Text) { Value = QueueTimes.LostAttempt });
+            }
+
             batch.BatchCommands.Add(command);
         }
 
@@ -129,6 +146,11 @@ public static class PostgresPublicationQueuePlans
 
 internal static class QueueTimes
 {
+    /// <summary>The history row of an attempt whose worker stopped before it recorded an outcome.</summary>
+    public const string LostAttempt =
+        "The worker holding it stopped, froze or failed before it recorded an outcome (its lease expired). " +
+        "If a send had started, the post is looked up before anything is sent again.";
+
     public static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a < b ? a : b;
 }

@@ -42,10 +42,12 @@ internal sealed class PostgresRateLimiter(
         DELETE FROM rate_limit_slots WHERE key = @key AND coalesce(completed_at, hold_until) <= @since
         """;
 
+    // One slot per request the attempt will make (a thread's parts), all or none.
     private const string Take = """
         INSERT INTO rate_limit_slots (id, key, acquired_at, completed_at, hold_until)
-        SELECT @id, @key, @now, NULL, @hold
-        WHERE (SELECT count(*) FROM rate_limit_slots WHERE key = @key) < @permits
+        SELECT CASE WHEN n = 1 THEN @id ELSE gen_random_uuid() END, @key, @now, NULL, @hold
+        FROM generate_series(1, @count) AS n
+        WHERE (SELECT count(*) FROM rate_limit_slots WHERE key = @key) + @count <= @permits
           AND NOT EXISTS (SELECT 1 FROM rate_limit_parks WHERE key = @key AND parked_until > @now)
         RETURNING id
         """;
@@ -77,18 +79,30 @@ internal sealed class PostgresRateLimiter(
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNotEqual(permitCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(permitCount, 1);
+        // A thread of more parts than the window allows takes the whole window: it still goes out, one part a request.
+        var count = Math.Min(permitCount, rule.Permits);
         var now = timeProvider.GetUtcNow().ToUniversalTime();
         var id = Guid.NewGuid();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // One short transaction; the advisory lock on the key is held until it commits.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await Command(connection, Prepare, now, id).ExecuteNonQueryAsync(cancellationToken);
-        var granted = await Command(connection, Take, now, id).ExecuteScalarAsync(cancellationToken) is not null;
-        RateLimitLease lease;
-        if (granted)
+        var take = Command(connection, Take, now, id);
+        take.Parameters.Add(new NpgsqlParameter("count", NpgsqlDbType.Integer) { Value = count });
+        var ids = new List<Guid>(count);
+        await using (var taken = await take.ExecuteReaderAsync(cancellationToken))
         {
-            lease = new Granted(this, id);
+            while (await taken.ReadAsync(cancellationToken))
+            {
+                ids.Add(taken.GetGuid(0));
+            }
+        }
+
+        RateLimitLease lease;
+        if (ids.Count > 0)
+        {
+            lease = new Granted(this, [.. ids]);
         }
         else
         {
@@ -115,13 +129,13 @@ internal sealed class PostgresRateLimiter(
         return command;
     }
 
-    private async Task CompleteAsync(Guid id, DateTimeOffset completedAt)
+    private async Task CompleteAsync(Guid[] ids, DateTimeOffset completedAt)
     {
         try
         {
-            await using var command = dataSource.CreateCommand("UPDATE rate_limit_slots SET completed_at = @at WHERE id = @id");
+            await using var command = dataSource.CreateCommand("UPDATE rate_limit_slots SET completed_at = @at WHERE id = ANY(@ids)");
             command.Parameters.Add(new NpgsqlParameter("at", NpgsqlDbType.TimestampTz) { Value = completedAt.ToUniversalTime() });
-            command.Parameters.Add(new NpgsqlParameter("id", NpgsqlDbType.Uuid) { Value = id });
+            command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
             await command.ExecuteNonQueryAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is DbException or ObjectDisposedException or InvalidOperationException)
@@ -131,7 +145,7 @@ internal sealed class PostgresRateLimiter(
         }
     }
 
-    private sealed class Granted(PostgresRateLimiter limiter, Guid id) : RateLimitLease
+    private sealed class Granted(PostgresRateLimiter limiter, Guid[] ids) : RateLimitLease
     {
         private int _released;
 
@@ -150,7 +164,7 @@ internal sealed class PostgresRateLimiter(
             // Completion time is taken now; the write may land a moment later, which only makes the limit stricter.
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                _ = limiter.CompleteAsync(id, limiter.Now());
+                _ = limiter.CompleteAsync(ids, limiter.Now());
             }
         }
     }

@@ -10,12 +10,23 @@ namespace Herald.Storage.Queue;
 /// </summary>
 internal sealed class SqlitePublicationQueue(string connectionString) : IPublicationQueue
 {
+    // An expired lease that a job's run held (not a claim token no job took) is an attempt that ended without an
+    // outcome: its history row is written and the attempt counted (attempt_count, recovery_count) in the claim's
+    // own transaction, so no later step can repeat an attempt number. 'claim-' is ClaimTokens' prefix.
     private const string Claim = """
         SELECT id, lease_owner FROM publications
         WHERE status = 'Publishing' AND lease_expires_at < $now
         ORDER BY lease_expires_at LIMIT $limit;
+        INSERT OR IGNORE INTO attempts (publication_id, number, started_at, ended_at, outcome, error)
+        SELECT id, attempt_count, min(updated_at, lease_expires_at), lease_expires_at, 'Unknown', $lost FROM publications
+        WHERE id IN (SELECT id FROM publications
+                     WHERE status = 'Publishing' AND lease_expires_at < $now
+                     ORDER BY lease_expires_at LIMIT $limit)
+          AND lease_owner NOT LIKE 'claim-%' AND attempt_count > 0;
         UPDATE publications
-        SET lease_owner = $token, lease_expires_at = $lease, version = version + 1, updated_at = $now
+        SET lease_owner = $token, lease_expires_at = $lease, version = version + 1, updated_at = $now,
+            attempt_count = attempt_count + CASE WHEN lease_owner LIKE 'claim-%' THEN 0 ELSE 1 END,
+            recovery_count = recovery_count + CASE WHEN lease_owner LIKE 'claim-%' THEN 0 ELSE 1 END
         WHERE id IN (SELECT id FROM publications
                      WHERE status = 'Publishing' AND lease_expires_at < $now
                      ORDER BY lease_expires_at LIMIT $limit)
@@ -51,6 +62,7 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
         command.Parameters.AddWithValue("$lease", leaseUntil.UtcTicks);
         command.Parameters.AddWithValue("$limit", batchSize);
         command.Parameters.AddWithValue("$token", claimToken);
+        command.Parameters.AddWithValue("$lost", QueueTimes.LostAttempt);
         var claimed = new List<ClaimedPublication>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {

@@ -51,7 +51,9 @@ internal sealed class SlidingLogRateLimiter(RateLimitRule rule, TimeProvider tim
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
-        ArgumentOutOfRangeException.ThrowIfNotEqual(permitCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(permitCount, 1);
+        // A thread of more parts than the window allows takes the whole window: it still goes out, one part a request.
+        var wanted = Math.Min(permitCount, rule.Permits);
         var now = timeProvider.GetUtcNow();
         lock (_lock)
         {
@@ -61,10 +63,10 @@ internal sealed class SlidingLogRateLimiter(RateLimitRule rule, TimeProvider tim
                 return Denied(_parkedUntil - now);
             }
 
-            if (_inFlight + _completed.Count < rule.Permits)
+            if (_inFlight + _completed.Count + wanted <= rule.Permits)
             {
-                _inFlight++;
-                return new Granted(this);
+                _inFlight += wanted;
+                return new Granted(this, wanted);
             }
 
             // The oldest completed slot frees first; if every slot is in flight, none frees sooner than a window from now.
@@ -75,13 +77,17 @@ internal sealed class SlidingLogRateLimiter(RateLimitRule rule, TimeProvider tim
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
         ValueTask.FromResult(AttemptAcquireCore(permitCount));
 
-    private void Complete()
+    private void Complete(int permits)
     {
         var now = timeProvider.GetUtcNow();
         lock (_lock)
         {
-            _inFlight--;
-            _completed.Enqueue(now);
+            _inFlight -= permits;
+            for (var i = 0; i < permits; i++)
+            {
+                _completed.Enqueue(now);
+            }
+
             _idleSince = now;
         }
     }
@@ -94,7 +100,7 @@ internal sealed class SlidingLogRateLimiter(RateLimitRule rule, TimeProvider tim
         }
     }
 
-    private sealed class Granted(SlidingLogRateLimiter limiter) : RateLimitLease
+    private sealed class Granted(SlidingLogRateLimiter limiter, int permits) : RateLimitLease
     {
         private int _released;
 
@@ -112,7 +118,7 @@ internal sealed class SlidingLogRateLimiter(RateLimitRule rule, TimeProvider tim
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                limiter.Complete();
+                limiter.Complete(permits);
             }
         }
     }

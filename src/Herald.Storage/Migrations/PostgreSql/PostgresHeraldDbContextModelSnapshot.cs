@@ -98,6 +98,11 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasColumnType("text")
                         .HasColumnName("description");
 
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(2100)
+                        .HasColumnType("character varying(2100)")
+                        .HasColumnName("fingerprint");
+
                     b.Property<string>("Language")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -139,6 +144,9 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasColumnName("type");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Fingerprint")
+                        .HasDatabaseName("ix_contents_fingerprint");
 
                     b.ToTable("contents", (string)null);
                 });
@@ -263,6 +271,10 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("published_at");
 
+                    b.Property<int>("RecoveryCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("recovery_count");
+
                     b.Property<int>("RetryCount")
                         .HasColumnType("integer")
                         .HasColumnName("retry_count");
@@ -287,6 +299,10 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("time_zone");
+
+                    b.Property<DateTimeOffset?>("UncertainSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("uncertain_since");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")

@@ -93,6 +93,11 @@ namespace Herald.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("description");
 
+                    b.Property<string>("Fingerprint")
+                        .HasMaxLength(2100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fingerprint");
+
                     b.Property<string>("Language")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
@@ -134,6 +139,9 @@ namespace Herald.Storage.Migrations.Sqlite
                         .HasColumnName("type");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Fingerprint")
+                        .HasDatabaseName("ix_contents_fingerprint");
 
                     b.ToTable("contents", (string)null);
                 });
@@ -256,6 +264,10 @@ namespace Herald.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("published_at");
 
+                    b.Property<int>("RecoveryCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recovery_count");
+
                     b.Property<int>("RetryCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("retry_count");
@@ -280,6 +292,10 @@ namespace Herald.Storage.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("time_zone");
+
+                    b.Property<long?>("UncertainSince")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("uncertain_since");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER")

@@ -1,0 +1,47 @@
+using Herald.Scheduling;
+
+namespace Herald.Engine;
+
+/// <summary>
+/// A worker's hold on a publication, measured on the monotonic clock from just before the lease was written: no
+/// wall clock of this machine or another can make an attempt outlive it. An attempt starts only when a whole
+/// <see cref="WorkerOptions.AttemptTimeout"/> fits in what is left, less a safety margin, so no other worker can
+/// take the publication over while a request may still be on its way.
+/// </summary>
+public sealed class AttemptLease
+{
+    private readonly WorkerOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly long _started;
+
+    private AttemptLease(WorkerOptions options, TimeProvider timeProvider)
+    {
+        _options = options;
+        _timeProvider = timeProvider;
+        _started = timeProvider.GetTimestamp();
+    }
+
+    /// <summary>Starts measuring a lease of <see cref="WorkerOptions.LeaseDuration"/>; call it before the lease is written.</summary>
+    public static AttemptLease Start(WorkerOptions options, TimeProvider timeProvider) => new(options, timeProvider);
+
+    /// <summary>What is left of the lease, less the safety margin.</summary>
+    public TimeSpan Usable => _options.LeaseDuration - _timeProvider.GetElapsedTime(_started) - Margin;
+
+    /// <summary>True when a whole attempt still fits in the lease.</summary>
+    public bool CanStartAttempt => Usable >= _options.AttemptTimeout;
+
+    /// <summary>
+    /// Half the gap between the lease and the attempt timeout, at most 10 s: room for the outcome's write and for a
+    /// slow database round trip after the budget ran out.
+    /// </summary>
+    private TimeSpan Margin =>
+        TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, (_options.LeaseDuration - _options.AttemptTimeout).Ticks / 2));
+
+    /// <summary>A token that fires when this part of the attempt must end: the attempt timeout, or what is left of the lease.</summary>
+    public CancellationTokenSource NewBudget(TimeProvider timeProvider)
+    {
+        var usable = Usable;
+        var budget = usable < _options.AttemptTimeout ? usable : _options.AttemptTimeout;
+        return new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.FromMilliseconds(1), timeProvider);
+    }
+}
