@@ -15,8 +15,12 @@ internal sealed class HeraldWorkerService(
     Dispatcher dispatcher,
     WorkerOptions options,
     IServiceScopeFactory scopes,
-    IEnumerable<IDueListener> listeners) : BackgroundService
+    IEnumerable<IDueListener> listeners,
+    IEnumerable<IDatabaseClock> clocks) : BackgroundService
 {
+    /// <summary>How often the database clock's offset is measured again (clocks drift; NTP steps them).</summary>
+    private static readonly TimeSpan ClockSyncInterval = TimeSpan.FromMinutes(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var server = new BackgroundJobServer(
@@ -30,7 +34,10 @@ internal sealed class HeraldWorkerService(
                 ShutdownTimeout = options.ShutdownTimeout,
             },
             storage);
-        var tasks = listeners.Select(l => l.ListenAsync(stoppingToken)).Append(dispatcher.RunAsync(stoppingToken)).ToList();
+        var tasks = listeners.Select(l => l.ListenAsync(stoppingToken))
+            .Concat(clocks.Select(c => KeepInSyncAsync(c, stoppingToken)))
+            .Append(dispatcher.RunAsync(stoppingToken))
+            .ToList();
         try
         {
             await Task.WhenAll(tasks);
@@ -42,5 +49,33 @@ internal sealed class HeraldWorkerService(
 
         server.SendStop();
         await server.WaitForShutdownAsync(CancellationToken.None);
+    }
+
+    private static async Task KeepInSyncAsync(IDatabaseClock clock, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await clock.SyncAsync(stoppingToken);
+                await Task.Delay(ClockSyncInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception)
+            {
+                // The database is away for a moment: the last offset stands, and the next round measures again.
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
     }
 }

@@ -109,8 +109,27 @@ public static class HeraldStorageServiceCollectionExtensions
         services.AddSingleton<IDueListener>(sp => sp.GetRequiredService<PostgresDueChannel>());
         services.TryAddSingleton(new PostgresRateLimitHold(TimeSpan.FromMinutes(5)));
         services.AddSingleton<IPublishRateLimiters, PostgresPublishRateLimiters>();
-        // AddHeraldJobs sets it from the workers' attempt timeout; an inline `herald post` uses the default.
-        services.TryAddSingleton(new PostgresRateLimitHold(new WorkerOptions().AttemptTimeout));
+        UseDatabaseClock(services);
+    }
+
+    /// <summary>
+    /// Several machines share leases, due times and rate windows, so they must read one clock: the database's. The
+    /// wall clock of this process becomes PostgreSQL's (its own clock plus the measured offset; timers and
+    /// durations stay on the local monotonic clock). A host that brought its own <see cref="TimeProvider"/> (a
+    /// test's fake clock) keeps it.
+    /// </summary>
+    private static void UseDatabaseClock(IServiceCollection services)
+    {
+        var registered = services.LastOrDefault(d => d.ServiceType == typeof(TimeProvider));
+        if (registered is not null && !ReferenceEquals(registered.ImplementationInstance, TimeProvider.System))
+        {
+            return;
+        }
+
+        services.RemoveAll<TimeProvider>();
+        services.AddSingleton(sp => new DatabaseClock(sp.GetRequiredService<NpgsqlDataSource>(), TimeProvider.System));
+        services.AddSingleton<IDatabaseClock>(sp => sp.GetRequiredService<DatabaseClock>());
+        services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<DatabaseClock>());
     }
 
     private static CredentialProtector CreateProtector(string connectionString, DatabaseProvider provider, string? credentialKey)

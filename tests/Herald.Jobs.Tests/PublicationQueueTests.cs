@@ -69,6 +69,69 @@ public sealed class PublicationQueueTests
         Assert.Empty(await queue.TakeOwnershipAsync([id], token, "run-rerun", Now.AddMinutes(5)));
     }
 
+    /// <summary>
+    /// Regression (D2): a recovery used to stage the dead attempt's history row with the number the next attempt
+    /// would reuse, so a worker dying in between left a row every later recovery collided with on the unique
+    /// index — stuck in Publishing forever. The claim itself now counts the lost attempt and writes its row.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ClaimDue_RepeatedLeaseExpiries_CountEachLostAttemptOnceAndNeverRepeatANumber(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var id = await SeedAsync(services, due: Now.AddMinutes(-60));
+        var queue = services.GetRequiredService<IPublicationQueue>();
+        var at = Now.AddMinutes(-60);
+        var token = ClaimTokens.New();
+        await queue.ClaimDueAsync(10, at, at.AddMinutes(5), token);
+        for (var death = 1; death <= 3; death++)
+        {
+            // A job takes the row, then its process dies; the lease expires and the next claim recovers it.
+            Assert.Equal([id], await queue.TakeOwnershipAsync([id], token, $"run-{death}", at.AddMinutes(5)));
+            at = at.AddMinutes(10);
+            token = ClaimTokens.New();
+            Assert.Equal([new ClaimedPublication(id, Recovered: true)], await queue.ClaimDueAsync(10, at, at.AddMinutes(5), token));
+        }
+
+        var stored = await LoadAsync(services, id);
+        Assert.Equal(4, stored.AttemptCount);
+        Assert.Equal(3, stored.RecoveryCount);
+        await using var scope = services.CreateAsyncScope();
+        var attempts = await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetAttemptsAsync(id);
+        Assert.Equal([1, 2, 3], attempts.Select(a => a.Number));
+        Assert.All(attempts, a => Assert.Equal(Herald.Platforms.PublishOutcomeKind.Unknown, a.Outcome));
+        Assert.All(attempts, a => Assert.Contains("lease expired", a.Error, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Regression (M5): leases, due times and rate windows were compared on each worker's own clock, so a machine
+    /// whose clock ran ahead took over another's in-flight send. Every worker of a shared database now reads the
+    /// database's clock, whatever its own says.
+    /// </summary>
+    [Fact]
+    public async Task DatabaseClock_MachineClockAnHourAhead_ReadsPostgreSqlsTime()
+    {
+        await using var database = await TestDatabase.PostgresAsync();
+        await using var services = await BuildAsync(database);
+        Assert.IsType<Herald.Storage.Queue.DatabaseClock>(services.GetRequiredService<TimeProvider>());
+        var dataSource = services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+        var clock = new Herald.Storage.Queue.DatabaseClock(dataSource, new ShiftedClock(TimeSpan.FromHours(1)));
+
+        var offset = await clock.SyncAsync();
+
+        await using var command = dataSource.CreateCommand("SELECT clock_timestamp()");
+        var databaseNow = new DateTimeOffset(DateTime.SpecifyKind((DateTime)(await command.ExecuteScalarAsync())!, DateTimeKind.Utc));
+        Assert.True((offset + TimeSpan.FromHours(1)).Duration() < TimeSpan.FromSeconds(2), $"offset {offset}");
+        Assert.True((clock.GetUtcNow() - databaseNow).Duration() < TimeSpan.FromSeconds(5), $"{clock.GetUtcNow():O} vs {databaseNow:O}");
+    }
+
+    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
+    }
+
     private static async Task<ServiceProvider> BuildAsync(TestDatabase database)
     {
         var services = new ServiceCollection();

@@ -4,6 +4,7 @@ using Herald.Cli.Output;
 using Herald.Publications;
 using Herald.Sandbox.Hosting;
 using Herald.Scheduling;
+using Herald.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -40,7 +41,8 @@ internal static class WorkCommand
                 }
 
                 using var host = builder.Build();
-                await host.Services.MigrateHeraldDatabaseAsync(cancellationToken);
+                await WaitForDatabaseAsync(host.Services, reporter, cancellationToken);
+                await WarnAboutClockSkewAsync(host.Services, reporter, cancellationToken);
                 if (!parse.GetValue(quiet))
                 {
                     host.Services.GetRequiredService<BatchExecutor>().PublicationFinished += p => Print(p, reporter);
@@ -60,6 +62,45 @@ internal static class WorkCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// A worker started before its database (a service manager starting both, a PostgreSQL restart) waits for it,
+    /// saying so, instead of exiting; Ctrl+C stops the wait.
+    /// </summary>
+    private static async Task WaitForDatabaseAsync(IServiceProvider services, Reporter reporter, CancellationToken cancellationToken)
+    {
+        var database = services.GetRequiredService<HeraldDatabaseInfo>();
+        for (var wait = TimeSpan.FromSeconds(1); ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(30).Ticks)))
+        {
+            try
+            {
+                await services.MigrateHeraldDatabaseAsync(cancellationToken);
+                return;
+            }
+            catch (InvalidOperationException ex) when (database.Provider == DatabaseProvider.PostgreSql && ex.InnerException is not null)
+            {
+                reporter.Error($"{ex.Message} Trying again in {wait.TotalSeconds:0} s (Ctrl+C to stop).");
+                await Task.Delay(wait, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Workers of one database compare times on its clock; a machine far off it is worth knowing about.</summary>
+    private static async Task WarnAboutClockSkewAsync(IServiceProvider services, Reporter reporter, CancellationToken cancellationToken)
+    {
+        if (services.GetService<IDatabaseClock>() is not { } clock)
+        {
+            return;
+        }
+
+        var offset = await clock.SyncAsync(cancellationToken);
+        if (offset.Duration() > TimeSpan.FromSeconds(5))
+        {
+            reporter.Error(
+                $"warning: this machine's clock is {offset.Duration().TotalSeconds:0.#} s {(offset > TimeSpan.Zero ? "behind" : "ahead of")} the database's. " +
+                "Herald uses the database's clock for leases, due times and rate limits, but other tools on this machine will not; check its time synchronisation (NTP).");
+        }
     }
 
     private static void Print(Publication p, Reporter reporter)

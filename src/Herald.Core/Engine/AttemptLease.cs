@@ -38,10 +38,31 @@ public sealed class AttemptLease
         TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, (_options.LeaseDuration - _options.AttemptTimeout).Ticks / 2));
 
     /// <summary>A token that fires when this part of the attempt must end: the attempt timeout, or what is left of the lease.</summary>
-    public CancellationTokenSource NewBudget(TimeProvider timeProvider)
+    public AttemptBudget NewBudget(TimeProvider timeProvider, CancellationToken abandon = default)
     {
         var usable = Usable;
         var budget = usable < _options.AttemptTimeout ? usable : _options.AttemptTimeout;
-        return new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.FromMilliseconds(1), timeProvider);
+        return new AttemptBudget(budget > TimeSpan.Zero ? budget : TimeSpan.FromMilliseconds(1), timeProvider, abandon);
+    }
+}
+
+/// <summary>A token that fires when the budget runs out (on the given clock's timers) or the caller abandons the attempt.</summary>
+public sealed class AttemptBudget : IDisposable
+{
+    private readonly CancellationTokenSource _timer;
+    private readonly CancellationTokenSource _linked;
+
+    internal AttemptBudget(TimeSpan budget, TimeProvider timeProvider, CancellationToken abandon)
+    {
+        _timer = new CancellationTokenSource(budget, timeProvider);
+        _linked = CancellationTokenSource.CreateLinkedTokenSource(_timer.Token, abandon);
+    }
+
+    public CancellationToken Token => _linked.Token;
+
+    public void Dispose()
+    {
+        _linked.Dispose();
+        _timer.Dispose();
     }
 }

@@ -49,14 +49,17 @@ public sealed class PublicationRunner(
         CancellationToken cancellationToken = default)
     {
         var lease = Claim(publication, workerId);
-        if (registry.TryResolve(account.Platform, out var adapter))
+        // A send that may have taken effect, or a thread with parts out, keeps the payload it went out with.
+        if (publication.UncertainSince is null && publication.ThreadPartIds.Count == 0 && registry.TryResolve(account.Platform, out var adapter))
         {
             publication.SetPayload(adapter.Render(content, account).Body, timeProvider.GetUtcNow());
         }
 
         // The lease and payload are on disk before anything is sent: a crash from here on is recoverable.
         await store.SavePublicationAsync(publication, cancellationToken);
-        var report = await RunClaimedAsync(publication, content, account, lease, cancellationToken);
+        // Cancelling this call abandons the attempt where it stands, as if the process had died: nothing more is
+        // written, and the lease's expiry brings the publication back to be looked up.
+        var report = await RunCoreAsync(publication, content, account, lease, cancellationToken, abandon: cancellationToken);
         return report.Result ?? ResultOf(publication);
     }
 
@@ -77,12 +80,21 @@ public sealed class PublicationRunner(
     /// lease's expiry, after which the next worker counts it and looks before it sends). When
     /// <paramref name="stopping"/> fires before the send started, the publication is handed back untouched.
     /// </summary>
-    public async Task<AttemptReport> RunClaimedAsync(
+    public Task<AttemptReport> RunClaimedAsync(
         Publication publication,
         Content content,
         Account account,
         AttemptLease lease,
-        CancellationToken stopping = default)
+        CancellationToken stopping = default) =>
+        RunCoreAsync(publication, content, account, lease, stopping, abandon: CancellationToken.None);
+
+    private async Task<AttemptReport> RunCoreAsync(
+        Publication publication,
+        Content content,
+        Account account,
+        AttemptLease lease,
+        CancellationToken stopping,
+        CancellationToken abandon)
     {
         var started = timeProvider.GetUtcNow();
         var sending = false;
@@ -107,7 +119,7 @@ public sealed class PublicationRunner(
                 // An earlier send may have taken effect: look before anything is sent again.
                 stopping.ThrowIfCancellationRequested();
                 lookedUp = true;
-                using var lookupBudget = lease.NewBudget(timeProvider);
+                using var lookupBudget = lease.NewBudget(timeProvider, abandon);
                 var lookup = await LookAsync(adapter, publication, request, lookupBudget.Token);
                 var now = timeProvider.GetUtcNow();
                 switch (lookup.State)
@@ -151,11 +163,15 @@ public sealed class PublicationRunner(
             await store.SavePublicationAsync(publication, stopping);
             sending = true;
 
-            using var budget = lease.NewBudget(timeProvider);
+            using var budget = lease.NewBudget(timeProvider, abandon);
             var result = await SendAsync(adapter, publication, request with { UncertainSince = publication.UncertainSince }, uncertainBefore, budget.Token);
             var report = await SaveAsync(publication, started, result, null);
             await ParkIfAskedAsync(limiter, result);
             return report;
+        }
+        catch (OperationCanceledException) when (abandon.IsCancellationRequested)
+        {
+            throw;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested && !sending)
         {
@@ -209,7 +225,8 @@ public sealed class PublicationRunner(
                     continue;
                 case ExistingPostState.Found:
                     publication.MarkPublished(lookup.ExternalId, lookup.Url, now);
-                    return result with { Success = true, Outcome = PublishOutcomeKind.Published, ExternalId = lookup.ExternalId, Url = lookup.Url, RefusedAsDuplicate = false };
+                    // The attempt's own outcome stays Unknown in its history; the lookup settled it.
+                    return result with { Success = true, ExternalId = lookup.ExternalId, Url = lookup.Url };
                 case ExistingPostState.NotFound:
                     publication.ResolveUncertainty(now);
                     ScheduleRetryOrFail(publication, PublishOutcomeKind.Unknown, $"{result.Error} It was not found on the platform; it will be sent again.", null, now);

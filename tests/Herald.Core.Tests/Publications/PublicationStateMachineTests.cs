@@ -147,6 +147,44 @@ public sealed class PublicationStateMachineTests
     }
 
     [Fact]
+    public void RetryNow_ScheduledOrCancelled_IsRefusedAndChangesNothing()
+    {
+        // New-user finding: `herald retry` on a post scheduled for tomorrow (or a cancelled one) sent it at once.
+        var scheduled = Publication.Create(ContentId.New(), AccountId.New(), "devto", Now.AddDays(1), "UTC", 3, Now);
+        var cancelled = NewPublication();
+        cancelled.Cancel(Now);
+        var versions = (scheduled.Version, cancelled.Version);
+
+        var notYet = Assert.Throws<IllegalTransitionException>(() => scheduled.RetryNow(Now));
+        var gone = Assert.Throws<IllegalTransitionException>(() => cancelled.RetryNow(Now));
+
+        Assert.Contains("scheduled time", notYet.Message, StringComparison.Ordinal);
+        Assert.Contains("reschedule", gone.Message, StringComparison.Ordinal);
+        Assert.Equal(Now.AddDays(1), scheduled.NextAttemptAt);
+        Assert.Equal(versions, (scheduled.Version, cancelled.Version));
+    }
+
+    [Fact]
+    public void Uncertainty_SurvivesDeferralReviewAndRetry_AndOnlyAnAnswerClearsIt()
+    {
+        // M1 and the "no path can lose it": the mark set when a send starts outlives every hand-back.
+        var publication = NewPublication();
+        publication.BeginAttempt("w", Now.AddMinutes(5), Now);
+        publication.BeginSend(Now);
+        publication.Defer(Now, attemptWasCounted: true, Now);
+        Assert.Equal(Now, publication.UncertainSince);
+
+        publication.BeginAttempt("w2", Now.AddMinutes(5), Now);
+        publication.FlagForReview("cannot tell", Now);
+        publication.RetryNow(Now);
+        Assert.Equal(Now, publication.UncertainSince);
+
+        publication.BeginAttempt("w3", Now.AddMinutes(5), Now);
+        publication.ResolveUncertainty(Now);
+        Assert.Null(publication.UncertainSince);
+    }
+
+    [Fact]
     public void Defer_WhilePublishing_GoesBackToTheQueueWithoutUsingTheAttempt()
     {
         var publication = NewPublication();

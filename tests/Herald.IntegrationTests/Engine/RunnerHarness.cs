@@ -24,7 +24,7 @@ internal sealed class RunnerHarness : IAsyncDisposable
         Sandbox = sandbox;
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Clock);
-        services.AddHerald().AddDevTo().AddLinkedIn().AddX();
+        services.AddHerald().AddDevTo().AddLinkedIn().AddX().AddMedium().AddBluesky();
         services.AddHeraldStorage($"Data Source={Path.Combine(_directory, "herald.db")}");
         _services = services.BuildServiceProvider();
         _scope = _services.CreateAsyncScope();
@@ -66,6 +66,25 @@ internal sealed class RunnerHarness : IAsyncDisposable
         BaseUrl = Sandbox.PlatformBaseUrl("linkedin"),
         Settings = new Dictionary<string, string> { ["mode"] = "manual" },
     };
+
+    public Account MediumAccount() => new()
+    {
+        Platform = "medium",
+        DisplayName = "sandbox",
+        BaseUrl = Sandbox.PlatformBaseUrl("medium"),
+        Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.MediumToken },
+    };
+
+    public Account BlueskyAccount() => new()
+    {
+        Platform = "bluesky",
+        DisplayName = "sandbox",
+        BaseUrl = Sandbox.PlatformBaseUrl("bluesky"),
+        Credentials = new AccountCredentials { ["identifier"] = SandboxAccounts.BlueskyHandle, ["app_password"] = SandboxAccounts.BlueskyAppPassword },
+    };
+
+    /// <summary>A scope of its own: another worker, or the process after a restart.</summary>
+    public AsyncServiceScope NewScope() => _services.CreateAsyncScope();
 
     public static Content Article(string title) => new()
     {

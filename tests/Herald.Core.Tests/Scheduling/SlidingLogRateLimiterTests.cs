@@ -1,0 +1,42 @@
+using Herald.Scheduling.RateLimiting;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Herald.Core.Tests.Scheduling;
+
+public sealed class SlidingLogRateLimiterTests
+{
+    /// <summary>
+    /// Regression (m4): a thread took one permit for all its parts, so a 30-part X thread spent 30 of X's writes
+    /// under one permit and met the platform's 429 mid-thread. Each request now takes its own.
+    /// </summary>
+    [Fact]
+    public async Task Acquire_ThreadOfFiveParts_TakesFivePermitsAndReleasesFive()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
+        var limiter = new SlidingLogRateLimiter(new RateLimitRule(8, TimeSpan.FromMinutes(15)), clock);
+
+        using (var thread = await limiter.AcquireAsync(5))
+        {
+            Assert.True(thread.IsAcquired);
+            Assert.Equal(3, limiter.GetStatistics()!.CurrentAvailablePermits);
+            using var second = await limiter.AcquireAsync(5);
+            Assert.False(second.IsAcquired);
+        }
+
+        Assert.Equal(3, limiter.GetStatistics()!.CurrentAvailablePermits);
+        clock.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal(8, limiter.GetStatistics()!.CurrentAvailablePermits);
+    }
+
+    [Fact]
+    public async Task Acquire_MorePartsThanTheWindowAllows_TakesTheWholeWindowInsteadOfNeverGoing()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
+        var limiter = new SlidingLogRateLimiter(new RateLimitRule(4, TimeSpan.FromMinutes(15)), clock);
+
+        using var thread = await limiter.AcquireAsync(9);
+
+        Assert.True(thread.IsAcquired);
+        Assert.Equal(0, limiter.GetStatistics()!.CurrentAvailablePermits);
+    }
+}
