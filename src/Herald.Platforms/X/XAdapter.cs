@@ -184,9 +184,11 @@ internal sealed partial class XAdapter : IPlatformAdapter
     }
 
     /// <summary>
-    /// Looks for the next unconfirmed part among the account's newest posts (<c>GET /2/users/:id/tweets</c>):
-    /// the same text, and for a reply the same parent. X refuses an exact repeat of a recent post by the same
-    /// account (PLATFORMS.md §3, "Idempotency"), so when it is not there a resend cannot make a second one.
+    /// Looks for the next unconfirmed part in the account's timeline (<c>GET /2/users/:id/tweets</c>): the same text,
+    /// and for a reply the same parent. Pages go back with <c>pagination_token</c>, bounded by <c>start_time</c> a
+    /// little before the uncertain send, so a post followed by many others is still found. X refuses an exact repeat
+    /// of a recent post by the same account (PLATFORMS.md §3, "Idempotency"), so when it is not there a resend cannot
+    /// make a second one.
     /// </summary>
     public async Task<ExistingPostLookup> FindExistingAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
