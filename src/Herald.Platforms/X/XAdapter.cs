@@ -225,8 +225,10 @@ internal sealed partial class XAdapter : IPlatformAdapter
         var startTime = request.UncertainSince is { } since
             ? "&start_time=" + Uri.EscapeDataString((since - ClockMargin).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))
             : "";
+        // Without a bound every page back to 3,200 posts would be read, on read limits that are tight: one page then.
+        var maxPages = startTime.Length > 0 ? MaxLookupPages : 1;
         string? token = null;
-        for (var page = 0; page < MaxLookupPages; page++)
+        for (var page = 0; page < maxPages; page++)
         {
             var relative = string.Create(
                 CultureInfo.InvariantCulture,
@@ -262,8 +264,11 @@ internal sealed partial class XAdapter : IPlatformAdapter
             }
         }
 
-        return ExistingPostLookup.CannotTell(
-            $"No post with this text among the account's newest {_options.LookupPageSize * MaxLookupPages} posts; older ones were not read.");
+        return maxPages == 1
+            ? ExistingPostLookup.NotFound(
+                $"No post with this text among the account's newest {_options.LookupPageSize}; X refuses an exact repeat of a recent post anyway, so a resend cannot make a second one.")
+            : ExistingPostLookup.CannotTell(
+                $"No post with this text among the account's newest {_options.LookupPageSize * MaxLookupPages} posts; older ones were not read.");
     }
 
     private static ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, TextCounter.X);
