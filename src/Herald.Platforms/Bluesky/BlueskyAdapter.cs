@@ -275,10 +275,16 @@ internal sealed class BlueskyAdapter : IPlatformAdapter
         var outcome = BlueskyErrors.Classify(answer.Response.StatusCode, answer.Body, _sessions.RetryAfter(answer));
         if (answer.Status is 400 or >= 500 && BlueskyErrors.Read(answer.Body).Name is not ("ExpiredToken" or "InvalidToken"))
         {
-            var (existing, _) = await GetRecordAsync(call.Session!, recordKey, cancellationToken);
+            var (existing, lookError) = await GetRecordAsync(call.Session!, recordKey, cancellationToken);
             if (existing is not null)
             {
                 return (existing, null);
+            }
+
+            if (answer.Status >= 500 && lookError is not null)
+            {
+                // The record could not be read back, so the 5xx leaves it open; the engine looks again before resending.
+                return (null, HttpOutcomes.ServerErrorOnCreate(DisplayName, answer.Status, BlueskyErrors.Read(answer.Body).Message));
             }
         }
 

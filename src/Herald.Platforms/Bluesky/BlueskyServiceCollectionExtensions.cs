@@ -1,5 +1,6 @@
 using Herald.DependencyInjection;
 using Herald.Platforms;
+using Herald.Platforms.Http;
 using Herald.Platforms.Bluesky;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,7 @@ public static class BlueskyServiceCollectionExtensions
 
         // No transport retry: a create is retried by the engine, under the same record key.
         services.AddHttpClient(BlueskyAdapter.HttpClientName)
-            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<BlueskyOptions>>().Value.Timeout)
+            .ConfigureHttpClient((sp, client) => PlatformHttp.Configure(client, sp.GetRequiredService<IOptions<BlueskyOptions>>().Value.Timeout))
             .RedactLoggedHeaders(_ => true);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, BlueskyAdapter>());

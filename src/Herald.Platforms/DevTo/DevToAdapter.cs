@@ -38,9 +38,15 @@ internal sealed class DevToAdapter : IPlatformAdapter
     /// <summary>Forem validates <c>body_markdown</c> at 800 kilobytes of bytesize (Rails: 800 × 1024).</summary>
     private const int MaxBodyBytes = 800 * 1024;
 
-    /// <summary><c>API_PER_PAGE_MAX</c>; ten pages is 10,000 articles, far more than one author writes.</summary>
-    private const int LookupPageSize = 1000;
-    private const int MaxLookupPages = 10;
+    /// <summary>
+    /// Articles per lookup page. Items carry their whole body, so pages stay small enough to read within
+    /// <see cref="PlatformHttp.MaxResponseBytes"/>; a lookup bounded by the uncertain send rarely needs a second page.
+    /// </summary>
+    private const int LookupPageSize = 100;
+    private const int MaxLookupPages = 20;
+
+    /// <summary>How far before the uncertain send an article still counts as its result: clocks differ a little.</summary>
+    private static readonly TimeSpan ClockMargin = TimeSpan.FromMinutes(15);
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly TimeProvider _timeProvider;
@@ -187,9 +193,11 @@ internal sealed class DevToAdapter : IPlatformAdapter
     }
 
     /// <summary>
-    /// Looks through the account's own articles, drafts included (<c>GET /api/articles/me/all</c>), for one
-    /// with the content's canonical URL, or with its exact title when it has none. Forem has no idempotency
-    /// key; canonical URLs are unique among published articles (PLATFORMS.md §1, "Idempotency").
+    /// Looks through the account's own articles, drafts included (<c>GET /api/articles/me/all</c>, drafts first, then
+    /// newest published first), for the one an uncertain send may have made: the content's canonical URL when it has
+    /// one (unique among published articles, PLATFORMS.md §1, "Idempotency"); otherwise the exact title together with
+    /// the same body, or a publication time at or after the uncertain send. A title alone is not enough: a series
+    /// such as "Weekly notes" repeats it. Paging stops once the articles are older than the uncertain send.
     /// </summary>
     public async Task<ExistingPostLookup> FindExistingAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
@@ -203,6 +211,9 @@ internal sealed class DevToAdapter : IPlatformAdapter
         var content = request.Content;
         var canonical = content.CanonicalUrl is { } url && PlatformHttp.IsHttpUrl(url) ? url : null;
         var title = NormalizeTitle(TitleOf(content));
+        var published = PublishedSetting(account);
+        var body = ComparableBody(BuildArticle(content, account, published.Value).Article.BodyMarkdown);
+        var cutoff = request.UncertainSince - ClockMargin;
         var client = _httpClientFactory.CreateClient(HttpClientName);
 
         for (var page = 1; page <= MaxLookupPages; page++)
@@ -233,13 +244,17 @@ internal sealed class DevToAdapter : IPlatformAdapter
 
             var match = articles.FirstOrDefault(a => canonical is not null
                 ? SameUrl(a.CanonicalUrl, canonical)
-                : a.Title is not null && string.Equals(NormalizeTitle(a.Title), title, StringComparison.Ordinal));
+                : a.Title is not null && string.Equals(NormalizeTitle(a.Title), title, StringComparison.Ordinal) &&
+                  (string.Equals(ComparableBody(a.BodyMarkdown), body, StringComparison.Ordinal) ||
+                   (cutoff is { } from && a.PublishedAt >= from)));
             if (match is not null)
             {
                 return ExistingPostLookup.Found(match.Id.ToString(CultureInfo.InvariantCulture), PlatformHttp.ParseAbsolute(match.Url));
             }
 
-            if (articles.Count < LookupPageSize)
+            // Published articles come newest first: once they predate the uncertain send, the rest are older still.
+            var olderThanTheSend = cutoff is { } limit && articles.Count > 0 && articles[^1].PublishedAt is { } last && last < limit;
+            if (articles.Count < LookupPageSize || olderThanTheSend)
             {
                 return ExistingPostLookup.NotFound();
             }
@@ -322,6 +337,9 @@ internal sealed class DevToAdapter : IPlatformAdapter
     private static bool SameUrl(string? candidate, Uri wanted) =>
         Uri.TryCreate(candidate, UriKind.Absolute, out var parsed) &&
         string.Equals(parsed.AbsoluteUri.TrimEnd('/'), wanted.AbsoluteUri.TrimEnd('/'), StringComparison.Ordinal);
+
+    /// <summary>A body as Forem may give it back: line endings and outer whitespace do not make another article.</summary>
+    private static string ComparableBody(string? body) => (body ?? "").ReplaceLineEndings("\n").Trim();
 
     /// <summary>Forem collapses whitespace in titles (PLATFORMS.md §1, "Content limits"), so compare collapsed.</summary>
     private static string NormalizeTitle(string title) =>

@@ -59,6 +59,13 @@ internal sealed record DevToMyArticle
 
     [JsonPropertyName("canonical_url")]
     public string? CanonicalUrl { get; init; }
+
+    /// <summary>When it was published; null for a draft.</summary>
+    [JsonPropertyName("published_at")]
+    public DateTimeOffset? PublishedAt { get; init; }
+
+    [JsonPropertyName("body_markdown")]
+    public string? BodyMarkdown { get; init; }
 }
 
 /// <summary>Forem's error body: <c>{"error":"…","status":422}</c>.</summary>

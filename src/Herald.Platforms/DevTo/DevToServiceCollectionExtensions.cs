@@ -1,5 +1,6 @@
 using Herald.DependencyInjection;
 using Herald.Platforms;
+using Herald.Platforms.Http;
 using Herald.Platforms.DevTo;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,7 @@ public static class DevToServiceCollectionExtensions
         // No transport retry handler: a POST is not idempotent, and retrying is the engine's job
         // (DESIGN.md "Retry"), after reconciling an Unknown outcome.
         services.AddHttpClient(DevToAdapter.HttpClientName)
-            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<DevToOptions>>().Value.Timeout)
+            .ConfigureHttpClient((sp, client) => PlatformHttp.Configure(client, sp.GetRequiredService<IOptions<DevToOptions>>().Value.Timeout))
             .RedactLoggedHeaders(_ => true);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, DevToAdapter>());

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -11,6 +12,12 @@ namespace Herald.Platforms.Http;
 internal static class PlatformHttp
 {
     /// <summary>
+    /// The most of an answer Herald reads: 4 MiB. Every platform's answers are far smaller; a longer one (a broken
+    /// or hostile self-hosted instance) is refused with an outcome instead of filling the worker's memory.
+    /// </summary>
+    public const int MaxResponseBytes = 4 * 1024 * 1024;
+
+    /// <summary>
     /// Compact JSON with null fields left out, and non-ASCII text kept readable in previews. The relaxed
     /// encoder is safe here: these are API bodies, never embedded in HTML.
     /// </summary>
@@ -20,15 +27,46 @@ internal static class PlatformHttp
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Sends <paramref name="message"/> and reads the whole answer; never throws for a network failure.</summary>
+    /// <summary>
+    /// Sets up a platform's named client: its timeout, and <see cref="MaxResponseBytes"/> as the most it buffers, so
+    /// that no read through it, here or elsewhere, can hold more.
+    /// </summary>
+    public static void Configure(HttpClient client, TimeSpan timeout)
+    {
+        client.Timeout = timeout;
+        client.MaxResponseContentBufferSize = MaxResponseBytes;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/> and reads the answer, at most <see cref="MaxResponseBytes"/> of it; never throws
+    /// for a network failure. A longer answer is not read: the call ends <see cref="PublishOutcomeKind.Unknown"/>
+    /// (the request went out, and for a create the post may exist), with the limit named.
+    /// </summary>
     public static async Task<PlatformAnswer> SendAsync(
         HttpClient client, HttpRequestMessage message, string platformName, CancellationToken cancellationToken)
     {
         HttpResponseMessage? response = null;
         try
         {
-            response = await client.SendAsync(message, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            // Headers first, so the body can be read within the limit instead of buffered whole.
+            response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (client.Timeout != Timeout.InfiniteTimeSpan)
+            {
+                // The client's timeout covers the headers only when they come first; the body gets as long again.
+                bodyTimeout.CancelAfter(client.Timeout);
+            }
+
+            var body = await ReadBodyAsync(response.Content, bodyTimeout.Token);
+            if (body is null)
+            {
+                var status = (int)response.StatusCode;
+                response.Dispose();
+                return new PlatformAnswer(null, "", PublishOutcome.Unknown(
+                    $"{platformName} answered HTTP {status} with more than {MaxResponseBytes / (1024 * 1024)} MiB, which Herald does not read; " +
+                    "if it was a create, the post may exist.", status));
+            }
+
             return new PlatformAnswer(response, body, null);
         }
         catch (Exception ex) when (HttpOutcomes.IsTransportFailure(ex, cancellationToken))
@@ -36,6 +74,33 @@ internal static class PlatformHttp
             response?.Dispose();
             return new PlatformAnswer(null, "", HttpOutcomes.FromException(ex, platformName));
         }
+    }
+
+    /// <summary>The body as text (a byte order mark decides the encoding, else UTF-8); null when it is longer than the limit.</summary>
+    private static async Task<string?> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > MaxResponseBytes)
+        {
+            return null;
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxResponseBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        buffer.Position = 0;
+        using var reader = new StreamReader(buffer, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return await reader.ReadToEndAsync(cancellationToken);
     }
 
     /// <summary>The body as <typeparamref name="T"/>, or null when it is not that JSON.</summary>

@@ -1,12 +1,13 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Herald.Platforms.Http;
 
 namespace Herald.Platforms.LinkedIn;
 
 /// <summary>
 /// LinkedIn's error classifier (PLATFORMS.md §2, "Errors"): maps an answer of the Posts API that is not a
-/// success to an outcome. Transport failures are classified by <c>HttpOutcomes</c>.
+/// success to an outcome; a 5xx is Unknown, since the post may exist. Transport failures are classified by <c>HttpOutcomes</c>.
 /// </summary>
 internal static partial class LinkedInErrors
 {
@@ -33,7 +34,7 @@ internal static partial class LinkedInErrors
                 "to a current version (YYYYMM, at most about a year old).", code),
             429 => PublishOutcome.RateLimited(
                 $"LinkedIn rate limit reached (HTTP 429){Quote(said)}.", retryAfter ?? UntilMidnightUtc(now), code),
-            >= 500 => PublishOutcome.Transient($"LinkedIn had a server error (HTTP {code}){Quote(said)}.", code),
+            >= 500 => HttpOutcomes.ServerErrorOnCreate("LinkedIn", code, said),
             _ => PublishOutcome.Permanent($"LinkedIn refused the post (HTTP {code}){Quote(said)}.", code),
         };
     }

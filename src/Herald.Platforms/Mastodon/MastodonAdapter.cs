@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Formatting.Text;
@@ -26,7 +28,7 @@ namespace Herald.Platforms.Mastodon;
 /// <c>spoiler_text</c> (a content warning on every part) and <c>language</c> (used when the content names
 /// none).
 /// </remarks>
-internal sealed class MastodonAdapter : IPlatformAdapter
+internal sealed partial class MastodonAdapter : IPlatformAdapter
 {
     internal const string HttpClientName = "Herald.Mastodon";
     internal const string PlatformId = "mastodon";
@@ -35,6 +37,16 @@ internal sealed class MastodonAdapter : IPlatformAdapter
     private const string DisplayName = "Mastodon";
     private const string StatusesPath = "api/v1/statuses";
     private static readonly string[] Visibilities = ["public", "unlisted", "private", "direct"];
+
+    /// <summary>Statuses per lookup page: Mastodon's maximum <c>limit</c>.</summary>
+    private const int LookupPageSize = 40;
+    private const int MaxLookupPages = 10;
+
+    /// <summary>How long an Idempotency-Key is trusted: Mastodon keeps it an hour, less a margin for clocks.</summary>
+    private static readonly TimeSpan IdempotencyKeyTrust = TimeSpan.FromMinutes(55);
+
+    /// <summary>How far before the uncertain send a status still counts as its result: clocks differ a little.</summary>
+    private static readonly TimeSpan ClockMargin = TimeSpan.FromMinutes(15);
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly TimeProvider _timeProvider;
@@ -123,7 +135,14 @@ internal sealed class MastodonAdapter : IPlatformAdapter
             });
         }
 
-        return new RenderedPayload("application/json", parts.Count > 0 ? parts[0].Body! : "", "POST /api/v1/statuses") { Parts = parts };
+        // A thread's body holds every part's request, so the cut that goes out is stored and a resumed thread keeps it.
+        var body = parts.Count switch
+        {
+            0 => "",
+            1 => parts[0].Body!,
+            _ => "[" + string.Join(",", parts.Select(p => p.Body)) + "]",
+        };
+        return new RenderedPayload("application/json", body, "POST /api/v1/statuses") { Parts = parts };
     }
 
     public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
@@ -142,15 +161,12 @@ internal sealed class MastodonAdapter : IPlatformAdapter
 
         var client = _httpClientFactory.CreateClient(HttpClientName);
         var instance = InstanceOf(account);
-        var limits = await _limits.GetAsync(client, instance, token, cancellationToken);
-        var composed = Compose(request.Content, account, limits);
-        if (!composed.Succeeded || composed.Parts.Count == 0)
+        var (parts, refusal) = await PartsAsync(request, client, instance, token, cancellationToken);
+        if (parts is null)
         {
-            return PublishOutcome.Permanent(
-                $"The text cannot be cut into Mastodon posts of {limits.MaxCharacters} characters: {composed.Error ?? "it is empty"}.");
+            return PublishOutcome.Permanent(refusal!);
         }
 
-        var parts = composed.Parts;
         var confirmed = request.ConfirmedParts;
         if (confirmed.Count >= parts.Count)
         {
@@ -211,13 +227,182 @@ internal sealed class MastodonAdapter : IPlatformAdapter
     }
 
     /// <summary>
-    /// Mastodon keeps every <c>Idempotency-Key</c> for an hour and answers a repeat with the status it already
-    /// made (PLATFORMS.md §6, "Auth / headers"); Herald resends each part with the same key, so a resend cannot
-    /// make a second status. Beyond that hour the key is forgotten: the engine's retries come well within it.
+    /// Looks for the next unconfirmed part among the account's own statuses (<c>GET /api/v1/accounts/verify_credentials</c>,
+    /// then <c>GET /api/v1/accounts/:id/statuses</c>, newest first, back to the uncertain send): the same text, replying
+    /// to the previous part. When the statuses cannot be read, the <c>Idempotency-Key</c> still makes a resend safe
+    /// while Mastodon keeps it (an hour, PLATFORMS.md §6); after that Herald cannot tell.
     /// </summary>
-    public Task<ExistingPostLookup> FindExistingAsync(PublishRequest request, CancellationToken cancellationToken = default) =>
-        Task.FromResult(ExistingPostLookup.NotFound(
-            "Mastodon returns the status it already made for a repeated Idempotency-Key, so resending with the same Idempotency-Key is safe."));
+    public async Task<ExistingPostLookup> FindExistingAsync(PublishRequest request, CancellationToken cancellationToken = default)
+    {
+        var account = request.Account;
+        var token = account.Credentials[AccessTokenCredential];
+        if (string.IsNullOrEmpty(token))
+        {
+            return ExistingPostLookup.CannotTell("The Mastodon account has no access token, so its statuses cannot be read.");
+        }
+
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+        var instance = InstanceOf(account);
+        var (parts, refusal) = await PartsAsync(request, client, instance, token, cancellationToken);
+        if (parts is null)
+        {
+            return ExistingPostLookup.NotFound($"Nothing can have been sent: {refusal}");
+        }
+
+        var index = request.ConfirmedParts.Count;
+        if (index >= parts.Count)
+        {
+            return ExistingPostLookup.NotFound("Every part is confirmed already; a resend sends nothing.");
+        }
+
+        var parent = index > 0 ? request.ConfirmedParts[index - 1] : null;
+        var search = await FindStatusAsync(client, instance, token, parts[index], parent, request.UncertainSince, cancellationToken);
+        if (search.Found is { } found)
+        {
+            return ExistingPostLookup.Found(found.Id!, PlatformHttp.ParseAbsolute(found.Url));
+        }
+
+        if (search.Problem is null)
+        {
+            return ExistingPostLookup.NotFound("No status of the account has this text and reply; a resend also carries the same Idempotency-Key.");
+        }
+
+        var keyIsKept = request.UncertainSince is not { } since || _timeProvider.GetUtcNow() - since < IdempotencyKeyTrust;
+        return keyIsKept
+            ? ExistingPostLookup.NotFound(
+                $"The account's statuses could not be read ({search.Problem}), but Mastodon still keeps the Idempotency-Key, so a resend returns the status it already made.")
+            : ExistingPostLookup.CannotTell(
+                $"The account's statuses could not be read ({search.Problem}), and Mastodon forgets an Idempotency-Key after an hour, so a resend could post twice.");
+    }
+
+    /// <summary>
+    /// The parts to send: those of the stored payload, which is the cut the first parts went out with, whenever it can
+    /// be read and still fits the instance; otherwise (library use, or an instance whose limit shrank before anything
+    /// went out) a cut with the limits read now.
+    /// </summary>
+    private async Task<(IReadOnlyList<string>? Parts, string? Refusal)> PartsAsync(
+        PublishRequest request, HttpClient client, Uri instance, string token, CancellationToken cancellationToken)
+    {
+        var limits = await _limits.GetAsync(client, instance, token, cancellationToken);
+        if (StoredParts(request.StoredPayload) is { Count: > 0 } stored)
+        {
+            var counter = Counter(request.Account, limits);
+            if (request.ConfirmedParts.Count > 0 || stored.All(part => counter.Count(part).Count <= limits.MaxCharacters))
+            {
+                return (stored, null);
+            }
+        }
+
+        var composed = Compose(request.Content, request.Account, limits);
+        return composed.Succeeded && composed.Parts.Count > 0
+            ? (composed.Parts, null)
+            : (null, $"The text cannot be cut into Mastodon posts of {limits.MaxCharacters} characters: {composed.Error ?? "it is empty"}.");
+    }
+
+    /// <summary>The <c>status</c> of each request in a stored payload (one object, or an array for a thread); null when it is not one.</summary>
+    internal static IReadOnlyList<string>? StoredParts(string? payload)
+    {
+        if (string.IsNullOrWhiteSpace(payload))
+        {
+            return null;
+        }
+
+        var trimmed = payload.TrimStart();
+        var requests = trimmed.StartsWith('[')
+            ? PlatformHttp.TryDeserialize<List<MastodonStatusRequest>>(payload)
+            : PlatformHttp.TryDeserialize<MastodonStatusRequest>(payload) is { } single ? [single] : null;
+        return requests is { Count: > 0 } && requests.All(r => !string.IsNullOrEmpty(r.Status)) ? requests.Select(r => r.Status).ToList() : null;
+    }
+
+    /// <summary>
+    /// The account's newest status with <paramref name="text"/> that replies to <paramref name="parent"/>, paging back
+    /// to a little before <paramref name="since"/> (at most <see cref="MaxLookupPages"/> pages).
+    /// </summary>
+    private async Task<(MastodonStatus? Found, string? Problem)> FindStatusAsync(
+        HttpClient client, Uri instance, string token, string text, string? parent, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        using var me = Get(instance, "api/v1/accounts/verify_credentials", token);
+        using var answer = await PlatformHttp.SendAsync(client, me, DisplayName, cancellationToken);
+        if (answer.Failure is not null || !answer.IsSuccess)
+        {
+            return (null, answer.Failure?.Error ?? $"HTTP {answer.Status} from verify_credentials");
+        }
+
+        if (PlatformHttp.TryDeserialize<MastodonOwnAccount>(answer.Body)?.Id is not { Length: > 0 } accountId)
+        {
+            return (null, "verify_credentials named no account id");
+        }
+
+        var wanted = ComparableText(text);
+        var from = since - ClockMargin;
+        string? maxId = null;
+        for (var page = 0; page < MaxLookupPages; page++)
+        {
+            var relative = string.Create(
+                CultureInfo.InvariantCulture, $"api/v1/accounts/{Uri.EscapeDataString(accountId)}/statuses?limit={LookupPageSize}{(maxId is null ? "" : $"&max_id={maxId}")}");
+            using var list = Get(instance, relative, token);
+            using var statuses = await PlatformHttp.SendAsync(client, list, DisplayName, cancellationToken);
+            if (statuses.Failure is not null || !statuses.IsSuccess)
+            {
+                return (null, statuses.Failure?.Error ?? $"HTTP {statuses.Status} from the account's statuses");
+            }
+
+            if (PlatformHttp.TryDeserialize<List<MastodonStatus>>(statuses.Body) is not { } items)
+            {
+                return (null, "the account's statuses were not a list");
+            }
+
+            var match = items.FirstOrDefault(s =>
+                s.Id is { Length: > 0 } && s.InReplyToId == parent && ComparableText(HtmlToText(s.Content)) == wanted);
+            if (match is not null)
+            {
+                return (match, null);
+            }
+
+            if (items.Count < LookupPageSize || (from is { } bound && items[^1].CreatedAt < bound) || items[^1].Id is not { Length: > 0 } oldest)
+            {
+                return (null, null);
+            }
+
+            maxId = oldest;
+        }
+
+        return (null, $"no match among the newest {MaxLookupPages * LookupPageSize} statuses, and older ones were not read");
+    }
+
+    private static HttpRequestMessage Get(Uri instance, string relative, string token)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Get, PlatformHttp.Combine(instance, relative));
+        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        message.Headers.UserAgent.Add(new ProductInfoHeaderValue("Herald", "1.0"));
+        return message;
+    }
+
+    /// <summary>A status's HTML as text: paragraphs and line breaks kept, every tag dropped (a link's hidden parts included), entities decoded.</summary>
+    internal static string HtmlToText(string? html)
+    {
+        if (string.IsNullOrEmpty(html))
+        {
+            return "";
+        }
+
+        var text = HtmlParagraphBreak().Replace(html, "\n\n");
+        text = HtmlLineBreak().Replace(text, "\n");
+        return WebUtility.HtmlDecode(HtmlTag().Replace(text, ""));
+    }
+
+    /// <summary>Mastodon re-flows whitespace when it renders: compare with every run of it as one space.</summary>
+    private static string ComparableText(string text) =>
+        string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).Normalize(NormalizationForm.FormC);
+
+    [GeneratedRegex(@"</p>\s*<p[^>]*>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HtmlParagraphBreak();
+
+    [GeneratedRegex(@"<br\s*/?>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HtmlLineBreak();
+
+    [GeneratedRegex("<[^>]*>", RegexOptions.CultureInvariant)]
+    private static partial Regex HtmlTag();
 
     /// <summary>Part 1 uses the publication's key; part n its key and <c>-n</c>, the same on every try.</summary>
     internal static string IdempotencyKey(string publicationKey, int partNumber) =>

@@ -32,7 +32,20 @@ internal sealed record MastodonStatus
     /// <summary>The HTML permalink, such as <c>https://mastodon.social/@Gargron/1</c>.</summary>
     [JsonPropertyName("url")]
     public string? Url { get; init; }
+
+    [JsonPropertyName("in_reply_to_id")]
+    public string? InReplyToId { get; init; }
+
+    /// <summary>The text as HTML: paragraphs, line breaks and links marked up.</summary>
+    [JsonPropertyName("content")]
+    public string? Content { get; init; }
+
+    [JsonPropertyName("created_at")]
+    public DateTimeOffset? CreatedAt { get; init; }
 }
+
+/// <summary>The account of <c>GET /api/v1/accounts/verify_credentials</c>; Herald reads its id.</summary>
+internal sealed record MastodonOwnAccount([property: JsonPropertyName("id")] string? Id);
 
 /// <summary>The part of <c>GET /api/v2/instance</c> that says how long a status may be.</summary>
 internal sealed record MastodonInstance

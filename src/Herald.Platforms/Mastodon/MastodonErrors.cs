@@ -6,7 +6,7 @@ namespace Herald.Platforms.Mastodon;
 
 /// <summary>
 /// Mastodon's error classifier (PLATFORMS.md §6, "Errors"): maps an answer of <c>POST /api/v1/statuses</c>
-/// that is not a success to an outcome. Transport failures are classified by <c>HttpOutcomes</c>.
+/// that is not a success to an outcome; a 5xx is Unknown, since the status may exist. Transport failures are classified by <c>HttpOutcomes</c>.
 /// </summary>
 internal static class MastodonErrors
 {
@@ -30,7 +30,7 @@ internal static class MastodonErrors
                 "account's base URL is not a Mastodon instance.", code),
             422 => PublishOutcome.Permanent($"Mastodon refused the status (HTTP 422){said}.", code),
             429 => PublishOutcome.RateLimited($"Mastodon rate limit reached (HTTP 429){said}.", retryAfter, code),
-            >= 500 => PublishOutcome.Transient($"Mastodon had a server error (HTTP {code}){said}.", code),
+            >= 500 => HttpOutcomes.ServerErrorOnCreate("Mastodon", code, Message(body)),
             _ => PublishOutcome.Permanent($"Mastodon refused the status (HTTP {code}){said}.", code),
         };
     }
@@ -48,8 +48,9 @@ internal static class MastodonErrors
             return null;
         }
 
+        // A reset absurdly far away is capped: it must not park the account for years.
         var wait = reset - now;
-        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        return wait >= HttpOutcomes.MaxWait ? HttpOutcomes.MaxWait : HttpOutcomes.Cap(wait);
     }
 
     /// <summary>The <c>error</c> of Mastodon's error body, or null.</summary>

@@ -1,5 +1,6 @@
 using Herald.DependencyInjection;
 using Herald.Platforms;
+using Herald.Platforms.Http;
 using Herald.Platforms.Mastodon;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,7 @@ public static class MastodonServiceCollectionExtensions
 
         // No transport retry: a create is retried by the engine, with the same Idempotency-Key.
         services.AddHttpClient(MastodonAdapter.HttpClientName)
-            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<MastodonOptions>>().Value.Timeout)
+            .ConfigureHttpClient((sp, client) => PlatformHttp.Configure(client, sp.GetRequiredService<IOptions<MastodonOptions>>().Value.Timeout))
             .RedactLoggedHeaders(_ => true);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, MastodonAdapter>());

@@ -212,7 +212,7 @@ internal sealed class MediumAdapter : IPlatformAdapter
 
         if (!answer.IsSuccess)
         {
-            return (null, MediumErrors.Classify(answer.Status, answer.Body, HttpOutcomes.RetryAfter(answer.Response, _timeProvider)));
+            return (null, MediumErrors.Classify(answer.Status, answer.Body, HttpOutcomes.RetryAfter(answer.Response, _timeProvider), create: false));
         }
 
         var id = PlatformHttp.TryDeserialize<MediumEnvelope<MediumUser>>(answer.Body)?.Data?.Id;

@@ -1,17 +1,20 @@
 using System.Text.Json;
+using Herald.Platforms.Http;
 
 namespace Herald.Platforms.Medium;
 
 /// <summary>
-/// Medium's error classifier (PLATFORMS.md §5, "Errors"): 400, 401 and 403 are permanent; 429 and 5xx are
-/// retried (Medium documents no rate limit). Transport failures are classified by <c>HttpOutcomes</c>.
+/// Medium's error classifier (PLATFORMS.md §5, "Errors"): 400, 401 and 403 are permanent; 429 is retried (Medium
+/// documents no rate limit); a 5xx is retried on a read but Unknown on a create, where the post may exist.
+/// Transport failures are classified by <c>HttpOutcomes</c>.
 /// </summary>
 internal static class MediumErrors
 {
     /// <param name="status">The HTTP status.</param>
     /// <param name="body">The answer body, <c>{"errors":[{"message","code"}]}</c>.</param>
     /// <param name="retryAfter">The Retry-After header, if Medium sent one.</param>
-    public static PublishOutcome Classify(int status, string? body, TimeSpan? retryAfter)
+    /// <param name="create">Whether the call creates a post (a 5xx may then have made it) or only reads.</param>
+    public static PublishOutcome Classify(int status, string? body, TimeSpan? retryAfter, bool create = true)
     {
         var said = Describe(body);
         return status switch
@@ -23,6 +26,7 @@ internal static class MediumErrors
             403 => PublishOutcome.Permanent(
                 $"Medium refused the post (HTTP 403){Quote(said)}: the token's user may not publish there.", status),
             429 => PublishOutcome.RateLimited($"Medium rate limit reached (HTTP 429){Quote(said)}.", retryAfter, status),
+            >= 500 when create => HttpOutcomes.ServerErrorOnCreate("Medium", status, said),
             >= 500 => PublishOutcome.Transient($"Medium had a server error (HTTP {status}){Quote(said)}.", status),
             _ => PublishOutcome.Permanent($"Medium refused the post (HTTP {status}){Quote(said)}.", status),
         };

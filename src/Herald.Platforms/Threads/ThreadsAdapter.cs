@@ -157,9 +157,11 @@ internal sealed class ThreadsAdapter : IPlatformAdapter
     /// created (an hour's clock skew allowed) for a first part, since the previous part for a reply.
     /// </summary>
     /// <remarks>
-    /// PLATFORMS.md §4 documents the listing as the account's own posts but not whether it holds replies. A reply
-    /// that is not there is therefore only "not found" when the listing shows that it holds replies — the previous
-    /// part, itself a reply, was seen; otherwise Herald cannot tell, and a person decides.
+    /// A reply part is first looked for among the replies to the part before it (<c>GET /{media-id}/replies</c>): when
+    /// they can be read, the answer is definitive, and a half-posted thread resumes. Only when they cannot is the own
+    /// listing searched; PLATFORMS.md §4 does not say whether it holds replies, so a miss there is only "not found"
+    /// when the listing shows that it does (the previous part, itself a reply, was seen); otherwise Herald cannot
+    /// tell, and a person decides.
     /// </remarks>
     public async Task<ExistingPostLookup> FindExistingAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
@@ -193,8 +195,24 @@ internal sealed class ThreadsAdapter : IPlatformAdapter
             since = previousAt;
         }
 
-        var search = await new ThreadsOwnPosts(api!, _timeProvider).FindAsync(parts[index], since, confirmed.ToList(), previous, cancellationToken);
+        var ownPosts = new ThreadsOwnPosts(api!, _timeProvider);
         var which = parts.Count > 1 ? $"part {index + 1} of {parts.Count}" : "the post";
+        if (previous is not null)
+        {
+            // A reply part hangs under the part before it: its replies say for sure, whatever the own listing holds.
+            var replies = await ownPosts.FindReplyAsync(previous, parts[index], confirmed.ToList(), cancellationToken);
+            if (replies.Match is { Id: { } replyId } reply)
+            {
+                return ExistingPostLookup.Found(replyId, Uri.TryCreate(reply.Permalink, UriKind.Absolute, out var replyUrl) ? replyUrl : null);
+            }
+
+            if (replies.Complete)
+            {
+                return ExistingPostLookup.NotFound($"No reply of the account to part {index} ({previous}) has the text of {which}.");
+            }
+        }
+
+        var search = await ownPosts.FindAsync(parts[index], since, confirmed.ToList(), previous, cancellationToken);
         var window = since is { } from ? string.Create(CultureInfo.InvariantCulture, $" since {from.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC") : "";
         if (search.Problem is { } problem)
         {

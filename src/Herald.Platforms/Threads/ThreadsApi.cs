@@ -60,6 +60,25 @@ internal sealed class ThreadsApi(HttpClient client, Uri baseUrl, string userId, 
         return SendAsync<ThreadsMediaPage>(HttpMethod.Get, $"{userId}/threads", query, a => a.Data is not null, cancellationToken);
     }
 
+    /// <summary>
+    /// One page of the direct replies to <paramref name="mediaId"/> (<c>GET /{media-id}/replies</c>, Threads' reply
+    /// retrieval), with <c>is_reply_owned_by_me</c> to tell the account's own replies from others'.
+    /// </summary>
+    public Task<ThreadsAnswer<ThreadsMediaPage>> RepliesAsync(string mediaId, string? after, CancellationToken cancellationToken)
+    {
+        var query = new List<KeyValuePair<string, string>>
+        {
+            new("fields", ListingFields + ",is_reply_owned_by_me"),
+            new("limit", PageSize.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (after is not null)
+        {
+            query.Add(new("after", after));
+        }
+
+        return SendAsync<ThreadsMediaPage>(HttpMethod.Get, $"{mediaId}/replies", query, a => a.Data is not null, cancellationToken);
+    }
+
     /// <summary><c>GET /{user}/threads_publishing_limit</c> with both quotas and their windows.</summary>
     public Task<ThreadsAnswer<ThreadsPublishingLimitAnswer>> PublishingLimitAsync(CancellationToken cancellationToken) =>
         SendAsync<ThreadsPublishingLimitAnswer>(

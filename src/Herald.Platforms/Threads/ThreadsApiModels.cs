@@ -45,6 +45,10 @@ internal sealed record ThreadsMedia
     [JsonPropertyName("timestamp")]
     public string? Timestamp { get; init; }
 
+    /// <summary>In a reply listing: whether the reply is the account's own.</summary>
+    [JsonPropertyName("is_reply_owned_by_me")]
+    public bool? IsReplyOwnedByMe { get; init; }
+
     public DateTimeOffset? PublishedAt =>
         DateTimeOffset.TryParse(Timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 }

@@ -47,6 +47,40 @@ internal sealed class ThreadsOwnPosts(ThreadsApi api, TimeProvider timeProvider)
     }
 
     /// <summary>
+    /// Looks among the direct replies to <paramref name="parentId"/> for the account's own reply with exactly
+    /// <paramref name="text"/>, other than the posts in <paramref name="exclude"/>. Every reply read means a miss is
+    /// definitive: a reply to that post is listed there whatever the account's own listing holds.
+    /// </summary>
+    public async Task<OwnPostSearch> FindReplyAsync(string parentId, string text, IReadOnlyCollection<string> exclude, CancellationToken cancellationToken)
+    {
+        var wanted = Normalize(text);
+        string? after = null;
+        for (var page = 0; page < MaxPages; page++)
+        {
+            var answer = await api.RepliesAsync(parentId, after, cancellationToken);
+            if (answer.Value is not { Data: { } replies } listing)
+            {
+                return new OwnPostSearch(null, Complete: false, SawWatched: false, $"the replies to {parentId} could not be listed: {answer.Failure?.Error}");
+            }
+
+            var match = replies.FirstOrDefault(p =>
+                p.Id is { Length: > 0 } id && !exclude.Contains(id) && p.IsReplyOwnedByMe == true && p.Text is not null && Normalize(p.Text) == wanted);
+            if (match is not null)
+            {
+                return new OwnPostSearch(match, Complete: true, SawWatched: true, null);
+            }
+
+            after = listing.Paging?.Cursors?.After;
+            if (listing.Paging?.Next is null || after is null)
+            {
+                return new OwnPostSearch(null, Complete: true, SawWatched: true, null);
+            }
+        }
+
+        return new OwnPostSearch(null, Complete: false, SawWatched: true, null);
+    }
+
+    /// <summary>
     /// Reads <c>threads_publishing_limit</c> (PLATFORMS.md §4: 250 posts and 1,000 replies per rolling 24 h) and,
     /// when the quota the next post needs is used up, answers RateLimited until it frees up. Null when there is
     /// room, or when the limit cannot be read (then <c>threads_publish</c> itself will say).

@@ -1,5 +1,6 @@
 using Herald.DependencyInjection;
 using Herald.Platforms;
+using Herald.Platforms.Http;
 using Herald.Platforms.Threads;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,7 @@ public static class ThreadsServiceCollectionExtensions
         // No transport retry: threads_publish must never be repeated blindly; the adapter decides from the
         // container's status, and the engine retries the rest.
         services.AddHttpClient(ThreadsAdapter.HttpClientName)
-            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<ThreadsOptions>>().Value.Timeout)
+            .ConfigureHttpClient((sp, client) => PlatformHttp.Configure(client, sp.GetRequiredService<IOptions<ThreadsOptions>>().Value.Timeout))
             .RedactLoggedHeaders(_ => true);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, ThreadsAdapter>());

@@ -32,6 +32,12 @@ internal sealed partial class XAdapter : IPlatformAdapter
     private const string DisplayName = "X";
     private const string CreateEndpoint = "POST /2/tweets";
 
+    /// <summary>Timeline pages read at most per lookup; X itself serves only an account's newest 3,200 posts.</summary>
+    private const int MaxLookupPages = 32;
+
+    /// <summary>How far before the uncertain send a post still counts as its result: clocks differ a little.</summary>
+    private static readonly TimeSpan ClockMargin = TimeSpan.FromMinutes(15);
+
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly XAuthorization _authorization;
     private readonly TimeProvider _timeProvider;
@@ -153,7 +159,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
         for (var index = confirmed.Count; index < parts.Count; index++)
         {
             using var call = await CallAsync(account, HttpMethod.Post, "2/tweets", Serialize(parts[index], previous), cancellationToken);
-            if (call.Problem(account, _timeProvider) is { } problem)
+            if (call.Problem(account, _timeProvider, create: true) is { } problem)
             {
                 return parts.Count == 1 ? problem : problem with { Error = $"Part {index + 1} of {parts.Count}: {problem.Error}" };
             }
@@ -178,9 +184,11 @@ internal sealed partial class XAdapter : IPlatformAdapter
     }
 
     /// <summary>
-    /// Looks for the next unconfirmed part among the account's newest posts (<c>GET /2/users/:id/tweets</c>):
-    /// the same text, and for a reply the same parent. X refuses an exact repeat of a recent post by the same
-    /// account (PLATFORMS.md §3, "Idempotency"), so when it is not there a resend cannot make a second one.
+    /// Looks for the next unconfirmed part in the account's timeline (<c>GET /2/users/:id/tweets</c>): the same text,
+    /// and for a reply the same parent. Pages go back with <c>pagination_token</c>, bounded by <c>start_time</c> a
+    /// little before the uncertain send, so a post followed by many others is still found. X refuses an exact repeat
+    /// of a recent post by the same account (PLATFORMS.md §3, "Idempotency"), so when it is not there a resend cannot
+    /// make a second one.
     /// </summary>
     public async Task<ExistingPostLookup> FindExistingAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
@@ -208,33 +216,59 @@ internal sealed partial class XAdapter : IPlatformAdapter
             return ExistingPostLookup.CannotTell($"Could not learn the X account's id: {failure!.Error}");
         }
 
-        var relative = string.Create(
-            CultureInfo.InvariantCulture,
-            $"2/users/{Uri.EscapeDataString(user.Id!)}/tweets?max_results={_options.LookupPageSize}&tweet.fields=referenced_tweets,entities");
-        using var call = await CallAsync(account, HttpMethod.Get, relative, null, cancellationToken);
-        if (call.Problem(account, _timeProvider) is { } problem)
-        {
-            return ExistingPostLookup.CannotTell($"Could not read the X account's posts: {problem.Error}");
-        }
-
-        var page = PlatformHttp.TryDeserialize<XTimelinePage>(call.Answer.Body);
-        if (page is null)
-        {
-            return ExistingPostLookup.CannotTell("X answered the timeline with something that is not a page of posts.");
-        }
-
         var index = confirmed.Count;
         var wanted = Comparable(composed.Parts[index], null);
         var parent = index > 0 ? confirmed[index - 1] : null;
-        var match = (page.Data ?? []).FirstOrDefault(t =>
-            t.Id is not null && t.Text is not null &&
-            string.Equals(Comparable(t.Text, t.Entities), wanted, StringComparison.Ordinal) &&
-            string.Equals(RepliedTo(t), parent, StringComparison.Ordinal));
         var username = UsernameSetting(account) ?? user.Username!;
-        return match is not null
-            ? ExistingPostLookup.Found(match.Id!, PostUrl(username, match.Id!))
-            : ExistingPostLookup.NotFound(
-                $"No post with this text among the account's newest {_options.LookupPageSize}; X refuses an exact repeat of a recent post anyway, so a resend cannot make a second one.");
+
+        // Bounded by the uncertain send (a little before, for clocks), so only as many pages are read as posts followed it.
+        var startTime = request.UncertainSince is { } since
+            ? "&start_time=" + Uri.EscapeDataString((since - ClockMargin).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))
+            : "";
+        // Without a bound every page back to 3,200 posts would be read, on read limits that are tight: one page then.
+        var maxPages = startTime.Length > 0 ? MaxLookupPages : 1;
+        string? token = null;
+        for (var page = 0; page < maxPages; page++)
+        {
+            var relative = string.Create(
+                CultureInfo.InvariantCulture,
+                $"2/users/{Uri.EscapeDataString(user.Id!)}/tweets?max_results={_options.LookupPageSize}&tweet.fields=referenced_tweets,entities{startTime}") +
+                (token is null ? "" : "&pagination_token=" + Uri.EscapeDataString(token));
+            using var call = await CallAsync(account, HttpMethod.Get, relative, null, cancellationToken);
+            if (call.Problem(account, _timeProvider, create: false) is { } problem)
+            {
+                return ExistingPostLookup.CannotTell($"Could not read the X account's posts: {problem.Error}");
+            }
+
+            var timeline = PlatformHttp.TryDeserialize<XTimelinePage>(call.Answer.Body);
+            if (timeline is null)
+            {
+                return ExistingPostLookup.CannotTell("X answered the timeline with something that is not a page of posts.");
+            }
+
+            var match = (timeline.Data ?? []).FirstOrDefault(t =>
+                t.Id is not null && t.Text is not null &&
+                string.Equals(Comparable(t.Text, t.Entities), wanted, StringComparison.Ordinal) &&
+                string.Equals(RepliedTo(t), parent, StringComparison.Ordinal));
+            if (match is not null)
+            {
+                return ExistingPostLookup.Found(match.Id!, PostUrl(username, match.Id!));
+            }
+
+            token = timeline.Meta?.NextToken;
+            if (token is null)
+            {
+                var window = startTime.Length > 0 ? " since a little before the uncertain send" : $" among its newest {_options.LookupPageSize * (page + 1)}";
+                return ExistingPostLookup.NotFound(
+                    $"No post of the account has this text{window}; X refuses an exact repeat of a recent post anyway, so a resend cannot make a second one.");
+            }
+        }
+
+        return maxPages == 1
+            ? ExistingPostLookup.NotFound(
+                $"No post with this text among the account's newest {_options.LookupPageSize}; X refuses an exact repeat of a recent post anyway, so a resend cannot make a second one.")
+            : ExistingPostLookup.CannotTell(
+                $"No post with this text among the account's newest {_options.LookupPageSize * MaxLookupPages} posts; older ones were not read.");
     }
 
     private static ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, TextCounter.X);
@@ -268,7 +302,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
         }
 
         using var call = await CallAsync(account, HttpMethod.Get, "2/users/me", null, cancellationToken);
-        if (call.Problem(account, _timeProvider) is { } problem)
+        if (call.Problem(account, _timeProvider, create: false) is { } problem)
         {
             // A read creates nothing: a lost answer is simply worth another try.
             return (null, problem.Kind == PublishOutcomeKind.Unknown ? PublishOutcome.Transient(problem.Error!) : problem);
@@ -355,7 +389,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
         public PlatformAnswer Answer { get; } = answer;
 
         /// <summary>The outcome when the call did not succeed; null on a 2xx answer.</summary>
-        public PublishOutcome? Problem(Account account, TimeProvider timeProvider)
+        public PublishOutcome? Problem(Account account, TimeProvider timeProvider, bool create)
         {
             if (Answer.Failure is { } failure)
             {
@@ -376,7 +410,8 @@ internal sealed partial class XAdapter : IPlatformAdapter
                 Answer.Status,
                 Answer.Body,
                 XErrors.RateLimitWait(Answer.Response, timeProvider),
-                XAuthorization.UnauthorizedAdvice(account.Credentials, refresh));
+                XAuthorization.UnauthorizedAdvice(account.Credentials, refresh),
+                create);
         }
 
         public void Dispose() => Answer.Dispose();

@@ -47,7 +47,12 @@ internal sealed record XUrlEntity(
     [property: JsonPropertyName("expanded_url")] string? ExpandedUrl);
 
 /// <summary>A page of <c>GET /2/users/:id/tweets</c>; <c>data</c> is absent when the timeline is empty.</summary>
-internal sealed record XTimelinePage([property: JsonPropertyName("data")] IReadOnlyList<XTweet>? Data);
+internal sealed record XTimelinePage(
+    [property: JsonPropertyName("data")] IReadOnlyList<XTweet>? Data,
+    [property: JsonPropertyName("meta")] XTimelineMeta? Meta = null);
+
+/// <summary>A timeline page's <c>meta</c>: <c>next_token</c> names the next (older) page, absent on the last.</summary>
+internal sealed record XTimelineMeta([property: JsonPropertyName("next_token")] string? NextToken);
 
 /// <summary><c>GET /2/users/me</c>: <c>{"data":{"id","name","username"}}</c>.</summary>
 internal sealed record XMe([property: JsonPropertyName("data")] XUser? Data);

@@ -16,19 +16,21 @@ internal static class XErrors
     /// <param name="body">The answer body: v2 problem JSON, or the legacy <c>{"errors":[{"code","message"}]}</c>.</param>
     /// <param name="rateLimitWait">How long until the limit that was hit resets (<see cref="RateLimitWait"/>).</param>
     /// <param name="unauthorizedAdvice">What to do about a 401: it depends on how the account signs in.</param>
-    public static PublishOutcome Classify(int status, string? body, TimeSpan? rateLimitWait, string unauthorizedAdvice)
+    /// <param name="create">Whether the call creates a post (a 5xx may then have made it) or only reads.</param>
+    public static PublishOutcome Classify(int status, string? body, TimeSpan? rateLimitWait, string unauthorizedAdvice, bool create = true)
     {
         var said = Describe(body);
         return status switch
         {
             401 => PublishOutcome.Permanent($"X refused the credentials (HTTP 401){Quote(said)}: {unauthorizedAdvice}", status),
-            403 when IsDuplicate(body) => PublishOutcome.Permanent(
-                "X refused the post as duplicate content (HTTP 403): this account already posted exactly this text. " +
-                "X does not say which post it was; change the text to post it again.", status),
+            403 when IsDuplicate(body) => PublishOutcome.Duplicate(
+                "X refused the post as duplicate content (HTTP 403): this account already posted exactly this text recently, so " +
+                "Herald does not send it again. X does not say which post it was; if it is this publication's, mark the publication posted.", status),
             403 => PublishOutcome.Permanent(
                 $"X refused the post (HTTP 403){Quote(said)}. The app needs Read and Write permission, the token the " +
                 "tweet.write scope (an app-only token cannot post), and the account must be allowed to post or reply.", status),
             429 => PublishOutcome.RateLimited($"X rate limit reached (HTTP 429){Quote(said)}.", rateLimitWait, status),
+            >= 500 when create => HttpOutcomes.ServerErrorOnCreate("X", status, said),
             >= 500 => PublishOutcome.Transient($"X had a server error (HTTP {status}){Quote(said)}.", status),
             _ => PublishOutcome.Permanent($"X refused the post (HTTP {status}){Quote(said)}.", status),
         };

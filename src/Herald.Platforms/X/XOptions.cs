@@ -16,8 +16,8 @@ public sealed class XOptions
     public Uri WebBaseUrl { get; set; } = new("https://x.com");
 
     /// <summary>
-    /// How many of the account's newest posts a reconciliation reads, 5 to 100 (the API's
-    /// <c>max_results</c>). Default 100, one page.
+    /// How many posts a reconciliation reads per timeline page, 5 to 100 (the API's <c>max_results</c>). Default
+    /// 100; pages go back as far as the uncertain send.
     /// </summary>
     public int LookupPageSize { get; set; } = 100;
 

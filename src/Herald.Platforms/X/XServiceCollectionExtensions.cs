@@ -1,5 +1,6 @@
 using Herald.DependencyInjection;
 using Herald.Platforms;
+using Herald.Platforms.Http;
 using Herald.Platforms.X;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,7 @@ public static class XServiceCollectionExtensions
 
         // No transport retry: a POST is not idempotent; the engine retries after reconciling.
         services.AddHttpClient(XAdapter.HttpClientName)
-            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<XOptions>>().Value.Timeout)
+            .ConfigureHttpClient((sp, client) => PlatformHttp.Configure(client, sp.GetRequiredService<IOptions<XOptions>>().Value.Timeout))
             .RedactLoggedHeaders(_ => true);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, XAdapter>());

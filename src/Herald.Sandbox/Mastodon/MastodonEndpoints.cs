@@ -49,8 +49,7 @@ internal static class MastodonEndpoints
         api.MapGet("/statuses/{id}", (HttpContext c, SandboxState s, string id) =>
             s.Mastodon.Find(id) is { } status ? Results.Json(StatusJson(c, status)) : Error(404, "Record not found"));
         api.MapGet("/accounts/verify_credentials", (HttpContext c) => Results.Json(AccountJson(c, AccountOf(c))));
-        api.MapGet("/accounts/{id}/statuses", (HttpContext c, SandboxState s, string id) =>
-            Results.Json(s.Mastodon.StatusesOf(id).Select(status => StatusJson(c, status))));
+        api.MapGet("/accounts/{id}/statuses", (HttpContext c, SandboxState s, string id) => AccountStatuses(c, s.Mastodon, id));
         return group;
     }
 
@@ -94,6 +93,30 @@ internal static class MastodonEndpoints
         }
 
         return result.Status is { } status ? Results.Json(StatusJson(context, status)) : Error(result.HttpStatus, result.Error!);
+    }
+
+    /// <summary>
+    /// <c>GET /api/v1/accounts/:id/statuses</c>: newest first, <c>limit</c> (default 20, at most 40) and <c>max_id</c>
+    /// (only statuses older than that id), with a <c>Link</c> header to the next page, as Mastodon pages.
+    /// </summary>
+    private static IResult AccountStatuses(HttpContext context, MastodonState state, string accountId)
+    {
+        var query = context.Request.Query;
+        var limit = int.TryParse(query["limit"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var asked) && asked > 0 ? Math.Min(asked, 40) : 20;
+        var statuses = state.StatusesOf(accountId).AsEnumerable();
+        if (query["max_id"].ToString() is { Length: > 0 } maxId && long.TryParse(maxId, NumberStyles.None, CultureInfo.InvariantCulture, out var below))
+        {
+            statuses = statuses.Where(s => long.Parse(s.Id, CultureInfo.InvariantCulture) < below);
+        }
+
+        var page = statuses.Take(limit).ToList();
+        if (page.Count == limit)
+        {
+            context.Response.Headers.Link =
+                $"<{Origin(context)}/api/v1/accounts/{accountId}/statuses?limit={limit}&max_id={page[^1].Id}>; rel=\"next\"";
+        }
+
+        return Results.Json(page.Select(status => StatusJson(context, status)));
     }
 
     private static void WriteRateLimitHeaders(HttpContext context, MastodonRateWindow window)

@@ -30,6 +30,7 @@ internal static class ThreadsEndpoints
         api.MapGet("/{userId}/threads", ListPostsAsync);
         api.MapPost("/{userId}/threads_publish", PublishAsync);
         api.MapGet("/{userId}/threads_publishing_limit", PublishingLimitAsync);
+        api.MapGet("/{id}/replies", ListRepliesAsync);
         api.MapGet("/{id}", ReadNodeAsync);
         return group;
     }
@@ -147,6 +148,69 @@ internal static class ThreadsEndpoints
     }
 
     /// <summary><c>GET /{id}</c>: the profile (<c>me</c> or its id), a container's status, or a published post.</summary>
+    /// <summary>
+    /// <c>GET /{media-id}/replies</c>: the post's direct replies (Threads' reply retrieval), with the media fields and
+    /// <c>is_reply_owned_by_me</c>; <c>limit</c> and the <c>after</c> cursor page them.
+    /// </summary>
+    private static async Task<IResult> ListRepliesAsync(HttpContext context, SandboxState sandbox, string id)
+    {
+        var state = sandbox.Threads;
+        var (parameters, user, refused) = await AuthorizeAsync(context, state, "me");
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var (fields, badField) = Fields(parameters, [.. MediaFields, "is_reply_owned_by_me"], "id");
+        if (badField is not null)
+        {
+            return Error(state, NonexistingField(badField, "ThreadsMedia"));
+        }
+
+        if (!TryNumber(parameters, "limit", out var limit) || limit is <= 0)
+        {
+            return Error(state, ThreadsState.InvalidParameter("Param limit must be a positive integer."));
+        }
+
+        if (state.RepliesTo(user!, id) is not { } replies)
+        {
+            return Error(state, UnsupportedRequest("get", id));
+        }
+
+        var after = Cursor(parameters.GetValueOrDefault("after"));
+        var start = after is null ? 0 : replies.ToList().FindIndex(p => p.Id == after) + 1;
+        if (after is not null && start == 0)
+        {
+            return Error(state, ThreadsState.InvalidParameter("The cursor is not valid for this listing."));
+        }
+
+        var size = (int)Math.Min(limit ?? DefaultPageSize, MaxPageSize);
+        var page = replies.Skip(start).Take(size).ToList();
+        var data = page.Select(p =>
+        {
+            var json = MediaJson(p, [.. fields.Where(f => f != "is_reply_owned_by_me")]);
+            if (fields.Contains("is_reply_owned_by_me"))
+            {
+                json["is_reply_owned_by_me"] = p.UserId == user!.Id;
+            }
+
+            return json;
+        }).ToList();
+        var body = new Dictionary<string, object?> { ["data"] = data };
+        if (page.Count > 0)
+        {
+            var paging = new Dictionary<string, object?> { ["cursors"] = new { before = EncodeCursor(page[0].Id), after = EncodeCursor(page[^1].Id) } };
+            if (start + page.Count < replies.Count)
+            {
+                paging["next"] = NextPageUrl(context, EncodeCursor(page[^1].Id));
+            }
+
+            body["paging"] = paging;
+        }
+
+        return Results.Json(body);
+    }
+
     private static async Task<IResult> ReadNodeAsync(HttpContext context, SandboxState sandbox, string id)
     {
         var state = sandbox.Threads;

@@ -248,6 +248,20 @@ public sealed class ThreadsState
     }
 
     /// <summary>A post of <paramref name="user"/> by media id; null when there is none they may see.</summary>
+    /// <summary>
+    /// The direct replies to <paramref name="mediaId"/>, oldest first as Threads lists a conversation; null when the
+    /// caller cannot see that post.
+    /// </summary>
+    internal IReadOnlyList<ThreadsPost>? RepliesTo(ThreadsUser user, string mediaId)
+    {
+        lock (_lock)
+        {
+            return _postsById.TryGetValue(mediaId, out var post) && post.UserId == user.Id
+                ? [.. _posts.Where(p => p.ReplyToId == mediaId).OrderBy(p => p.Timestamp).ThenBy(p => p.Sequence)]
+                : null;
+        }
+    }
+
     internal ThreadsPost? FindPost(ThreadsUser user, string mediaId)
     {
         lock (_lock)

@@ -147,7 +147,10 @@ internal static class XEndpoints
             : Results.Json(new { data = TweetJson(post, Fields(context)) });
     }
 
-    /// <summary><c>GET /2/users/:id/tweets</c>: newest first, <c>max_results</c> 5–100 (default 10), <c>pagination_token</c>.</summary>
+    /// <summary>
+    /// <c>GET /2/users/:id/tweets</c>: newest first, <c>max_results</c> 5–100 (default 10), <c>pagination_token</c> (the
+    /// <c>next_token</c> of the page before), and <c>start_time</c> (ISO 8601 UTC, inclusive: no older posts).
+    /// </summary>
     private static IResult Timeline(HttpContext context, XState state, string userId)
     {
         var query = context.Request.Query;
@@ -164,6 +167,16 @@ internal static class XEndpoints
         }
 
         var posts = state.Timeline(userId);
+        if (query["start_time"].ToString() is { Length: > 0 } startTime)
+        {
+            if (!DateTimeOffset.TryParse(startTime, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var from))
+            {
+                return InvalidRequest("start_time", $"Invalid 'start_time':'{startTime}'. 'start_time' must be a valid RFC 3339 date-time.");
+            }
+
+            posts = [.. posts.Where(p => p.CreatedAt >= from)];
+        }
+
         var start = 0;
         if (query["pagination_token"].ToString() is { Length: > 0 } token)
         {

@@ -406,6 +406,34 @@ public sealed class BlueskyAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_GatewayTimeoutAfterCommit_IsPublishedFromItsRecordKeyAndFoundByLookup()
+    {
+        var gateway = new GatewayTimeoutAfterCommit("POST", "com.atproto.repo.createRecord");
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_clock);
+        services.AddSingleton<IAccountCredentialsStore>(_store);
+        services.AddHerald().AddBluesky();
+        gateway.AddTo(services, BlueskyAdapter.HttpClientName);
+        await using var provider = services.BuildServiceProvider();
+        var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("bluesky");
+        var (account, _) = NewAccount("gateway");
+        var content = Post("Sent once, answered with a gateway timeout.");
+
+        var outcome = await adapter.PublishAsync(Request(content, account, "pub-gateway"));
+
+        // Bluesky chose no key here: Herald did, so the record is read back at once instead of leaving it unknown.
+        Assert.Equal(1, gateway.Replaced);
+        var record = Assert.Single(_server.State.Bluesky.Records);
+        Assert.Equal(PublishOutcomeKind.Published, outcome.Kind);
+        Assert.Equal(record.Uri, outcome.ExternalId);
+
+        var lookup = await adapter.FindExistingAsync(Request(content, account, "pub-gateway") with { UncertainSince = _clock.GetUtcNow() });
+
+        Assert.Equal(ExistingPostState.Found, lookup.State);
+        Assert.StartsWith(record.Uri, lookup.ExternalId);
+    }
+
+    [Fact]
     public async Task PublishAsync_ServerErrorOnLogin_TransientBecauseNothingWasPosted()
     {
         var (account, _) = NewAccount("loginfault");

@@ -165,7 +165,7 @@ public sealed class DevToAdapterTests : IClassFixture<SandboxFixture>, IDisposab
     }
 
     [Fact]
-    public async Task PublishAsync_ServerError_Transient()
+    public async Task PublishAsync_ServerError_UnknownBecauseThePostMayExist()
     {
         var (account, _) = NewAccount("servererror");
         Server.State.Faults = new SandboxFaults { ServerErrorRate = 1 };
@@ -179,9 +179,48 @@ public sealed class DevToAdapterTests : IClassFixture<SandboxFixture>, IDisposab
             Server.State.Faults = SandboxFaults.None;
         }
 
-        Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
         Assert.Equal(503, outcome.HttpStatus);
         Assert.DoesNotContain(Server.State.DevTo.Articles, a => a.Title == "Server error article");
+    }
+
+    [Fact]
+    public async Task Create_GatewayTimeoutAfterCommit_IsUnknownAndFoundByLookup()
+    {
+        var gateway = new GatewayTimeoutAfterCommit("POST", "/api/articles");
+        using var provider = Build(gateway);
+        var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("devto");
+        var (account, _) = NewAccount("gateway");
+        var content = Article("Gateway timeout article");
+        var sentAt = _fixture.Clock.GetUtcNow();
+
+        var outcome = await adapter.PublishAsync(Request(content, account));
+
+        Assert.Equal(1, gateway.Replaced);
+        Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
+        Assert.Equal(504, outcome.HttpStatus);
+        var stored = Assert.Single(Server.State.DevTo.Articles, a => a.Title == "Gateway timeout article");
+
+        var lookup = await adapter.FindExistingAsync(Request(content, account) with { UncertainSince = sentAt });
+
+        Assert.Equal(ExistingPostState.Found, lookup.State);
+        Assert.Equal(stored.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), lookup.ExternalId);
+    }
+
+    [Fact]
+    public async Task Create_RepeatOfAnArticleThatExists_RefusedAsDuplicateWithoutInvitingARepost()
+    {
+        var (account, _) = NewAccount("dupflag");
+        var content = Article("Duplicate flag article");
+        Assert.Equal(PublishOutcomeKind.Published, (await _adapter.PublishAsync(Request(content, account))).Kind);
+
+        var again = await _adapter.PublishAsync(Request(content, account));
+
+        Assert.Equal(PublishOutcomeKind.Permanent, again.Kind);
+        Assert.True(again.RefusedAsDuplicate);
+        Assert.Contains("already been taken", again.Error);
+        Assert.DoesNotContain("post it again", again.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(Server.State.DevTo.Articles, a => a.Title == "Duplicate flag article");
     }
 
     [Fact]
@@ -222,7 +261,7 @@ public sealed class DevToAdapterTests : IClassFixture<SandboxFixture>, IDisposab
         Assert.Equal(new Uri(Server.BaseAddress, "devto" + stored.Path), lookup.Url);
         var list = Assert.Single(Server.Requests.For("devto"), r => r.Method == "GET" && r.Header("api-key") == account.Credentials["api_key"]);
         Assert.Equal("/devto/api/articles/me/all", list.Path);
-        Assert.Equal("?per_page=1000&page=1", list.QueryString);
+        Assert.Equal("?per_page=100&page=1", list.QueryString);
         Assert.Contains("application/vnd.forem.api-v1+json", list.Header("Accept"));
     }
 
@@ -262,6 +301,47 @@ public sealed class DevToAdapterTests : IClassFixture<SandboxFixture>, IDisposab
 
         Assert.Equal(ExistingPostState.Found, lookup.State);
         Assert.Equal(published.ExternalId, lookup.ExternalId);
+    }
+
+    [Fact]
+    public async Task FindExistingAsync_NoCanonicalUrlAndAnOlderArticleWithTheSameTitle_NotFound()
+    {
+        var (account, _) = NewAccount("weekly");
+        var lastWeek = new Content { Title = "Weekly notes", Body = "What happened last week." };
+        Assert.Equal(PublishOutcomeKind.Published, (await _adapter.PublishAsync(Request(lastWeek, account))).Kind);
+        _fixture.Clock.Advance(TimeSpan.FromDays(7));
+        var thisWeek = new Content { Title = "Weekly notes", Body = "What happened this week." };
+
+        var lookup = await _adapter.FindExistingAsync(Request(thisWeek, account) with { UncertainSince = _fixture.Clock.GetUtcNow() });
+
+        Assert.Equal(ExistingPostState.NotFound, lookup.State);
+    }
+
+    [Fact]
+    public async Task FindExistingAsync_PagesBackOnlyToTheUncertainSend()
+    {
+        var (account, key) = NewAccount("paging");
+        for (var i = 0; i < 120; i++)
+        {
+            if (i % 9 == 0)
+            {
+                _fixture.Clock.Advance(TimeSpan.FromSeconds(30)); // Forem's create window
+            }
+
+            Assert.Equal(PublishOutcomeKind.Published, (await _adapter.PublishAsync(Request(Article($"Older article {i}"), account))).Kind);
+        }
+
+        _fixture.Clock.Advance(TimeSpan.FromDays(1));
+        var sentAt = _fixture.Clock.GetUtcNow();
+        var content = Article("Paging target");
+        await _adapter.PublishAsync(Request(content, account));
+
+        var lookup = await _adapter.FindExistingAsync(Request(Article("Never sent"), account) with { UncertainSince = sentAt });
+
+        Assert.Equal(ExistingPostState.NotFound, lookup.State);
+        var lists = Server.Requests.For("devto").Where(r => r.Method == "GET" && r.Header("api-key") == key).ToList();
+        var list = Assert.Single(lists);
+        Assert.Equal("?per_page=100&page=1", list.QueryString);
     }
 
     [Fact]
@@ -460,6 +540,15 @@ public sealed class DevToAdapterTests : IClassFixture<SandboxFixture>, IDisposab
 
         Assert.Contains("DefaultBaseUrl", error.Message);
         Assert.Contains("Timeout", error.Message);
+    }
+
+    private ServiceProvider Build(GatewayTimeoutAfterCommit gateway)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_fixture.Clock);
+        services.AddHerald().AddDevTo();
+        gateway.AddTo(services, DevToAdapter.HttpClientName);
+        return services.BuildServiceProvider();
     }
 
     private (Account Account, string Key) NewAccount(string name, Dictionary<string, string>? settings = null)

@@ -11,9 +11,9 @@ public sealed class DevToErrorsTests
     [InlineData(404, PublishOutcomeKind.Permanent)]
     [InlineData(422, PublishOutcomeKind.Permanent)]
     [InlineData(429, PublishOutcomeKind.RateLimited)]
-    [InlineData(500, PublishOutcomeKind.Transient)]
-    [InlineData(502, PublishOutcomeKind.Transient)]
-    [InlineData(503, PublishOutcomeKind.Transient)]
+    [InlineData(500, PublishOutcomeKind.Unknown)]
+    [InlineData(502, PublishOutcomeKind.Unknown)]
+    [InlineData(503, PublishOutcomeKind.Unknown)]
     public void Classify_Status_MapsToOutcomeKind(int status, PublishOutcomeKind expected)
     {
         var outcome = DevToErrors.Classify((HttpStatusCode)status, null, null);

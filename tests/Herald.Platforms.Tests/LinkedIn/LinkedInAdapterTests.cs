@@ -184,7 +184,7 @@ public sealed class LinkedInAdapterTests : IClassFixture<SandboxFixture>, IDispo
     }
 
     [Fact]
-    public async Task PublishAsync_ServerError_Transient()
+    public async Task PublishAsync_ServerError_UnknownBecauseThePostMayExist()
     {
         var (account, _, author) = NewApiAccount("fault");
         Server.State.Faults = new SandboxFaults { ServerErrorRate = 1 };
@@ -198,9 +198,35 @@ public sealed class LinkedInAdapterTests : IClassFixture<SandboxFixture>, IDispo
             Server.State.Faults = SandboxFaults.None;
         }
 
-        Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
         Assert.Equal(503, outcome.HttpStatus);
         Assert.DoesNotContain(Server.State.LinkedIn.Posts, p => p.Author == author);
+    }
+
+    [Fact]
+    public async Task Create_GatewayTimeoutAfterCommit_IsUnknownAndTheResendNamesTheSamePost()
+    {
+        var gateway = new GatewayTimeoutAfterCommit("POST", "/rest/posts");
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_fixture.Clock);
+        services.AddHerald().AddLinkedIn();
+        gateway.AddTo(services, LinkedInAdapter.HttpClientName);
+        using var provider = services.BuildServiceProvider();
+        var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("linkedin");
+        var (account, _, author) = NewApiAccount("gateway");
+        var content = Post("Posted once behind a slow gateway.");
+
+        var outcome = await adapter.PublishAsync(Request(content, account));
+
+        Assert.Equal(1, gateway.Replaced);
+        Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
+        Assert.Equal(504, outcome.HttpStatus);
+        Assert.Equal(ExistingPostState.NotFound, (await adapter.FindExistingAsync(Request(content, account))).State);
+
+        var resent = await adapter.PublishAsync(Request(content, account));
+
+        Assert.Equal(PublishOutcomeKind.Published, resent.Kind);
+        Assert.Equal(resent.ExternalId, Assert.Single(Server.State.LinkedIn.Posts, p => p.Author == author).Urn);
     }
 
     [Fact]

@@ -15,8 +15,8 @@ public sealed class LinkedInErrorsTests
     [InlineData(422, PublishOutcomeKind.Permanent)]
     [InlineData(426, PublishOutcomeKind.Permanent)]
     [InlineData(429, PublishOutcomeKind.RateLimited)]
-    [InlineData(500, PublishOutcomeKind.Transient)]
-    [InlineData(503, PublishOutcomeKind.Transient)]
+    [InlineData(500, PublishOutcomeKind.Unknown)]
+    [InlineData(503, PublishOutcomeKind.Unknown)]
     public void Classify_Status_MapsToOutcome(int status, PublishOutcomeKind expected)
     {
         var outcome = LinkedInErrors.Classify((HttpStatusCode)status, """{"status":0,"message":"said"}""", null, "202601", Now);
@@ -71,6 +71,7 @@ public sealed class LinkedInErrorsTests
     {
         var outcome = LinkedInErrors.Classify(HttpStatusCode.BadGateway, "<html>bad gateway</html>", null, "202601", Now);
 
-        Assert.Equal("LinkedIn had a server error (HTTP 502).", outcome.Error);
+        Assert.Equal(
+            "LinkedIn had a server error (HTTP 502) after the request was sent; the post may exist, so Herald looks for it before sending again.", outcome.Error);
     }
 }

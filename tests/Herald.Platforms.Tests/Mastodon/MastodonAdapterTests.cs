@@ -209,7 +209,7 @@ public sealed class MastodonAdapterTests : IClassFixture<SandboxFixture>, IDispo
     }
 
     [Fact]
-    public async Task PublishAsync_DroppedAfterAccept_UnknownThenResendWithTheSameKeyMakesNoSecondStatus()
+    public async Task PublishAsync_DroppedAfterAccept_UnknownThenFoundAndAResendWithTheSameKeyMakesNoSecondStatus()
     {
         var (account, sandboxAccount) = NewAccount("dropped");
         var content = Post("Dropped Mastodon answer.");
@@ -217,8 +217,7 @@ public sealed class MastodonAdapterTests : IClassFixture<SandboxFixture>, IDispo
 
         Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
         var lookup = await _adapter.FindExistingAsync(Request(content, account, "pub-dropped"));
-        Assert.Equal(ExistingPostState.NotFound, lookup.State);
-        Assert.Contains("resending with the same Idempotency-Key is safe", lookup.Reason);
+        Assert.Equal(ExistingPostState.Found, lookup.State);
 
         var resent = await _adapter.PublishAsync(Request(content, account, "pub-dropped"));
 
@@ -388,13 +387,13 @@ public sealed class MastodonAdapterTests : IClassFixture<SandboxFixture>, IDispo
     }
 
     [Fact]
-    public async Task PublishAsync_ServerError_Transient()
+    public async Task PublishAsync_ServerError_UnknownBecauseTheStatusMayExist()
     {
         var (account, sandboxAccount) = NewAccount("fault");
 
         var outcome = await WithFaults(new SandboxFaults { ServerErrorRate = 1 }, () => _adapter.PublishAsync(Request(Post("503."), account, "pub-503")));
 
-        Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
         Assert.Equal(503, outcome.HttpStatus);
         Assert.DoesNotContain(Server.State.Mastodon.Statuses, s => s.Account == sandboxAccount);
     }
@@ -410,6 +409,112 @@ public sealed class MastodonAdapterTests : IClassFixture<SandboxFixture>, IDispo
 
         Assert.Equal(PublishOutcomeKind.RateLimited, outcome.Kind);
         Assert.Equal(TimeSpan.FromSeconds(42), outcome.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Create_GatewayTimeoutAfterCommit_IsUnknownAndFoundByLookup()
+    {
+        var gateway = new GatewayTimeoutAfterCommit("POST", "/api/v1/statuses");
+        using var provider = Services(_fixture.Clock, gateway);
+        var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("mastodon");
+        var (account, sandboxAccount) = NewAccount("gateway");
+        var content = Post("Sent once, answered with a gateway timeout.");
+
+        var outcome = await adapter.PublishAsync(Request(content, account, "pub-gateway"));
+
+        Assert.Equal(1, gateway.Replaced);
+        Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
+        Assert.Equal(504, outcome.HttpStatus);
+        var status = Assert.Single(Server.State.Mastodon.Statuses, s => s.Account == sandboxAccount);
+
+        var lookup = await adapter.FindExistingAsync(Request(content, account, "pub-gateway") with { UncertainSince = _fixture.Clock.GetUtcNow() });
+
+        Assert.Equal(ExistingPostState.Found, lookup.State);
+        Assert.Equal(status.Id, lookup.ExternalId);
+    }
+
+    [Fact]
+    public async Task FindExistingAsync_TwoHoursAfterAnUncertainSend_LooksItUpSoNoSecondStatus()
+    {
+        var gateway = new GatewayTimeoutAfterCommit("POST", "/api/v1/statuses");
+        using var provider = Services(_fixture.Clock, gateway);
+        var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("mastodon");
+        var (account, sandboxAccount) = NewAccount("keyexpiry");
+        var content = Post("Sent once, then looked for two hours later.");
+        var request = Request(content, account, "pub-key-expiry") with { UncertainSince = _fixture.Clock.GetUtcNow() };
+        Assert.Equal(PublishOutcomeKind.Unknown, (await adapter.PublishAsync(request)).Kind);
+        _fixture.Clock.Advance(TimeSpan.FromHours(2)); // Mastodon has forgotten the Idempotency-Key by now
+
+        var lookup = await adapter.FindExistingAsync(request);
+        if (lookup.State == ExistingPostState.NotFound)
+        {
+            await adapter.PublishAsync(request); // what the engine does after NotFound
+        }
+
+        var status = Assert.Single(Server.State.Mastodon.Statuses, s => s.Account == sandboxAccount);
+        Assert.Equal(ExistingPostState.Found, lookup.State);
+        Assert.Equal(status.Id, lookup.ExternalId);
+    }
+
+    [Fact]
+    public async Task FindExistingAsync_KeyExpiredAndNothingPosted_NotFoundAfterReadingTheAccountsStatuses()
+    {
+        var (account, sandboxAccount) = NewAccount("keyexpired-none");
+        var request = Request(Post("Never reached the instance."), account, "pub-key-none") with { UncertainSince = _fixture.Clock.GetUtcNow() };
+        _fixture.Clock.Advance(TimeSpan.FromHours(2));
+
+        var lookup = await _adapter.FindExistingAsync(request);
+
+        Assert.Equal(ExistingPostState.NotFound, lookup.State);
+        Assert.Contains(
+            Server.Requests.For("mastodon"),
+            r => r.Method == "GET" && r.Path == $"/mastodon/api/v1/accounts/{sandboxAccount.Id}/statuses" &&
+                 r.Header("Authorization") == $"Bearer {sandboxAccount.AccessToken}");
+    }
+
+    [Fact]
+    public async Task PublishAsync_ResumedWhereTheInstanceNowAllowsMore_ContinuesTheStoredCutSoNothingIsMissingOrRepeated()
+    {
+        var (account, sandboxAccount) = NewAccount("recut");
+        var content = Post(ThreePartText());
+        Server.State.Mastodon.MaxCharacters = 1500;
+        try
+        {
+            // Try 1: the instance cannot be read, so the text is cut at upstream's 500; part 2 meets a server error.
+            using var first = Services(_fixture.Clock);
+            var firstAdapter = first.GetRequiredService<PlatformRegistry>().Resolve("mastodon");
+            var stored = firstAdapter.Render(content, account);
+            Assert.Equal(3, stored.Parts.Count);
+            var confirmed = new List<string>();
+            var firstTry = await WithFaults(
+                new SandboxFaults { ServerErrorRate = 1, PathContains = "/api/v2/instance", IncludeReads = true },
+                () => firstAdapter.PublishAsync(Request(content, account, "pub-recut") with
+                {
+                    StoredPayload = stored.Body,
+                    OnPartConfirmed = (id, _) =>
+                    {
+                        confirmed.Add(id);
+                        Server.State.Faults = new SandboxFaults { ServerErrorRate = 1, PathContains = "/api/v1/statuses" };
+                        return Task.CompletedTask;
+                    },
+                }));
+            Assert.NotEqual(PublishOutcomeKind.Published, firstTry.Kind);
+            Assert.Single(confirmed);
+
+            // Try 2, in a fresh process that reads 1,500 from the instance.
+            using var second = Services(_fixture.Clock);
+            var secondAdapter = second.GetRequiredService<PlatformRegistry>().Resolve("mastodon");
+            var outcome = await secondAdapter.PublishAsync(Request(content, account, "pub-recut") with { ConfirmedParts = confirmed, StoredPayload = stored.Body });
+
+            Assert.Equal(PublishOutcomeKind.Published, outcome.Kind);
+            var statuses = Server.State.Mastodon.Statuses.Where(s => s.Account == sandboxAccount).ToList();
+            Assert.Equal(stored.Parts.Select(p => p.Text), statuses.Select(s => s.Text));
+            Assert.Equal([null, statuses[0].Id, statuses[1].Id], statuses.Select(s => s.InReplyToId));
+        }
+        finally
+        {
+            Server.State.Mastodon.MaxCharacters = 500;
+        }
     }
 
     [Fact]
@@ -442,16 +547,27 @@ public sealed class MastodonAdapterTests : IClassFixture<SandboxFixture>, IDispo
     }
 
     [Fact]
-    public async Task FindExistingAsync_Always_NotFoundBecauseTheKeyMakesAResendSafe()
+    public async Task FindExistingAsync_StatusesUnreadableWithinTheKeysHour_NotFoundBecauseTheKeyMakesAResendSafe()
     {
         var (account, _) = NewAccount("find");
+        var request = Request(Post("Find."), account, "pub-find") with { UncertainSince = _fixture.Clock.GetUtcNow() };
 
-        var lookup = await _adapter.FindExistingAsync(Request(Post("Find."), account, "pub-find"));
+        var lookup = await WithLookup(new SandboxFaults { ServerErrorRate = 1, PathContains = "/accounts/", IncludeReads = true }, () => _adapter.FindExistingAsync(request));
 
         Assert.Equal(ExistingPostState.NotFound, lookup.State);
-        Assert.Equal(
-            "Mastodon returns the status it already made for a repeated Idempotency-Key, so resending with the same Idempotency-Key is safe.",
-            lookup.Reason);
+        Assert.Contains("still keeps the Idempotency-Key", lookup.Reason);
+    }
+
+    [Fact]
+    public async Task FindExistingAsync_StatusesUnreadableAfterTheKeysHour_CannotTell()
+    {
+        var (account, _) = NewAccount("find-late");
+        var request = Request(Post("Find late."), account, "pub-find-late") with { UncertainSince = _fixture.Clock.GetUtcNow() - TimeSpan.FromHours(2) };
+
+        var lookup = await WithLookup(new SandboxFaults { ServerErrorRate = 1, PathContains = "/accounts/", IncludeReads = true }, () => _adapter.FindExistingAsync(request));
+
+        Assert.Equal(ExistingPostState.CannotTell, lookup.State);
+        Assert.Contains("forgets an Idempotency-Key after an hour", lookup.Reason);
     }
 
     [Fact]
@@ -510,15 +626,29 @@ public sealed class MastodonAdapterTests : IClassFixture<SandboxFixture>, IDispo
         Assert.Equal(new RateLimitDefault(300, TimeSpan.FromHours(3)), capabilities.DefaultRateLimit);
     }
 
-    private static ServiceProvider Services(TimeProvider clock)
+    private static ServiceProvider Services(TimeProvider clock, GatewayTimeoutAfterCommit? gateway = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(clock);
         services.AddHerald().AddMastodon();
+        gateway?.AddTo(services, Herald.Platforms.Mastodon.MastodonAdapter.HttpClientName);
         return services.BuildServiceProvider();
     }
 
     private async Task<PublishOutcome> WithFaults(SandboxFaults faults, Func<Task<PublishOutcome>> action)
+    {
+        Server.State.Faults = faults;
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            Server.State.Faults = SandboxFaults.None;
+        }
+    }
+
+    private async Task<ExistingPostLookup> WithLookup(SandboxFaults faults, Func<Task<ExistingPostLookup>> action)
     {
         Server.State.Faults = faults;
         try

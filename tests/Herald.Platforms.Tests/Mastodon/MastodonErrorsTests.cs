@@ -14,9 +14,9 @@ public sealed class MastodonErrorsTests
     [InlineData(404, PublishOutcomeKind.Permanent)]
     [InlineData(422, PublishOutcomeKind.Permanent)]
     [InlineData(429, PublishOutcomeKind.RateLimited)]
-    [InlineData(500, PublishOutcomeKind.Transient)]
-    [InlineData(502, PublishOutcomeKind.Transient)]
-    [InlineData(503, PublishOutcomeKind.Transient)]
+    [InlineData(500, PublishOutcomeKind.Unknown)]
+    [InlineData(502, PublishOutcomeKind.Unknown)]
+    [InlineData(503, PublishOutcomeKind.Unknown)]
     public void Classify_Status_MapsToOutcome(int status, PublishOutcomeKind expected)
     {
         var outcome = MastodonErrors.Classify((HttpStatusCode)status, """{"error":"said"}""", null);
@@ -44,11 +44,20 @@ public sealed class MastodonErrorsTests
     }
 
     [Fact]
+    public void UntilReset_ResetCenturiesAway_CappedAtThirtyDays()
+    {
+        var now = new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+        Assert.Equal(TimeSpan.FromDays(30), MastodonErrors.UntilReset("9999-12-31T23:59:59.000000Z", now));
+    }
+
+    [Fact]
     public void Classify_NotJsonBody_StatusAloneInTheMessage()
     {
         var outcome = MastodonErrors.Classify(HttpStatusCode.BadGateway, "<html>Bad gateway</html>", null);
 
-        Assert.Equal("Mastodon had a server error (HTTP 502).", outcome.Error);
+        Assert.Equal(
+            "Mastodon had a server error (HTTP 502) after the request was sent; the post may exist, so Herald looks for it before sending again.", outcome.Error);
     }
 
     [Theory]

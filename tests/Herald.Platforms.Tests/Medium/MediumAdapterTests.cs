@@ -130,15 +130,36 @@ public sealed class MediumAdapterTests : IClassFixture<SandboxFixture>, IDisposa
     }
 
     [Fact]
-    public async Task PublishAsync_ServerError_Transient()
+    public async Task PublishAsync_ServerError_UnknownBecauseThePostMayExist()
     {
         var (account, user) = NewAccount("fault");
         await _adapter.PublishAsync(Request(Article("Warm it"), account));
         var outcome = await WithFaultsAsync(new SandboxFaults { ServerErrorRate = 1 }, () => _adapter.PublishAsync(Request(Article("Server error"), account)));
 
-        Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
         Assert.Equal(503, outcome.HttpStatus);
         Assert.Single(Server.State.Medium.Posts, p => p.AuthorId == user.Id);
+    }
+
+    [Fact]
+    public async Task Create_GatewayTimeoutAfterCommit_IsUnknownAndLookupCannotTell()
+    {
+        var gateway = new GatewayTimeoutAfterCommit("POST", "/posts");
+        using var provider = Build(_fixture.Clock, gateway: gateway);
+        var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("medium");
+        var (account, user) = NewAccount("gateway");
+        var content = Article("Gateway timeout on Medium");
+
+        var outcome = await adapter.PublishAsync(Request(content, account));
+
+        Assert.Equal(1, gateway.Replaced);
+        Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
+        Assert.Equal(504, outcome.HttpStatus);
+        Assert.Single(Server.State.Medium.Posts, p => p.AuthorId == user.Id);
+
+        var lookup = await adapter.FindExistingAsync(Request(content, account) with { UncertainSince = _fixture.Clock.GetUtcNow() });
+
+        Assert.Equal(ExistingPostState.CannotTell, lookup.State);
     }
 
     [Fact]
@@ -206,11 +227,13 @@ public sealed class MediumAdapterTests : IClassFixture<SandboxFixture>, IDisposa
         Assert.Equal("application/json", rendered.MediaType);
     }
 
-    private static ServiceProvider Build(TimeProvider clock, Action<Herald.Platforms.Medium.MediumOptions>? configure = null)
+    private static ServiceProvider Build(
+        TimeProvider clock, Action<Herald.Platforms.Medium.MediumOptions>? configure = null, GatewayTimeoutAfterCommit? gateway = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(clock);
         services.AddHerald().AddMedium(configure);
+        gateway?.AddTo(services, Herald.Platforms.Medium.MediumAdapter.HttpClientName);
         return services.BuildServiceProvider();
     }
 

@@ -10,8 +10,8 @@ public sealed class MediumErrorsTests
     [InlineData(403, PublishOutcomeKind.Permanent)]
     [InlineData(404, PublishOutcomeKind.Permanent)]
     [InlineData(429, PublishOutcomeKind.RateLimited)]
-    [InlineData(500, PublishOutcomeKind.Transient)]
-    [InlineData(503, PublishOutcomeKind.Transient)]
+    [InlineData(500, PublishOutcomeKind.Unknown)]
+    [InlineData(503, PublishOutcomeKind.Unknown)]
     public void Classify_Status_MapsToOutcome(int status, PublishOutcomeKind expected)
     {
         var outcome = MediumErrors.Classify(status, """{"errors":[{"message":"said","code":6004}]}""", null);
@@ -19,6 +19,14 @@ public sealed class MediumErrorsTests
         Assert.Equal(expected, outcome.Kind);
         Assert.Equal(status, outcome.HttpStatus);
         Assert.Contains("said (code 6004)", outcome.Error);
+    }
+
+    [Fact]
+    public void Classify_ServerErrorOnARead_TransientBecauseNothingWasCreated()
+    {
+        var outcome = MediumErrors.Classify(502, null, null, create: false);
+
+        Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
     }
 
     [Fact]

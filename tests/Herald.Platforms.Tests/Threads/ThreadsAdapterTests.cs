@@ -574,7 +574,7 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     }
 
     [Fact]
-    public async Task FindExistingAsync_ThirdPartNeverSent_NotFoundBecauseTheListingShowsReplies()
+    public async Task FindExistingAsync_ThirdPartNeverSent_NotFoundFromTheRepliesOfTheSecond()
     {
         var (account, _, _) = NewAccount("missingthird");
         var content = ThreePartPost("Missing third");
@@ -584,20 +584,42 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
 
         Assert.Equal(ExistingPostState.NotFound, lookup.State);
         Assert.Contains("part 3 of 3", lookup.Reason);
-        Assert.Contains("the listing shows replies", lookup.Reason);
+        Assert.Contains("No reply of the account to part 2", lookup.Reason);
     }
 
     [Fact]
-    public async Task FindExistingAsync_SecondPartNeverSent_CannotTellWhetherRepliesAreListed()
+    public async Task FindExistingAsync_SecondPartNeverSent_NotFoundFromTheRepliesOfTheFirstSoTheThreadResumes()
     {
-        var (account, _, _) = NewAccount("missingsecond");
+        var (account, _, user) = NewAccount("missingsecond");
         var content = ThreePartPost("Missing second");
         var confirmed = await PublishUntilStoppedAsync(content, account, stopAfter: 1);
 
         var lookup = await _adapter.FindExistingAsync(Request(content, account) with { ConfirmedParts = confirmed });
 
-        Assert.Equal(ExistingPostState.CannotTell, lookup.State);
-        Assert.Contains("may not list replies", lookup.Reason);
+        Assert.Equal(ExistingPostState.NotFound, lookup.State);
+        Assert.Contains("part 2 of 3", lookup.Reason);
+        Assert.Contains(Server.Requests.For("threads"), r => r.Method == "GET" && r.Path == $"/threads/v1.0/{confirmed[0]}/replies");
+
+        var resumed = await _adapter.PublishAsync(Request(content, account) with { ConfirmedParts = confirmed });
+
+        Assert.Equal(PublishOutcomeKind.Published, resumed.Kind);
+        var posts = Server.State.Threads.Posts.Where(p => p.UserId == user.Id).ToList();
+        Assert.Equal(_adapter.Render(content, account).Parts.Select(p => p.Text), posts.Select(p => p.Text));
+        Assert.Equal([null, posts[0].Id, posts[1].Id], posts.Select(p => p.ReplyToId));
+    }
+
+    [Fact]
+    public async Task FindExistingAsync_SecondPartWentOut_FoundAmongTheRepliesOfTheFirst()
+    {
+        var (account, _, user) = NewAccount("foundsecond");
+        var content = ThreePartPost("Found second");
+        var confirmed = await PublishUntilStoppedAsync(content, account, stopAfter: 2);
+
+        var lookup = await _adapter.FindExistingAsync(Request(content, account) with { ConfirmedParts = [confirmed[0]] });
+
+        Assert.Equal(ExistingPostState.Found, lookup.State);
+        Assert.Equal(confirmed[1], lookup.ExternalId);
+        Assert.Equal(2, Server.State.Threads.Posts.Count(p => p.UserId == user.Id));
     }
 
     [Fact]

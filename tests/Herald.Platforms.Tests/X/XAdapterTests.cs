@@ -375,14 +375,71 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
     }
 
     [Fact]
-    public async Task PublishAsync_ServerError_Transient()
+    public async Task PublishAsync_ServerError_UnknownBecauseThePostMayExist()
     {
         var (account, user, _) = NewAccount("fault", username: "fault_user");
         var outcome = await WithFaultsAsync(new SandboxFaults { ServerErrorRate = 1 }, () => _adapter.PublishAsync(Request(Post("Server error"), account)));
 
-        Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
         Assert.Equal(503, outcome.HttpStatus);
         Assert.DoesNotContain(X.Posts, p => p.AuthorId == user.Id);
+    }
+
+    [Fact]
+    public async Task Create_GatewayTimeoutAfterCommit_IsUnknownAndFoundByLookup()
+    {
+        var gateway = new GatewayTimeoutAfterCommit("POST", "/2/tweets");
+        using var provider = Build(_fixture.Clock, gateway: gateway);
+        var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("x");
+        var (account, user, _) = NewAccount("gateway", username: "gateway_user");
+        var content = Post("Sent once, answered with a gateway timeout.");
+
+        var outcome = await adapter.PublishAsync(Request(content, account));
+
+        Assert.Equal(1, gateway.Replaced);
+        Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
+        Assert.Equal(504, outcome.HttpStatus);
+        var post = Assert.Single(X.Posts, p => p.AuthorId == user.Id);
+
+        var lookup = await adapter.FindExistingAsync(Request(content, account) with { UncertainSince = _fixture.Clock.GetUtcNow() });
+
+        Assert.Equal(ExistingPostState.Found, lookup.State);
+        Assert.Equal(post.Id, lookup.ExternalId);
+    }
+
+    [Fact]
+    public async Task Create_DuplicateContent_RefusedAsDuplicateWithoutInvitingARepost()
+    {
+        var (account, user, _) = NewAccount("dupflag");
+        await _adapter.PublishAsync(Request(Post("Said once, flagged"), account));
+
+        var outcome = await _adapter.PublishAsync(Request(Post("Said once, flagged"), account));
+
+        Assert.Equal(PublishOutcomeKind.Permanent, outcome.Kind);
+        Assert.True(outcome.RefusedAsDuplicate);
+        Assert.DoesNotContain("post it again", outcome.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("change the text", outcome.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(X.Posts, p => p.AuthorId == user.Id);
+    }
+
+    [Fact]
+    public async Task Publish_SuccessWithAnAbsurdResetEpoch_StaysPublished()
+    {
+        var (account, user, _) = NewAccount("epoch", username: "epoch_user");
+        using var provider = Build(_fixture.Clock, rewrite: response =>
+        {
+            response.Headers.Remove("x-rate-limit-remaining");
+            response.Headers.Remove("x-rate-limit-reset");
+            response.Headers.TryAddWithoutValidation("x-rate-limit-remaining", "0");
+            response.Headers.TryAddWithoutValidation("x-rate-limit-reset", "99999999999999");
+        });
+        var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("x");
+
+        var outcome = await adapter.PublishAsync(Request(Post("Posted, then a reset in the year 3 million."), account));
+
+        Assert.Equal(PublishOutcomeKind.Published, outcome.Kind);
+        Assert.Equal(Assert.Single(X.Posts, p => p.AuthorId == user.Id).Id, outcome.ExternalId);
+        Assert.True(outcome.QuotaExhaustedFor is null || outcome.QuotaExhaustedFor <= TimeSpan.FromDays(30));
     }
 
     [Fact]
@@ -435,6 +492,34 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
         Assert.Equal(ExistingPostState.Found, lookup.State);
         Assert.Equal(posts[1].Id, lookup.ExternalId);
         Assert.Equal(new Uri($"https://x.com/{user.Username}/status/{posts[1].Id}"), lookup.Url);
+    }
+
+    [Fact]
+    public async Task FindExistingAsync_PostBehindMoreThanAHundredNewerOnes_FoundOnALaterPageBoundedByTheUncertainSend()
+    {
+        var (account, user, token) = NewAccount("paging", username: "paging_user");
+        var sentAt = _fixture.Clock.GetUtcNow();
+        var content = Post("The post that was sent before a hundred and twenty others.");
+        var sent = await _adapter.PublishAsync(Request(content, account));
+        Assert.Equal(PublishOutcomeKind.Published, sent.Kind);
+        for (var i = 0; i < 120; i++)
+        {
+            if (i % 50 == 0)
+            {
+                _fixture.Clock.Advance(TimeSpan.FromMinutes(16)); // a fresh create window
+            }
+
+            Assert.Equal(PublishOutcomeKind.Published, (await _adapter.PublishAsync(Request(Post($"Newer post number {i}."), account))).Kind);
+        }
+
+        var lookup = await _adapter.FindExistingAsync(Request(content, account) with { UncertainSince = sentAt });
+
+        Assert.Equal(ExistingPostState.Found, lookup.State);
+        Assert.Equal(sent.ExternalId, lookup.ExternalId);
+        var reads = Requests(token).Where(r => r.Method == "GET" && r.Path == $"/x/2/users/{user.Id}/tweets").ToList();
+        Assert.Equal(2, reads.Count);
+        Assert.All(reads, r => Assert.Contains("start_time=", r.QueryString));
+        Assert.Contains("pagination_token=", reads[1].QueryString);
     }
 
     [Fact]
@@ -534,12 +619,33 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
         Assert.Equal("POST /2/tweets", rendered.Endpoint);
     }
 
-    private static ServiceProvider Build(TimeProvider clock, Action<Herald.Platforms.X.XOptions>? configure = null)
+    private static ServiceProvider Build(
+        TimeProvider clock,
+        Action<Herald.Platforms.X.XOptions>? configure = null,
+        GatewayTimeoutAfterCommit? gateway = null,
+        Action<HttpResponseMessage>? rewrite = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton(clock);
         services.AddHerald().AddX(configure);
+        gateway?.AddTo(services, Herald.Platforms.X.XAdapter.HttpClientName);
+        if (rewrite is not null)
+        {
+            services.AddHttpClient(Herald.Platforms.X.XAdapter.HttpClientName).AddHttpMessageHandler(() => new RewritingHandler(rewrite));
+        }
+
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>Changes each answer on its way back, as a misbehaving proxy would.</summary>
+    private sealed class RewritingHandler(Action<HttpResponseMessage> rewrite) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            rewrite(response);
+            return response;
+        }
     }
 
     private (Account Account, XSandboxUser User, string Token) NewAccount(string name, string? username = null)

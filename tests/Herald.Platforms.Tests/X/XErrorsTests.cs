@@ -13,8 +13,8 @@ public sealed class XErrorsTests
     [InlineData(404, PublishOutcomeKind.Permanent)]
     [InlineData(422, PublishOutcomeKind.Permanent)]
     [InlineData(429, PublishOutcomeKind.RateLimited)]
-    [InlineData(500, PublishOutcomeKind.Transient)]
-    [InlineData(503, PublishOutcomeKind.Transient)]
+    [InlineData(500, PublishOutcomeKind.Unknown)]
+    [InlineData(503, PublishOutcomeKind.Unknown)]
     public void Classify_Status_MapsToOutcome(int status, PublishOutcomeKind expected)
     {
         var outcome = XErrors.Classify(status, """{"title":"T","detail":"said","type":"about:blank","status":0}""", TimeSpan.FromMinutes(3), "advice");
@@ -22,6 +22,14 @@ public sealed class XErrorsTests
         Assert.Equal(expected, outcome.Kind);
         Assert.Equal(status, outcome.HttpStatus);
         Assert.Contains("said", outcome.Error);
+    }
+
+    [Fact]
+    public void Classify_ServerErrorOnARead_TransientBecauseNothingWasCreated()
+    {
+        var outcome = XErrors.Classify(503, null, null, "advice", create: false);
+
+        Assert.Equal(PublishOutcomeKind.Transient, outcome.Kind);
     }
 
     [Fact]

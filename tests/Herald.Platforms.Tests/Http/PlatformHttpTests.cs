@@ -1,0 +1,99 @@
+using System.Net;
+using System.Text;
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Platforms.DevTo;
+using Herald.Platforms.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Herald.Platforms.Tests.Http;
+
+/// <summary>
+/// Answers are read within <see cref="PlatformHttp.MaxResponseBytes"/>: a server that sends more (a hostile or broken
+/// self-hosted instance) gets a clear outcome, and the worker never buffers it whole.
+/// </summary>
+public sealed class PlatformHttpTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Create_AnswerOverTheLimit_UnknownNamingTheLimit(bool announcesLength)
+    {
+        using var provider = Build(() => new OversizeHandler(announcesLength));
+        var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("devto");
+
+        var outcome = await adapter.PublishAsync(Request());
+
+        Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
+        Assert.Equal(201, outcome.HttpStatus);
+        Assert.Contains("4 MiB", outcome.Error);
+    }
+
+    [Fact]
+    public async Task Lookup_AnswerOverTheLimit_CannotTellNamingTheLimit()
+    {
+        using var provider = Build(() => new OversizeHandler(announcesLength: false));
+        var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("devto");
+
+        var lookup = await adapter.FindExistingAsync(Request());
+
+        Assert.Equal(ExistingPostState.CannotTell, lookup.State);
+        Assert.Contains("4 MiB", lookup.Reason);
+    }
+
+    [Fact]
+    public void AddPlatforms_EveryNamedClient_HasTheResponseBufferLimit()
+    {
+        var services = new ServiceCollection();
+        services.AddHerald().AddDevTo().AddMedium().AddX().AddLinkedIn().AddMastodon().AddBluesky().AddThreads();
+        using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IHttpClientFactory>();
+
+        foreach (var name in new[] { "Herald.DevTo", "Herald.Medium", "Herald.X", "Herald.LinkedIn", "Herald.Mastodon", "Herald.Bluesky", "Herald.Threads" })
+        {
+            Assert.Equal(PlatformHttp.MaxResponseBytes, factory.CreateClient(name).MaxResponseContentBufferSize);
+        }
+    }
+
+    private static ServiceProvider Build(Func<HttpMessageHandler> handler)
+    {
+        var services = new ServiceCollection();
+        services.AddHerald().AddDevTo();
+        services.AddHttpClient(DevToAdapter.HttpClientName).ConfigurePrimaryHttpMessageHandler(handler);
+        return services.BuildServiceProvider();
+    }
+
+    private static PublishRequest Request() => new(
+        new Content { Title = "Oversize answer", Body = "Body." },
+        new Account
+        {
+            Platform = "devto",
+            DisplayName = "oversize",
+            Credentials = new AccountCredentials { ["api_key"] = "key" },
+            BaseUrl = new Uri("http://forem.invalid/api"),
+        },
+        "herald-oversize");
+
+    /// <summary>A server whose answer is valid JSON with 5 MiB of padding, with or without a Content-Length.</summary>
+    private sealed class OversizeHandler(bool announcesLength) : HttpMessageHandler
+    {
+        private static readonly byte[] Body = Encoding.UTF8.GetBytes(
+            "[{\"id\":1,\"title\":\"Oversize answer\",\"url\":\"http://forem.invalid/a\",\"padding\":\"" + new string('x', 5 * 1024 * 1024) + "\"}]");
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var status = request.Method == HttpMethod.Post ? HttpStatusCode.Created : HttpStatusCode.OK;
+            HttpContent content = announcesLength ? new ByteArrayContent(Body) : new StreamContent(new UnannouncedStream(Body));
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            return Task.FromResult(new HttpResponseMessage(status) { RequestMessage = request, Content = content });
+        }
+    }
+
+    /// <summary>A stream that does not say how long it is, as a chunked answer does not.</summary>
+    private sealed class UnannouncedStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
+    }
+}
