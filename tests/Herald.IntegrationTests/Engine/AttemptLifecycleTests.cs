@@ -91,7 +91,7 @@ public sealed class AttemptLifecycleTests
     {
         await using var harness = await RunnerHarness.StartAsync(new SandboxFaults { Delay = TimeSpan.FromSeconds(20) });
         var content = RunnerHarness.Article("Slower than the budget");
-        var (publication, account) = await harness.ScheduleAsync(content, harness.MediumAccount());
+        var (publication, account) = await harness.ScheduleAsync(content, harness.DevToAccount());
 
         for (var attempt = 1; attempt <= 3; attempt++)
         {

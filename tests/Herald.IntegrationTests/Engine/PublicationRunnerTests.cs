@@ -30,21 +30,24 @@ public sealed class PublicationRunnerTests
     }
 
     [Fact]
-    public async Task Run_DevTo503_SchedulesRetryOneMinuteLater()
+    public async Task Run_DevTo503_LooksItUpFirstThenSchedulesRetryOneMinuteLater()
     {
+        // A 5xx on a create may come from a gateway after the post was made (C1): Herald looks before it resends.
         await using var harness = await RunnerHarness.StartAsync(new SandboxFaults { ServerErrorRate = 1 });
         var content = RunnerHarness.Article("Runner transient");
         var (publication, account) = await harness.ScheduleAsync(content, harness.DevToAccount());
 
         var result = await harness.Runner.RunAsync(publication, content, account, "worker-1");
 
-        Assert.Equal(PublishOutcomeKind.Transient, result.Outcome);
+        Assert.Equal(PublishOutcomeKind.Unknown, result.Outcome);
         var stored = await harness.Store.GetPublicationAsync(publication.Id);
         Assert.Equal(PublicationStatus.RetryScheduled, stored!.Status);
         Assert.Equal(1, stored.RetryCount);
         Assert.Equal(harness.Clock.GetUtcNow().AddMinutes(1), stored.NextAttemptAt);
-        Assert.Equal(PublishOutcomeKind.Transient, stored.LastErrorKind);
-        Assert.False(string.IsNullOrEmpty(stored.LastError));
+        Assert.Equal(PublishOutcomeKind.Unknown, stored.LastErrorKind);
+        Assert.Contains("not found on the platform", stored.LastError, StringComparison.Ordinal);
+        Assert.Null(stored.UncertainSince);
+        Assert.Contains(harness.Sandbox.Requests.For("devto"), r => r.Method == "GET");
     }
 
     [Fact]
