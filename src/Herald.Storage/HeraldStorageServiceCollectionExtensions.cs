@@ -73,7 +73,15 @@ public static class HeraldStorageServiceCollectionExtensions
                 }
             }
 
-            await db.Database.MigrateAsync(cancellationToken);
+            if (info.Provider == DatabaseProvider.PostgreSql)
+            {
+                await MigrateUnderLockAsync(services, db, cancellationToken);
+            }
+            else
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+
             if (info.Provider == DatabaseProvider.Sqlite)
             {
                 // WAL lets readers (status, dashboard) work while a worker writes; it persists in the file.
@@ -88,6 +96,29 @@ public static class HeraldStorageServiceCollectionExtensions
                     ? "Check that PostgreSQL is running and the role, password and database exist."
                     : "Check that the folder is writable."),
                 ex);
+        }
+    }
+
+    /// <summary>
+    /// Several workers starting at once on an empty database would race to create the schema: one at a time, under
+    /// a session advisory lock on its own connection (released when that connection closes, even after a crash).
+    /// </summary>
+    private static async Task MigrateUnderLockAsync(IServiceProvider services, HeraldDbContext db, CancellationToken cancellationToken)
+    {
+        await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext('herald:migrations'))", connection))
+        {
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        try
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext('herald:migrations'))", connection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }
 

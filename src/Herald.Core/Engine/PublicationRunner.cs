@@ -182,7 +182,7 @@ public sealed class PublicationRunner(
         catch (PublicationConflictException)
         {
             HeraldLog.LostLease(_logger, publication.Id.ToString());
-            return new AttemptReport(null, Rescheduled: false);
+            return new AttemptReport(null, Rescheduled: false, Saved: false);
         }
         catch (Exception ex)
         {
@@ -199,12 +199,14 @@ public sealed class PublicationRunner(
         IPlatformAdapter adapter, Publication publication, PublishRequest request, bool uncertainBefore, CancellationToken cancellationToken)
     {
         var result = await engine.PublishAsync(request, cancellationToken);
+        var refusedAsDuplicate = false;
         for (var lookups = 0; ; lookups++)
         {
             var now = timeProvider.GetUtcNow();
             if (result.RefusedAsDuplicate && (uncertainBefore || lookups > 0))
             {
                 // "Already posted" after a send that may have taken effect: that send is the post. Look it up.
+                refusedAsDuplicate = true;
                 result = result with { Outcome = PublishOutcomeKind.Unknown };
             }
 
@@ -227,6 +229,13 @@ public sealed class PublicationRunner(
                     publication.MarkPublished(lookup.ExternalId, lookup.Url, now);
                     // The attempt's own outcome stays Unknown in its history; the lookup settled it.
                     return result with { Success = true, ExternalId = lookup.ExternalId, Url = lookup.Url };
+                case ExistingPostState.NotFound when refusedAsDuplicate:
+                    // The platform says it has the post and the lookup cannot find it (a lagging timeline, say):
+                    // sending again would be refused again, and "Failed" would invite a manual repost.
+                    publication.FlagForReview(
+                        $"{result.Error} The platform says it already has this post, and Herald's lookup did not find it. Check the platform, then mark it posted or retry.",
+                        now);
+                    return result;
                 case ExistingPostState.NotFound:
                     publication.ResolveUncertainty(now);
                     ScheduleRetryOrFail(publication, PublishOutcomeKind.Unknown, $"{result.Error} It was not found on the platform; it will be sent again.", null, now);
@@ -341,7 +350,7 @@ public sealed class PublicationRunner(
         if (publication.Status != PublicationStatus.Publishing)
         {
             // The failure came after the state moved on (its save failed): leave the row to its lease.
-            return new AttemptReport(null, Rescheduled: false);
+            return new AttemptReport(null, Rescheduled: false, Saved: false);
         }
 
         var now = timeProvider.GetUtcNow();
@@ -367,7 +376,7 @@ public sealed class PublicationRunner(
         catch (Exception saveFailure)
         {
             HeraldLog.RunFailed(_logger, publication.Id.ToString(), ExceptionChain(saveFailure), "its ending could not be saved either; the lease's expiry recovers it");
-            return new AttemptReport(null, Rescheduled: false);
+            return new AttemptReport(null, Rescheduled: false, Saved: false);
         }
     }
 
@@ -474,4 +483,5 @@ public sealed class PublicationRunner(
 /// <summary>How an attempt ended, for the orchestrating caller.</summary>
 /// <param name="Result">The platform's answer, when there was one.</param>
 /// <param name="Rescheduled">True when a new due time was written (a retry or a deferral): dispatchers should look again.</param>
-public sealed record AttemptReport(PublishResult? Result, bool Rescheduled);
+/// <param name="Saved">True when the publication's new state is stored; false when it stays under the lease (the save failed, or another worker took it over).</param>
+public sealed record AttemptReport(PublishResult? Result, bool Rescheduled, bool Saved = true);

@@ -113,6 +113,7 @@ public sealed class BatchExecutor(
     private async Task<bool> RunOneAsync(WorkItem item, AttemptLease lease, CancellationToken stopping)
     {
         var publication = item.Publication;
+        var saved = false;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -122,10 +123,12 @@ public sealed class BatchExecutor(
             if (item.Account is not { } account)
             {
                 await FailUnservableAsync(store, publication, item.Unservable ?? "The account cannot be served here.");
+                saved = true;
                 return false;
             }
 
             var report = await runner.RunClaimedAsync(publication, item.Content, account, lease, stopping);
+            saved = report.Saved;
             return report.Rescheduled;
         }
         catch (Exception ex)
@@ -137,7 +140,11 @@ public sealed class BatchExecutor(
         }
         finally
         {
-            PublicationFinished?.Invoke(publication);
+            // Only a state that is stored is reported: a line must never show what a failed save did not keep.
+            if (saved)
+            {
+                PublicationFinished?.Invoke(publication);
+            }
         }
     }
 

@@ -38,7 +38,7 @@ public sealed class Dispatcher(
             }
             catch (Exception ex)
             {
-                HeraldLog.DispatchFailed(logger, ex.GetType().Name, ex.Message);
+                HeraldLog.DispatchFailed(logger, Engine.PublicationRunner.ExceptionChain(ex), ex.Message);
                 wait = TimeSpan.FromSeconds(1);
             }
 

@@ -43,7 +43,7 @@ internal sealed class DevToAdapter : IPlatformAdapter
     /// <see cref="PlatformHttp.MaxResponseBytes"/>; a lookup bounded by the uncertain send rarely needs a second page.
     /// </summary>
     private const int LookupPageSize = 100;
-    private const int MaxLookupPages = 20;
+    private const int MaxLookupPages = 50;
 
     /// <summary>How far before the uncertain send an article still counts as its result: clocks differ a little.</summary>
     private static readonly TimeSpan ClockMargin = TimeSpan.FromMinutes(15);
