@@ -355,7 +355,11 @@ public sealed class PublicationRunner(
 
         var now = timeProvider.GetUtcNow();
         var what = sending ? "The attempt ended without an outcome" : "The attempt failed before anything was sent";
-        var error = ErrorSanitizer.Sanitize($"{what} ({kind}).", secrets);
+        var error = ErrorSanitizer.Sanitize(
+            ex is LookupUnavailableException
+                ? $"{what}: the post could not be looked up ({ex.Message}); Herald looks again before it sends."
+                : $"{what} ({kind}).",
+            secrets);
         try
         {
             if (publication.RecoveryCount + 1 >= _options.MaxRecoveries)
@@ -472,12 +476,16 @@ public sealed class PublicationRunner(
     private static async Task<ExistingPostLookup> LookAsync(
         IPlatformAdapter adapter, Publication publication, PublishRequest request, CancellationToken cancellationToken)
     {
-        // A lookup that throws (a network failure, a bug) is not an answer: the attempt ends without an outcome,
-        // keeps its uncertainty, and is tried again later (counted, so it cannot loop).
-        return await adapter.FindExistingAsync(
+        // A lookup that could not be made (a network failure, a read refused for now, a bug) is not an answer: the
+        // attempt ends without an outcome, keeps its uncertainty, and is tried again later (counted: it cannot loop).
+        var lookup = await adapter.FindExistingAsync(
             request with { ConfirmedParts = publication.ThreadPartIds, UncertainSince = publication.UncertainSince ?? request.UncertainSince },
             cancellationToken);
+        return lookup.State == ExistingPostState.Unavailable ? throw new LookupUnavailableException(lookup.Reason) : lookup;
     }
+
+    /// <summary>The platform could not be asked now; the attempt ends without an outcome and is looked up again later.</summary>
+    private sealed class LookupUnavailableException(string? reason) : Exception(reason ?? "The lookup could not be made.");
 }
 
 /// <summary>How an attempt ended, for the orchestrating caller.</summary>

@@ -112,8 +112,16 @@ public sealed record ExistingPostLookup
     /// <summary>No earlier post exists (or a resend is safe for the reason given): the publication may be retried.</summary>
     public static ExistingPostLookup NotFound(string? reason = null) => new() { State = ExistingPostState.NotFound, Reason = reason };
 
+    /// <summary>The platform offers no way to tell (Medium, a manual draft): a person decides.</summary>
     public static ExistingPostLookup CannotTell(string reason) =>
         new() { State = ExistingPostState.CannotTell, Reason = reason };
+
+    /// <summary>
+    /// The lookup could not be made now (a network failure, a timeout, a 5xx or 429 on the read): no answer. The
+    /// publication stays uncertain and is looked up again later; it goes to a person only if that keeps happening.
+    /// </summary>
+    public static ExistingPostLookup Unavailable(string reason) =>
+        new() { State = ExistingPostState.Unavailable, Reason = reason };
 }
 
 public enum ExistingPostState
@@ -121,4 +129,5 @@ public enum ExistingPostState
     Found = 0,
     NotFound = 1,
     CannotTell = 2,
+    Unavailable = 3,
 }

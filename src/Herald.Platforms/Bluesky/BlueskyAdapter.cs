@@ -221,7 +221,7 @@ internal sealed class BlueskyAdapter : IPlatformAdapter
         var (session, failure) = await _sessions.GetAsync(request.Account, cancellationToken);
         if (session is null)
         {
-            return ExistingPostLookup.CannotTell($"No Bluesky session to look with: {failure?.Error}");
+            return ExistingPostLookup.Unavailable($"No Bluesky session to look with: {failure?.Error}");
         }
 
         var recordKey = BlueskyRecordKeys.For(request.IdempotencyKey, next + 1);
@@ -233,7 +233,7 @@ internal sealed class BlueskyAdapter : IPlatformAdapter
 
         return error is null
             ? ExistingPostLookup.NotFound($"No Bluesky post has record key {recordKey}; a resend writes that same key, so it can never make a second post.")
-            : ExistingPostLookup.CannotTell(error);
+            : ExistingPostLookup.Unavailable(error);
     }
 
     /// <summary>

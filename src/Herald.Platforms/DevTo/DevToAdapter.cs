@@ -226,13 +226,13 @@ internal sealed class DevToAdapter : IPlatformAdapter
             using var answer = await PlatformHttp.SendAsync(client, message, DisplayName, cancellationToken);
             if (answer.Failure is { } failure)
             {
-                return ExistingPostLookup.CannotTell($"Could not list the account's Dev.to articles: {failure.Error}");
+                return ExistingPostLookup.Unavailable($"Could not list the account's Dev.to articles: {failure.Error}");
             }
 
             if (!answer.IsSuccess)
             {
                 var said = DevToErrors.ErrorText(answer.Body);
-                return ExistingPostLookup.CannotTell(
+                return ExistingPostLookup.Unavailable(
                     $"Dev.to answered HTTP {answer.Status} when listing the account's articles{(said is null ? "" : $": {said}")}.");
             }
 

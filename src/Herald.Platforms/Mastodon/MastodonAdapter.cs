@@ -271,7 +271,7 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter
         return keyIsKept
             ? ExistingPostLookup.NotFound(
                 $"The account's statuses could not be read ({search.Problem}), but Mastodon still keeps the Idempotency-Key, so a resend returns the status it already made.")
-            : ExistingPostLookup.CannotTell(
+            : ExistingPostLookup.Unavailable(
                 $"The account's statuses could not be read ({search.Problem}), and Mastodon forgets an Idempotency-Key after an hour, so a resend could post twice.");
     }
 

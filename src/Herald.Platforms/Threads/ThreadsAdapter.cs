@@ -216,7 +216,7 @@ internal sealed class ThreadsAdapter : IPlatformAdapter
         var window = since is { } from ? string.Create(CultureInfo.InvariantCulture, $" since {from.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC") : "";
         if (search.Problem is { } problem)
         {
-            return ExistingPostLookup.CannotTell($"Herald could not look for {which}: {problem}");
+            return ExistingPostLookup.Unavailable($"Herald could not look for {which}: {problem}");
         }
 
         if (search.Match is { Id: { } id } match)

@@ -213,7 +213,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
         var (user, failure) = await MeAsync(account, cancellationToken);
         if (user is null)
         {
-            return ExistingPostLookup.CannotTell($"Could not learn the X account's id: {failure!.Error}");
+            return ExistingPostLookup.Unavailable($"Could not learn the X account's id: {failure!.Error}");
         }
 
         var index = confirmed.Count;
@@ -237,7 +237,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
             using var call = await CallAsync(account, HttpMethod.Get, relative, null, cancellationToken);
             if (call.Problem(account, _timeProvider, create: false) is { } problem)
             {
-                return ExistingPostLookup.CannotTell($"Could not read the X account's posts: {problem.Error}");
+                return ExistingPostLookup.Unavailable($"Could not read the X account's posts: {problem.Error}");
             }
 
             var timeline = PlatformHttp.TryDeserialize<XTimelinePage>(call.Answer.Body);
