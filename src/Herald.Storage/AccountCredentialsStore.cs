@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Herald.Accounts;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,10 @@ internal sealed class AccountCredentialsStore(IServiceScopeFactory scopes, Heral
 {
     private static readonly TimeSpan LockPoll = TimeSpan.FromMilliseconds(50);
 
+    // Per store, not per process: the database lock below is what keeps renewals apart; this gate only saves it from
+    // being contended by calls of this store.
+    private readonly ConcurrentDictionary<AccountId, SemaphoreSlim> _gates = new();
+
     public async Task SaveCredentialsAsync(AccountId accountId, AccountCredentials credentials, CancellationToken cancellationToken = default)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -28,7 +33,7 @@ internal sealed class AccountCredentialsStore(IServiceScopeFactory scopes, Heral
 
     public async Task<T> RenewAsync<T>(AccountId accountId, Func<AccountCredentials?, Task<T>> renew, CancellationToken cancellationToken = default)
     {
-        var gate = InProcessRenewals.Gate(accountId);
+        var gate = _gates.GetOrAdd(accountId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
