@@ -126,13 +126,14 @@ internal sealed class PlatformAnswer(HttpResponseMessage? response, string body,
 /// <summary>The option rules every adapter shares, reported with the configuration key that breaks them.</summary>
 internal static class PlatformOptionRules
 {
-    public static void BaseUrl(List<string> failures, string key, Uri? url, string example)
+    /// <summary>An absolute http(s) URL; https (or plain http to a loopback host) when calls to it carry credentials.</summary>
+    public static void BaseUrl(List<string> failures, string key, Uri? url, string example, bool carriesCredentials = true)
     {
         if (url is null || !PlatformHttp.IsHttpUrl(url))
         {
             failures.Add($"{key} must be an absolute http or https URL, such as {example}.");
         }
-        else if (!PlatformHttp.IsCredentialSafe(url))
+        else if (carriesCredentials && !PlatformHttp.IsCredentialSafe(url))
         {
             failures.Add($"{key} must be an https URL, such as {example}: calls to it carry credentials (plain http is allowed for loopback addresses only).");
         }

@@ -29,6 +29,23 @@ public sealed class XPlainHttpTests
         Assert.DoesNotContain("token-that-must-stay-secret", outcome.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Options_PlainHttpApiBaseUrl_IsRefusedButThePublicWebAddressMayBeHttp()
+    {
+        var services = new ServiceCollection();
+        services.AddHerald().AddX(o =>
+        {
+            o.DefaultBaseUrl = new Uri("http://api.x.com");
+            o.WebBaseUrl = new Uri("http://x.example.com");
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<PlatformRegistry>());
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Contains("Herald:X:DefaultBaseUrl must be an https URL", failure, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("http://api.x.com", false)]
     [InlineData("https://api.x.com", true)]
