@@ -15,11 +15,12 @@ internal static class ConfiguredCredentials
     /// <summary>The credential key of the fingerprint; it is encrypted with the rest and never sent anywhere.</summary>
     public const string FingerprintKey = "herald_configured_fingerprint";
 
-    /// <summary>A copy of <paramref name="credentials"/> carrying the fingerprint of its configured values.</summary>
-    public static AccountCredentials Stamp(AccountCredentials credentials)
+    /// <summary>A copy of <paramref name="credentials"/> for <paramref name="owner"/>, carrying the fingerprint of its configured values.</summary>
+    public static AccountCredentials Stamp(AccountCredentials credentials, AccountId owner)
     {
         var stamped = new AccountCredentials(credentials.Where(c => c.Key != FingerprintKey))
         {
+            Owner = owner,
             [FingerprintKey] = Fingerprint(credentials),
         };
         return stamped;

@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -28,7 +29,16 @@ public static class HeraldStorageServiceCollectionExtensions
     {
         var normalized = HeraldDatabase.Normalize(connectionString);
         var provider = HeraldDatabase.DetectProvider(normalized);
-        services.AddSingleton(_ => CreateProtector(normalized, provider, credentialKey));
+        services.AddSingleton(sp =>
+        {
+            var protector = CreateProtector(normalized, provider, credentialKey);
+            if (protector.KeyFileWarning is { } warning && sp.GetService<ILoggerFactory>() is { } loggers)
+            {
+                StorageLog.KeyFileReadableByOthers(loggers.CreateLogger("Herald.Storage"), warning);
+            }
+
+            return protector;
+        });
         if (provider == DatabaseProvider.Sqlite)
         {
             services.AddDbContext<SqliteHeraldDbContext>(o => o
@@ -66,10 +76,23 @@ public static class HeraldStorageServiceCollectionExtensions
         {
             if (info.Provider == DatabaseProvider.Sqlite)
             {
-                var path = new SqliteConnectionStringBuilder(info.ConnectionString).DataSource;
-                if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
+                // Herald's own folder and database file are its owner's only (the folder 0700, the file 0600; SQLite
+                // gives its -wal and -shm files the database file's mode). Existing ones are left as the user set them.
+                var path = Path.GetFullPath(new SqliteConnectionStringBuilder(info.ConnectionString).DataSource);
+                CredentialProtector.CreatePrivateDirectory(Path.GetDirectoryName(path)!);
+                if (!OperatingSystem.IsWindows() && !File.Exists(path))
                 {
-                    Directory.CreateDirectory(directory);
+                    try
+                    {
+                        new FileStream(path, new FileStreamOptions
+                        {
+                            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                        }).Dispose();
+                    }
+                    catch (IOException) when (File.Exists(path))
+                    {
+                        // Another process created it first.
+                    }
                 }
             }
 

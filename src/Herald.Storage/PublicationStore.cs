@@ -35,7 +35,7 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
     {
         var existing = await db.Accounts.FirstOrDefaultAsync(
             a => a.Platform == account.Platform && a.DisplayName == account.DisplayName, cancellationToken);
-        var configured = ConfiguredCredentials.Stamp(account.Credentials);
+        var configured = ConfiguredCredentials.Stamp(account.Credentials, existing?.Id ?? account.Id);
         if (existing is null)
         {
             var added = new Account
@@ -54,10 +54,12 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
         }
 
         var entry = db.Entry(existing);
-        if (!ConfiguredCredentials.SameSource(existing.Credentials, configured))
+        if (!ConfiguredCredentials.SameSource(StoredCredentials.Checked(existing).Credentials, configured))
         {
             // The user gave new credentials: they replace the stored ones. When they are the same as last time,
             // the stored ones are kept — they may hold what the platform renewed since (an OAuth 2 pair, a session).
+            // Stored credentials this worker cannot read (another key, a damaged row) are replaced without being
+            // read: entering them again is how a user recovers from a lost or mistyped key.
             entry.Property(a => a.Credentials).CurrentValue = configured;
         }
 
@@ -130,7 +132,9 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
         var contentIds = publications.Select(p => p.ContentId).Distinct().ToList();
         var accountIds = publications.Select(p => p.AccountId).Distinct().ToList();
         var contents = await db.Contents.AsNoTracking().Where(c => contentIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
-        var accounts = await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
+        // Credentials this worker cannot read load as Unreadable: they fail their own publications, not the batch.
+        var accounts = await db.Accounts.AsNoTracking().Where(a => accountIds.Contains(a.Id))
+            .ToDictionaryAsync(a => a.Id, StoredCredentials.Checked, cancellationToken);
         return new PublicationBatch(publications, contents, accounts);
     }
 
@@ -149,8 +153,10 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
     public Task<Content?> GetContentAsync(ContentId id, CancellationToken cancellationToken = default) =>
         db.Contents.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
 
-    public Task<Account?> GetAccountAsync(AccountId id, CancellationToken cancellationToken = default) =>
-        db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+    public async Task<Account?> GetAccountAsync(AccountId id, CancellationToken cancellationToken = default) =>
+        await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken) is { } account
+            ? StoredCredentials.Checked(account)
+            : null;
 
     public async Task<IReadOnlyList<Publication>> FindByIdPrefixAsync(string hexPrefix, int limit = 10, CancellationToken cancellationToken = default)
     {

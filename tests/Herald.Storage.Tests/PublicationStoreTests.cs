@@ -130,22 +130,22 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
 
         var raw = await RawScalarAsync($"SELECT credentials FROM accounts WHERE display_name = 'encrypted'");
 
-        Assert.StartsWith("v1:", raw, StringComparison.Ordinal);
+        Assert.StartsWith("v2:", raw, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-api-key-value", raw, StringComparison.Ordinal);
         Assert.DoesNotContain("api_key", raw, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Account_ReadWithAnotherKey_FailsClearly()
+    public async Task Account_ReadWithAnotherKey_IsUnreadableWithAClearReason()
     {
-        await WithStoreAsync(store => store.UpsertAccountAsync(NewAccount("other-key")));
+        var account = await WithStoreAsync(store => store.UpsertAccountAsync(NewAccount("other-key")));
         await using var services = database.BuildServices(Convert.ToBase64String(new byte[32]));
         await using var scope = services.CreateAsyncScope();
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            scope.ServiceProvider.GetRequiredService<HeraldDbContext>().Accounts.SingleAsync(a => a.DisplayName == "other-key"));
+        var loaded = await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetAccountAsync(account.Id);
 
-        Assert.Contains("cannot be decrypted with the configured key", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be decrypted with this worker's key", loaded!.Credentials.UnreadableReason, StringComparison.Ordinal);
+        Assert.Equal(0, loaded.Credentials.Count);
     }
 
     [Fact]

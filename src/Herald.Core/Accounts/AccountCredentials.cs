@@ -37,6 +37,12 @@ public sealed class AccountCredentials : IEnumerable<KeyValuePair<string, string
     /// <summary>Why the stored credentials cannot be read here; null when they were read.</summary>
     public string? UnreadableReason { get; private init; }
 
+    /// <summary>
+    /// The account these credentials are stored for. Storage binds their encrypted form to it, so credentials copied
+    /// into another account's row do not decrypt as that account's; null until they are stored or loaded.
+    /// </summary>
+    internal AccountId? Owner { get; init; }
+
     public int Count => _values.Count;
 
     public string? this[string key]

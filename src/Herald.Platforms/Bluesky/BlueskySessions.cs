@@ -8,7 +8,13 @@ using Herald.Platforms.Http;
 namespace Herald.Platforms.Bluesky;
 
 /// <summary>A logged-in Bluesky session: its tokens, whose it is, and the PDS its repository lives on.</summary>
-internal sealed record BlueskySession(string AccessJwt, string RefreshJwt, string Did, string Handle, Uri Pds)
+/// <param name="AccessJwt">The access token.</param>
+/// <param name="RefreshJwt">The refresh token.</param>
+/// <param name="Did">The account's DID.</param>
+/// <param name="Handle">The account's handle.</param>
+/// <param name="Pds">The PDS the account's repository lives on.</param>
+/// <param name="FromStore">Read from the account's stored credentials (made by an earlier run), not made by this process.</param>
+internal sealed record BlueskySession(string AccessJwt, string RefreshJwt, string Did, string Handle, Uri Pds, bool FromStore = false)
 {
     /// <summary>Never prints the tokens.</summary>
     public override string ToString() => $"{Handle} ({Did})";
@@ -18,7 +24,8 @@ internal sealed record BlueskySession(string AccessJwt, string RefreshJwt, strin
 /// Keeps one session per account and renews it only when Bluesky says so (PLATFORMS.md §7, "Auth"):
 /// <c>createSession</c> is limited to 30 per 5 minutes and 300 a day per account, so Herald never logs in
 /// per post. A session is reused from memory, else from the tokens stored with the account (another process
-/// made them), else made with <c>createSession</c>. An expired access token (400 <c>ExpiredToken</c>) is
+/// made them) when they were made for the service the account uses now, else made with <c>createSession</c>.
+/// A stored session whose PDS no longer answers is replaced by a new login, not reported as a failure. An expired access token (400 <c>ExpiredToken</c>) is
 /// renewed with <c>refreshSession</c>; only when that fails does Herald log in again. Every new session is
 /// written back to the account's credentials through <see cref="IAccountCredentialsStore"/>.
 /// </summary>
@@ -32,6 +39,7 @@ internal sealed class BlueskySessions(
     internal const string DidCredential = "did";
     internal const string HandleCredential = "handle";
     internal const string PdsCredential = "pds_url";
+    internal const string ServiceCredential = "service_url";
 
     private const string DisplayName = "Bluesky";
 
@@ -58,6 +66,21 @@ internal sealed class BlueskySessions(
 
         var client = httpClientFactory.CreateClient(BlueskyAdapter.HttpClientName);
         var answer = await SendOnceAsync(client, build, session, cancellationToken);
+        if (answer.Failure is { Kind: PublishOutcomeKind.Transient } && session.FromStore)
+        {
+            // The stored session's PDS refused the connection (nothing was sent): the repository moved, or the session
+            // is from a sandbox that is gone. A new login names the PDS the account lives on now.
+            answer.Dispose();
+            var (fresh, loginFailure) = await LogInAgainAsync(account, session, cancellationToken);
+            if (fresh is null)
+            {
+                return new BlueskyCall(null, null, loginFailure);
+            }
+
+            session = fresh;
+            answer = await SendOnceAsync(client, build, session, cancellationToken);
+        }
+
         if (answer.Failure is null && IsSessionRefused(answer))
         {
             answer.Dispose();
@@ -150,6 +173,24 @@ internal sealed class BlueskySessions(
         }
     }
 
+    /// <summary>Replaces <paramref name="stale"/> with a new login, unless another call replaced it already.</summary>
+    private async Task<(BlueskySession? Session, PublishOutcome? Failure)> LogInAgainAsync(
+        Account account, BlueskySession stale, CancellationToken cancellationToken)
+    {
+        var gate = _locks.GetOrAdd(account.Id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return _sessions.TryGetValue(account.Id, out var current) && current != stale
+                ? (current, null)
+                : await LogInAsync(account, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     private async Task<(BlueskySession? Session, PublishOutcome? Failure)> LogInAsync(Account account, CancellationToken cancellationToken)
     {
         var identifier = account.Credentials[IdentifierCredential];
@@ -211,6 +252,7 @@ internal sealed class BlueskySessions(
         credentials[DidCredential] = session.Did;
         credentials[HandleCredential] = session.Handle;
         credentials[PdsCredential] = session.Pds.AbsoluteUri;
+        credentials[ServiceCredential] = ServiceOf(account).AbsoluteUri;
         await credentialsStore.SaveCredentialsAsync(account.Id, credentials, cancellationToken);
     }
 
@@ -220,14 +262,21 @@ internal sealed class BlueskySessions(
         var access = credentials[AccessJwtCredential];
         var refresh = credentials[RefreshJwtCredential];
         var did = credentials[DidCredential];
-        if (string.IsNullOrEmpty(access) || string.IsNullOrEmpty(refresh) || string.IsNullOrEmpty(did))
+        if (string.IsNullOrEmpty(access) || string.IsNullOrEmpty(refresh) || string.IsNullOrEmpty(did) ||
+            !SameService(credentials[ServiceCredential], ServiceOf(account)))
         {
+            // No session, or one made for another service (the base URL changed, or an earlier sandbox run on another
+            // port): its tokens and PDS mean nothing here.
             return null;
         }
 
         var pds = PlatformHttp.ParseAbsolute(credentials[PdsCredential]) is { } stored && PlatformHttp.IsHttpUrl(stored) ? stored : ServiceOf(account);
-        return new BlueskySession(access, refresh, did, credentials[HandleCredential] ?? HandleOf(account) ?? did, pds);
+        return new BlueskySession(access, refresh, did, credentials[HandleCredential] ?? HandleOf(account) ?? did, pds, FromStore: true);
     }
+
+    private static bool SameService(string? stored, Uri service) =>
+        PlatformHttp.ParseAbsolute(stored) is { } storedService &&
+        string.Equals(storedService.AbsoluteUri.TrimEnd('/'), service.AbsoluteUri.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
 
     private BlueskySession? ToSession(BlueskySessionResponse? response, Account account)
     {

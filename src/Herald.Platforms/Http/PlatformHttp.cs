@@ -45,6 +45,14 @@ internal static class PlatformHttp
     public static async Task<PlatformAnswer> SendAsync(
         HttpClient client, HttpRequestMessage message, string platformName, CancellationToken cancellationToken)
     {
+        if (message.RequestUri is { } target && !IsCredentialSafe(client.BaseAddress is null ? target : new Uri(client.BaseAddress, target)))
+        {
+            // Every platform call carries the account's credentials; nothing was sent.
+            return new PlatformAnswer(null, "", PublishOutcome.Permanent(
+                $"Herald sends {platformName} credentials over https only, and {target.GetLeftPart(UriPartial.Authority)} is plain http " +
+                "to another machine: use the https address in the account's base URL (plain http is allowed for loopback addresses such as the sandbox)."));
+        }
+
         HttpResponseMessage? response = null;
         try
         {
@@ -146,6 +154,13 @@ internal static class PlatformHttp
     public static bool IsHttpUrl(Uri url) =>
         url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
 
+    /// <summary>
+    /// Whether a call carrying credentials may go to <paramref name="url"/>: https, or plain http to this machine
+    /// (the sandbox, a local proxy). Plain http elsewhere would send the token across the network in clear text.
+    /// </summary>
+    public static bool IsCredentialSafe(Uri url) =>
+        url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback));
+
     public static Uri? ParseAbsolute(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed : null;
 }
 
@@ -176,11 +191,16 @@ internal sealed class PlatformAnswer(HttpResponseMessage? response, string body,
 /// <summary>The option rules every adapter shares, reported with the configuration key that breaks them.</summary>
 internal static class PlatformOptionRules
 {
-    public static void BaseUrl(List<string> failures, string key, Uri? url, string example)
+    /// <summary>An absolute http(s) URL; https (or plain http to a loopback host) when calls to it carry credentials.</summary>
+    public static void BaseUrl(List<string> failures, string key, Uri? url, string example, bool carriesCredentials = true)
     {
         if (url is null || !PlatformHttp.IsHttpUrl(url))
         {
             failures.Add($"{key} must be an absolute http or https URL, such as {example}.");
+        }
+        else if (carriesCredentials && !PlatformHttp.IsCredentialSafe(url))
+        {
+            failures.Add($"{key} must be an https URL, such as {example}: calls to it carry credentials (plain http is allowed for loopback addresses only).");
         }
     }
 

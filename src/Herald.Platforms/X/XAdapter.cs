@@ -47,7 +47,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
     public XAdapter(IHttpClientFactory httpClientFactory, IAccountCredentialsStore credentialsStore, IOptions<XOptions> options, TimeProvider timeProvider)
     {
         _httpClientFactory = httpClientFactory;
-        _authorization = new XAuthorization(httpClientFactory, credentialsStore);
+        _authorization = new XAuthorization(httpClientFactory, credentialsStore, timeProvider);
         _timeProvider = timeProvider;
         _options = options.Value;
         Platform = new PlatformDescriptor

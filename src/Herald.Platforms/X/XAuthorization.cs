@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using Herald.Accounts;
@@ -23,15 +22,17 @@ internal enum XAuthScheme
 /// <param name="Renewed">A new access token is in the account (this call's, or a concurrent one's).</param>
 /// <param name="Refused">Why renewing was not possible or X refused it; null when renewed.</param>
 /// <param name="Failure">The token call itself failed in transit: try the publication again later.</param>
-internal sealed record XRefresh(bool Renewed, string? Refused = null, PublishOutcome? Failure = null);
+/// <param name="Status">The HTTP status of X's refusal, when it refused.</param>
+internal sealed record XRefresh(bool Renewed, string? Refused = null, PublishOutcome? Failure = null, int? Status = null);
 
 /// <summary>
 /// Puts the account's credentials on each X call, and renews an OAuth 2.0 access token when X refuses it:
 /// <c>POST /2/oauth2/token</c> with <c>grant_type=refresh_token</c>, then the new token pair goes into the
 /// account and through <see cref="IAccountCredentialsStore"/>, so other tries and processes start from it.
-/// X refresh tokens are single-use, so renewals of one account are serialised.
+/// X refresh tokens are single-use, so renewals of one account are serialised across processes
+/// (<see cref="IAccountCredentialsStore.RenewAsync{T}"/>).
 /// </summary>
-internal sealed class XAuthorization(IHttpClientFactory httpClientFactory, IAccountCredentialsStore credentialsStore)
+internal sealed class XAuthorization(IHttpClientFactory httpClientFactory, IAccountCredentialsStore credentialsStore, TimeProvider timeProvider)
 {
     public const string AccessToken = "access_token";
     public const string RefreshToken = "refresh_token";
@@ -41,7 +42,8 @@ internal sealed class XAuthorization(IHttpClientFactory httpClientFactory, IAcco
     public const string ConsumerSecret = "consumer_secret";
     public const string AccessTokenSecret = "access_token_secret";
 
-    private readonly ConcurrentDictionary<AccountId, SemaphoreSlim> _refreshLocks = new();
+    /// <summary>Saves of a renewed pair before giving up.</summary>
+    private const int SaveAttempts = 5;
 
     /// <summary>OAuth 1.0a as soon as any of its own fields is present, so a half-filled set is reported, not ignored.</summary>
     public static XAuthScheme SchemeOf(AccountCredentials credentials) =>
@@ -107,71 +109,116 @@ internal sealed class XAuthorization(IHttpClientFactory httpClientFactory, IAcco
     }
 
     /// <summary>
-    /// Renews the access token that X refused (<paramref name="rejectedToken"/>). When another call renewed it
-    /// meanwhile, the account already holds a new one and nothing is sent.
+    /// Renews the access token that X refused (<paramref name="rejectedToken"/>), holding the account's renewal lock
+    /// (shared by every process on the same database). When the stored token is no longer the rejected one, another
+    /// batch or process renewed it meanwhile: its pair is adopted and nothing is sent, since X refresh tokens are
+    /// single-use and the one this copy holds is spent. Only when the stored token is the rejected one does Herald
+    /// spend the refresh token; the new pair is stored before the lock is released.
     /// </summary>
     public async Task<XRefresh> RefreshAsync(Account account, Uri baseUrl, string rejectedToken, CancellationToken cancellationToken)
     {
-        var gate = _refreshLocks.GetOrAdd(account.Id, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        var refresh = await credentialsStore.RenewAsync(
+            account.Id, stored => RefreshHeldAsync(account, stored, baseUrl, rejectedToken, cancellationToken), cancellationToken);
+        if (refresh is { Renewed: false, Status: 400 })
         {
-            var credentials = account.Credentials;
-            if (!string.Equals(credentials[AccessToken], rejectedToken, StringComparison.Ordinal))
-            {
-                return new XRefresh(Renewed: true);
-            }
+            // X refused the refresh token as spent: a renewal that did not take the lock (an older Herald) may have
+            // spent it a moment ago. Its pair is stored by now; read it again before asking the user to re-authorize.
+            var adopted = await credentialsStore.RenewAsync(
+                account.Id, stored => Task.FromResult(Adopt(account.Credentials, stored, rejectedToken)), cancellationToken);
+            return adopted ? new XRefresh(Renewed: true) : refresh;
+        }
 
-            if (!credentials.Has(RefreshToken) || !credentials.Has(ClientId))
-            {
-                // Nothing to renew with: the advice for a plain expired token applies.
-                return new XRefresh(false);
-            }
+        return refresh;
+    }
 
-            var form = new Dictionary<string, string>
-            {
-                ["grant_type"] = "refresh_token",
-                ["refresh_token"] = credentials[RefreshToken]!,
-                ["client_id"] = credentials[ClientId]!,
-            };
-            using var message = new HttpRequestMessage(HttpMethod.Post, PlatformHttp.Combine(baseUrl, "2/oauth2/token"))
-            {
-                Content = new FormUrlEncodedContent(form),
-            };
-            if (credentials[ClientSecret] is { Length: > 0 } secret)
-            {
-                // A confidential client authenticates with HTTP Basic (RFC 6749 §2.3.1).
-                var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(credentials[ClientId]!)}:{Uri.EscapeDataString(secret)}"));
-                message.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
-            }
-
-            var client = httpClientFactory.CreateClient(XAdapter.HttpClientName);
-            using var answer = await PlatformHttp.SendAsync(client, message, "X", cancellationToken);
-            if (answer.Failure is { } failure)
-            {
-                return new XRefresh(false, Failure: PublishOutcome.Transient($"Renewing the X access token failed: {failure.Error}"));
-            }
-
-            var tokens = answer.IsSuccess ? PlatformHttp.TryDeserialize<XTokenResponse>(answer.Body) : null;
-            if (tokens?.AccessToken is not { Length: > 0 } newToken)
-            {
-                var said = XErrors.Describe(answer.Body);
-                return new XRefresh(false, $"X answered HTTP {answer.Status}{(said is null ? "" : ": " + said)}");
-            }
-
-            credentials[AccessToken] = newToken;
-            if (tokens.RefreshToken is { Length: > 0 } newRefresh)
-            {
-                credentials[RefreshToken] = newRefresh;
-            }
-
-            // The old refresh token is spent: keep the new pair even if the caller gives up now.
-            await credentialsStore.SaveCredentialsAsync(account.Id, credentials, CancellationToken.None);
+    private async Task<XRefresh> RefreshHeldAsync(
+        Account account, AccountCredentials? stored, Uri baseUrl, string rejectedToken, CancellationToken cancellationToken)
+    {
+        var credentials = account.Credentials;
+        if (Adopt(credentials, stored, rejectedToken) ||
+            !string.Equals(credentials[AccessToken], rejectedToken, StringComparison.Ordinal))
+        {
+            // Renewed meanwhile, by another process (stored) or by another call in this one (this copy).
             return new XRefresh(Renewed: true);
         }
-        finally
+
+        if (!credentials.Has(RefreshToken) || !credentials.Has(ClientId))
         {
-            gate.Release();
+            // Nothing to renew with: the advice for a plain expired token applies.
+            return new XRefresh(false);
+        }
+
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = credentials[RefreshToken]!,
+            ["client_id"] = credentials[ClientId]!,
+        };
+        using var message = new HttpRequestMessage(HttpMethod.Post, PlatformHttp.Combine(baseUrl, "2/oauth2/token"))
+        {
+            Content = new FormUrlEncodedContent(form),
+        };
+        if (credentials[ClientSecret] is { Length: > 0 } secret)
+        {
+            // A confidential client authenticates with HTTP Basic (RFC 6749 §2.3.1).
+            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(credentials[ClientId]!)}:{Uri.EscapeDataString(secret)}"));
+            message.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
+        }
+
+        var client = httpClientFactory.CreateClient(XAdapter.HttpClientName);
+        using var answer = await PlatformHttp.SendAsync(client, message, "X", cancellationToken);
+        if (answer.Failure is { } failure)
+        {
+            return new XRefresh(false, Failure: PublishOutcome.Transient($"Renewing the X access token failed: {failure.Error}"));
+        }
+
+        var tokens = answer.IsSuccess ? PlatformHttp.TryDeserialize<XTokenResponse>(answer.Body) : null;
+        if (tokens?.AccessToken is not { Length: > 0 } newToken)
+        {
+            var said = XErrors.Describe(answer.Body);
+            return new XRefresh(false, $"X answered HTTP {answer.Status}{(said is null ? "" : ": " + said)}", Status: answer.Status);
+        }
+
+        credentials[AccessToken] = newToken;
+        if (tokens.RefreshToken is { Length: > 0 } newRefresh)
+        {
+            credentials[RefreshToken] = newRefresh;
+        }
+
+        // The old refresh token is spent: the new pair must reach the database, or after a restart the account needs
+        // authorizing again. Kept even if the caller gives up now (no cancellation), and retried over a passing outage.
+        await SaveRenewedAsync(account.Id, credentials);
+        return new XRefresh(Renewed: true);
+    }
+
+    /// <summary>Takes the stored token pair into <paramref name="credentials"/> when it is newer than <paramref name="rejectedToken"/>.</summary>
+    private static bool Adopt(AccountCredentials credentials, AccountCredentials? stored, string rejectedToken)
+    {
+        if (stored is not { UnreadableReason: null } || stored[AccessToken] is not { Length: > 0 } storedToken ||
+            string.Equals(storedToken, rejectedToken, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        credentials[AccessToken] = storedToken;
+        credentials[RefreshToken] = stored[RefreshToken];
+        return true;
+    }
+
+    private async Task SaveRenewedAsync(AccountId accountId, AccountCredentials credentials)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await credentialsStore.SaveCredentialsAsync(accountId, credentials, CancellationToken.None);
+                return;
+            }
+            catch (Exception ex) when (attempt < SaveAttempts && ex is not OperationCanceledException)
+            {
+                // 1, 2, 4, 8 seconds: long enough for a database fail-over or a busy SQLite writer to pass.
+                await Task.Delay(TimeSpan.FromSeconds(1 << (attempt - 1)), timeProvider, CancellationToken.None);
+            }
         }
     }
 }

@@ -32,7 +32,7 @@ internal sealed class XOptionsValidator : IValidateOptions<XOptions>
     {
         var failures = new List<string>();
         PlatformOptionRules.BaseUrl(failures, "Herald:X:DefaultBaseUrl", options.DefaultBaseUrl, "https://api.x.com");
-        PlatformOptionRules.BaseUrl(failures, "Herald:X:WebBaseUrl", options.WebBaseUrl, "https://x.com");
+        PlatformOptionRules.BaseUrl(failures, "Herald:X:WebBaseUrl", options.WebBaseUrl, "https://x.com", carriesCredentials: false);
         if (options.LookupPageSize is < 5 or > 100)
         {
             failures.Add($"Herald:X:LookupPageSize must be between 5 and 100 (X's max_results), not {options.LookupPageSize}.");

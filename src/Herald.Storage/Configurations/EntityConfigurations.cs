@@ -49,11 +49,11 @@ internal sealed class AccountConfiguration(CredentialProtector protector) : IEnt
         builder.Property(a => a.DisplayName).HasColumnName("display_name").HasMaxLength(200);
         builder.HasIndex(a => new { a.Platform, a.DisplayName }).IsUnique();
         builder.Property(a => a.Credentials).HasColumnName("credentials")
-            .HasConversion(v => protector.Protect(v), v => protector.Unprotect(v),
+            .HasConversion(v => protector.Protect(v), v => StoredCredentials.Read(protector, v),
                 new ValueComparer<AccountCredentials>(
                     (a, b) => a!.OrderBy(kv => kv.Key).SequenceEqual(b!.OrderBy(kv => kv.Key)),
                     v => v.Count,
-                    v => new AccountCredentials(v)));
+                    v => new AccountCredentials(v) { Owner = v.Owner }));
         builder.Property(a => a.BaseUrl).HasColumnName("base_url").HasConversion(UriConverter.Instance);
         builder.Property(a => a.Settings).HasColumnName("settings")
             .HasConversion(JsonColumns.StringMap, JsonColumns.StringMapComparer);
