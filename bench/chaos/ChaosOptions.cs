@@ -18,6 +18,9 @@ internal sealed record ChaosOptions
 
     public TimeSpan KillMax { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Only a worker up this long is killed: .NET needs seconds to start on a loaded machine, and a worker killed before it claims anything tests nothing.</summary>
+    public TimeSpan MinUptime { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>First SIGSTOP after this long; then every <see cref="StopEvery"/> (zero: only once).</summary>
     public TimeSpan StopFirst { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -95,6 +98,7 @@ internal sealed record ChaosOptions
                 "--spread" => options with { Spread = Span(name, value) },
                 "--postgres-restart-at" => options with { PostgresRestartAt = Span(name, value) },
                 "--drain-timeout" => options with { DrainTimeout = Span(name, value) },
+                "--min-uptime" => options with { MinUptime = Span(name, value) },
                 "--skew" => options with { Skew = value },
                 "--lease" => options with { LeaseDuration = Span(name, value) },
                 "--attempt-timeout" => options with { AttemptTimeout = Span(name, value) },

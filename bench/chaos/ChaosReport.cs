@@ -15,6 +15,9 @@ internal sealed record ChaosLog
 
     public int PostgresRestarts { get; set; }
 
+    /// <summary>Workers that ended by themselves (not killed) and were restarted, as a supervisor would.</summary>
+    public int Exits { get; set; }
+
     public TimeSpan SeedTime { get; set; }
 
     public TimeSpan? DrainTime { get; set; }
@@ -201,6 +204,7 @@ internal static partial class ChaosReport
         md.AppendLine(ic, $"| Time to drain (from the first worker's start) | {(log.DrainTime is { } d ? d.ToString(@"hh\:mm\:ss", ic) : "did not drain within " + options.DrainTimeout)} |");
         md.AppendLine(ic, $"| Seeding through the scheduler | {log.SeedTime:hh\\:mm\\:ss} |");
         md.AppendLine(ic, $"| SIGKILL / SIGSTOP (≥ lease) / PostgreSQL restarts | {log.Kills} / {log.Stops} / {log.PostgresRestarts} |");
+        md.AppendLine(ic, $"| Workers that exited by themselves (restarted) | {log.Exits} |");
         md.AppendLine(ic, $"| Posts on the sandbox | {posts.Count:N0} |");
         md.AppendLine();
         md.AppendLine("## Final statuses");
@@ -230,7 +234,7 @@ internal static partial class ChaosReport
         md.AppendLine();
         md.AppendLine(ic, $"- {options.Workers} `herald work` processes; lease {options.LeaseDuration}, attempt timeout {options.AttemptTimeout}; worker {options.Workers} under libfaketime `{(string.IsNullOrEmpty(options.Skew) ? "none" : options.Skew)}`.");
         md.AppendLine(ic, $"- Sandbox `--no-rate-limits`, faults: 503 before commit {options.ServerErrorRate:P0}, 502/504 after commit {options.ServerErrorAfterCommitRate:P0}, 429 {options.RateLimitRate:P0}, drop after accept {options.DropAfterAcceptRate:P0}, slow after commit {options.SlowAfterCommitRate:P0} ({options.SlowAfterCommitDelay.TotalSeconds:0} s).");
-        md.AppendLine(ic, $"- Due times spread over {options.Spread}; SIGKILL every {options.KillMin.TotalSeconds:0}–{options.KillMax.TotalSeconds:0} s; SIGSTOP for lease + 10 s; PostgreSQL restart at {options.PostgresRestartAt}.");
+        md.AppendLine(ic, $"- Due times spread over {options.Spread}; SIGKILL every {options.KillMin.TotalSeconds:0}–{options.KillMax.TotalSeconds:0} s of a worker up ≥ {options.MinUptime.TotalSeconds:0} s; SIGSTOP for lease + 10 s; PostgreSQL restart at {options.PostgresRestartAt}.");
         md.AppendLine();
         md.AppendLine("## Events");
         md.AppendLine();

@@ -7,8 +7,17 @@ namespace Herald.Chaos;
 internal sealed class WorkerProcess(int index, string cliDll, string logFile, IReadOnlyDictionary<string, string> environment, string? skew)
 {
     private Process? _process;
+    private readonly Stopwatch _up = new();
 
     public int Index { get; } = index;
+
+    /// <summary>How long the current process has run (a loaded machine needs many seconds to start .NET).</summary>
+    public TimeSpan Uptime => _up.Elapsed;
+
+    /// <summary>The process ended by itself (not by our SIGKILL); its exit code, or null while it runs.</summary>
+    public int? ExitedByItself => _process is { HasExited: true } process && !_killed ? process.ExitCode : null;
+
+    private bool _killed;
 
     public string? Skew { get; } = skew;
 
@@ -34,6 +43,8 @@ internal sealed class WorkerProcess(int index, string cliDll, string logFile, IR
 
         File.AppendAllText(logFile, $"--- start {Stamp()} ---\n");
         _process = Process.Start(info) ?? throw new InvalidOperationException("could not start herald work");
+        _killed = false;
+        _up.Restart();
         Stopped = false;
     }
 
@@ -41,6 +52,7 @@ internal sealed class WorkerProcess(int index, string cliDll, string logFile, IR
     {
         if (_process is { HasExited: false } process)
         {
+            _killed = true;
             process.Kill(); // SIGKILL
             process.WaitForExit(10_000);
         }
@@ -73,6 +85,7 @@ internal sealed class WorkerProcess(int index, string cliDll, string logFile, IR
 
         if (_process is { HasExited: false } process)
         {
+            _killed = true;
             process.Kill();
             process.WaitForExit(10_000);
         }
@@ -146,12 +159,18 @@ internal sealed class SandboxProcess(string cliDll, string logFile) : IAsyncDisp
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public void Kill()
     {
         if (_process is { HasExited: false } process)
         {
             process.Kill();
-            await process.WaitForExitAsync();
+            process.WaitForExit(10_000);
         }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        return ValueTask.CompletedTask;
     }
 }

@@ -113,12 +113,30 @@ await provider.MigrateHeraldDatabaseAsync();
 var random = new Random(options.Seed);
 var contentCount = (options.Publications + Seeder.Platforms.Length - 1) / Seeder.Platforms.Length;
 var seeding = Stopwatch.StartNew();
-var contents = await Seeder.SeedAsync(provider, sandbox.BaseAddress, contentCount, clock.GetUtcNow().AddSeconds(5), options.Spread, random, CancellationToken.None);
+// The first due time: after seeding (about 0.2 s a content on a busy machine) and the workers' start.
+var firstDue = clock.GetUtcNow() + TimeSpan.FromSeconds(20 + (contentCount * 0.2));
+var contents = await Seeder.SeedAsync(provider, sandbox.BaseAddress, contentCount, firstDue, options.Spread, random, CancellationToken.None);
 log.SeedTime = seeding.Elapsed;
 Event($"seeded {contents.Count * Seeder.Platforms.Length:N0} publications ({contents.Count:N0} contents, {contents.Values.Count(c => c.Thread):N0} as threads) in {seeding.Elapsed.TotalSeconds:0.0} s");
 
+var gate = new object();
 var workers = Enumerable.Range(1, options.Workers).Select(i => new WorkerProcess(
     i, cli, Path.Combine(logs, $"worker-{i}.log"), environment, i == options.Workers && options.Skew.Length > 0 ? options.Skew : null)).ToList();
+// Stopping the harness (Ctrl+C, SIGTERM) must not leave workers behind.
+void FinishAll()
+{
+    lock (gate)
+    {
+        foreach (var worker in workers)
+        {
+            worker.Finish();
+        }
+    }
+}
+
+AppDomain.CurrentDomain.ProcessExit += (_, _) => sandbox.Kill();
+AppDomain.CurrentDomain.ProcessExit += (_, _) => FinishAll();
+Console.CancelKeyPress += (_, _) => FinishAll();
 var running = Stopwatch.StartNew();
 foreach (var worker in workers)
 {
@@ -126,7 +144,6 @@ foreach (var worker in workers)
     Event($"worker {worker.Index} started (pid {worker.Pid}{(worker.Skew is null ? "" : $", clock {worker.Skew}")})");
 }
 
-var gate = new object();
 using var chaos = new CancellationTokenSource();
 var stopDone = false;
 var restartDone = options.PostgresRestartAt <= TimeSpan.Zero;
@@ -140,7 +157,12 @@ async Task KillerAsync(CancellationToken token)
         WorkerProcess victim;
         lock (gate)
         {
-            var candidates = workers.Where(w => !w.Stopped).ToList();
+            var candidates = workers.Where(w => !w.Stopped && w.Uptime >= options.MinUptime).ToList();
+            if (candidates.Count == 0)
+            {
+                continue;
+            }
+
             victim = candidates[random.Next(candidates.Count)];
             victim.Kill();
             log.Kills++;
@@ -219,11 +241,26 @@ async Task<int> PendingAsync()
     return count;
 }
 
+void Supervise()
+{
+    // As systemd would: a worker that ended by itself is restarted, and counted.
+    lock (gate)
+    {
+        foreach (var worker in workers.Where(w => !w.Stopped && w.ExitedByItself is not null))
+        {
+            Event($"worker {worker.Index} exited by itself (code {worker.ExitedByItself}); restarting it");
+            log.Exits++;
+            worker.Start();
+        }
+    }
+}
+
 var tasks = new List<Task> { KillerAsync(chaos.Token), StopperAsync(chaos.Token), PostgresAsync(chaos.Token) };
 var lastReport = TimeSpan.Zero;
 while (running.Elapsed < options.DrainTimeout)
 {
     await Task.Delay(TimeSpan.FromSeconds(3));
+    Supervise();
     int pending;
     try
     {
@@ -242,7 +279,7 @@ while (running.Elapsed < options.DrainTimeout)
         Event($"pending {pending:N0}");
     }
 
-    if (pending == 0 && running.Elapsed > options.Spread && stopDone && restartDone)
+    if (pending == 0 && clock.GetUtcNow() > firstDue + options.Spread && stopDone && restartDone)
     {
         log.DrainTime = running.Elapsed;
         Event($"drained: nothing Scheduled, RetryScheduled or Publishing after {running.Elapsed.TotalSeconds:0} s");
@@ -263,11 +300,7 @@ foreach (var task in tasks)
     }
 }
 
-foreach (var worker in workers)
-{
-    worker.Finish();
-}
-
+FinishAll();
 Event("workers stopped");
 
 IReadOnlyList<Publication> publications;
