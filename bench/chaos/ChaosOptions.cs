@@ -51,6 +51,9 @@ internal sealed record ChaosOptions
 
     public bool Quick { get; init; }
 
+    /// <summary>No SIGKILL, SIGSTOP, PostgreSQL restart or skew: the same load with only the sandbox's faults, as a baseline.</summary>
+    public bool Calm { get; init; }
+
     public string? Out { get; init; }
 
     public bool KeepDatabase { get; init; }
@@ -75,6 +78,12 @@ internal sealed record ChaosOptions
             var name = args[i];
             if (name == "--quick")
             {
+                continue;
+            }
+
+            if (name == "--calm")
+            {
+                options = options with { Calm = true, Skew = "" };
                 continue;
             }
 

@@ -190,7 +190,7 @@ internal static partial class ChaosReport
         var ic = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
         var threads = publications.Count(p => p.Platform != "medium" && contents.TryGetValue(p.ContentId, out var c) && c.Thread);
-        md.AppendLine(ic, $"# Chaos soak report{(options.Quick ? " (--quick)" : "")}");
+        md.AppendLine(ic, $"# Chaos soak report{(options.Quick ? " (--quick)" : "")}{(options.Calm ? " (--calm: sandbox faults only)" : "")}");
         md.AppendLine();
         md.AppendLine(ic, $"Run {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC, seed {options.Seed}, database `{database}`.");
         md.AppendLine();

@@ -134,9 +134,14 @@ void FinishAll()
     }
 }
 
-AppDomain.CurrentDomain.ProcessExit += (_, _) => sandbox.Kill();
-AppDomain.CurrentDomain.ProcessExit += (_, _) => FinishAll();
-Console.CancelKeyPress += (_, _) => FinishAll();
+void Abandon(System.Runtime.InteropServices.PosixSignalContext _)
+{
+    FinishAll();
+    sandbox.Kill();
+}
+
+using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Abandon);
+using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Abandon);
 var running = Stopwatch.StartNew();
 foreach (var worker in workers)
 {
@@ -145,8 +150,8 @@ foreach (var worker in workers)
 }
 
 using var chaos = new CancellationTokenSource();
-var stopDone = false;
-var restartDone = options.PostgresRestartAt <= TimeSpan.Zero;
+var stopDone = options.Calm;
+var restartDone = options.Calm || options.PostgresRestartAt <= TimeSpan.Zero;
 
 async Task KillerAsync(CancellationToken token)
 {
@@ -255,7 +260,7 @@ void Supervise()
     }
 }
 
-var tasks = new List<Task> { KillerAsync(chaos.Token), StopperAsync(chaos.Token), PostgresAsync(chaos.Token) };
+var tasks = options.Calm ? [] : new List<Task> { KillerAsync(chaos.Token), StopperAsync(chaos.Token), PostgresAsync(chaos.Token) };
 var lastReport = TimeSpan.Zero;
 while (running.Elapsed < options.DrainTimeout)
 {
