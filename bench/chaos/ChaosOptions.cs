@@ -21,11 +21,12 @@ internal sealed record ChaosOptions
     /// <summary>Only a worker up this long is killed: .NET needs seconds to start on a loaded machine, and a worker killed before it claims anything tests nothing.</summary>
     public TimeSpan MinUptime { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>First SIGSTOP after this long; then every <see cref="StopEvery"/> (zero: only once).</summary>
+    /// <summary>First SIGSTOP this long after the first publication is due; then every <see cref="StopEvery"/> (zero: only once).</summary>
     public TimeSpan StopFirst { get; init; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan StopEvery { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The PostgreSQL restart, this long after the first publication is due.</summary>
     public TimeSpan PostgresRestartAt { get; init; } = TimeSpan.FromSeconds(90);
 
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(30);
@@ -69,7 +70,7 @@ internal sealed record ChaosOptions
                 Spread = TimeSpan.FromSeconds(45),
                 StopFirst = TimeSpan.FromSeconds(10),
                 StopEvery = TimeSpan.Zero,
-                PostgresRestartAt = TimeSpan.FromSeconds(25),
+                PostgresRestartAt = TimeSpan.FromSeconds(40),
                 DrainTimeout = TimeSpan.FromMinutes(10),
             }
             : new ChaosOptions();

@@ -234,7 +234,9 @@ internal static partial class ChaosReport
         md.AppendLine();
         md.AppendLine(ic, $"- {options.Workers} `herald work` processes; lease {options.LeaseDuration}, attempt timeout {options.AttemptTimeout}; worker {options.Workers} under libfaketime `{(string.IsNullOrEmpty(options.Skew) ? "none" : options.Skew)}`.");
         md.AppendLine(ic, $"- Sandbox `--no-rate-limits`, faults: 503 before commit {options.ServerErrorRate:P0}, 502/504 after commit {options.ServerErrorAfterCommitRate:P0}, 429 {options.RateLimitRate:P0}, drop after accept {options.DropAfterAcceptRate:P0}, slow after commit {options.SlowAfterCommitRate:P0} ({options.SlowAfterCommitDelay.TotalSeconds:0} s).");
-        md.AppendLine(ic, $"- Due times spread over {options.Spread}; SIGKILL every {options.KillMin.TotalSeconds:0}–{options.KillMax.TotalSeconds:0} s of a worker up ≥ {options.MinUptime.TotalSeconds:0} s; SIGSTOP for lease + 10 s; PostgreSQL restart at {options.PostgresRestartAt}.");
+        md.AppendLine(options.Calm
+            ? string.Create(ic, $"- Due times spread over {options.Spread}; no SIGKILL, SIGSTOP, PostgreSQL restart or skew (--calm).")
+            : string.Create(ic, $"- Due times spread over {options.Spread}; SIGKILL every {options.KillMin.TotalSeconds:0}–{options.KillMax.TotalSeconds:0} s of a worker up ≥ {options.MinUptime.TotalSeconds:0} s; SIGSTOP for lease + 10 s; PostgreSQL restart at {options.PostgresRestartAt}."));
         md.AppendLine();
         md.AppendLine("## Events");
         md.AppendLine();

@@ -66,7 +66,7 @@ await using (var connection = new NpgsqlConnection(admin))
     await create.ExecuteNonQueryAsync();
 }
 
-var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database, MaxPoolSize = 20 }.ConnectionString;
+var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database, MaxPoolSize = 8 }.ConnectionString;
 Event($"database {database}; logs in {logs}");
 
 // The same settings for the seeder (in memory) and the workers (environment variables).
@@ -153,6 +153,8 @@ using var chaos = new CancellationTokenSource();
 var stopDone = options.Calm;
 var restartDone = options.Calm || options.PostgresRestartAt <= TimeSpan.Zero;
 
+TimeSpan UntilFirstDue() => firstDue > clock.GetUtcNow() ? firstDue - clock.GetUtcNow() : TimeSpan.Zero;
+
 async Task KillerAsync(CancellationToken token)
 {
     while (!token.IsCancellationRequested)
@@ -186,7 +188,8 @@ async Task KillerAsync(CancellationToken token)
 
 async Task StopperAsync(CancellationToken token)
 {
-    await Task.Delay(options.StopFirst, token);
+    // Chaos meets work: its times count from the first due time, not from the workers' start.
+    await Task.Delay(UntilFirstDue() + options.StopFirst, token);
     while (true)
     {
         WorkerProcess victim;
@@ -223,7 +226,7 @@ async Task PostgresAsync(CancellationToken token)
         return;
     }
 
-    await Task.Delay(options.PostgresRestartAt, token);
+    await Task.Delay(UntilFirstDue() + options.PostgresRestartAt, token);
     var cluster = Shell.Run("pg_lsclusters", "-h").Split('\n', StringSplitOptions.RemoveEmptyEntries).First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
     Event($"PostgreSQL {cluster[0]}/{cluster[1]} restarting");
     var took = Stopwatch.StartNew();
