@@ -58,10 +58,12 @@ public sealed class SandboxFaultTests : IDisposable
     public async Task Create_SlowAfterCommitPastTheClientsTimeout_PostIsStoredAndTheClientTimesOut()
     {
         await using var server = await StartAsync(new SandboxFaults { SlowAfterCommitRate = 1.0, SlowAfterCommitDelay = TimeSpan.FromMinutes(5) });
-        using var impatient = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        // The hold is on the sandbox's fake clock, which this test never moves: only the client's timeout ends it.
+        using var impatient = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
 
-        await Assert.ThrowsAsync<TaskCanceledException>(() => CreateMediumPostAsync(server, impatient, "Committed then slow"));
+        await Assert.ThrowsAsync<TaskCanceledException>(() => CreateMediumPostAsync(server, _http, "Committed then slow", impatient));
 
+        await WaitUntilAsync(() => server.State.Medium.Posts.Any(p => p.Title == "Committed then slow"));
         var stored = await PostsAsync(server, "medium");
         Assert.Single(stored, p => p.Text.StartsWith("Committed then slow\n", StringComparison.Ordinal));
         Assert.True(server.Requests.For("medium").Last().Accepted);
@@ -216,7 +218,8 @@ public sealed class SandboxFaultTests : IDisposable
         return await SandboxServer.StartAsync(options);
     }
 
-    private static async Task<HttpResponseMessage> CreateMediumPostAsync(SandboxServer server, HttpClient http, string title)
+    /// <summary>Looks the Medium user up with <paramref name="http"/>, then creates with <paramref name="createWith"/> (default the same).</summary>
+    private static async Task<HttpResponseMessage> CreateMediumPostAsync(SandboxServer server, HttpClient http, string title, HttpClient? createWith = null)
     {
         var baseUrl = server.PlatformBaseUrl("medium");
         using var me = new HttpRequestMessage(HttpMethod.Get, baseUrl + "/me");
@@ -230,7 +233,7 @@ public sealed class SandboxFaultTests : IDisposable
             Content = JsonContent.Create(new { title, contentFormat = "markdown", content = $"# {title}\n\nBody." }),
         };
         create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SandboxAccounts.MediumToken);
-        return await http.SendAsync(create);
+        return await (createWith ?? http).SendAsync(create);
     }
 
     private async Task<List<SandboxPost>> PostsAsync(SandboxServer server, string platform) =>
