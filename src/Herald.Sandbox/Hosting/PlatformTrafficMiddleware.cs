@@ -4,7 +4,8 @@ namespace Herald.Sandbox.Hosting;
 
 /// <summary>
 /// Wraps every platform endpoint: injects the configured faults, records the request with the status it
-/// got, and for "accept then drop" lets the platform handle the request before aborting the connection.
+/// got, and for the "after commit" faults (drop, 502/504, slow answer) lets the platform handle the request
+/// first, so the client's uncertainty is real: the post exists whatever the client heard.
 /// </summary>
 internal sealed class PlatformTrafficMiddleware(RequestDelegate next, SandboxState state)
 {
@@ -80,16 +81,53 @@ internal sealed class PlatformTrafficMiddleware(RequestDelegate next, SandboxSta
             context.Response.Body = original;
         }
 
+        if (state.Options.DisableRateLimits)
+        {
+            RemoveRateLimitHeaders(context.Response.Headers);
+        }
+
+        var committed = context.Response.StatusCode is >= 200 and < 300;
+        if (committed && fault is InjectedFault.ServerErrorAfterCommit)
+        {
+            // The platform stored it; the client hears only what a gateway in front of it would say.
+            var status = state.NextRandom(0, 2) == 0 ? StatusCodes.Status502BadGateway : StatusCodes.Status504GatewayTimeout;
+            Record(context, platform, body, sequence, receivedAt, status);
+            context.Response.Clear();
+            context.Response.StatusCode = status;
+            await context.Response.WriteAsJsonAsync(new { error = $"HTTP {status} after commit (sandbox fault)", status });
+            return;
+        }
+
         Record(context, platform, body, sequence, receivedAt, context.Response.StatusCode);
-        if (fault is InjectedFault.DropAfterAccept && context.Response.StatusCode is >= 200 and < 300)
+        if (fault is InjectedFault.DropAfterAccept && committed)
         {
             context.Abort();
             return;
         }
 
+        if (fault is InjectedFault.SlowAfterCommit && committed)
+        {
+            // Stored already; the answer comes late, usually after the client gave up (which ends the wait).
+            await Task.Delay(faults.SlowAfterCommitDelay, state.TimeProvider, context.RequestAborted);
+        }
+
         buffer.Position = 0;
         await buffer.CopyToAsync(original, context.RequestAborted);
     }
+
+    /// <summary>With limits off, no answer may tell a client how much is left: Herald would obey it.</summary>
+    private static void RemoveRateLimitHeaders(IHeaderDictionary headers)
+    {
+        foreach (var name in headers.Keys.Where(IsRateLimitHeader).ToList())
+        {
+            headers.Remove(name);
+        }
+    }
+
+    private static bool IsRateLimitHeader(string name) =>
+        name.StartsWith("x-rate-limit-", StringComparison.OrdinalIgnoreCase) ||
+        name.StartsWith("X-RateLimit-", StringComparison.OrdinalIgnoreCase) ||
+        name.StartsWith("RateLimit-", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Platform endpoints live under <c>/{platform}/…</c>; the sandbox's own under <c>/_sandbox</c>.</summary>
     private static string? PlatformOf(PathString path)

@@ -80,7 +80,11 @@ public sealed class SandboxOptions
     /// </summary>
     public int ThreadsNotFoundPolls { get; set; }
 
-    /// <summary>Switches off every platform's rate limit, for benchmarks.</summary>
+    /// <summary>
+    /// Switches off every simulated limit, for benchmarks and soaks: no 429 from a platform's own windows or
+    /// quotas, no rate-limit headers on any answer, and Threads' <c>threads_publishing_limit</c> reports no quota,
+    /// so a client that obeys what it is told is never held back by the simulator.
+    /// </summary>
     public bool DisableRateLimits { get; set; }
 }
 
@@ -101,6 +105,21 @@ public sealed record SandboxFaults
     /// <summary>Accept the request (the post is created) and then drop the connection without an answer.</summary>
     public double DropAfterAcceptRate { get; init; }
 
+    /// <summary>
+    /// Let the platform handle the request (a create is stored), then answer 502 or 504 instead of its 2xx,
+    /// as a gateway does when the backend committed but its answer was lost. Only 2xx answers are replaced.
+    /// </summary>
+    public double ServerErrorAfterCommitRate { get; init; }
+
+    /// <summary>
+    /// Let the platform handle the request (a create is stored), then hold its 2xx answer for
+    /// <see cref="SlowAfterCommitDelay"/> (on the sandbox clock), past a client's timeout.
+    /// </summary>
+    public double SlowAfterCommitRate { get; init; }
+
+    /// <summary>How long a "commit then slow" answer is held; the client usually gives up first.</summary>
+    public TimeSpan SlowAfterCommitDelay { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Wait this long before handling each request.</summary>
     public TimeSpan Delay { get; init; }
 
@@ -114,7 +133,7 @@ public sealed record SandboxFaults
     public string? PathContains { get; init; }
 
     /// <summary>
-    /// Inject at most this many faults (500, 429 or drop) from the moment these faults are set, then answer
+    /// Inject at most this many faults (any of the rates above) from the moment these faults are set, then answer
     /// normally; null for no limit. Makes "fails once, then works" deterministic.
     /// </summary>
     public int? MaxFaults { get; init; }

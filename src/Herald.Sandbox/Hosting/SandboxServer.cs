@@ -99,6 +99,9 @@ public sealed class SandboxServer : IAsyncDisposable
             state.Recorder.Clear();
             return Results.NoContent();
         });
+        control.MapGet("/posts", (string? platform) => platform is null || SandboxState.Platforms.Contains(platform)
+            ? Results.Json(SandboxPostListing.List(state, platform))
+            : Results.Json(new { error = $"platform: unknown platform '{platform}'; known: {string.Join(", ", SandboxState.Platforms.Order())}" }, statusCode: 400));
         control.MapGet("/faults", () => Results.Json(state.Faults));
         control.MapPut("/faults", (SandboxFaults faults) =>
         {

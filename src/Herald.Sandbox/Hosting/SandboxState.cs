@@ -14,6 +14,8 @@ internal enum InjectedFault
     ServerError,
     RateLimited,
     DropAfterAccept,
+    ServerErrorAfterCommit,
+    SlowAfterCommit,
 }
 
 /// <summary>A scripted answer for one write: the status, and Retry-After seconds for a 429.</summary>
@@ -113,7 +115,8 @@ public sealed class SandboxState
             }
 
             roll = _random.NextDouble();
-            if (roll < faults.ServerErrorRate + faults.RateLimitRate + faults.DropAfterAcceptRate)
+            if (roll < faults.ServerErrorRate + faults.RateLimitRate + faults.DropAfterAcceptRate +
+                faults.ServerErrorAfterCommitRate + faults.SlowAfterCommitRate)
             {
                 _faultsInjected++;
             }
@@ -131,6 +134,18 @@ public sealed class SandboxState
         }
 
         roll -= faults.RateLimitRate;
-        return roll < faults.DropAfterAcceptRate ? InjectedFault.DropAfterAccept : InjectedFault.None;
+        if (roll < faults.DropAfterAcceptRate)
+        {
+            return InjectedFault.DropAfterAccept;
+        }
+
+        roll -= faults.DropAfterAcceptRate;
+        if (roll < faults.ServerErrorAfterCommitRate)
+        {
+            return InjectedFault.ServerErrorAfterCommit;
+        }
+
+        roll -= faults.ServerErrorAfterCommitRate;
+        return roll < faults.SlowAfterCommitRate ? InjectedFault.SlowAfterCommit : InjectedFault.None;
     }
 }

@@ -130,6 +130,12 @@ internal static class ThreadsEndpoints
             return Error(state, NonexistingField(badField, "ThreadsPublishingLimit"));
         }
 
+        if (sandbox.Options.DisableRateLimits)
+        {
+            // Limits off: no quota to report, so a client that reads it is never held back.
+            return Results.Json(new { data = Array.Empty<object>() });
+        }
+
         var (posts, replies) = state.Usage(user!);
         var duration = (int)ThreadsState.QuotaWindow.TotalSeconds;
         var entry = new Dictionary<string, object?>();
