@@ -1,3 +1,4 @@
+using Herald.Contents;
 using Herald.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,11 @@ internal static class CliServices
             .AddFilter("Microsoft.EntityFrameworkCore", verbose ? LogLevel.Warning : LogLevel.None)
             .AddFilter("Hangfire", LogLevel.Error)
             .AddFilter("Microsoft.Hosting", LogLevel.Error));
-        services.AddHerald(o => o.MaxRetries = configuration.GetValue("Herald:MaxRetries", 3))
+        services.AddHerald(o =>
+            {
+                o.MaxRetries = configuration.GetValue("Herald:MaxRetries", 3);
+                configuration.GetSection(ContentLimits.Section).Bind(o.Limits);
+            })
             .AddDevTo(o => configuration.GetSection("Herald:DevTo").Bind(o))
             .AddLinkedIn(o =>
             {

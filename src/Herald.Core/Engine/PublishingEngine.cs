@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Herald.Engine;
 
-internal sealed class PublishingEngine(PlatformRegistry registry, ILogger<PublishingEngine>? logger = null) : IPublishingEngine
+internal sealed class PublishingEngine(PlatformRegistry registry, ContentLimits contentLimits, ILogger<PublishingEngine>? logger = null) : IPublishingEngine
 {
     private readonly ILogger _logger = logger ?? NullLogger<PublishingEngine>.Instance;
 
@@ -29,7 +29,7 @@ internal sealed class PublishingEngine(PlatformRegistry registry, ILogger<Publis
         }
 
         var platform = adapter.Platform.Id;
-        var problems = adapter.Validate(content, account);
+        var problems = ContentRules.Validate(content, contentLimits).Concat(adapter.Validate(content, account)).ToList();
         if (problems.Count > 0)
         {
             return Failure(platform, PublishOutcomeKind.Permanent, string.Join("; ", problems), account);

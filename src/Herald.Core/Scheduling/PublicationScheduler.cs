@@ -15,6 +15,7 @@ internal sealed class PublicationScheduler(
     RetryPolicies retryPolicies,
     IDueNotifier notifier,
     TimeProvider timeProvider,
+    ContentLimits contentLimits,
     ILogger<PublicationScheduler>? logger = null) : IPublicationScheduler
 {
     private readonly ILogger _logger = logger ?? NullLogger<PublicationScheduler>.Instance;
@@ -29,7 +30,7 @@ internal sealed class PublicationScheduler(
             throw new ContentValidationException([new ValidationProblem("targets", "name at least one account to publish to")]);
         }
 
-        var problems = new List<ValidationProblem>();
+        var problems = new List<ValidationProblem>(ContentRules.Validate(content, contentLimits));
         foreach (var account in accounts)
         {
             if (!registry.TryResolve(account.Platform, out var adapter))

@@ -42,6 +42,13 @@ public static class ThreadSplitter
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(counter);
         options ??= ThreadSplitOptions.Default;
+        if (options.MaxParts is <= 0)
+        {
+            throw new ArgumentException(
+                $"{nameof(ThreadSplitOptions.MaxParts)} must be positive (it is {options.MaxParts}); use null for no cap.",
+                nameof(options));
+        }
+
         if (options.PartLimit is <= 0)
         {
             throw new ArgumentException(
@@ -95,7 +102,28 @@ public static class ThreadSplitter
             }
 
             var nodes = AddHardCuts(text, start, end, naturalCuts, entities, part => Fits(part + reserve));
-            var path = FewestParts(text, nodes, part => Fits(part + reserve));
+
+            // More parts than this width can number means a wider number; more than the cap means no thread.
+            // Either way the cut stops there instead of running through the rest of the text.
+            var widthMax = options.Numbering && digits < MaxNumberDigits ? (int)Math.Pow(10, digits) - 1 : int.MaxValue;
+            var stopAbove = Math.Min(options.MaxParts ?? int.MaxValue, widthMax);
+            var (path, stoppedAt) = FewestParts(text, nodes, part => Fits(part + reserve), stopAbove);
+            if (stoppedAt is { } stopped)
+            {
+                var (partsSoFar, covered) = stopped;
+                if (options.MaxParts is { } max && partsSoFar > max)
+                {
+                    // Parts so far over the share of the text they cover: the rest is about as dense.
+                    var estimate = (int)Math.Min(int.MaxValue, Math.Ceiling((double)partsSoFar * (end - start) / Math.Max(1, covered - start)));
+                    return new ThreadSplit([], $"it would be more than {max} posts (about {Math.Max(estimate, max + 1):N0}); the limit is {max}")
+                    {
+                        TooManyParts = Math.Max(estimate, max + 1),
+                    };
+                }
+
+                continue;
+            }
+
             if (path is null)
             {
                 return new ThreadSplit([], $"The text cannot be cut into posts of at most {limit} {counter.Unit}" +
@@ -211,7 +239,8 @@ public static class ThreadSplitter
     /// The cuts (indices into <paramref name="nodes"/>, first and last included) that make the fewest parts,
     /// and among those the gentlest cuts; null when some stretch cannot fit at all.
     /// </summary>
-    private static List<int>? FewestParts(string text, List<Cut> nodes, Func<string, bool> fits)
+    private static (List<int>? Path, (int Parts, int Covered)? Stopped) FewestParts(
+        string text, List<Cut> nodes, Func<string, bool> fits, int stopAbove)
     {
         var parts = new int[nodes.Count];
         var penalty = new int[nodes.Count];
@@ -236,6 +265,13 @@ public static class ThreadSplitter
                 continue;
             }
 
+            // parts[] never decreases along the nodes (a part that reaches a node reaches every node before
+            // it), so once a node needs more parts than allowed, so does the end of the text.
+            if (parts[i] > stopAbove)
+            {
+                return (null, (parts[i], nodes[i].End));
+            }
+
             for (var j = i + 1; j <= reach; j++)
             {
                 var cost = penalty[i] + (j == nodes.Count - 1 ? 0 : Penalty(nodes[j].Kind));
@@ -250,7 +286,12 @@ public static class ThreadSplitter
 
         if (parts[^1] == int.MaxValue)
         {
-            return null;
+            return (null, null);
+        }
+
+        if (parts[^1] > stopAbove)
+        {
+            return (null, (parts[^1], nodes[^1].End));
         }
 
         var path = new List<int>();
@@ -261,7 +302,7 @@ public static class ThreadSplitter
 
         path.Add(0);
         path.Reverse();
-        return path;
+        return (path, null);
     }
 
     private static int Penalty(CutKind kind) => kind switch
@@ -297,7 +338,8 @@ public static class ThreadSplitter
     /// </summary>
     private static bool MayCutBetween(string text, int index)
     {
-        var before = char.IsLowSurrogate(text[index - 1]) && index >= 2
+        // A lone surrogate (invalid UTF-16, possible through the library API) is taken as itself, never paired.
+        var before = index >= 2 && char.IsSurrogatePair(text[index - 2], text[index - 1])
             ? char.ConvertToUtf32(text[index - 2], text[index - 1])
             : text[index - 1];
         Rune.DecodeFromUtf16(text.AsSpan(index), out var afterRune, out _);
