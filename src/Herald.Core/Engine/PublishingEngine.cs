@@ -29,7 +29,8 @@ internal sealed class PublishingEngine(PlatformRegistry registry, ContentLimits 
         }
 
         var platform = adapter.Platform.Id;
-        var problems = ContentRules.Validate(content, contentLimits).Concat(adapter.Validate(content, account)).ToList();
+        // Adapters are only given content that passed the common rules (valid Unicode text, within the size limit).
+        var problems = ContentRules.Validate(content, contentLimits) is { Count: > 0 } common ? common : adapter.Validate(content, account);
         if (problems.Count > 0)
         {
             return Failure(platform, PublishOutcomeKind.Permanent, string.Join("; ", problems), account);

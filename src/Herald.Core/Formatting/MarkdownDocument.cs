@@ -128,6 +128,12 @@ public static class MarkdownDocument
         {
             stream.Load(new StringReader(yaml));
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet reports some malformed streams as this instead of a YamlException (found by fuzzing).
+            problems.Add(new ValidationProblem("front matter", "is not valid YAML: the parser could not read it to the end"));
+            return null;
+        }
         catch (YamlException ex)
         {
             var line = ex.Start.Line + 1; // the opening '---' is line 1 of the file
@@ -287,7 +293,12 @@ public static class MarkdownDocument
 
         foreach (var (platformNode, settingsNode) in platforms.Children)
         {
-            var platform = ((YamlScalarNode)platformNode).Value ?? "";
+            if (platformNode is not YamlScalarNode { Value: { } platform })
+            {
+                problems.Add(new ValidationProblem("overrides", "must name each platform with a plain key, not a list or a map"));
+                continue;
+            }
+
             if (settingsNode is not YamlMappingNode settings)
             {
                 problems.Add(new ValidationProblem($"overrides.{platform}", "must be a map of setting to value"));
@@ -297,7 +308,12 @@ public static class MarkdownDocument
             var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var (keyNode, valueNode) in settings.Children)
             {
-                var key = ((YamlScalarNode)keyNode).Value ?? "";
+                if (keyNode is not YamlScalarNode { Value: { } key })
+                {
+                    problems.Add(new ValidationProblem($"overrides.{platform}", "must name each setting with a plain key, not a list or a map"));
+                    continue;
+                }
+
                 if (valueNode is YamlScalarNode scalar)
                 {
                     values[key] = scalar.Value ?? "";

@@ -30,7 +30,13 @@ internal sealed class PublicationScheduler(
             throw new ContentValidationException([new ValidationProblem("targets", "name at least one account to publish to")]);
         }
 
-        var problems = new List<ValidationProblem>(ContentRules.Validate(content, contentLimits));
+        // Adapters are only given content that passed the common rules (valid Unicode text, within the size limit).
+        if (ContentRules.Validate(content, contentLimits) is { Count: > 0 } common)
+        {
+            throw new ContentValidationException(common);
+        }
+
+        var problems = new List<ValidationProblem>();
         foreach (var account in accounts)
         {
             if (!registry.TryResolve(account.Platform, out var adapter))

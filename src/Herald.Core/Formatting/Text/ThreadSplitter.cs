@@ -57,6 +57,54 @@ public static class ThreadSplitter
         }
 
         var limit = Math.Min(options.PartLimit ?? counter.Limit, counter.Limit);
+        if (options.MaxParts is { } max)
+        {
+            // Cut only a start of a long text first: when a start already needs more parts than the cap, so does the
+            // whole, and the rest is never looked at. The start doubles until it is the whole text, so a text just
+            // over the cap costs about twice its own cut, and a huge one about the cut of its first max+1 parts.
+            for (var window = 2L * (max + 1) * limit; window < text.Length; window *= 2)
+            {
+                var probe = SplitCore(text[..StartEnd(text, (int)window)], counter, options, limit);
+                if (probe.TooManyParts is { } partsOfStart)
+                {
+                    var estimate = (int)Math.Min(int.MaxValue, (double)partsOfStart * text.Length / window);
+                    return TooMany(max, estimate);
+                }
+
+                if (!probe.Succeeded)
+                {
+                    // A link too long for any part: the whole text has it too.
+                    return probe;
+                }
+            }
+        }
+
+        return SplitCore(text, counter, options, limit);
+    }
+
+    /// <summary>
+    /// Where a start of about <paramref name="length"/> chars of <paramref name="text"/> ends: after the last
+    /// whitespace in its second half, so no link or word is cut, else at a code point boundary.
+    /// </summary>
+    private static int StartEnd(string text, int length)
+    {
+        var space = text.AsSpan(length / 2, length - length / 2).LastIndexOfAny(" \n\t");
+        if (space >= 0)
+        {
+            return length / 2 + space;
+        }
+
+        return char.IsLowSurrogate(text[length]) && char.IsHighSurrogate(text[length - 1]) ? length - 1 : length;
+    }
+
+    private static ThreadSplit TooMany(int max, int estimate)
+    {
+        var parts = Math.Max(estimate, max + 1);
+        return new ThreadSplit([], $"it would be more than {max} posts (about {parts:N0}); the limit is {max}") { TooManyParts = parts };
+    }
+
+    private static ThreadSplit SplitCore(string text, ITextCounter counter, ThreadSplitOptions options, int limit)
+    {
         bool Fits(string part)
         {
             var count = counter.Count(part);
@@ -114,11 +162,7 @@ public static class ThreadSplitter
                 if (options.MaxParts is { } max && partsSoFar > max)
                 {
                     // Parts so far over the share of the text they cover: the rest is about as dense.
-                    var estimate = (int)Math.Min(int.MaxValue, Math.Ceiling((double)partsSoFar * (end - start) / Math.Max(1, covered - start)));
-                    return new ThreadSplit([], $"it would be more than {max} posts (about {Math.Max(estimate, max + 1):N0}); the limit is {max}")
-                    {
-                        TooManyParts = Math.Max(estimate, max + 1),
-                    };
+                    return TooMany(max, (int)Math.Min(int.MaxValue, Math.Ceiling((double)partsSoFar * (end - start) / Math.Max(1, covered - start))));
                 }
 
                 continue;
