@@ -128,9 +128,10 @@ public static class MarkdownDocument
         {
             stream.Load(new StringReader(yaml));
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet reports some malformed streams as this instead of a YamlException (found by fuzzing).
+            // YamlDotNet reports some malformed streams with these instead of a YamlException (found by fuzzing:
+            // "...\nx", "? complex: post\n: :").
             problems.Add(new ValidationProblem("front matter", "is not valid YAML: the parser could not read it to the end"));
             return null;
         }

@@ -147,6 +147,7 @@ public sealed class MarkdownDocumentTests
     // of being reported.
     [Theory]
     [InlineData("---\n...\nx\n---\nBody")]
+    [InlineData("---\n? complex: post\n: :\n---\nBody")]
     [InlineData("---\noverrides:\n  ? [a]\n  : b\n---\nBody")]
     [InlineData("---\noverrides:\n  x:\n    ? [k]\n    : v\n---\nBody")]
     public void Parse_HostileFrontMatter_IsAProblemNotAnException(string text)
