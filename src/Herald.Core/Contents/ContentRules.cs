@@ -70,6 +70,13 @@ public static class ContentRules
             return $"must not contain a NUL character (U+0000, first at character {nul + 1}); is it a binary file?";
         }
 
+        var reversedMark = text.IndexOf('\uFFFE', StringComparison.Ordinal);
+        if (reversedMark >= 0)
+        {
+            // A noncharacter that .NET's Unicode normalisation refuses (found by fuzzing, through Dev.to's tags).
+            return $"must not contain U+FFFE (a reversed byte-order mark, first at character {reversedMark + 1}); is it UTF-16 text?";
+        }
+
         for (var i = 0; i < text.Length; i++)
         {
             if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))

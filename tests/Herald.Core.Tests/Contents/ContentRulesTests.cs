@@ -106,4 +106,15 @@ public sealed class ContentRulesTests
             ["Herald:Limits:MaxContentBytes", "Herald:Limits:MaxThreadParts", "Herald:Limits:Platforms:bluesky:MaxThreadParts"],
             limits.Problems().Select(p => p[..p.IndexOf(' ', StringComparison.Ordinal)]));
     }
+
+    // Found by the soak: a tag holding U+FFFE made Dev.to's tag normalisation throw.
+    [Fact]
+    public void Validate_ReversedByteOrderMarkInATag_IsAProblemNamingTheField()
+    {
+        var problems = ContentRules.Validate(new Content { Type = ContentType.Post, Body = "Fine", Tags = ["ok", "bad\uFFFE"] });
+
+        var problem = Assert.Single(problems);
+        Assert.Equal("tags[1]", problem.Field);
+        Assert.Contains("U+FFFE", problem.Message, StringComparison.Ordinal);
+    }
 }
