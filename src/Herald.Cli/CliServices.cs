@@ -1,8 +1,9 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Herald.Contents;
 using Herald.Scheduling;
 using Herald.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Herald.Cli;
@@ -29,7 +30,11 @@ internal static class CliServices
             .AddFilter("Microsoft.EntityFrameworkCore", verbose ? LogLevel.Warning : LogLevel.None)
             .AddFilter("Hangfire", LogLevel.Error)
             .AddFilter("Microsoft.Hosting", LogLevel.Error));
-        services.AddHerald(o => o.MaxRetries = configuration.GetValue("Herald:MaxRetries", 3))
+        services.AddHerald(o =>
+            {
+                o.MaxRetries = configuration.GetValue("Herald:MaxRetries", 3);
+                configuration.GetSection(ContentLimits.Section).Bind(o.Limits);
+            })
             .AddDevTo(o => configuration.GetSection("Herald:DevTo").Bind(o))
             .AddLinkedIn(o =>
             {

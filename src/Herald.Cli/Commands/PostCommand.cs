@@ -69,8 +69,7 @@ internal static class PostCommand
             var clock = services.GetRequiredService<TimeProvider>();
 
             var when = args.At is null ? (ScheduleTime?)null : ParseAt(args.At, clock);
-            var text = await File.ReadAllTextAsync(args.File.FullName, cancellationToken);
-            var content = MarkdownDocument.Parse(text, clock.GetUtcNow());
+            var content = await services.GetRequiredService<MarkdownFileReader>().ReadAsync(args.File.FullName, cancellationToken);
             var adapters = ResolveTargets(args.To, registry);
             var targets = adapters
                 .Select(a => new Target(a, args.Sandbox

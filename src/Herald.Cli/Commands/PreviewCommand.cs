@@ -49,8 +49,7 @@ internal static class PreviewCommand
             var configuration = CliConfiguration.Build(config);
             await using var services = CliServices.Build(configuration, verbose: false);
             var registry = services.GetRequiredService<PlatformRegistry>();
-            var clock = services.GetRequiredService<TimeProvider>();
-            var content = MarkdownDocument.Parse(await File.ReadAllTextAsync(file.FullName, cancellationToken), clock.GetUtcNow());
+            var content = await services.GetRequiredService<MarkdownFileReader>().ReadAsync(file.FullName, cancellationToken);
 
             var previews = PostCommand.ResolveTargets(to, registry)
                 .Select(adapter =>

@@ -1,3 +1,5 @@
+using Herald.Contents;
+
 namespace Herald.DependencyInjection;
 
 /// <summary>Herald-wide settings (section <c>Herald</c> in configuration).</summary>
@@ -5,4 +7,10 @@ public sealed class HeraldOptions
 {
     /// <summary>How many retries a publication gets after a retryable failure. Default 3.</summary>
     public int MaxRetries { get; set; } = 3;
+
+    /// <summary>
+    /// How much content Herald accepts (section <c>Herald:Limits</c>): <c>MaxContentBytes</c> (default 512 KiB),
+    /// <c>MaxThreadParts</c> (default 25) and <c>Platforms:{platform}:MaxThreadParts</c>.
+    /// </summary>
+    public ContentLimits Limits { get; set; } = new();
 }

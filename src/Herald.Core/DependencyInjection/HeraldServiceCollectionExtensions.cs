@@ -1,6 +1,7 @@
 using Herald.Accounts;
 using Herald.DependencyInjection;
 using Herald.Engine;
+using Herald.Formatting;
 using Herald.Platforms;
 using Herald.Publications;
 using Herald.Scheduling;
@@ -24,6 +25,9 @@ public static class HeraldServiceCollectionExtensions
         }
 
         options.Validate(o => o.MaxRetries >= 0, "Herald:MaxRetries must be 0 or more.");
+        options.Validate(o => !o.Limits.Problems().Any(), "Herald:Limits: every limit must be positive.");
+        services.TryAddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<HeraldOptions>>().Value.Limits);
+        services.TryAddSingleton<MarkdownFileReader>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new PlatformRegistry(sp.GetServices<IPlatformAdapter>()));
         services.TryAddSingleton<IPublishingEngine, PublishingEngine>();

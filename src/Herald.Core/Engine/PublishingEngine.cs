@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Herald.Engine;
 
-internal sealed class PublishingEngine(PlatformRegistry registry, ILogger<PublishingEngine>? logger = null) : IPublishingEngine
+internal sealed class PublishingEngine(PlatformRegistry registry, ContentLimits contentLimits, ILogger<PublishingEngine>? logger = null) : IPublishingEngine
 {
     private readonly ILogger _logger = logger ?? NullLogger<PublishingEngine>.Instance;
 
@@ -29,7 +29,8 @@ internal sealed class PublishingEngine(PlatformRegistry registry, ILogger<Publis
         }
 
         var platform = adapter.Platform.Id;
-        var problems = adapter.Validate(content, account);
+        // Adapters are only given content that passed the common rules (valid Unicode text, within the size limit).
+        var problems = ContentRules.Validate(content, contentLimits) is { Count: > 0 } common ? common : adapter.Validate(content, account);
         if (problems.Count > 0)
         {
             return Failure(platform, PublishOutcomeKind.Permanent, string.Join("; ", problems), account);

@@ -1,3 +1,4 @@
+using System.Text;
 using Herald.Contents;
 using Herald.Validation;
 using YamlDotNet.Core;
@@ -24,9 +25,27 @@ public static class MarkdownDocument
         "overrides", "thread", "thread_numbering",
     ];
 
+    /// <summary>Reads Markdown with optional front matter; the text is refused whole when it is too large or not text.</summary>
+    /// <param name="text">The file's text.</param>
+    /// <param name="createdAt">When the content was created.</param>
+    /// <param name="limits">The configured limits; the defaults when null.</param>
     /// <exception cref="ContentValidationException">The file cannot be read as Herald content.</exception>
-    public static Content Parse(string text, DateTimeOffset createdAt)
+    public static Content Parse(string text, DateTimeOffset createdAt, ContentLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        limits ??= new ContentLimits();
+
+        // Checked before the YAML and Markdown parsers see it: neither needs to spend time on a binary blob.
+        if (text.Length * 3L > limits.MaxContentBytes && Encoding.UTF8.GetByteCount(text) is var bytes && bytes > limits.MaxContentBytes)
+        {
+            throw new ContentValidationException([new ValidationProblem("file", ContentRules.TooLarge(bytes, limits))]);
+        }
+
+        if (ContentRules.TextProblem(text) is { } notText)
+        {
+            throw new ContentValidationException([new ValidationProblem("file", notText)]);
+        }
+
         var problems = new List<ValidationProblem>();
         var (frontMatter, body) = SplitFrontMatter(text, problems);
         var fields = frontMatter is null ? new YamlMappingNode() : ReadFrontMatter(frontMatter, problems);
@@ -37,9 +56,46 @@ public static class MarkdownDocument
         }
 
         var content = Build(fields, body.Trim('\n', '\r'), createdAt, problems);
-        problems.AddRange(ContentRules.Validate(content));
+        problems.AddRange(ContentRules.Validate(content, limits));
         return problems.Count > 0 ? throw new ContentValidationException(problems) : content;
     }
+
+    /// <summary>
+    /// Reads a Markdown file's bytes: refused whole, naming the rule, when larger than
+    /// <see cref="ContentLimits.MaxContentBytes"/>, when it holds a NUL byte (a binary file) or when it is not
+    /// valid UTF-8; then <see cref="Parse(string, DateTimeOffset, ContentLimits?)"/>.
+    /// </summary>
+    /// <exception cref="ContentValidationException">The file cannot be read as Herald content.</exception>
+    public static Content Parse(ReadOnlySpan<byte> utf8, DateTimeOffset createdAt, ContentLimits? limits = null)
+    {
+        limits ??= new ContentLimits();
+        if (utf8.Length > limits.MaxContentBytes)
+        {
+            throw new ContentValidationException([new ValidationProblem("file", ContentRules.TooLarge(utf8.Length, limits))]);
+        }
+
+        var nul = utf8.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            throw new ContentValidationException([new ValidationProblem(
+                "file", $"must be a text file, but holds a NUL byte at byte {nul + 1:N0} (is it a binary file?)")]);
+        }
+
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(utf8);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new ContentValidationException([new ValidationProblem(
+                "file", $"must be UTF-8 text, but byte {ex.Index + 1:N0} is not valid UTF-8 (is it a binary file, or another encoding?)")]);
+        }
+
+        return Parse(text, createdAt, limits);
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static (string? FrontMatter, string Body) SplitFrontMatter(string text, List<ValidationProblem> problems)
     {
@@ -71,6 +127,13 @@ public static class MarkdownDocument
         try
         {
             stream.Load(new StringReader(yaml));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet reports some malformed streams with these instead of a YamlException (found by fuzzing:
+            // "...\nx", "? complex: post\n: :").
+            problems.Add(new ValidationProblem("front matter", "is not valid YAML: the parser could not read it to the end"));
+            return null;
         }
         catch (YamlException ex)
         {
@@ -231,7 +294,12 @@ public static class MarkdownDocument
 
         foreach (var (platformNode, settingsNode) in platforms.Children)
         {
-            var platform = ((YamlScalarNode)platformNode).Value ?? "";
+            if (platformNode is not YamlScalarNode { Value: { } platform })
+            {
+                problems.Add(new ValidationProblem("overrides", "must name each platform with a plain key, not a list or a map"));
+                continue;
+            }
+
             if (settingsNode is not YamlMappingNode settings)
             {
                 problems.Add(new ValidationProblem($"overrides.{platform}", "must be a map of setting to value"));
@@ -241,7 +309,12 @@ public static class MarkdownDocument
             var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var (keyNode, valueNode) in settings.Children)
             {
-                var key = ((YamlScalarNode)keyNode).Value ?? "";
+                if (keyNode is not YamlScalarNode { Value: { } key })
+                {
+                    problems.Add(new ValidationProblem($"overrides.{platform}", "must name each setting with a plain key, not a list or a map"));
+                    continue;
+                }
+
                 if (valueNode is YamlScalarNode scalar)
                 {
                     values[key] = scalar.Value ?? "";

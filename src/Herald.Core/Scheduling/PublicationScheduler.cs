@@ -15,6 +15,7 @@ internal sealed class PublicationScheduler(
     RetryPolicies retryPolicies,
     IDueNotifier notifier,
     TimeProvider timeProvider,
+    ContentLimits contentLimits,
     ILogger<PublicationScheduler>? logger = null) : IPublicationScheduler
 {
     private readonly ILogger _logger = logger ?? NullLogger<PublicationScheduler>.Instance;
@@ -31,6 +32,12 @@ internal sealed class PublicationScheduler(
         if (accounts.Count == 0)
         {
             throw new ContentValidationException([new ValidationProblem("targets", "name at least one account to publish to")]);
+        }
+
+        // Adapters are only given content that passed the common rules (valid Unicode text, within the size limit).
+        if (ContentRules.Validate(content, contentLimits) is { Count: > 0 } common)
+        {
+            throw new ContentValidationException(common);
         }
 
         var problems = new List<ValidationProblem>();

@@ -38,13 +38,15 @@ internal sealed class BlueskyAdapter : IPlatformAdapter
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly TimeProvider _timeProvider;
     private readonly BlueskySessions _sessions;
+    private readonly ContentLimits _contentLimits;
 
     /// <summary>Handles resolved to DIDs; a DID does not change when its handle moves, and handles rarely move.</summary>
     private readonly ConcurrentDictionary<string, string> _dids = new(StringComparer.OrdinalIgnoreCase);
 
     public BlueskyAdapter(
-        IHttpClientFactory httpClientFactory, IOptions<BlueskyOptions> options, TimeProvider timeProvider, IAccountCredentialsStore credentialsStore)
+        IHttpClientFactory httpClientFactory, IOptions<BlueskyOptions> options, TimeProvider timeProvider, IAccountCredentialsStore credentialsStore, ContentLimits contentLimits)
     {
+        _contentLimits = contentLimits;
         _httpClientFactory = httpClientFactory;
         _timeProvider = timeProvider;
         _sessions = new BlueskySessions(httpClientFactory, credentialsStore, timeProvider, options.Value.DefaultBaseUrl);
@@ -349,7 +351,7 @@ internal sealed class BlueskyAdapter : IPlatformAdapter
         return (_dids, null);
     }
 
-    private static ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, TextCounter.Bluesky);
+    private ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, TextCounter.Bluesky, limits: _contentLimits);
 
     private static BlueskyPostRecord Record(
         string text, string createdAt, IReadOnlyList<string>? langs, IReadOnlyList<BlueskyFacet> facets, BlueskyReplyRef? reply) => new()

@@ -52,9 +52,11 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter
     private readonly TimeProvider _timeProvider;
     private readonly MastodonOptions _options;
     private readonly MastodonInstanceLimits _limits;
+    private readonly ContentLimits _contentLimits;
 
-    public MastodonAdapter(IHttpClientFactory httpClientFactory, IOptions<MastodonOptions> options, TimeProvider timeProvider)
+    public MastodonAdapter(IHttpClientFactory httpClientFactory, IOptions<MastodonOptions> options, TimeProvider timeProvider, ContentLimits contentLimits)
     {
+        _contentLimits = contentLimits;
         _httpClientFactory = httpClientFactory;
         _timeProvider = timeProvider;
         _options = options.Value;
@@ -408,8 +410,8 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter
     internal static string IdempotencyKey(string publicationKey, int partNumber) =>
         partNumber == 1 ? publicationKey : string.Create(CultureInfo.InvariantCulture, $"{publicationKey}-{partNumber}");
 
-    private static ShortFormText Compose(Content content, Account account, MastodonLimits limits) =>
-        ShortForm.Compose(content, PlatformId, Counter(account, limits));
+    private ShortFormText Compose(Content content, Account account, MastodonLimits limits) =>
+        ShortForm.Compose(content, PlatformId, Counter(account, limits), limits: _contentLimits);
 
     private static ITextCounter Counter(Account account, MastodonLimits limits) =>
         TextCounter.Mastodon(limits.MaxCharacters, limits.CharactersReservedPerUrl, SpoilerOf(account));

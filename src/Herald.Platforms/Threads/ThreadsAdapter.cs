@@ -34,9 +34,11 @@ internal sealed class ThreadsAdapter : IPlatformAdapter
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly TimeProvider _timeProvider;
     private readonly ThreadsOptions _options;
+    private readonly ContentLimits _contentLimits;
 
-    public ThreadsAdapter(IHttpClientFactory httpClientFactory, IOptions<ThreadsOptions> options, TimeProvider timeProvider)
+    public ThreadsAdapter(IHttpClientFactory httpClientFactory, IOptions<ThreadsOptions> options, TimeProvider timeProvider, ContentLimits contentLimits)
     {
+        _contentLimits = contentLimits;
         _httpClientFactory = httpClientFactory;
         _timeProvider = timeProvider;
         _options = options.Value;
@@ -267,7 +269,7 @@ internal sealed class ThreadsAdapter : IPlatformAdapter
         return (new ThreadsApi(client, account.BaseUrl ?? _options.DefaultBaseUrl, userId, token, _timeProvider), composed.Parts, null);
     }
 
-    private static ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, TextCounter.Threads);
+    private ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, TextCounter.Threads, limits: _contentLimits);
 
     private static RenderedPart RenderPart(string text, int index)
     {

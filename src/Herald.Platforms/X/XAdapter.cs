@@ -42,10 +42,12 @@ internal sealed partial class XAdapter : IPlatformAdapter
     private readonly XAuthorization _authorization;
     private readonly TimeProvider _timeProvider;
     private readonly XOptions _options;
+    private readonly ContentLimits _contentLimits;
     private readonly ConcurrentDictionary<AccountId, XUser> _users = new();
 
-    public XAdapter(IHttpClientFactory httpClientFactory, IAccountCredentialsStore credentialsStore, IOptions<XOptions> options, TimeProvider timeProvider)
+    public XAdapter(IHttpClientFactory httpClientFactory, IAccountCredentialsStore credentialsStore, IOptions<XOptions> options, TimeProvider timeProvider, ContentLimits contentLimits)
     {
+        _contentLimits = contentLimits;
         _httpClientFactory = httpClientFactory;
         _authorization = new XAuthorization(httpClientFactory, credentialsStore, timeProvider);
         _timeProvider = timeProvider;
@@ -271,7 +273,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
                 $"No post with this text among the account's newest {_options.LookupPageSize * MaxLookupPages} posts; older ones were not read.");
     }
 
-    private static ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, TextCounter.X);
+    private ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, TextCounter.X, limits: _contentLimits);
 
     private static string Serialize(string text, string? inReplyTo) =>
         JsonSerializer.Serialize(new XCreateTweetRequest { Text = text, Reply = inReplyTo is null ? null : new XReply(inReplyTo) }, PlatformHttp.Json);

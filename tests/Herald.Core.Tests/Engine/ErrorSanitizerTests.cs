@@ -1,3 +1,4 @@
+using System.Text;
 using Herald.Engine;
 
 namespace Herald.Core.Tests.Engine;
@@ -27,5 +28,50 @@ public sealed class ErrorSanitizerTests
 
         Assert.Equal(ErrorSanitizer.MaxLength, result.Length);
         Assert.EndsWith("…", result, StringComparison.Ordinal);
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // Review m1: the cut fell between the halves of an emoji, and PostgreSQL refused the outcome row.
+    [Fact]
+    public void Sanitize_EmojiAcrossTheCut_CutsBeforeItSoTheTextEncodesAsUtf8()
+    {
+        var message = new string('x', ErrorSanitizer.MaxLength - 2) + "🎉 and more after the emoji";
+
+        var result = ErrorSanitizer.Sanitize(message);
+
+        Assert.Equal(new string('x', ErrorSanitizer.MaxLength - 2) + "…", result);
+        StrictUtf8.GetBytes(result);
+    }
+
+    [Fact]
+    public void Sanitize_ZwjFamilyAcrossTheCut_KeepsItWholeOrDropsItWhole()
+    {
+        const string family = "\U0001F468\u200D\U0001F469\u200D\U0001F467";
+        for (var prefix = ErrorSanitizer.MaxLength - family.Length - 2; prefix < ErrorSanitizer.MaxLength; prefix++)
+        {
+            var result = ErrorSanitizer.Sanitize(new string('x', prefix) + family + new string('y', 100));
+
+            Assert.True(result.Length <= ErrorSanitizer.MaxLength, $"prefix {prefix}: length {result.Length}");
+            var kept = result.TrimEnd('…').TrimEnd('y');
+            Assert.True(kept.EndsWith(family, StringComparison.Ordinal) || kept == new string('x', prefix), $"prefix {prefix}: the family was cut");
+            StrictUtf8.GetBytes(result);
+        }
+    }
+
+    // Built in code: xunit's attribute data cannot carry a lone surrogate.
+    [Theory]
+    [InlineData(0xD83C)]
+    [InlineData(0xDF89)]
+    [InlineData(0)]
+    public void Sanitize_InvalidUtf16OrNul_IsReplacedSoEveryDatabaseTakesIt(int character)
+    {
+        var message = $"A {(char)character} in a platform message";
+
+        var result = ErrorSanitizer.Sanitize(message);
+
+        Assert.Contains('\uFFFD', result);
+        Assert.DoesNotContain('\0', result);
+        StrictUtf8.GetBytes(result);
     }
 }

@@ -142,4 +142,32 @@ public sealed class MarkdownDocumentTests
 
         Assert.Equal("thread: must be true or false, not 'sometimes'", Assert.Single(ex.Problems).ToString());
     }
+
+    // Found by fuzzing: YAML the parser gives up on, and override keys that are not plain names, threw instead
+    // of being reported.
+    [Theory]
+    [InlineData("---\n...\nx\n---\nBody")]
+    [InlineData("---\n? complex: post\n: :\n---\nBody")]
+    [InlineData("---\noverrides:\n  ? [a]\n  : b\n---\nBody")]
+    [InlineData("---\noverrides:\n  x:\n    ? [k]\n    : v\n---\nBody")]
+    public void Parse_HostileFrontMatter_IsAProblemNotAnException(string text)
+    {
+        var problems = Assert.Throws<ContentValidationException>(() => MarkdownDocument.Parse(text, Now)).Problems;
+
+        Assert.Contains(problems, p => p.Field is "front matter" or "overrides" or "overrides.x");
+    }
+
+    [Fact]
+    public void Parse_AliasBomb_IsReadWithoutExpandingIt()
+    {
+        var yaml = new System.Text.StringBuilder("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (var level = 1; level < 12; level++)
+        {
+            yaml.Append($"a{level}: &a{level} [{string.Join(", ", Enumerable.Repeat($"*a{level - 1}", 9))}]\n");
+        }
+
+        var problems = Assert.Throws<ContentValidationException>(() => MarkdownDocument.Parse($"---\n{yaml}title: *a11\n---\nBody", Now)).Problems;
+
+        Assert.Contains(problems, p => p.Field == "title" && p.Message.Contains("single value", StringComparison.Ordinal));
+    }
 }

@@ -22,6 +22,9 @@ public enum ShortFormKind
 public sealed record ShortFormText(ShortFormKind Kind, IReadOnlyList<string> Parts, string? Error = null)
 {
     public bool Succeeded => Error is null;
+
+    /// <summary>Set when the thread would have more parts than allowed: about how many it would have.</summary>
+    public int? TooManyParts { get; init; }
 }
 
 /// <summary>
@@ -50,11 +53,24 @@ public static class ShortForm
     /// <param name="platformId">The platform whose overrides apply, such as <c>x</c>.</param>
     /// <param name="counter">The platform's count, from <see cref="TextCounter"/>.</param>
     /// <param name="maxHashtags">How many tags become hashtags.</param>
-    public static ShortFormText Compose(Content content, string platformId, ITextCounter counter, int maxHashtags = DefaultMaxHashtags)
+    /// <param name="limits">
+    /// The configured limits; a thread longer than <see cref="ContentLimits.MaxThreadPartsFor"/> is an error.
+    /// The defaults (25 parts) when null.
+    /// </param>
+    public static ShortFormText Compose(
+        Content content, string platformId, ITextCounter counter, int maxHashtags = DefaultMaxHashtags, ContentLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(counter);
-        var split = new ThreadSplitOptions { Numbering = content.NumberThreadParts };
+        limits ??= new ContentLimits();
+        var split = new ThreadSplitOptions { Numbering = content.NumberThreadParts, MaxParts = limits.MaxThreadPartsFor(platformId) };
+        var result = Compose(content, platformId, counter, maxHashtags, split);
+        // The splitter knows the number; only here is the setting that allows it known.
+        return result.TooManyParts is null ? result : result with { Error = $"{result.Error} ({limits.MaxThreadPartsKey(platformId)})" };
+    }
+
+    private static ShortFormText Compose(Content content, string platformId, ITextCounter counter, int maxHashtags, ThreadSplitOptions split)
+    {
         var hashtags = Hashtags(content, platformId, maxHashtags);
 
         var text = content.OverrideFor(platformId, "text");
@@ -101,7 +117,7 @@ public static class ShortForm
         var split = ThreadSplitter.Split(text, counter, options);
         if (!split.Succeeded)
         {
-            return new ShortFormText(kind, [], split.Error);
+            return new ShortFormText(kind, [], split.Error) { TooManyParts = split.TooManyParts };
         }
 
         return new ShortFormText(split.Parts.Count > 1 ? ShortFormKind.Thread : kind, split.Parts);

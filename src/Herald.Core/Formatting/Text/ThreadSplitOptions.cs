@@ -17,6 +17,13 @@ public sealed record ThreadSplitOptions
     /// adds); null (the default) for the counter's own limit. Every other limit of the counter still holds.
     /// </summary>
     public int? PartLimit { get; init; }
+
+    /// <summary>
+    /// The most parts the thread may have; null for no cap. A text that needs more is an error
+    /// (<see cref="ThreadSplit.TooManyParts"/>), found without cutting the rest of the text, so a huge text
+    /// costs little more than the capped number of parts.
+    /// </summary>
+    public int? MaxParts { get; init; }
 }
 
 /// <summary>The parts of a thread, or why the text cannot be cut into parts that fit.</summary>
@@ -24,6 +31,12 @@ public sealed record ThreadSplitOptions
 /// <param name="Error">Why the text cannot be split (a link longer than a whole post, say); null on success.</param>
 public sealed record ThreadSplit(IReadOnlyList<string> Parts, string? Error = null)
 {
+    /// <summary>
+    /// Set when the text needs more parts than <see cref="ThreadSplitOptions.MaxParts"/>: an estimate of how many
+    /// it would need (never at most the cap). Null otherwise.
+    /// </summary>
+    public int? TooManyParts { get; init; }
+
     /// <summary>Whether every part fits: <see cref="Error"/> is null.</summary>
     public bool Succeeded => Error is null;
 }

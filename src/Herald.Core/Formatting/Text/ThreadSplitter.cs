@@ -42,6 +42,13 @@ public static class ThreadSplitter
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(counter);
         options ??= ThreadSplitOptions.Default;
+        if (options.MaxParts is <= 0)
+        {
+            throw new ArgumentException(
+                $"{nameof(ThreadSplitOptions.MaxParts)} must be positive (it is {options.MaxParts}); use null for no cap.",
+                nameof(options));
+        }
+
         if (options.PartLimit is <= 0)
         {
             throw new ArgumentException(
@@ -50,6 +57,54 @@ public static class ThreadSplitter
         }
 
         var limit = Math.Min(options.PartLimit ?? counter.Limit, counter.Limit);
+        if (options.MaxParts is { } max)
+        {
+            // Cut only a start of a long text first: when a start already needs more parts than the cap, so does the
+            // whole, and the rest is never looked at. The start doubles until it is the whole text, so a text just
+            // over the cap costs about twice its own cut, and a huge one about the cut of its first max+1 parts.
+            for (var window = 2L * (max + 1) * limit; window < text.Length; window *= 2)
+            {
+                var probe = SplitCore(text[..StartEnd(text, (int)window)], counter, options, limit);
+                if (probe.TooManyParts is { } partsOfStart)
+                {
+                    var estimate = (int)Math.Min(int.MaxValue, (double)partsOfStart * text.Length / window);
+                    return TooMany(max, estimate);
+                }
+
+                if (!probe.Succeeded)
+                {
+                    // A link too long for any part: the whole text has it too.
+                    return probe;
+                }
+            }
+        }
+
+        return SplitCore(text, counter, options, limit);
+    }
+
+    /// <summary>
+    /// Where a start of about <paramref name="length"/> chars of <paramref name="text"/> ends: after the last
+    /// whitespace in its second half, so no link or word is cut, else at a code point boundary.
+    /// </summary>
+    private static int StartEnd(string text, int length)
+    {
+        var space = text.AsSpan(length / 2, length - length / 2).LastIndexOfAny(" \n\t");
+        if (space >= 0)
+        {
+            return length / 2 + space;
+        }
+
+        return char.IsLowSurrogate(text[length]) && char.IsHighSurrogate(text[length - 1]) ? length - 1 : length;
+    }
+
+    private static ThreadSplit TooMany(int max, int estimate)
+    {
+        var parts = Math.Max(estimate, max + 1);
+        return new ThreadSplit([], $"it would be more than {max} posts (about {parts:N0}); the limit is {max}") { TooManyParts = parts };
+    }
+
+    private static ThreadSplit SplitCore(string text, ITextCounter counter, ThreadSplitOptions options, int limit)
+    {
         bool Fits(string part)
         {
             var count = counter.Count(part);
@@ -95,7 +150,24 @@ public static class ThreadSplitter
             }
 
             var nodes = AddHardCuts(text, start, end, naturalCuts, entities, part => Fits(part + reserve));
-            var path = FewestParts(text, nodes, part => Fits(part + reserve));
+
+            // More parts than this width can number means a wider number; more than the cap means no thread.
+            // Either way the cut stops there instead of running through the rest of the text.
+            var widthMax = options.Numbering && digits < MaxNumberDigits ? (int)Math.Pow(10, digits) - 1 : int.MaxValue;
+            var stopAbove = Math.Min(options.MaxParts ?? int.MaxValue, widthMax);
+            var (path, stoppedAt) = FewestParts(text, nodes, part => Fits(part + reserve), stopAbove);
+            if (stoppedAt is { } stopped)
+            {
+                var (partsSoFar, covered) = stopped;
+                if (options.MaxParts is { } max && partsSoFar > max)
+                {
+                    // Parts so far over the share of the text they cover: the rest is about as dense.
+                    return TooMany(max, (int)Math.Min(int.MaxValue, Math.Ceiling((double)partsSoFar * (end - start) / Math.Max(1, covered - start))));
+                }
+
+                continue;
+            }
+
             if (path is null)
             {
                 return new ThreadSplit([], $"The text cannot be cut into posts of at most {limit} {counter.Unit}" +
@@ -211,7 +283,8 @@ public static class ThreadSplitter
     /// The cuts (indices into <paramref name="nodes"/>, first and last included) that make the fewest parts,
     /// and among those the gentlest cuts; null when some stretch cannot fit at all.
     /// </summary>
-    private static List<int>? FewestParts(string text, List<Cut> nodes, Func<string, bool> fits)
+    private static (List<int>? Path, (int Parts, int Covered)? Stopped) FewestParts(
+        string text, List<Cut> nodes, Func<string, bool> fits, int stopAbove)
     {
         var parts = new int[nodes.Count];
         var penalty = new int[nodes.Count];
@@ -236,6 +309,13 @@ public static class ThreadSplitter
                 continue;
             }
 
+            // parts[] never decreases along the nodes (a part that reaches a node reaches every node before
+            // it), so once a node needs more parts than allowed, so does the end of the text.
+            if (parts[i] > stopAbove)
+            {
+                return (null, (parts[i], nodes[i].End));
+            }
+
             for (var j = i + 1; j <= reach; j++)
             {
                 var cost = penalty[i] + (j == nodes.Count - 1 ? 0 : Penalty(nodes[j].Kind));
@@ -250,7 +330,12 @@ public static class ThreadSplitter
 
         if (parts[^1] == int.MaxValue)
         {
-            return null;
+            return (null, null);
+        }
+
+        if (parts[^1] > stopAbove)
+        {
+            return (null, (parts[^1], nodes[^1].End));
         }
 
         var path = new List<int>();
@@ -261,7 +346,7 @@ public static class ThreadSplitter
 
         path.Add(0);
         path.Reverse();
-        return path;
+        return (path, null);
     }
 
     private static int Penalty(CutKind kind) => kind switch
@@ -297,7 +382,8 @@ public static class ThreadSplitter
     /// </summary>
     private static bool MayCutBetween(string text, int index)
     {
-        var before = char.IsLowSurrogate(text[index - 1]) && index >= 2
+        // A lone surrogate (invalid UTF-16, possible through the library API) is taken as itself, never paired.
+        var before = index >= 2 && char.IsSurrogatePair(text[index - 2], text[index - 1])
             ? char.ConvertToUtf32(text[index - 2], text[index - 1])
             : text[index - 1];
         Rune.DecodeFromUtf16(text.AsSpan(index), out var afterRune, out _);

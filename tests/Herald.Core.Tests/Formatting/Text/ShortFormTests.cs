@@ -31,6 +31,34 @@ public sealed class ShortFormTests
     }
 
     [Fact]
+    public void Compose_ThreadOverTheDefaultCap_IsAnErrorNamingTheCountTheLimitAndTheSetting()
+    {
+        var body = string.Concat(Enumerable.Repeat("A sentence of a rather long text that goes on. ", 4_000));
+        var content = new Content { Type = ContentType.Post, Body = body };
+
+        var text = ShortForm.Compose(content, "x", TextCounter.X);
+
+        Assert.False(text.Succeeded);
+        Assert.Matches(@"^it would be more than 25 posts \(about [\d,]+\); the limit is 25 \(Herald:Limits:MaxThreadParts\)$", text.Error);
+        Assert.True(text.TooManyParts > 600);
+    }
+
+    [Fact]
+    public void Compose_PlatformCapOverride_AppliesToThatPlatformOnlyAndNamesItsKey()
+    {
+        var body = string.Concat(Enumerable.Repeat("A sentence of a rather long text that goes on. ", 40));
+        var content = new Content { Type = ContentType.Post, Body = body };
+        var limits = new ContentLimits { Platforms = new() { ["x"] = new PlatformContentLimits { MaxThreadParts = 3 } } };
+
+        var x = ShortForm.Compose(content, "x", TextCounter.X, limits: limits);
+        var mastodon = ShortForm.Compose(content, "mastodon", TextCounter.Mastodon(), limits: limits);
+
+        Assert.EndsWith("the limit is 3 (Herald:Limits:Platforms:x:MaxThreadParts)", x.Error, StringComparison.Ordinal);
+        Assert.True(mastodon.Succeeded, mastodon.Error);
+        Assert.InRange(mastodon.Parts.Count, 4, 25);
+    }
+
+    [Fact]
     public void Compose_Article_TeaserWithTitleDescriptionLinkAndHashtags()
     {
         var content = new Content
