@@ -1,0 +1,339 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Engine;
+using Herald.Platforms;
+using Herald.Publications;
+using Herald.Sandbox.Hosting;
+using Herald.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Herald.IntegrationTests.Engine;
+
+/// <summary>
+/// Every credential Herald holds is a unique random sentinel, the sandbox knows them, and Herald runs its
+/// publish, refusal, retry, token-renewal and session flows over HTTP with SQLite storage. No sentinel, and no
+/// token the sandbox hands out, may then be found in a log line, an error column, a stored payload or a result.
+/// </summary>
+public sealed class SecretSentinelTests
+{
+    [Fact]
+    public async Task Flows_WithSentinelCredentials_NoSecretReachesLogsErrorsPayloadsOrOutput()
+    {
+        var secrets = new SentinelSecrets();
+        var logs = new CollectingLoggerProvider();
+        await using var world = await SentinelWorld.StartAsync(logs);
+        var sandbox = world.Sandbox.State;
+        var results = new List<PublishResult>();
+
+        // Successful posts, one per platform, each with sentinel credentials the sandbox was told about.
+        var devToKey = secrets.New();
+        sandbox.DevTo.AddUser(devToKey, "sentinel_devto");
+        var devTo = world.Account("devto", new() { ["api_key"] = devToKey });
+        results.Add(await world.RunAsync(RunnerHarness.Article("Sentinel Dev.to"), devTo));
+
+        var linkedInToken = secrets.New();
+        sandbox.LinkedIn.AddMember(linkedInToken, "urn:li:person:sentinel");
+        var linkedInSettings = new Dictionary<string, string> { ["mode"] = "api", ["author_urn"] = "urn:li:person:sentinel" };
+        results.Add(await world.RunAsync(Post("Sentinel LinkedIn"), world.Account("linkedin", new() { ["access_token"] = linkedInToken }, linkedInSettings)));
+
+        var mediumToken = secrets.New();
+        sandbox.Medium.AddUser(mediumToken, "sentinel_medium");
+        results.Add(await world.RunAsync(RunnerHarness.Article("Sentinel Medium"), world.Account("medium", new() { ["access_token"] = mediumToken })));
+
+        var mastodonToken = secrets.New();
+        sandbox.Mastodon.AddAccount(mastodonToken, "sentinel_mastodon");
+        results.Add(await world.RunAsync(Post("Sentinel Mastodon"), world.Account("mastodon", new() { ["access_token"] = mastodonToken })));
+
+        var threadsToken = secrets.New();
+        var threadsUser = sandbox.Threads.AddUser(threadsToken, "sentinel_threads");
+        var threadsSettings = new Dictionary<string, string> { ["user_id"] = threadsUser.Id };
+        results.Add(await world.RunAsync(Post("Sentinel Threads"), world.Account("threads", new() { ["access_token"] = threadsToken }, threadsSettings)));
+
+        // Bluesky: the app password opens a session; the session's tokens go into the account and are secrets too.
+        var blueskyPassword = secrets.New();
+        sandbox.Bluesky.AddAccount("sentinel.bsky.social", blueskyPassword);
+        var bluesky = world.Account("bluesky", new() { ["identifier"] = "sentinel.bsky.social", ["app_password"] = blueskyPassword });
+        results.Add(await world.RunAsync(Post("Sentinel Bluesky"), bluesky));
+
+        // X with OAuth 1.0a: four sentinels sign every call.
+        var xUser = sandbox.X.AddUser("sentinel_x");
+        var (consumerKey, consumerSecret, oauth1Token, oauth1Secret) = (secrets.New(), secrets.New(), secrets.New(), secrets.New());
+        sandbox.X.AddConsumer(consumerKey, consumerSecret);
+        sandbox.X.AddOAuth1Token(xUser, consumerKey, oauth1Token, oauth1Secret);
+        results.Add(await world.RunAsync(Post("Sentinel X OAuth 1.0a"), world.Account("x", new()
+        {
+            ["consumer_key"] = consumerKey, ["consumer_secret"] = consumerSecret, ["access_token"] = oauth1Token, ["access_token_secret"] = oauth1Secret,
+        })));
+
+        // X with OAuth 2.0: an expired sentinel access token is renewed with the refresh token and a confidential
+        // client's sentinel secret; the renewed pair the sandbox hands out is read back and scanned for as well.
+        const string clientId = "sentinel-x-client";
+        var clientSecret = secrets.New();
+        sandbox.X.AddClient(clientId, clientSecret);
+        var expiredToken = secrets.New();
+        sandbox.X.AddAccessToken(xUser, expiredToken, DateTimeOffset.UnixEpoch);
+        var issued = sandbox.X.IssueTokens(xUser, clientId);
+        secrets.Add(issued.AccessToken);
+        secrets.Add(issued.RefreshToken);
+        var renewing = world.Account("x", new()
+        {
+            ["access_token"] = expiredToken, ["refresh_token"] = issued.RefreshToken, ["client_id"] = clientId, ["client_secret"] = clientSecret,
+        });
+        results.Add(await world.RunAsync(Post("Sentinel X renewed"), renewing));
+
+        // A retryable failure: the first create answers 503, Herald looks it up, schedules a retry, then posts.
+        sandbox.Faults = new SandboxFaults { ServerErrorRate = 1, MaxFaults = 1, PathContains = "/api/articles" };
+        var retried = await world.ScheduleAsync(RunnerHarness.Article("Sentinel retry"), devTo);
+        results.Add(await world.RunScheduledAsync(retried));
+        Assert.Equal(PublicationStatus.RetryScheduled, (await world.LoadAsync(retried.Publication.Id)).Status);
+        world.Clock.Advance(TimeSpan.FromMinutes(5));
+        results.Add(await world.RunScheduledAsync(retried with { Publication = await world.LoadAsync(retried.Publication.Id) }));
+        sandbox.Faults = SandboxFaults.None;
+
+        // Refusals: a wrong sentinel for every platform (401/403 paths), and an X refresh the sandbox refuses.
+        results.Add(await world.RunAsync(RunnerHarness.Article("Wrong Dev.to key"), world.Account("devto", new() { ["api_key"] = secrets.New() })));
+        results.Add(await world.RunAsync(Post("Wrong LinkedIn token"), world.Account("linkedin", new() { ["access_token"] = secrets.New() }, linkedInSettings)));
+        results.Add(await world.RunAsync(RunnerHarness.Article("Wrong Medium token"), world.Account("medium", new() { ["access_token"] = secrets.New() })));
+        results.Add(await world.RunAsync(Post("Wrong Mastodon token"), world.Account("mastodon", new() { ["access_token"] = secrets.New() })));
+        results.Add(await world.RunAsync(Post("Wrong Threads token"), world.Account("threads", new() { ["access_token"] = secrets.New() }, threadsSettings)));
+        results.Add(await world.RunAsync(Post("Wrong Bluesky password"), world.Account("bluesky", new()
+        {
+            ["identifier"] = "sentinel.bsky.social", ["app_password"] = secrets.New(),
+        })));
+        results.Add(await world.RunAsync(Post("Wrong X OAuth 1.0a"), world.Account("x", new()
+        {
+            ["consumer_key"] = consumerKey, ["consumer_secret"] = secrets.New(), ["access_token"] = oauth1Token, ["access_token_secret"] = secrets.New(),
+        })));
+        results.Add(await world.RunAsync(Post("Wrong X refresh"), world.Account("x", new()
+        {
+            ["access_token"] = secrets.New(), ["refresh_token"] = secrets.New(), ["client_id"] = clientId, ["client_secret"] = secrets.New(),
+        })));
+
+        // Tokens Herald was handed along the way (X's renewed pair, Bluesky's session) are secrets as well.
+        var stored = await world.StoredCredentialsAsync();
+        foreach (var value in stored.SelectMany(c => c.Where(kv => SentinelSecrets.IsSecretKey(kv.Key)).Select(kv => kv.Value)))
+        {
+            secrets.Add(value);
+        }
+
+        Assert.Contains(stored, c => c.ContainsKey("access_jwt") && c.ContainsKey("refresh_jwt"));
+        Assert.Contains(stored, c => c.TryGetValue("refresh_token", out var token) && token != issued.RefreshToken && c.ContainsKey("client_secret"));
+
+        // The flows did what they should, so the scan below looks at real text.
+        Assert.Equal(9, results.Count(r => r.Success));
+        Assert.Equal(8, results.Count(r => r.Outcome == PublishOutcomeKind.Permanent));
+        var columns = await world.TextColumnsAsync();
+        var lines = logs.Lines;
+        Assert.True(lines.Count > 20, $"only {lines.Count} log lines were captured");
+        Assert.Contains(lines, l => l.StartsWith("System.Net.Http.HttpClient.", StringComparison.Ordinal));
+        Assert.True(columns.LastErrors.Count(e => e.Length > 0) >= 8, "publications.last_error holds too few errors");
+        Assert.True(columns.AttemptErrors.Count(e => e.Length > 0) >= 8, "attempts.error holds too few errors");
+        Assert.True(columns.Payloads.Count(p => p.Length > 0) >= 9, "publications.payload holds too few payloads");
+        Assert.True(secrets.Count >= 25, $"only {secrets.Count} secrets to look for");
+
+        // Negative control: the scan finds a secret when it is there, even inside other text.
+        Assert.Equal([expiredToken], secrets.FoundIn($"Bearer {expiredToken}, then more"));
+        Assert.Equal([stored.First(c => c.ContainsKey("access_jwt"))["access_jwt"]], secrets.FoundIn("jwt=" + stored.First(c => c.ContainsKey("access_jwt"))["access_jwt"]));
+
+        var leaks = new List<string>();
+        leaks.AddRange(secrets.Leaks("log", lines));
+        leaks.AddRange(secrets.Leaks("publications.last_error", columns.LastErrors));
+        leaks.AddRange(secrets.Leaks("attempts.error", columns.AttemptErrors));
+        leaks.AddRange(secrets.Leaks("publications.payload", columns.Payloads));
+        leaks.AddRange(secrets.Leaks("result", results.Select(r => r.ToString())));
+        Assert.True(leaks.Count == 0, string.Join('\n', leaks));
+    }
+
+    private static Content Post(string text) => new() { Type = ContentType.Post, Body = $"{text}: published once, {Guid.NewGuid():N}" };
+}
+
+/// <summary>Unique random credentials and the sandbox's own tokens, and where any of them shows up.</summary>
+internal sealed class SentinelSecrets
+{
+    // Credential keys that hold no secret: who the account is and which app it uses.
+    private static readonly HashSet<string> PublicKeys = new(StringComparer.Ordinal) { "identifier", "did", "handle", "pds_url", "client_id" };
+
+    private readonly HashSet<string> _secrets = new(StringComparer.Ordinal);
+
+    public int Count => _secrets.Count;
+
+    public static bool IsSecretKey(string key) => !PublicKeys.Contains(key);
+
+    public string New()
+    {
+        var sentinel = $"sentinel-{RandomNumberGenerator.GetHexString(32, lowercase: true)}";
+        _secrets.Add(sentinel);
+        return sentinel;
+    }
+
+    public void Add(string? secret)
+    {
+        // Short values (an empty string, a numeric id) would match by chance, and no token is that short.
+        if (secret is { Length: >= 12 })
+        {
+            _secrets.Add(secret);
+        }
+    }
+
+    public IReadOnlyList<string> FoundIn(string? text) =>
+        text is null ? [] : [.. _secrets.Where(s => text.Contains(s, StringComparison.Ordinal) || text.Contains(Uri.EscapeDataString(s), StringComparison.Ordinal))];
+
+    public IEnumerable<string> Leaks(string where, IEnumerable<string?> texts) =>
+        texts.SelectMany(text => FoundIn(text).Select(secret => $"{where}: a secret ({secret[..Math.Min(12, secret.Length)]}…) in: {text}"));
+}
+
+/// <summary>Every log entry at every level, as text: category, message, exception, structured values and scopes.</summary>
+internal sealed class CollectingLoggerProvider : ILoggerProvider, ISupportExternalScope
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+    private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+
+    public IReadOnlyList<string> Lines => [.. _lines];
+
+    public ILogger CreateLogger(string categoryName) => new Collector(this, categoryName);
+
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+    public void Dispose()
+    {
+    }
+
+    private static string Describe(object? state) =>
+        state is IEnumerable<KeyValuePair<string, object?>> values
+            ? string.Join(" ", values.Select(kv => $"{kv.Key}={kv.Value}"))
+            : state?.ToString() ?? "";
+
+    private sealed class Collector(CollectingLoggerProvider provider, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => provider._scopes.Push(state);
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var line = new StringBuilder($"{category}[{logLevel}] {formatter(state, exception)} | {Describe(state)}");
+            provider._scopes.ForEachScope((scope, builder) => builder.Append(" => ").Append(scope).Append(' ').Append(Describe(scope)), line);
+            if (exception is not null)
+            {
+                line.Append('\n').Append(exception);
+            }
+
+            provider._lines.Enqueue(line.ToString());
+        }
+    }
+}
+
+/// <summary>Herald composed with every adapter, SQLite storage and trace-level logging, against a real sandbox.</summary>
+internal sealed class SentinelWorld : IAsyncDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("herald-sentinel-").FullName;
+    private readonly ServiceProvider _services;
+
+    // One scope, as one worker: the runner saves what this scope's store loaded.
+    private readonly AsyncServiceScope _scope;
+
+    private SentinelWorld(SandboxServer sandbox, ILoggerProvider logs)
+    {
+        Sandbox = sandbox;
+        DatabasePath = Path.Combine(_directory, "herald.db");
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs));
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddHerald().AddDevTo().AddLinkedIn().AddX().AddMedium().AddMastodon().AddBluesky().AddThreads();
+        services.AddHeraldStorage($"Data Source={DatabasePath}");
+        _services = services.BuildServiceProvider();
+        _scope = _services.CreateAsyncScope();
+    }
+
+    private IPublicationStore Store => _scope.ServiceProvider.GetRequiredService<IPublicationStore>();
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+
+    public SandboxServer Sandbox { get; }
+
+    public string DatabasePath { get; }
+
+    public static async Task<SentinelWorld> StartAsync(ILoggerProvider logs)
+    {
+        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Random = new Random(11) });
+        var world = new SentinelWorld(sandbox, logs);
+        await world._services.MigrateHeraldDatabaseAsync();
+        return world;
+    }
+
+    public Account Account(string platform, AccountCredentials credentials, Dictionary<string, string>? settings = null) => new()
+    {
+        Platform = platform,
+        DisplayName = $"sentinel-{Guid.NewGuid():N}",
+        BaseUrl = Sandbox.PlatformBaseUrl(platform),
+        Credentials = credentials,
+        Settings = settings ?? new Dictionary<string, string>(),
+    };
+
+    public async Task<(Publication Publication, Content Content, Account Account)> ScheduleAsync(Content content, Account account)
+    {
+        var store = Store;
+        await store.AddContentAsync(content);
+        var stored = await store.UpsertAccountAsync(account);
+        var now = Clock.GetUtcNow();
+        var publication = Publication.Create(content.Id, stored.Id, stored.Platform, now, "UTC", 3, now);
+        await store.AddPublicationAsync(publication);
+        return (publication, content, stored);
+    }
+
+    public Task<PublishResult> RunScheduledAsync((Publication Publication, Content Content, Account Account) scheduled) =>
+        _scope.ServiceProvider.GetRequiredService<PublicationRunner>().RunAsync(scheduled.Publication, scheduled.Content, scheduled.Account, "worker-1");
+
+    public async Task<PublishResult> RunAsync(Content content, Account account) => await RunScheduledAsync(await ScheduleAsync(content, account));
+
+    public async Task<Publication> LoadAsync(PublicationId id) => (await Store.GetPublicationAsync(id))!;
+
+    /// <summary>The credentials as stored now, after Herald wrote back renewed tokens and sessions.</summary>
+    public async Task<List<Dictionary<string, string>>> StoredCredentialsAsync()
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var accounts = await scope.ServiceProvider.GetRequiredService<HeraldDbContext>().Accounts.AsNoTracking().ToListAsync();
+        return [.. accounts.Select(a => a.Credentials.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal))];
+    }
+
+    /// <summary>The error and payload columns, read with plain SQL so nothing is hidden by a mapping.</summary>
+    public async Task<(List<string> LastErrors, List<string> AttemptErrors, List<string> Payloads)> TextColumnsAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        await connection.OpenAsync();
+        return (await ColumnAsync(connection, "SELECT last_error FROM publications"),
+            await ColumnAsync(connection, "SELECT error FROM attempts"),
+            await ColumnAsync(connection, "SELECT payload FROM publications"));
+    }
+
+    private static async Task<List<string>> ColumnAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.IsDBNull(0) ? "" : reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _scope.DisposeAsync();
+        await _services.DisposeAsync();
+        await Sandbox.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
