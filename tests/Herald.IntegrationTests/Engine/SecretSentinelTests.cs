@@ -97,6 +97,15 @@ public sealed class SecretSentinelTests
         results.Add(await world.RunScheduledAsync(retried with { Publication = await world.LoadAsync(retried.Publication.Id) }));
         sandbox.Faults = SandboxFaults.None;
 
+        // Threads carries its token in the query of its reads and the form of its writes; after a 503 on publish
+        // Herald checks the container and publishes it within the same attempt, so the logs hold those reads.
+        sandbox.Faults = new SandboxFaults { ServerErrorRate = 1, MaxFaults = 1, PathContains = "/threads_publish" };
+        var threadsFault = await world.RunAsync(Post("Sentinel Threads fault"), world.Account("threads", new() { ["access_token"] = threadsToken }, threadsSettings));
+        Assert.True(threadsFault.Success, threadsFault.ToString());
+        Assert.Contains(world.Sandbox.Requests.For("threads"), r => r.StatusCode == 503);
+        results.Add(threadsFault);
+        sandbox.Faults = SandboxFaults.None;
+
         // Refusals: a wrong sentinel for every platform (401/403 paths), and an X refresh the sandbox refuses.
         results.Add(await world.RunAsync(RunnerHarness.Article("Wrong Dev.to key"), world.Account("devto", new() { ["api_key"] = secrets.New() })));
         results.Add(await world.RunAsync(Post("Wrong LinkedIn token"), world.Account("linkedin", new() { ["access_token"] = secrets.New() }, linkedInSettings)));
@@ -116,6 +125,13 @@ public sealed class SecretSentinelTests
             ["access_token"] = secrets.New(), ["refresh_token"] = secrets.New(), ["client_id"] = clientId, ["client_secret"] = secrets.New(),
         })));
 
+        // The same refusals through the engine's direct publish, which returns without storing a publication.
+        results.Add(await world.Engine.PublishAsync(RunnerHarness.Article("Engine, wrong key"), world.Account("devto", new() { ["api_key"] = secrets.New() })));
+        results.Add(await world.Engine.PublishAsync(Post("Engine, wrong X refresh"), world.Account("x", new()
+        {
+            ["access_token"] = secrets.New(), ["refresh_token"] = secrets.New(), ["client_id"] = clientId, ["client_secret"] = secrets.New(),
+        })));
+
         // Tokens Herald was handed along the way (X's renewed pair, Bluesky's session) are secrets as well.
         var stored = await world.StoredCredentialsAsync();
         foreach (var value in stored.SelectMany(c => c.Where(kv => SentinelSecrets.IsSecretKey(kv.Key)).Select(kv => kv.Value)))
@@ -127,8 +143,8 @@ public sealed class SecretSentinelTests
         Assert.Contains(stored, c => c.TryGetValue("refresh_token", out var token) && token != issued.RefreshToken && c.ContainsKey("client_secret"));
 
         // The flows did what they should, so the scan below looks at real text.
-        Assert.Equal(9, results.Count(r => r.Success));
-        Assert.Equal(8, results.Count(r => r.Outcome == PublishOutcomeKind.Permanent));
+        Assert.Equal(10, results.Count(r => r.Success));
+        Assert.Equal(10, results.Count(r => r.Outcome == PublishOutcomeKind.Permanent));
         var columns = await world.TextColumnsAsync();
         var lines = logs.Lines;
         Assert.True(lines.Count > 20, $"only {lines.Count} log lines were captured");
@@ -252,6 +268,8 @@ internal sealed class SentinelWorld : IAsyncDisposable
         _services = services.BuildServiceProvider();
         _scope = _services.CreateAsyncScope();
     }
+
+    public IPublishingEngine Engine => _scope.ServiceProvider.GetRequiredService<IPublishingEngine>();
 
     private IPublicationStore Store => _scope.ServiceProvider.GetRequiredService<IPublicationStore>();
 
