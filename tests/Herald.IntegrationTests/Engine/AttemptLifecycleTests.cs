@@ -62,6 +62,33 @@ public sealed class AttemptLifecycleTests
     }
 
     /// <summary>
+    /// Regression (C1): a gateway's 502/504 after the platform had created the post was taken for "nothing
+    /// happened" and resent without a lookup: Medium posted twice, Dev.to ended Failed with the article live.
+    /// </summary>
+    [Theory]
+    [InlineData("medium", PublicationStatus.NeedsReview)]
+    [InlineData("devto", PublicationStatus.Published)]
+    public async Task Create_GatewayTimeoutAfterCommit_IsReconciledNotResent(string platform, PublicationStatus expected)
+    {
+        await using var harness = await RunnerHarness.StartAsync(new SandboxFaults { ServerErrorAfterCommitRate = 1, MaxFaults = 1 });
+        var content = RunnerHarness.Article($"Gateway after commit on {platform}");
+        var (publication, account) = await harness.ScheduleAsync(content, platform == "medium" ? harness.MediumAccount() : harness.DevToAccount());
+
+        await harness.Runner.RunAsync(publication, content, account, "run-1");
+        if (publication.Status == PublicationStatus.RetryScheduled)
+        {
+            harness.Clock.Advance(TimeSpan.FromHours(1));
+            await harness.Runner.RunAsync(publication, content, account, "run-2");
+        }
+
+        var final = await harness.Store.GetPublicationAsync(publication.Id);
+        Assert.Equal(expected, final!.Status);
+        Assert.Single(harness.Sandbox.Requests.For(platform), r => r.Method == "POST");
+        var stored = platform == "medium" ? harness.Sandbox.State.Medium.Posts.Count : harness.Sandbox.State.DevTo.Articles.Count;
+        Assert.Equal(1, stored);
+    }
+
+    /// <summary>
     /// Regression (m5): rows of a batch that were never sent came back "recovered" after a crash and cost a lookup —
     /// Medium ones went to review for a post that was never made. Only a row whose send started is looked up.
     /// </summary>
