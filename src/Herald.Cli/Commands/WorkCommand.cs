@@ -80,7 +80,7 @@ internal static class WorkCommand
             }
             catch (InvalidOperationException ex) when (database.Provider == DatabaseProvider.PostgreSql && ex.InnerException is not null)
             {
-                reporter.Error($"{ex.Message} Trying again in {wait.TotalSeconds:0} s (Ctrl+C to stop).");
+                reporter.Warning($"{ex.Message} Trying again in {wait.TotalSeconds:0} s (Ctrl+C to stop).");
                 await Task.Delay(wait, cancellationToken);
             }
         }
@@ -97,8 +97,8 @@ internal static class WorkCommand
         var offset = await clock.SyncAsync(cancellationToken);
         if (offset.Duration() > TimeSpan.FromSeconds(5))
         {
-            reporter.Error(
-                $"warning: this machine's clock is {offset.Duration().TotalSeconds:0.#} s {(offset > TimeSpan.Zero ? "behind" : "ahead of")} the database's. " +
+            reporter.Warning(
+                $"this machine's clock is {offset.Duration().TotalSeconds:0.#} s {(offset > TimeSpan.Zero ? "behind" : "ahead of")} the database's. " +
                 "Herald uses the database's clock for leases, due times and rate limits, but other tools on this machine will not; check its time synchronisation (NTP).");
         }
     }

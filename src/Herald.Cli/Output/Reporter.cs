@@ -42,6 +42,9 @@ internal sealed class Reporter(TextWriter output, TextWriter error)
 
     public void Error(string message) => error.WriteLine($"error: {message}");
 
+    /// <summary>Something the user should know that does not stop the command.</summary>
+    public void Warning(string message) => error.WriteLine($"warning: {message}");
+
     private static string Pad(string id) => id.PadRight(PlatformColumn);
 
     private static string Describe(PublishOutcomeKind kind) => kind switch

@@ -6,7 +6,7 @@ namespace Herald.IntegrationTests.Engine;
 internal sealed class SentinelSecrets
 {
     // Credential keys that hold no secret: who the account is and which app it uses.
-    private static readonly HashSet<string> PublicKeys = new(StringComparer.Ordinal) { "identifier", "did", "handle", "pds_url", "client_id" };
+    private static readonly HashSet<string> PublicKeys = new(StringComparer.Ordinal) { "identifier", "did", "handle", "pds_url", "service_url", "client_id" };
 
     private readonly HashSet<string> _secrets = new(StringComparer.Ordinal);
 

@@ -357,23 +357,23 @@ public sealed class DevToAdapterTests : IClassFixture<SandboxFixture>, IDisposab
     }
 
     [Fact]
-    public async Task FindExistingAsync_WrongApiKey_CannotTellWithReason()
+    public async Task FindExistingAsync_WrongApiKey_IsUnavailableSoItIsAskedAgainLaterWithReason()
     {
         var lookup = await _adapter.FindExistingAsync(Request(Article("Whatever"), DevToAccount("not-a-key")));
 
-        Assert.Equal(ExistingPostState.CannotTell, lookup.State);
+        Assert.Equal(ExistingPostState.Unavailable, lookup.State);
         Assert.Contains("401", lookup.Reason);
         Assert.DoesNotContain("not-a-key", lookup.Reason);
     }
 
     [Fact]
-    public async Task FindExistingAsync_ConnectionRefused_CannotTell()
+    public async Task FindExistingAsync_ConnectionRefused_IsUnavailableSoItIsAskedAgainLater()
     {
         var account = DevToAccount(SandboxAccounts.DevToKey, new Uri($"http://127.0.0.1:{ClosedPort()}/devto/api"));
 
         var lookup = await _adapter.FindExistingAsync(Request(Article("Whatever"), account));
 
-        Assert.Equal(ExistingPostState.CannotTell, lookup.State);
+        Assert.Equal(ExistingPostState.Unavailable, lookup.State);
         Assert.Contains("Could not list", lookup.Reason);
     }
 

@@ -30,14 +30,14 @@ public sealed class PlatformHttpTests
     }
 
     [Fact]
-    public async Task Lookup_AnswerOverTheLimit_CannotTellNamingTheLimit()
+    public async Task Lookup_AnswerOverTheLimit_IsUnavailableSoItIsAskedAgainLaterNamingTheLimit()
     {
         using var provider = Build(() => new OversizeHandler(announcesLength: false));
         var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("devto");
 
         var lookup = await adapter.FindExistingAsync(Request());
 
-        Assert.Equal(ExistingPostState.CannotTell, lookup.State);
+        Assert.Equal(ExistingPostState.Unavailable, lookup.State);
         Assert.Contains("4 MiB", lookup.Reason);
     }
 
@@ -70,7 +70,7 @@ public sealed class PlatformHttpTests
             Platform = "devto",
             DisplayName = "oversize",
             Credentials = new AccountCredentials { ["api_key"] = "key" },
-            BaseUrl = new Uri("http://forem.invalid/api"),
+            BaseUrl = new Uri("https://forem.invalid/api"),
         },
         "herald-oversize");
 
@@ -78,7 +78,7 @@ public sealed class PlatformHttpTests
     private sealed class OversizeHandler(bool announcesLength) : HttpMessageHandler
     {
         private static readonly byte[] Body = Encoding.UTF8.GetBytes(
-            "[{\"id\":1,\"title\":\"Oversize answer\",\"url\":\"http://forem.invalid/a\",\"padding\":\"" + new string('x', 5 * 1024 * 1024) + "\"}]");
+            "[{\"id\":1,\"title\":\"Oversize answer\",\"url\":\"https://forem.invalid/a\",\"padding\":\"" + new string('x', 5 * 1024 * 1024) + "\"}]");
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {

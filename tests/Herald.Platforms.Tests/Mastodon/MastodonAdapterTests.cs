@@ -559,14 +559,14 @@ public sealed class MastodonAdapterTests : IClassFixture<SandboxFixture>, IDispo
     }
 
     [Fact]
-    public async Task FindExistingAsync_StatusesUnreadableAfterTheKeysHour_CannotTell()
+    public async Task FindExistingAsync_StatusesUnreadableAfterTheKeysHour_IsUnavailableSoItIsAskedAgainLater()
     {
         var (account, _) = NewAccount("find-late");
         var request = Request(Post("Find late."), account, "pub-find-late") with { UncertainSince = _fixture.Clock.GetUtcNow() - TimeSpan.FromHours(2) };
 
         var lookup = await WithLookup(new SandboxFaults { ServerErrorRate = 1, PathContains = "/accounts/", IncludeReads = true }, () => _adapter.FindExistingAsync(request));
 
-        Assert.Equal(ExistingPostState.CannotTell, lookup.State);
+        Assert.Equal(ExistingPostState.Unavailable, lookup.State);
         Assert.Contains("forgets an Idempotency-Key after an hour", lookup.Reason);
     }
 

@@ -633,13 +633,13 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     }
 
     [Fact]
-    public async Task FindExistingAsync_ListingFails_CannotTell()
+    public async Task FindExistingAsync_ListingFails_IsUnavailableSoItIsAskedAgainLater()
     {
         var account = ThreadsAccount("not-a-threads-token", "me");
 
         var lookup = await _adapter.FindExistingAsync(Request(Post("Cannot look"), account));
 
-        Assert.Equal(ExistingPostState.CannotTell, lookup.State);
+        Assert.Equal(ExistingPostState.Unavailable, lookup.State);
         Assert.Contains("error 190", lookup.Reason);
     }
 

@@ -548,13 +548,13 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
     }
 
     [Fact]
-    public async Task FindExistingAsync_RefusedCredentials_CannotTell()
+    public async Task FindExistingAsync_RefusedCredentials_IsUnavailableSoItIsAskedAgainLater()
     {
         var account = XAccount(new AccountCredentials { ["access_token"] = "unknown-token" });
 
         var lookup = await _adapter.FindExistingAsync(Request(Post("Cannot look"), account));
 
-        Assert.Equal(ExistingPostState.CannotTell, lookup.State);
+        Assert.Equal(ExistingPostState.Unavailable, lookup.State);
         Assert.Contains("HTTP 401", lookup.Reason);
     }
 
