@@ -99,6 +99,11 @@ public static class HeraldStorageServiceCollectionExtensions
             if (info.Provider == DatabaseProvider.PostgreSql)
             {
                 await MigrateUnderLockAsync(services, db, cancellationToken);
+                // Every command starts here: leases and due times it writes are on the database's clock from now on.
+                if (services.GetService<IDatabaseClock>() is { } clock)
+                {
+                    await clock.SyncAsync(cancellationToken);
+                }
             }
             else
             {

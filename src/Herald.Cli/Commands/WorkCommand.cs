@@ -78,7 +78,8 @@ internal static class WorkCommand
                 await services.MigrateHeraldDatabaseAsync(cancellationToken);
                 return;
             }
-            catch (InvalidOperationException ex) when (database.Provider == DatabaseProvider.PostgreSql && ex.InnerException is not null)
+            catch (InvalidOperationException ex) when (database.Provider == DatabaseProvider.PostgreSql &&
+                                                       ex.InnerException is System.Data.Common.DbException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException)
             {
                 reporter.Warning($"{ex.Message} Trying again in {wait.TotalSeconds:0} s (Ctrl+C to stop).");
                 await Task.Delay(wait, cancellationToken);

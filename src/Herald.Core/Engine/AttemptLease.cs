@@ -52,16 +52,21 @@ public sealed class AttemptBudget : IDisposable
     private readonly CancellationTokenSource _timer;
     private readonly CancellationTokenSource _linked;
 
+    private readonly IDisposable _deadline;
+
     internal AttemptBudget(TimeSpan budget, TimeProvider timeProvider, CancellationToken abandon)
     {
         _timer = new CancellationTokenSource(budget, timeProvider);
         _linked = CancellationTokenSource.CreateLinkedTokenSource(_timer.Token, abandon);
+        // Checked synchronously before each platform request: a timer may not have fired yet after a freeze.
+        _deadline = AttemptDeadline.Enter(timeProvider, budget);
     }
 
     public CancellationToken Token => _linked.Token;
 
     public void Dispose()
     {
+        _deadline.Dispose();
         _linked.Dispose();
         _timer.Dispose();
     }

@@ -114,6 +114,12 @@ public sealed class PublicationRunner(
 
             var request = RequestFor(publication, content, account);
             var lookedUp = false;
+            if (!lease.CanStartAttempt)
+            {
+                // Too little lease left even to look (a late item of a long batch): back to the queue, nothing counted.
+                return await DeferAsync(publication, timeProvider.GetUtcNow());
+            }
+
             if (publication.UncertainSince is not null)
             {
                 // An earlier send may have taken effect: look before anything is sent again.
@@ -164,7 +170,9 @@ public sealed class PublicationRunner(
             sending = true;
 
             using var budget = lease.NewBudget(timeProvider, abandon);
-            var result = await SendAsync(adapter, publication, request with { UncertainSince = publication.UncertainSince }, uncertainBefore, budget.Token);
+            // Built again from the publication as it is now: a lookup may have confirmed a part (the request built
+            // before it would start the thread again from its first part).
+            var result = await SendAsync(adapter, publication, RequestFor(publication, content, account), uncertainBefore, budget.Token);
             var report = await SaveAsync(publication, started, result, null);
             await ParkIfAskedAsync(limiter, result);
             return report;
@@ -238,7 +246,7 @@ public sealed class PublicationRunner(
                     return result;
                 case ExistingPostState.NotFound:
                     publication.ResolveUncertainty(now);
-                    ScheduleRetryOrFail(publication, PublishOutcomeKind.Unknown, $"{result.Error} It was not found on the platform; it will be sent again.", null, now);
+                    ScheduleRetryOrFail(publication, PublishOutcomeKind.Unknown, $"{result.Error} It was not found on the platform; it will be sent again.", result.RetryAfter, now);
                     return result;
                 default:
                     publication.FlagForReview(
@@ -330,10 +338,19 @@ public sealed class PublicationRunner(
 
     private async Task<AttemptReport> DeferAsync(Publication publication, DateTimeOffset until)
     {
-        publication.Defer(until, attemptWasCounted: true, timeProvider.GetUtcNow());
-        await store.SavePublicationAsync(publication, CancellationToken.None);
-        HeraldLog.Deferred(_logger, publication.Id.ToString(), until);
-        return new AttemptReport(null, Rescheduled: true);
+        try
+        {
+            publication.Defer(until, attemptWasCounted: true, timeProvider.GetUtcNow());
+            await store.SavePublicationAsync(publication, CancellationToken.None);
+            HeraldLog.Deferred(_logger, publication.Id.ToString(), until);
+            return new AttemptReport(null, Rescheduled: true);
+        }
+        catch (Exception ex)
+        {
+            // Not handed back: it stays under this lease, and its expiry brings it back (looked up if it was uncertain).
+            HeraldLog.RunFailed(_logger, publication.Id.ToString(), ExceptionChain(ex), "it could not be handed back to the queue");
+            return new AttemptReport(null, Rescheduled: false, Saved: false);
+        }
     }
 
     /// <summary>

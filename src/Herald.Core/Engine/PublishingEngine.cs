@@ -41,7 +41,7 @@ internal sealed class PublishingEngine(PlatformRegistry registry, ContentLimits 
         {
             outcome = await adapter.PublishAsync(request, cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || AttemptDeadline.HasPassed)
         {
             throw;
         }

@@ -144,7 +144,8 @@ public sealed class Publication
     /// <summary>
     /// Retry now: a failed, reviewed or waiting retry goes back to the queue, due now, with its retries reset. A
     /// publication that was never tried (Scheduled), was cancelled, or is done is refused: retry would send a post
-    /// scheduled for later at once. If its last send may have taken effect, the next attempt looks it up first.
+    /// scheduled for later at once. From NeedsReview it is the person's word that the post is not on the platform, so
+    /// it is sent without another lookup; otherwise, if its last send may have taken effect, it is looked up first.
     /// </summary>
     public void RetryNow(DateTimeOffset now)
     {
@@ -159,6 +160,12 @@ public sealed class Publication
                     PublicationStatus.Cancelled => "It was cancelled; reschedule it to send it again.",
                     _ => "Retry applies to Failed, NeedsReview and RetryScheduled publications.",
                 });
+        }
+
+        if (Status == PublicationStatus.NeedsReview)
+        {
+            // A person was asked to check the platform; "retry" is their answer that the post is not there.
+            UncertainSince = null;
         }
 
         MoveTo(PublicationStatus.Scheduled, now);

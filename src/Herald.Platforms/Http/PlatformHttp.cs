@@ -1,3 +1,4 @@
+using Herald.Engine;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -53,6 +54,8 @@ internal static class PlatformHttp
                 "to another machine: use the https address in the account's base URL (plain http is allowed for loopback addresses such as the sandbox)."));
         }
 
+        // A worker frozen past its budget (and its lease) sends nothing more when it resumes: another may own it now.
+        AttemptDeadline.ThrowIfPassed();
         HttpResponseMessage? response = null;
         try
         {

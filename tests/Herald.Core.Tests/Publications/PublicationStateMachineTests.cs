@@ -165,7 +165,7 @@ public sealed class PublicationStateMachineTests
     }
 
     [Fact]
-    public void Uncertainty_SurvivesDeferralReviewAndRetry_AndOnlyAnAnswerClearsIt()
+    public void Uncertainty_SurvivesDeferralAndRetry_AndOnlyAnAnswerOrAPersonsCheckClearsIt()
     {
         // M1 and the "no path can lose it": the mark set when a send starts outlives every hand-back.
         var publication = NewPublication();
@@ -175,12 +175,18 @@ public sealed class PublicationStateMachineTests
         Assert.Equal(Now, publication.UncertainSince);
 
         publication.BeginAttempt("w2", Now.AddMinutes(5), Now);
-        publication.FlagForReview("cannot tell", Now);
+        publication.ScheduleRetry(Now.AddMinutes(1), PublishOutcomeKind.Transient, "later", Now);
         publication.RetryNow(Now);
         Assert.Equal(Now, publication.UncertainSince);
 
         publication.BeginAttempt("w3", Now.AddMinutes(5), Now);
         publication.ResolveUncertainty(Now);
+        Assert.Null(publication.UncertainSince);
+
+        // A person who was asked to check and says "retry" has answered: the post is not there.
+        publication.BeginSend(Now);
+        publication.FlagForReview("cannot tell", Now);
+        publication.RetryNow(Now);
         Assert.Null(publication.UncertainSince);
     }
 

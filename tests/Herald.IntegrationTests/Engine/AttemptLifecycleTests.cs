@@ -89,6 +89,30 @@ public sealed class AttemptLifecycleTests
     }
 
     /// <summary>
+    /// Regression (found in review of this rework): the lookup before a send confirmed the post a dead worker had
+    /// made, but the send that followed was built before the lookup and started again from the first part — a
+    /// second post on Threads.
+    /// </summary>
+    [Fact]
+    public async Task Recovery_PostFoundByTheLookupBeforeSending_IsPublishedWithoutASecondPost()
+    {
+        await using var harness = await RunnerHarness.StartAsync();
+        var content = new Content { Type = ContentType.Post, Body = "One Threads post whose worker died after sending it." };
+        var (publication, account) = await harness.ScheduleAsync(content, harness.ThreadsAccount());
+        harness.Runner.Claim(publication, "run-dead");
+        publication.BeginSend(harness.Clock.GetUtcNow());
+        await harness.Store.SavePublicationAsync(publication);
+        Assert.True((await harness.Engine.PublishAsync(content, account, publication.IdempotencyKey)).Success);
+        harness.Clock.Advance(TimeSpan.FromMinutes(6));
+
+        var result = await harness.Runner.RunAsync(publication, content, account, "run-next");
+
+        Assert.True(result.Success, result.Error);
+        Assert.Single(harness.Sandbox.State.Threads.Posts);
+        Assert.Equal(PublicationStatus.Published, (await harness.Store.GetPublicationAsync(publication.Id))!.Status);
+    }
+
+    /// <summary>
     /// Regression (m5): rows of a batch that were never sent came back "recovered" after a crash and cost a lookup —
     /// Medium ones went to review for a post that was never made. Only a row whose send started is looked up.
     /// </summary>

@@ -18,7 +18,7 @@ public sealed class PublishingEngineTests
         Assert.False(result.Success);
         Assert.Equal(PublishOutcomeKind.Permanent, result.Outcome);
         // Every platform the harness composes, in registration order.
-        Assert.Equal("Unknown platform 'myspace'. Known platforms: devto, linkedin, x, medium, bluesky.", result.Error);
+        Assert.Equal("Unknown platform 'myspace'. Known platforms: devto, linkedin, x, medium, bluesky, threads.", result.Error);
         Assert.Empty(harness.Sandbox.Requests.All);
     }
 

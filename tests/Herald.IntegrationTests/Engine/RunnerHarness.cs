@@ -24,7 +24,7 @@ internal sealed class RunnerHarness : IAsyncDisposable
         Sandbox = sandbox;
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Clock);
-        services.AddHerald().AddDevTo().AddLinkedIn().AddX().AddMedium().AddBluesky();
+        services.AddHerald().AddDevTo().AddLinkedIn().AddX().AddMedium().AddBluesky().AddThreads();
         services.AddHeraldStorage($"Data Source={Path.Combine(_directory, "herald.db")}");
         _services = services.BuildServiceProvider();
         _scope = _services.CreateAsyncScope();
@@ -81,6 +81,15 @@ internal sealed class RunnerHarness : IAsyncDisposable
         DisplayName = "sandbox",
         BaseUrl = Sandbox.PlatformBaseUrl("bluesky"),
         Credentials = new AccountCredentials { ["identifier"] = SandboxAccounts.BlueskyHandle, ["app_password"] = SandboxAccounts.BlueskyAppPassword },
+    };
+
+    public Account ThreadsAccount() => new()
+    {
+        Platform = "threads",
+        DisplayName = "sandbox",
+        BaseUrl = Sandbox.PlatformBaseUrl("threads"),
+        Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.ThreadsToken },
+        Settings = new Dictionary<string, string> { ["user_id"] = SandboxAccounts.ThreadsUserId },
     };
 
     /// <summary>A scope of its own: another worker, or the process after a restart.</summary>
