@@ -72,7 +72,8 @@ internal sealed class WorkerHost : IAsyncDisposable
     /// <summary>Polls until <paramref name="condition"/> holds about the publication (real time; fails after <paramref name="timeout"/>).</summary>
     public async Task<PublicationDetails> WaitForAsync(PublicationId id, Func<Publication, bool> condition, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        // Generous: a busy machine may take long over one attempt; the condition, not the wait, is what is tested.
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
         while (true)
         {
             var details = await GetAsync(id);
@@ -83,7 +84,9 @@ internal sealed class WorkerHost : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Publication {id} is {details.Publication.Status} (retries {details.Publication.RetryCount}); the condition did not hold in time.");
+                var p = details.Publication;
+                throw new TimeoutException(
+                    $"Publication {id} is {p.Status} (retries {p.RetryCount}, recoveries {p.RecoveryCount}, last error: {p.LastError}); the condition did not hold in time.");
             }
 
             await Task.Delay(20);

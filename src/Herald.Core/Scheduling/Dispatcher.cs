@@ -26,11 +26,11 @@ public sealed class Dispatcher(
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            TimeSpan wait;
+            DateTimeOffset wakeAt;
             try
             {
                 WakeUps++;
-                wait = await DispatchOnceAsync(cancellationToken);
+                wakeAt = await DispatchUntilAsync(cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -39,12 +39,14 @@ public sealed class Dispatcher(
             catch (Exception ex)
             {
                 HeraldLog.DispatchFailed(logger, Engine.PublicationRunner.ExceptionChain(ex), ex.Message);
-                wait = TimeSpan.FromSeconds(1);
+                wakeAt = timeProvider.GetUtcNow() + TimeSpan.FromSeconds(1);
             }
 
             try
             {
-                await signal.WaitAsync(wait, timeProvider, cancellationToken);
+                // An instant, turned into a wait at the last moment: a clock that moved meanwhile (a test's, or NTP)
+                // cannot leave the dispatcher asleep past the next due time.
+                await signal.WaitUntilAsync(wakeAt, timeProvider, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -54,7 +56,11 @@ public sealed class Dispatcher(
     }
 
     /// <summary>Claims and enqueues everything due now (while workers keep up); returns how long to sleep.</summary>
-    public async Task<TimeSpan> DispatchOnceAsync(CancellationToken cancellationToken)
+    public async Task<TimeSpan> DispatchOnceAsync(CancellationToken cancellationToken) =>
+        await DispatchUntilAsync(cancellationToken) - timeProvider.GetUtcNow();
+
+    /// <summary>Claims and enqueues everything due now (while workers keep up); returns when to look again.</summary>
+    private async Task<DateTimeOffset> DispatchUntilAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -62,7 +68,7 @@ public sealed class Dispatcher(
             {
                 // Workers are behind: claim no more (a claimed row's lease runs while it waits), and look again
                 // when a batch finishes (it signals) or soon.
-                return TimeSpan.FromMilliseconds(200);
+                return timeProvider.GetUtcNow() + TimeSpan.FromMilliseconds(200);
             }
 
             var now = timeProvider.GetUtcNow();
@@ -88,12 +94,11 @@ public sealed class Dispatcher(
         var after = timeProvider.GetUtcNow();
         if (next is null)
         {
-            return safetyPoll;
+            return after + safetyPoll;
         }
 
-        var until = next.Value - after;
         // Already due yet not claimed: another process holds those rows for a moment.
-        return until <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(10) : until < safetyPoll ? until : safetyPoll;
+        return next.Value <= after ? after + TimeSpan.FromMilliseconds(10) : next.Value < after + safetyPoll ? next.Value : after + safetyPoll;
     }
 }
 

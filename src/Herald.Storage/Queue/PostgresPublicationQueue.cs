@@ -14,8 +14,9 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
 {
     // Status literals (not parameters) so the planner can match the partial indexes' predicates.
     // A lease that expired under a job's run (not a claim token that no job took) is an attempt that ended
-    // without an outcome: the claim counts it (attempt_count, recovery_count) and writes its history row, in the
-    // same statement, so no later step can repeat an attempt number. 'claim-' is ClaimTokens' prefix.
+    // without an outcome: the claim counts it (attempt_count; recovery_count when its send had started, so rows a
+    // dying worker never reached are not pushed towards review) and writes its history row, in the same statement,
+    // so no later step can repeat an attempt number. 'claim-' is ClaimTokens' prefix.
     private const string ClaimRecovered = """
         WITH due AS (
             SELECT id, lease_owner, attempt_count, updated_at, lease_expires_at FROM publications
@@ -27,7 +28,7 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
             UPDATE publications p
             SET lease_owner = @token, lease_expires_at = @lease, version = p.version + 1, updated_at = @now,
                 attempt_count = p.attempt_count + CASE WHEN due.lease_owner LIKE 'claim-%' THEN 0 ELSE 1 END,
-                recovery_count = p.recovery_count + CASE WHEN due.lease_owner LIKE 'claim-%' THEN 0 ELSE 1 END
+                recovery_count = p.recovery_count + CASE WHEN due.lease_owner LIKE 'claim-%' OR p.uncertain_since IS NULL THEN 0 ELSE 1 END
             FROM due WHERE p.id = due.id
             RETURNING p.id, due.lease_owner, due.attempt_count AS ended, due.updated_at AS last_write, due.lease_expires_at AS expired),
         history AS (

@@ -11,7 +11,8 @@ namespace Herald.Storage.Queue;
 internal sealed class SqlitePublicationQueue(string connectionString) : IPublicationQueue
 {
     // An expired lease that a job's run held (not a claim token no job took) is an attempt that ended without an
-    // outcome: its history row is written and the attempt counted (attempt_count, recovery_count) in the claim's
+    // outcome: its history row is written and the attempt counted (attempt_count; recovery_count if its send had
+    // started) in the claim's
     // own transaction, so no later step can repeat an attempt number. 'claim-' is ClaimTokens' prefix.
     private const string Claim = """
         SELECT id, lease_owner FROM publications
@@ -26,7 +27,7 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
         UPDATE publications
         SET lease_owner = $token, lease_expires_at = $lease, version = version + 1, updated_at = $now,
             attempt_count = attempt_count + CASE WHEN lease_owner LIKE 'claim-%' THEN 0 ELSE 1 END,
-            recovery_count = recovery_count + CASE WHEN lease_owner LIKE 'claim-%' THEN 0 ELSE 1 END
+            recovery_count = recovery_count + CASE WHEN lease_owner LIKE 'claim-%' OR uncertain_since IS NULL THEN 0 ELSE 1 END
         WHERE id IN (SELECT id FROM publications
                      WHERE status = 'Publishing' AND lease_expires_at < $now
                      ORDER BY lease_expires_at LIMIT $limit)

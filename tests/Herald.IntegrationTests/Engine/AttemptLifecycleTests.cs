@@ -154,7 +154,8 @@ public sealed class AttemptLifecycleTests
                 Assert.Equal(PublicationStatus.RetryScheduled, publication.Status);
                 Assert.NotNull(publication.UncertainSince);
                 Assert.Equal(attempt, publication.RecoveryCount);
-                Assert.Contains("without an outcome", publication.LastError, StringComparison.Ordinal);
+                // The budget ends the send or, on a busy machine, the lookup before it: counted either way.
+                Assert.Matches("ended without an outcome|failed before anything was sent", publication.LastError);
                 harness.Clock.Advance(TimeSpan.FromHours(1));
             }
         }
