@@ -47,12 +47,13 @@ public sealed class DueSignal : IDueNotifier
         return Task.CompletedTask;
     }
 
-    /// <summary>Waits for a signal or until <paramref name="timeout"/> has passed on <paramref name="timeProvider"/>'s clock.</summary>
-    /// <returns>True when signalled.</returns>
     /// <summary>Waits until a signal or <paramref name="until"/> on <paramref name="timeProvider"/>'s clock, read at the last moment.</summary>
+    /// <returns>True when signalled.</returns>
     public Task<bool> WaitUntilAsync(DateTimeOffset until, TimeProvider timeProvider, CancellationToken cancellationToken = default) =>
         WaitAsync(until - timeProvider.GetUtcNow(), timeProvider, cancellationToken);
 
+    /// <summary>Waits for a signal or until <paramref name="timeout"/> has passed on <paramref name="timeProvider"/>'s clock.</summary>
+    /// <returns>True when signalled.</returns>
     public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken = default)
     {
         if (_semaphore.Wait(0, CancellationToken.None))
