@@ -126,6 +126,14 @@ public static class MarkdownDocument
         var stream = new YamlStream();
         try
         {
+            if (UsesAnchors(yaml))
+            {
+                // An alias repeats a node wherever it is used: a kilobyte of "&a [*b, *b …]" becomes gigabytes when the
+                // values are read (found by fuzzing: OutOfMemoryException). Front matter never needs them.
+                problems.Add(new ValidationProblem("front matter", "uses YAML anchors or aliases (& and *), which Herald does not accept; write the values out"));
+                return null;
+            }
+
             stream.Load(new StringReader(yaml));
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
@@ -162,6 +170,20 @@ public static class MarkdownDocument
         }
 
         return mapping;
+    }
+
+    private static bool UsesAnchors(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        while (parser.MoveNext())
+        {
+            if (parser.Current is YamlDotNet.Core.Events.AnchorAlias or YamlDotNet.Core.Events.NodeEvent { Anchor.IsEmpty: false })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static Content Build(YamlMappingNode fields, string body, DateTimeOffset createdAt, List<ValidationProblem> problems)
