@@ -49,18 +49,14 @@ public sealed class DueSignal : IDueNotifier
 
     /// <summary>Waits until a signal or <paramref name="until"/> on <paramref name="timeProvider"/>'s clock, read at the last moment.</summary>
     /// <returns>True when signalled.</returns>
-    public Task<bool> WaitUntilAsync(DateTimeOffset until, TimeProvider timeProvider, CancellationToken cancellationToken = default) =>
-        WaitAsync(until - timeProvider.GetUtcNow(), timeProvider, cancellationToken);
-
-    /// <summary>Waits for a signal or until <paramref name="timeout"/> has passed on <paramref name="timeProvider"/>'s clock.</summary>
-    /// <returns>True when signalled.</returns>
-    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    public async Task<bool> WaitUntilAsync(DateTimeOffset until, TimeProvider timeProvider, CancellationToken cancellationToken = default)
     {
         if (_semaphore.Wait(0, CancellationToken.None))
         {
             return true;
         }
 
+        var timeout = until - timeProvider.GetUtcNow();
         if (timeout <= TimeSpan.Zero)
         {
             return false;
@@ -69,8 +65,11 @@ public sealed class DueSignal : IDueNotifier
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var signalled = _semaphore.WaitAsync(stop.Token);
         var elapsed = Task.Delay(timeout, timeProvider, stop.Token);
+        // The clock may have moved between reading it and arming the timer (a busy machine, a test's clock): the
+        // timer would then fire that much too late. Once armed, a look at the clock settles it either way.
+        var due = timeProvider.GetUtcNow() >= until ? Task.CompletedTask : elapsed;
         _waiting = true;
-        await Task.WhenAny(signalled, elapsed);
+        await Task.WhenAny(signalled, due);
         _waiting = false;
         await stop.CancelAsync();
         try
@@ -84,4 +83,9 @@ public sealed class DueSignal : IDueNotifier
             return false;
         }
     }
+
+    /// <summary>Waits for a signal or until <paramref name="timeout"/> has passed on <paramref name="timeProvider"/>'s clock.</summary>
+    /// <returns>True when signalled.</returns>
+    public Task<bool> WaitAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken = default) =>
+        WaitUntilAsync(timeProvider.GetUtcNow() + timeout, timeProvider, cancellationToken);
 }
