@@ -5,7 +5,7 @@ namespace Herald.Jobs;
 
 /// <summary>
 /// The Hangfire job: runs one claimed batch. Hangfire's automatic retry is off — Herald owns retries
-/// (DESIGN.md step 5), and a re-run after a crash finds its claim taken over and does nothing.
+/// (docs/architecture.md step 5), and a re-run after a crash finds its claim taken over and does nothing.
 /// </summary>
 public sealed class PublishBatchJob(BatchExecutor executor)
 {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Herald.Jobs.Tests;
 
 /// <summary>
-/// The retry policy (DESIGN.md step 5) as the workers apply it, on a fake clock: the dispatcher, the Hangfire
+/// The retry policy (docs/architecture.md step 5) as the workers apply it, on a fake clock: the dispatcher, the Hangfire
 /// job and the sandbox all run for real; only time is moved by the test.
 /// </summary>
 public sealed class RetryScheduleTests : IAsyncLifetime

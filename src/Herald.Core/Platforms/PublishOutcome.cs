@@ -1,6 +1,6 @@
 namespace Herald.Platforms;
 
-/// <summary>How one try at publishing ended (DESIGN.md, "Classify").</summary>
+/// <summary>How one try at publishing ended (docs/architecture.md, "Classify").</summary>
 public enum PublishOutcomeKind
 {
     /// <summary>The platform has the post; its id and URL are known.</summary>

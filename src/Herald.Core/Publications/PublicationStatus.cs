@@ -1,6 +1,6 @@
 namespace Herald.Publications;
 
-/// <summary>Where a publication is in its life (DESIGN.md, "Publication status").</summary>
+/// <summary>Where a publication is in its life (docs/architecture.md, "Publication status").</summary>
 public enum PublicationStatus
 {
     Scheduled = 0,

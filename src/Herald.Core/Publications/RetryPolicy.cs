@@ -1,7 +1,7 @@
 namespace Herald.Publications;
 
 /// <summary>
-/// When to try again after a retryable failure (DESIGN.md, "Retry"):
+/// When to try again after a retryable failure (docs/architecture.md, "Retry"):
 /// <c>max(min(base × 2^(retry−1), cap), Retry-After)</c> — 1, 2, 4, 8 min … capped at 1 h by default.
 /// </summary>
 public sealed record RetryPolicy

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace Herald.Platforms.Bluesky;
 
 /// <summary>
-/// Publishes posts to Bluesky through the AT Protocol (PLATFORMS.md §7): a session from an app password,
+/// Publishes posts to Bluesky through the AT Protocol (docs/platforms.md, Bluesky): a session from an app password,
 /// then <c>com.atproto.repo.createRecord</c> of an <c>app.bsky.feed.post</c> on the account's PDS.
 /// </summary>
 /// <remarks>
@@ -65,7 +65,7 @@ internal sealed class BlueskyAdapter : IPlatformAdapter
                 SupportsCanonicalUrl = false,
                 SupportsThreads = true,
                 CanReconcile = true,
-                // 5,000 write points an hour at 3 points a create (PLATFORMS.md §7, "Rate limits").
+                // 5,000 write points an hour at 3 points a create (docs/platforms.md, Bluesky, "Rate limits").
                 DefaultRateLimit = new RateLimitDefault(1666, TimeSpan.FromHours(1)),
             },
         };
@@ -240,7 +240,7 @@ internal sealed class BlueskyAdapter : IPlatformAdapter
 
     /// <summary>
     /// Writes one post under its record key. A refusal that may mean the key is taken — an earlier try made this
-    /// post (PLATFORMS.md §7: a duplicate key fails, status UNCONFIRMED, likely 500 or 400) — is checked with
+    /// post (docs/platforms.md, Bluesky: a duplicate key fails, status UNCONFIRMED, likely 500 or 400) — is checked with
     /// <c>getRecord</c>: a record there is this post.
     /// </summary>
     private async Task<(BlueskyStrongRef? Created, PublishOutcome? Failure)> CreateRecordAsync(

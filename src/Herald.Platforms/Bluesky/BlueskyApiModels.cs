@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Herald.Platforms.Bluesky;
 
-/// <summary>The body of <c>com.atproto.server.createSession</c> (PLATFORMS.md §7, "Auth").</summary>
+/// <summary>The body of <c>com.atproto.server.createSession</c> (docs/platforms.md, Bluesky, "Auth").</summary>
 internal sealed record BlueskyCreateSessionRequest(
     [property: JsonPropertyName("identifier")] string Identifier,
     [property: JsonPropertyName("password")] string Password);
@@ -28,7 +28,7 @@ internal sealed record BlueskySessionResponse
     public JsonElement? DidDoc { get; init; }
 }
 
-/// <summary>The body of <c>com.atproto.repo.createRecord</c> (PLATFORMS.md §7, "Create post").</summary>
+/// <summary>The body of <c>com.atproto.repo.createRecord</c> (docs/platforms.md, Bluesky, "Create post").</summary>
 internal sealed record BlueskyCreateRecordRequest
 {
     [JsonPropertyName("repo")]
@@ -48,7 +48,7 @@ internal sealed record BlueskyCreateRecordRequest
     public required BlueskyPostRecord Record { get; init; }
 }
 
-/// <summary>An <c>app.bsky.feed.post</c> record (PLATFORMS.md §7, "Post record schema").</summary>
+/// <summary>An <c>app.bsky.feed.post</c> record (docs/platforms.md, Bluesky, "Post record schema").</summary>
 internal sealed record BlueskyPostRecord
 {
     public const string Collection = "app.bsky.feed.post";

@@ -4,7 +4,7 @@ using Herald.Platforms.Http;
 namespace Herald.Platforms.Bluesky;
 
 /// <summary>
-/// Bluesky's error classifier (PLATFORMS.md §7, "Errors"): XRPC errors are <c>{"error":"Name","message":"…"}</c>.
+/// Bluesky's error classifier (docs/platforms.md, Bluesky, "Errors"): XRPC errors are <c>{"error":"Name","message":"…"}</c>.
 /// Transport failures are classified by <c>HttpOutcomes</c>; an expired session is renewed before this is asked.
 /// </summary>
 internal static class BlueskyErrors

@@ -17,12 +17,12 @@ internal sealed record BlueskyFacetSpan(string Kind, int ByteStart, int ByteEnd,
 }
 
 /// <summary>
-/// Finds the rich-text facets of a post (PLATFORMS.md §7, "facets"): Bluesky detects nothing itself, so links,
+/// Finds the rich-text facets of a post (docs/platforms.md, Bluesky, "facets"): Bluesky detects nothing itself, so links,
 /// mentions and hashtags are plain text unless the record says where they are, in UTF-8 byte offsets.
 /// </summary>
 internal static class BlueskyFacets
 {
-    /// <summary>A tag is at most 64 graphemes (PLATFORMS.md §7); a longer hashtag stays text.</summary>
+    /// <summary>A tag is at most 64 graphemes (docs/platforms.md, Bluesky); a longer hashtag stays text.</summary>
     private const int MaxTagGraphemes = 64;
 
     /// <summary>

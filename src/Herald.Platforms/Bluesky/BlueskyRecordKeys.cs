@@ -5,7 +5,7 @@ using System.Text;
 namespace Herald.Platforms.Bluesky;
 
 /// <summary>
-/// The record key of each post, chosen by Herald: a valid TID (record key type <c>tid</c>, PLATFORMS.md §7)
+/// The record key of each post, chosen by Herald: a valid TID (record key type <c>tid</c>, docs/platforms.md, Bluesky)
 /// derived from the publication's idempotency key and the part number, so that every try of a publication
 /// writes the same keys and a resend can never create a second post.
 /// </summary>

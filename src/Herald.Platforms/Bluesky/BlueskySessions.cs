@@ -21,7 +21,7 @@ internal sealed record BlueskySession(string AccessJwt, string RefreshJwt, strin
 }
 
 /// <summary>
-/// Keeps one session per account and renews it only when Bluesky says so (PLATFORMS.md §7, "Auth"):
+/// Keeps one session per account and renews it only when Bluesky says so (docs/platforms.md, Bluesky, "Auth"):
 /// <c>createSession</c> is limited to 30 per 5 minutes and 300 a day per account, so Herald never logs in
 /// per post. A session is reused from memory, else from the tokens stored with the account (another process
 /// made them) when they were made for the service the account uses now, else made with <c>createSession</c>.
@@ -296,7 +296,7 @@ internal sealed class BlueskySessions(
             ? identifier.ToLowerInvariant()
             : null;
 
-    /// <summary>The <c>#atproto_pds</c> service endpoint of a DID document (PLATFORMS.md §7: repository writes go there).</summary>
+    /// <summary>The <c>#atproto_pds</c> service endpoint of a DID document (docs/platforms.md, Bluesky: repository writes go there).</summary>
     private static Uri? PdsOf(JsonElement? didDoc)
     {
         if (didDoc is not { ValueKind: JsonValueKind.Object } doc ||

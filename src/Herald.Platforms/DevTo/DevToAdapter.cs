@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace Herald.Platforms.DevTo;
 
 /// <summary>
-/// Publishes articles to Dev.to or any Forem instance through the Forem API v1 (PLATFORMS.md §1).
+/// Publishes articles to Dev.to or any Forem instance through the Forem API v1 (docs/platforms.md, Dev.to).
 /// </summary>
 /// <remarks>
 /// The body sent is the content's Markdown with relative links and images made absolute against the
@@ -29,7 +29,7 @@ internal sealed class DevToAdapter : IPlatformAdapter
     internal const string ApiKeyCredential = "api_key";
     internal const string PlatformId = "devto";
 
-    /// <summary>Forem routes to API v1 only when Accept contains this (PLATFORMS.md §1, "Auth / headers").</summary>
+    /// <summary>Forem routes to API v1 only when Accept contains this (docs/platforms.md, Dev.to, "Auth / headers").</summary>
     internal const string V1MediaType = "application/vnd.forem.api-v1+json";
 
     private const string DisplayName = "Dev.to";
@@ -195,7 +195,7 @@ internal sealed class DevToAdapter : IPlatformAdapter
     /// <summary>
     /// Looks through the account's own articles, drafts included (<c>GET /api/articles/me/all</c>, drafts first, then
     /// newest published first), for the one an uncertain send may have made: the content's canonical URL when it has
-    /// one (unique among published articles, PLATFORMS.md §1, "Idempotency"); otherwise the exact title together with
+    /// one (unique among published articles, docs/platforms.md, Dev.to, "Idempotency"); otherwise the exact title together with
     /// the same body, or a publication time at or after the uncertain send. A title alone is not enough: a series
     /// such as "Weekly notes" repeats it. Paging stops once the articles are older than the uncertain send.
     /// </summary>
@@ -341,7 +341,7 @@ internal sealed class DevToAdapter : IPlatformAdapter
     /// <summary>A body as Forem may give it back: line endings and outer whitespace do not make another article.</summary>
     private static string ComparableBody(string? body) => (body ?? "").ReplaceLineEndings("\n").Trim();
 
-    /// <summary>Forem collapses whitespace in titles (PLATFORMS.md §1, "Content limits"), so compare collapsed.</summary>
+    /// <summary>Forem collapses whitespace in titles (docs/platforms.md, Dev.to, "Content limits"), so compare collapsed.</summary>
     private static string NormalizeTitle(string title) =>
         string.Join(' ', title.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Herald.Platforms.DevTo;
 
-/// <summary>The create body: Forem only reads an <c>article</c> object (PLATFORMS.md §1, "Create/update request body").</summary>
+/// <summary>The create body: Forem only reads an <c>article</c> object (docs/platforms.md, Dev.to, "Create/update request body").</summary>
 internal sealed record DevToCreateArticleRequest(
     [property: JsonPropertyName("article")] DevToArticleInput Article);
 
@@ -18,7 +18,7 @@ internal sealed record DevToArticleInput
     [JsonPropertyName("published")]
     public required bool Published { get; init; }
 
-    /// <summary>An array: Forem's controller drops a comma string as an unpermitted parameter (PLATFORMS.md §1).</summary>
+    /// <summary>An array: Forem's controller drops a comma string as an unpermitted parameter (docs/platforms.md, Dev.to).</summary>
     [JsonPropertyName("tags")]
     public IReadOnlyList<string>? Tags { get; init; }
 

@@ -6,7 +6,7 @@ namespace Herald.Platforms.DevTo;
 
 /// <summary>
 /// Dev.to's error classifier: maps a Forem answer to <c>POST /api/articles</c> that is not a success to an outcome
-/// (PLATFORMS.md §1, "Errors"). A 5xx is Unknown (the article may exist); a uniqueness refusal is a duplicate.
+/// (docs/platforms.md, Dev.to, "Errors"). A 5xx is Unknown (the article may exist); a uniqueness refusal is a duplicate.
 /// Transport failures are classified by <c>HttpOutcomes</c>.
 /// </summary>
 internal static class DevToErrors

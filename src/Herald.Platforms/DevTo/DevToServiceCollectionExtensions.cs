@@ -28,7 +28,7 @@ public static class DevToServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
 
         // No transport retry handler: a POST is not idempotent, and retrying is the engine's job
-        // (DESIGN.md "Retry"), after reconciling an Unknown outcome.
+        // (docs/architecture.md "Retry"), after reconciling an Unknown outcome.
         services.AddHttpClient(DevToAdapter.HttpClientName)
             .ConfigureHttpClient((sp, client) => PlatformHttp.Configure(client, sp.GetRequiredService<IOptions<DevToOptions>>().Value.Timeout))
             .RedactLoggedHeaders(_ => true);

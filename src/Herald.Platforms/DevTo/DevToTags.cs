@@ -6,7 +6,7 @@ namespace Herald.Platforms.DevTo;
 /// <summary>
 /// Turns Herald tags into tags Forem accepts. Forem keeps at most 4 tags per article, each made of ASCII
 /// letters and digits only (<c>/\A[a-z0-9]+\z/i</c>), at most 30 characters, stored lower-case
-/// (PLATFORMS.md §1, "Content limits").
+/// (docs/platforms.md, Dev.to, "Content limits").
 /// </summary>
 /// <remarks>
 /// The rule, applied to each tag in order:

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Herald.Platforms.LinkedIn;
 
 /// <summary>
-/// Publishes to LinkedIn (PLATFORMS.md §2) in one of two modes, chosen by the account setting <c>mode</c>:
+/// Publishes to LinkedIn (docs/platforms.md, LinkedIn) in one of two modes, chosen by the account setting <c>mode</c>:
 /// <c>manual</c> (the default) prepares a ready-to-paste draft and leaves the publication waiting for the
 /// user to post it by hand; <c>api</c> posts through <c>POST /rest/posts</c> with the member's access token.
 /// </summary>
@@ -178,7 +178,7 @@ internal sealed class LinkedInAdapter : IPlatformAdapter
                 answer.Response.StatusCode, answer.Body, HttpOutcomes.RetryAfter(answer.Response, _timeProvider), _options.Version, _timeProvider.GetUtcNow());
         }
 
-        // The new post's URN is only in the x-restli-id header (PLATFORMS.md §2, "Response").
+        // The new post's URN is only in the x-restli-id header (docs/platforms.md, LinkedIn, "Response").
         var urn = answer.Header("x-restli-id");
         return string.IsNullOrEmpty(urn)
             ? PublishOutcome.Unknown($"LinkedIn accepted the post (HTTP {answer.Status}) but named no post URN; the post may exist.", answer.Status)

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Herald.Platforms.LinkedIn;
 
-/// <summary>The body of <c>POST /rest/posts</c> for a text post (PLATFORMS.md §2, "Create").</summary>
+/// <summary>The body of <c>POST /rest/posts</c> for a text post (docs/platforms.md, LinkedIn, "Create").</summary>
 internal sealed record LinkedInPostRequest
 {
     [JsonPropertyName("author")]

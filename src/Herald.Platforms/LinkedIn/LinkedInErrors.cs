@@ -6,7 +6,7 @@ using Herald.Platforms.Http;
 namespace Herald.Platforms.LinkedIn;
 
 /// <summary>
-/// LinkedIn's error classifier (PLATFORMS.md §2, "Errors"): maps an answer of the Posts API that is not a
+/// LinkedIn's error classifier (docs/platforms.md, LinkedIn, "Errors"): maps an answer of the Posts API that is not a
 /// success to an outcome; a 5xx is Unknown, since the post may exist. Transport failures are classified by <c>HttpOutcomes</c>.
 /// </summary>
 internal static partial class LinkedInErrors

@@ -3,7 +3,7 @@ using System.Text;
 namespace Herald.Platforms.LinkedIn;
 
 /// <summary>
-/// LinkedIn's little text format (PLATFORMS.md §2, "Commentary escaping"). Every reserved character must
+/// LinkedIn's little text format (docs/platforms.md, LinkedIn, "Commentary escaping"). Every reserved character must
 /// be escaped with a backslash to be plain text: an unescaped one such as the <c>(</c> of "1)" makes
 /// LinkedIn silently cut the post there, while the call still answers 201.
 /// </summary>

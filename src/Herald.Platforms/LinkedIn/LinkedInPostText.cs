@@ -14,7 +14,7 @@ namespace Herald.Platforms.LinkedIn;
 internal sealed record LinkedInPostParts(string? Hook, string Body, string? Link, string? CallToAction, IReadOnlyList<string> Hashtags);
 
 /// <summary>
-/// Writes a content as a LinkedIn post (DESIGN.md, "Content adaptation"): a hook line, the body as plain
+/// Writes a content as a LinkedIn post (docs/architecture.md, "Content adaptation"): a hook line, the body as plain
 /// text (headings as lines, lists as bullets, links as <c>text (url)</c>), the link to the original, a call
 /// to action and hashtags, separated by blank lines. When the whole is longer than 3,000 characters
 /// (Unicode code points) only the body is shortened, at the last sentence that fits, so the link, the call

@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace Herald.Platforms.Mastodon;
 
 /// <summary>
-/// Publishes statuses to any Mastodon instance (PLATFORMS.md §6): <c>POST /api/v1/statuses</c> with the
+/// Publishes statuses to any Mastodon instance (docs/platforms.md, Mastodon): <c>POST /api/v1/statuses</c> with the
 /// account's access token, the account's base URL being its instance.
 /// </summary>
 /// <remarks>
@@ -76,7 +76,7 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter
                 SupportsCanonicalUrl = false,
                 SupportsThreads = true,
                 CanReconcile = true,
-                // The per-account status creation limit, 300 per 3 hours (PLATFORMS.md §6, "Rate limits").
+                // The per-account status creation limit, 300 per 3 hours (docs/platforms.md, Mastodon, "Rate limits").
                 DefaultRateLimit = new RateLimitDefault(300, TimeSpan.FromHours(3)),
             },
         };
@@ -218,7 +218,7 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter
             }
 
             previousId = status.Id;
-            // No requests left on the account: hold back until X-RateLimit-Reset (an ISO timestamp, PLATFORMS.md §6).
+            // No requests left on the account: hold back until X-RateLimit-Reset (an ISO timestamp, docs/platforms.md, Mastodon).
             exhausted = answer.Header("X-RateLimit-Remaining") == "0"
                 ? MastodonErrors.UntilReset(answer.Header("X-RateLimit-Reset"), _timeProvider.GetUtcNow())
                 : null;
@@ -232,7 +232,7 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter
     /// Looks for the next unconfirmed part among the account's own statuses (<c>GET /api/v1/accounts/verify_credentials</c>,
     /// then <c>GET /api/v1/accounts/:id/statuses</c>, newest first, back to the uncertain send): the same text, replying
     /// to the previous part. When the statuses cannot be read, the <c>Idempotency-Key</c> still makes a resend safe
-    /// while Mastodon keeps it (an hour, PLATFORMS.md §6); after that Herald cannot tell.
+    /// while Mastodon keeps it (an hour, docs/platforms.md, Mastodon); after that Herald cannot tell.
     /// </summary>
     public async Task<ExistingPostLookup> FindExistingAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {

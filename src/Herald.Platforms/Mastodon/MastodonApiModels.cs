@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Herald.Platforms.Mastodon;
 
-/// <summary>The JSON body of <c>POST /api/v1/statuses</c> (PLATFORMS.md §6, "Create params").</summary>
+/// <summary>The JSON body of <c>POST /api/v1/statuses</c> (docs/platforms.md, Mastodon, "Create params").</summary>
 internal sealed record MastodonStatusRequest
 {
     [JsonPropertyName("status")]
@@ -23,7 +23,7 @@ internal sealed record MastodonStatusRequest
     public string? Language { get; init; }
 }
 
-/// <summary>The fields Herald reads from a Status (PLATFORMS.md §6, "Response").</summary>
+/// <summary>The fields Herald reads from a Status (docs/platforms.md, Mastodon, "Response").</summary>
 internal sealed record MastodonStatus
 {
     [JsonPropertyName("id")]

@@ -5,7 +5,7 @@ using Herald.Platforms.Http;
 namespace Herald.Platforms.Mastodon;
 
 /// <summary>
-/// Mastodon's error classifier (PLATFORMS.md §6, "Errors"): maps an answer of <c>POST /api/v1/statuses</c>
+/// Mastodon's error classifier (docs/platforms.md, Mastodon, "Errors"): maps an answer of <c>POST /api/v1/statuses</c>
 /// that is not a success to an outcome; a 5xx is Unknown, since the status may exist. Transport failures are classified by <c>HttpOutcomes</c>.
 /// </summary>
 internal static class MastodonErrors
@@ -37,7 +37,7 @@ internal static class MastodonErrors
 
     /// <summary>
     /// The wait until <c>X-RateLimit-Reset</c>, which Mastodon sends as an ISO 8601 timestamp such as
-    /// <c>2024-01-01T12:05:00.000000Z</c>, not epoch seconds (PLATFORMS.md §6, "Rate limits"); null when
+    /// <c>2024-01-01T12:05:00.000000Z</c>, not epoch seconds (docs/platforms.md, Mastodon, "Rate limits"); null when
     /// absent or unreadable.
     /// </summary>
     public static TimeSpan? UntilReset(string? header, DateTimeOffset now)

@@ -9,13 +9,13 @@ namespace Herald.Platforms.Mastodon;
 /// <param name="CharactersReservedPerUrl"><c>configuration.statuses.characters_reserved_per_url</c>.</param>
 internal sealed record MastodonLimits(int MaxCharacters, int CharactersReservedPerUrl)
 {
-    /// <summary>Upstream Mastodon's defaults (PLATFORMS.md §6, "Character counting"): 500 and 23.</summary>
+    /// <summary>Upstream Mastodon's defaults (docs/platforms.md, Mastodon, "Character counting"): 500 and 23.</summary>
     public static MastodonLimits Default { get; } = new(500, 23);
 }
 
 /// <summary>
 /// Each instance's limits, read from <c>GET /api/v2/instance</c> and kept for a while: instances differ
-/// (PLATFORMS.md §6: "always read /api/v2/instance"). Rendering and validation are synchronous, so they
+/// (docs/platforms.md, Mastodon: "always read /api/v2/instance"). Rendering and validation are synchronous, so they
 /// take what is known (upstream defaults until the instance was read); publishing reads it first.
 /// </summary>
 internal sealed class MastodonInstanceLimits(TimeProvider timeProvider, TimeSpan lifetime)
@@ -49,7 +49,7 @@ internal sealed class MastodonInstanceLimits(TimeProvider timeProvider, TimeSpan
             return Known(instance);
         }
 
-        // A fork without these fields (Pleroma/Akkoma say max_toot_chars, PLATFORMS.md §6, UNCONFIRMED) gets
+        // A fork without these fields (Pleroma/Akkoma say max_toot_chars, docs/platforms.md, Mastodon, UNCONFIRMED) gets
         // the upstream defaults: the cautious reading, since 500 is the smallest limit commonly seen.
         var limits = new MastodonLimits(
             statuses.MaxCharacters is int max and > 0 ? max : MastodonLimits.Default.MaxCharacters,

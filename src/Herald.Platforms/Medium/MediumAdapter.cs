@@ -12,13 +12,13 @@ using Microsoft.Extensions.Options;
 namespace Herald.Platforms.Medium;
 
 /// <summary>
-/// Publishes articles to Medium through its legacy API (PLATFORMS.md §5): <c>GET /v1/me</c> for the author id
+/// Publishes articles to Medium through its legacy API (docs/platforms.md, Medium): <c>GET /v1/me</c> for the author id
 /// (asked once per account), then <c>POST /v1/users/{authorId}/posts</c> with Markdown content.
 /// </summary>
 /// <remarks>
 /// The content is <c># {title}</c>, a blank line, and the Markdown body with relative links and images made
 /// absolute against the canonical URL. Tags: the first three of at most 25 characters — Medium ignores
-/// longer ones and any after the third (PLATFORMS.md §5), so Herald leaves longer ones out and sends the
+/// longer ones and any after the third (docs/platforms.md, Medium), so Herald leaves longer ones out and sends the
 /// next ones instead. Account settings: <c>publish_status</c> (public, draft or unlisted; default public)
 /// and <c>license</c> (Medium's default is all-rights-reserved). Content overrides for <c>medium</c>:
 /// <c>title</c> and <c>tags</c> (comma-separated). Medium has no idempotency and no way to list one's
@@ -64,7 +64,7 @@ internal sealed class MediumAdapter : IPlatformAdapter
                 SupportsCanonicalUrl = true,
                 SupportsThreads = false,
                 CanReconcile = false,
-                // Medium documents no rate limit (PLATFORMS.md §5).
+                // Medium documents no rate limit (docs/platforms.md, Medium).
                 DefaultRateLimit = null,
             },
         };
@@ -149,7 +149,7 @@ internal sealed class MediumAdapter : IPlatformAdapter
             : PublishOutcome.Published(created.Id, PlatformHttp.ParseAbsolute(created.Url), answer.Status);
     }
 
-    /// <summary>Medium has no idempotency and no endpoint that lists one's posts (PLATFORMS.md §5, "Endpoints").</summary>
+    /// <summary>Medium has no idempotency and no endpoint that lists one's posts (docs/platforms.md, Medium, "Endpoints").</summary>
     public Task<ExistingPostLookup> FindExistingAsync(PublishRequest request, CancellationToken cancellationToken = default) =>
         Task.FromResult(ExistingPostLookup.CannotTell(
             "Medium's API cannot list an author's posts and has no idempotency key; check the profile, then mark it posted or retry."));
@@ -176,7 +176,7 @@ internal sealed class MediumAdapter : IPlatformAdapter
         return new MediumCreatePostRequest
         {
             Title = title,
-            // Medium shows only the content: the title goes in as its heading (PLATFORMS.md §5, "Create body").
+            // Medium shows only the content: the title goes in as its heading (docs/platforms.md, Medium, "Create body").
             Content = string.IsNullOrWhiteSpace(body) ? $"# {title}\n" : $"# {title}\n\n{body.Trim()}\n",
             Tags = tags.Count == 0 ? null : tags,
             CanonicalUrl = canonical?.AbsoluteUri,
@@ -227,7 +227,7 @@ internal sealed class MediumAdapter : IPlatformAdapter
 
     private Uri ApiUri(Account account, string relative) => PlatformHttp.Combine(account.BaseUrl ?? _options.DefaultBaseUrl, relative);
 
-    /// <summary>The headers PLATFORMS.md §5 asks for on every call: Bearer token, JSON, UTF-8.</summary>
+    /// <summary>The headers docs/platforms.md, Medium asks for on every call: Bearer token, JSON, UTF-8.</summary>
     private static HttpRequestMessage Message(HttpMethod method, Uri uri, string token)
     {
         var message = new HttpRequestMessage(method, uri);

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Herald.Platforms.Medium;
 
-/// <summary>The body of <c>POST /v1/users/{authorId}/posts</c> (PLATFORMS.md §5, "Create body"). Null fields are left out.</summary>
+/// <summary>The body of <c>POST /v1/users/{authorId}/posts</c> (docs/platforms.md, Medium, "Create body"). Null fields are left out.</summary>
 internal sealed record MediumCreatePostRequest
 {
     [JsonPropertyName("title")]

@@ -4,7 +4,7 @@ using Herald.Platforms.Http;
 namespace Herald.Platforms.Medium;
 
 /// <summary>
-/// Medium's error classifier (PLATFORMS.md §5, "Errors"): 400, 401 and 403 are permanent; 429 is retried (Medium
+/// Medium's error classifier (docs/platforms.md, Medium, "Errors"): 400, 401 and 403 are permanent; 429 is retried (Medium
 /// documents no rate limit); a 5xx is retried on a read but Unknown on a create, where the post may exist.
 /// Transport failures are classified by <c>HttpOutcomes</c>.
 /// </summary>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Herald.Platforms.Threads;
 
 /// <summary>
-/// Publishes to Threads through Meta's Threads API (PLATFORMS.md §4): a short post, an article's teaser, or a
+/// Publishes to Threads through Meta's Threads API (docs/platforms.md, Threads): a short post, an article's teaser, or a
 /// thread of replies, each within Threads' 500 characters and 5 links.
 /// </summary>
 /// <remarks>
@@ -59,7 +59,7 @@ internal sealed class ThreadsAdapter : IPlatformAdapter
                 SupportsCanonicalUrl = false,
                 SupportsThreads = true,
                 CanReconcile = true,
-                // PLATFORMS.md §4: 250 API-published posts per profile per rolling 24 hours.
+                // docs/platforms.md, Threads: 250 API-published posts per profile per rolling 24 hours.
                 DefaultRateLimit = new RateLimitDefault(250, TimeSpan.FromHours(24)),
             },
         };
@@ -161,7 +161,7 @@ internal sealed class ThreadsAdapter : IPlatformAdapter
     /// <remarks>
     /// A reply part is first looked for among the replies to the part before it (<c>GET /{media-id}/replies</c>): when
     /// they can be read, the answer is definitive, and a half-posted thread resumes. Only when they cannot is the own
-    /// listing searched; PLATFORMS.md §4 does not say whether it holds replies, so a miss there is only "not found"
+    /// listing searched; docs/platforms.md, Threads does not say whether it holds replies, so a miss there is only "not found"
     /// when the listing shows that it does (the previous part, itself a reply, was seen); otherwise Herald cannot
     /// tell, and a person decides.
     /// </remarks>
@@ -241,7 +241,7 @@ internal sealed class ThreadsAdapter : IPlatformAdapter
             ? ExistingPostLookup.NotFound($"No reply of the account has the text of {which}{window}, and the listing shows replies.")
             : ExistingPostLookup.CannotTell(
                 $"No post of the account has the text of {which}{window}, but Threads may not list replies among its own posts " +
-                "(PLATFORMS.md §4 does not say), so the reply may exist.");
+                "(docs/platforms.md, Threads does not say), so the reply may exist.");
     }
 
     /// <summary>What a call needs: the API for the account and the parts; or why it cannot be made.</summary>
@@ -288,7 +288,7 @@ internal sealed class ThreadsAdapter : IPlatformAdapter
 
     /// <summary>The permalink (<c>GET /{media-id}?fields=permalink</c>); null when Threads does not give one.</summary>
     /// <remarks>
-    /// A URL is never built by hand: a permalink holds a shortcode the media id does not give (PLATFORMS.md §4),
+    /// A URL is never built by hand: a permalink holds a shortcode the media id does not give (docs/platforms.md, Threads),
     /// so without the field the URL stays unknown.
     /// </remarks>
     private static async Task<Uri?> PermalinkAsync(ThreadsApi api, string mediaId, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ using Herald.Platforms.Http;
 namespace Herald.Platforms.Threads;
 
 /// <summary>
-/// The Threads Graph API calls Herald makes, for one account (PLATFORMS.md §4). The token travels as the
+/// The Threads Graph API calls Herald makes, for one account (docs/platforms.md, Threads). The token travels as the
 /// <c>access_token</c> parameter — the last form field of a POST, the last query parameter of a GET — as in
 /// every official example; the <c>Authorization</c> header is unconfirmed there, so it is not used.
 /// </summary>
@@ -17,7 +17,7 @@ internal sealed class ThreadsApi(HttpClient client, Uri baseUrl, string userId, 
     /// <summary>The largest page of own posts Herald asks for.</summary>
     public const int PageSize = 100;
 
-    /// <summary>The fields of an own-post listing (PLATFORMS.md §4: "List own posts (dup check)").</summary>
+    /// <summary>The fields of an own-post listing (docs/platforms.md, Threads: "List own posts (dup check)").</summary>
     public const string ListingFields = "id,text,permalink,timestamp";
 
     /// <summary>The path's user: the account's Threads user id, or <c>me</c>.</summary>
@@ -143,7 +143,7 @@ internal static class ThreadsForm
 {
     public const string MediaType = "application/x-www-form-urlencoded";
 
-    /// <summary>The fields of a text container (PLATFORMS.md §4, step 1), without the token.</summary>
+    /// <summary>The fields of a text container (docs/platforms.md, Threads, step 1), without the token.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> TextContainer(string text, string? replyToId)
     {
         var fields = new List<KeyValuePair<string, string>> { new("media_type", "TEXT"), new("text", text) };

@@ -10,7 +10,7 @@ internal sealed record ThreadsIdAnswer
     public string? Id { get; init; }
 }
 
-/// <summary><c>GET /{container-id}?fields=status,error_message</c> (PLATFORMS.md §4, "Publishing").</summary>
+/// <summary><c>GET /{container-id}?fields=status,error_message</c> (docs/platforms.md, Threads, "Publishing").</summary>
 internal sealed record ThreadsContainerStatus
 {
     public const string InProgress = "IN_PROGRESS";
@@ -82,7 +82,7 @@ internal sealed record ThreadsCursors
     public string? After { get; init; }
 }
 
-/// <summary><c>GET /{user}/threads_publishing_limit</c>: <c>{"data":[{…}]}</c> (PLATFORMS.md §4, "Rate limits").</summary>
+/// <summary><c>GET /{user}/threads_publishing_limit</c>: <c>{"data":[{…}]}</c> (docs/platforms.md, Threads, "Rate limits").</summary>
 internal sealed record ThreadsPublishingLimitAnswer
 {
     [JsonPropertyName("data")]
@@ -121,7 +121,7 @@ internal sealed record GraphErrorAnswer
     public GraphError? Error { get; init; }
 }
 
-/// <summary>The Graph API error object (PLATFORMS.md §4, "Errors").</summary>
+/// <summary>The Graph API error object (docs/platforms.md, Threads, "Errors").</summary>
 internal sealed record GraphError
 {
     [JsonPropertyName("message")]

@@ -4,7 +4,7 @@ using Herald.Platforms.Http;
 namespace Herald.Platforms.Threads;
 
 /// <summary>
-/// Threads' error classifier (PLATFORMS.md §4, "Errors"): maps a Graph API answer that is not a success to an
+/// Threads' error classifier (docs/platforms.md, Threads, "Errors"): maps a Graph API answer that is not a success to an
 /// outcome by its error <c>code</c> and <c>error_subcode</c>, since Meta's HTTP statuses for them are not
 /// reliable (400 and 403 for nearly everything). Transport failures are classified by <c>HttpOutcomes</c>.
 /// </summary>
@@ -15,7 +15,7 @@ internal static class ThreadsErrors
 
     public const int NotFoundSubcode = 4279009;
 
-    /// <summary>The name Threads gives a post with more than 5 links since 2025-12-22 (PLATFORMS.md §4, "Limits").</summary>
+    /// <summary>The name Threads gives a post with more than 5 links since 2025-12-22 (docs/platforms.md, Threads, "Limits").</summary>
     public const string LinkLimitExceeded = "THREADS_API__LINK_LIMIT_EXCEEDED";
 
     private const string TokenVariable = "THREADS_ACCESS_TOKEN";

@@ -5,7 +5,7 @@ namespace Herald.Platforms.Threads;
 
 /// <summary>Settings of the Threads adapter, section <c>Herald:Threads</c> in configuration.</summary>
 /// <remarks>
-/// A post goes out in two steps (PLATFORMS.md §4): a media container is created, then published once Threads
+/// A post goes out in two steps (docs/platforms.md, Threads): a media container is created, then published once Threads
 /// reports it <c>FINISHED</c>. The first status check follows the create at once; while the container is not
 /// ready the adapter waits <see cref="StatusCheckDelay"/>, doubling each time up to
 /// <see cref="StatusCheckMaxDelay"/>, and gives up (a retryable failure, nothing was posted) when the waits would

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Herald.Platforms.Threads;
 
 /// <summary>
-/// What Herald learns from the account's own posts (<c>GET /{user}/threads</c>, PLATFORMS.md §4): whether a
+/// What Herald learns from the account's own posts (<c>GET /{user}/threads</c>, docs/platforms.md, Threads): whether a
 /// post with a given text is already there, and when a full publishing quota frees up.
 /// </summary>
 internal sealed class ThreadsOwnPosts(ThreadsApi api, TimeProvider timeProvider)
@@ -81,7 +81,7 @@ internal sealed class ThreadsOwnPosts(ThreadsApi api, TimeProvider timeProvider)
     }
 
     /// <summary>
-    /// Reads <c>threads_publishing_limit</c> (PLATFORMS.md §4: 250 posts and 1,000 replies per rolling 24 h) and,
+    /// Reads <c>threads_publishing_limit</c> (docs/platforms.md, Threads: 250 posts and 1,000 replies per rolling 24 h) and,
     /// when the quota the next post needs is used up, answers RateLimited until it frees up. Null when there is
     /// room, or when the limit cannot be read (then <c>threads_publish</c> itself will say).
     /// </summary>

@@ -1,7 +1,7 @@
 namespace Herald.Platforms.Threads;
 
 /// <summary>
-/// Publishes one post (one part of a thread) in Threads' two steps (PLATFORMS.md §4, "Publishing = 2 steps"):
+/// Publishes one post (one part of a thread) in Threads' two steps (docs/platforms.md, Threads, "Publishing = 2 steps"):
 /// create a text container, wait until its status is <c>FINISHED</c>, then <c>threads_publish</c> it.
 /// </summary>
 /// <remarks>
@@ -10,7 +10,7 @@ namespace Herald.Platforms.Threads;
 /// <c>threads_publish</c> itself is never blindly repeated: when its answer is lost or ambiguous (no answer, a
 /// 5xx, Graph code 1 or 2), the container's status decides — <c>PUBLISHED</c> means the post went out and its id
 /// is looked up among the account's own posts; <c>FINISHED</c> means it did not, and the same container may be
-/// sent again (Threads has no idempotency key; PLATFORMS.md §4, "Idempotency").
+/// sent again (Threads has no idempotency key; docs/platforms.md, Threads, "Idempotency").
 /// </remarks>
 internal sealed class ThreadsPartPublisher(ThreadsApi api, ThreadsOwnPosts ownPosts, ThreadsOptions options, TimeProvider timeProvider)
 {
@@ -124,7 +124,7 @@ internal sealed class ThreadsPartPublisher(ThreadsApi api, ThreadsOwnPosts ownPo
                             answer.Status)
                         : answer.Failure!);
                 default:
-                    // A status PLATFORMS.md does not list: not ready as far as Herald can tell.
+                    // A status docs/platforms.md does not list: not ready as far as Herald can tell.
                     break;
             }
 

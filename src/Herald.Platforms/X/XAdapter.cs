@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace Herald.Platforms.X;
 
 /// <summary>
-/// Publishes to X through API v2 (PLATFORMS.md §3): <c>POST /2/tweets</c>, a thread as a chain of replies.
+/// Publishes to X through API v2 (docs/platforms.md, X): <c>POST /2/tweets</c>, a thread as a chain of replies.
 /// </summary>
 /// <remarks>
 /// The text is written by <see cref="ShortForm"/> on X's weighted count (<see cref="TextCounter.X"/>): a short
@@ -67,7 +67,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
                 SupportsCanonicalUrl = false,
                 SupportsThreads = true,
                 CanReconcile = true,
-                // PLATFORMS.md §3, "Rate limits": the current per-endpoint table gives 100 / 15 min per user;
+                // docs/platforms.md, X, "Rate limits": the current per-endpoint table gives 100 / 15 min per user;
                 // tiers differ, and the x-rate-limit-* headers of each answer are what Herald obeys.
                 DefaultRateLimit = new RateLimitDefault(100, TimeSpan.FromMinutes(15)),
             },
@@ -178,7 +178,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
             previous = id;
             first ??= id;
             status = call.Answer.Status;
-            // The window is used up: the next create would be a 429 (PLATFORMS.md §3, "read the headers").
+            // The window is used up: the next create would be a 429 (docs/platforms.md, X, "read the headers").
             exhausted = call.Answer.Header("x-rate-limit-remaining") == "0" ? XErrors.RateLimitWait(call.Answer.Response, _timeProvider) : null;
         }
 
@@ -189,7 +189,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
     /// Looks for the next unconfirmed part in the account's timeline (<c>GET /2/users/:id/tweets</c>): the same text,
     /// and for a reply the same parent. Pages go back with <c>pagination_token</c>, bounded by <c>start_time</c> a
     /// little before the uncertain send, so a post followed by many others is still found. X refuses an exact repeat
-    /// of a recent post by the same account (PLATFORMS.md §3, "Idempotency"), so when it is not there a resend cannot
+    /// of a recent post by the same account (docs/platforms.md, X, "Idempotency"), so when it is not there a resend cannot
     /// make a second one.
     /// </summary>
     public async Task<ExistingPostLookup> FindExistingAsync(PublishRequest request, CancellationToken cancellationToken = default)

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Herald.Platforms.X;
 
-/// <summary>The body of <c>POST /2/tweets</c> (PLATFORMS.md §3, "Create body"): the text, and for a thread part the post it answers.</summary>
+/// <summary>The body of <c>POST /2/tweets</c> (docs/platforms.md, X, "Create body"): the text, and for a thread part the post it answers.</summary>
 internal sealed record XCreateTweetRequest
 {
     [JsonPropertyName("text")]

@@ -5,7 +5,7 @@ using Herald.Platforms.Http;
 
 namespace Herald.Platforms.X;
 
-/// <summary>How an X account signs its calls (PLATFORMS.md §3, "Auth").</summary>
+/// <summary>How an X account signs its calls (docs/platforms.md, X, "Auth").</summary>
 internal enum XAuthScheme
 {
     /// <summary>No usable credentials.</summary>

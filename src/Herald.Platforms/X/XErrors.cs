@@ -4,7 +4,7 @@ using Herald.Platforms.Http;
 namespace Herald.Platforms.X;
 
 /// <summary>
-/// X's error classifier (PLATFORMS.md §3, "Errors"): maps an answer that is not a success to an outcome.
+/// X's error classifier (docs/platforms.md, X, "Errors"): maps an answer that is not a success to an outcome.
 /// Transport failures are classified by <c>HttpOutcomes</c>.
 /// </summary>
 internal static class XErrors
@@ -39,7 +39,7 @@ internal static class XErrors
     /// <summary>
     /// When to try again after a 429: the latest reset among the limits that are used up — the window
     /// (<c>x-rate-limit-*</c>) and the 24-hour user and app quotas (<c>x-user-limit-24hour-*</c>,
-    /// <c>x-app-limit-24hour-*</c>). X documents no <c>Retry-After</c> (PLATFORMS.md §3, "Rate limits"); it is
+    /// <c>x-app-limit-24hour-*</c>). X documents no <c>Retry-After</c> (docs/platforms.md, X, "Rate limits"); it is
     /// read only when no reset header came.
     /// </summary>
     public static TimeSpan? RateLimitWait(HttpResponseMessage response, TimeProvider timeProvider)

@@ -12,7 +12,7 @@ internal sealed record XOAuth1Credentials(string ConsumerKey, string ConsumerSec
 }
 
 /// <summary>
-/// Signs a request with OAuth 1.0a HMAC-SHA1 (RFC 5849 §3.4; PLATFORMS.md §3, "Auth"). The signature base
+/// Signs a request with OAuth 1.0a HMAC-SHA1 (RFC 5849 §3.4; docs/platforms.md, X, "Auth"). The signature base
 /// string holds the method, the base URI and every query and form parameter with the <c>oauth_*</c> ones;
 /// a JSON body is not a parameter and is not signed.
 /// </summary>

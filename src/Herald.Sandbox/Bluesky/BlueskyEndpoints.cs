@@ -4,7 +4,7 @@ using Herald.Sandbox.Hosting;
 
 namespace Herald.Sandbox.Bluesky;
 
-/// <summary>The XRPC methods of a Bluesky PDS that Herald uses, under <c>/xrpc/</c>, per PLATFORMS.md §7.</summary>
+/// <summary>The XRPC methods of a Bluesky PDS that Herald uses, under <c>/xrpc/</c>, per docs/platforms.md, Bluesky.</summary>
 internal static class BlueskyEndpoints
 {
     public static RouteGroupBuilder MapBluesky(this RouteGroupBuilder group)
@@ -73,7 +73,7 @@ internal static class BlueskyEndpoints
             return Error(401, "AuthenticationRequired", "Authentication Required");
         }
 
-        // An expired access token is 400 ExpiredToken, not 401 (PLATFORMS.md §7, "Auth").
+        // An expired access token is 400 ExpiredToken, not 401 (docs/platforms.md, Bluesky, "Auth").
         var account = state.Authenticate(token, out var tokenError);
         if (account is null)
         {
@@ -195,7 +195,7 @@ internal static class BlueskyEndpoints
         active = true,
     };
 
-    /// <summary>The xrpc-server rate-limit headers (PLATFORMS.md §7): reset in epoch seconds, policy <c>limit;w=window</c>.</summary>
+    /// <summary>The xrpc-server rate-limit headers (docs/platforms.md, Bluesky): reset in epoch seconds, policy <c>limit;w=window</c>.</summary>
     private static void WriteRateLimitHeaders(HttpContext context, BlueskyRateWindow window)
     {
         var headers = context.Response.Headers;

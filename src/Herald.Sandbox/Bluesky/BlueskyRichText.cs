@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace Herald.Sandbox.Bluesky;
 
 /// <summary>
-/// The simulated PDS's own checks of an <c>app.bsky.feed.post</c> record, written from PLATFORMS.md §7
+/// The simulated PDS's own checks of an <c>app.bsky.feed.post</c> record, written from docs/platforms.md, Bluesky
 /// ("Post record schema") and sharing nothing with Herald's adapter: the text limits (300 graphemes, 3,000
 /// UTF-8 bytes) and facets. Stricter than Bluesky on one point, to catch offset bugs: a facet must cover
 /// exactly the text it claims (the link's URL, <c>@handle</c> of the mentioned DID, <c>#tag</c>).

@@ -93,7 +93,7 @@ public sealed partial class BlueskyState
 
     /// <summary>
     /// Logs in with a handle (or DID) and app password: a new access and refresh token, or null when they do not
-    /// match. <paramref name="limited"/> is set when the account passed 30 logins in 5 minutes (PLATFORMS.md §7).
+    /// match. <paramref name="limited"/> is set when the account passed 30 logins in 5 minutes (docs/platforms.md, Bluesky).
     /// </summary>
     internal (BlueskyAccount Account, string Access, string Refresh)? CreateSession(string? identifier, string? password, out bool limited)
     {
@@ -167,7 +167,7 @@ public sealed partial class BlueskyState
 
     /// <summary>
     /// Writes a post as createRecord does: validation first, then the record key — a taken key fails as the
-    /// repository's MST refuses it (PLATFORMS.md §7 leaves the status UNCONFIRMED, "likely 500/400"; the sandbox
+    /// repository's MST refuses it (docs/platforms.md, Bluesky leaves the status UNCONFIRMED, "likely 500/400"; the sandbox
     /// answers 500 InternalServerError with the MST's message, so clients must not take a 5xx as "not written").
     /// </summary>
     internal BlueskyWriteResult CreateRecord(BlueskyAccount account, string collection, string? recordKey, JsonElement record)

@@ -6,7 +6,7 @@ using Herald.Sandbox.Hosting;
 
 namespace Herald.Sandbox.DevTo;
 
-/// <summary>The Dev.to (Forem API v1) endpoints, per PLATFORMS.md §1, plus a public article page.</summary>
+/// <summary>The Dev.to (Forem API v1) endpoints, per docs/platforms.md, Dev.to, plus a public article page.</summary>
 internal static class DevToEndpoints
 {
     private const string V1MediaType = "application/vnd.forem.api-v1+json";
@@ -22,7 +22,7 @@ internal static class DevToEndpoints
         var api = group.MapGroup("/api").AddEndpointFilter(async (context, next) =>
         {
             // Forem routes to v1 only when Accept contains the v1 media type; otherwise the deprecated v0
-            // controllers answer, with a Warning header (PLATFORMS.md §1, "Auth / headers").
+            // controllers answer, with a Warning header (docs/platforms.md, Dev.to, "Auth / headers").
             var accept = context.HttpContext.Request.Headers.Accept.ToString();
             if (!accept.Contains(V1MediaType, StringComparison.OrdinalIgnoreCase))
             {
@@ -81,7 +81,7 @@ internal static class DevToEndpoints
             Title: Text(article, "title"),
             BodyMarkdown: Text(article, "body_markdown"),
             Published: article.TryGetProperty("published", out var published) && IsTrue(published),
-            // Only an array is permitted; a comma string is dropped as an unpermitted parameter (PLATFORMS.md §1).
+            // Only an array is permitted; a comma string is dropped as an unpermitted parameter (docs/platforms.md, Dev.to).
             Tags: article.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array
                 ? [.. tags.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String ? t.GetString() ?? "" : t.GetRawText())]
                 : [],
@@ -101,7 +101,7 @@ internal static class DevToEndpoints
             return Error(result.Status, result.Error ?? "unprocessable entity");
         }
 
-        // 201 with Location = the article URL (PLATFORMS.md §1, "Endpoints").
+        // 201 with Location = the article URL (docs/platforms.md, Dev.to, "Endpoints").
         context.Response.Headers.Location = PublicUrl(context, created);
         return Results.Json(Show(context, state, created), statusCode: 201);
     }

@@ -93,7 +93,7 @@ public sealed partial class DevToState
         }
     }
 
-    /// <summary>Creates an article the way Forem's <c>Articles::Creator</c> does (PLATFORMS.md §1).</summary>
+    /// <summary>Creates an article the way Forem's <c>Articles::Creator</c> does (docs/platforms.md, Dev.to).</summary>
     internal DevToCreateResult Create(DevToUser user, DevToCreateInput input)
     {
         var now = Sandbox.TimeProvider.GetUtcNow();
@@ -140,7 +140,7 @@ public sealed partial class DevToState
             var slug = Slugify(title) + "-" + RandomSuffix();
             if (!input.Published)
             {
-                // Drafts get a temporary slug until they are published (PLATFORMS.md §1, "Response").
+                // Drafts get a temporary slug until they are published (docs/platforms.md, Dev.to, "Response").
                 slug += "-temp-slug-" + Sandbox.NextRandom(1_000_000, 10_000_000).ToString(CultureInfo.InvariantCulture);
             }
 

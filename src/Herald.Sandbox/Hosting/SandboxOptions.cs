@@ -15,61 +15,61 @@ public sealed class SandboxOptions
     /// <summary>Faults injected into platform endpoints from the start; they can be changed while running.</summary>
     public SandboxFaults Faults { get; set; } = new();
 
-    /// <summary>Dev.to's per-user limit on published article creation (PLATFORMS.md §1: 9 per 30 s).</summary>
+    /// <summary>Dev.to's per-user limit on published article creation (docs/platforms.md, Dev.to: 9 per 30 s).</summary>
     public int DevToCreatesPerWindow { get; set; } = 9;
 
     public TimeSpan DevToCreateWindow { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Posts one LinkedIn member may create per UTC day. LinkedIn publishes no number (PLATFORMS.md §2,
+    /// Posts one LinkedIn member may create per UTC day. LinkedIn publishes no number (docs/platforms.md, LinkedIn,
     /// "Rate limits"); 150 stands in for the member quota an app sees in its Developer Portal.
     /// </summary>
     public int LinkedInPostsPerDay { get; set; } = 150;
 
     /// <summary>
-    /// Posts one X user may create per <see cref="XCreateWindow"/> (PLATFORMS.md §3, "Rate limits": the current
+    /// Posts one X user may create per <see cref="XCreateWindow"/> (docs/platforms.md, X, "Rate limits": the current
     /// per-endpoint table gives 100 per 15 minutes per user).
     /// </summary>
     public int XCreatesPerWindow { get; set; } = 100;
 
     public TimeSpan XCreateWindow { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How long an OAuth 2.0 access token the X simulator issues lives (PLATFORMS.md §3, "Auth": 2 hours).</summary>
+    /// <summary>How long an OAuth 2.0 access token the X simulator issues lives (docs/platforms.md, X, "Auth": 2 hours).</summary>
     public TimeSpan XAccessTokenLifetime { get; set; } = TimeSpan.FromHours(2);
     /// <summary>The simulated Mastodon instance's <c>max_characters</c> (upstream default 500); tests may set 1,000.</summary>
     public int MastodonMaxCharacters { get; set; } = 500;
 
-    /// <summary>Statuses one Mastodon account may create per window (PLATFORMS.md §6: 300 per 3 hours).</summary>
+    /// <summary>Statuses one Mastodon account may create per window (docs/platforms.md, Mastodon: 300 per 3 hours).</summary>
     public int MastodonStatusesPerWindow { get; set; } = 300;
 
     public TimeSpan MastodonStatusWindow { get; set; } = TimeSpan.FromHours(3);
 
-    /// <summary>Requests one Mastodon account may make per window, all endpoints (PLATFORMS.md §6: 300 per 5 minutes).</summary>
+    /// <summary>Requests one Mastodon account may make per window, all endpoints (docs/platforms.md, Mastodon: 300 per 5 minutes).</summary>
     public int MastodonRequestsPerWindow { get; set; } = 300;
 
     public TimeSpan MastodonRequestWindow { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long a Bluesky access token lasts (PLATFORMS.md §7: 120 minutes), on the sandbox clock.</summary>
+    /// <summary>How long a Bluesky access token lasts (docs/platforms.md, Bluesky: 120 minutes), on the sandbox clock.</summary>
     public TimeSpan BlueskyAccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(120);
 
-    /// <summary>How long a Bluesky refresh token lasts (PLATFORMS.md §7: 90 days).</summary>
+    /// <summary>How long a Bluesky refresh token lasts (docs/platforms.md, Bluesky: 90 days).</summary>
     public TimeSpan BlueskyRefreshTokenLifetime { get; set; } = TimeSpan.FromDays(90);
 
-    /// <summary>Repository write points per DID and hour (PLATFORMS.md §7: 5,000; a create costs 3).</summary>
+    /// <summary>Repository write points per DID and hour (docs/platforms.md, Bluesky: 5,000; a create costs 3).</summary>
     public int BlueskyWritePointsPerHour { get; set; } = 5000;
 
     /// <summary>
-    /// Posts one Threads profile may publish through the API in a rolling 24 hours (PLATFORMS.md §4,
+    /// Posts one Threads profile may publish through the API in a rolling 24 hours (docs/platforms.md, Threads,
     /// "Rate limits": 250), enforced at <c>threads_publish</c> and reported by <c>threads_publishing_limit</c>.
     /// </summary>
     public int ThreadsPostsPer24Hours { get; set; } = 250;
 
-    /// <summary>Replies one Threads profile may publish through the API in a rolling 24 hours (PLATFORMS.md §4: 1,000).</summary>
+    /// <summary>Replies one Threads profile may publish through the API in a rolling 24 hours (docs/platforms.md, Threads: 1,000).</summary>
     public int ThreadsRepliesPer24Hours { get; set; } = 1000;
 
     /// <summary>
     /// How many status checks a new Threads container answers <c>IN_PROGRESS</c> before <c>FINISHED</c>.
-    /// Default 0: text is typically ready at once (PLATFORMS.md §4). Counted in checks, not time, so tests on
+    /// Default 0: text is typically ready at once (docs/platforms.md, Threads). Counted in checks, not time, so tests on
     /// a fake clock stay deterministic; read when a container is created.
     /// </summary>
     public int ThreadsInProgressPolls { get; set; }

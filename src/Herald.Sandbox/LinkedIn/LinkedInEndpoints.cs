@@ -3,7 +3,7 @@ using Herald.Sandbox.Hosting;
 
 namespace Herald.Sandbox.LinkedIn;
 
-/// <summary>The LinkedIn Posts API (<c>/rest/posts</c>), per PLATFORMS.md §2.</summary>
+/// <summary>The LinkedIn Posts API (<c>/rest/posts</c>), per docs/platforms.md, LinkedIn.</summary>
 internal static class LinkedInEndpoints
 {
     private const string ProtocolVersion = "2.0.0";
@@ -19,7 +19,7 @@ internal static class LinkedInEndpoints
                 return Error(401, new { status = 401, serviceErrorCode = 65600, code = "INVALID_ACCESS_TOKEN", message = "Invalid access token" });
             }
 
-            // Every /rest call needs both version headers (PLATFORMS.md §2, "Auth / headers").
+            // Every /rest call needs both version headers (docs/platforms.md, LinkedIn, "Auth / headers").
             var version = http.Request.Headers["LinkedIn-Version"].ToString();
             if (version.Length == 0)
             {
@@ -79,7 +79,7 @@ internal static class LinkedInEndpoints
             return Error(result.Status, result.Error!);
         }
 
-        // 201 with an empty body; the new URN is only in x-restli-id (PLATFORMS.md §2, "Response").
+        // 201 with an empty body; the new URN is only in x-restli-id (docs/platforms.md, LinkedIn, "Response").
         context.Response.Headers["x-restli-id"] = post.Urn;
         return Results.StatusCode(201);
     }

@@ -3,7 +3,7 @@ using System.Text;
 namespace Herald.Sandbox.LinkedIn;
 
 /// <summary>
-/// Reads a <c>commentary</c> the way LinkedIn's little text format does (PLATFORMS.md §2): <c>\x</c> is a
+/// Reads a <c>commentary</c> the way LinkedIn's little text format does (docs/platforms.md, LinkedIn): <c>\x</c> is a
 /// literal x, <c>{hashtag|\#|tag}</c> a hashtag, <c>@[Name](urn:li:…)</c> a mention. Any other reserved
 /// character that is not escaped ends the text there: LinkedIn keeps the post and silently drops the rest.
 /// </summary>

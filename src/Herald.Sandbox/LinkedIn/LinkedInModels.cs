@@ -20,7 +20,7 @@ public sealed record LinkedInPost
 
     /// <summary>
     /// What readers see: the commentary parsed as little text, cut at the first unescaped reserved
-    /// character and at 3,000 characters, as LinkedIn does silently (PLATFORMS.md §2).
+    /// character and at 3,000 characters, as LinkedIn does silently (docs/platforms.md, LinkedIn).
     /// </summary>
     public required string ShownText { get; init; }
 

@@ -10,7 +10,7 @@ namespace Herald.Sandbox.LinkedIn;
 /// </summary>
 public sealed class LinkedInState
 {
-    /// <summary>The commentary limit LinkedIn applies, in characters (PLATFORMS.md §2, "Limits").</summary>
+    /// <summary>The commentary limit LinkedIn applies, in characters (docs/platforms.md, LinkedIn, "Limits").</summary>
     internal const int MaxCommentaryLength = 3000;
 
     private static readonly HashSet<string> Visibilities = ["PUBLIC", "CONNECTIONS", "LOGGED_IN", "CONTAINER"];
@@ -82,7 +82,7 @@ public sealed class LinkedInState
     }
 
     /// <summary>
-    /// A version is active for about a year after its month (PLATFORMS.md §2): here, the twelve months up to
+    /// A version is active for about a year after its month (docs/platforms.md, LinkedIn): here, the twelve months up to
     /// and including the sandbox clock's month.
     /// </summary>
     internal bool IsActiveVersion(string version)

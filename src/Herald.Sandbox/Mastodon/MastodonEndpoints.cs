@@ -5,7 +5,7 @@ using Herald.Sandbox.Hosting;
 
 namespace Herald.Sandbox.Mastodon;
 
-/// <summary>A Mastodon instance's API (<c>/api/v1/statuses</c>, <c>/api/v2/instance</c>), per PLATFORMS.md §6.</summary>
+/// <summary>A Mastodon instance's API (<c>/api/v1/statuses</c>, <c>/api/v2/instance</c>), per docs/platforms.md, Mastodon.</summary>
 internal static class MastodonEndpoints
 {
     private const string AccountKey = "mastodon.account";
@@ -59,7 +59,7 @@ internal static class MastodonEndpoints
         MastodonCreateInput input;
         if (context.Request.HasFormContentType)
         {
-            // Form data and query strings are accepted as well as JSON (PLATFORMS.md §6, "Auth / headers").
+            // Form data and query strings are accepted as well as JSON (docs/platforms.md, Mastodon, "Auth / headers").
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             input = new MastodonCreateInput(form["status"], form["in_reply_to_id"], form["visibility"], form["spoiler_text"], form["language"]);
         }
@@ -87,7 +87,7 @@ internal static class MastodonEndpoints
         var result = sandbox.Mastodon.Create(account, input, key.Length == 0 ? null : key);
         if (result.Window is { } statuses)
         {
-            // The headers show whichever limit is closest to exhaustion (PLATFORMS.md §6, "Rate limits").
+            // The headers show whichever limit is closest to exhaustion (docs/platforms.md, Mastodon, "Rate limits").
             var general = (MastodonRateWindow)context.Items[WindowKey]!;
             context.Items[WindowKey] = statuses.Remaining < general.Remaining ? statuses : general;
         }
@@ -125,7 +125,7 @@ internal static class MastodonEndpoints
         headers["X-RateLimit-Limit"] = window.Limit.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Remaining"] = Math.Max(0, window.Remaining).ToString(CultureInfo.InvariantCulture);
 
-        // An ISO 8601 timestamp, not epoch seconds (PLATFORMS.md §6).
+        // An ISO 8601 timestamp, not epoch seconds (docs/platforms.md, Mastodon).
         headers["X-RateLimit-Reset"] = window.Reset.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
     }
 

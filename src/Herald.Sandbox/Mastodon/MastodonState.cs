@@ -5,12 +5,12 @@ namespace Herald.Sandbox.Mastodon;
 
 /// <summary>
 /// The simulated Mastodon instance: accounts (keyed by access token), statuses, the Idempotency-Key map
-/// (kept one hour, PLATFORMS.md §6) and the rate-limit windows. The instance's limits can be changed while
+/// (kept one hour, docs/platforms.md, Mastodon) and the rate-limit windows. The instance's limits can be changed while
 /// it runs, as an admin would.
 /// </summary>
 public sealed class MastodonState
 {
-    /// <summary>How long a repeated Idempotency-Key returns the status it made (PLATFORMS.md §6).</summary>
+    /// <summary>How long a repeated Idempotency-Key returns the status it made (docs/platforms.md, Mastodon).</summary>
     internal static readonly TimeSpan IdempotencyLifetime = TimeSpan.FromHours(1);
 
     private static readonly HashSet<string> Visibilities = ["public", "unlisted", "private", "direct"];
@@ -98,7 +98,7 @@ public sealed class MastodonState
     }
 
     /// <summary>
-    /// Counts one request against the account's general limit (300 per 5 minutes by default, PLATFORMS.md §6).
+    /// Counts one request against the account's general limit (300 per 5 minutes by default, docs/platforms.md, Mastodon).
     /// Windows are aligned to multiples of their period, as Mastodon's RateLimiter keys them.
     /// </summary>
     internal MastodonRateWindow HitRequests(MastodonAccount account)

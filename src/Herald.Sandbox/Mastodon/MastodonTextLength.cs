@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Herald.Sandbox.Mastodon;
 
 /// <summary>
-/// The simulated instance's own count of a status, written from PLATFORMS.md §6 ("Character counting",
+/// The simulated instance's own count of a status, written from docs/platforms.md, Mastodon ("Character counting",
 /// upstream StatusLengthValidator), sharing nothing with Herald's counters: the content warning and the
 /// text are counted together in grapheme clusters, after every <c>http(s)://</c> link is replaced by
 /// <c>characters_reserved_per_url</c> characters and every <c>@user@domain</c> by <c>@user</c>.

@@ -3,7 +3,7 @@ using Herald.Sandbox.Hosting;
 
 namespace Herald.Sandbox.Medium;
 
-/// <summary>The Medium API v1 endpoints Herald uses, per PLATFORMS.md §5.</summary>
+/// <summary>The Medium API v1 endpoints Herald uses, per docs/platforms.md, Medium.</summary>
 internal static class MediumEndpoints
 {
     private const string UserKey = "medium.user";
@@ -12,7 +12,7 @@ internal static class MediumEndpoints
     {
         var v1 = group.MapGroup("/v1").AddEndpointFilter(async (context, next) =>
         {
-            // The token check (PLATFORMS.md §5, "Errors"): code 6000 is documented; 6003 for a token that is
+            // The token check (docs/platforms.md, Medium, "Errors"): code 6000 is documented; 6003 for a token that is
             // not known is the sandbox's reading of the observed bodies.
             var http = context.HttpContext;
             var header = http.Request.Headers.Authorization.ToString();
@@ -55,7 +55,7 @@ internal static class MediumEndpoints
         var user = (MediumSandboxUser)context.Items[UserKey]!;
         if (authorId != user.Id)
         {
-            // Code 6004 is in PLATFORMS.md §5; the statuses, and code 6027 for someone else's id, are the sandbox's choice.
+            // Code 6004 is in docs/platforms.md, Medium; the statuses, and code 6027 for someone else's id, are the sandbox's choice.
             return sandbox.Medium.UserExists(authorId)
                 ? Results.Json(MediumState.Error("You do not have permission to publish under this user.", 6027), statusCode: 403)
                 : Results.Json(MediumState.Error("User not found", 6004), statusCode: 404);

@@ -5,7 +5,7 @@ namespace Herald.Sandbox.Medium;
 
 /// <summary>
 /// The simulated Medium's data: users (keyed by integration token) and posts. Medium has no duplicate
-/// check and no idempotency (PLATFORMS.md §5), so neither does the simulator: the same post sent twice is
+/// check and no idempotency (docs/platforms.md, Medium), so neither does the simulator: the same post sent twice is
 /// two posts.
 /// </summary>
 public sealed class MediumState
@@ -91,7 +91,7 @@ public sealed class MediumState
         }
 
         var sentTags = input.Tags ?? [];
-        // "Only the first 3 will be used. Tags longer than 25 characters will be ignored." (PLATFORMS.md §5)
+        // "Only the first 3 will be used. Tags longer than 25 characters will be ignored." (docs/platforms.md, Medium)
         var tags = sentTags.Take(MaxTags).Where(t => t.Length <= MaxTagLength).ToList();
         var title = input.Title!.Length <= MaxTitleLength ? input.Title : TitleFromContent(input.Content!);
         var now = Sandbox.TimeProvider.GetUtcNow();
@@ -122,7 +122,7 @@ public sealed class MediumState
     internal static object Error(string message, int code = ValidationErrorCode) => new { errors = new[] { new { message, code } } };
 
     /// <summary>
-    /// Medium documents no code for a field error and the full list is UNCONFIRMED (PLATFORMS.md §5, "Errors");
+    /// Medium documents no code for a field error and the full list is UNCONFIRMED (docs/platforms.md, Medium, "Errors");
     /// the sandbox uses this one for its own validation messages.
     /// </summary>
     internal const int ValidationErrorCode = 6001;
@@ -168,7 +168,7 @@ public sealed class MediumState
         return null;
     }
 
-    /// <summary>A title over 100 characters is ignored and one is taken from the content's first line (PLATFORMS.md §5).</summary>
+    /// <summary>A title over 100 characters is ignored and one is taken from the content's first line (docs/platforms.md, Medium).</summary>
     private static string TitleFromContent(string content)
     {
         var first = content.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";

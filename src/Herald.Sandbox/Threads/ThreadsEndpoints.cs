@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace Herald.Sandbox.Threads;
 
 /// <summary>
-/// The Threads Graph API under <c>/v1.0</c> (PLATFORMS.md §4): containers, their status, <c>threads_publish</c>,
+/// The Threads Graph API under <c>/v1.0</c> (docs/platforms.md, Threads): containers, their status, <c>threads_publish</c>,
 /// media and own-post reads, and the publishing limit. The token is the <c>access_token</c> parameter, in the
-/// query or the form; an <c>Authorization: Bearer</c> header is not read, since PLATFORMS.md leaves it
+/// query or the form; an <c>Authorization: Bearer</c> header is not read, since docs/platforms.md leaves it
 /// unconfirmed.
 /// </summary>
 internal static class ThreadsEndpoints

@@ -1,6 +1,6 @@
 namespace Herald.Sandbox.Threads;
 
-/// <summary>The permissions a Threads token can carry (PLATFORMS.md §4, "Auth").</summary>
+/// <summary>The permissions a Threads token can carry (docs/platforms.md, Threads, "Auth").</summary>
 public static class ThreadsPermissions
 {
     public const string Basic = "threads_basic";
@@ -74,11 +74,11 @@ public sealed record ThreadsPost
 
     public bool IsReply => ReplyToId is not null;
 
-    /// <summary><c>https://www.threads.net/@{username}/post/{shortcode}</c> (PLATFORMS.md §4).</summary>
+    /// <summary><c>https://www.threads.net/@{username}/post/{shortcode}</c> (docs/platforms.md, Threads).</summary>
     public Uri Permalink => new($"https://www.threads.net/@{Username}/post/{Shortcode}");
 }
 
-/// <summary>A Graph API error (PLATFORMS.md §4, "Errors"): HTTP status and the <c>error</c> object's fields.</summary>
+/// <summary>A Graph API error (docs/platforms.md, Threads, "Errors"): HTTP status and the <c>error</c> object's fields.</summary>
 internal sealed record ThreadsGraphError(int HttpStatus, int Code, string Message, int? Subcode = null, string? UserTitle = null, string? UserMessage = null)
 {
     public const string OAuthException = "OAuthException";

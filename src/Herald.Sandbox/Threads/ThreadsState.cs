@@ -5,7 +5,7 @@ namespace Herald.Sandbox.Threads;
 
 /// <summary>
 /// The simulated Threads' data: profiles (keyed by access token), media containers, published posts and the
-/// rolling publishing quotas (PLATFORMS.md §4). Every change happens under one lock, so a container is
+/// rolling publishing quotas (docs/platforms.md, Threads). Every change happens under one lock, so a container is
 /// published at most once however the calls race.
 /// </summary>
 public sealed class ThreadsState
@@ -13,7 +13,7 @@ public sealed class ThreadsState
     /// <summary>The rolling window of both publishing quotas (<c>quota_duration</c> 86,400 s).</summary>
     internal static readonly TimeSpan QuotaWindow = TimeSpan.FromHours(24);
 
-    /// <summary>A container not published within 24 hours is <c>EXPIRED</c> (PLATFORMS.md §4).</summary>
+    /// <summary>A container not published within 24 hours is <c>EXPIRED</c> (docs/platforms.md, Threads).</summary>
     internal static readonly TimeSpan ContainerLifetime = TimeSpan.FromHours(24);
 
     private const string Digits = "0123456789";
@@ -144,7 +144,7 @@ public sealed class ThreadsState
         var links = ThreadsTextRules.UniqueLinks(text);
         if (links > ThreadsTextRules.MaxLinks)
         {
-            // PLATFORMS.md §4: since 2025-12-22 more than 5 links fail at container creation with this name.
+            // docs/platforms.md, Threads: since 2025-12-22 more than 5 links fail at container creation with this name.
             return (null, new ThreadsGraphError(
                 400, 100, "THREADS_API__LINK_LIMIT_EXCEEDED",
                 UserTitle: "Link limit exceeded",
@@ -164,7 +164,7 @@ public sealed class ThreadsState
         {
             if (replyToId is not null)
             {
-                // A reply names the *published* media id; a container id is not a post (PLATFORMS.md §4).
+                // A reply names the *published* media id; a container id is not a post (docs/platforms.md, Threads).
                 if (!_postsById.TryGetValue(replyToId, out var parent))
                 {
                     return (null, InvalidParameter($"Param reply_to_id: the media {replyToId} does not exist or is not a published post.", subcode: 33));
@@ -316,7 +316,7 @@ public sealed class ThreadsState
                 : (posts, Sandbox.Options.ThreadsPostsPer24Hours);
             if (!Sandbox.Options.DisableRateLimits && used >= quota)
             {
-                // The code Threads uses for its publishing quota is not documented (PLATFORMS.md §4 says only that
+                // The code Threads uses for its publishing quota is not documented (docs/platforms.md, Threads says only that
                 // the limit is enforced at threads_publish); the Graph throttling code 4 stands in for it.
                 return (null, new ThreadsGraphError(
                     400, 4, "Application request limit reached",
@@ -346,7 +346,7 @@ public sealed class ThreadsState
     }
 
     /// <summary>
-    /// The profile's own posts, replies included (PLATFORMS.md §4 lists "own posts"), newest first, published at or
+    /// The profile's own posts, replies included (docs/platforms.md, Threads lists "own posts"), newest first, published at or
     /// after <paramref name="since"/> and at or before <paramref name="until"/> (Unix seconds), after or before
     /// the post a cursor names.
     /// </summary>

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Herald.Sandbox.Threads;
 
 /// <summary>
-/// The simulated Threads' own reading of its text limits (PLATFORMS.md §4, "Limits"), written from the
+/// The simulated Threads' own reading of its text limits (docs/platforms.md, Threads, "Limits"), written from the
 /// reference rather than shared with Herald's counters: 500 characters where "emojis are counted as the number
 /// of UTF-8 bytes" (the cautious reading: every code point of an emoji sequence counts its bytes), and at most
 /// 5 unique links.

@@ -5,7 +5,7 @@ using Herald.Sandbox.Hosting;
 
 namespace Herald.Sandbox.X;
 
-/// <summary>The X API v2 endpoints Herald uses, per PLATFORMS.md §3.</summary>
+/// <summary>The X API v2 endpoints Herald uses, per docs/platforms.md, X.</summary>
 internal static class XEndpoints
 {
     private static readonly string[] KnownTweetFields = ["author_id", "conversation_id", "created_at", "in_reply_to_user_id", "referenced_tweets"];
@@ -40,7 +40,7 @@ internal static class XEndpoints
             return Results.Json(XState.Problem(400, "Invalid Request", "Requests with bodies must have content-type of application/json."), statusCode: 400);
         }
 
-        // Every create counts against the window, and every answer carries its state (PLATFORMS.md §3, "Rate limits").
+        // Every create counts against the window, and every answer carries its state (docs/platforms.md, X, "Rate limits").
         var (allowed, window) = state.CountCreate(user);
         var headers = context.Response.Headers;
         headers["x-rate-limit-limit"] = window.Limit.ToString(CultureInfo.InvariantCulture);

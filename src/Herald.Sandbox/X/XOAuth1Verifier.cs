@@ -7,7 +7,7 @@ namespace Herald.Sandbox.X;
 /// Checks an OAuth 1.0a HMAC-SHA1 signature the way the server side of RFC 5849 §3.4 does: rebuild the base
 /// string from the request as it arrived (method, scheme, host, path, query, form body and the <c>oauth_*</c>
 /// header parameters but the signature) and compare the HMAC keyed with the secrets the sandbox knows.
-/// A JSON body is not a parameter (PLATFORMS.md §3, "Auth").
+/// A JSON body is not a parameter (docs/platforms.md, X, "Auth").
 /// </summary>
 internal static class XOAuth1Verifier
 {

@@ -10,7 +10,7 @@ namespace Herald.Sandbox.X;
 /// </summary>
 public sealed class XState
 {
-    /// <summary>How far back an identical text counts as a duplicate. X says "recent" without a number (PLATFORMS.md §3, "Idempotency").</summary>
+    /// <summary>How far back an identical text counts as a duplicate. X says "recent" without a number (docs/platforms.md, X, "Idempotency").</summary>
     internal static readonly TimeSpan DuplicateWindow = TimeSpan.FromHours(24);
 
     private const long SnowflakeEpochMilliseconds = 1288834974657;
@@ -298,7 +298,7 @@ public sealed class XState
 
             if (length == 0 || length > XWeightedLength.Max || invalidCharacters)
             {
-                // The v2 status and wording for an over-long text are UNCONFIRMED (PLATFORMS.md §3, "Errors"):
+                // The v2 status and wording for an over-long text are UNCONFIRMED (docs/platforms.md, X, "Errors"):
                 // the sandbox answers a 400 invalid-request problem naming the weighted length.
                 return new XCreateResult(null, 400, new
                 {

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Herald.Sandbox.X;
 
 /// <summary>
-/// The sandbox's own check of X's 280 rule, written from PLATFORMS.md §3 ("280 weighted-length rule",
+/// The sandbox's own check of X's 280 rule, written from docs/platforms.md, X ("280 weighted-length rule",
 /// twitter-text config v3) and deliberately compact: NFC; every URL — with a protocol, or a bare domain whose
 /// TLD is in a short list — weighs 23; a grapheme cluster that is an emoji weighs 2 however many code points
 /// it has; any other code point weighs 1 in U+0000–U+10FF, U+2000–U+200D, U+2010–U+201F, U+2032–U+2037,

@@ -77,7 +77,7 @@ public sealed class BlueskyAdapterTests : IAsyncLifetime
         var rendered = Assert.Single(_adapter.Render(content, account).Parts);
         var outcome = await _adapter.PublishAsync(Request(content, account, "pub-facets"));
 
-        // PLATFORMS.md §7: the mention is bytes 23–35 and the link 74–108.
+        // docs/platforms.md, Bluesky: the mention is bytes 23–35 and the link 74–108.
         Assert.Equal(
             [new RenderedFacet("mention", 23, 35, "atproto.com"), new RenderedFacet("link", 74, 108, "https://en.wikipedia.org/wiki/CBOR")],
             rendered.Facets);

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Herald.Platforms.Tests.Bluesky;
 
 /// <summary>
-/// The sandbox's Bluesky PDS, spoken to with a raw HttpClient: the behaviour PLATFORMS.md §7 describes,
+/// The sandbox's Bluesky PDS, spoken to with a raw HttpClient: the behaviour docs/platforms.md, Bluesky describes,
 /// including what Herald's adapter never sends (facets at the wrong bytes, a reused record key, bad keys).
 /// </summary>
 public sealed class BlueskySandboxTests : IAsyncLifetime

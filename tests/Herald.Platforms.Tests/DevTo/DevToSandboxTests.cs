@@ -7,7 +7,7 @@ using Herald.Sandbox;
 namespace Herald.Platforms.Tests.DevTo;
 
 /// <summary>
-/// The sandbox's Forem simulator, spoken to with a raw HttpClient: the behaviour PLATFORMS.md §1 describes,
+/// The sandbox's Forem simulator, spoken to with a raw HttpClient: the behaviour docs/platforms.md, Dev.to describes,
 /// including what Herald's adapter never sends (v0 requests, string tags, too many tags).
 /// </summary>
 public sealed class DevToSandboxTests : IClassFixture<SandboxFixture>, IDisposable

@@ -5,7 +5,7 @@ using System.Text;
 namespace Herald.Platforms.Tests.LinkedIn;
 
 /// <summary>
-/// The sandbox's LinkedIn simulator, spoken to with a raw HttpClient: the behaviour PLATFORMS.md §2
+/// The sandbox's LinkedIn simulator, spoken to with a raw HttpClient: the behaviour docs/platforms.md, LinkedIn
 /// describes, including what Herald's adapter never sends (unescaped text, missing version headers).
 /// </summary>
 public sealed class LinkedInSandboxTests : IClassFixture<SandboxFixture>, IDisposable

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Herald.Platforms.Tests.Mastodon;
 
 /// <summary>
-/// The sandbox's Mastodon instance, spoken to with a raw HttpClient: the behaviour PLATFORMS.md §6 describes,
+/// The sandbox's Mastodon instance, spoken to with a raw HttpClient: the behaviour docs/platforms.md, Mastodon describes,
 /// including what Herald's adapter never sends (form bodies, a key reused after an hour, text over the limit).
 /// </summary>
 public sealed class MastodonSandboxTests : IClassFixture<SandboxFixture>, IDisposable

@@ -6,7 +6,7 @@ using Herald.Sandbox;
 
 namespace Herald.Platforms.Tests.Medium;
 
-/// <summary>The sandbox's Medium simulator spoken to with a raw HttpClient, per PLATFORMS.md §5.</summary>
+/// <summary>The sandbox's Medium simulator spoken to with a raw HttpClient, per docs/platforms.md, Medium.</summary>
 public sealed class MediumSandboxTests : IClassFixture<SandboxFixture>, IDisposable
 {
     private readonly SandboxFixture _fixture;

@@ -8,7 +8,7 @@ using Herald.Sandbox.Threads;
 namespace Herald.Platforms.Tests.Threads;
 
 /// <summary>
-/// The sandbox's Threads simulator, spoken to with a raw HttpClient: the behaviour PLATFORMS.md §4 describes,
+/// The sandbox's Threads simulator, spoken to with a raw HttpClient: the behaviour docs/platforms.md, Threads describes,
 /// including what Herald's adapter never sends (a bearer header, a container id as reply_to_id, a publish
 /// before the container is ready, a second publish of one container).
 /// </summary>

@@ -10,7 +10,7 @@ using Herald.Sandbox.X;
 namespace Herald.Platforms.Tests.X;
 
 /// <summary>
-/// The sandbox's X simulator spoken to with a raw HttpClient: the behaviour PLATFORMS.md §3 describes,
+/// The sandbox's X simulator spoken to with a raw HttpClient: the behaviour docs/platforms.md, X describes,
 /// including what Herald's adapter never sends (over-long text, bad signatures, replayed nonces).
 /// </summary>
 public sealed class XSandboxTests : IClassFixture<SandboxFixture>, IDisposable
@@ -47,7 +47,7 @@ public sealed class XSandboxTests : IClassFixture<SandboxFixture>, IDisposable
     [InlineData(71, HttpStatusCode.BadRequest)]
     public async Task Create_EmojiSequences_WeighTwoEach(int repeats, HttpStatusCode expected)
     {
-        // "🙋🏽👨‍🎤" weighs 4 (PLATFORMS.md §3 conformance example): 70 of them are exactly 280.
+        // "🙋🏽👨‍🎤" weighs 4 (docs/platforms.md, X conformance example): 70 of them are exactly 280.
         using var response = await CreateAsync(NewToken(), string.Concat(Enumerable.Repeat("🙋🏽👨‍🎤", repeats)));
 
         Assert.Equal(expected, response.StatusCode);

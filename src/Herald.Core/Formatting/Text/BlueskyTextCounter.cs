@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Herald.Formatting.Text;
 
-/// <summary>The <c>app.bsky.feed.post</c> text limits (PLATFORMS.md §7); see <see cref="TextCounter.Bluesky"/>.</summary>
+/// <summary>The <c>app.bsky.feed.post</c> text limits (docs/platforms.md, Bluesky); see <see cref="TextCounter.Bluesky"/>.</summary>
 internal sealed class BlueskyTextCounter : ITextCounter
 {
     private const int MaxGraphemes = 300;

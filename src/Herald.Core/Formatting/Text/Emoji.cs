@@ -3,7 +3,7 @@ using System.Text;
 namespace Herald.Formatting.Text;
 
 /// <summary>
-/// Recognises emoji sequences the way twemoji-parser does for twitter-text v3 (PLATFORMS.md §3), where
+/// Recognises emoji sequences the way twemoji-parser does for twitter-text v3 (docs/platforms.md, X), where
 /// a whole sequence — skin tone, ZWJ family, keycap, flag, tag flag — weighs as one emoji. Built from
 /// Unicode properties instead of twemoji's list of images: any well-formed sequence is one emoji, where
 /// twemoji knows only the recommended (RGI) ones. The difference shows only for a ZWJ join of emoji no

@@ -1,7 +1,7 @@
 namespace Herald.Formatting.Text;
 
 /// <summary>
-/// Counts a text exactly as one platform does against its length limit (PLATFORMS.md). Get one from
+/// Counts a text exactly as one platform does against its length limit (docs/platforms.md). Get one from
 /// <see cref="TextCounter"/>; the <see cref="ThreadSplitter"/> takes one to size the parts of a thread.
 /// </summary>
 public interface ITextCounter

@@ -1,6 +1,6 @@
 namespace Herald.Formatting.Text;
 
-/// <summary>LinkedIn's commentary limit (PLATFORMS.md §2); see <see cref="TextCounter.LinkedIn"/>.</summary>
+/// <summary>LinkedIn's commentary limit (docs/platforms.md, LinkedIn); see <see cref="TextCounter.LinkedIn"/>.</summary>
 internal sealed class LinkedInTextCounter : ITextCounter
 {
     private const int MaxCharacters = 3000;

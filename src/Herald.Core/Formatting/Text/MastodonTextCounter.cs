@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Herald.Formatting.Text;
 
-/// <summary>Mastodon's StatusLengthValidator (PLATFORMS.md §6); see <see cref="TextCounter.Mastodon"/>.</summary>
+/// <summary>Mastodon's StatusLengthValidator (docs/platforms.md, Mastodon); see <see cref="TextCounter.Mastodon"/>.</summary>
 internal sealed class MastodonTextCounter(int maxCharacters, int charactersReservedPerUrl, string spoilerText) : ITextCounter
 {
     public string Unit => TextUnits.Characters;

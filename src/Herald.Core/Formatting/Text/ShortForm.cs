@@ -29,7 +29,7 @@ public sealed record ShortFormText(ShortFormKind Kind, IReadOnlyList<string> Par
 
 /// <summary>
 /// Writes a content for a short-form platform (X, Threads, Mastodon, Bluesky), within that platform's own
-/// count (DESIGN.md, "Content adaptation"):
+/// count (docs/architecture.md, "Content adaptation"):
 /// <list type="bullet">
 /// <item>a short post (<c>type: post</c>, or no title) is its text as written; over the limit it becomes a thread;</item>
 /// <item>an article becomes a teaser — title, description (else the first paragraph), the canonical link and

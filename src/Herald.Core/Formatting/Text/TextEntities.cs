@@ -5,7 +5,7 @@ using System.Text;
 namespace Herald.Formatting.Text;
 
 /// <summary>
-/// Finds links, mentions and hashtags in plain text the way twitter-text does (PLATFORMS.md §3), which
+/// Finds links, mentions and hashtags in plain text the way twitter-text does (docs/platforms.md, X), which
 /// is also what Mastodon's length rule builds on (§6). Links are <c>http(s)://</c> URLs and, unless
 /// <c>requireProtocol</c> is set, bare domains that end in a known top-level domain; a link never takes
 /// trailing punctuation (<c>.</c>, <c>,</c>, <c>!</c>, <c>?</c>, an unbalanced <c>)</c>) with it.

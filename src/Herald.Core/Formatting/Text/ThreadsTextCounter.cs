@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Herald.Formatting.Text;
 
-/// <summary>Threads' text and link limits (PLATFORMS.md §4); see <see cref="TextCounter.Threads"/>.</summary>
+/// <summary>Threads' text and link limits (docs/platforms.md, Threads); see <see cref="TextCounter.Threads"/>.</summary>
 internal sealed class ThreadsTextCounter : ITextCounter
 {
     private const int MaxCharacters = 500;

@@ -4,7 +4,7 @@ namespace Herald.Formatting.Text;
 
 /// <summary>
 /// The top-level domains a bare domain such as <c>example.com</c> must end in to count as a link, as
-/// twitter-text requires (PLATFORMS.md §3). The lists are the ICANN top-level domains of the Public Suffix
+/// twitter-text requires (docs/platforms.md, X). The lists are the ICANN top-level domains of the Public Suffix
 /// List (1081 generic, every two-letter country code, 161 internationalised), so a new TLD appears
 /// here only when this file is regenerated; twitter-text has the same lag. Any <c>xn--</c> label is accepted
 /// as well, as twitter-text does.

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Herald.Formatting.Text;
 
-/// <summary>twitter-text v3 <c>parseTweet</c> weighted length (PLATFORMS.md §3); see <see cref="TextCounter.X"/>.</summary>
+/// <summary>twitter-text v3 <c>parseTweet</c> weighted length (docs/platforms.md, X); see <see cref="TextCounter.X"/>.</summary>
 internal sealed class XTextCounter : ITextCounter
 {
     private const int MaxWeightedLength = 280;

@@ -2,7 +2,7 @@ using Herald.Formatting.Text;
 
 namespace Herald.Core.Tests.Formatting.Text;
 
-/// <summary>twitter-text v3 conformance (conformance/validate.yml) and the rules of PLATFORMS.md §3.</summary>
+/// <summary>twitter-text v3 conformance (conformance/validate.yml) and the rules of docs/platforms.md, X.</summary>
 public sealed class XTextCounterTests
 {
     private static readonly ITextCounter X = TextCounter.X;
