@@ -41,6 +41,9 @@ BEGIN
   END IF;
 END
 $$;
+-- Tests drop their databases WITH (FORCE). That ends every session in the database, and an autovacuum
+-- worker belongs to no role, so only a member of pg_signal_backend may end it.
+GRANT pg_signal_backend TO herald;
 SQL
 if ! as_postgres psql -p "$port" -tAc "SELECT 1 FROM pg_database WHERE datname = 'herald'" | grep -q 1; then
   as_postgres createdb -p "$port" -O herald herald >&2

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using Npgsql;
+using Herald.Testing;
 
 namespace Herald.Jobs.Tests;
 
@@ -7,14 +7,12 @@ namespace Herald.Jobs.Tests;
 internal sealed class TestDatabase : IAsyncDisposable
 {
     private readonly string? _directory;
-    private readonly string? _adminConnectionString;
     private readonly string? _database;
 
-    private TestDatabase(string connectionString, string? directory, string? admin, string? database)
+    private TestDatabase(string connectionString, string? directory, string? database)
     {
         ConnectionString = connectionString;
         _directory = directory;
-        _adminConnectionString = admin;
         _database = database;
     }
 
@@ -25,24 +23,13 @@ internal sealed class TestDatabase : IAsyncDisposable
     public static TestDatabase Sqlite()
     {
         var directory = Directory.CreateTempSubdirectory("herald-jobs-").FullName;
-        return new TestDatabase($"Data Source={Path.Combine(directory, "herald.db")}", directory, null, null);
+        return new TestDatabase($"Data Source={Path.Combine(directory, "herald.db")}", directory, null);
     }
 
     public static async Task<TestDatabase> PostgresAsync(int maxPoolSize = 20)
     {
-        var admin = Environment.GetEnvironmentVariable("HERALD_TEST_POSTGRES") is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException("HERALD_TEST_POSTGRES is not set. Run the tests with ./test.sh, which starts PostgreSQL and sets it.");
-        var database = $"herald_jobs_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
-            await command.ExecuteNonQueryAsync();
-        }
-
-        var connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database, MaxPoolSize = maxPoolSize }.ConnectionString;
-        return new TestDatabase(connectionString, null, admin, database);
+        var (database, connectionString) = await ScratchPostgres.CreateAsync("herald_jobs", maxPoolSize);
+        return new TestDatabase(connectionString, null, database);
     }
 
     public async ValueTask DisposeAsync()
@@ -54,10 +41,6 @@ internal sealed class TestDatabase : IAsyncDisposable
             return;
         }
 
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_adminConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        await ScratchPostgres.DropAsync(_database!);
     }
 }

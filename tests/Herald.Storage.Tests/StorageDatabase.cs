@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
+using Herald.Testing;
 
 namespace Herald.Storage.Tests;
 
@@ -64,35 +64,15 @@ public sealed class SqliteDatabase : StorageDatabase
 
 public sealed class PostgresDatabase : StorageDatabase
 {
-    public const string Variable = "HERALD_TEST_POSTGRES";
-    private string _adminConnectionString = "";
     private string _database = "";
 
     public override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
 
     protected override async Task CreateAsync()
     {
-        _adminConnectionString = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException(
-                $"{Variable} is not set. Run the tests with ./test.sh, which starts PostgreSQL and sets it.");
-        _database = $"herald_test_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(_adminConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
-            await command.ExecuteNonQueryAsync();
-        }
-
-        ConnectionString = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = _database }.ConnectionString;
+        (_database, var connectionString) = await ScratchPostgres.CreateAsync("herald_test");
+        ConnectionString = connectionString;
     }
 
-    protected override async Task DropAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_adminConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    protected override Task DropAsync() => ScratchPostgres.DropAsync(_database);
 }

@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
+using Herald.Testing;
 
 namespace Herald.IntegrationTests.Engine;
 
@@ -101,7 +101,6 @@ public sealed class XTokenRenewalTests
         private readonly string _directory = Directory.CreateTempSubdirectory("herald-renewal-").FullName;
         private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         private string _connectionString = "";
-        private string? _postgresAdmin;
         private string? _postgresDatabase;
         private ServiceProvider _setup = null!;
 
@@ -122,15 +121,7 @@ public sealed class XTokenRenewalTests
             var world = new RenewalWorld(sandbox);
             if (database == "postgres")
             {
-                world._postgresAdmin = Environment.GetEnvironmentVariable("HERALD_TEST_POSTGRES") is { Length: > 0 } admin
-                    ? admin
-                    : throw new InvalidOperationException("HERALD_TEST_POSTGRES is not set. Run the tests with ./test.sh, which starts PostgreSQL and sets it.");
-                world._postgresDatabase = $"herald_test_{Guid.NewGuid():N}";
-                await using var connection = new NpgsqlConnection(world._postgresAdmin);
-                await connection.OpenAsync();
-                await using var command = new NpgsqlCommand($"CREATE DATABASE \"{world._postgresDatabase}\"", connection);
-                await command.ExecuteNonQueryAsync();
-                world._connectionString = new NpgsqlConnectionStringBuilder(world._postgresAdmin) { Database = world._postgresDatabase }.ConnectionString;
+                (world._postgresDatabase, world._connectionString) = await ScratchPostgres.CreateAsync("herald_test");
             }
             else
             {
@@ -202,11 +193,7 @@ public sealed class XTokenRenewalTests
             Directory.Delete(_directory, recursive: true);
             if (_postgresDatabase is not null)
             {
-                NpgsqlConnection.ClearAllPools();
-                await using var connection = new NpgsqlConnection(_postgresAdmin);
-                await connection.OpenAsync();
-                await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", connection);
-                await command.ExecuteNonQueryAsync();
+                await ScratchPostgres.DropAsync(_postgresDatabase);
             }
         }
 
