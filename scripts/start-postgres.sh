@@ -34,6 +34,7 @@ done
 pg_isready -q -h 127.0.0.1 -p "$port" || { log "PostgreSQL did not become ready on port $port"; exit 1; }
 
 as_postgres psql -q -p "$port" -v ON_ERROR_STOP=1 >&2 <<'SQL'
+SET client_min_messages TO warning;
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'herald') THEN
