@@ -56,9 +56,32 @@ internal sealed class CliRun : IDisposable
         return (exitCode, output.ToString(), error.ToString());
     }
 
+    /// <summary>Runs the command and cancels it (as Ctrl+C does) as soon as its output contains <paramref name="cancelAt"/>.</summary>
+    public async Task<(int ExitCode, string Output, string Error)> InvokeCancellingAsync(string cancelAt, params string[] args)
+    {
+        using var stop = new CancellationTokenSource();
+        using var output = new CancellingWriter(cancelAt, stop);
+        using var error = new StringWriter();
+        var exitCode = await HeraldCommandLine.InvokeAsync([.. args, "--config", ConfigPath], output, error, stop.Token);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
+    }
+}
+
+/// <summary>Output that cancels a run once a given text has been written, the way a user presses Ctrl+C on seeing it.</summary>
+internal sealed class CancellingWriter(string cancelAt, CancellationTokenSource stop) : StringWriter
+{
+    public override void WriteLine(string? value)
+    {
+        base.WriteLine(value);
+        if (value?.Contains(cancelAt, StringComparison.Ordinal) == true)
+        {
+            stop.Cancel();
+        }
     }
 }

@@ -23,6 +23,27 @@ public sealed partial class PostCommandTests
     }
 
     [Fact]
+    public async Task Post_StoppedAfterTheFirstTarget_HandsTheRestBackUnsentAndSaysSo()
+    {
+        using var run = new CliRun();
+
+        var (exitCode, output, error) = await run.InvokeCancellingAsync(
+            "✓ published", "post", Example, "--to", "devto,mastodon,bluesky", "--sandbox");
+
+        Assert.True(exitCode == 1, $"exit {exitCode}\n{output}\n{error}");
+        Assert.Contains("devto     ✓ published", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("mastodon  publishing", output, StringComparison.Ordinal);
+        Assert.Matches(@"Stopped before sending to mastodon \([0-9a-f]{32}\), bluesky \([0-9a-f]{32}\)\.", output);
+        Assert.Contains("`herald work --sandbox` sends them, `herald cancel ID` drops one", output, StringComparison.Ordinal);
+
+        // Handed back at once, due now, the claim not counted: a worker sends them without a lost attempt to count.
+        var (_, status, _) = await run.InvokeAsync("status");
+        Assert.Matches(@"mastodon\s+Scheduled\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+0\s", status);
+        Assert.Matches(@"bluesky\s+Scheduled\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+0\s", status);
+        Assert.Matches(@"devto\s+Published", status);
+    }
+
+    [Fact]
     public async Task Posted_AfterLinkedInDraft_MarksItPublished()
     {
         using var run = new CliRun();

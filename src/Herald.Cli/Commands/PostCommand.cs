@@ -215,24 +215,57 @@ internal static class PostCommand
             cancellationToken);
         var failed = 0;
         var waiting = false;
+        var stopped = new List<(Target Target, Publication Publication)>();
         foreach (var (target, publication) in targets.Zip(publications))
         {
-            // Each target gets a whole lease of its own: several slow targets in a row never outlive it.
-            var lease = AttemptLease.Start(options, clock);
-            var now = clock.GetUtcNow();
-            publication.RenewLease(owner, now + options.LeaseDuration, now);
-            await store.SavePublicationAsync(publication, cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                stopped.Add((target, publication));
+                continue;
+            }
 
-            reporter.Started(target.Adapter.Platform);
-            var account = await store.GetAccountAsync(publication.AccountId, cancellationToken) ?? target.Account;
-            // Stored without the sandbox's port (another process may run it later); this run uses this sandbox.
-            var callable = sandbox is null ? account : SandboxAccountMarker.WithBaseUrl(account, sandbox.PlatformBaseUrl(publication.Platform));
-            var report = await runner.RunClaimedAsync(publication, content, callable, lease, cancellationToken);
+            AttemptReport report;
+            try
+            {
+                // Each target gets a whole lease of its own: several slow targets in a row never outlive it.
+                var lease = AttemptLease.Start(options, clock);
+                var now = clock.GetUtcNow();
+                publication.RenewLease(owner, now + options.LeaseDuration, now);
+                await store.SavePublicationAsync(publication, cancellationToken);
+
+                reporter.Started(target.Adapter.Platform);
+                var account = await store.GetAccountAsync(publication.AccountId, cancellationToken) ?? target.Account;
+                // Stored without the sandbox's port (another process may run it later); this run uses this sandbox.
+                var callable = sandbox is null ? account : SandboxAccountMarker.WithBaseUrl(account, sandbox.PlatformBaseUrl(publication.Platform));
+                report = await runner.RunClaimedAsync(publication, content, callable, lease, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                stopped.Add((target, publication));
+                continue;
+            }
+
+            if (cancellationToken.IsCancellationRequested && publication.Status == PublicationStatus.Scheduled)
+            {
+                // Stopped before its send started: the runner handed it back.
+                stopped.Add((target, publication));
+                continue;
+            }
+
             var result = report.Result ?? PublicationRunner.ResultOf(publication);
             var retrying = publication.Status is PublicationStatus.RetryScheduled or PublicationStatus.Scheduled;
             reporter.Result(target.Adapter.Platform, result, publication.Id.ToString(), retrying ? publication.NextAttemptAt : null);
             failed += result.Success ? 0 : 1;
             waiting |= retrying;
+        }
+
+        if (stopped.Count > 0)
+        {
+            await HandBackAsync(store, clock, owner, stopped.Select(s => s.Publication));
+            reporter.Line("Stopped before sending to " +
+                string.Join(", ", stopped.Select(s => $"{s.Target.Adapter.Platform.Id} ({s.Publication.Id})")) + ".");
+            reporter.Line($"Nothing was sent there; they stay scheduled: `herald work{(sandbox is null ? "" : " --sandbox")}` sends them, `herald cancel ID` drops one.");
+            return HeraldCommandLine.TargetFailed;
         }
 
         if (waiting)
@@ -241,6 +274,21 @@ internal static class PostCommand
         }
 
         return failed == 0 ? HeraldCommandLine.Ok : HeraldCommandLine.TargetFailed;
+    }
+
+    /// <summary>
+    /// Ctrl+C: what this run still holds goes back to the queue at once, its claim not counted as an attempt, so no
+    /// worker has to wait for the lease to expire and then count it as lost.
+    /// </summary>
+    private static async Task HandBackAsync(IPublicationStore store, TimeProvider clock, string owner, IEnumerable<Publication> publications)
+    {
+        foreach (var publication in publications.Where(p => p.Status == PublicationStatus.Publishing && p.LeaseOwner == owner))
+        {
+            var now = clock.GetUtcNow();
+            publication.Defer(now, attemptWasCounted: true, now);
+            // The run is being stopped: this last save must not be.
+            await store.SavePublicationAsync(publication, CancellationToken.None);
+        }
     }
 
     private static string Describe(Content content) =>
