@@ -228,10 +228,10 @@ internal static class PostCommand
             // Stored without the sandbox's port (another process may run it later); this run uses this sandbox.
             var callable = sandbox is null ? account : SandboxAccountMarker.WithBaseUrl(account, sandbox.PlatformBaseUrl(publication.Platform));
             var report = await runner.RunClaimedAsync(publication, content, callable, lease, cancellationToken);
-            var result = report.Result ?? PublicationRunner.ResultOf(publication);
+            var outcome = report.Outcome ?? PublicationRunner.OutcomeOf(publication);
             var retrying = publication.Status is PublicationStatus.RetryScheduled or PublicationStatus.Scheduled;
-            reporter.Result(target.Adapter.Platform, result, publication.Id.ToString(), retrying ? publication.NextAttemptAt : null);
-            failed += result.Success ? 0 : 1;
+            reporter.Result(target.Adapter.Platform, outcome, publication.Id.ToString(), retrying ? publication.NextAttemptAt : null);
+            failed += outcome.IsSuccess ? 0 : 1;
             waiting |= retrying;
         }
 

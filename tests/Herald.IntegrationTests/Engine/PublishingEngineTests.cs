@@ -15,8 +15,8 @@ public sealed class PublishingEngineTests
 
         var result = await engine.PublishAsync(RunnerHarness.Article("Unknown platform"), account);
 
-        Assert.False(result.Success);
-        Assert.Equal(PublishOutcomeKind.Permanent, result.Outcome);
+        Assert.False(result.IsSuccess);
+        Assert.Equal(PublishOutcomeKind.Permanent, result.Kind);
         // Every platform the harness composes, in registration order.
         Assert.Equal("Unknown platform 'myspace'. Known platforms: devto, linkedin, x, medium, bluesky, threads.", result.Error);
         Assert.Empty(harness.Sandbox.Requests.All);
@@ -30,7 +30,7 @@ public sealed class PublishingEngineTests
 
         var result = await harness.Engine.PublishAsync(content, harness.DevToAccount());
 
-        Assert.False(result.Success);
+        Assert.False(result.IsSuccess);
         Assert.Contains("title", result.Error, StringComparison.Ordinal);
         Assert.Contains("128", result.Error, StringComparison.Ordinal);
         Assert.Empty(harness.Sandbox.Requests.All);
@@ -43,9 +43,8 @@ public sealed class PublishingEngineTests
 
         var result = await harness.Engine.PublishAsync(RunnerHarness.Article("Engine publishes"), harness.DevToAccount());
 
-        Assert.True(result.Success, result.Error);
-        Assert.Equal("devto", result.Platform);
-        Assert.Equal(PublishOutcomeKind.Published, result.Outcome);
+        Assert.True(result.IsSuccess, result.Error);
+        Assert.Equal(PublishOutcomeKind.Published, result.Kind);
         Assert.False(string.IsNullOrEmpty(result.ExternalId));
         Assert.Equal(harness.Sandbox.BaseAddress.Authority, result.Url!.Authority);
         Assert.Null(result.Error);
