@@ -1,4 +1,3 @@
-using Herald.Engine;
 using Herald.Platforms;
 
 namespace Herald.Cli.Output;
