@@ -88,11 +88,14 @@ public sealed class PublicationRunnerTests
 
         var result = await harness.Runner.RunAsync(publication, content, account, "worker-1");
 
+        // The send's own outcome stays Unknown; the lookup that found the post makes it a success.
         Assert.Equal(PublishOutcomeKind.Unknown, result.Kind);
+        Assert.True(result.FoundByLookup);
         Assert.True(result.IsSuccess);
         var stored = await harness.Store.GetPublicationAsync(publication.Id);
         Assert.Equal(PublicationStatus.Published, stored!.Status);
         Assert.NotNull(stored.ExternalId);
+        Assert.Equal(stored.ExternalId, result.ExternalId);
         var creates = harness.Sandbox.Requests.For("devto").Where(r => r.Method == "POST").ToList();
         Assert.Single(creates);
     }
