@@ -117,9 +117,9 @@ public sealed class PublicationQueueTests
             .Where(s => PublicationStateMachine.IsAllowed(s, PublicationStatus.Publishing))
             .ToHashSet();
 
-        Assert.Equal(allowed.Order(), QueueStatusSql.Claimable.Order());
+        Assert.Equal(allowed.Order(), QueueSql.Claimable.Order());
         // The fresh claim moves a row to Publishing; only a held lease is taken over in place.
-        Assert.Equal(allowed.Except([PublicationStatus.Publishing]).Order(), QueueStatusSql.Due.Order());
+        Assert.Equal(allowed.Except([PublicationStatus.Publishing]).Order(), QueueSql.Due.Order());
     }
 
     [Theory]

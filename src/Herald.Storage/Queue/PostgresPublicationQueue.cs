@@ -54,7 +54,7 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
 
     public async Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(PostgresQueueSql.NextWake);
+        await using var command = dataSource.CreateCommand(QueueSql.NextWake);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         DateTimeOffset? due = reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
@@ -84,7 +84,7 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
 /// <summary>The queue's read query, for plans in the benchmark.</summary>
 public static class PostgresPublicationQueuePlans
 {
-    public static string NextWake => PostgresQueueSql.NextWake;
+    public static string NextWake => QueueSql.NextWake;
 }
 
 internal static class QueueTimes

@@ -3,7 +3,7 @@ using Herald.Scheduling;
 namespace Herald.Storage.Queue;
 
 /// <summary>
-/// The dispatcher's SQL on PostgreSQL, in one place, built from <see cref="QueueStatusSql"/> (statuses) and
+/// The dispatcher's SQL on PostgreSQL, in one place, built from <see cref="QueueSql"/> (statuses) and
 /// <see cref="ClaimTokens"/> (the claim prefix). Statuses are literals in the text, not parameters, so the planner
 /// can match the partial indexes' predicates (<c>ix_publications_due</c>, <c>ix_publications_lease</c>, whose
 /// filters are the same fragments).
@@ -21,7 +21,7 @@ internal static class PostgresQueueSql
     public static readonly string ClaimRecovered = $"""
         WITH due AS (
             SELECT id, lease_owner, attempt_count, updated_at, lease_expires_at FROM publications
-            WHERE {QueueStatusSql.IsLeased} AND lease_expires_at < @now
+            WHERE {QueueSql.IsLeased} AND lease_expires_at < @now
             ORDER BY lease_expires_at
             LIMIT @limit
             FOR UPDATE SKIP LOCKED),
@@ -34,7 +34,7 @@ internal static class PostgresQueueSql
             RETURNING p.id, due.lease_owner, due.attempt_count AS ended, due.updated_at AS last_write, due.lease_expires_at AS expired),
         history AS (
             INSERT INTO attempts (publication_id, number, started_at, ended_at, outcome, error)
-            SELECT id, ended, least(last_write, expired), expired, {QueueStatusSql.UnknownOutcome}, @lost
+            SELECT id, ended, least(last_write, expired), expired, {QueueSql.UnknownOutcome}, @lost
             FROM claimed WHERE lease_owner NOT LIKE {NeverTaken} AND ended > 0
             ON CONFLICT (publication_id, number) DO NOTHING)
         SELECT id, lease_owner FROM claimed
@@ -44,33 +44,22 @@ internal static class PostgresQueueSql
     public static readonly string ClaimFresh = $"""
         WITH due AS (
             SELECT id FROM publications
-            WHERE {QueueStatusSql.IsDue} AND next_attempt_at <= @now
+            WHERE {QueueSql.IsDue} AND next_attempt_at <= @now
             ORDER BY next_attempt_at
             LIMIT @limit
             FOR UPDATE SKIP LOCKED)
         UPDATE publications p
-        SET status = {QueueStatusSql.Publishing}, attempt_count = p.attempt_count + 1, lease_owner = @token,
+        SET status = {QueueSql.Publishing}, attempt_count = p.attempt_count + 1, lease_owner = @token,
             lease_expires_at = @lease, next_attempt_at = NULL, version = p.version + 1, updated_at = @now
         FROM due WHERE p.id = due.id
         RETURNING p.id, NULL::text
-        """;
-
-    /// <summary>The earliest due time and the earliest lease expiry: when the dispatcher must look again.</summary>
-    public static readonly string NextWake = $"""
-        SELECT
-            (SELECT next_attempt_at FROM publications
-             WHERE {QueueStatusSql.IsDue} AND next_attempt_at IS NOT NULL
-             ORDER BY next_attempt_at LIMIT 1),
-            (SELECT lease_expires_at FROM publications
-             WHERE {QueueStatusSql.IsLeased} AND lease_expires_at IS NOT NULL
-             ORDER BY lease_expires_at LIMIT 1)
         """;
 
     /// <summary>A job replaces the claim's token with its run id on the rows still under that claim.</summary>
     public static readonly string TakeOwnership = $"""
         UPDATE publications
         SET lease_owner = @run, lease_expires_at = @lease, version = version + 1
-        WHERE id = ANY(@ids) AND lease_owner = @token AND {QueueStatusSql.IsLeased}
+        WHERE id = ANY(@ids) AND lease_owner = @token AND {QueueSql.IsLeased}
         RETURNING id
         """;
 }

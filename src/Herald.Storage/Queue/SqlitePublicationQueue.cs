@@ -57,7 +57,7 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = SqliteQueueSql.NextWake;
+        command.CommandText = QueueSql.NextWake;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return QueueTimes.Earliest(Ticks(reader, 0), Ticks(reader, 1));

@@ -3,7 +3,7 @@ using Herald.Scheduling;
 namespace Herald.Storage.Queue;
 
 /// <summary>
-/// The dispatcher's SQL on SQLite, in one place, built from <see cref="QueueStatusSql"/> (statuses) and
+/// The dispatcher's SQL on SQLite, in one place, built from <see cref="QueueSql"/> (statuses) and
 /// <see cref="ClaimTokens"/> (the claim prefix). Times are UTC ticks, ids upper-case text, as EF Core stores them.
 /// </summary>
 internal static class SqliteQueueSql
@@ -12,7 +12,7 @@ internal static class SqliteQueueSql
 
     /// <summary>The ids of the expired leases the claim takes (one writer: each statement below sees the same rows).</summary>
     private static readonly string Expired =
-        $"SELECT id FROM publications WHERE {QueueStatusSql.IsLeased} AND lease_expires_at < $now ORDER BY lease_expires_at LIMIT $limit";
+        $"SELECT id FROM publications WHERE {QueueSql.IsLeased} AND lease_expires_at < $now ORDER BY lease_expires_at LIMIT $limit";
 
     /// <summary>
     /// The whole claim, run in one transaction: the expired leases with their owners; the history row of each
@@ -22,10 +22,10 @@ internal static class SqliteQueueSql
     /// </summary>
     public static readonly string Claim = $"""
         SELECT id, lease_owner FROM publications
-        WHERE {QueueStatusSql.IsLeased} AND lease_expires_at < $now
+        WHERE {QueueSql.IsLeased} AND lease_expires_at < $now
         ORDER BY lease_expires_at LIMIT $limit;
         INSERT OR IGNORE INTO attempts (publication_id, number, started_at, ended_at, outcome, error)
-        SELECT id, attempt_count, min(updated_at, lease_expires_at), lease_expires_at, {QueueStatusSql.UnknownOutcome}, $lost FROM publications
+        SELECT id, attempt_count, min(updated_at, lease_expires_at), lease_expires_at, {QueueSql.UnknownOutcome}, $lost FROM publications
         WHERE id IN ({Expired})
           AND lease_owner NOT LIKE {NeverTaken} AND attempt_count > 0;
         UPDATE publications
@@ -35,30 +35,19 @@ internal static class SqliteQueueSql
         WHERE id IN ({Expired})
         RETURNING id;
         UPDATE publications
-        SET status = {QueueStatusSql.Publishing}, attempt_count = attempt_count + 1, lease_owner = $token,
+        SET status = {QueueSql.Publishing}, attempt_count = attempt_count + 1, lease_owner = $token,
             lease_expires_at = $lease, next_attempt_at = NULL, version = version + 1, updated_at = $now
         WHERE id IN (SELECT id FROM publications
-                     WHERE {QueueStatusSql.IsDue} AND next_attempt_at <= $now
+                     WHERE {QueueSql.IsDue} AND next_attempt_at <= $now
                      ORDER BY next_attempt_at LIMIT $limit)
         RETURNING id;
-        """;
-
-    /// <summary>The earliest due time and the earliest lease expiry: when the dispatcher must look again.</summary>
-    public static readonly string NextWake = $"""
-        SELECT
-            (SELECT next_attempt_at FROM publications
-             WHERE {QueueStatusSql.IsDue} AND next_attempt_at IS NOT NULL
-             ORDER BY next_attempt_at LIMIT 1),
-            (SELECT lease_expires_at FROM publications
-             WHERE {QueueStatusSql.IsLeased} AND lease_expires_at IS NOT NULL
-             ORDER BY lease_expires_at LIMIT 1)
         """;
 
     /// <summary>A job replaces the claim's token with its run id; <paramref name="idParameters"/> name the ids.</summary>
     public static string TakeOwnership(IEnumerable<string> idParameters) => $"""
         UPDATE publications
         SET lease_owner = $run, lease_expires_at = $lease, version = version + 1
-        WHERE id IN ({string.Join(", ", idParameters)}) AND lease_owner = $token AND {QueueStatusSql.IsLeased}
+        WHERE id IN ({string.Join(", ", idParameters)}) AND lease_owner = $token AND {QueueSql.IsLeased}
         RETURNING id
         """;
 }

@@ -4,12 +4,13 @@ using Herald.Publications;
 namespace Herald.Storage.Queue;
 
 /// <summary>
-/// The one place a status is written into SQL: the claim and next-wake queries of both dialects and the partial
-/// indexes' filters are built from these enum values, never from literals. Which statuses a claim takes is the
-/// state machine's rule (only these may move to <see cref="PublicationStatus.Publishing"/>); a test compares the
-/// two, so a new transition into Publishing cannot be forgotten here.
+/// The queue's SQL that both dialects share, and the one place a status is written into SQL: the claim and
+/// next-wake queries and the partial indexes' filters are built from these enum values, never from literals (each
+/// dialect's own statements are <see cref="PostgresQueueSql"/> and <see cref="SqliteQueueSql"/>). Which statuses a
+/// claim takes is the state machine's rule (only these may move to <see cref="PublicationStatus.Publishing"/>); a
+/// test compares the two, so a new transition into Publishing cannot be forgotten here.
 /// </summary>
-internal static class QueueStatusSql
+internal static class QueueSql
 {
     /// <summary>Statuses a claim moves to Publishing when their due time has come (fresh claims).</summary>
     public static readonly IReadOnlyList<PublicationStatus> Due = [PublicationStatus.Scheduled, PublicationStatus.RetryScheduled];
@@ -31,6 +32,17 @@ internal static class QueueStatusSql
 
     /// <summary>The outcome of the history row a claim writes for an attempt whose lease expired.</summary>
     public static readonly string UnknownOutcome = Literal(PublishOutcomeKind.Unknown);
+
+    /// <summary>The earliest due time and the earliest lease expiry: when the dispatcher must look again.</summary>
+    public static readonly string NextWake = $"""
+        SELECT
+            (SELECT next_attempt_at FROM publications
+             WHERE {IsDue} AND next_attempt_at IS NOT NULL
+             ORDER BY next_attempt_at LIMIT 1),
+            (SELECT lease_expires_at FROM publications
+             WHERE {IsLeased} AND lease_expires_at IS NOT NULL
+             ORDER BY lease_expires_at LIMIT 1)
+        """;
 
     /// <summary>An enum value as EF Core stores it (<c>HasConversion&lt;string&gt;()</c>): its name, quoted.</summary>
     private static string Literal<T>(T value)
