@@ -449,7 +449,9 @@ public sealed class PublicationRunner(
     {
         PublicationStatus.Published => new()
         {
-            Kind = PublishOutcomeKind.Published, ExternalId = publication.ExternalId, Url = publication.Url,
+            Kind = PublishOutcomeKind.Published,
+            ExternalId = publication.ExternalId,
+            Url = publication.Url,
         },
         PublicationStatus.AwaitingManualAction => PublishOutcome.ManualActionRequired(publication.Payload ?? ""),
         _ => new()
