@@ -3,6 +3,9 @@ using Herald.Accounts;
 using Herald.Contents;
 using Herald.Publications;
 using Herald.Scheduling;
+using Herald.Storage;
+using Herald.Storage.Queue;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Jobs.Tests;
@@ -105,6 +108,64 @@ public sealed class PublicationQueueTests
         Assert.Equal([1, 2, 3], attempts.Select(a => a.Number));
         Assert.All(attempts, a => Assert.Equal(Herald.Platforms.PublishOutcomeKind.Unknown, a.Outcome));
         Assert.All(attempts, a => Assert.Contains("lease expired", a.Error, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ClaimStatuses_AreExactlyThoseTheStateMachineLetsMoveToPublishing()
+    {
+        var allowed = Enum.GetValues<PublicationStatus>()
+            .Where(s => PublicationStateMachine.IsAllowed(s, PublicationStatus.Publishing))
+            .ToHashSet();
+
+        Assert.Equal(allowed.Order(), QueueSql.Claimable.Order());
+        // The fresh claim moves a row to Publishing; only a held lease is taken over in place.
+        Assert.Equal(allowed.Except([PublicationStatus.Publishing]).Order(), QueueSql.Due.Order());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ClaimDue_OnePublicationInEachStatus_ClaimsOnlyThoseTheStateMachineLetsMoveToPublishing(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var byStatus = new Dictionary<PublicationId, PublicationStatus>();
+        foreach (var status in Enum.GetValues<PublicationStatus>())
+        {
+            // Every row looks due and its lease expired: only the status can keep it from being claimed.
+            var id = await SeedAsync(services, due: Now.AddMinutes(-10));
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<HeraldDbContext>().Publications
+                .Where(p => p.Id == id)
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(p => p.Status, status)
+                    .SetProperty(p => p.NextAttemptAt, Now.AddMinutes(-5))
+                    .SetProperty(p => p.LeaseOwner, $"run-{status}")
+                    .SetProperty(p => p.LeaseExpiresAt, Now.AddMinutes(-5)));
+            byStatus[id] = status;
+        }
+
+        var claimed = await services.GetRequiredService<IPublicationQueue>().ClaimDueAsync(100, Now, Now.AddMinutes(5), ClaimTokens.New());
+
+        var allowed = Enum.GetValues<PublicationStatus>().Where(s => PublicationStateMachine.IsAllowed(s, PublicationStatus.Publishing));
+        Assert.Equal(allowed.Order(), claimed.Select(c => byStatus[c.Id]).Order());
+        foreach (var (id, status) in byStatus)
+        {
+            var stored = await LoadAsync(services, id);
+            Assert.Equal(allowed.Contains(status) ? PublicationStatus.Publishing : status, stored.Status);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task QueueIndexFilters_BuiltFromTheStatusEnum_MatchTheMigrations(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        await using var scope = services.CreateAsyncScope();
+
+        Assert.False(scope.ServiceProvider.GetRequiredService<HeraldDbContext>().Database.HasPendingModelChanges());
     }
 
     /// <summary>

@@ -252,10 +252,10 @@ internal static class PostCommand
                 continue;
             }
 
-            var result = report.Result ?? PublicationRunner.ResultOf(publication);
+            var outcome = report.Outcome ?? PublicationRunner.OutcomeOf(publication);
             var retrying = publication.Status is PublicationStatus.RetryScheduled or PublicationStatus.Scheduled;
-            reporter.Result(target.Adapter.Platform, result, publication.Id.ToString(), retrying ? publication.NextAttemptAt : null);
-            failed += result.Success ? 0 : 1;
+            reporter.Result(target.Adapter.Platform, outcome, publication.Id.ToString(), retrying ? publication.NextAttemptAt : null);
+            failed += outcome.IsSuccess ? 0 : 1;
             waiting |= retrying;
         }
 

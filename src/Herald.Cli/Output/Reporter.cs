@@ -1,4 +1,3 @@
-using Herald.Engine;
 using Herald.Platforms;
 
 namespace Herald.Cli.Output;
@@ -12,20 +11,20 @@ internal sealed class Reporter(TextWriter output, TextWriter error)
 
     public void Started(PlatformDescriptor platform) => output.WriteLine($"  {Pad(platform.Id)}publishing…");
 
-    public void Result(PlatformDescriptor platform, PublishResult result, string publicationId, DateTimeOffset? nextAttempt)
+    public void Result(PlatformDescriptor platform, PublishOutcome outcome, string publicationId, DateTimeOffset? nextAttempt)
     {
-        var line = result.Outcome switch
+        var line = outcome.Kind switch
         {
-            PublishOutcomeKind.Published => $"✓ published  {result.Url}",
+            PublishOutcomeKind.Published => $"✓ published  {outcome.Url}",
             PublishOutcomeKind.ManualActionRequired => "✎ draft ready (below): post it by hand, then run: " +
                 $"herald posted {publicationId} --url <its URL>",
-            _ when nextAttempt is { } at => $"✗ {Describe(result.Outcome)}: {result.Error} — retry scheduled for {at:yyyy-MM-dd HH:mm:ss} UTC",
-            _ => $"✗ {Describe(result.Outcome)}: {result.Error}",
+            _ when nextAttempt is { } at => $"✗ {Describe(outcome.Kind)}: {outcome.Error} — retry scheduled for {at:yyyy-MM-dd HH:mm:ss} UTC",
+            _ => $"✗ {Describe(outcome.Kind)}: {outcome.Error}",
         };
         output.WriteLine($"  {Pad(platform.Id)}{line}");
-        if (result.Outcome == PublishOutcomeKind.ManualActionRequired && result.Draft is not null)
+        if (outcome.Kind == PublishOutcomeKind.ManualActionRequired && outcome.Draft is not null)
         {
-            Block($"{platform.DisplayName} draft", result.Draft);
+            Block($"{platform.DisplayName} draft", outcome.Draft);
         }
     }
 

@@ -9,9 +9,9 @@ public interface IPublishingEngine
 {
     /// <summary>
     /// Validates, renders and sends. Never throws for bad input, an unknown platform or a platform's
-    /// refusal: the result says what happened, with a sanitised error.
+    /// refusal: the outcome says what happened, with a sanitised error.
     /// </summary>
-    Task<PublishResult> PublishAsync(
+    Task<PublishOutcome> PublishAsync(
         Content content,
         Account account,
         string? idempotencyKey = null,
@@ -21,5 +21,5 @@ public interface IPublishingEngine
     /// As above, with the whole request: the idempotency key, and for a thread the parts already confirmed
     /// and where to report each new one.
     /// </summary>
-    Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default);
+    Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default);
 }

@@ -41,7 +41,7 @@ public sealed class PublicationRunner(
     /// Takes <paramref name="publication"/> under a fresh lease owned by <paramref name="workerId"/> and runs one
     /// attempt (the library's and tests' inline path).
     /// </summary>
-    public async Task<PublishResult> RunAsync(
+    public async Task<PublishOutcome> RunAsync(
         Publication publication,
         Content content,
         Account account,
@@ -60,7 +60,7 @@ public sealed class PublicationRunner(
         // Cancelling this call abandons the attempt where it stands, as if the process had died: nothing more is
         // written, and the lease's expiry brings the publication back to be looked up.
         var report = await RunCoreAsync(publication, content, account, lease, cancellationToken, abandon: cancellationToken);
-        return report.Result ?? ResultOf(publication);
+        return report.Outcome ?? OutcomeOf(publication);
     }
 
     /// <summary>
@@ -109,7 +109,7 @@ public sealed class PublicationRunner(
 
             if (!registry.TryResolve(account.Platform, out var adapter))
             {
-                return await EndAsync(publication, started, Refused(account.Platform, new UnknownPlatformException(account.Platform, registry.PlatformIds.ToList()).Message));
+                return await EndAsync(publication, started, PublishOutcome.Permanent(new UnknownPlatformException(account.Platform, registry.PlatformIds.ToList()).Message));
             }
 
             var request = RequestFor(publication, content, account);
@@ -136,11 +136,9 @@ public sealed class PublicationRunner(
                         break;
                     case ExistingPostState.Found:
                         publication.MarkPublished(lookup.ExternalId, lookup.Url, now);
-                        return await SaveAsync(publication, started, new PublishResult
-                        {
-                            Success = true, Platform = adapter.Platform.Id, Outcome = PublishOutcomeKind.Published,
-                            ExternalId = lookup.ExternalId, Url = lookup.Url,
-                        }, "An earlier send had taken effect: the post was found on the platform.");
+                        return await SaveAsync(publication, started,
+                            new PublishOutcome { Kind = PublishOutcomeKind.Published, ExternalId = lookup.ExternalId, Url = lookup.Url },
+                            "An earlier send had taken effect: the post was found on the platform.");
                     case ExistingPostState.NotFound:
                         publication.ResolveUncertainty(now);
                         break;
@@ -203,7 +201,7 @@ public sealed class PublicationRunner(
     /// sent (as often as answers get lost, each one looked up — a second lost answer is not a reason to give up);
     /// a found post is published; not found is retried; "cannot tell" goes to review.
     /// </summary>
-    private async Task<PublishResult> SendAsync(
+    private async Task<PublishOutcome> SendAsync(
         IPlatformAdapter adapter, Publication publication, PublishRequest request, bool uncertainBefore, CancellationToken cancellationToken)
     {
         var result = await engine.PublishAsync(request, cancellationToken);
@@ -215,10 +213,10 @@ public sealed class PublicationRunner(
             {
                 // "Already posted" after a send that may have taken effect: that send is the post. Look it up.
                 refusedAsDuplicate = true;
-                result = result with { Outcome = PublishOutcomeKind.Unknown };
+                result = result with { Kind = PublishOutcomeKind.Unknown };
             }
 
-            if (result.Outcome != PublishOutcomeKind.Unknown)
+            if (result.Kind != PublishOutcomeKind.Unknown)
             {
                 ApplyOutcome(publication, result, now);
                 return result;
@@ -236,7 +234,7 @@ public sealed class PublicationRunner(
                 case ExistingPostState.Found:
                     publication.MarkPublished(lookup.ExternalId, lookup.Url, now);
                     // The attempt's own outcome stays Unknown in its history; the lookup settled it.
-                    return result with { Success = true, ExternalId = lookup.ExternalId, Url = lookup.Url };
+                    return result.FoundAs(lookup.ExternalId, lookup.Url);
                 case ExistingPostState.NotFound when refusedAsDuplicate:
                     // The platform says it has the post and the lookup cannot find it (a lagging timeline, say):
                     // sending again would be refused again, and "Failed" would invite a manual repost.
@@ -263,9 +261,9 @@ public sealed class PublicationRunner(
     private const int MaxThreadLookups = 3;
 
     /// <summary>Moves the publication on after an answer that needs no lookup.</summary>
-    private void ApplyOutcome(Publication publication, PublishResult result, DateTimeOffset now)
+    private void ApplyOutcome(Publication publication, PublishOutcome result, DateTimeOffset now)
     {
-        switch (result.Outcome)
+        switch (result.Kind)
         {
             case PublishOutcomeKind.Published:
                 publication.MarkPublished(result.ExternalId, result.Url, now);
@@ -276,11 +274,11 @@ public sealed class PublicationRunner(
             case PublishOutcomeKind.Transient or PublishOutcomeKind.RateLimited:
                 // The platform answered and did nothing: what this send did is known.
                 publication.ResolveUncertainty(now);
-                ScheduleRetryOrFail(publication, result.Outcome, result.Error ?? "", result.RetryAfter, now);
+                ScheduleRetryOrFail(publication, result.Kind, result.Error ?? "", result.RetryAfter, now);
                 break;
             default:
                 publication.ResolveUncertainty(now);
-                publication.MarkFailed(result.Outcome, result.Error ?? "", now);
+                publication.MarkFailed(result.Kind, result.Error ?? "", now);
                 break;
         }
     }
@@ -310,17 +308,17 @@ public sealed class PublicationRunner(
     }
 
     /// <summary>Saves the publication's new state with this attempt's row, in one transaction.</summary>
-    private async Task<AttemptReport> SaveAsync(Publication publication, DateTimeOffset started, PublishResult result, string? note)
+    private async Task<AttemptReport> SaveAsync(Publication publication, DateTimeOffset started, PublishOutcome result, string? note)
     {
         var ended = timeProvider.GetUtcNow();
         var error = note is null ? result.Error : result.Error is null ? note : $"{result.Error} {note}";
         // Not cancelled: an outcome that is known is always kept.
-        await store.SaveOutcomeAsync(publication, AttemptOf(publication, started, ended, result.Outcome, result.HttpStatus, error), CancellationToken.None);
+        await store.SaveOutcomeAsync(publication, AttemptOf(publication, started, ended, result.Kind, result.HttpStatus, error), CancellationToken.None);
         HeraldLog.AttemptEnded(_logger, publication.Id.ToString(), publication.Platform, publication.AttemptCount, publication.Status);
         return new AttemptReport(result, publication.Status == PublicationStatus.RetryScheduled);
     }
 
-    private Task<AttemptReport> EndAsync(Publication publication, DateTimeOffset started, PublishResult result)
+    private Task<AttemptReport> EndAsync(Publication publication, DateTimeOffset started, PublishOutcome result)
     {
         ApplyOutcome(publication, result, timeProvider.GetUtcNow());
         return SaveAsync(publication, started, result, null);
@@ -330,10 +328,7 @@ public sealed class PublicationRunner(
     {
         var text = ErrorSanitizer.Sanitize($"{reason}Check the platform, then mark it posted (herald posted) or retry (herald retry).", account.Credentials.SecretValues);
         publication.FlagForReview(text, timeProvider.GetUtcNow());
-        return SaveAsync(publication, started, new PublishResult
-        {
-            Success = false, Platform = publication.Platform, Outcome = PublishOutcomeKind.Unknown, Error = text,
-        }, null);
+        return SaveAsync(publication, started, PublishOutcome.Unknown(text), null);
     }
 
     private async Task<AttemptReport> DeferAsync(Publication publication, DateTimeOffset until)
@@ -401,10 +396,10 @@ public sealed class PublicationRunner(
         }
     }
 
-    private async Task ParkIfAskedAsync(PublishRateLimiter? limiter, PublishResult result)
+    private async Task ParkIfAskedAsync(PublishRateLimiter? limiter, PublishOutcome result)
     {
         // The platform said "too many", or that none are left: every worker holds back this key until it says.
-        var hold = result.Outcome == PublishOutcomeKind.RateLimited ? result.RetryAfter ?? TimeSpan.FromMinutes(1) : result.QuotaExhaustedFor;
+        var hold = result.Kind == PublishOutcomeKind.RateLimited ? result.RetryAfter ?? TimeSpan.FromMinutes(1) : result.QuotaExhaustedFor;
         if (hold is { } holdFor && limiter is not null)
         {
             var capped = holdFor > LongestWait ? LongestWait : holdFor;
@@ -446,20 +441,28 @@ public sealed class PublicationRunner(
         return string.Join(" ← ", names);
     }
 
-    private static PublishResult Refused(string platform, string error) =>
-        new() { Success = false, Platform = platform, Outcome = PublishOutcomeKind.Permanent, Error = error };
-
-    /// <summary>What to report for an attempt that ended without a platform's answer (a deferral, a failure of Herald's own).</summary>
-    public static PublishResult ResultOf(Publication publication) => new()
+    /// <summary>
+    /// What to report for an attempt that ended without a platform's answer (a deferral, a failure of Herald's own):
+    /// the publication's state, as an outcome.
+    /// </summary>
+    public static PublishOutcome OutcomeOf(Publication publication) => publication.Status switch
     {
-        Success = publication.Status is PublicationStatus.Published or PublicationStatus.AwaitingManualAction,
-        Platform = publication.Platform,
-        Outcome = publication.LastErrorKind ?? PublishOutcomeKind.Transient,
-        ExternalId = publication.ExternalId,
-        Url = publication.Url,
-        Error = publication.LastError ?? (publication.Status is PublicationStatus.Scheduled or PublicationStatus.RetryScheduled
-            ? $"Not sent yet: waiting until {publication.NextAttemptAt:u} for a rate-limit permit or a longer lease."
-            : null),
+        PublicationStatus.Published => new()
+        {
+            Kind = PublishOutcomeKind.Published,
+            ExternalId = publication.ExternalId,
+            Url = publication.Url,
+        },
+        PublicationStatus.AwaitingManualAction => PublishOutcome.ManualActionRequired(publication.Payload ?? ""),
+        _ => new()
+        {
+            Kind = publication.LastErrorKind ?? PublishOutcomeKind.Transient,
+            ExternalId = publication.ExternalId,
+            Url = publication.Url,
+            Error = publication.LastError ?? (publication.Status is PublicationStatus.Scheduled or PublicationStatus.RetryScheduled
+                ? $"Not sent yet: waiting until {publication.NextAttemptAt:u} for a rate-limit permit or a longer lease."
+                : null),
+        },
     };
 
     private static Attempt AttemptOf(Publication publication, DateTimeOffset started, DateTimeOffset ended, PublishOutcomeKind outcome, int? httpStatus, string? error) => new()
@@ -506,7 +509,7 @@ public sealed class PublicationRunner(
 }
 
 /// <summary>How an attempt ended, for the orchestrating caller.</summary>
-/// <param name="Result">The platform's answer, when there was one.</param>
+/// <param name="Outcome">The platform's answer, when there was one.</param>
 /// <param name="Rescheduled">True when a new due time was written (a retry or a deferral): dispatchers should look again.</param>
 /// <param name="Saved">True when the publication's new state is stored; false when it stays under the lease (the save failed, or another worker took it over).</param>
-public sealed record AttemptReport(PublishResult? Result, bool Rescheduled, bool Saved = true);
+public sealed record AttemptReport(PublishOutcome? Outcome, bool Rescheduled, bool Saved = true);

@@ -10,7 +10,7 @@ internal sealed class PublishingEngine(PlatformRegistry registry, ContentLimits 
 {
     private readonly ILogger _logger = logger ?? NullLogger<PublishingEngine>.Instance;
 
-    public Task<PublishResult> PublishAsync(
+    public Task<PublishOutcome> PublishAsync(
         Content content,
         Account account,
         string? idempotencyKey = null,
@@ -19,13 +19,13 @@ internal sealed class PublishingEngine(PlatformRegistry registry, ContentLimits 
             new PublishRequest(content, account, idempotencyKey ?? $"herald-{content.Id.Value:N}-{account.Id.Value:N}"),
             cancellationToken);
 
-    public async Task<PublishResult> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
+    public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
         var (content, account) = (request.Content, request.Account);
         if (!registry.TryResolve(account.Platform, out var adapter))
         {
             var unknown = new UnknownPlatformException(account.Platform, registry.PlatformIds.ToList());
-            return Failure(account.Platform, PublishOutcomeKind.Permanent, unknown.Message, account);
+            return Refused(unknown.Message, account);
         }
 
         var platform = adapter.Platform.Id;
@@ -33,7 +33,7 @@ internal sealed class PublishingEngine(PlatformRegistry registry, ContentLimits 
         var problems = ContentRules.Validate(content, contentLimits) is { Count: > 0 } common ? common : adapter.Validate(content, account);
         if (problems.Count > 0)
         {
-            return Failure(platform, PublishOutcomeKind.Permanent, string.Join("; ", problems), account);
+            return Refused(string.Join("; ", problems), account);
         }
 
         PublishOutcome outcome;
@@ -53,27 +53,9 @@ internal sealed class PublishingEngine(PlatformRegistry registry, ContentLimits 
         }
 
         HeraldLog.Published(_logger, platform, outcome.Kind, outcome.HttpStatus);
-        return new PublishResult
-        {
-            Success = outcome.IsSuccess,
-            Platform = platform,
-            Outcome = outcome.Kind,
-            ExternalId = outcome.ExternalId,
-            Url = outcome.Url,
-            Error = outcome.Error is null ? null : ErrorSanitizer.Sanitize(outcome.Error, account.Credentials.SecretValues),
-            RetryAfter = outcome.RetryAfter,
-            QuotaExhaustedFor = outcome.QuotaExhaustedFor,
-            HttpStatus = outcome.HttpStatus,
-            RefusedAsDuplicate = outcome.RefusedAsDuplicate,
-            Draft = outcome.Draft,
-        };
+        return outcome.Error is null ? outcome : outcome with { Error = ErrorSanitizer.Sanitize(outcome.Error, account.Credentials.SecretValues) };
     }
 
-    private static PublishResult Failure(string platform, PublishOutcomeKind kind, string error, Account account) => new()
-    {
-        Success = false,
-        Platform = platform,
-        Outcome = kind,
-        Error = ErrorSanitizer.Sanitize(error, account.Credentials.SecretValues),
-    };
+    private static PublishOutcome Refused(string error, Account account) =>
+        PublishOutcome.Permanent(ErrorSanitizer.Sanitize(error, account.Credentials.SecretValues));
 }

@@ -30,7 +30,9 @@ public enum PublishOutcomeKind
 }
 
 /// <summary>
-/// The result of one try. Adapters return outcomes; they do not throw because a platform said no.
+/// What came of one try at publishing one content to one account: the post (its id and URL), a draft, or why not.
+/// Adapters return outcomes, they do not throw because a platform said no; the engine and the runner hand the same
+/// outcome on to their callers (with the error sanitised), so a new field is added here and nowhere else.
 /// </summary>
 public sealed record PublishOutcome
 {
@@ -63,7 +65,18 @@ public sealed record PublishOutcome
     /// <summary>The ready-to-paste draft, for <see cref="PublishOutcomeKind.ManualActionRequired"/>.</summary>
     public string? Draft { get; init; }
 
-    public bool IsSuccess => Kind is PublishOutcomeKind.Published or PublishOutcomeKind.ManualActionRequired;
+    /// <summary>
+    /// The send's answer was lost (<see cref="PublishOutcomeKind.Unknown"/>, and so kept in the attempt's history),
+    /// and a lookup found the post: <see cref="ExternalId"/> and <see cref="Url"/> are the post found.
+    /// </summary>
+    public bool FoundByLookup { get; init; }
+
+    /// <summary>True when the platform has the post (sent, or found by a lookup), or a manual draft is ready.</summary>
+    public bool IsSuccess => FoundByLookup || Kind is PublishOutcomeKind.Published or PublishOutcomeKind.ManualActionRequired;
+
+    /// <summary>This outcome, settled by a lookup that found the post.</summary>
+    public PublishOutcome FoundAs(string? externalId, Uri? url) =>
+        this with { FoundByLookup = true, ExternalId = externalId, Url = url };
 
     public static PublishOutcome Published(string externalId, Uri? url, int? httpStatus = null) =>
         new() { Kind = PublishOutcomeKind.Published, ExternalId = externalId, Url = url, HttpStatus = httpStatus };

@@ -110,7 +110,8 @@ public sealed class Dispatcher(
 /// </summary>
 public static class ClaimTokens
 {
-    private const string Prefix = "claim-";
+    /// <summary>The start of every claim token (the queue's SQL matches it with LIKE).</summary>
+    internal const string Prefix = "claim-";
 
     public static string New() => $"{Prefix}{Guid.NewGuid():N}";
 

@@ -58,13 +58,7 @@ internal sealed class BlueskyAdapter : IPlatformAdapter
             DefaultBaseUrl = options.Value.DefaultBaseUrl,
             Capabilities = new PlatformCapabilities
             {
-                Format = BodyFormat.PlainText,
-                MaxTextLength = TextCounter.Bluesky.Limit,
-                Counting = TextCounting.Graphemes,
-                MaxTags = ShortForm.DefaultMaxHashtags,
-                SupportsCanonicalUrl = false,
                 SupportsThreads = true,
-                CanReconcile = true,
                 // 5,000 write points an hour at 3 points a create (docs/platforms.md, Bluesky, "Rate limits").
                 DefaultRateLimit = new RateLimitDefault(1666, TimeSpan.FromHours(1)),
             },

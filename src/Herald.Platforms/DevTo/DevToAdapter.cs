@@ -65,15 +65,7 @@ internal sealed class DevToAdapter : IPlatformAdapter
             DefaultBaseUrl = _options.DefaultBaseUrl,
             Capabilities = new PlatformCapabilities
             {
-                Format = BodyFormat.Markdown,
-                MaxTitleLength = MaxTitleLength,
-                MaxTextLength = MaxBodyBytes,
-                Counting = TextCounting.Utf8Bytes,
-                MaxTags = DevToTags.MaxTags,
-                MaxTagLength = DevToTags.MaxTagLength,
-                SupportsCanonicalUrl = true,
                 SupportsThreads = false,
-                CanReconcile = true,
                 DefaultRateLimit = new RateLimitDefault(9, TimeSpan.FromSeconds(30)),
             },
         };

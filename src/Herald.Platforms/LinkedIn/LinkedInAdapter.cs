@@ -50,13 +50,7 @@ internal sealed class LinkedInAdapter : IPlatformAdapter
             DefaultBaseUrl = _options.DefaultBaseUrl,
             Capabilities = new PlatformCapabilities
             {
-                Format = BodyFormat.PlainText,
-                MaxTextLength = LinkedInPostText.MaxLength,
-                Counting = TextCounting.CodePoints,
-                MaxTags = LinkedInPostText.MaxHashtags,
-                SupportsCanonicalUrl = false,
                 SupportsThreads = false,
-                CanReconcile = true,
                 // LinkedIn publishes no numbers (daily member and application quotas, reset at midnight UTC).
                 DefaultRateLimit = null,
             },

@@ -69,13 +69,7 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter
             DefaultBaseUrl = _options.DefaultBaseUrl,
             Capabilities = new PlatformCapabilities
             {
-                Format = BodyFormat.PlainText,
-                MaxTextLength = MastodonLimits.Default.MaxCharacters,
-                Counting = TextCounting.Graphemes,
-                MaxTags = ShortForm.DefaultMaxHashtags,
-                SupportsCanonicalUrl = false,
                 SupportsThreads = true,
-                CanReconcile = true,
                 // The per-account status creation limit, 300 per 3 hours (docs/platforms.md, Mastodon, "Rate limits").
                 DefaultRateLimit = new RateLimitDefault(300, TimeSpan.FromHours(3)),
             },

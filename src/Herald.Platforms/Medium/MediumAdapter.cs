@@ -33,7 +33,6 @@ internal sealed class MediumAdapter : IPlatformAdapter
     internal const int MaxTagLength = 25;
 
     private const string DisplayName = "Medium";
-    private const int MaxTitleLength = 100;
     private static readonly string[] PublishStatuses = ["public", "draft", "unlisted"];
     private static readonly string[] Licenses =
     [
@@ -57,13 +56,7 @@ internal sealed class MediumAdapter : IPlatformAdapter
             DefaultBaseUrl = _options.DefaultBaseUrl,
             Capabilities = new PlatformCapabilities
             {
-                Format = BodyFormat.Markdown,
-                MaxTitleLength = MaxTitleLength,
-                MaxTags = MaxTags,
-                MaxTagLength = MaxTagLength,
-                SupportsCanonicalUrl = true,
                 SupportsThreads = false,
-                CanReconcile = false,
                 // Medium documents no rate limit (docs/platforms.md, Medium).
                 DefaultRateLimit = null,
             },

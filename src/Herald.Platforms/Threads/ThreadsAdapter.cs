@@ -51,14 +51,7 @@ internal sealed class ThreadsAdapter : IPlatformAdapter
             DefaultBaseUrl = _options.DefaultBaseUrl,
             Capabilities = new PlatformCapabilities
             {
-                Format = BodyFormat.PlainText,
-                MaxTextLength = TextCounter.Threads.Limit,
-                // Code points, except that an emoji counts its UTF-8 bytes (see TextCounter.Threads).
-                Counting = TextCounting.CodePoints,
-                MaxTags = ShortForm.DefaultMaxHashtags,
-                SupportsCanonicalUrl = false,
                 SupportsThreads = true,
-                CanReconcile = true,
                 // docs/platforms.md, Threads: 250 API-published posts per profile per rolling 24 hours.
                 DefaultRateLimit = new RateLimitDefault(250, TimeSpan.FromHours(24)),
             },

@@ -60,13 +60,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
             DefaultBaseUrl = _options.DefaultBaseUrl,
             Capabilities = new PlatformCapabilities
             {
-                Format = BodyFormat.PlainText,
-                MaxTextLength = TextCounter.X.Limit,
-                Counting = TextCounting.TwitterWeighted,
-                MaxTags = ShortForm.DefaultMaxHashtags,
-                SupportsCanonicalUrl = false,
                 SupportsThreads = true,
-                CanReconcile = true,
                 // docs/platforms.md, X, "Rate limits": the current per-endpoint table gives 100 / 15 min per user;
                 // tiers differ, and the x-rate-limit-* headers of each answer are what Herald obeys.
                 DefaultRateLimit = new RateLimitDefault(100, TimeSpan.FromMinutes(15)),

@@ -1,6 +1,7 @@
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Publications;
+using Herald.Storage.Queue;
 using Herald.Storage.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -101,9 +102,9 @@ internal sealed class PublicationConfiguration : IEntityTypeConfiguration<Public
         // rows that can be due (or leased), ordered by time: the claim and the next-wake query read the few rows
         // at the front, so their cost does not grow with the number of future or finished publications.
         builder.HasIndex(p => p.NextAttemptAt).HasDatabaseName("ix_publications_due")
-            .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
+            .HasFilter(QueueSql.IsDue);
         builder.HasIndex(p => p.LeaseExpiresAt).HasDatabaseName("ix_publications_lease")
-            .HasFilter("status = 'Publishing'");
+            .HasFilter(QueueSql.IsLeased);
         builder.HasIndex(p => p.CreatedAt).HasDatabaseName("ix_publications_created");
     }
 }

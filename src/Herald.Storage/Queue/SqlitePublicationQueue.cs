@@ -5,52 +5,12 @@ using Microsoft.Data.Sqlite;
 namespace Herald.Storage.Queue;
 
 /// <summary>
-/// The dispatcher's queries on SQLite (embedded mode: one process, so no row locks are needed; SQLite
-/// serialises writers). Times are UTC ticks, ids upper-case text, as EF Core stores them.
+/// The dispatcher's queries on SQLite (their text is <see cref="SqliteQueueSql"/>). Embedded mode: one process, so
+/// no row locks are needed; SQLite serialises writers. Times are UTC ticks, ids upper-case text, as EF Core stores
+/// them.
 /// </summary>
 internal sealed class SqlitePublicationQueue(string connectionString) : IPublicationQueue
 {
-    // An expired lease that a job's run held (not a claim token no job took) is an attempt that ended without an
-    // outcome: its history row is written and the attempt counted (attempt_count; recovery_count if its send had
-    // started) in the claim's
-    // own transaction, so no later step can repeat an attempt number. 'claim-' is ClaimTokens' prefix.
-    private const string Claim = """
-        SELECT id, lease_owner FROM publications
-        WHERE status = 'Publishing' AND lease_expires_at < $now
-        ORDER BY lease_expires_at LIMIT $limit;
-        INSERT OR IGNORE INTO attempts (publication_id, number, started_at, ended_at, outcome, error)
-        SELECT id, attempt_count, min(updated_at, lease_expires_at), lease_expires_at, 'Unknown', $lost FROM publications
-        WHERE id IN (SELECT id FROM publications
-                     WHERE status = 'Publishing' AND lease_expires_at < $now
-                     ORDER BY lease_expires_at LIMIT $limit)
-          AND lease_owner NOT LIKE 'claim-%' AND attempt_count > 0;
-        UPDATE publications
-        SET lease_owner = $token, lease_expires_at = $lease, version = version + 1, updated_at = $now,
-            attempt_count = attempt_count + CASE WHEN lease_owner LIKE 'claim-%' THEN 0 ELSE 1 END,
-            recovery_count = recovery_count + CASE WHEN lease_owner LIKE 'claim-%' OR uncertain_since IS NULL THEN 0 ELSE 1 END
-        WHERE id IN (SELECT id FROM publications
-                     WHERE status = 'Publishing' AND lease_expires_at < $now
-                     ORDER BY lease_expires_at LIMIT $limit)
-        RETURNING id;
-        UPDATE publications
-        SET status = 'Publishing', attempt_count = attempt_count + 1, lease_owner = $token,
-            lease_expires_at = $lease, next_attempt_at = NULL, version = version + 1, updated_at = $now
-        WHERE id IN (SELECT id FROM publications
-                     WHERE status IN ('Scheduled', 'RetryScheduled') AND next_attempt_at <= $now
-                     ORDER BY next_attempt_at LIMIT $limit)
-        RETURNING id;
-        """;
-
-    internal const string NextWake = """
-        SELECT
-            (SELECT next_attempt_at FROM publications
-             WHERE status IN ('Scheduled', 'RetryScheduled') AND next_attempt_at IS NOT NULL
-             ORDER BY next_attempt_at LIMIT 1),
-            (SELECT lease_expires_at FROM publications
-             WHERE status = 'Publishing' AND lease_expires_at IS NOT NULL
-             ORDER BY lease_expires_at LIMIT 1)
-        """;
-
     public async Task<IReadOnlyList<ClaimedPublication>> ClaimDueAsync(
         int batchSize, DateTimeOffset now, DateTimeOffset leaseUntil, string claimToken, CancellationToken cancellationToken = default)
     {
@@ -58,7 +18,7 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = Claim;
+        command.CommandText = SqliteQueueSql.Claim;
         command.Parameters.AddWithValue("$now", now.UtcTicks);
         command.Parameters.AddWithValue("$lease", leaseUntil.UtcTicks);
         command.Parameters.AddWithValue("$limit", batchSize);
@@ -97,7 +57,7 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = NextWake;
+        command.CommandText = QueueSql.NextWake;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return QueueTimes.Earliest(Ticks(reader, 0), Ticks(reader, 1));
@@ -119,12 +79,7 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
             command.Parameters.AddWithValue(name, Text(id));
             return name;
         }).ToList();
-        command.CommandText = $"""
-            UPDATE publications
-            SET lease_owner = $run, lease_expires_at = $lease, version = version + 1
-            WHERE id IN ({string.Join(", ", names)}) AND lease_owner = $token AND status = 'Publishing'
-            RETURNING id
-            """;
+        command.CommandText = SqliteQueueSql.TakeOwnership(names);
         command.Parameters.AddWithValue("$run", runId);
         command.Parameters.AddWithValue("$token", claimToken);
         command.Parameters.AddWithValue("$lease", leaseUntil.UtcTicks);

@@ -47,7 +47,7 @@ public sealed class PlatformRegistryTests
             DisplayName = id,
             Aliases = aliases,
             DefaultBaseUrl = new Uri($"https://{id}.example"),
-            Capabilities = new PlatformCapabilities { Format = BodyFormat.Markdown },
+            Capabilities = new PlatformCapabilities(),
         };
 
         public IReadOnlyList<ValidationProblem> Validate(Content content, Account account) => [];

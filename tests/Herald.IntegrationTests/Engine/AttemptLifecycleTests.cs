@@ -33,7 +33,7 @@ public sealed class AttemptLifecycleTests
         publication.BeginSend(harness.Clock.GetUtcNow());
         await harness.Store.SavePublicationAsync(publication);
         var sent = await harness.Engine.PublishAsync(content, account, publication.IdempotencyKey);
-        Assert.True(sent.Success);
+        Assert.True(sent.IsSuccess);
 
         // Worker B takes it over after the lease and is stopped before it looks.
         harness.Clock.Advance(TimeSpan.FromMinutes(6));
@@ -102,12 +102,12 @@ public sealed class AttemptLifecycleTests
         harness.Runner.Claim(publication, "run-dead");
         publication.BeginSend(harness.Clock.GetUtcNow());
         await harness.Store.SavePublicationAsync(publication);
-        Assert.True((await harness.Engine.PublishAsync(content, account, publication.IdempotencyKey)).Success);
+        Assert.True((await harness.Engine.PublishAsync(content, account, publication.IdempotencyKey)).IsSuccess);
         harness.Clock.Advance(TimeSpan.FromMinutes(6));
 
         var result = await harness.Runner.RunAsync(publication, content, account, "run-next");
 
-        Assert.True(result.Success, result.Error);
+        Assert.True(result.IsSuccess, result.Error);
         Assert.Single(harness.Sandbox.State.Threads.Posts);
         Assert.Equal(PublicationStatus.Published, (await harness.Store.GetPublicationAsync(publication.Id))!.Status);
     }
@@ -128,7 +128,7 @@ public sealed class AttemptLifecycleTests
 
         var result = await harness.Runner.RunAsync(publication, content, account, "run-next");
 
-        Assert.Equal(PublishOutcomeKind.Published, result.Outcome);
+        Assert.Equal(PublishOutcomeKind.Published, result.Kind);
         Assert.Single(harness.Sandbox.State.Medium.Posts);
     }
 
@@ -185,7 +185,7 @@ public sealed class AttemptLifecycleTests
 
         var result = await harness.Runner.RunAsync(publication, content, account, "run-1");
 
-        Assert.True(result.Success, result.Error);
+        Assert.True(result.IsSuccess, result.Error);
         var final = await harness.Store.GetPublicationAsync(publication.Id);
         Assert.Equal(PublicationStatus.Published, final!.Status);
         var posts = harness.Sandbox.State.Bluesky.Records.Where(r => r.Collection == "app.bsky.feed.post").ToList();

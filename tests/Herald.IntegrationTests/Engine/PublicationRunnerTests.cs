@@ -15,7 +15,7 @@ public sealed class PublicationRunnerTests
 
         var result = await harness.Runner.RunAsync(publication, RunnerHarness.Article("Runner happy path"), account, "worker-1");
 
-        Assert.True(result.Success, result.Error);
+        Assert.True(result.IsSuccess, result.Error);
         var stored = await harness.Store.GetPublicationAsync(publication.Id);
         Assert.NotNull(stored);
         Assert.Equal(PublicationStatus.Published, stored.Status);
@@ -39,7 +39,7 @@ public sealed class PublicationRunnerTests
 
         var result = await harness.Runner.RunAsync(publication, content, account, "worker-1");
 
-        Assert.Equal(PublishOutcomeKind.Unknown, result.Outcome);
+        Assert.Equal(PublishOutcomeKind.Unknown, result.Kind);
         var stored = await harness.Store.GetPublicationAsync(publication.Id);
         Assert.Equal(PublicationStatus.RetryScheduled, stored!.Status);
         Assert.Equal(1, stored.RetryCount);
@@ -72,7 +72,7 @@ public sealed class PublicationRunnerTests
 
         var result = await harness.Runner.RunAsync(publication, content, account, "worker-1");
 
-        Assert.Equal(PublishOutcomeKind.Permanent, result.Outcome);
+        Assert.Equal(PublishOutcomeKind.Permanent, result.Kind);
         var stored = await harness.Store.GetPublicationAsync(publication.Id);
         Assert.Equal(PublicationStatus.Failed, stored!.Status);
         Assert.Equal(1, stored.AttemptCount);
@@ -88,11 +88,14 @@ public sealed class PublicationRunnerTests
 
         var result = await harness.Runner.RunAsync(publication, content, account, "worker-1");
 
-        Assert.Equal(PublishOutcomeKind.Unknown, result.Outcome);
-        Assert.True(result.Success);
+        // The send's own outcome stays Unknown; the lookup that found the post makes it a success.
+        Assert.Equal(PublishOutcomeKind.Unknown, result.Kind);
+        Assert.True(result.FoundByLookup);
+        Assert.True(result.IsSuccess);
         var stored = await harness.Store.GetPublicationAsync(publication.Id);
         Assert.Equal(PublicationStatus.Published, stored!.Status);
         Assert.NotNull(stored.ExternalId);
+        Assert.Equal(stored.ExternalId, result.ExternalId);
         var creates = harness.Sandbox.Requests.For("devto").Where(r => r.Method == "POST").ToList();
         Assert.Single(creates);
     }
@@ -106,7 +109,7 @@ public sealed class PublicationRunnerTests
 
         var result = await harness.Runner.RunAsync(publication, content, account, "worker-1");
 
-        Assert.Equal(PublishOutcomeKind.ManualActionRequired, result.Outcome);
+        Assert.Equal(PublishOutcomeKind.ManualActionRequired, result.Kind);
         var stored = await harness.Store.GetPublicationAsync(publication.Id);
         Assert.Equal(PublicationStatus.AwaitingManualAction, stored!.Status);
         Assert.StartsWith("🚀 Runner manual draft", stored.Payload, StringComparison.Ordinal);

@@ -20,7 +20,7 @@ public sealed class SecretSentinelTests
         var logs = new CollectingLoggerProvider();
         await using var world = await SentinelWorld.StartAsync(logs);
         var sandbox = world.Sandbox.State;
-        var results = new List<PublishResult>();
+        var results = new List<PublishOutcome>();
 
         // Successful posts, one per platform, each with sentinel credentials the sandbox was told about.
         var devToKey = secrets.New();
@@ -91,7 +91,7 @@ public sealed class SecretSentinelTests
         // Herald checks the container and publishes it within the same attempt, so the logs hold those reads.
         sandbox.Faults = new SandboxFaults { ServerErrorRate = 1, MaxFaults = 1, PathContains = "/threads_publish" };
         var threadsFault = await world.RunAsync(Post("Sentinel Threads fault"), world.Account("threads", new() { ["access_token"] = threadsToken }, threadsSettings));
-        Assert.True(threadsFault.Success, threadsFault.ToString());
+        Assert.True(threadsFault.IsSuccess, threadsFault.ToString());
         Assert.Contains(world.Sandbox.Requests.For("threads"), r => r.StatusCode == 503);
         results.Add(threadsFault);
         sandbox.Faults = SandboxFaults.None;
@@ -133,8 +133,8 @@ public sealed class SecretSentinelTests
         Assert.Contains(stored, c => c.TryGetValue("refresh_token", out var token) && token != issued.RefreshToken && c.ContainsKey("client_secret"));
 
         // The flows did what they should, so the scan below looks at real text.
-        Assert.Equal(10, results.Count(r => r.Success));
-        Assert.Equal(10, results.Count(r => r.Outcome == PublishOutcomeKind.Permanent));
+        Assert.Equal(10, results.Count(r => r.IsSuccess));
+        Assert.Equal(10, results.Count(r => r.Kind == PublishOutcomeKind.Permanent));
         var columns = await world.TextColumnsAsync();
         var lines = logs.Lines;
         Assert.True(lines.Count > 20, $"only {lines.Count} log lines were captured");

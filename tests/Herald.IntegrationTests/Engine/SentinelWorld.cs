@@ -1,6 +1,7 @@
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Engine;
+using Herald.Platforms;
 using Herald.Publications;
 using Herald.Sandbox.Hosting;
 using Herald.Storage;
@@ -72,10 +73,10 @@ internal sealed class SentinelWorld : IAsyncDisposable
         return (publication, content, stored);
     }
 
-    public Task<PublishResult> RunScheduledAsync((Publication Publication, Content Content, Account Account) scheduled) =>
+    public Task<PublishOutcome> RunScheduledAsync((Publication Publication, Content Content, Account Account) scheduled) =>
         _scope.ServiceProvider.GetRequiredService<PublicationRunner>().RunAsync(scheduled.Publication, scheduled.Content, scheduled.Account, "worker-1");
 
-    public async Task<PublishResult> RunAsync(Content content, Account account) => await RunScheduledAsync(await ScheduleAsync(content, account));
+    public async Task<PublishOutcome> RunAsync(Content content, Account account) => await RunScheduledAsync(await ScheduleAsync(content, account));
 
     public async Task<Publication> LoadAsync(PublicationId id) => (await Store.GetPublicationAsync(id))!;
 

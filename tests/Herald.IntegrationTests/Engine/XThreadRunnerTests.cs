@@ -60,7 +60,7 @@ public sealed class XThreadRunnerTests
             Assert.Equal(posts[i - 1].Id, posts[i].InReplyToId);
         }
 
-        Assert.True(result.Success, result.Error);
+        Assert.True(result.IsSuccess, result.Error);
         var final = await LoadAsync(harness, publication.Id);
         Assert.Equal(PublicationStatus.Published, final.Status);
         Assert.Equal(posts[0].Id, final.ExternalId);
@@ -84,7 +84,7 @@ public sealed class XThreadRunnerTests
 
         var result = await harness.Runner.RunAsync(publication, content, stored, "worker-1");
 
-        Assert.True(result.Success, result.Error);
+        Assert.True(result.IsSuccess, result.Error);
         Assert.Single(x.Posts, p => p.AuthorId == user.Id);
         await using var scope = harness.Services.CreateAsyncScope();
         var saved = await scope.ServiceProvider.GetRequiredService<HeraldDbContext>().Accounts.SingleAsync(a => a.Id == stored.Id);

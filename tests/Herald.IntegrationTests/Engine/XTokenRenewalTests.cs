@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Engine;
+using Herald.Platforms;
 using Herald.Publications;
 using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
@@ -38,8 +39,8 @@ public sealed class XTokenRenewalTests
         var one = await processOne.RunAsync(first, copyOne);
         var two = await processTwo.RunAsync(second, copyTwo);
 
-        Assert.True(one.Success, one.Error);
-        Assert.True(two.Success, two.Error);
+        Assert.True(one.IsSuccess, one.Error);
+        Assert.True(two.IsSuccess, two.Error);
         Assert.Equal(PublicationStatus.Published, (await processTwo.PublicationAsync(first.Publication.Id)).Status);
         Assert.Equal(PublicationStatus.Published, (await processTwo.PublicationAsync(second.Publication.Id)).Status);
         Assert.Equal(1, world.TokenCalls);
@@ -62,7 +63,7 @@ public sealed class XTokenRenewalTests
 
         var results = await Task.WhenAll(processOne.RunAsync(first, copyOne), processTwo.RunAsync(second, copyTwo));
 
-        Assert.All(results, r => Assert.True(r.Success, r.Error));
+        Assert.All(results, r => Assert.True(r.IsSuccess, r.Error));
         // The lock kept the two copies' renewals apart: the second never sent the spent refresh token.
         Assert.Equal(1, world.TokenCalls);
         Assert.True(await world.StoredRefreshTokenIsLiveAsync(accountId));
@@ -88,7 +89,7 @@ public sealed class XTokenRenewalTests
         }
 
         var result = await running;
-        Assert.True(result.Success, result.Error);
+        Assert.True(result.IsSuccess, result.Error);
         Assert.Equal(3, process.SaveCalls);
         Assert.True(await world.StoredRefreshTokenIsLiveAsync(accountId));
     }
@@ -232,7 +233,7 @@ public sealed class XTokenRenewalTests
             return (await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetPublicationAsync(id))!;
         }
 
-        public async Task<PublishResult> RunAsync(Scheduled scheduled, Account account)
+        public async Task<PublishOutcome> RunAsync(Scheduled scheduled, Account account)
         {
             await using var scope = services.CreateAsyncScope();
             var publication = await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetPublicationAsync(scheduled.Publication.Id);

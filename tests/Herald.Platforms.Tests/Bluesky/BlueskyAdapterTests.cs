@@ -518,8 +518,7 @@ public sealed class BlueskyAdapterTests : IAsyncLifetime
 
         Assert.Same(_adapter, registry.Resolve("bsky"));
         Assert.True(_adapter.Platform.Capabilities.SupportsThreads);
-        Assert.True(_adapter.Platform.Capabilities.CanReconcile);
-        Assert.Equal(300, _adapter.Platform.Capabilities.MaxTextLength);
+        Assert.Equal(new RateLimitDefault(1666, TimeSpan.FromHours(1)), _adapter.Platform.Capabilities.DefaultRateLimit);
     }
 
     private ServiceProvider Services(IAccountCredentialsStore store)

@@ -505,12 +505,7 @@ public sealed class DevToAdapterTests : IClassFixture<SandboxFixture>, IDisposab
         var platform = _adapter.Platform;
         Assert.Equal("Dev.to", platform.DisplayName);
         Assert.Equal(new Uri("https://dev.to/api"), platform.DefaultBaseUrl);
-        Assert.Equal(BodyFormat.Markdown, platform.Capabilities.Format);
-        Assert.Equal(128, platform.Capabilities.MaxTitleLength);
-        Assert.Equal(4, platform.Capabilities.MaxTags);
-        Assert.Equal(30, platform.Capabilities.MaxTagLength);
-        Assert.True(platform.Capabilities.SupportsCanonicalUrl);
-        Assert.True(platform.Capabilities.CanReconcile);
+        Assert.False(platform.Capabilities.SupportsThreads);
         Assert.Equal(new RateLimitDefault(9, TimeSpan.FromSeconds(30)), platform.Capabilities.DefaultRateLimit);
     }
 

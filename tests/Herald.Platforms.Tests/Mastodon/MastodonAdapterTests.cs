@@ -621,8 +621,6 @@ public sealed class MastodonAdapterTests : IClassFixture<SandboxFixture>, IDispo
         Assert.Same(_adapter, registry.Resolve("Masto"));
         var capabilities = _adapter.Platform.Capabilities;
         Assert.True(capabilities.SupportsThreads);
-        Assert.True(capabilities.CanReconcile);
-        Assert.Equal(TextCounting.Graphemes, capabilities.Counting);
         Assert.Equal(new RateLimitDefault(300, TimeSpan.FromHours(3)), capabilities.DefaultRateLimit);
     }
 

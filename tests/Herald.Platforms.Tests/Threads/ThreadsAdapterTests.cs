@@ -742,9 +742,7 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
         Assert.Same(_adapter, registry.Resolve("Meta-Threads"));
         Assert.False(registry.TryResolve("thread", out _));
         Assert.Equal(new Uri("https://graph.threads.net/v1.0"), platform.DefaultBaseUrl);
-        Assert.Equal(500, platform.Capabilities.MaxTextLength);
         Assert.True(platform.Capabilities.SupportsThreads);
-        Assert.True(platform.Capabilities.CanReconcile);
         Assert.Equal(new RateLimitDefault(250, TimeSpan.FromHours(24)), platform.Capabilities.DefaultRateLimit);
     }
 

@@ -1,0 +1,65 @@
+using Herald.Scheduling;
+
+namespace Herald.Storage.Queue;
+
+/// <summary>
+/// The dispatcher's SQL on PostgreSQL, in one place, built from <see cref="QueueSql"/> (statuses) and
+/// <see cref="ClaimTokens"/> (the claim prefix). Statuses are literals in the text, not parameters, so the planner
+/// can match the partial indexes' predicates (<c>ix_publications_due</c>, <c>ix_publications_lease</c>, whose
+/// filters are the same fragments).
+/// </summary>
+internal static class PostgresQueueSql
+{
+    private const string NeverTaken = $"'{ClaimTokens.Prefix}%'";
+
+    /// <summary>
+    /// Takes over expired leases. A lease that expired under a job's run (not a claim token that no job took) is an
+    /// attempt that ended without an outcome: the claim counts it (attempt_count; recovery_count when its send had
+    /// started, so rows a dying worker never reached are not pushed towards review) and writes its history row, in
+    /// the same statement, so no later step can repeat an attempt number.
+    /// </summary>
+    public static readonly string ClaimRecovered = $"""
+        WITH due AS (
+            SELECT id, lease_owner, attempt_count, updated_at, lease_expires_at FROM publications
+            WHERE {QueueSql.IsLeased} AND lease_expires_at < @now
+            ORDER BY lease_expires_at
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED),
+        claimed AS (
+            UPDATE publications p
+            SET lease_owner = @token, lease_expires_at = @lease, version = p.version + 1, updated_at = @now,
+                attempt_count = p.attempt_count + CASE WHEN due.lease_owner LIKE {NeverTaken} THEN 0 ELSE 1 END,
+                recovery_count = p.recovery_count + CASE WHEN due.lease_owner LIKE {NeverTaken} OR p.uncertain_since IS NULL THEN 0 ELSE 1 END
+            FROM due WHERE p.id = due.id
+            RETURNING p.id, due.lease_owner, due.attempt_count AS ended, due.updated_at AS last_write, due.lease_expires_at AS expired),
+        history AS (
+            INSERT INTO attempts (publication_id, number, started_at, ended_at, outcome, error)
+            SELECT id, ended, least(last_write, expired), expired, {QueueSql.UnknownOutcome}, @lost
+            FROM claimed WHERE lease_owner NOT LIKE {NeverTaken} AND ended > 0
+            ON CONFLICT (publication_id, number) DO NOTHING)
+        SELECT id, lease_owner FROM claimed
+        """;
+
+    /// <summary>Moves due publications to Publishing under the claim's lease, an attempt counted.</summary>
+    public static readonly string ClaimFresh = $"""
+        WITH due AS (
+            SELECT id FROM publications
+            WHERE {QueueSql.IsDue} AND next_attempt_at <= @now
+            ORDER BY next_attempt_at
+            LIMIT @limit
+            FOR UPDATE SKIP LOCKED)
+        UPDATE publications p
+        SET status = {QueueSql.Publishing}, attempt_count = p.attempt_count + 1, lease_owner = @token,
+            lease_expires_at = @lease, next_attempt_at = NULL, version = p.version + 1, updated_at = @now
+        FROM due WHERE p.id = due.id
+        RETURNING p.id, NULL::text
+        """;
+
+    /// <summary>A job replaces the claim's token with its run id on the rows still under that claim.</summary>
+    public static readonly string TakeOwnership = $"""
+        UPDATE publications
+        SET lease_owner = @run, lease_expires_at = @lease, version = version + 1
+        WHERE id = ANY(@ids) AND lease_owner = @token AND {QueueSql.IsLeased}
+        RETURNING id
+        """;
+}

@@ -1,0 +1,53 @@
+using Herald.Scheduling;
+
+namespace Herald.Storage.Queue;
+
+/// <summary>
+/// The dispatcher's SQL on SQLite, in one place, built from <see cref="QueueSql"/> (statuses) and
+/// <see cref="ClaimTokens"/> (the claim prefix). Times are UTC ticks, ids upper-case text, as EF Core stores them.
+/// </summary>
+internal static class SqliteQueueSql
+{
+    private const string NeverTaken = $"'{ClaimTokens.Prefix}%'";
+
+    /// <summary>The ids of the expired leases the claim takes (one writer: each statement below sees the same rows).</summary>
+    private static readonly string Expired =
+        $"SELECT id FROM publications WHERE {QueueSql.IsLeased} AND lease_expires_at < $now ORDER BY lease_expires_at LIMIT $limit";
+
+    /// <summary>
+    /// The whole claim, run in one transaction: the expired leases with their owners; the history row of each
+    /// attempt that ended without an outcome under a job's run (not a claim token no job took), the attempt counted
+    /// (attempt_count; recovery_count if its send had started), so no later step can repeat an attempt number; the
+    /// takeover of those leases; then the due publications moved to Publishing.
+    /// </summary>
+    public static readonly string Claim = $"""
+        SELECT id, lease_owner FROM publications
+        WHERE {QueueSql.IsLeased} AND lease_expires_at < $now
+        ORDER BY lease_expires_at LIMIT $limit;
+        INSERT OR IGNORE INTO attempts (publication_id, number, started_at, ended_at, outcome, error)
+        SELECT id, attempt_count, min(updated_at, lease_expires_at), lease_expires_at, {QueueSql.UnknownOutcome}, $lost FROM publications
+        WHERE id IN ({Expired})
+          AND lease_owner NOT LIKE {NeverTaken} AND attempt_count > 0;
+        UPDATE publications
+        SET lease_owner = $token, lease_expires_at = $lease, version = version + 1, updated_at = $now,
+            attempt_count = attempt_count + CASE WHEN lease_owner LIKE {NeverTaken} THEN 0 ELSE 1 END,
+            recovery_count = recovery_count + CASE WHEN lease_owner LIKE {NeverTaken} OR uncertain_since IS NULL THEN 0 ELSE 1 END
+        WHERE id IN ({Expired})
+        RETURNING id;
+        UPDATE publications
+        SET status = {QueueSql.Publishing}, attempt_count = attempt_count + 1, lease_owner = $token,
+            lease_expires_at = $lease, next_attempt_at = NULL, version = version + 1, updated_at = $now
+        WHERE id IN (SELECT id FROM publications
+                     WHERE {QueueSql.IsDue} AND next_attempt_at <= $now
+                     ORDER BY next_attempt_at LIMIT $limit)
+        RETURNING id;
+        """;
+
+    /// <summary>A job replaces the claim's token with its run id; <paramref name="idParameters"/> name the ids.</summary>
+    public static string TakeOwnership(IEnumerable<string> idParameters) => $"""
+        UPDATE publications
+        SET lease_owner = $run, lease_expires_at = $lease, version = version + 1
+        WHERE id IN ({string.Join(", ", idParameters)}) AND lease_owner = $token AND {QueueSql.IsLeased}
+        RETURNING id
+        """;
+}
