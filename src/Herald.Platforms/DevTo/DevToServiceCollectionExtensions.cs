@@ -18,11 +18,7 @@ public static class DevToServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<DevToOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        builder.AddPlatformOptions("Herald:DevTo", configure);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DevToOptions>, DevToOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

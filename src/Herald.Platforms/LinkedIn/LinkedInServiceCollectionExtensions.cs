@@ -18,11 +18,7 @@ public static class LinkedInServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<LinkedInOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        builder.AddPlatformOptions("Herald:LinkedIn", configure);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LinkedInOptions>, LinkedInOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

@@ -18,11 +18,7 @@ public static class MediumServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<MediumOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        builder.AddPlatformOptions("Herald:Medium", configure);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediumOptions>, MediumOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

@@ -18,11 +18,7 @@ public static class ThreadsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<ThreadsOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        builder.AddPlatformOptions("Herald:Threads", configure);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ThreadsOptions>, ThreadsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
