@@ -3,7 +3,6 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Herald.DependencyInjection;
 using Herald.Scheduling;
@@ -73,30 +72,6 @@ public sealed partial class DocumentedSettingsTests : IDisposable
         var problem = probe.Check(services);
 
         Assert.True(problem is null, $"{key}: {problem}");
-    }
-
-    [Fact]
-    public async Task Post_BadSettings_FailsNamingEveryKeyAndRule()
-    {
-        using var run = new CliRun();
-        // The settings file, not environment variables: other tests of this assembly run at the same time.
-        await File.WriteAllTextAsync(run.ConfigPath, JsonSerializer.Serialize(new
-        {
-            Herald = new
-            {
-                Database = $"Data Source={run.DatabasePath}",
-                X = new { Timeout = "-00:00:05" },
-                Mastodon = new { InstanceLimitsLifetime = "00:00:00" },
-                Workers = new { LeaseDuration = "soon" },
-            },
-        }));
-
-        var (exitCode, output, error) = await run.InvokeAsync("status");
-
-        Assert.True(exitCode != 0, $"exit {exitCode}\n{output}\n{error}");
-        Assert.Contains("Herald:X:Timeout must be", error, StringComparison.Ordinal);
-        Assert.Contains("Herald:Mastodon:InstanceLimitsLifetime must be positive", error, StringComparison.Ordinal);
-        Assert.Contains("Herald:Workers:LeaseDuration must be a duration", error, StringComparison.Ordinal);
     }
 
     public void Dispose()
