@@ -13,6 +13,8 @@ public static class LinkedInServiceCollectionExtensions
     /// Adds the LinkedIn adapter, platform id <c>linkedin</c> (also <c>li</c>). Accounts work in manual mode
     /// by default (a ready-to-paste draft, no credentials); with the setting <c>mode</c> = <c>api</c> they need
     /// the credential <c>access_token</c> and the setting <c>author_urn</c>. Calling it twice registers it once.
+    /// Its own settings come from the section <c>Herald:LinkedIn</c>, then <paramref name="configure"/>; they are checked
+    /// when the host starts.
     /// </summary>
     public static HeraldBuilder AddLinkedIn(this HeraldBuilder builder, Action<LinkedInOptions>? configure = null)
     {

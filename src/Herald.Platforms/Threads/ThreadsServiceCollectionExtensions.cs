@@ -13,6 +13,8 @@ public static class ThreadsServiceCollectionExtensions
     /// Adds the Threads adapter, platform id <c>threads</c> (also <c>threads.net</c>, <c>meta-threads</c>). Accounts
     /// need the credential <c>access_token</c>; the setting <c>user_id</c> (default <c>me</c>) is optional. Calling
     /// it twice registers the adapter once.
+    /// Its own settings come from the section <c>Herald:Threads</c>, then <paramref name="configure"/>; they are checked
+    /// when the host starts.
     /// </summary>
     public static HeraldBuilder AddThreads(this HeraldBuilder builder, Action<ThreadsOptions>? configure = null)
     {
