@@ -187,6 +187,8 @@ public sealed partial class DocumentedSettingsTests : IDisposable
             {
                 Key = $"Herald:Retry:{SamplePlatform}:MaxRetries",
             },
+            "Herald:Retry" => new(null, sp => sp.GetService<RetryPolicies>() is null ? "no retry policies are registered" : null),
+            "Herald:RateLimits" => new(null, sp => sp.GetService<RateLimitPolicies>() is null ? "no rate-limit policies are registered" : null),
             "Herald:RateLimits:Enabled" => new("false", sp => Expect(sp.GetRequiredService<RateLimitPolicies>().Enabled, false)),
             _ when key == platform + "Permits" => new("7", sp => Expect(sp.GetRequiredService<RateLimitPolicies>().For(SamplePlatform)?.Permits, 7)),
             _ when key == platform + "Window" => new("00:00:47", sp => Expect(sp.GetRequiredService<RateLimitPolicies>().For(SamplePlatform)?.Window, TimeSpan.FromSeconds(47))),
