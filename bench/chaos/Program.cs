@@ -105,7 +105,8 @@ var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings!).
 var services = new ServiceCollection();
 services.AddLogging();
 services.AddHerald(o => o.MaxRetries = 10).AddX().AddMedium().AddMastodon().AddBluesky().AddThreads();
-services.AddHeraldPolicies(configuration);
+// Herald binds its settings (retry, rate limits, platforms) from the host's configuration.
+services.AddSingleton<IConfiguration>(configuration);
 services.AddHeraldStorage(connectionString, settings["Herald:CredentialKey"]);
 await using var provider = services.BuildServiceProvider();
 await provider.MigrateHeraldDatabaseAsync();

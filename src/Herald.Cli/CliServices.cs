@@ -1,24 +1,39 @@
-using Herald.Contents;
-using Herald.Scheduling;
 using Herald.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Herald.Cli;
 
 /// <summary>Composes Herald for the CLI: engine, platforms, storage and quiet logging.</summary>
 internal static class CliServices
 {
+    /// <summary>The CLI's services, every setting checked (each bad value named with its key) before a command runs.</summary>
     public static ServiceProvider Build(IConfiguration configuration, bool verbose)
     {
         var services = new ServiceCollection();
         Add(services, configuration, verbose);
-        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        try
+        {
+            // What a host does when it starts: every options type bound and validated now, not at first use.
+            provider.GetService<IStartupValidator>()?.Validate();
+        }
+        catch
+        {
+            provider.Dispose();
+            throw;
+        }
+
+        return provider;
     }
 
-    /// <summary>Everything but the workers; <c>herald work</c> adds <c>AddHeraldJobs</c> on top.</summary>
+    /// <summary>
+    /// Everything but the workers; <c>herald work</c> adds <c>AddHeraldJobs</c> on top. Each registration binds its
+    /// own section of <paramref name="configuration"/> (<c>Herald</c>, <c>Herald:Workers</c>, <c>Herald:&lt;Platform&gt;</c>);
+    /// only the database and the credential key are read here, because storage takes them as arguments.
+    /// </summary>
     public static void Add(IServiceCollection services, IConfiguration configuration, bool verbose)
     {
         services.AddSingleton(configuration);
@@ -30,29 +45,14 @@ internal static class CliServices
             .AddFilter("Microsoft.EntityFrameworkCore", verbose ? LogLevel.Warning : LogLevel.None)
             .AddFilter("Hangfire", LogLevel.Error)
             .AddFilter("Microsoft.Hosting", LogLevel.Error));
-        services.AddHerald(o =>
-            {
-                o.MaxRetries = configuration.GetValue("Herald:MaxRetries", 3);
-                configuration.GetSection(ContentLimits.Section).Bind(o.Limits);
-            })
-            .AddDevTo(o => configuration.GetSection("Herald:DevTo").Bind(o))
-            .AddLinkedIn(o =>
-            {
-                if (configuration["Herald:LinkedIn:Version"] is { Length: > 0 } version)
-                {
-                    o.Version = version;
-                }
-            })
+        services.AddHerald()
+            .AddDevTo()
+            .AddLinkedIn()
             .AddX()
             .AddMedium()
             .AddMastodon()
             .AddBluesky()
-            .AddThreads(o => configuration.GetSection("Herald:Threads").Bind(o));
-        services.AddHeraldPolicies(configuration);
-        // The inline `herald post` runs under the same lease and attempt budget as the workers.
-        var workers = new WorkerOptions();
-        configuration.GetSection("Herald:Workers").Bind(workers);
-        services.TryAddSingleton(workers);
+            .AddThreads();
         services.AddHeraldStorage(HeraldDatabase.ResolveConnectionString(configuration), configuration["Herald:CredentialKey"]);
     }
 }

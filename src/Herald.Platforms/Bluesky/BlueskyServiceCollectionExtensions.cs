@@ -14,16 +14,14 @@ public static class BlueskyServiceCollectionExtensions
     /// <c>identifier</c> (the handle) and <c>app_password</c>; the session Herald gets with them is kept with the
     /// account (<c>access_jwt</c>, <c>refresh_jwt</c>, <c>did</c>, <c>handle</c>, <c>pds_url</c>). The setting
     /// <c>language</c> is optional. Calling it twice registers the adapter once.
+    /// Its own settings come from the section <c>Herald:Bluesky</c>, then <paramref name="configure"/>; they are checked
+    /// when the host starts.
     /// </summary>
     public static HeraldBuilder AddBluesky(this HeraldBuilder builder, Action<BlueskyOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<BlueskyOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        builder.AddPlatformOptions("Herald:Bluesky", configure);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BlueskyOptions>, BlueskyOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

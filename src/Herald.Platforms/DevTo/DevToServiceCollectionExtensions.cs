@@ -13,16 +13,14 @@ public static class DevToServiceCollectionExtensions
     /// Adds the Dev.to (Forem API v1) adapter, platform id <c>devto</c> (also <c>dev.to</c>, <c>dev_to</c>,
     /// <c>forem</c>). Accounts need the credential <c>api_key</c>; settings <c>published</c> (default true)
     /// and <c>footer</c> are optional. Calling it twice registers the adapter once.
+    /// Its own settings come from the section <c>Herald:DevTo</c>, then <paramref name="configure"/>; they are checked
+    /// when the host starts.
     /// </summary>
     public static HeraldBuilder AddDevTo(this HeraldBuilder builder, Action<DevToOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<DevToOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        builder.AddPlatformOptions("Herald:DevTo", configure);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DevToOptions>, DevToOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

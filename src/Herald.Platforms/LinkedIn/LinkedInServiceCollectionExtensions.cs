@@ -13,16 +13,14 @@ public static class LinkedInServiceCollectionExtensions
     /// Adds the LinkedIn adapter, platform id <c>linkedin</c> (also <c>li</c>). Accounts work in manual mode
     /// by default (a ready-to-paste draft, no credentials); with the setting <c>mode</c> = <c>api</c> they need
     /// the credential <c>access_token</c> and the setting <c>author_urn</c>. Calling it twice registers it once.
+    /// Its own settings come from the section <c>Herald:LinkedIn</c>, then <paramref name="configure"/>; they are checked
+    /// when the host starts.
     /// </summary>
     public static HeraldBuilder AddLinkedIn(this HeraldBuilder builder, Action<LinkedInOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<LinkedInOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        builder.AddPlatformOptions("Herald:LinkedIn", configure);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LinkedInOptions>, LinkedInOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

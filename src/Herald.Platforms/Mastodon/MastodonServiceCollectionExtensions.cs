@@ -14,16 +14,14 @@ public static class MastodonServiceCollectionExtensions
     /// the credential <c>access_token</c> and, unless they are on mastodon.social, their instance as base URL;
     /// settings <c>visibility</c>, <c>spoiler_text</c> and <c>language</c> are optional. Calling it twice
     /// registers the adapter once.
+    /// Its own settings come from the section <c>Herald:Mastodon</c>, then <paramref name="configure"/>; they are checked
+    /// when the host starts.
     /// </summary>
     public static HeraldBuilder AddMastodon(this HeraldBuilder builder, Action<MastodonOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<MastodonOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        builder.AddPlatformOptions("Herald:Mastodon", configure);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MastodonOptions>, MastodonOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

@@ -13,16 +13,14 @@ public static class MediumServiceCollectionExtensions
     /// Adds the Medium adapter, platform id <c>medium</c>. Accounts need the credential <c>access_token</c> (an
     /// existing integration token: Medium issues no new ones); settings <c>publish_status</c> (public, draft,
     /// unlisted; default public) and <c>license</c> are optional. Calling it twice registers it once.
+    /// Its own settings come from the section <c>Herald:Medium</c>, then <paramref name="configure"/>; they are checked
+    /// when the host starts.
     /// </summary>
     public static HeraldBuilder AddMedium(this HeraldBuilder builder, Action<MediumOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<MediumOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        builder.AddPlatformOptions("Herald:Medium", configure);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediumOptions>, MediumOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

@@ -13,16 +13,14 @@ public static class ThreadsServiceCollectionExtensions
     /// Adds the Threads adapter, platform id <c>threads</c> (also <c>threads.net</c>, <c>meta-threads</c>). Accounts
     /// need the credential <c>access_token</c>; the setting <c>user_id</c> (default <c>me</c>) is optional. Calling
     /// it twice registers the adapter once.
+    /// Its own settings come from the section <c>Herald:Threads</c>, then <paramref name="configure"/>; they are checked
+    /// when the host starts.
     /// </summary>
     public static HeraldBuilder AddThreads(this HeraldBuilder builder, Action<ThreadsOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<ThreadsOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        builder.AddPlatformOptions("Herald:Threads", configure);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ThreadsOptions>, ThreadsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);

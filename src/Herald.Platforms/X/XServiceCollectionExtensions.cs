@@ -14,16 +14,14 @@ public static class XServiceCollectionExtensions
     /// credentials (<c>access_token</c>; <c>refresh_token</c> + <c>client_id</c> [+ <c>client_secret</c>] to renew
     /// it) or OAuth 1.0a user credentials (<c>consumer_key</c>, <c>consumer_secret</c>, <c>access_token</c>,
     /// <c>access_token_secret</c>); the setting <c>username</c> is optional. Calling it twice registers it once.
+    /// Its own settings come from the section <c>Herald:X</c>, then <paramref name="configure"/>; they are checked
+    /// when the host starts.
     /// </summary>
     public static HeraldBuilder AddX(this HeraldBuilder builder, Action<XOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<XOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
+        builder.AddPlatformOptions("Herald:X", configure);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<XOptions>, XOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
