@@ -2,6 +2,7 @@ using Herald.Accounts;
 using Herald.Contents;
 using Herald.Platforms;
 using Herald.Publications;
+using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 using Herald.Storage;
 using Microsoft.Data.Sqlite;

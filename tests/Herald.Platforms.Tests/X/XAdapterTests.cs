@@ -352,7 +352,7 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
     [Fact]
     public async Task PublishAsync_WindowUsedUp_RateLimitedUntilTheResetHeader()
     {
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = _fixture.Clock, XCreatesPerWindow = 2 });
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = _fixture.Clock, X = { CreatesPerWindow = 2 } });
         var account = XAccount(new AccountCredentials { ["access_token"] = SandboxAccounts.XAccessToken }, baseUrl: sandbox.PlatformBaseUrl("x"));
         var start = _fixture.Clock.GetUtcNow();
         var first = await _adapter.PublishAsync(Request(Post("Window one"), account));
