@@ -6,8 +6,8 @@ using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 using Herald.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Herald.Benchmarks;
