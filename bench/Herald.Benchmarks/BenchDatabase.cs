@@ -2,11 +2,12 @@ using Herald.Accounts;
 using Herald.Contents;
 using Herald.Platforms;
 using Herald.Publications;
+using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 using Herald.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Herald.Benchmarks;

@@ -16,11 +16,11 @@ internal static class Articles
         CanonicalUrl = new Uri($"https://blog.example.com/{Guid.NewGuid():N}"),
     };
 
-    public static Account DevTo(SandboxServer sandbox, string apiKey = SandboxAccounts.DevToKey, string name = "sandbox") => new()
+    public static Account DevTo(SandboxServer sandbox, string? apiKey = null, string name = "sandbox") => new()
     {
         Platform = "devto",
         DisplayName = name,
         BaseUrl = sandbox.PlatformBaseUrl("devto"),
-        Credentials = new AccountCredentials { ["api_key"] = apiKey },
+        Credentials = new AccountCredentials { ["api_key"] = apiKey ?? SandboxAccounts.DevToKey },
     };
 }

@@ -1,4 +1,5 @@
 using Herald.Publications;
+using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 
 namespace Herald.Jobs.Tests;

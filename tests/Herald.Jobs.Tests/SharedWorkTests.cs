@@ -1,6 +1,7 @@
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Publications;
+using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 using Herald.Scheduling;
 using Herald.Storage;
@@ -20,7 +21,7 @@ public sealed class SharedWorkTests
         var window = TimeSpan.FromSeconds(1);
         const int Permits = 5;
         await using var database = await TestDatabase.PostgresAsync(maxPoolSize: 10);
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { DevToCreatesPerWindow = Permits, DevToCreateWindow = window });
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { DevTo = { CreatesPerWindow = Permits, CreateWindow = window } });
         var key = WorkerHost.NewCredentialKey();
         var settings = new Dictionary<string, string?>
         {

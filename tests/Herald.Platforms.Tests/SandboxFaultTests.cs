@@ -95,7 +95,7 @@ public sealed class SandboxFaultTests : IDisposable
     [Fact]
     public async Task NoRateLimits_XPastItsWindow_No429AndNoRateLimitHeaders()
     {
-        await using var server = await StartAsync(configure: o => o.XCreatesPerWindow = 2);
+        await using var server = await StartAsync(configure: o => o.X.CreatesPerWindow = 2);
 
         for (var i = 0; i < 4; i++)
         {
@@ -168,7 +168,7 @@ public sealed class SandboxFaultTests : IDisposable
     [Fact]
     public async Task NoRateLimits_DevToPastItsWindow_No429()
     {
-        await using var server = await StartAsync(configure: o => o.DevToCreatesPerWindow = 2);
+        await using var server = await StartAsync(configure: o => o.DevTo.CreatesPerWindow = 2);
 
         for (var i = 0; i < 4; i++)
         {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Herald.Cli.Output;
-using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 
 namespace Herald.Cli.Commands;
@@ -18,7 +17,7 @@ internal static class SandboxCommand
         var noRateLimits = new Option<bool>("--no-rate-limits") { Description = "Switch off every simulated limit: no 429 from a platform's windows or quotas, no rate-limit headers, no Threads quota." };
         var faults = new Option<string?>("--faults") { Description = "Faults from the start, as the JSON body of PUT /_sandbox/faults, e.g. '{\"serverErrorRate\":0.02,\"serverErrorAfterCommitRate\":0.02}'." };
         var seed = new Option<int?>("--seed") { Description = "Seed the sandbox's randomness (faults, ids) for a repeatable run." };
-        var command = new Command("sandbox", "Run the local platform simulator (Dev.to, LinkedIn, X, Medium, Mastodon, Bluesky, Threads) on loopback.") { port, noRateLimits, faults, seed };
+        var command = new Command("sandbox", $"Run the local platform simulator ({string.Join(", ", SandboxPlatforms.All.Select(p => p.DisplayName))}) on loopback.") { port, noRateLimits, faults, seed };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var reporter = new Reporter(output, error);
@@ -51,13 +50,11 @@ internal static class SandboxCommand
             };
             await using var sandbox = await SandboxServer.StartAsync(options, cancellationToken);
             reporter.Line($"Herald sandbox listening on {sandbox.BaseAddress}");
-            reporter.Line($"  Dev.to    base URL {sandbox.PlatformBaseUrl("devto")}   api-key: {SandboxAccounts.DevToKey}");
-            reporter.Line($"  LinkedIn  base URL {sandbox.PlatformBaseUrl("linkedin")}   token: {SandboxAccounts.LinkedInToken}  author: {SandboxAccounts.LinkedInAuthorUrn}");
-            reporter.Line($"  X         base URL {sandbox.PlatformBaseUrl("x")}   bearer: {SandboxAccounts.XAccessToken}  (OAuth 1.0a: {SandboxAccounts.XConsumerKey} / {SandboxAccounts.XOAuth1Token})");
-            reporter.Line($"  Medium    base URL {sandbox.PlatformBaseUrl("medium")}   token: {SandboxAccounts.MediumToken}");
-            reporter.Line($"  Mastodon  base URL {sandbox.PlatformBaseUrl("mastodon")}   token: {SandboxAccounts.MastodonToken}");
-            reporter.Line($"  Bluesky   base URL {sandbox.PlatformBaseUrl("bluesky")}   identifier: {SandboxAccounts.BlueskyHandle}  app password: {SandboxAccounts.BlueskyAppPassword}");
-            reporter.Line($"  Threads   base URL {sandbox.PlatformBaseUrl("threads")}   access_token: {SandboxAccounts.ThreadsToken}  user_id: {SandboxAccounts.ThreadsUserId}");
+            foreach (var platform in SandboxPlatforms.All)
+            {
+                reporter.Line(AccountLine(platform, sandbox.PlatformBaseUrl(platform.Id)));
+            }
+
             reporter.Line($"  Requests  {new Uri(sandbox.BaseAddress, "_sandbox/requests")}   posts: {new Uri(sandbox.BaseAddress, "_sandbox/posts")}   faults: PUT {new Uri(sandbox.BaseAddress, "_sandbox/faults")}");
             if (options.DisableRateLimits)
             {
@@ -78,5 +75,13 @@ internal static class SandboxCommand
             return HeraldCommandLine.Ok;
         });
         return command;
+    }
+
+    /// <summary>One platform's line: where it listens and the fixed account to try it with (fake credentials that open nothing real).</summary>
+    private static string AccountLine(SandboxPlatform platform, Uri baseUrl)
+    {
+        var account = platform.Account.Credentials.Concat(platform.Account.Settings).Select(pair => $"{pair.Key}: {pair.Value}");
+        var note = platform.Account.Note is { } text ? $"  ({text})" : "";
+        return $"  {platform.DisplayName,-9} base URL {baseUrl}   {string.Join("  ", account)}{note}";
     }
 }

@@ -1,6 +1,5 @@
 using Herald.Accounts;
 using Herald.Platforms;
-using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 using Herald.Scheduling;
 using Microsoft.Extensions.Configuration;
@@ -41,37 +40,21 @@ internal static class AccountCatalog
     /// </summary>
     public static Account ForSandbox(IConfiguration configuration, PlatformDescriptor platform)
     {
+        var simulated = SandboxPlatforms.Find(platform.Id)
+            ?? throw new CliInputException($"--sandbox: the sandbox does not simulate {platform.DisplayName} yet");
         var configured = FromConfiguration(configuration, platform);
-        var credentials = platform.Id switch
+        var settings = new Dictionary<string, string>(configured.Settings, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in simulated.Account.Settings)
         {
-            "devto" => new AccountCredentials { ["api_key"] = SandboxAccounts.DevToKey },
-            "linkedin" => new AccountCredentials { ["access_token"] = SandboxAccounts.LinkedInToken },
-            "x" => new AccountCredentials { ["access_token"] = SandboxAccounts.XAccessToken },
-            "medium" => new AccountCredentials { ["access_token"] = SandboxAccounts.MediumToken },
-            "mastodon" => new AccountCredentials { ["access_token"] = SandboxAccounts.MastodonToken },
-            "bluesky" => new AccountCredentials { ["identifier"] = SandboxAccounts.BlueskyHandle, ["app_password"] = SandboxAccounts.BlueskyAppPassword },
-            "threads" => new AccountCredentials { ["access_token"] = SandboxAccounts.ThreadsToken },
-            _ => throw new CliInputException($"--sandbox: the sandbox does not simulate {platform.DisplayName} yet"),
-        };
-        var settings = new Dictionary<string, string>(configured.Settings, StringComparer.OrdinalIgnoreCase)
-        {
-            [SandboxAccountMarker.Setting] = "true",
-        };
-        if (platform.Id == "linkedin")
-        {
-            settings["author_urn"] = SandboxAccounts.LinkedInAuthorUrn;
+            settings[name] = value;
         }
 
-        if (platform.Id == "threads")
-        {
-            settings["user_id"] = SandboxAccounts.ThreadsUserId;
-        }
-
+        settings[SandboxAccountMarker.Setting] = "true";
         return new Account
         {
             Platform = platform.Id,
             DisplayName = "sandbox",
-            Credentials = credentials,
+            Credentials = new AccountCredentials(simulated.Account.Credentials),
             Settings = settings,
         };
     }

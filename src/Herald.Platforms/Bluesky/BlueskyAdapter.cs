@@ -109,7 +109,7 @@ internal sealed class BlueskyAdapter : IPlatformAdapter
         for (var index = 0; index < composed.Parts.Count; index++)
         {
             var text = composed.Parts[index];
-            var count = TextCounter.Bluesky.Count(text);
+            var count = BlueskyTextCounter.Instance.Count(text);
             var spans = BlueskyFacets.Find(text);
 
             // What exists only once sending starts is shown as a {placeholder}: the record keys come from the
@@ -345,7 +345,7 @@ internal sealed class BlueskyAdapter : IPlatformAdapter
         return (_dids, null);
     }
 
-    private ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, TextCounter.Bluesky, limits: _contentLimits);
+    private ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, BlueskyTextCounter.Instance, limits: _contentLimits);
 
     private static BlueskyPostRecord Record(
         string text, string createdAt, IReadOnlyList<string>? langs, IReadOnlyList<BlueskyFacet> facets, BlueskyReplyRef? reply) => new()

@@ -408,7 +408,7 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter
         ShortForm.Compose(content, PlatformId, Counter(account, limits), limits: _contentLimits);
 
     private static ITextCounter Counter(Account account, MastodonLimits limits) =>
-        TextCounter.Mastodon(limits.MaxCharacters, limits.CharactersReservedPerUrl, SpoilerOf(account));
+        new MastodonTextCounter(limits.MaxCharacters, limits.CharactersReservedPerUrl, SpoilerOf(account));
 
     private static MastodonStatusRequest BuildRequest(string text, string? replyTo, Content content, Account account) => new()
     {

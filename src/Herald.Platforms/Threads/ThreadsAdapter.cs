@@ -12,7 +12,7 @@ namespace Herald.Platforms.Threads;
 /// thread of replies, each within Threads' 500 characters and 5 links.
 /// </summary>
 /// <remarks>
-/// <para>The text comes from <see cref="ShortForm"/> with <see cref="TextCounter.Threads"/>. Every post is a
+/// <para>The text comes from <see cref="ShortForm"/> with <see cref="ThreadsTextCounter.Instance"/>. Every post is a
 /// container (<c>POST /{user}/threads</c>, <c>media_type=TEXT</c>) published by <c>threads_publish</c>; a thread's
 /// parts are each a reply (<c>reply_to_id</c>) to the previous part's published media id, confirmed one by one
 /// through <see cref="PublishRequest.OnPartConfirmed"/>. See <see cref="ThreadsPartPublisher"/> for why a
@@ -87,7 +87,7 @@ internal sealed class ThreadsAdapter : IPlatformAdapter
 
         for (var i = 0; i < composed.Parts.Count; i++)
         {
-            var count = TextCounter.Threads.Count(composed.Parts[i]);
+            var count = ThreadsTextCounter.Instance.Count(composed.Parts[i]);
             if (!count.IsWithinLimit)
             {
                 Problem("body", $"part {i + 1} does not fit a Threads post ({count}; at most 500 characters and 5 links)");
@@ -262,11 +262,11 @@ internal sealed class ThreadsAdapter : IPlatformAdapter
         return (new ThreadsApi(client, account.BaseUrl ?? _options.DefaultBaseUrl, userId, token, _timeProvider), composed.Parts, null);
     }
 
-    private ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, TextCounter.Threads, limits: _contentLimits);
+    private ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, ThreadsTextCounter.Instance, limits: _contentLimits);
 
     private static RenderedPart RenderPart(string text, int index)
     {
-        var count = TextCounter.Threads.Count(text);
+        var count = ThreadsTextCounter.Instance.Count(text);
         var links = count.Measure(TextUnits.Links)!;
         var fields = ThreadsForm.TextContainer(text, index == 0 ? null : ReplyPlaceholder(index));
         return new RenderedPart(text, count.Count, count.Limit, count.Unit)

@@ -17,7 +17,7 @@ namespace Herald.Platforms.X;
 /// Publishes to X through API v2 (docs/platforms.md, X): <c>POST /2/tweets</c>, a thread as a chain of replies.
 /// </summary>
 /// <remarks>
-/// The text is written by <see cref="ShortForm"/> on X's weighted count (<see cref="TextCounter.X"/>): a short
+/// The text is written by <see cref="ShortForm"/> on X's weighted count (<see cref="XTextCounter.Instance"/>): a short
 /// post as written, an article as a teaser, or a thread when the content asks for one or does not fit.
 /// Credentials: OAuth 2.0 user context (<c>access_token</c>, with <c>refresh_token</c>, <c>client_id</c> and
 /// optionally <c>client_secret</c> to renew it) or OAuth 1.0a user context (<c>consumer_key</c>,
@@ -94,7 +94,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
         {
             foreach (var (part, index) in composed.Parts.Select((p, i) => (p, i)))
             {
-                var count = TextCounter.X.Count(part);
+                var count = XTextCounter.Instance.Count(part);
                 if (count.HasInvalidCharacters)
                 {
                     problems.Add(new ValidationProblem(
@@ -112,7 +112,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
         var parts = composed.Succeeded ? composed.Parts : [];
         var rendered = parts.Select((text, index) =>
         {
-            var count = TextCounter.X.Count(text);
+            var count = XTextCounter.Instance.Count(text);
             // A reply's parent id is known only once the part before it is posted.
             var body = Serialize(text, index == 0 ? null : $"<id of part {index}>");
             return new RenderedPart(text, count.Count, count.Limit, count.Unit) { Body = body };
@@ -267,7 +267,7 @@ internal sealed partial class XAdapter : IPlatformAdapter
                 $"No post with this text among the account's newest {_options.LookupPageSize * MaxLookupPages} posts; older ones were not read.");
     }
 
-    private ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, TextCounter.X, limits: _contentLimits);
+    private ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, XTextCounter.Instance, limits: _contentLimits);
 
     private static string Serialize(string text, string? inReplyTo) =>
         JsonSerializer.Serialize(new XCreateTweetRequest { Text = text, Reply = inReplyTo is null ? null : new XReply(inReplyTo) }, PlatformHttp.Json);

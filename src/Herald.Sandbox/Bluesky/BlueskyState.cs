@@ -149,7 +149,7 @@ public sealed partial class BlueskyState
     internal BlueskyRateWindow SpendWritePoints(BlueskyAccount account)
     {
         var now = Sandbox.TimeProvider.GetUtcNow();
-        var limit = Sandbox.Options.BlueskyWritePointsPerHour;
+        var limit = Sandbox.Options.Bluesky.WritePointsPerHour;
         var window = now.ToUnixTimeSeconds() / 3600;
         var reset = DateTimeOffset.FromUnixTimeSeconds((window + 1) * 3600);
         lock (_lock)
@@ -311,7 +311,7 @@ public sealed partial class BlueskyState
     private string IssueToken(BlueskyAccount account, bool refresh)
     {
         var now = Sandbox.TimeProvider.GetUtcNow();
-        var expires = now + (refresh ? Sandbox.Options.BlueskyRefreshTokenLifetime : Sandbox.Options.BlueskyAccessTokenLifetime);
+        var expires = now + (refresh ? Sandbox.Options.Bluesky.RefreshTokenLifetime : Sandbox.Options.Bluesky.AccessTokenLifetime);
         var header = Base64Url(Encoding.UTF8.GetBytes(refresh ? """{"typ":"refresh+jwt","alg":"ES256K"}""" : """{"typ":"at+jwt","alg":"ES256K"}"""));
         var claims = Base64Url(JsonSerializer.SerializeToUtf8Bytes(new
         {

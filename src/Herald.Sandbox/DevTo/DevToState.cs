@@ -106,12 +106,12 @@ public sealed partial class DevToState
                 created = _publishedCreations[user.Id] = [];
             }
 
-            created.RemoveAll(t => t <= now - options.DevToCreateWindow);
+            created.RemoveAll(t => t <= now - options.DevTo.CreateWindow);
             if (input.Published && !options.DisableRateLimits)
             {
-                if (created.Count >= options.DevToCreatesPerWindow)
+                if (created.Count >= options.DevTo.CreatesPerWindow)
                 {
-                    var seconds = (int)Math.Ceiling(options.DevToCreateWindow.TotalSeconds);
+                    var seconds = (int)Math.Ceiling(options.DevTo.CreateWindow.TotalSeconds);
                     return new DevToCreateResult(null, 429, $"Rate limit reached, try again in {seconds} seconds", seconds);
                 }
             }

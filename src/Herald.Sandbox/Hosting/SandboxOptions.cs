@@ -1,8 +1,15 @@
+using System.Collections.Concurrent;
+
 namespace Herald.Sandbox.Hosting;
 
-/// <summary>How the sandbox starts: where it listens, its clock, its randomness and its faults.</summary>
+/// <summary>
+/// How the sandbox starts: where it listens, its clock, its randomness and its faults. Each platform's own limits
+/// are a section of their own, declared in the platform's folder (<c>options.Mastodon.MaxCharacters</c>).
+/// </summary>
 public sealed class SandboxOptions
 {
+    private readonly ConcurrentDictionary<Type, object> _sections = new();
+
     /// <summary>The loopback port to listen on; 0 picks a free one.</summary>
     public int Port { get; set; }
 
@@ -15,77 +22,20 @@ public sealed class SandboxOptions
     /// <summary>Faults injected into platform endpoints from the start; they can be changed while running.</summary>
     public SandboxFaults Faults { get; set; } = new();
 
-    /// <summary>Dev.to's per-user limit on published article creation (docs/platforms.md, Dev.to: 9 per 30 s).</summary>
-    public int DevToCreatesPerWindow { get; set; } = 9;
-
-    public TimeSpan DevToCreateWindow { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// Posts one LinkedIn member may create per UTC day. LinkedIn publishes no number (docs/platforms.md, LinkedIn,
-    /// "Rate limits"); 150 stands in for the member quota an app sees in its Developer Portal.
-    /// </summary>
-    public int LinkedInPostsPerDay { get; set; } = 150;
-
-    /// <summary>
-    /// Posts one X user may create per <see cref="XCreateWindow"/> (docs/platforms.md, X, "Rate limits": the current
-    /// per-endpoint table gives 100 per 15 minutes per user).
-    /// </summary>
-    public int XCreatesPerWindow { get; set; } = 100;
-
-    public TimeSpan XCreateWindow { get; set; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>How long an OAuth 2.0 access token the X simulator issues lives (docs/platforms.md, X, "Auth": 2 hours).</summary>
-    public TimeSpan XAccessTokenLifetime { get; set; } = TimeSpan.FromHours(2);
-    /// <summary>The simulated Mastodon instance's <c>max_characters</c> (upstream default 500); tests may set 1,000.</summary>
-    public int MastodonMaxCharacters { get; set; } = 500;
-
-    /// <summary>Statuses one Mastodon account may create per window (docs/platforms.md, Mastodon: 300 per 3 hours).</summary>
-    public int MastodonStatusesPerWindow { get; set; } = 300;
-
-    public TimeSpan MastodonStatusWindow { get; set; } = TimeSpan.FromHours(3);
-
-    /// <summary>Requests one Mastodon account may make per window, all endpoints (docs/platforms.md, Mastodon: 300 per 5 minutes).</summary>
-    public int MastodonRequestsPerWindow { get; set; } = 300;
-
-    public TimeSpan MastodonRequestWindow { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>How long a Bluesky access token lasts (docs/platforms.md, Bluesky: 120 minutes), on the sandbox clock.</summary>
-    public TimeSpan BlueskyAccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(120);
-
-    /// <summary>How long a Bluesky refresh token lasts (docs/platforms.md, Bluesky: 90 days).</summary>
-    public TimeSpan BlueskyRefreshTokenLifetime { get; set; } = TimeSpan.FromDays(90);
-
-    /// <summary>Repository write points per DID and hour (docs/platforms.md, Bluesky: 5,000; a create costs 3).</summary>
-    public int BlueskyWritePointsPerHour { get; set; } = 5000;
-
-    /// <summary>
-    /// Posts one Threads profile may publish through the API in a rolling 24 hours (docs/platforms.md, Threads,
-    /// "Rate limits": 250), enforced at <c>threads_publish</c> and reported by <c>threads_publishing_limit</c>.
-    /// </summary>
-    public int ThreadsPostsPer24Hours { get; set; } = 250;
-
-    /// <summary>Replies one Threads profile may publish through the API in a rolling 24 hours (docs/platforms.md, Threads: 1,000).</summary>
-    public int ThreadsRepliesPer24Hours { get; set; } = 1000;
-
-    /// <summary>
-    /// How many status checks a new Threads container answers <c>IN_PROGRESS</c> before <c>FINISHED</c>.
-    /// Default 0: text is typically ready at once (docs/platforms.md, Threads). Counted in checks, not time, so tests on
-    /// a fake clock stay deterministic; read when a container is created.
-    /// </summary>
-    public int ThreadsInProgressPolls { get; set; }
-
-    /// <summary>
-    /// How many status checks (and publish calls) a new Threads container answers with error 24 / subcode
-    /// 4279009 ("media not found") right after it was created, before it can be seen. Default 0.
-    /// </summary>
-    public int ThreadsNotFoundPolls { get; set; }
-
     /// <summary>
     /// Switches off every simulated limit, for benchmarks and soaks: no 429 from a platform's own windows or
     /// quotas, no rate-limit headers on any answer, and Threads' <c>threads_publishing_limit</c> reports no quota,
     /// so a client that obeys what it is told is never held back by the simulator.
     /// </summary>
     public bool DisableRateLimits { get; set; }
+
+    /// <summary>
+    /// The platform section of type <typeparamref name="TSection"/>, created with its defaults on first use; a
+    /// platform's folder exposes it as a property of its own (<c>options.Threads</c>).
+    /// </summary>
+    internal TSection Section<TSection>()
+        where TSection : class, new() =>
+        (TSection)_sections.GetOrAdd(typeof(TSection), static _ => new TSection());
 }
 
 /// <summary>

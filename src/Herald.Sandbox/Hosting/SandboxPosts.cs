@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Herald.Sandbox.Hosting;
 
 /// <summary>
@@ -17,55 +15,6 @@ public sealed record SandboxPost(string Platform, string Id, string Text, string
 public static class SandboxPostListing
 {
     /// <summary>Every post of <paramref name="platform"/>, or of every platform when it is null, oldest first per platform.</summary>
-    public static IReadOnlyList<SandboxPost> List(SandboxState state, string? platform = null)
-    {
-        var posts = new List<SandboxPost>();
-        if (platform is null or "devto")
-        {
-            posts.AddRange(state.DevTo.Articles.Select(a => new SandboxPost("devto", a.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), a.Title + "\n" + a.BodyMarkdown, null, a.CreatedAt)));
-        }
-
-        if (platform is null or "linkedin")
-        {
-            posts.AddRange(state.LinkedIn.Posts.Select(p => new SandboxPost("linkedin", p.Urn, p.Commentary, null, p.CreatedAt)));
-        }
-
-        if (platform is null or "x")
-        {
-            posts.AddRange(state.X.Posts.Select(p => new SandboxPost("x", p.Id, p.Text, p.InReplyToId, p.CreatedAt)));
-        }
-
-        if (platform is null or "medium")
-        {
-            posts.AddRange(state.Medium.Posts.Select(p => new SandboxPost("medium", p.Id, p.Title + "\n" + p.Content, null, p.CreatedAt)));
-        }
-
-        if (platform is null or "mastodon")
-        {
-            posts.AddRange(state.Mastodon.Statuses.Select(s => new SandboxPost("mastodon", s.Id, s.Text, s.InReplyToId, s.CreatedAt)));
-        }
-
-        if (platform is null or "bluesky")
-        {
-            posts.AddRange(state.Bluesky.Records.Select(r => new SandboxPost("bluesky", r.Uri, r.Text, BlueskyParentOf(r.Json), r.IndexedAt)));
-        }
-
-        if (platform is null or "threads")
-        {
-            posts.AddRange(state.Threads.Posts.Select(p => new SandboxPost("threads", p.Id, p.Text, p.ReplyToId, p.Timestamp)));
-        }
-
-        return posts;
-    }
-
-    /// <summary>A Bluesky reply names its parent in <c>reply.parent.uri</c> of the record as sent.</summary>
-    private static string? BlueskyParentOf(string recordJson)
-    {
-        using var document = JsonDocument.Parse(recordJson);
-        return document.RootElement.TryGetProperty("reply", out var reply) &&
-            reply.TryGetProperty("parent", out var parent) &&
-            parent.TryGetProperty("uri", out var uri)
-            ? uri.GetString()
-            : null;
-    }
+    public static IReadOnlyList<SandboxPost> List(SandboxState state, string? platform = null) =>
+        [.. SandboxPlatforms.All.Where(p => platform is null || p.Id == platform).SelectMany(p => p.ListPosts(state))];
 }

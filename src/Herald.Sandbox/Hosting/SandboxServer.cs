@@ -1,11 +1,4 @@
 using System.Net;
-using Herald.Sandbox.Bluesky;
-using Herald.Sandbox.DevTo;
-using Herald.Sandbox.LinkedIn;
-using Herald.Sandbox.Mastodon;
-using Herald.Sandbox.Medium;
-using Herald.Sandbox.Threads;
-using Herald.Sandbox.X;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -35,17 +28,9 @@ public sealed class SandboxServer : IAsyncDisposable
     public SandboxRecorder Requests => State.Recorder;
 
     /// <summary>The base address an account of <paramref name="platform"/> should use, such as <c>…/devto/api</c>.</summary>
-    public Uri PlatformBaseUrl(string platform) => platform switch
-    {
-        "devto" => new Uri(BaseAddress, "devto/api"),
-        "linkedin" => new Uri(BaseAddress, "linkedin"),
-        "x" => new Uri(BaseAddress, "x"),
-        "medium" => new Uri(BaseAddress, "medium/v1"),
-        "mastodon" => new Uri(BaseAddress, "mastodon"),
-        "bluesky" => new Uri(BaseAddress, "bluesky"),
-        "threads" => new Uri(BaseAddress, "threads/v1.0"),
-        _ => throw new ArgumentException($"The sandbox does not simulate '{platform}'.", nameof(platform)),
-    };
+    public Uri PlatformBaseUrl(string platform) => SandboxPlatforms.Find(platform) is { } simulated
+        ? new Uri(BaseAddress, simulated.BasePath)
+        : throw new ArgumentException($"The sandbox does not simulate '{platform}'.", nameof(platform));
 
     public static async Task<SandboxServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -59,13 +44,10 @@ public sealed class SandboxServer : IAsyncDisposable
         var app = builder.Build();
         app.UseMiddleware<PlatformTrafficMiddleware>();
         MapControlEndpoints(app, state);
-        app.MapGroup("/devto").MapDevTo();
-        app.MapGroup("/linkedin").MapLinkedIn();
-        app.MapGroup("/x").MapX();
-        app.MapGroup("/medium").MapMedium();
-        app.MapGroup("/mastodon").MapMastodon();
-        app.MapGroup("/bluesky").MapBluesky();
-        app.MapGroup("/threads").MapThreads();
+        foreach (var platform in SandboxPlatforms.All)
+        {
+            platform.Map(app.MapGroup("/" + platform.Id));
+        }
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!

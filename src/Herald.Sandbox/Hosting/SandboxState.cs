@@ -1,11 +1,3 @@
-using Herald.Sandbox.Bluesky;
-using Herald.Sandbox.DevTo;
-using Herald.Sandbox.LinkedIn;
-using Herald.Sandbox.Mastodon;
-using Herald.Sandbox.Medium;
-using Herald.Sandbox.Threads;
-using Herald.Sandbox.X;
-
 namespace Herald.Sandbox.Hosting;
 
 internal enum InjectedFault
@@ -25,13 +17,14 @@ internal sealed record ScriptedFault(int Status, int RetryAfterSeconds);
 public sealed class SandboxState
 {
     /// <summary>The first path segment of every simulated platform.</summary>
-    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "devto", "linkedin", "x", "medium", "mastodon", "bluesky", "threads" };
+    public static readonly IReadOnlySet<string> Platforms = SandboxPlatforms.All.Select(platform => platform.Id).ToHashSet(StringComparer.Ordinal);
 
     private readonly Lock _randomLock = new();
     private readonly Random _random;
     private readonly System.Collections.Concurrent.ConcurrentQueue<ScriptedFault> _scripted = new();
     private SandboxFaults _faults;
     private int _faultsInjected;
+    private readonly Dictionary<Type, object> _platformStates = [];
 
     internal SandboxState(SandboxOptions options)
     {
@@ -39,14 +32,11 @@ public sealed class SandboxState
         _random = options.Random;
         _faults = options.Faults;
         Options = options;
-        DevTo = new DevToState(this);
-        LinkedIn = new LinkedInState(this);
-        X = new XState(this);
-        Medium = new MediumState(this);
-        Mastodon = new MastodonState(this);
-        Bluesky = new BlueskyState(this);
-
-        Threads = new ThreadsState(this);
+        foreach (var platform in SandboxPlatforms.All)
+        {
+            var platformState = platform.CreateState(this);
+            _platformStates.Add(platformState.GetType(), platformState);
+        }
     }
 
     public SandboxOptions Options { get; }
@@ -54,19 +44,6 @@ public sealed class SandboxState
     public TimeProvider TimeProvider { get; }
 
     public SandboxRecorder Recorder { get; } = new();
-
-    public DevToState DevTo { get; }
-
-    public LinkedInState LinkedIn { get; }
-
-    public XState X { get; }
-
-    public MediumState Medium { get; }
-    public MastodonState Mastodon { get; }
-
-    public BlueskyState Bluesky { get; }
-
-    public ThreadsState Threads { get; }
 
     /// <summary>The faults in force now; replacing them takes effect on the next request.</summary>
     public SandboxFaults Faults
@@ -93,6 +70,14 @@ public sealed class SandboxState
             _scripted.Enqueue(new ScriptedFault(status, retryAfterSeconds));
         }
     }
+
+    /// <summary>
+    /// The data of the platform whose state is a <typeparamref name="TState"/>; a platform's folder exposes it as a
+    /// property of its own (<c>state.DevTo</c>). Written only while the sandbox is built, so reads need no lock.
+    /// </summary>
+    internal TState Platform<TState>()
+        where TState : class =>
+        (TState)_platformStates[typeof(TState)];
 
     internal bool TryTakeScriptedFault(out ScriptedFault fault) => _scripted.TryDequeue(out fault!);
 

@@ -129,7 +129,7 @@ public sealed class LinkedInState
 
         lock (_lock)
         {
-            var quota = Sandbox.Options.LinkedInPostsPerDay;
+            var quota = Sandbox.Options.LinkedIn.PostsPerDay;
             var used = _dailyPosts.TryGetValue(member.AuthorUrn, out var day) && day.Day == today ? day.Count : 0;
             if (!Sandbox.Options.DisableRateLimits && used >= quota)
             {

@@ -25,7 +25,7 @@ public sealed class MastodonState
     internal MastodonState(SandboxState sandbox)
     {
         Sandbox = sandbox;
-        MaxCharacters = sandbox.Options.MastodonMaxCharacters;
+        MaxCharacters = sandbox.Options.Mastodon.MaxCharacters;
         AddAccount(SandboxAccounts.MastodonToken, SandboxAccounts.MastodonUsername);
     }
 
@@ -105,7 +105,7 @@ public sealed class MastodonState
     {
         lock (_lock)
         {
-            return Hit(account, "requests", Sandbox.Options.MastodonRequestsPerWindow, Sandbox.Options.MastodonRequestWindow);
+            return Hit(account, "requests", Sandbox.Options.Mastodon.RequestsPerWindow, Sandbox.Options.Mastodon.RequestWindow);
         }
     }
 
@@ -147,7 +147,7 @@ public sealed class MastodonState
                 return new MastodonCreateResult(null, 404, "Record not found", null);
             }
 
-            var window = Hit(account, "statuses", Sandbox.Options.MastodonStatusesPerWindow, Sandbox.Options.MastodonStatusWindow);
+            var window = Hit(account, "statuses", Sandbox.Options.Mastodon.StatusesPerWindow, Sandbox.Options.Mastodon.StatusWindow);
             if (window.Exceeded)
             {
                 return new MastodonCreateResult(null, 429, "Too many requests", window);

@@ -144,9 +144,9 @@ internal static class ThreadsEndpoints
             entry[field] = field switch
             {
                 "quota_usage" => posts,
-                "config" => new { quota_total = sandbox.Options.ThreadsPostsPer24Hours, quota_duration = duration },
+                "config" => new { quota_total = sandbox.Options.Threads.PostsPer24Hours, quota_duration = duration },
                 "reply_quota_usage" => replies,
-                _ => new { quota_total = sandbox.Options.ThreadsRepliesPer24Hours, quota_duration = duration },
+                _ => new { quota_total = sandbox.Options.Threads.RepliesPer24Hours, quota_duration = duration },
             };
         }
 

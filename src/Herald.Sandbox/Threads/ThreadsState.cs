@@ -190,8 +190,8 @@ public sealed class ThreadsState
                 Text = text,
                 ReplyToId = replyToId,
                 CreatedAt = now,
-                NotFoundPollsLeft = Math.Max(0, Sandbox.Options.ThreadsNotFoundPolls),
-                InProgressPollsLeft = Math.Max(0, Sandbox.Options.ThreadsInProgressPolls),
+                NotFoundPollsLeft = Math.Max(0, Sandbox.Options.Threads.NotFoundPolls),
+                InProgressPollsLeft = Math.Max(0, Sandbox.Options.Threads.InProgressPolls),
             };
             _containers[id] = container;
             return (container with { }, null);
@@ -312,8 +312,8 @@ public sealed class ThreadsState
             var isReply = container.ReplyToId is not null;
             var (posts, replies) = UsageLocked(user, now);
             var (used, quota) = isReply
-                ? (replies, Sandbox.Options.ThreadsRepliesPer24Hours)
-                : (posts, Sandbox.Options.ThreadsPostsPer24Hours);
+                ? (replies, Sandbox.Options.Threads.RepliesPer24Hours)
+                : (posts, Sandbox.Options.Threads.PostsPer24Hours);
             if (!Sandbox.Options.DisableRateLimits && used >= quota)
             {
                 // The code Threads uses for its publishing quota is not documented (docs/platforms.md, Threads says only that

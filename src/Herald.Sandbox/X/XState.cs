@@ -98,7 +98,7 @@ public sealed class XState
 
     /// <summary>
     /// Issues a token pair as the authorization-code flow would: an access token that expires after
-    /// <see cref="SandboxOptions.XAccessTokenLifetime"/> and a single-use refresh token for <paramref name="clientId"/>.
+    /// <see cref="XSandboxOptions.AccessTokenLifetime"/> and a single-use refresh token for <paramref name="clientId"/>.
     /// </summary>
     public XTokenPair IssueTokens(XSandboxUser user, string clientId)
     {
@@ -263,19 +263,19 @@ public sealed class XState
         var now = Sandbox.TimeProvider.GetUtcNow();
         lock (_lock)
         {
-            if (!_windows.TryGetValue(user.Id, out var window) || now >= window.Start + options.XCreateWindow)
+            if (!_windows.TryGetValue(user.Id, out var window) || now >= window.Start + options.X.CreateWindow)
             {
                 window = (now, 0);
             }
 
-            var allowed = options.DisableRateLimits || window.Used < options.XCreatesPerWindow;
+            var allowed = options.DisableRateLimits || window.Used < options.X.CreatesPerWindow;
             if (allowed)
             {
                 window.Used++;
             }
 
             _windows[user.Id] = window;
-            return (allowed, new XRateWindow(options.XCreatesPerWindow, Math.Max(0, options.XCreatesPerWindow - window.Used), window.Start + options.XCreateWindow));
+            return (allowed, new XRateWindow(options.X.CreatesPerWindow, Math.Max(0, options.X.CreatesPerWindow - window.Used), window.Start + options.X.CreateWindow));
         }
     }
 
@@ -376,7 +376,7 @@ public sealed class XState
 
     private XTokenPair IssueLocked(XSandboxUser user, string clientId)
     {
-        var pair = new XTokenPair(NewToken(), NewToken(), Sandbox.TimeProvider.GetUtcNow() + Sandbox.Options.XAccessTokenLifetime);
+        var pair = new XTokenPair(NewToken(), NewToken(), Sandbox.TimeProvider.GetUtcNow() + Sandbox.Options.X.AccessTokenLifetime);
         _accessTokens[pair.AccessToken] = (user, pair.ExpiresAt);
         _refreshTokens[pair.RefreshToken] = (user, clientId);
         return pair;

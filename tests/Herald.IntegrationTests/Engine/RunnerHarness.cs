@@ -51,12 +51,12 @@ internal sealed class RunnerHarness : IAsyncDisposable
         return harness;
     }
 
-    public Account DevToAccount(string apiKey = SandboxAccounts.DevToKey) => new()
+    public Account DevToAccount(string? apiKey = null) => new()
     {
         Platform = "devto",
         DisplayName = "sandbox",
         BaseUrl = Sandbox.PlatformBaseUrl("devto"),
-        Credentials = new AccountCredentials { ["api_key"] = apiKey },
+        Credentials = new AccountCredentials { ["api_key"] = apiKey ?? SandboxAccounts.DevToKey },
     };
 
     public Account LinkedInManualAccount() => new()

@@ -2,6 +2,7 @@ using Herald.Contents;
 using Herald.Engine;
 using Herald.Platforms;
 using Herald.Publications;
+using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 
 namespace Herald.IntegrationTests.Engine;

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Platforms.Bluesky;
+using Herald.Sandbox;
 using Herald.Sandbox.Bluesky;
 using Herald.Sandbox.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -330,8 +331,7 @@ public sealed class BlueskyAdapterTests : IAsyncLifetime
         await using var server = await SandboxServer.StartAsync(new SandboxOptions
         {
             TimeProvider = clock,
-            BlueskyAccessTokenLifetime = TimeSpan.FromHours(2),
-            BlueskyRefreshTokenLifetime = TimeSpan.FromHours(3),
+            Bluesky = { AccessTokenLifetime = TimeSpan.FromHours(2), RefreshTokenLifetime = TimeSpan.FromHours(3) },
         });
         var user = server.State.Bluesky.AddAccount("late.bsky.social", "late-pass-word-0000");
         var account = Account(user, server.PlatformBaseUrl("bluesky"));
@@ -379,7 +379,7 @@ public sealed class BlueskyAdapterTests : IAsyncLifetime
     public async Task PublishAsync_WritePointsUsedUp_RateLimitedUntilTheReset()
     {
         _clock.Advance(TimeSpan.FromMinutes(40));
-        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = _clock, BlueskyWritePointsPerHour = 3 });
+        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = _clock, Bluesky = { WritePointsPerHour = 3 } });
         var user = server.State.Bluesky.AddAccount("busy.bsky.social", "busy-pass-word-0000");
         var account = Account(user, server.PlatformBaseUrl("bluesky"));
         await _adapter.PublishAsync(Request(Post("One."), account, "pub-rl-1"));

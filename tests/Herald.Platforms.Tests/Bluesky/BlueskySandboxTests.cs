@@ -185,7 +185,7 @@ public sealed class BlueskySandboxTests : IAsyncLifetime
     [Fact]
     public async Task CreateRecord_WritePointsUsedUp_429RateLimitExceeded()
     {
-        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = _clock, BlueskyWritePointsPerHour = 5 });
+        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = _clock, Bluesky = { WritePointsPerHour = 5 } });
         var access = await AccessAsync(server);
         using var first = await CreateAsync(access, Post("One"), server: server);
 

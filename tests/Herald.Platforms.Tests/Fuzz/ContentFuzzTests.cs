@@ -7,6 +7,10 @@ using Herald.Accounts;
 using Herald.Contents;
 using Herald.Formatting;
 using Herald.Formatting.Text;
+using Herald.Platforms.Bluesky;
+using Herald.Platforms.Mastodon;
+using Herald.Platforms.Threads;
+using Herald.Platforms.X;
 using Herald.Validation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -79,7 +83,7 @@ public sealed class ContentFuzzTests(ITestOutputHelper output) : IDisposable
         var registry = _services.GetRequiredService<PlatformRegistry>();
         Sample(FuzzGen.LibraryContent, content =>
         {
-            foreach (var counter in new[] { TextCounter.X, TextCounter.Bluesky, TextCounter.Threads, TextCounter.Mastodon() })
+            foreach (var counter in new[] { XTextCounter.Instance, BlueskyTextCounter.Instance, ThreadsTextCounter.Instance, new MastodonTextCounter() })
             {
                 var text = ShortForm.Compose(content, "x", counter, limits: Limits);
                 Assert.True(text.Parts.Count <= Limits.MaxThreadPartsFor("x"));

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Platforms.LinkedIn;
+using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -169,7 +170,7 @@ public sealed class LinkedInAdapterTests : IClassFixture<SandboxFixture>, IDispo
     public async Task PublishAsync_DailyQuotaUsedUp_RateLimitedUntilMidnightUtc()
     {
         var (account, _, _) = NewApiAccount("quota");
-        var quota = Server.State.Options.LinkedInPostsPerDay;
+        var quota = Server.State.Options.LinkedIn.PostsPerDay;
         for (var i = 0; i < quota; i++)
         {
             Assert.Equal(PublishOutcomeKind.Published, (await _adapter.PublishAsync(Request(Post($"Quota post {i}"), account))).Kind);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Herald.Accounts;
 using Herald.Contents;
+using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 using Herald.Sandbox.Mastodon;
 using Microsoft.Extensions.DependencyInjection;
@@ -273,7 +274,7 @@ public sealed class MastodonAdapterTests : IClassFixture<SandboxFixture>, IDispo
     public async Task PublishAsync_InstanceAllows1000_PublishesOnePostWhereTheDefaultWouldSplit()
     {
         var clock = new FakeTimeProvider(_fixture.Clock.GetUtcNow());
-        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = clock, MastodonMaxCharacters = 1000 });
+        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = clock, Mastodon = { MaxCharacters = 1000 } });
         var account = new Account
         {
             Platform = "mastodon",
@@ -360,7 +361,7 @@ public sealed class MastodonAdapterTests : IClassFixture<SandboxFixture>, IDispo
     public async Task PublishAsync_StatusLimitReached_RateLimitedUntilTheIsoReset()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 10, 30, 0, TimeSpan.Zero));
-        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = clock, MastodonStatusesPerWindow = 2 });
+        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = clock, Mastodon = { StatusesPerWindow = 2 } });
         using var services = Services(clock);
         var adapter = services.GetRequiredService<PlatformRegistry>().Resolve("mastodon");
         var account = new Account

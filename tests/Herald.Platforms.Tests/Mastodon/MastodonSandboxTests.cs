@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 using Herald.Sandbox.Mastodon;
 using Microsoft.Extensions.Time.Testing;
@@ -166,7 +167,7 @@ public sealed class MastodonSandboxTests : IClassFixture<SandboxFixture>, IDispo
     public async Task Create_PastTheStatusLimit_429WithTheStatusWindowInTheHeaders()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 10, 30, 0, TimeSpan.Zero));
-        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = clock, MastodonStatusesPerWindow = 1 });
+        await using var server = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = clock, Mastodon = { StatusesPerWindow = 1 } });
         var account = server.State.Mastodon.AddAccount("token-limited", "limited");
 
         using var first = await CreateAsync(account, """{"status":"One"}""", server: server);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Herald.Accounts;
 using Herald.Contents;
+using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 using Herald.Sandbox.Medium;
 using Microsoft.Extensions.DependencyInjection;

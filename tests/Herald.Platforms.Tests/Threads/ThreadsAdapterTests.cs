@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Platforms.Threads;
+using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 using Herald.Sandbox.Threads;
 using Microsoft.Extensions.DependencyInjection;
@@ -799,16 +800,16 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     /// <summary>Runs <paramref name="act"/> while new containers answer "not found" and then IN_PROGRESS for that many checks.</summary>
     private async Task<PublishOutcome> WithContainerPollsAsync(Func<Task<PublishOutcome>> act, int inProgress = 0, int notFound = 0)
     {
-        Server.State.Options.ThreadsInProgressPolls = inProgress;
-        Server.State.Options.ThreadsNotFoundPolls = notFound;
+        Server.State.Options.Threads.InProgressPolls = inProgress;
+        Server.State.Options.Threads.NotFoundPolls = notFound;
         try
         {
             return await act();
         }
         finally
         {
-            Server.State.Options.ThreadsInProgressPolls = 0;
-            Server.State.Options.ThreadsNotFoundPolls = 0;
+            Server.State.Options.Threads.InProgressPolls = 0;
+            Server.State.Options.Threads.NotFoundPolls = 0;
         }
     }
 

@@ -179,8 +179,8 @@ public sealed class ThreadsSandboxTests : IClassFixture<SandboxFixture>, IDispos
     public async Task Publish_BeforeTheContainerIsReady_Error24Subcode4279009UntilTheStatusChecksPass()
     {
         var (token, _) = NewUser("early");
-        State.Options.ThreadsNotFoundPolls = 1;
-        State.Options.ThreadsInProgressPolls = 1;
+        State.Options.Threads.NotFoundPolls = 1;
+        State.Options.Threads.InProgressPolls = 1;
         string container;
         try
         {
@@ -188,8 +188,8 @@ public sealed class ThreadsSandboxTests : IClassFixture<SandboxFixture>, IDispos
         }
         finally
         {
-            State.Options.ThreadsNotFoundPolls = 0;
-            State.Options.ThreadsInProgressPolls = 0;
+            State.Options.Threads.NotFoundPolls = 0;
+            State.Options.Threads.InProgressPolls = 0;
         }
 
         using var early = await PostAsync("me/threads_publish", token, [new("creation_id", container)]);
@@ -225,7 +225,7 @@ public sealed class ThreadsSandboxTests : IClassFixture<SandboxFixture>, IDispos
     public async Task PublishingLimit_CountsPostsAndRepliesApartAndRefusesPastTheQuota()
     {
         var (token, _) = NewUser("limit");
-        State.Options.ThreadsPostsPer24Hours = 2;
+        State.Options.Threads.PostsPer24Hours = 2;
         try
         {
             var root = await PublishAsync(token, await CreateAsync(token, "Limit 1"));
@@ -250,7 +250,7 @@ public sealed class ThreadsSandboxTests : IClassFixture<SandboxFixture>, IDispos
         }
         finally
         {
-            State.Options.ThreadsPostsPer24Hours = 250;
+            State.Options.Threads.PostsPer24Hours = 250;
         }
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Formatting.Text;
+using Herald.Platforms.X;
 using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 using Herald.Sandbox.X;
@@ -108,7 +109,7 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
         }
 
         Assert.Equal(posts.Select((p, i) => (p.Id, i + 1)), confirmed);
-        Assert.All(rendered.Parts, p => Assert.Equal((TextCounter.X.Count(p.Text).Count, 280, "weighted characters"), (p.Count, p.Limit, p.Unit)));
+        Assert.All(rendered.Parts, p => Assert.Equal((XTextCounter.Instance.Count(p.Text).Count, 280, "weighted characters"), (p.Count, p.Limit, p.Unit)));
         Assert.Equal(PublishOutcomeKind.Published, outcome.Kind);
         Assert.Equal(posts[0].Id, outcome.ExternalId);
         Assert.Equal(new Uri($"https://x.com/{user.Username}/status/{posts[0].Id}"), outcome.Url);
@@ -131,7 +132,7 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
         Assert.Equal(parts.Select(p => p.Text), posts.Select(p => p.Text));
 
         // Every part within 280 by Herald's count and by the sandbox's own check of the same rule.
-        Assert.All(parts, p => Assert.InRange(TextCounter.X.Count(p.Text).Count, 1, 280));
+        Assert.All(parts, p => Assert.InRange(XTextCounter.Instance.Count(p.Text).Count, 1, 280));
         Assert.All(posts, p => Assert.InRange(p.WeightedLength, 1, 280));
 
         // Numbered 1/n … n/n; without the numbers, the words are exactly the article's words, none cut.
@@ -352,7 +353,7 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
     [Fact]
     public async Task PublishAsync_WindowUsedUp_RateLimitedUntilTheResetHeader()
     {
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = _fixture.Clock, XCreatesPerWindow = 2 });
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = _fixture.Clock, X = { CreatesPerWindow = 2 } });
         var account = XAccount(new AccountCredentials { ["access_token"] = SandboxAccounts.XAccessToken }, baseUrl: sandbox.PlatformBaseUrl("x"));
         var start = _fixture.Clock.GetUtcNow();
         var first = await _adapter.PublishAsync(Request(Post("Window one"), account));
@@ -615,7 +616,7 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
         Assert.Equal(
             "Herald goes to X\n\nWhy one Markdown file can become a post on seven platforms.\n\nhttps://blog.example.com/herald-goes-to-x\n\n#dotnet #opensource",
             part.Text);
-        Assert.Equal(TextCounter.X.Count(part.Text).Count, part.Count);
+        Assert.Equal(XTextCounter.Instance.Count(part.Text).Count, part.Count);
         Assert.Equal("POST /2/tweets", rendered.Endpoint);
     }
 

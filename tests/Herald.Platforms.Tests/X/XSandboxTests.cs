@@ -99,7 +99,7 @@ public sealed class XSandboxTests : IClassFixture<SandboxFixture>, IDisposable
     [Fact]
     public async Task Create_WindowUsedUp_429WithZeroRemaining()
     {
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = _fixture.Clock, XCreatesPerWindow = 1 });
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = _fixture.Clock, X = { CreatesPerWindow = 1 } });
         using var first = await CreateAsync(SandboxAccounts.XAccessToken, "One", sandbox);
 
         using var second = await CreateAsync(SandboxAccounts.XAccessToken, "Two", sandbox);

@@ -1,5 +1,8 @@
 using Herald.Contents;
 using Herald.Formatting.Text;
+using Herald.Platforms.Bluesky;
+using Herald.Platforms.Mastodon;
+using Herald.Platforms.X;
 
 namespace Herald.Core.Tests.Formatting.Text;
 
@@ -10,7 +13,7 @@ public sealed class ShortFormTests
     {
         var content = new Content { Type = ContentType.Post, Body = "  Herald 1.0 is out: https://example.com/herald  \n" };
 
-        var text = ShortForm.Compose(content, "x", TextCounter.X);
+        var text = ShortForm.Compose(content, "x", XTextCounter.Instance);
 
         Assert.Equal(ShortFormKind.Post, text.Kind);
         Assert.Equal(["Herald 1.0 is out: https://example.com/herald"], text.Parts);
@@ -22,11 +25,11 @@ public sealed class ShortFormTests
         var body = string.Join(' ', Enumerable.Range(1, 120).Select(i => $"Sentence number {i} is here."));
         var content = new Content { Type = ContentType.Post, Body = body };
 
-        var text = ShortForm.Compose(content, "x", TextCounter.X);
+        var text = ShortForm.Compose(content, "x", XTextCounter.Instance);
 
         Assert.Equal(ShortFormKind.Thread, text.Kind);
         Assert.True(text.Parts.Count > 1);
-        Assert.All(text.Parts, p => Assert.True(TextCounter.X.Count(p).IsWithinLimit, p));
+        Assert.All(text.Parts, p => Assert.True(XTextCounter.Instance.Count(p).IsWithinLimit, p));
         Assert.EndsWith($" 1/{text.Parts.Count}", text.Parts[0]);
     }
 
@@ -36,7 +39,7 @@ public sealed class ShortFormTests
         var body = string.Concat(Enumerable.Repeat("A sentence of a rather long text that goes on. ", 4_000));
         var content = new Content { Type = ContentType.Post, Body = body };
 
-        var text = ShortForm.Compose(content, "x", TextCounter.X);
+        var text = ShortForm.Compose(content, "x", XTextCounter.Instance);
 
         Assert.False(text.Succeeded);
         Assert.Matches(@"^it would be more than 25 posts \(about [\d,]+\); the limit is 25 \(Herald:Limits:MaxThreadParts\)$", text.Error);
@@ -50,8 +53,8 @@ public sealed class ShortFormTests
         var content = new Content { Type = ContentType.Post, Body = body };
         var limits = new ContentLimits { Platforms = new() { ["x"] = new PlatformContentLimits { MaxThreadParts = 3 } } };
 
-        var x = ShortForm.Compose(content, "x", TextCounter.X, limits: limits);
-        var mastodon = ShortForm.Compose(content, "mastodon", TextCounter.Mastodon(), limits: limits);
+        var x = ShortForm.Compose(content, "x", XTextCounter.Instance, limits: limits);
+        var mastodon = ShortForm.Compose(content, "mastodon", new MastodonTextCounter(), limits: limits);
 
         Assert.EndsWith("the limit is 3 (Herald:Limits:Platforms:x:MaxThreadParts)", x.Error, StringComparison.Ordinal);
         Assert.True(mastodon.Succeeded, mastodon.Error);
@@ -70,7 +73,7 @@ public sealed class ShortFormTests
             CanonicalUrl = new Uri("https://blog.example.com/shipping"),
         };
 
-        var text = ShortForm.Compose(content, "mastodon", TextCounter.Mastodon());
+        var text = ShortForm.Compose(content, "mastodon", new MastodonTextCounter());
 
         Assert.Equal(ShortFormKind.Teaser, text.Kind);
         Assert.Equal(
@@ -83,7 +86,7 @@ public sealed class ShortFormTests
     {
         var content = new Content { Title = "T", Body = "## Heading\n\nThe *first* paragraph.\n\nMore." };
 
-        Assert.Equal("T\n\nThe first paragraph.", Assert.Single(ShortForm.Compose(content, "x", TextCounter.X).Parts));
+        Assert.Equal("T\n\nThe first paragraph.", Assert.Single(ShortForm.Compose(content, "x", XTextCounter.Instance).Parts));
     }
 
     [Fact]
@@ -99,9 +102,9 @@ public sealed class ShortFormTests
             Tags = ["dotnet"],
         };
 
-        var part = Assert.Single(ShortForm.Compose(content, "x", TextCounter.X).Parts);
+        var part = Assert.Single(ShortForm.Compose(content, "x", XTextCounter.Instance).Parts);
 
-        Assert.True(TextCounter.X.Count(part).IsWithinLimit);
+        Assert.True(XTextCounter.Instance.Count(part).IsWithinLimit);
         Assert.StartsWith("A title\n\nPoint 1 matters.", part);
         Assert.EndsWith("matters.\n\nhttps://blog.example.com/a/very/long/path/that/counts/as/twenty/three/on/x\n\n#dotnet", part);
     }
@@ -119,13 +122,13 @@ public sealed class ShortFormTests
             CanonicalUrl = new Uri("https://blog.example.com/threaded"),
         };
 
-        var text = ShortForm.Compose(content, "bluesky", TextCounter.Bluesky);
+        var text = ShortForm.Compose(content, "bluesky", BlueskyTextCounter.Instance);
 
         Assert.Equal(ShortFormKind.Thread, text.Kind);
         Assert.StartsWith("Threaded\n\nParagraph 1 ", text.Parts[0]);
         Assert.Contains("https://blog.example.com/threaded", text.Parts[^1]);
         Assert.Contains("#herald", text.Parts[^1]);
-        Assert.All(text.Parts, p => Assert.True(TextCounter.Bluesky.Count(p).IsWithinLimit, p));
+        Assert.All(text.Parts, p => Assert.True(BlueskyTextCounter.Instance.Count(p).IsWithinLimit, p));
     }
 
     [Fact]
@@ -141,7 +144,7 @@ public sealed class ShortFormTests
             },
         };
 
-        Assert.Equal(["Custom words for X."], ShortForm.Compose(content, "x", TextCounter.X).Parts);
+        Assert.Equal(["Custom words for X."], ShortForm.Compose(content, "x", XTextCounter.Instance).Parts);
     }
 
     [Fact]
@@ -150,7 +153,7 @@ public sealed class ShortFormTests
         var body = string.Join(' ', Enumerable.Range(1, 120).Select(i => $"Sentence number {i} is here."));
         var content = new Content { Type = ContentType.Post, Body = body, NumberThreadParts = false };
 
-        var text = ShortForm.Compose(content, "x", TextCounter.X);
+        var text = ShortForm.Compose(content, "x", XTextCounter.Instance);
 
         Assert.DoesNotContain(text.Parts, p => p.EndsWith($"/{text.Parts.Count}", StringComparison.Ordinal));
     }

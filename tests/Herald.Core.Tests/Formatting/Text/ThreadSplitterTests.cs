@@ -1,5 +1,9 @@
 using System.Text.RegularExpressions;
 using Herald.Formatting.Text;
+using Herald.Platforms.Bluesky;
+using Herald.Platforms.Mastodon;
+using Herald.Platforms.Threads;
+using Herald.Platforms.X;
 
 namespace Herald.Core.Tests.Formatting.Text;
 
@@ -48,7 +52,7 @@ public sealed partial class ThreadSplitterTests
     {
         var text = string.Concat(Enumerable.Repeat(letter + (char)surrogate, 400));
 
-        foreach (var counter in new[] { TextCounter.X, TextCounter.Bluesky, TextCounter.Threads, TextCounter.Mastodon() })
+        foreach (var counter in new[] { XTextCounter.Instance, BlueskyTextCounter.Instance, ThreadsTextCounter.Instance, new MastodonTextCounter() })
         {
             var split = ThreadSplitter.Split(text, counter);
 
@@ -63,11 +67,11 @@ public sealed partial class ThreadSplitterTests
     {
         var text = string.Concat(Enumerable.Repeat("A sentence of a rather long text that goes on. ", 4_000));
 
-        var split = ThreadSplitter.Split(text, TextCounter.X, new ThreadSplitOptions { MaxParts = 25 });
+        var split = ThreadSplitter.Split(text, XTextCounter.Instance, new ThreadSplitOptions { MaxParts = 25 });
 
         Assert.False(split.Succeeded);
         Assert.Empty(split.Parts);
-        var full = ThreadSplitter.Split(text, TextCounter.X).Parts.Count;
+        var full = ThreadSplitter.Split(text, XTextCounter.Instance).Parts.Count;
         Assert.InRange(split.TooManyParts!.Value, full * 9 / 10, full * 11 / 10);
         Assert.Equal($"it would be more than 25 posts (about {split.TooManyParts:N0}); the limit is 25", split.Error);
     }
@@ -78,10 +82,10 @@ public sealed partial class ThreadSplitterTests
     public void Split_TextNeedingExactlyMaxParts_Succeeds(bool numbering)
     {
         var text = string.Concat(Enumerable.Repeat("A sentence of a rather long text that goes on. ", 120));
-        var uncapped = ThreadSplitter.Split(text, TextCounter.X, new ThreadSplitOptions { Numbering = numbering });
+        var uncapped = ThreadSplitter.Split(text, XTextCounter.Instance, new ThreadSplitOptions { Numbering = numbering });
 
-        var capped = ThreadSplitter.Split(text, TextCounter.X, new ThreadSplitOptions { Numbering = numbering, MaxParts = uncapped.Parts.Count });
-        var below = ThreadSplitter.Split(text, TextCounter.X, new ThreadSplitOptions { Numbering = numbering, MaxParts = uncapped.Parts.Count - 1 });
+        var capped = ThreadSplitter.Split(text, XTextCounter.Instance, new ThreadSplitOptions { Numbering = numbering, MaxParts = uncapped.Parts.Count });
+        var below = ThreadSplitter.Split(text, XTextCounter.Instance, new ThreadSplitOptions { Numbering = numbering, MaxParts = uncapped.Parts.Count - 1 });
 
         Assert.InRange(uncapped.Parts.Count, 11, 40);
         Assert.Equal(uncapped.Parts, capped.Parts);
@@ -92,7 +96,7 @@ public sealed partial class ThreadSplitterTests
     [Fact]
     public void Split_TextThatFits_StaysOnePartWithoutNumber()
     {
-        var split = ThreadSplitter.Split("  Hello there.  \n", TextCounter.X);
+        var split = ThreadSplitter.Split("  Hello there.  \n", XTextCounter.Instance);
 
         Assert.True(split.Succeeded);
         Assert.Equal(["Hello there."], split.Parts);
@@ -101,7 +105,7 @@ public sealed partial class ThreadSplitterTests
     [Fact]
     public void Split_BlankText_HasNoParts()
     {
-        var split = ThreadSplitter.Split(" \n\t ", TextCounter.X);
+        var split = ThreadSplitter.Split(" \n\t ", XTextCounter.Instance);
 
         Assert.True(split.Succeeded);
         Assert.Empty(split.Parts);
@@ -112,14 +116,14 @@ public sealed partial class ThreadSplitterTests
     {
         Assert.InRange(Article.Length, 1900, 2600);
 
-        var split = ThreadSplitter.Split(Article, TextCounter.X);
+        var split = ThreadSplitter.Split(Article, XTextCounter.Instance);
 
         Assert.True(split.Succeeded, split.Error);
         var parts = split.Parts;
         Assert.InRange(parts.Count, 8, 12);
         for (var k = 0; k < parts.Count; k++)
         {
-            var count = TextCounter.X.Count(parts[k]);
+            var count = XTextCounter.Instance.Count(parts[k]);
             Assert.True(count.IsValid, $"part {k + 1} measures {count}: {parts[k]}");
             Assert.EndsWith($" {k + 1}/{parts.Count}", parts[k], StringComparison.Ordinal);
             Assert.Equal(parts[k].Trim(), parts[k]);
@@ -141,7 +145,7 @@ public sealed partial class ThreadSplitterTests
     [Fact]
     public void Split_EnglishArticleForX_CutsAtPunctuationNotBetweenPlainWords()
     {
-        var split = ThreadSplitter.Split(Article, TextCounter.X);
+        var split = ThreadSplitter.Split(Article, XTextCounter.Instance);
 
         var bodies = split.Parts.Select((part, k) => StripNumber(part, k + 1, split.Parts.Count)).ToList();
         var position = 0;
@@ -161,7 +165,7 @@ public sealed partial class ThreadSplitterTests
         var second = "Second one. " + new string('b', 100) + ". Third one. " + new string('c', 100) + ".";
         var text = first + "\n\n" + second;
 
-        var split = ThreadSplitter.Split(text, TextCounter.X, new ThreadSplitOptions { Numbering = false });
+        var split = ThreadSplitter.Split(text, XTextCounter.Instance, new ThreadSplitOptions { Numbering = false });
 
         Assert.Equal([first, second], split.Parts);
     }
@@ -172,11 +176,11 @@ public sealed partial class ThreadSplitterTests
         var text = string.Concat(Enumerable.Repeat("故人西辞黄鹤楼，烟花三月下扬州。孤帆远影碧空尽，唯见长江天际流。", 12));
         Assert.Equal(384, text.Length);
 
-        var split = ThreadSplitter.Split(text, TextCounter.X);
+        var split = ThreadSplitter.Split(text, XTextCounter.Instance);
 
         Assert.True(split.Succeeded, split.Error);
         Assert.Equal(3, split.Parts.Count);
-        Assert.All(split.Parts, part => Assert.True(TextCounter.X.Count(part).IsValid, part));
+        Assert.All(split.Parts, part => Assert.True(XTextCounter.Instance.Count(part).IsValid, part));
         var bodies = split.Parts.Select((part, k) => StripNumber(part, k + 1, split.Parts.Count)).ToList();
         Assert.Equal(text, string.Concat(bodies));
         // Cut after a full stop or a comma, never before one.
@@ -191,14 +195,14 @@ public sealed partial class ThreadSplitterTests
         // somewhere, but only between families.
         var text = string.Concat(Enumerable.Repeat(Family, 150));
 
-        var split = ThreadSplitter.Split(text, TextCounter.X, new ThreadSplitOptions { Numbering = false });
+        var split = ThreadSplitter.Split(text, XTextCounter.Instance, new ThreadSplitOptions { Numbering = false });
 
         Assert.True(split.Succeeded, split.Error);
         Assert.Equal(2, split.Parts.Count);
         Assert.All(split.Parts, part =>
         {
             Assert.Empty(part.Replace(Family, "", StringComparison.Ordinal));
-            Assert.True(TextCounter.X.Count(part).IsValid);
+            Assert.True(XTextCounter.Instance.Count(part).IsValid);
         });
         Assert.Equal(text, string.Concat(split.Parts));
     }
@@ -209,11 +213,11 @@ public sealed partial class ThreadSplitterTests
         var word = new string('w', 400);
         var text = "Short words first. " + word + " and short words after.";
 
-        var split = ThreadSplitter.Split(text, TextCounter.X);
+        var split = ThreadSplitter.Split(text, XTextCounter.Instance);
 
         Assert.True(split.Succeeded, split.Error);
         Assert.Equal(2, split.Parts.Count);
-        Assert.All(split.Parts, part => Assert.True(TextCounter.X.Count(part).IsValid));
+        Assert.All(split.Parts, part => Assert.True(XTextCounter.Instance.Count(part).IsValid));
         var bodies = split.Parts.Select((part, k) => StripNumber(part, k + 1, split.Parts.Count));
         Assert.Equal(text.Replace(" ", "", StringComparison.Ordinal), string.Concat(bodies).Replace(" ", "", StringComparison.Ordinal));
     }
@@ -223,7 +227,7 @@ public sealed partial class ThreadSplitterTests
     {
         var url = "https://example.com/" + new string('p', 400);
 
-        var split = ThreadSplitter.Split("Please read " + url + " today.", TextCounter.Bluesky);
+        var split = ThreadSplitter.Split("Please read " + url + " today.", BlueskyTextCounter.Instance);
 
         Assert.False(split.Succeeded);
         Assert.Empty(split.Parts);
@@ -237,7 +241,7 @@ public sealed partial class ThreadSplitterTests
         var url = "https://example.com/" + new string('p', 400);
         var text = new string('a', 200) + " " + url + " " + new string('b', 200);
 
-        var split = ThreadSplitter.Split(text, TextCounter.X);
+        var split = ThreadSplitter.Split(text, XTextCounter.Instance);
 
         Assert.True(split.Succeeded, split.Error);
         Assert.Single(split.Parts, part => part.Contains(url, StringComparison.Ordinal));
@@ -251,14 +255,14 @@ public sealed partial class ThreadSplitterTests
         var sentences = Enumerable.Range(1, 30).Select(i => $"Sentence {i:D2} " + new string('x', 80) + ".");
         var text = string.Join(" ", sentences);
 
-        var split = ThreadSplitter.Split(text, TextCounter.X, new ThreadSplitOptions { PartLimit = 200 });
+        var split = ThreadSplitter.Split(text, XTextCounter.Instance, new ThreadSplitOptions { PartLimit = 200 });
 
         Assert.True(split.Succeeded, split.Error);
         Assert.Equal(15, split.Parts.Count);
         for (var k = 0; k < split.Parts.Count; k++)
         {
             Assert.EndsWith($" {k + 1}/15", split.Parts[k], StringComparison.Ordinal);
-            Assert.InRange(TextCounter.X.Count(split.Parts[k]).Count, 1, 200);
+            Assert.InRange(XTextCounter.Instance.Count(split.Parts[k]).Count, 1, 200);
         }
     }
 
@@ -269,18 +273,18 @@ public sealed partial class ThreadSplitterTests
         // space fit (10+1+10+4 = 25 > 24? no: 25), so one sentence a part; 10 sentences need " 10/10" (6).
         var text = string.Join(" ", Enumerable.Range(0, 10).Select(i => $"Sentence{i}."));
 
-        var split = ThreadSplitter.Split(text, TextCounter.X, new ThreadSplitOptions { PartLimit = 16 });
+        var split = ThreadSplitter.Split(text, XTextCounter.Instance, new ThreadSplitOptions { PartLimit = 16 });
 
         Assert.True(split.Succeeded, split.Error);
         Assert.Equal(10, split.Parts.Count);
         Assert.Equal("Sentence9. 10/10", split.Parts[^1]);
-        Assert.All(split.Parts, part => Assert.InRange(TextCounter.X.Count(part).Count, 1, 16));
+        Assert.All(split.Parts, part => Assert.InRange(XTextCounter.Instance.Count(part).Count, 1, 16));
     }
 
     [Fact]
     public void Split_PartLimitTooSmallForTheNumber_ReportsAnError()
     {
-        var split = ThreadSplitter.Split("one two three four five six", TextCounter.X, new ThreadSplitOptions { PartLimit = 4 });
+        var split = ThreadSplitter.Split("one two three four five six", XTextCounter.Instance, new ThreadSplitOptions { PartLimit = 4 });
 
         Assert.False(split.Succeeded);
         Assert.Contains("at most 4 weighted characters", split.Error, StringComparison.Ordinal);
@@ -291,7 +295,7 @@ public sealed partial class ThreadSplitterTests
     {
         var text = string.Join(" ", Enumerable.Repeat("word", 200));
 
-        var split = ThreadSplitter.Split(text, TextCounter.Bluesky, new ThreadSplitOptions { Numbering = false });
+        var split = ThreadSplitter.Split(text, BlueskyTextCounter.Instance, new ThreadSplitOptions { Numbering = false });
 
         Assert.True(split.Succeeded, split.Error);
         Assert.Equal(4, split.Parts.Count);
@@ -304,11 +308,11 @@ public sealed partial class ThreadSplitterTests
     {
         var text = string.Join(" ", Enumerable.Range(1, 6).Select(i => $"Link {i}: https://example.com/{i}."));
 
-        var split = ThreadSplitter.Split(text, TextCounter.Threads);
+        var split = ThreadSplitter.Split(text, ThreadsTextCounter.Instance);
 
         Assert.True(split.Succeeded, split.Error);
         Assert.Equal(2, split.Parts.Count);
-        Assert.All(split.Parts, part => Assert.True(TextCounter.Threads.Count(part).IsWithinLimit));
+        Assert.All(split.Parts, part => Assert.True(ThreadsTextCounter.Instance.Count(part).IsWithinLimit));
     }
 
     [Fact]
@@ -316,7 +320,7 @@ public sealed partial class ThreadSplitterTests
     {
         var text = string.Join(" ", Enumerable.Range(1, 60).Select(i => $"@user{i}@example.social #tag{i}"));
 
-        var split = ThreadSplitter.Split(text, TextCounter.Mastodon(maxCharacters: 100));
+        var split = ThreadSplitter.Split(text, new MastodonTextCounter(maxCharacters: 100));
 
         Assert.True(split.Succeeded, split.Error);
         var entities = split.Parts.SelectMany(part => TextEntities.Extract(part)).Select(e => e.Value).ToList();
@@ -327,7 +331,7 @@ public sealed partial class ThreadSplitterTests
     public void Split_NonPositivePartLimit_Throws()
     {
         Assert.Throws<ArgumentException>(() =>
-            ThreadSplitter.Split("text", TextCounter.X, new ThreadSplitOptions { PartLimit = 0 }));
+            ThreadSplitter.Split("text", XTextCounter.Instance, new ThreadSplitOptions { PartLimit = 0 }));
     }
 
     private static string StripNumber(string part, int number, int count)

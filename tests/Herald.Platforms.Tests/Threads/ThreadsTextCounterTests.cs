@@ -1,6 +1,7 @@
 using Herald.Formatting.Text;
+using Herald.Platforms.Threads;
 
-namespace Herald.Core.Tests.Formatting.Text;
+namespace Herald.Platforms.Tests.Threads;
 
 public sealed class ThreadsTextCounterTests
 {
@@ -9,7 +10,7 @@ public sealed class ThreadsTextCounterTests
     {
         var text = string.Join(" ", Enumerable.Range(1, 6).Select(i => $"https://example.com/{i}"));
 
-        var count = TextCounter.Threads.Count(text);
+        var count = ThreadsTextCounter.Instance.Count(text);
 
         Assert.Equal(new TextMeasure(TextUnits.Links, 6, 5), count.Measure(TextUnits.Links));
         Assert.True(count.Count < 500);
@@ -21,26 +22,26 @@ public sealed class ThreadsTextCounterTests
     {
         var text = string.Join(" ", Enumerable.Repeat("https://example.com/a", 6)) + " example.org";
 
-        Assert.Equal(2, TextCounter.Threads.Count(text).Measure(TextUnits.Links)!.Count);
+        Assert.Equal(2, ThreadsTextCounter.Instance.Count(text).Measure(TextUnits.Links)!.Count);
     }
 
     [Fact]
     public void Count_Emoji_CountsItsUtf8Bytes()
     {
-        Assert.Equal(3 + 4, TextCounter.Threads.Count("Hi \U0001F44D").Count);
-        Assert.Equal(25, TextCounter.Threads.Count("\U0001F468\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466").Count);
+        Assert.Equal(3 + 4, ThreadsTextCounter.Instance.Count("Hi \U0001F44D").Count);
+        Assert.Equal(25, ThreadsTextCounter.Instance.Count("\U0001F468\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466").Count);
     }
 
     [Fact]
     public void Count_OtherCharacters_CountAsCodePoints()
     {
-        Assert.Equal(4, TextCounter.Threads.Count("é漢\U00020000a").Count);
+        Assert.Equal(4, ThreadsTextCounter.Instance.Count("é漢\U00020000a").Count);
     }
 
     [Fact]
     public void Count_501Characters_IsNotWithinLimit()
     {
-        Assert.True(TextCounter.Threads.Count(new string('a', 500)).IsWithinLimit);
-        Assert.False(TextCounter.Threads.Count(new string('a', 501)).IsWithinLimit);
+        Assert.True(ThreadsTextCounter.Instance.Count(new string('a', 500)).IsWithinLimit);
+        Assert.False(ThreadsTextCounter.Instance.Count(new string('a', 501)).IsWithinLimit);
     }
 }

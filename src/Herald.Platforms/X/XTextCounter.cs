@@ -1,10 +1,20 @@
 using System.Text;
 
-namespace Herald.Formatting.Text;
+using Herald.Formatting.Text;
 
-/// <summary>twitter-text v3 <c>parseTweet</c> weighted length (docs/platforms.md, X); see <see cref="TextCounter.X"/>.</summary>
+namespace Herald.Platforms.X;
+
+/// <summary>
+/// X: twitter-text v3 <c>parseTweet</c> weighted length, limit 280 (docs/platforms.md, X). The text is NFC-normalised;
+/// every link (bare domains too) counts 23; every emoji sequence counts 2; any other code point counts 1 in
+/// U+0000–U+10FF, U+2000–U+200D, U+2010–U+201F and U+2032–U+2037, else 2. U+FFFE, U+FEFF and U+FFFF make the text
+/// invalid.
+/// </summary>
 internal sealed class XTextCounter : ITextCounter
 {
+    /// <summary>The one instance: the counter holds no state.</summary>
+    public static ITextCounter Instance { get; } = new XTextCounter();
+
     private const int MaxWeightedLength = 280;
     private const int TransformedUrlLength = 23;
     private const int EmojiWeight = 2;

@@ -1,10 +1,19 @@
 using System.Text;
 
-namespace Herald.Formatting.Text;
+using Herald.Formatting.Text;
 
-/// <summary>The <c>app.bsky.feed.post</c> text limits (docs/platforms.md, Bluesky); see <see cref="TextCounter.Bluesky"/>.</summary>
+namespace Herald.Platforms.Bluesky;
+
+/// <summary>
+/// Bluesky's <c>app.bsky.feed.post</c> text limits: at most 300 grapheme clusters and at most 3000 UTF-8 bytes
+/// (docs/platforms.md, Bluesky). Links count as written. The main measure is graphemes; <see cref="TextUnits.Utf8Bytes"/>
+/// is the second one.
+/// </summary>
 internal sealed class BlueskyTextCounter : ITextCounter
 {
+    /// <summary>The one instance: the counter holds no state.</summary>
+    public static ITextCounter Instance { get; } = new BlueskyTextCounter();
+
     private const int MaxGraphemes = 300;
     private const int MaxBytes = 3000;
 

@@ -1,6 +1,7 @@
 using Herald.Formatting.Text;
+using Herald.Platforms.Bluesky;
 
-namespace Herald.Core.Tests.Formatting.Text;
+namespace Herald.Platforms.Tests.Bluesky;
 
 public sealed class BlueskyTextCounterTests
 {
@@ -9,7 +10,7 @@ public sealed class BlueskyTextCounterTests
     [Fact]
     public void Count_EmojiBeforeLink_CountsOneGraphemeButEveryByte()
     {
-        var count = TextCounter.Bluesky.Count(Family + " https://example.com");
+        var count = BlueskyTextCounter.Instance.Count(Family + " https://example.com");
 
         // The family is 1 grapheme of 7 code points (4 emoji × 4 bytes + 3 ZWJ × 3 bytes = 25 bytes);
         // the link counts as written: 19 graphemes, 19 bytes.
@@ -21,7 +22,7 @@ public sealed class BlueskyTextCounterTests
     [Fact]
     public void Count_WithinGraphemesButOverBytes_IsNotWithinLimit()
     {
-        var count = TextCounter.Bluesky.Count(string.Concat(Enumerable.Repeat(Family, 150)));
+        var count = BlueskyTextCounter.Instance.Count(string.Concat(Enumerable.Repeat(Family, 150)));
 
         Assert.Equal(150, count.Count);
         Assert.Equal(150 * 25, count.Measure(TextUnits.Utf8Bytes)!.Count);
@@ -31,14 +32,14 @@ public sealed class BlueskyTextCounterTests
     [Fact]
     public void Count_301Graphemes_IsNotWithinLimit()
     {
-        Assert.True(TextCounter.Bluesky.Count(new string('a', 300)).IsWithinLimit);
-        Assert.False(TextCounter.Bluesky.Count(new string('a', 301)).IsWithinLimit);
+        Assert.True(BlueskyTextCounter.Instance.Count(new string('a', 300)).IsWithinLimit);
+        Assert.False(BlueskyTextCounter.Instance.Count(new string('a', 301)).IsWithinLimit);
     }
 
     [Fact]
     public void Count_MainMeasure_IsGraphemesOf300()
     {
-        Assert.Equal(TextUnits.Graphemes, TextCounter.Bluesky.Unit);
-        Assert.Equal(300, TextCounter.Bluesky.Limit);
+        Assert.Equal(TextUnits.Graphemes, BlueskyTextCounter.Instance.Unit);
+        Assert.Equal(300, BlueskyTextCounter.Instance.Limit);
     }
 }

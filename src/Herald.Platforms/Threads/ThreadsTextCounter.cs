@@ -1,10 +1,19 @@
 using System.Text;
 
-namespace Herald.Formatting.Text;
+using Herald.Formatting.Text;
 
-/// <summary>Threads' text and link limits (docs/platforms.md, Threads); see <see cref="TextCounter.Threads"/>.</summary>
+namespace Herald.Platforms.Threads;
+
+/// <summary>
+/// Threads: 500 characters, counted as code points except that an emoji counts its UTF-8 bytes (the documented rule,
+/// budgeted conservatively: a whole emoji sequence counts all its bytes), and at most 5 distinct links, bare domains
+/// included (docs/platforms.md, Threads).
+/// </summary>
 internal sealed class ThreadsTextCounter : ITextCounter
 {
+    /// <summary>The one instance: the counter holds no state.</summary>
+    public static ITextCounter Instance { get; } = new ThreadsTextCounter();
+
     private const int MaxCharacters = 500;
     private const int MaxLinks = 5;
 

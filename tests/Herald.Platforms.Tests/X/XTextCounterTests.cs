@@ -1,11 +1,12 @@
 using Herald.Formatting.Text;
+using Herald.Platforms.X;
 
-namespace Herald.Core.Tests.Formatting.Text;
+namespace Herald.Platforms.Tests.X;
 
 /// <summary>twitter-text v3 conformance (conformance/validate.yml) and the rules of docs/platforms.md, X.</summary>
 public sealed class XTextCounterTests
 {
-    private static readonly ITextCounter X = TextCounter.X;
+    private static readonly ITextCounter X = XTextCounter.Instance;
 
     [Fact]
     public void Count_HiWithUrl_Is26()

@@ -1,6 +1,7 @@
 using Herald.Formatting.Text;
+using Herald.Platforms.Mastodon;
 
-namespace Herald.Core.Tests.Formatting.Text;
+namespace Herald.Platforms.Tests.Mastodon;
 
 public sealed class MastodonTextCounterTests
 {
@@ -11,7 +12,7 @@ public sealed class MastodonTextCounterTests
         Assert.Equal(200, url.Length);
         var text = new string('a', 450) + " " + url;
 
-        var count = TextCounter.Mastodon().Count(text);
+        var count = new MastodonTextCounter().Count(text);
 
         Assert.Equal(450 + 1 + 23, count.Count);
         Assert.True(count.IsWithinLimit);
@@ -20,32 +21,32 @@ public sealed class MastodonTextCounterTests
     [Fact]
     public void Count_RemoteMention_CountsAsLocalPart()
     {
-        Assert.Equal("@alice hi".Length, TextCounter.Mastodon().Count("@alice@example.social hi").Count);
+        Assert.Equal("@alice hi".Length, new MastodonTextCounter().Count("@alice@example.social hi").Count);
     }
 
     [Fact]
     public void Count_BareDomain_CountsEveryCharacter()
     {
-        Assert.Equal("example.com".Length, TextCounter.Mastodon().Count("example.com").Count);
+        Assert.Equal("example.com".Length, new MastodonTextCounter().Count("example.com").Count);
     }
 
     [Fact]
     public void Count_ReservedUrlCharacters_AreConfigurable()
     {
-        Assert.Equal(3 + 30, TextCounter.Mastodon(charactersReservedPerUrl: 30).Count("Go https://example.com/x").Count);
+        Assert.Equal(3 + 30, new MastodonTextCounter(charactersReservedPerUrl: 30).Count("Go https://example.com/x").Count);
     }
 
     [Fact]
     public void Count_GraphemeClusters_CountOnceEach()
     {
         // A ZWJ family and a flag are one grapheme each.
-        Assert.Equal(2, TextCounter.Mastodon().Count("\U0001F468\u200D\U0001F469\u200D\U0001F467\U0001F1EE\U0001F1F3").Count);
+        Assert.Equal(2, new MastodonTextCounter().Count("\U0001F468\u200D\U0001F469\u200D\U0001F467\U0001F1EE\U0001F1F3").Count);
     }
 
     [Fact]
     public void Count_SpoilerText_CountsWithTheStatus()
     {
-        var counter = TextCounter.Mastodon(maxCharacters: 10, spoilerText: "CW: food");
+        var counter = new MastodonTextCounter(maxCharacters: 10, spoilerText: "CW: food");
 
         var count = counter.Count("pizza");
 
@@ -56,13 +57,13 @@ public sealed class MastodonTextCounterTests
     [Fact]
     public void Limit_IsTheInstanceMaximum()
     {
-        Assert.Equal(500, TextCounter.Mastodon().Limit);
-        Assert.Equal(5000, TextCounter.Mastodon(maxCharacters: 5000).Limit);
+        Assert.Equal(500, new MastodonTextCounter().Limit);
+        Assert.Equal(5000, new MastodonTextCounter(maxCharacters: 5000).Limit);
     }
 
     [Fact]
     public void Mastodon_NonPositiveLimit_Throws()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => TextCounter.Mastodon(maxCharacters: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MastodonTextCounter(maxCharacters: 0));
     }
 }

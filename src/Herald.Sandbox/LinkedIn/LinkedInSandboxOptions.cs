@@ -1,0 +1,11 @@
+namespace Herald.Sandbox.LinkedIn;
+
+/// <summary>The simulated LinkedIn's limits: <c>new SandboxOptions { LinkedIn = { PostsPerDay = 1 } }</c>.</summary>
+public sealed class LinkedInSandboxOptions
+{
+    /// <summary>
+    /// Posts one LinkedIn member may create per UTC day. LinkedIn publishes no number (docs/platforms.md, LinkedIn,
+    /// "Rate limits"); 150 stands in for the member quota an app sees in its Developer Portal.
+    /// </summary>
+    public int PostsPerDay { get; set; } = 150;
+}
