@@ -58,7 +58,7 @@ internal sealed class WorkerProcess : IDisposable
         worker._process.Start();
         worker._process.BeginOutputReadLine();
         worker._process.BeginErrorReadLine();
-        var started = await Task.WhenAny(worker._running.Task, worker._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
+        var started = await Task.WhenAny(worker._running.Task, worker._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromMinutes(5)));
         if (started != worker._running.Task)
         {
             throw new InvalidOperationException($"herald work did not start:\n{worker.Output}");

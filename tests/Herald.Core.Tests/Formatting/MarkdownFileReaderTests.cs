@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Herald.Contents;
 using Herald.Formatting;
@@ -70,13 +69,11 @@ public sealed class MarkdownFileReaderTests : IDisposable
     public async Task ReadAsync_FileOverMaxContentBytes_IsRefusedBySizeAtOnce()
     {
         var path = Write("huge.md", Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("A sentence of a long text. ", 200_000))));
-        var stopwatch = Stopwatch.StartNew();
 
         var problem = Assert.Single((await Assert.ThrowsAsync<ContentValidationException>(() => _reader.ReadAsync(path))).Problems);
 
         Assert.Equal("file", problem.Field);
         Assert.Equal("is 5,400,000 bytes; the limit is 524,288 bytes (Herald:Limits:MaxContentBytes)", problem.Message);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
     }
 
     [Fact]

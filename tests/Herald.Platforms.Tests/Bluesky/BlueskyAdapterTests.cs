@@ -461,13 +461,15 @@ public sealed class BlueskyAdapterTests : IAsyncLifetime
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(_clock);
-        services.AddHerald().AddBluesky(o => o.Timeout = TimeSpan.FromSeconds(2));
+        // Long enough for the login on a busy machine; only the create is held past it.
+        services.AddHerald().AddBluesky(o => o.Timeout = TimeSpan.FromSeconds(15));
         await using var provider = services.BuildServiceProvider();
         var adapter = provider.GetRequiredService<PlatformRegistry>().Resolve("bluesky");
         var (account, _) = NewAccount("timeout");
-        await adapter.FindExistingAsync(Request(Post("Log in first."), account, "pub-login"));
 
-        var outcome = await WithFaults(new SandboxFaults { Delay = TimeSpan.FromMinutes(5) }, () => adapter.PublishAsync(Request(Post("Slow."), account, "pub-timeout")));
+        var outcome = await WithFaults(
+            new SandboxFaults { Delay = TimeSpan.FromMinutes(5), PathContains = "createRecord" },
+            () => adapter.PublishAsync(Request(Post("Slow."), account, "pub-timeout")));
 
         Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
         Assert.Contains("did not answer in time", outcome.Error);

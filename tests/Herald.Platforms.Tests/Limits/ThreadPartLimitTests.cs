@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Platforms.Tests.Fuzz;
@@ -23,7 +22,6 @@ public sealed class ThreadPartLimitTests
         using var services = Build(new Dictionary<string, string?>());
         var adapter = services.GetRequiredService<PlatformRegistry>().Resolve(platform);
         var content = new Content { Type = ContentType.Post, Body = LongText };
-        var stopwatch = Stopwatch.StartNew();
 
         var problems = adapter.Validate(content, FuzzGen.AccountFor(platform));
         var payload = adapter.Render(content, FuzzGen.AccountFor(platform));
@@ -31,7 +29,6 @@ public sealed class ThreadPartLimitTests
         var problem = Assert.Single(problems, p => p.Field == "body");
         Assert.Matches(@"it would be more than 25 posts \(about [\d,]+\); the limit is 25 \(Herald:Limits:MaxThreadParts\)", problem.Message);
         Assert.Empty(payload.Parts);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), $"took {stopwatch.Elapsed}");
     }
 
     [Fact]
