@@ -12,6 +12,9 @@ eval "$exports"
 echo "==> Building"
 dotnet build Herald.slnx --configuration Release --nologo -v quiet
 
+echo "==> Checking formatting (dotnet format --verify-no-changes; run \`dotnet format Herald.slnx\` to fix)"
+dotnet format Herald.slnx --verify-no-changes --no-restore
+
 echo "==> Testing"
 log=$(mktemp)
 set +e

@@ -10,24 +10,24 @@ namespace Herald.Benchmarks;
 /// </summary>
 public static class HandWritten
 {
-    private static NpgsqlDataSource? s_dataSource;
-    private static HttpClient? s_http;
-    private static Uri? s_api;
-    private static string s_key = "";
+    private static NpgsqlDataSource? _dataSource;
+    private static HttpClient? _http;
+    private static Uri? _api;
+    private static string _key = "";
 
     internal static void Configure(NpgsqlDataSource dataSource, HttpClient http, Uri api, string key)
     {
-        s_dataSource = dataSource;
-        s_http = http;
-        s_api = api;
-        s_key = key;
+        _dataSource = dataSource;
+        _http = http;
+        _api = api;
+        _key = key;
     }
 
     /// <summary>The Hangfire job (and the loop body).</summary>
     public static async Task PublishAsync(Guid id)
     {
         string title, body, canonical;
-        await using (var select = s_dataSource!.CreateCommand(
+        await using (var select = _dataSource!.CreateCommand(
             "SELECT c.title, c.body, c.canonical_url FROM publications p JOIN contents c ON c.id = p.content_id WHERE p.id = @id"))
         {
             select.Parameters.AddWithValue("id", id);
@@ -36,17 +36,17 @@ public static class HandWritten
             (title, body, canonical) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(s_api!, "articles"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_api!, "articles"))
         {
             Content = JsonContent.Create(new { article = new { title, body_markdown = body, published = true, tags = new[] { "dotnet", "bench" }, canonical_url = canonical } }),
         };
-        request.Headers.Add("api-key", s_key);
+        request.Headers.Add("api-key", _key);
         request.Headers.Add("Accept", "application/vnd.forem.api-v1+json");
-        using var response = await s_http!.SendAsync(request);
+        using var response = await _http!.SendAsync(request);
         response.EnsureSuccessStatusCode();
         using var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 
-        await using var update = s_dataSource.CreateCommand(
+        await using var update = _dataSource.CreateCommand(
             "UPDATE publications SET status = 'Published', external_id = @external, url = @url, published_at = now(), attempt_count = attempt_count + 1 WHERE id = @id");
         update.Parameters.AddWithValue("external", created.RootElement.GetProperty("id").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
         update.Parameters.AddWithValue("url", created.RootElement.GetProperty("url").GetString()!);

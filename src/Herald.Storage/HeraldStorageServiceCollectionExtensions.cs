@@ -86,7 +86,9 @@ public static class HeraldStorageServiceCollectionExtensions
                     {
                         new FileStream(path, new FileStreamOptions
                         {
-                            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                            Mode = FileMode.CreateNew,
+                            Access = FileAccess.Write,
+                            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
                         }).Dispose();
                     }
                     catch (IOException) when (File.Exists(path))

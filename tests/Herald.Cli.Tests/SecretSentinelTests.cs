@@ -102,11 +102,11 @@ public sealed partial class SecretSentinelTests
 
     private static Dictionary<string, object> Configured(
         SandboxServer sandbox, string platform, Dictionary<string, string> credentials, Dictionary<string, string>? settings = null) => new()
-    {
-        ["BaseUrl"] = sandbox.PlatformBaseUrl(platform).ToString(),
-        ["Credentials"] = credentials,
-        ["Settings"] = settings ?? new Dictionary<string, string>(),
-    };
+        {
+            ["BaseUrl"] = sandbox.PlatformBaseUrl(platform).ToString(),
+            ["Credentials"] = credentials,
+            ["Settings"] = settings ?? new Dictionary<string, string>(),
+        };
 
     [GeneratedRegex(@"eyJ[\w-]{8,}\.[\w-]{8,}")]
     private static partial Regex Jwt();

@@ -1,5 +1,5 @@
-using Microsoft.Data.Sqlite;
 using Herald.Testing;
+using Microsoft.Data.Sqlite;
 
 namespace Herald.Jobs.Tests;
 

@@ -1,6 +1,6 @@
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Runtime.Versioning;
 using Herald.Accounts;
 using Herald.Publications;
 using Herald.Storage.Security;

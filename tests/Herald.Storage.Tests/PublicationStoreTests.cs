@@ -180,8 +180,13 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
             publication.ScheduleRetry(Now.AddMinutes(1), PublishOutcomeKind.Transient, "503 from Dev.to", Now);
             await store.AddAttemptAsync(new Attempt
             {
-                PublicationId = publication.Id, Number = 1, StartedAt = Now, EndedAt = Now.AddSeconds(2),
-                Outcome = PublishOutcomeKind.Transient, HttpStatus = 503, Error = "503 from Dev.to",
+                PublicationId = publication.Id,
+                Number = 1,
+                StartedAt = Now,
+                EndedAt = Now.AddSeconds(2),
+                Outcome = PublishOutcomeKind.Transient,
+                HttpStatus = 503,
+                Error = "503 from Dev.to",
             });
             await store.SavePublicationAsync(publication);
             publication.BeginAttempt("worker-b", Now.AddMinutes(6), Now.AddMinutes(1));
@@ -190,8 +195,12 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
             publication.MarkPublished("42", new Uri("https://dev.to/herald/life-42"), Now.AddMinutes(1));
             await store.AddAttemptAsync(new Attempt
             {
-                PublicationId = publication.Id, Number = 2, StartedAt = Now.AddMinutes(1), EndedAt = Now.AddMinutes(1).AddSeconds(1),
-                Outcome = PublishOutcomeKind.Published, HttpStatus = 201,
+                PublicationId = publication.Id,
+                Number = 2,
+                StartedAt = Now.AddMinutes(1),
+                EndedAt = Now.AddMinutes(1).AddSeconds(1),
+                Outcome = PublishOutcomeKind.Published,
+                HttpStatus = 201,
             });
             await store.SavePublicationAsync(publication);
         }
@@ -239,8 +248,12 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
             loaded.MarkPublished("42", new Uri("https://dev.to/herald/outcome-42"), Now.AddSeconds(2));
             await store.SaveOutcomeAsync(loaded, new Attempt
             {
-                PublicationId = loaded.Id, Number = 1, StartedAt = Now, EndedAt = Now.AddSeconds(2),
-                Outcome = PublishOutcomeKind.Published, HttpStatus = 201,
+                PublicationId = loaded.Id,
+                Number = 1,
+                StartedAt = Now,
+                EndedAt = Now.AddSeconds(2),
+                Outcome = PublishOutcomeKind.Published,
+                HttpStatus = 201,
             });
 
             // The context holds what was written: a further change saves from there.
@@ -282,7 +295,11 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
 
         await Assert.ThrowsAsync<PublicationConflictException>(() => storeB.SaveOutcomeAsync(copyB, new Attempt
         {
-            PublicationId = copyB.Id, Number = 1, StartedAt = Now, EndedAt = Now, Outcome = PublishOutcomeKind.Published,
+            PublicationId = copyB.Id,
+            Number = 1,
+            StartedAt = Now,
+            EndedAt = Now,
+            Outcome = PublishOutcomeKind.Published,
         }));
 
         await using var check = database.Services.CreateAsyncScope();

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
+using Herald.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Herald.Testing;
 
 namespace Herald.Storage.Tests;
 

@@ -157,8 +157,12 @@ public sealed class BatchExecutor(
             publication,
             new Attempt
             {
-                PublicationId = publication.Id, Number = publication.AttemptCount, StartedAt = failedAt, EndedAt = failedAt,
-                Outcome = PublishOutcomeKind.Permanent, Error = reason,
+                PublicationId = publication.Id,
+                Number = publication.AttemptCount,
+                StartedAt = failedAt,
+                EndedAt = failedAt,
+                Outcome = PublishOutcomeKind.Permanent,
+                Error = reason,
             },
             CancellationToken.None);
     }

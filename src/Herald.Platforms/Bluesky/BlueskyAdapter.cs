@@ -349,13 +349,13 @@ internal sealed class BlueskyAdapter : IPlatformAdapter
 
     private static BlueskyPostRecord Record(
         string text, string createdAt, IReadOnlyList<string>? langs, IReadOnlyList<BlueskyFacet> facets, BlueskyReplyRef? reply) => new()
-    {
-        Text = text,
-        CreatedAt = createdAt,
-        Langs = langs,
-        Facets = facets.Count == 0 ? null : facets,
-        Reply = reply,
-    };
+        {
+            Text = text,
+            CreatedAt = createdAt,
+            Langs = langs,
+            Facets = facets.Count == 0 ? null : facets,
+            Reply = reply,
+        };
 
     /// <summary>The content's language, else the account's <c>language</c> setting.</summary>
     private static IReadOnlyList<string>? Langs(Content content, Account account) =>

@@ -1,7 +1,7 @@
 using Herald.DependencyInjection;
 using Herald.Platforms;
-using Herald.Platforms.Http;
 using Herald.Platforms.DevTo;
+using Herald.Platforms.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,8 @@
-using Herald.Engine;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Herald.Engine;
 
 namespace Herald.Platforms.Http;
 

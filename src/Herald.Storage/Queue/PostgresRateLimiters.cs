@@ -1,5 +1,5 @@
-using System.Data.Common;
 using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Threading.RateLimiting;
 using Herald.Scheduling.RateLimiting;
 using Npgsql;

@@ -108,7 +108,10 @@ public sealed class CredentialProtector
     {
         var options = new FileStreamOptions
         {
-            Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None, Options = FileOptions.DeleteOnClose,
+            Mode = FileMode.OpenOrCreate,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            Options = FileOptions.DeleteOnClose,
         };
         if (!OperatingSystem.IsWindows())
         {

@@ -60,7 +60,10 @@ public sealed class SecretSentinelTests
         sandbox.X.AddOAuth1Token(xUser, consumerKey, oauth1Token, oauth1Secret);
         results.Add(await world.RunAsync(Post("Sentinel X OAuth 1.0a"), world.Account("x", new()
         {
-            ["consumer_key"] = consumerKey, ["consumer_secret"] = consumerSecret, ["access_token"] = oauth1Token, ["access_token_secret"] = oauth1Secret,
+            ["consumer_key"] = consumerKey,
+            ["consumer_secret"] = consumerSecret,
+            ["access_token"] = oauth1Token,
+            ["access_token_secret"] = oauth1Secret,
         })));
 
         // X with OAuth 2.0: an expired sentinel access token is renewed with the refresh token and a confidential
@@ -75,7 +78,10 @@ public sealed class SecretSentinelTests
         secrets.Add(issued.RefreshToken);
         var renewing = world.Account("x", new()
         {
-            ["access_token"] = expiredToken, ["refresh_token"] = issued.RefreshToken, ["client_id"] = clientId, ["client_secret"] = clientSecret,
+            ["access_token"] = expiredToken,
+            ["refresh_token"] = issued.RefreshToken,
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
         });
         results.Add(await world.RunAsync(Post("Sentinel X renewed"), renewing));
 
@@ -105,22 +111,32 @@ public sealed class SecretSentinelTests
         results.Add(await world.RunAsync(Post("Wrong Threads token"), world.Account("threads", new() { ["access_token"] = secrets.New() }, threadsSettings)));
         results.Add(await world.RunAsync(Post("Wrong Bluesky password"), world.Account("bluesky", new()
         {
-            ["identifier"] = "sentinel.bsky.social", ["app_password"] = secrets.New(),
+            ["identifier"] = "sentinel.bsky.social",
+            ["app_password"] = secrets.New(),
         })));
         results.Add(await world.RunAsync(Post("Wrong X OAuth 1.0a"), world.Account("x", new()
         {
-            ["consumer_key"] = consumerKey, ["consumer_secret"] = secrets.New(), ["access_token"] = oauth1Token, ["access_token_secret"] = secrets.New(),
+            ["consumer_key"] = consumerKey,
+            ["consumer_secret"] = secrets.New(),
+            ["access_token"] = oauth1Token,
+            ["access_token_secret"] = secrets.New(),
         })));
         results.Add(await world.RunAsync(Post("Wrong X refresh"), world.Account("x", new()
         {
-            ["access_token"] = secrets.New(), ["refresh_token"] = secrets.New(), ["client_id"] = clientId, ["client_secret"] = secrets.New(),
+            ["access_token"] = secrets.New(),
+            ["refresh_token"] = secrets.New(),
+            ["client_id"] = clientId,
+            ["client_secret"] = secrets.New(),
         })));
 
         // The same refusals through the engine's direct publish, which returns without storing a publication.
         results.Add(await world.Engine.PublishAsync(RunnerHarness.Article("Engine, wrong key"), world.Account("devto", new() { ["api_key"] = secrets.New() })));
         results.Add(await world.Engine.PublishAsync(Post("Engine, wrong X refresh"), world.Account("x", new()
         {
-            ["access_token"] = secrets.New(), ["refresh_token"] = secrets.New(), ["client_id"] = clientId, ["client_secret"] = secrets.New(),
+            ["access_token"] = secrets.New(),
+            ["refresh_token"] = secrets.New(),
+            ["client_id"] = clientId,
+            ["client_secret"] = secrets.New(),
         })));
 
         // Tokens Herald was handed along the way (X's renewed pair, Bluesky's session) are secrets as well.

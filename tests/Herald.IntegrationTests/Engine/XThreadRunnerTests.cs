@@ -95,7 +95,9 @@ public sealed class XThreadRunnerTests
         using var http = new HttpClient();
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "refresh_token", ["refresh_token"] = saved.Credentials["refresh_token"]!, ["client_id"] = SandboxAccounts.XClientId,
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = saved.Credentials["refresh_token"]!,
+            ["client_id"] = SandboxAccounts.XClientId,
         });
         using var renewed = await http.PostAsync(new Uri(harness.Sandbox.PlatformBaseUrl("x") + "/2/oauth2/token"), form);
         Assert.Equal(System.Net.HttpStatusCode.OK, renewed.StatusCode);

@@ -6,11 +6,11 @@ using Herald.Platforms;
 using Herald.Publications;
 using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
+using Herald.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
-using Herald.Testing;
 
 namespace Herald.IntegrationTests.Engine;
 
@@ -155,7 +155,9 @@ public sealed class XTokenRenewalTests
                 BaseUrl = Sandbox.PlatformBaseUrl("x"),
                 Credentials = new AccountCredentials
                 {
-                    ["access_token"] = expired, ["refresh_token"] = IssuedRefreshToken, ["client_id"] = SandboxAccounts.XClientId,
+                    ["access_token"] = expired,
+                    ["refresh_token"] = IssuedRefreshToken,
+                    ["client_id"] = SandboxAccounts.XClientId,
                 },
             });
             return stored.Id;
@@ -185,7 +187,9 @@ public sealed class XTokenRenewalTests
             using var http = new HttpClient();
             using var form = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["grant_type"] = "refresh_token", ["refresh_token"] = stored, ["client_id"] = SandboxAccounts.XClientId,
+                ["grant_type"] = "refresh_token",
+                ["refresh_token"] = stored,
+                ["client_id"] = SandboxAccounts.XClientId,
             });
             using var renewed = await http.PostAsync(new Uri(Sandbox.PlatformBaseUrl("x") + "/2/oauth2/token"), form);
             return renewed.IsSuccessStatusCode;

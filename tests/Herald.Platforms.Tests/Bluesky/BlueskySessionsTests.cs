@@ -67,7 +67,8 @@ public sealed class BlueskySessionsTests
             BaseUrl = sandbox.PlatformBaseUrl("bluesky"),
             Credentials = new AccountCredentials(stored)
             {
-                ["identifier"] = SandboxAccounts.BlueskyHandle, ["app_password"] = SandboxAccounts.BlueskyAppPassword,
+                ["identifier"] = SandboxAccounts.BlueskyHandle,
+                ["app_password"] = SandboxAccounts.BlueskyAppPassword,
             },
         };
         return await adapter.PublishAsync(new PublishRequest(new Content { Type = ContentType.Post, Body = text }, account, Guid.NewGuid().ToString("N")));

@@ -219,7 +219,10 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
         X.AddOAuth1Token(user, consumerKey, token, tokenSecret);
         var account = XAccount(new AccountCredentials
         {
-            ["consumer_key"] = consumerKey, ["consumer_secret"] = consumerSecret, ["access_token"] = token, ["access_token_secret"] = tokenSecret,
+            ["consumer_key"] = consumerKey,
+            ["consumer_secret"] = consumerSecret,
+            ["access_token"] = token,
+            ["access_token_secret"] = tokenSecret,
         });
         var content = Post("Signed with OAuth 1.0a");
 
@@ -245,8 +248,10 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
     {
         var account = XAccount(new AccountCredentials
         {
-            ["consumer_key"] = SandboxAccounts.XConsumerKey, ["consumer_secret"] = "not-the-secret-0123",
-            ["access_token"] = SandboxAccounts.XOAuth1Token, ["access_token_secret"] = SandboxAccounts.XOAuth1TokenSecret,
+            ["consumer_key"] = SandboxAccounts.XConsumerKey,
+            ["consumer_secret"] = "not-the-secret-0123",
+            ["access_token"] = SandboxAccounts.XOAuth1Token,
+            ["access_token_secret"] = SandboxAccounts.XOAuth1TokenSecret,
         });
 
         var outcome = await _adapter.PublishAsync(Request(Post("Badly signed"), account));
@@ -266,7 +271,10 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
         var issued = X.IssueTokens(user, clientId);
         var account = XAccount(new AccountCredentials
         {
-            ["access_token"] = issued.AccessToken, ["refresh_token"] = issued.RefreshToken, ["client_id"] = clientId, ["client_secret"] = "client-secret-1",
+            ["access_token"] = issued.AccessToken,
+            ["refresh_token"] = issued.RefreshToken,
+            ["client_id"] = clientId,
+            ["client_secret"] = "client-secret-1",
         });
         _fixture.Clock.Advance(TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
 
@@ -313,7 +321,9 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
         X.AddAccessToken(user, $"stale-{user.Id}", _fixture.Clock.GetUtcNow().AddMinutes(-1));
         var account = XAccount(new AccountCredentials
         {
-            ["access_token"] = $"stale-{user.Id}", ["refresh_token"] = "spent-refresh-token", ["client_id"] = SandboxAccounts.XClientId,
+            ["access_token"] = $"stale-{user.Id}",
+            ["refresh_token"] = "spent-refresh-token",
+            ["client_id"] = SandboxAccounts.XClientId,
         });
 
         var outcome = await _adapter.PublishAsync(Request(Post("Spent refresh"), account));

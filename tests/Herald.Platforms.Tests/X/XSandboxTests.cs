@@ -278,7 +278,9 @@ public sealed class XSandboxTests : IClassFixture<SandboxFixture>, IDisposable
     {
         using var content = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken, ["client_id"] = clientId,
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refreshToken,
+            ["client_id"] = clientId,
         });
         return await _http.PostAsync(Url("2/oauth2/token"), content);
     }
@@ -297,8 +299,12 @@ public sealed class XSandboxTests : IClassFixture<SandboxFixture>, IDisposable
         var timestamp = _fixture.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var oauth = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["oauth_consumer_key"] = SandboxAccounts.XConsumerKey, ["oauth_nonce"] = nonce, ["oauth_signature_method"] = "HMAC-SHA1",
-            ["oauth_timestamp"] = timestamp, ["oauth_token"] = SandboxAccounts.XOAuth1Token, ["oauth_version"] = "1.0",
+            ["oauth_consumer_key"] = SandboxAccounts.XConsumerKey,
+            ["oauth_nonce"] = nonce,
+            ["oauth_signature_method"] = "HMAC-SHA1",
+            ["oauth_timestamp"] = timestamp,
+            ["oauth_token"] = SandboxAccounts.XOAuth1Token,
+            ["oauth_version"] = "1.0",
         };
         var parameters = string.Join('&', oauth.Select(p => $"{E(p.Key)}={E(p.Value)}"));
         var baseString = $"{method}&{E(url.GetLeftPart(UriPartial.Path))}&{E(parameters)}";
