@@ -42,10 +42,6 @@ public static class PublicationStateMachine
 
     public static bool IsAllowed(PublicationStatus from, PublicationStatus to) => Allowed[from].Contains(to);
 
-    /// <summary>Terminal statuses end the publication's life unless a person acts.</summary>
-    public static bool IsTerminal(PublicationStatus status) =>
-        status is PublicationStatus.Published or PublicationStatus.Failed or PublicationStatus.Cancelled;
-
     /// <exception cref="IllegalTransitionException">The change is not allowed.</exception>
     public static void EnsureAllowed(PublicationId id, PublicationStatus from, PublicationStatus to)
     {

@@ -8,7 +8,9 @@ namespace Herald.Platforms.Http;
 
 /// <summary>
 /// What every adapter does around one HTTP call: send it, read the body, and turn a transport failure into
-/// an outcome, so each adapter only reads what its platform answered.
+/// an outcome, so each adapter only reads what its platform answered. There is deliberately no automatic HTTP
+/// retry (no resilience handler): a create is not idempotent, and a retry at this layer would resend a post the
+/// platform may already have made. The engine retries instead, after looking the post up.
 /// </summary>
 internal static class PlatformHttp
 {
