@@ -61,7 +61,11 @@ internal static class ScratchPostgres
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse
                                               && DateTime.UtcNow < deadline)
             {
-                force = e.SqlState != PostgresErrorCodes.InsufficientPrivilege && force;
+                if (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+                {
+                    force = false;
+                }
+
                 await Task.Delay(TimeSpan.FromMilliseconds(200));
             }
         }

@@ -261,7 +261,12 @@ internal static class PostCommand
 
         if (stopped.Count > 0)
         {
-            await HandBackAsync(store, clock, owner, stopped.Select(s => s.Publication));
+            // Ctrl+C: what this run still holds goes back to the queue at once.
+            foreach (var (_, publication) in stopped.Where(s => s.Publication.Status == PublicationStatus.Publishing && s.Publication.LeaseOwner == owner))
+            {
+                await runner.HandBackAsync(publication);
+            }
+
             reporter.Line("Stopped before sending to " +
                 string.Join(", ", stopped.Select(s => $"{s.Target.Adapter.Platform.Id} ({s.Publication.Id})")) + ".");
             reporter.Line($"Nothing was sent there; they stay scheduled: `herald work{(sandbox is null ? "" : " --sandbox")}` sends them, `herald cancel ID` drops one.");
@@ -274,21 +279,6 @@ internal static class PostCommand
         }
 
         return failed == 0 ? HeraldCommandLine.Ok : HeraldCommandLine.TargetFailed;
-    }
-
-    /// <summary>
-    /// Ctrl+C: what this run still holds goes back to the queue at once, its claim not counted as an attempt, so no
-    /// worker has to wait for the lease to expire and then count it as lost.
-    /// </summary>
-    private static async Task HandBackAsync(IPublicationStore store, TimeProvider clock, string owner, IEnumerable<Publication> publications)
-    {
-        foreach (var publication in publications.Where(p => p.Status == PublicationStatus.Publishing && p.LeaseOwner == owner))
-        {
-            var now = clock.GetUtcNow();
-            publication.Defer(now, attemptWasCounted: true, now);
-            // The run is being stopped: this last save must not be.
-            await store.SavePublicationAsync(publication, CancellationToken.None);
-        }
     }
 
     private static string Describe(Content content) =>

@@ -331,6 +331,12 @@ public sealed class PublicationRunner(
         return SaveAsync(publication, started, PublishOutcome.Unknown(text), null);
     }
 
+    /// <summary>
+    /// Gives a publication this caller claimed but never started back to the queue at once, due now, its claim not
+    /// counted as an attempt (the caller is stopping), so no worker waits for the lease to expire and counts it lost.
+    /// </summary>
+    public Task<AttemptReport> HandBackAsync(Publication publication) => DeferAsync(publication, timeProvider.GetUtcNow());
+
     private async Task<AttemptReport> DeferAsync(Publication publication, DateTimeOffset until)
     {
         try
