@@ -128,28 +128,36 @@ public sealed class SandboxFaultTests : IDisposable
     }
 
     [Fact]
-    public async Task NoRateLimits_BlueskyCreateRecord_NoRateLimitHeaders()
+    public async Task NoRateLimits_BlueskyPastItsWritePoints_No429AndNoRateLimitHeaders()
     {
-        await using var server = await StartAsync();
+        // Two creates' worth of points (3 each): the third and fourth went 429 while the spent points were still
+        // counted with the switch off, so a long load against a standalone sandbox stalled once it passed them.
+        await using var server = await StartAsync(configure: o => o.Bluesky.WritePointsPerHour = 6);
         var xrpc = server.PlatformBaseUrl("bluesky") + "/xrpc/";
         using var session = await _http.PostAsync(
             xrpc + "com.atproto.server.createSession",
             JsonContent.Create(new { identifier = SandboxAccounts.BlueskyHandle, password = SandboxAccounts.BlueskyAppPassword }));
-        using var sessionJson = JsonDocument.Parse(await session.Content.ReadAsStringAsync());
-        using var request = new HttpRequestMessage(HttpMethod.Post, xrpc + "com.atproto.repo.createRecord")
-        {
-            Content = new StringContent(
-                $$$"""{"repo":"{{{SandboxAccounts.BlueskyDid}}}","collection":"app.bsky.feed.post","record":{"$type":"app.bsky.feed.post","text":"No limits","createdAt":"2026-11-24T09:00:00.000Z"}}""",
-                Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", sessionJson.RootElement.GetProperty("accessJwt").GetString());
-
-        using var response = await _http.SendAsync(request);
-
         Assert.Equal(HttpStatusCode.OK, session.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         AssertNoRateLimitHeaders(session);
-        AssertNoRateLimitHeaders(response);
+        using var sessionJson = JsonDocument.Parse(await session.Content.ReadAsStringAsync());
+        var accessJwt = sessionJson.RootElement.GetProperty("accessJwt").GetString();
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, xrpc + "com.atproto.repo.createRecord")
+            {
+                Content = new StringContent(
+                    $$$"""{"repo":"{{{SandboxAccounts.BlueskyDid}}}","collection":"app.bsky.feed.post","record":{"$type":"app.bsky.feed.post","text":"No limits {{{i}}}","createdAt":"2026-11-24T09:00:00.000Z"}}""",
+                    Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessJwt);
+            using var response = await _http.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            AssertNoRateLimitHeaders(response);
+        }
+
+        Assert.Equal(4, (await PostsAsync(server, "bluesky")).Count);
     }
 
     [Fact]

@@ -145,17 +145,25 @@ public sealed partial class BlueskyState
         }
     }
 
-    /// <summary>Spends create points; the window is one hour, aligned to the hour.</summary>
+    /// <summary>
+    /// Spends create points; the window is one hour, aligned to the hour. With rate limits off nothing is spent, so
+    /// the window never runs out (the headers it would give are removed by the traffic middleware).
+    /// </summary>
     internal BlueskyRateWindow SpendWritePoints(BlueskyAccount account)
     {
         var now = Sandbox.TimeProvider.GetUtcNow();
         var limit = Sandbox.Options.Bluesky.WritePointsPerHour;
         var window = now.ToUnixTimeSeconds() / 3600;
         var reset = DateTimeOffset.FromUnixTimeSeconds((window + 1) * 3600);
+        if (Sandbox.Options.DisableRateLimits)
+        {
+            return new BlueskyRateWindow(limit, limit, reset, 3600);
+        }
+
         lock (_lock)
         {
             var used = _writePoints.TryGetValue(account.Did, out var points) && points.Window == window ? points.Points : 0;
-            if (!Sandbox.Options.DisableRateLimits && used + CreatePoints > limit)
+            if (used + CreatePoints > limit)
             {
                 return new BlueskyRateWindow(limit, -1, reset, 3600);
             }
