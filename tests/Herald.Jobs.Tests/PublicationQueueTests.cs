@@ -110,6 +110,64 @@ public sealed class PublicationQueueTests
         Assert.All(attempts, a => Assert.Contains("lease expired", a.Error, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Regression (chaos soak, 2026-12-01): a job takes its whole batch at once, so when its worker died every
+    /// uncertain row of the batch was counted towards review — also those it had not begun to look up yet. Under
+    /// frequent kills, publications the platform could still tell about ended in NeedsReview. Only a row the dead
+    /// run had begun to look up or send is counted now.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ClaimDue_UncertainRowADeadRunNeverReached_IsNotCountedTowardsReview(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var id = await SeedAsync(services, due: Now.AddMinutes(-60));
+        var queue = services.GetRequiredService<IPublicationQueue>();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            // An earlier send may have taken effect.
+            await scope.ServiceProvider.GetRequiredService<HeraldDbContext>().Publications
+                .Where(p => p.Id == id)
+                .ExecuteUpdateAsync(set => set.SetProperty(p => p.UncertainSince, Now.AddMinutes(-61)));
+        }
+
+        var at = Now.AddMinutes(-60);
+        var token = ClaimTokens.New();
+        await queue.ClaimDueAsync(10, at, at.AddMinutes(5), token);
+        // Run 1 takes the row with its batch and dies before reaching it.
+        Assert.Equal([id], await queue.TakeOwnershipAsync([id], token, "run-1", at.AddMinutes(5)));
+        at = at.AddMinutes(10);
+        token = ClaimTokens.New();
+        Assert.Equal([new ClaimedPublication(id, Recovered: true)], await queue.ClaimDueAsync(10, at, at.AddMinutes(5), token));
+        Assert.Equal(0, (await LoadAsync(services, id)).RecoveryCount);
+
+        // Run 2 begins to look it up, and dies while it looks.
+        Assert.Equal([id], await queue.TakeOwnershipAsync([id], token, "run-2", at.AddMinutes(5)));
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
+            var publication = (await store.GetPublicationAsync(id))!;
+            publication.BeginLookup(at.AddSeconds(1));
+            await store.SavePublicationAsync(publication);
+        }
+
+        at = at.AddMinutes(10);
+        token = ClaimTokens.New();
+        Assert.Equal([new ClaimedPublication(id, Recovered: true)], await queue.ClaimDueAsync(10, at, at.AddMinutes(5), token));
+        var stored = await LoadAsync(services, id);
+        Assert.Equal(1, stored.RecoveryCount);
+        Assert.Null(stored.WorkStartedAt);
+        Assert.NotNull(stored.UncertainSince);
+
+        // Run 3 takes it again and dies before reaching it: still one.
+        Assert.Equal([id], await queue.TakeOwnershipAsync([id], token, "run-3", at.AddMinutes(5)));
+        at = at.AddMinutes(10);
+        Assert.Equal([new ClaimedPublication(id, Recovered: true)], await queue.ClaimDueAsync(10, at, at.AddMinutes(5), ClaimTokens.New()));
+        Assert.Equal(1, (await LoadAsync(services, id)).RecoveryCount);
+    }
+
     [Fact]
     public void ClaimStatuses_AreExactlyThoseTheStateMachineLetsMoveToPublishing()
     {

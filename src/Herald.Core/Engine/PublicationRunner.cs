@@ -125,6 +125,9 @@ public sealed class PublicationRunner(
                 // An earlier send may have taken effect: look before anything is sent again.
                 stopping.ThrowIfCancellationRequested();
                 lookedUp = true;
+                // On disk before the platform is asked: a worker that dies while looking has its attempt counted.
+                publication.BeginLookup(timeProvider.GetUtcNow());
+                await store.SavePublicationAsync(publication, stopping);
                 using var lookupBudget = lease.NewBudget(timeProvider, abandon);
                 var lookup = await LookAsync(adapter, publication, request, lookupBudget.Token);
                 var now = timeProvider.GetUtcNow();

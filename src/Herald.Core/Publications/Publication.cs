@@ -71,6 +71,14 @@ public sealed class Publication
     public DateTimeOffset? UncertainSince { get; private set; }
 
     /// <summary>
+    /// When the lease's current holder began to look this publication up or to send it; null until it does, and
+    /// cleared whenever the lease changes hands. A lease that expires with it set is an attempt that really ended
+    /// without an outcome; one that expires without it (a row that waited in a dead worker's batch) is not counted
+    /// towards review.
+    /// </summary>
+    public DateTimeOffset? WorkStartedAt { get; private set; }
+
+    /// <summary>
     /// How many attempts ended without an outcome: the worker died or stopped (its lease expired), or the attempt
     /// ended in an error of Herald's own. After <c>Herald:Workers:MaxRecoveries</c> of them it goes to review.
     /// </summary>
@@ -122,6 +130,7 @@ public sealed class Publication
         LeaseOwner = leaseOwner;
         LeaseExpiresAt = leaseExpiresAt;
         NextAttemptAt = null;
+        WorkStartedAt = null;
     }
 
     /// <summary>
@@ -195,6 +204,18 @@ public sealed class Publication
     {
         EnsureInFlight(nameof(BeginSend));
         UncertainSince ??= now;
+        WorkStartedAt ??= now;
+        Touch(now);
+    }
+
+    /// <summary>
+    /// A lookup of an earlier send is about to start. Saved before the platform is asked, so a worker that dies
+    /// during it has its attempt counted (<see cref="RecoveryCount"/>) as one that ended without an outcome.
+    /// </summary>
+    public void BeginLookup(DateTimeOffset now)
+    {
+        EnsureInFlight(nameof(BeginLookup));
+        WorkStartedAt ??= now;
         Touch(now);
     }
 

@@ -92,6 +92,7 @@ internal sealed class PublicationConfiguration : IEntityTypeConfiguration<Public
         builder.HasIndex(p => p.IdempotencyKey).IsUnique();
         builder.Property(p => p.Payload).HasColumnName("payload");
         builder.Property(p => p.UncertainSince).HasColumnName("uncertain_since");
+        builder.Property(p => p.WorkStartedAt).HasColumnName("work_started_at");
         builder.Property(p => p.RecoveryCount).HasColumnName("recovery_count");
         builder.Property(p => p.ThreadPartIds).HasColumnName("thread_part_ids")
             .HasConversion(JsonColumns.StringList, JsonColumns.StringListComparer);

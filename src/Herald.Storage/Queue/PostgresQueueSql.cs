@@ -14,8 +14,9 @@ internal static class PostgresQueueSql
 
     /// <summary>
     /// Takes over expired leases. A lease that expired under a job's run (not a claim token that no job took) is an
-    /// attempt that ended without an outcome: the claim counts it (attempt_count; recovery_count when its send had
-    /// started, so rows a dying worker never reached are not pushed towards review) and writes its history row, in
+    /// attempt that ended without an outcome: the claim counts it (attempt_count; recovery_count when it was
+    /// uncertain and the run had begun to look it up or send it, so rows a dying worker never reached are not pushed
+    /// towards review) and writes its history row, in
     /// the same statement, so no later step can repeat an attempt number.
     /// </summary>
     public static readonly string ClaimRecovered = $"""
@@ -27,9 +28,9 @@ internal static class PostgresQueueSql
             FOR UPDATE SKIP LOCKED),
         claimed AS (
             UPDATE publications p
-            SET lease_owner = @token, lease_expires_at = @lease, version = p.version + 1, updated_at = @now,
+            SET lease_owner = @token, lease_expires_at = @lease, work_started_at = NULL, version = p.version + 1, updated_at = @now,
                 attempt_count = p.attempt_count + CASE WHEN due.lease_owner LIKE {NeverTaken} THEN 0 ELSE 1 END,
-                recovery_count = p.recovery_count + CASE WHEN due.lease_owner LIKE {NeverTaken} OR p.uncertain_since IS NULL THEN 0 ELSE 1 END
+                recovery_count = p.recovery_count + CASE WHEN due.lease_owner LIKE {NeverTaken} OR p.uncertain_since IS NULL OR p.work_started_at IS NULL THEN 0 ELSE 1 END
             FROM due WHERE p.id = due.id
             RETURNING p.id, due.lease_owner, due.attempt_count AS ended, due.updated_at AS last_write, due.lease_expires_at AS expired),
         history AS (
@@ -50,7 +51,7 @@ internal static class PostgresQueueSql
             FOR UPDATE SKIP LOCKED)
         UPDATE publications p
         SET status = {QueueSql.Publishing}, attempt_count = p.attempt_count + 1, lease_owner = @token,
-            lease_expires_at = @lease, next_attempt_at = NULL, version = p.version + 1, updated_at = @now
+            lease_expires_at = @lease, next_attempt_at = NULL, work_started_at = NULL, version = p.version + 1, updated_at = @now
         FROM due WHERE p.id = due.id
         RETURNING p.id, NULL::text
         """;
@@ -58,7 +59,7 @@ internal static class PostgresQueueSql
     /// <summary>A job replaces the claim's token with its run id on the rows still under that claim.</summary>
     public static readonly string TakeOwnership = $"""
         UPDATE publications
-        SET lease_owner = @run, lease_expires_at = @lease, version = version + 1
+        SET lease_owner = @run, lease_expires_at = @lease, work_started_at = NULL, version = version + 1
         WHERE id = ANY(@ids) AND lease_owner = @token AND {QueueSql.IsLeased}
         RETURNING id
         """;

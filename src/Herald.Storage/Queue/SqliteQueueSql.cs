@@ -17,7 +17,7 @@ internal static class SqliteQueueSql
     /// <summary>
     /// The whole claim, run in one transaction: the expired leases with their owners; the history row of each
     /// attempt that ended without an outcome under a job's run (not a claim token no job took), the attempt counted
-    /// (attempt_count; recovery_count if its send had started), so no later step can repeat an attempt number; the
+    /// (attempt_count; recovery_count if it was uncertain and the run had begun to look it up or send it), so no later step can repeat an attempt number; the
     /// takeover of those leases; then the due publications moved to Publishing.
     /// </summary>
     public static readonly string Claim = $"""
@@ -29,14 +29,14 @@ internal static class SqliteQueueSql
         WHERE id IN ({Expired})
           AND lease_owner NOT LIKE {NeverTaken} AND attempt_count > 0;
         UPDATE publications
-        SET lease_owner = $token, lease_expires_at = $lease, version = version + 1, updated_at = $now,
+        SET lease_owner = $token, lease_expires_at = $lease, work_started_at = NULL, version = version + 1, updated_at = $now,
             attempt_count = attempt_count + CASE WHEN lease_owner LIKE {NeverTaken} THEN 0 ELSE 1 END,
-            recovery_count = recovery_count + CASE WHEN lease_owner LIKE {NeverTaken} OR uncertain_since IS NULL THEN 0 ELSE 1 END
+            recovery_count = recovery_count + CASE WHEN lease_owner LIKE {NeverTaken} OR uncertain_since IS NULL OR work_started_at IS NULL THEN 0 ELSE 1 END
         WHERE id IN ({Expired})
         RETURNING id;
         UPDATE publications
         SET status = {QueueSql.Publishing}, attempt_count = attempt_count + 1, lease_owner = $token,
-            lease_expires_at = $lease, next_attempt_at = NULL, version = version + 1, updated_at = $now
+            lease_expires_at = $lease, next_attempt_at = NULL, work_started_at = NULL, version = version + 1, updated_at = $now
         WHERE id IN (SELECT id FROM publications
                      WHERE {QueueSql.IsDue} AND next_attempt_at <= $now
                      ORDER BY next_attempt_at LIMIT $limit)
@@ -46,7 +46,7 @@ internal static class SqliteQueueSql
     /// <summary>A job replaces the claim's token with its run id; <paramref name="idParameters"/> name the ids.</summary>
     public static string TakeOwnership(IEnumerable<string> idParameters) => $"""
         UPDATE publications
-        SET lease_owner = $run, lease_expires_at = $lease, version = version + 1
+        SET lease_owner = $run, lease_expires_at = $lease, work_started_at = NULL, version = version + 1
         WHERE id IN ({string.Join(", ", idParameters)}) AND lease_owner = $token AND {QueueSql.IsLeased}
         RETURNING id
         """;

@@ -317,6 +317,10 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasColumnType("integer")
                         .HasColumnName("version");
 
+                    b.Property<DateTimeOffset?>("WorkStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("work_started_at");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AccountId");

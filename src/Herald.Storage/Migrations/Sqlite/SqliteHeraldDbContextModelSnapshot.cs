@@ -310,6 +310,10 @@ namespace Herald.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("version");
 
+                    b.Property<long?>("WorkStartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("work_started_at");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AccountId");
