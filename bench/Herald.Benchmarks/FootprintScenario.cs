@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Herald.Sandbox.Hosting;
-using Herald.Scheduling;
+using Herald.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 

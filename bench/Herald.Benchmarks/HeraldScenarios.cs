@@ -1,5 +1,5 @@
 using Herald.Sandbox.Hosting;
-using Herald.Scheduling;
+using Herald.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

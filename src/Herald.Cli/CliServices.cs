@@ -1,3 +1,4 @@
+using Herald.Cli.Configuration;
 using Herald.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,5 +55,7 @@ internal static class CliServices
             .AddBluesky()
             .AddThreads();
         services.AddHeraldStorage(HeraldDatabase.ResolveConnectionString(configuration), configuration["Herald:CredentialKey"]);
+        // Sandbox accounts are stored without an endpoint; `herald work --sandbox` replaces this with its sandbox.
+        services.AddSingleton(SandboxAccountMarker.WithoutSandbox);
     }
 }

@@ -1,7 +1,7 @@
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
-using Herald.Scheduling;
+using Herald.Workers;
 
 namespace Herald.Jobs;
 

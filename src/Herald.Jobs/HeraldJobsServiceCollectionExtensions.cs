@@ -1,8 +1,8 @@
 using Herald.DependencyInjection;
 using Herald.Jobs;
-using Herald.Scheduling;
 using Herald.Storage;
-using Herald.Storage.Queue;
+using Herald.Storage.RateLimiting;
+using Herald.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,6 @@
 using Hangfire;
 using Hangfire.AspNetCore;
-using Herald.Scheduling;
+using Herald.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -1,5 +1,5 @@
 using Hangfire;
-using Herald.Scheduling;
+using Herald.Workers;
 
 namespace Herald.Jobs;
 

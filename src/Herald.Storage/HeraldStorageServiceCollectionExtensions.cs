@@ -1,10 +1,11 @@
 using Herald.Accounts;
 using Herald.Publications;
-using Herald.Scheduling;
-using Herald.Scheduling.RateLimiting;
 using Herald.Storage;
 using Herald.Storage.Queue;
+using Herald.Storage.RateLimiting;
 using Herald.Storage.Security;
+using Herald.Workers;
+using Herald.Workers.RateLimiting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;

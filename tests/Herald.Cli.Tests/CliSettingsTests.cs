@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Herald.Publications;
 using Herald.Scheduling;
-using Herald.Scheduling.RateLimiting;
+using Herald.Workers;
+using Herald.Workers.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

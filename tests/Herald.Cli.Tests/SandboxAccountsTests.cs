@@ -2,6 +2,7 @@ using Herald.Cli.Configuration;
 using Herald.Platforms;
 using Herald.Sandbox.Hosting;
 using Herald.Scheduling;
+using Herald.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -10,6 +10,7 @@ using Herald.Publications;
 using Herald.Sandbox.Hosting;
 using Herald.Scheduling;
 using Herald.Validation;
+using Herald.Workers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Cli.Commands;
@@ -135,8 +136,9 @@ internal static class PostCommand
         await services.MigrateHeraldDatabaseAsync(cancellationToken);
         await using var scope = services.CreateAsyncScope();
         var scheduler = scope.ServiceProvider.GetRequiredService<IPublicationScheduler>();
+        // Sandbox accounts are for trying things: the same example may be posted as often as one likes.
         var publications = await scheduler.ScheduleAsync(
-            content, [.. targets.Select(t => t.Account)], when, new ScheduleOptions { Again = args.Again }, cancellationToken);
+            content, [.. targets.Select(t => t.Account)], when, new ScheduleOptions { Again = args.Again || args.Sandbox }, cancellationToken);
         reporter.Line($"Scheduled \"{Describe(content)}\" for {when.Local:yyyy-MM-dd HH:mm} {when.TimeZone} ({when.Utc:yyyy-MM-dd HH:mm} UTC):");
         foreach (var publication in publications)
         {
@@ -211,7 +213,8 @@ internal static class PostCommand
 
         var publications = await scheduler.ScheduleAsync(
             content, [.. targets.Select(t => t.Account)], ScheduleTime.Now(clock),
-            new ScheduleOptions { Again = again, ClaimFor = owner, Lease = options.LeaseDuration },
+            // A sandbox run skips the repost guard: the same example may be posted as often as one likes.
+            new ScheduleOptions { Again = again || sandbox is not null, ClaimFor = owner, Lease = options.LeaseDuration },
             cancellationToken);
         var failed = 0;
         var waiting = false;

@@ -3,8 +3,8 @@ using Herald.Cli.Configuration;
 using Herald.Cli.Output;
 using Herald.Publications;
 using Herald.Sandbox.Hosting;
-using Herald.Scheduling;
 using Herald.Storage;
+using Herald.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -37,7 +37,7 @@ internal static class WorkCommand
                 builder.Services.AddHeraldJobs(configuration);
                 if (server is not null)
                 {
-                    builder.Services.AddSingleton(AccountCatalog.SandboxResolver(server));
+                    builder.Services.AddSingleton(SandboxAccountMarker.Resolver(server));
                 }
 
                 using var host = builder.Build();

@@ -1,7 +1,6 @@
 using Herald.Accounts;
 using Herald.Platforms;
 using Herald.Sandbox.Hosting;
-using Herald.Scheduling;
 using Microsoft.Extensions.Configuration;
 
 namespace Herald.Cli.Configuration;
@@ -57,20 +56,6 @@ internal static class AccountCatalog
             Credentials = new AccountCredentials(simulated.Account.Credentials),
             Settings = settings,
         };
-    }
-
-    /// <summary>Points sandbox accounts at the sandbox running in this process.</summary>
-    public static IAccountEndpointResolver SandboxResolver(SandboxServer sandbox) => new SandboxEndpointResolver(sandbox);
-
-    private sealed class SandboxEndpointResolver(SandboxServer sandbox) : IAccountEndpointResolver
-    {
-        public Account? Resolve(Account account, out string? reason)
-        {
-            reason = null;
-            return SandboxAccountMarker.IsSandbox(account)
-                ? SandboxAccountMarker.WithBaseUrl(account, sandbox.PlatformBaseUrl(account.Platform))
-                : account;
-        }
     }
 
     private static IEnumerable<KeyValuePair<string, string>> Pairs(IConfigurationSection section) =>

@@ -8,7 +8,7 @@ public sealed class HeraldOptions
     /// <summary>The configuration section of these settings.</summary>
     public const string Section = "Herald";
 
-    /// <summary>The configuration section of <see cref="Herald.Scheduling.WorkerOptions"/>, read by the inline run and the workers alike.</summary>
+    /// <summary>The configuration section of <see cref="Herald.Workers.WorkerOptions"/>, read by the inline run and the workers alike.</summary>
     public const string WorkersSection = "Herald:Workers";
 
     /// <summary>How many retries a publication gets after a retryable failure. Default 3.</summary>

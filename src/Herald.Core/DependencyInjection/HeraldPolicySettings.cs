@@ -1,7 +1,6 @@
 using Herald.Platforms;
 using Herald.Publications;
-using Herald.Scheduling;
-using Herald.Scheduling.RateLimiting;
+using Herald.Workers.RateLimiting;
 using Microsoft.Extensions.Configuration;
 
 namespace Herald.DependencyInjection;

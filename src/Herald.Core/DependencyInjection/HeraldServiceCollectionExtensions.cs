@@ -4,7 +4,8 @@ using Herald.Engine;
 using Herald.Formatting;
 using Herald.Platforms;
 using Herald.Scheduling;
-using Herald.Scheduling.RateLimiting;
+using Herald.Workers;
+using Herald.Workers.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

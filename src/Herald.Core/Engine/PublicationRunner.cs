@@ -3,8 +3,8 @@ using Herald.Accounts;
 using Herald.Contents;
 using Herald.Platforms;
 using Herald.Publications;
-using Herald.Scheduling;
-using Herald.Scheduling.RateLimiting;
+using Herald.Workers;
+using Herald.Workers.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,6 +1,4 @@
-using Herald.Publications;
-
-namespace Herald.Scheduling;
+namespace Herald.Publications;
 
 /// <summary>
 /// The retry policy of each platform: the default (<c>Herald:Retry</c>, with <c>Herald:MaxRetries</c>) unless

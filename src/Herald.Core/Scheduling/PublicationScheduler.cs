@@ -3,6 +3,7 @@ using Herald.Contents;
 using Herald.Platforms;
 using Herald.Publications;
 using Herald.Validation;
+using Herald.Workers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -111,14 +112,7 @@ internal sealed class PublicationScheduler(
     /// </summary>
     private async Task RefuseRepostsAsync(Content content, List<Account> accounts, CancellationToken cancellationToken)
     {
-        // Sandbox accounts are for trying things: the same example may be posted as often as one likes.
-        var real = accounts.Where(a => !SandboxAccountMarker.IsSandbox(a)).Select(a => a.Id).ToList();
-        if (real.Count == 0)
-        {
-            return;
-        }
-
-        var earlier = await store.FindEarlierPublicationsAsync(content, real, cancellationToken);
+        var earlier = await store.FindEarlierPublicationsAsync(content, [.. accounts.Select(a => a.Id)], cancellationToken);
         if (earlier.Count == 0)
         {
             return;

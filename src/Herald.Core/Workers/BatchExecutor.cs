@@ -6,7 +6,7 @@ using Herald.Publications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Herald.Scheduling;
+namespace Herald.Workers;
 
 /// <summary>
 /// Runs one claimed batch (the body of the Hangfire job), and only orchestrates: takes ownership, loads the batch

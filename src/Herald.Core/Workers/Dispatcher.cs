@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Herald.Scheduling;
+namespace Herald.Workers;
 
 /// <summary>
 /// Claims due publications in batches and hands each batch to the job engine, then sleeps until the earliest

@@ -1,4 +1,4 @@
-namespace Herald.Scheduling;
+namespace Herald.Workers;
 
 /// <summary>
 /// Tells dispatchers that something became due sooner than they thought: a new or rescheduled publication,

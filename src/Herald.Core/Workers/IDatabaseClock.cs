@@ -1,4 +1,4 @@
-namespace Herald.Scheduling;
+namespace Herald.Workers;
 
 /// <summary>
 /// The clock every worker of a shared database compares leases, due times and rate windows with (the database's,

@@ -1,4 +1,4 @@
-namespace Herald.Scheduling;
+namespace Herald.Workers;
 
 /// <summary>
 /// The questions the dispatcher and the batch job ask the database; each is one short statement

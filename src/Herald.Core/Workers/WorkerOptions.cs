@@ -1,4 +1,4 @@
-namespace Herald.Scheduling;
+namespace Herald.Workers;
 
 /// <summary>How workers claim and run publications (section <c>Herald:Workers</c>).</summary>
 public sealed class WorkerOptions

@@ -1,4 +1,4 @@
-using Herald.Scheduling;
+using Herald.Workers;
 using Npgsql;
 
 namespace Herald.Storage.Queue;

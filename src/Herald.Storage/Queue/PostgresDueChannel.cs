@@ -1,4 +1,4 @@
-using Herald.Scheduling;
+using Herald.Workers;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Herald.Scheduling;
+using Herald.Workers;
 using Microsoft.Data.Sqlite;
 
 namespace Herald.Storage.Queue;

@@ -1,4 +1,4 @@
-using Herald.Scheduling;
+using Herald.Workers;
 
 namespace Herald.Storage.Queue;
 

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Threading.RateLimiting;
-using Herald.Scheduling.RateLimiting;
+using Herald.Workers.RateLimiting;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Herald.Storage.Queue;
+namespace Herald.Storage.RateLimiting;
 
 /// <summary>
 /// Rate limiters whose state every process shares (distributed mode): slots and parks live in

@@ -1,4 +1,5 @@
 using Herald.Scheduling;
+using Herald.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using Herald.Scheduling.RateLimiting;
+using Herald.Workers.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Herald.Core.Tests.Scheduling;

@@ -6,6 +6,7 @@ using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 using Herald.Scheduling;
 using Herald.Validation;
+using Herald.Workers;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.IntegrationTests.Engine;

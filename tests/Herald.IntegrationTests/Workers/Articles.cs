@@ -3,7 +3,7 @@ using Herald.Contents;
 using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 
-namespace Herald.Jobs.Tests;
+namespace Herald.IntegrationTests.Workers;
 
 internal static class Articles
 {

@@ -1,10 +1,11 @@
 using Herald.Publications;
 using Herald.Sandbox.Hosting;
 using Herald.Scheduling;
+using Herald.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Herald.Jobs.Tests;
+namespace Herald.IntegrationTests.Workers;
 
 /// <summary>A publication scheduled in a time zone goes out at that instant — not before, not at the next poll.</summary>
 public sealed class DueTimeTests

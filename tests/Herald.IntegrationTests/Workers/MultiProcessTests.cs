@@ -2,7 +2,7 @@ using Herald.Publications;
 using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 
-namespace Herald.Jobs.Tests;
+namespace Herald.IntegrationTests.Workers;
 
 /// <summary>Three <c>herald work</c> processes on one PostgreSQL; one is killed with SIGKILL mid-run and restarted.</summary>
 public sealed class MultiProcessTests

@@ -5,10 +5,11 @@ using Herald.Publications;
 using Herald.Scheduling;
 using Herald.Storage;
 using Herald.Storage.Queue;
+using Herald.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Herald.Jobs.Tests;
+namespace Herald.IntegrationTests.Workers;
 
 /// <summary>The dispatcher's claim on both databases: who gets a row back, and as fresh or as recovered.</summary>
 public sealed class PublicationQueueTests

@@ -2,9 +2,10 @@ using Herald.Platforms;
 using Herald.Publications;
 using Herald.Sandbox.Hosting;
 using Herald.Scheduling;
+using Herald.Workers;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Herald.Jobs.Tests;
+namespace Herald.IntegrationTests.Workers;
 
 /// <summary>
 /// The retry policy (docs/architecture.md step 5) as the workers apply it, on a fake clock: the dispatcher, the Hangfire

@@ -5,9 +5,10 @@ using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 using Herald.Scheduling;
 using Herald.Storage;
+using Herald.Workers;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Herald.Jobs.Tests;
+namespace Herald.IntegrationTests.Workers;
 
 /// <summary>
 /// Several workers on one real PostgreSQL against one sandbox over HTTP: the shared rate limit, and recovery

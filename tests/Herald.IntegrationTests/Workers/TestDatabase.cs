@@ -1,7 +1,7 @@
 using Herald.Testing;
 using Microsoft.Data.Sqlite;
 
-namespace Herald.Jobs.Tests;
+namespace Herald.IntegrationTests.Workers;
 
 /// <summary>A fresh database for one test: a temp SQLite file, or a new database in the test PostgreSQL (HERALD_TEST_POSTGRES).</summary>
 internal sealed class TestDatabase : IAsyncDisposable

@@ -4,13 +4,14 @@ using Herald.Contents;
 using Herald.Publications;
 using Herald.Scheduling;
 using Herald.Storage;
+using Herald.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Herald.Jobs.Tests;
+namespace Herald.IntegrationTests.Workers;
 
 /// <summary>
 /// Herald composed as <c>herald work</c> composes it — engine, Dev.to adapter, storage, dispatcher and Hangfire
@@ -94,7 +95,7 @@ internal sealed class WorkerHost : IAsyncDisposable
             // the dispatcher as that poll would, so a wake-up lost to a race with the test's clock cannot stall it.
             if (++polls % 50 == 0)
             {
-                Services.GetService<Herald.Scheduling.DueSignal>()?.Set();
+                Services.GetService<Herald.Workers.DueSignal>()?.Set();
             }
 
             await Task.Delay(20);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Herald.Jobs.Tests;
+namespace Herald.IntegrationTests.Workers;
 
 /// <summary>A real <c>herald work</c> process (the CLI built beside the tests), configured through environment variables.</summary>
 internal sealed class WorkerProcess : IDisposable

@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 
-namespace Herald.Scheduling.RateLimiting;
+namespace Herald.Workers.RateLimiting;
 
 /// <summary>
 /// The limiter of one (platform, account) key. A <see cref="RateLimiter"/> that never queues: a denied lease

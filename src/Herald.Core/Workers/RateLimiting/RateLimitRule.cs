@@ -1,6 +1,6 @@
 using Herald.Platforms;
 
-namespace Herald.Scheduling.RateLimiting;
+namespace Herald.Workers.RateLimiting;
 
 /// <summary>
 /// At most <paramref name="Permits"/> requests in any <paramref name="Window"/>, counted the safe way: a

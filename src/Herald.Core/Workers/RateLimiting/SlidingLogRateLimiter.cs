@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 
-namespace Herald.Scheduling.RateLimiting;
+namespace Herald.Workers.RateLimiting;
 
 /// <summary>
 /// The in-process limiter (embedded mode): a sliding log on an injected <see cref="TimeProvider"/> (the BCL's
