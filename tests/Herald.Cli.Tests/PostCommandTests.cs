@@ -44,6 +44,20 @@ public sealed partial class PostCommandTests
     }
 
     [Fact]
+    public async Task Post_SameFileTwiceOnTheSandbox_PublishesBothTimes()
+    {
+        // The repost guard protects real accounts; sandbox accounts are for trying, so the CLI passes "again" for them.
+        using var run = new CliRun();
+
+        var first = await run.InvokeAsync("post", Example, "--to", "mastodon", "--sandbox");
+        var second = await run.InvokeAsync("post", Example, "--to", "mastodon", "--sandbox");
+
+        Assert.True(first.ExitCode == 0, $"exit {first.ExitCode}\n{first.Output}\n{first.Error}");
+        Assert.True(second.ExitCode == 0, $"exit {second.ExitCode}\n{second.Output}\n{second.Error}");
+        Assert.Contains("mastodon  ✓ published", second.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Posted_AfterLinkedInDraft_MarksItPublished()
     {
         using var run = new CliRun();

@@ -57,4 +57,21 @@ public sealed class SandboxAccountsTests
         Assert.Equal(SandboxPlatforms.Find("linkedin")!.Account.Settings["author_urn"], account.Settings["author_urn"]);
         Assert.DoesNotContain(account.Credentials, pair => pair.Value == "a-real-token");
     }
+
+    [Fact]
+    public void EndpointResolver_OfTheCliWithoutASandbox_RefusesSandboxAccountsAndSaysHowToRunThem()
+    {
+        // Moved out of Herald.Core: the library passes accounts through; the CLI, which stores sandbox accounts
+        // without an endpoint, refuses them when no sandbox runs, so they never reach a platform's real address.
+        using var services = CliServices.Build(Empty, verbose: false);
+        var resolver = services.GetRequiredService<IAccountEndpointResolver>();
+        var registry = services.GetRequiredService<PlatformRegistry>();
+        var sandboxAccount = AccountCatalog.ForSandbox(Empty, registry.Adapters.First(a => a.Platform.Id == "mastodon").Platform);
+        var realAccount = new Herald.Accounts.Account { Platform = "mastodon", DisplayName = "real" };
+
+        Assert.Null(resolver.Resolve(sandboxAccount, out var reason));
+        Assert.Contains("`herald work --sandbox`", reason, StringComparison.Ordinal);
+        Assert.Same(realAccount, resolver.Resolve(realAccount, out var none));
+        Assert.Null(none);
+    }
 }
