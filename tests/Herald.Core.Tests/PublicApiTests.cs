@@ -231,7 +231,8 @@ internal static class PublicApi
             bases.Add(Name(baseType, null));
         }
 
-        bases.AddRange(type.GetInterfaces().Select(i => Name(i, null)).Order(StringComparer.Ordinal));
+        // Interfaces a base class brings are that class's surface, listed with it.
+        bases.AddRange(type.GetInterfaces().Except(type.BaseType?.GetInterfaces() ?? []).Select(i => Name(i, null)).Order(StringComparer.Ordinal));
         var signature = string.Join(' ', modifiers.Where(m => m.Length > 0)) + " " + shortName;
         return bases.Count == 0 ? signature : $"{signature} : {string.Join(", ", bases)}";
     }

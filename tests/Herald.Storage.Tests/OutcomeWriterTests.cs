@@ -158,7 +158,8 @@ public abstract class OutcomeWriterTests<TDatabase>(TDatabase database) : IClass
         var goodWrites = goodRows.Select(Writer.WriteAsync).ToList();
 
         await Assert.ThrowsAnyAsync<DbException>(() => refusedWrite);
-        Assert.Equal([true, true], await Task.WhenAll(goodWrites));
+        var goodResults = await Task.WhenAll(goodWrites);
+        Assert.Equal([true, true], goodResults);
         await AssertUntouchedAsync(refused, refusedRow.ExpectedVersion, attempts: 1);
         foreach (var id in good)
         {
@@ -357,7 +358,8 @@ public sealed class PostgresOutcomeWriterTests(PostgresDatabase database) : Outc
 
         var refusal = await Assert.ThrowsAsync<PostgresException>(() => refusedWrite);
         Assert.Equal(PostgresErrorCodes.UniqueViolation, refusal.SqlState);
-        Assert.Equal([true, true], await Task.WhenAll(goodWrites));
+        var goodResults = await Task.WhenAll(goodWrites);
+        Assert.Equal([true, true], goodResults);
         await AssertUntouchedAsync(refused, refusedRow.ExpectedVersion, attempts: 1);
         // Written alone: one transaction each, not the group's.
         Assert.Equal(2, (await TransactionsAsync(good)).Count);
