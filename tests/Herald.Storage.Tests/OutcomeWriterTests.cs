@@ -386,6 +386,28 @@ public sealed class PostgresOutcomeWriterTests(PostgresDatabase database) : Outc
         Assert.Single(await AttemptsAsync(id));
     }
 
+    [Fact]
+    public async Task WriteAsync_ConnectionDroppedAgainWhileWrittenAlone_IsRetriedUntilWritten()
+    {
+        var id = (await SeedAsync(1))[0];
+        var (row, _) = await OutcomeAsync(id, p => p.MarkPublished("42", null, Now), Attempt(id, 1, PublishOutcomeKind.Published, 201));
+
+        Task<bool> write;
+        await using (var gate = await RowLock.TakeAsync(Database.ConnectionString, id))
+        {
+            write = Writer.WriteAsync(row);
+            var first = await gate.WaitForBlockedWriterAsync();
+            await gate.TerminateAsync(first);
+            var second = await gate.WaitForBlockedWriterAsync(except: first);
+            await gate.TerminateAsync(second);
+            await gate.WaitForBlockedWriterAsync(except: second);
+        }
+
+        Assert.True(await write);
+        Assert.Equal(PublicationStatus.Published, (await StoredAsync(id)).Status);
+        Assert.Single(await AttemptsAsync(id));
+    }
+
     private async Task<List<OutcomeRow>> RowsAsync(IEnumerable<PublicationId> ids)
     {
         var rows = new List<OutcomeRow>();
