@@ -162,14 +162,16 @@ internal static class PublicApi
             yield break;
         }
 
+        // By kind, then name (overloads by signature): a member's lines stay together and in a stable place.
         var members = type.GetMembers(Declared)
-            .Select(Member)
-            .OfType<(string Kind, string Signature)>()
-            .OrderBy(m => Array.IndexOf(KindOrder, m.Kind))
-            .ThenBy(m => m.Signature, StringComparer.Ordinal);
-        foreach (var (kind, signature) in members)
+            .Select(m => (Member: m, Line: Member(m)))
+            .Where(m => m.Line is not null)
+            .OrderBy(m => Array.IndexOf(KindOrder, m.Line!.Value.Kind))
+            .ThenBy(m => m.Member.Name, StringComparer.Ordinal)
+            .ThenBy(m => m.Line!.Value.Signature, StringComparer.Ordinal);
+        foreach (var (_, line) in members)
         {
-            yield return $"{name} | {kind} | {signature}";
+            yield return $"{name} | {line!.Value.Kind} | {line.Value.Signature}";
         }
     }
 

@@ -81,6 +81,8 @@ public sealed class PostgresRateLimitersTests(PostgresDatabase database) : IClas
         var b = Worker();
         var leases = new[] { await a.AcquireAsync(1), await a.AcquireAsync(1), await b.AcquireAsync(1) };
         Assert.All(leases, lease => Assert.True(lease.IsAcquired));
+        // The requests take a while: the window runs from when they completed, not from when they were sent.
+        _clock.Advance(TimeSpan.FromSeconds(10));
         var completedAt = _clock.GetUtcNow();
 
         foreach (var lease in leases)
