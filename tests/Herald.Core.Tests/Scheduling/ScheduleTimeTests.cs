@@ -78,6 +78,22 @@ public sealed class ScheduleTimeTests
         Assert.Equal(zone, time.TimeZone);
     }
 
+    /// <summary>
+    /// Regression: the pattern took "9:00" as a local time but the parser then wanted two hour digits, so
+    /// "2026-12-01 9:00 Europe/Berlin" was refused as "not a valid date and time".
+    /// </summary>
+    [Theory]
+    [InlineData("2026-12-01 9:00 Europe/Berlin", "2026-12-01T08:00:00Z")]
+    [InlineData("2026-12-01 9:05:30 Europe/Berlin", "2026-12-01T08:05:30Z")]
+    [InlineData("2026-12-01T9:00", "2026-12-01T08:00:00Z")]
+    public void Parse_LocalTimeWithASingleDigitHour_IsReadAsThatHour(string text, string utc)
+    {
+        var time = ScheduleTime.Parse(text, _clock, Berlin);
+
+        Assert.Equal(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture), time.Utc);
+        Assert.Equal("Europe/Berlin", time.TimeZone);
+    }
+
     [Fact]
     public void Local_TimeGivenInAZone_IsTheWallClockTimeTheUserTyped()
     {
