@@ -37,7 +37,8 @@ public readonly partial record struct ScheduleTime(DateTimeOffset Utc, string Ti
             var zone = zoneName.Length > 0 ? FindZone(zoneName, field) : defaultZone ?? TimeZoneInfo.Utc;
             if (!DateTime.TryParseExact(
                     local.Groups["local"].Value.Replace('T', ' '),
-                    ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"],
+                    // H: one or two hour digits, as LocalWithZone lets through ("9:00" as well as "09:00").
+                    ["yyyy-MM-dd H:mm", "yyyy-MM-dd H:mm:ss"],
                     CultureInfo.InvariantCulture,
                     DateTimeStyles.None,
                     out var wall))
