@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Herald.Scheduling;
-using Herald.Scheduling.RateLimiting;
+using Herald.Workers.RateLimiting;
 
 namespace Herald.Core.Tests;
 

@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
 using Herald.Platforms;
-using Herald.Scheduling.RateLimiting;
-using Herald.Storage.Queue;
+using Herald.Storage.RateLimiting;
+using Herald.Workers.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
