@@ -11,7 +11,8 @@ namespace Herald.Cli.Configuration;
 /// </summary>
 internal static class SandboxAccountMarker
 {
-    public const string Setting = "sandbox";
+    /// <summary>Core's "host supplies the endpoint" setting: the library, too, refuses such accounts without a sandbox.</summary>
+    public const string Setting = Account.HostEndpointSetting;
 
     public static bool IsSandbox(Account account) => account.SettingFlag(Setting, fallback: false);
 
@@ -46,7 +47,7 @@ internal static class SandboxAccountMarker
     {
         public Account? Resolve(Account account, out string? reason)
         {
-            if (IsSandbox(account) && account.BaseUrl is null)
+            if (account.NeedsHostEndpoint)
             {
                 reason = "This publication was scheduled with --sandbox; run the workers with `herald work --sandbox`, then `herald retry` it.";
                 return null;

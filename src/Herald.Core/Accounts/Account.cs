@@ -24,6 +24,16 @@ public sealed class Account
 
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>
+    /// The setting that marks an account whose endpoint only the host that stored it knows (the CLI's sandbox
+    /// accounts, stored without the sandbox's port). Without a base URL such an account is never called at a
+    /// platform's public address: it is served only where an <c>IAccountEndpointResolver</c> supplies its endpoint.
+    /// </summary>
+    public const string HostEndpointSetting = "sandbox";
+
+    /// <summary>True when the host must supply the endpoint (<see cref="HostEndpointSetting"/>) and none is stored.</summary>
+    public bool NeedsHostEndpoint => BaseUrl is null && SettingFlag(HostEndpointSetting, fallback: false);
+
     public string? Setting(string key) => Settings.TryGetValue(key, out var value) && value.Length > 0 ? value : null;
 
     /// <summary>A boolean setting; <paramref name="fallback"/> when it is absent.</summary>

@@ -126,8 +126,10 @@ public sealed class PublicationRunner(
                 stopping.ThrowIfCancellationRequested();
                 lookedUp = true;
                 // On disk before the platform is asked: a worker that dies while looking has its attempt counted.
+                // Not cancelled by stopping once begun: a save that commits as it is cancelled would leave this
+                // process a stale version, and its hand-back would then fail and wait out the lease.
                 publication.BeginLookup(timeProvider.GetUtcNow());
-                await store.SavePublicationAsync(publication, stopping);
+                await store.SavePublicationAsync(publication, CancellationToken.None);
                 using var lookupBudget = lease.NewBudget(timeProvider, abandon);
                 var lookup = await LookAsync(adapter, publication, request, lookupBudget.Token);
                 var now = timeProvider.GetUtcNow();

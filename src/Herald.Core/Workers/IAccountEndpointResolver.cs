@@ -14,11 +14,20 @@ public interface IAccountEndpointResolver
     Account? Resolve(Account account, out string? reason);
 }
 
-/// <summary>The library's default: every account is called as it is stored.</summary>
+/// <summary>
+/// The library's default: accounts are called as they are stored, except one whose endpoint only its host knows
+/// (<see cref="Account.NeedsHostEndpoint"/>), which is refused rather than sent to the platform's public address.
+/// </summary>
 internal sealed class DefaultAccountEndpointResolver : IAccountEndpointResolver
 {
     public Account? Resolve(Account account, out string? reason)
     {
+        if (account.NeedsHostEndpoint)
+        {
+            reason = "This account's endpoint is supplied by the host that stored it (a sandbox account), and this process has none for it.";
+            return null;
+        }
+
         reason = null;
         return account;
     }

@@ -14,10 +14,9 @@ internal static class PostgresQueueSql
 
     /// <summary>
     /// Takes over expired leases. A lease that expired under a job's run (not a claim token that no job took) is an
-    /// attempt that ended without an outcome: the claim counts it (attempt_count; recovery_count when it was
-    /// uncertain and the run had begun to look it up or send it, so rows a dying worker never reached are not pushed
-    /// towards review) and writes its history row, in
-    /// the same statement, so no later step can repeat an attempt number.
+    /// attempt that ended without an outcome: the claim counts it (attempt_count; recovery_count when the run had
+    /// begun to look it up or send it, so rows a dying worker never reached are not pushed towards review) and
+    /// writes its history row, in the same statement, so no later step can repeat an attempt number.
     /// </summary>
     public static readonly string ClaimRecovered = $"""
         WITH due AS (
@@ -30,7 +29,7 @@ internal static class PostgresQueueSql
             UPDATE publications p
             SET lease_owner = @token, lease_expires_at = @lease, work_started_at = NULL, version = p.version + 1, updated_at = @now,
                 attempt_count = p.attempt_count + CASE WHEN due.lease_owner LIKE {NeverTaken} THEN 0 ELSE 1 END,
-                recovery_count = p.recovery_count + CASE WHEN due.lease_owner LIKE {NeverTaken} OR p.uncertain_since IS NULL OR p.work_started_at IS NULL THEN 0 ELSE 1 END
+                recovery_count = p.recovery_count + CASE WHEN due.lease_owner LIKE {NeverTaken} OR p.work_started_at IS NULL THEN 0 ELSE 1 END
             FROM due WHERE p.id = due.id
             RETURNING p.id, due.lease_owner, due.attempt_count AS ended, due.updated_at AS last_write, due.lease_expires_at AS expired),
         history AS (

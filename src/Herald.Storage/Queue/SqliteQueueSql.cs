@@ -17,7 +17,7 @@ internal static class SqliteQueueSql
     /// <summary>
     /// The whole claim, run in one transaction: the expired leases with their owners; the history row of each
     /// attempt that ended without an outcome under a job's run (not a claim token no job took), the attempt counted
-    /// (attempt_count; recovery_count if it was uncertain and the run had begun to look it up or send it), so no later step can repeat an attempt number; the
+    /// (attempt_count; recovery_count if the run had begun to look it up or send it), so no later step can repeat an attempt number; the
     /// takeover of those leases; then the due publications moved to Publishing.
     /// </summary>
     public static readonly string Claim = $"""
@@ -31,7 +31,7 @@ internal static class SqliteQueueSql
         UPDATE publications
         SET lease_owner = $token, lease_expires_at = $lease, work_started_at = NULL, version = version + 1, updated_at = $now,
             attempt_count = attempt_count + CASE WHEN lease_owner LIKE {NeverTaken} THEN 0 ELSE 1 END,
-            recovery_count = recovery_count + CASE WHEN lease_owner LIKE {NeverTaken} OR uncertain_since IS NULL OR work_started_at IS NULL THEN 0 ELSE 1 END
+            recovery_count = recovery_count + CASE WHEN lease_owner LIKE {NeverTaken} OR work_started_at IS NULL THEN 0 ELSE 1 END
         WHERE id IN ({Expired})
         RETURNING id;
         UPDATE publications

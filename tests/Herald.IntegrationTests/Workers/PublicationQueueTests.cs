@@ -169,6 +169,48 @@ public sealed class PublicationQueueTests
         Assert.Equal(1, (await LoadAsync(services, id)).RecoveryCount);
     }
 
+    /// <summary>
+    /// Regression (cold review): a run that looked a thread up, had a part confirmed (which clears the uncertainty)
+    /// and then died was not counted, because the claim also asked for the uncertainty. Whatever the lookup found,
+    /// a run that had begun to work on the row is counted, so a lookup that kills its worker cannot loop.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ClaimDue_RunThatDiedAfterItsLookupSettledTheUncertainty_IsCounted(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var id = await SeedAsync(services, due: Now.AddMinutes(-60));
+        var queue = services.GetRequiredService<IPublicationQueue>();
+        await using (var scope = services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<HeraldDbContext>().Publications
+                .Where(p => p.Id == id)
+                .ExecuteUpdateAsync(set => set.SetProperty(p => p.UncertainSince, Now.AddMinutes(-61)));
+        }
+
+        var at = Now.AddMinutes(-60);
+        var token = ClaimTokens.New();
+        await queue.ClaimDueAsync(10, at, at.AddMinutes(5), token);
+        Assert.Equal([id], await queue.TakeOwnershipAsync([id], token, "run-1", at.AddMinutes(5)));
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
+            var publication = (await store.GetPublicationAsync(id))!;
+            publication.BeginLookup(at.AddSeconds(1));
+            await store.SavePublicationAsync(publication);
+            publication.ResolveUncertainty(at.AddSeconds(2));
+            await store.SavePublicationAsync(publication);
+        }
+
+        at = at.AddMinutes(10);
+        Assert.Equal([new ClaimedPublication(id, Recovered: true)], await queue.ClaimDueAsync(10, at, at.AddMinutes(5), ClaimTokens.New()));
+        var stored = await LoadAsync(services, id);
+        Assert.Null(stored.UncertainSince);
+        Assert.Equal(1, stored.RecoveryCount);
+    }
+
     [Fact]
     public void ClaimStatuses_AreExactlyThoseTheStateMachineLetsMoveToPublishing()
     {

@@ -1,7 +1,7 @@
 using Herald.Workers.RateLimiting;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Herald.Core.Tests.Scheduling;
+namespace Herald.Core.Tests.Workers.RateLimiting;
 
 public sealed class SlidingLogRateLimiterTests
 {
