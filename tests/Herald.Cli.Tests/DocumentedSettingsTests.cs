@@ -45,6 +45,8 @@ public sealed partial class DocumentedSettingsTests : IDisposable
         Assert.Contains("Herald:X:Timeout", keys);
         Assert.Contains("Herald:LinkedIn:Timeout", keys);
         Assert.DoesNotContain(keys, k => k.StartsWith("Herald:Accounts", StringComparison.OrdinalIgnoreCase));
+        // Every platform section the CLI binds is one the docs list for `Herald:{Platform}:…`, and no other.
+        Assert.Equal(PlatformSections().Order(StringComparer.Ordinal), DocumentedPlatformSections().Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -132,13 +134,26 @@ public sealed partial class DocumentedSettingsTests : IDisposable
             }
         }
 
-        var platformSections = PlatformSections();
+        // `Herald:{Platform}:…` stands for the sections the docs name ("`{Platform}` is `DevTo`, … or `Threads`"),
+        // never for what the code registers: a section bound under another name must fail, not document itself.
+        var platformSections = DocumentedPlatformSections();
         return new SortedSet<string>(
             keys.Where(k => !k.StartsWith("Herald:Accounts", StringComparison.OrdinalIgnoreCase))
                 .SelectMany(k => k.Contains("{Platform}", StringComparison.Ordinal)
                     ? platformSections.Select(section => k.Replace("Herald:{Platform}", section, StringComparison.Ordinal))
                     : [k.Replace("{platform}", SamplePlatform, StringComparison.Ordinal)]),
             StringComparer.Ordinal);
+    }
+
+    /// <summary>The platform sections the docs list for <c>{Platform}</c>: <c>Herald:DevTo</c>, <c>Herald:X</c>, ….</summary>
+    private static List<string> DocumentedPlatformSections()
+    {
+        var root = CliRun.RepositoryRoot;
+        var text = string.Join('\n', Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Prepend(Path.Combine(root, "README.md")).Select(File.ReadAllText));
+        return PlatformList().Matches(text)
+            .SelectMany(m => PlatformName().Matches(m.Groups["list"].Value).Select(n => $"Herald:{n.Groups["name"].Value}"))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>The sections the platform adapters bind (<c>Herald:DevTo</c>, <c>Herald:X</c>, …), as the CLI registers them.</summary>
@@ -325,6 +340,12 @@ public sealed partial class DocumentedSettingsTests : IDisposable
     // Herald:[A-Za-z:]+ keys, with {platform} / {Platform} placeholders, and the siblings a table row lists after them.
     [GeneratedRegex(@"(?<key>Herald:[A-Za-z{}:]+)`?(?:\s*/\s*`(?<sibling>[A-Za-z]+)`)*")]
     private static partial Regex Key();
+
+    [GeneratedRegex(@"`\{Platform\}` is (?<list>(?:`[A-Za-z]+`(?:, | or )?)+)")]
+    private static partial Regex PlatformList();
+
+    [GeneratedRegex(@"`(?<name>[A-Za-z]+)`")]
+    private static partial Regex PlatformName();
 
     [GeneratedRegex(@"Herald__[A-Za-z_{}]+")]
     private static partial Regex EnvironmentKey();
