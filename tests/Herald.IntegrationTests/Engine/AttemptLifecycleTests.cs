@@ -7,6 +7,7 @@ using Herald.Sandbox.Hosting;
 using Herald.Scheduling;
 using Herald.Validation;
 using Herald.Workers;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.IntegrationTests.Engine;
@@ -139,6 +140,40 @@ public sealed class AttemptLifecycleTests
     /// attempt timeout) was left Publishing, recovered at the lease's end, never counted, and could loop for ever.
     /// It now ends at its budget, is counted and kept uncertain, and goes to review after MaxRecoveries.
     /// </summary>
+    /// <summary>
+    /// Regression (M4, the lease-expiry side): the claim counts attempts lost with their worker, and the runner must
+    /// send such a publication to review before it looks or sends once the count reaches MaxRecoveries. No test held
+    /// that check: switched off, a row killed three times while sending was looked up and sent again.
+    /// </summary>
+    [Fact]
+    public async Task Recovery_AtMaxRecoveriesFromLostLeases_GoesToReviewWithoutBeingSent()
+    {
+        await using var harness = await RunnerHarness.StartAsync();
+        var content = RunnerHarness.Article("Killed three times while sending");
+        var (publication, account) = await harness.ScheduleAsync(content, harness.DevToAccount());
+        harness.Runner.Claim(publication, "run-dead");
+        publication.BeginSend(harness.Clock.GetUtcNow());
+        await harness.Store.SavePublicationAsync(publication);
+        await using (var scope = harness.NewScope())
+        {
+            // As the queue's claim leaves it after three lease expiries with work started.
+            await scope.ServiceProvider.GetRequiredService<Herald.Storage.HeraldDbContext>().Publications
+                .Where(p => p.Id == publication.Id)
+                .ExecuteUpdateAsync(set => set.SetProperty(p => p.RecoveryCount, 3));
+        }
+
+        harness.Clock.Advance(TimeSpan.FromMinutes(6));
+        await using var next = harness.NewScope();
+        var store = next.ServiceProvider.GetRequiredService<IPublicationStore>();
+        var stored = await store.GetPublicationAsync(publication.Id);
+        await next.ServiceProvider.GetRequiredService<PublicationRunner>().RunAsync(stored!, content, account, "run-next");
+
+        var final = await store.GetPublicationAsync(publication.Id);
+        Assert.Equal(PublicationStatus.NeedsReview, final!.Status);
+        Assert.Contains("attempts ended without an outcome", final.LastError, StringComparison.Ordinal);
+        Assert.Empty(harness.Sandbox.State.DevTo.Articles);
+    }
+
     [Fact]
     public async Task Send_SlowerThanTheAttemptBudget_EndsCountedAndUncertainThenGoesToReviewAfterMaxRecoveries()
     {
