@@ -89,12 +89,12 @@ internal sealed class LightPlatform : IAsyncDisposable
         var missing = Math.Max(0, expected - summary.Distinct);
         if (due is not { } at || firsts.Count == 0)
         {
-            return new LightResult(name, expected, submitPerSecond, perSecond, double.NaN, double.NaN, double.NaN, null, summary.Duplicates, missing);
+            return new LightResult(name, expected, submitPerSecond, perSecond, double.NaN, double.NaN, double.NaN, double.NaN, null, summary.Duplicates, missing);
         }
 
         var late = firsts.Select(t => (t - at).TotalMilliseconds).ToList();
         return new LightResult(
-            name, expected, submitPerSecond, double.NaN, Percentile(late, 0.50), Percentile(late, 0.99), late[^1],
+            name, expected, submitPerSecond, double.NaN, late[0], Percentile(late, 0.50), Percentile(late, 0.99), late[^1],
             late.Count(ms => ms < 0), summary.Duplicates, missing);
     }
 
@@ -124,7 +124,7 @@ internal sealed record LightArrival(
 
 /// <summary>One row of the light-platform table; NaN where the scenario does not measure that column.</summary>
 internal sealed record LightResult(
-    string Name, int Count, double SubmitPerSecond, double PerSecond, double P50Ms, double P99Ms, double MaxMs, int? Early, int? Duplicates, int? Missing);
+    string Name, int Count, double SubmitPerSecond, double PerSecond, double FirstMs, double P50Ms, double P99Ms, double MaxMs, int? Early, int? Duplicates, int? Missing);
 
 /// <summary>Where the harness finds the other programs of the build, beside its own output.</summary>
 internal static class BenchPaths

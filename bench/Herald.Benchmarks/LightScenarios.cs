@@ -161,7 +161,7 @@ internal static class LightScenarios
 
         var submit = count / clock.Elapsed.TotalSeconds;
         await host.StopAsync();
-        return new LightResult($"Herald, PostgreSQL: {count:N0} ScheduleAsync calls, one after another", count, submit, double.NaN, double.NaN, double.NaN, double.NaN, null, null, null);
+        return new LightResult($"Herald, PostgreSQL: {count:N0} ScheduleAsync calls, one after another", count, submit, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, null, null, null);
     }
 
     private static async Task ScheduleOneAsync(IServiceProvider services, Account account, ScheduleTime when, int i)
