@@ -95,7 +95,7 @@ internal static class BaselineScenarios
         return Result.Lateness($"Plain Hangfire: {count} scheduled for one instant (PostgreSQL)", creates, due);
     }
 
-    private static PostgreSqlStorage Storage(string connectionString)
+    internal static PostgreSqlStorage Storage(string connectionString)
     {
         // Defaults, as a user would start: only the schema is Hangfire's usual one.
         var options = new PostgreSqlStorageOptions { PrepareSchemaIfNecessary = true };

@@ -51,7 +51,15 @@ internal sealed class BenchDatabase : IAsyncDisposable
     }
 
     /// <summary>Stores <paramref name="count"/> articles due at <paramref name="due"/> over <paramref name="accounts"/> sandbox users.</summary>
-    public static async Task<List<Guid>> SeedAsync(IServiceProvider services, SandboxServer sandbox, int count, int accounts, DateTimeOffset due)
+    public static Task<List<Guid>> SeedAsync(IServiceProvider services, SandboxServer sandbox, int count, int accounts, DateTimeOffset due) =>
+        SeedAsync(services, sandbox.PlatformBaseUrl("devto"), (key, i) => sandbox.State.DevTo.AddUser(key, $"b{i}_{Guid.NewGuid():N}"[..16]), count, accounts, due);
+
+    /// <summary>
+    /// Stores <paramref name="count"/> articles due at <paramref name="due"/> over <paramref name="accounts"/> Dev.to
+    /// accounts at <paramref name="baseUrl"/>; <paramref name="register"/> (when given) makes each API key known there first.
+    /// </summary>
+    public static async Task<List<Guid>> SeedAsync(
+        IServiceProvider services, Uri baseUrl, Action<string, int>? register, int count, int accounts, DateTimeOffset due)
     {
         var stored = new List<Account>();
         await using (var scope = services.CreateAsyncScope())
@@ -60,12 +68,12 @@ internal sealed class BenchDatabase : IAsyncDisposable
             for (var i = 0; i < accounts; i++)
             {
                 var key = $"bench-{i}-{Guid.NewGuid():N}";
-                sandbox.State.DevTo.AddUser(key, $"b{i}_{Guid.NewGuid():N}"[..16]);
+                register?.Invoke(key, i);
                 var account = new Account
                 {
                     Platform = "devto",
                     DisplayName = $"bench-{Guid.NewGuid():N}",
-                    BaseUrl = sandbox.PlatformBaseUrl("devto"),
+                    BaseUrl = baseUrl,
                     Credentials = new AccountCredentials { ["api_key"] = key },
                 };
                 db.Accounts.Add(account);

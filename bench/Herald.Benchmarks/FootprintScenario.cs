@@ -81,9 +81,7 @@ internal static class FootprintScenario
     /// <summary>Starts <c>herald work</c> on the database, lets it settle, and reads its VmRSS.</summary>
     private static async Task<long> WorkerRssAsync(string connectionString, IServiceProvider services)
     {
-        var root = AppContext.BaseDirectory;
-        var cli = Path.GetFullPath(Path.Combine(root, "..", "..", "..", "..", "..", "src", "Herald.Cli", "bin", "Release", "net10.0", "herald.dll"));
-        var info = new ProcessStartInfo("dotnet", [cli, "work", "--quiet"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("dotnet", [BenchPaths.HeraldCli, "work", "--quiet"]) { RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["Herald__Database"] = connectionString;
         info.Environment["Herald__CredentialKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         using var process = Process.Start(info)!;

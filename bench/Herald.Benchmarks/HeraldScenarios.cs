@@ -10,7 +10,7 @@ namespace Herald.Benchmarks;
 /// <summary>Herald's own workers (dispatcher + Hangfire), composed as <c>herald work</c> composes them.</summary>
 internal static class HeraldScenarios
 {
-    private static readonly string Key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    internal static readonly string Key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public static IHost Build(BenchDatabase database, IDictionary<string, string?>? extra = null)
     {

@@ -2,7 +2,8 @@ using System.Globalization;
 using Herald.Benchmarks;
 
 // One run of every scenario (docs/benchmarks.md). PostgreSQL from HERALD_TEST_POSTGRES (scripts/start-postgres.sh).
-// `--quick` runs a tenth of the sizes, to check the harness itself.
+// `--quick` runs a tenth of the sizes, to check the harness itself; `--light` runs the contenders against a light
+// platform in its own process instead of the in-process sandbox.
 var admin = Environment.GetEnvironmentVariable("HERALD_TEST_POSTGRES")
     ?? throw new InvalidOperationException("Set HERALD_TEST_POSTGRES: eval \"$(bash scripts/start-postgres.sh | grep '^export ')\"");
 var scale = args.Contains("--quick") ? 10 : 1;
@@ -16,6 +17,12 @@ void Report(Result r)
 }
 
 Console.WriteLine($"Herald benchmark {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores");
+if (args.Contains("--light"))
+{
+    await RunLightAsync();
+    return;
+}
+
 if (args.Contains("--herald-only"))
 {
     Console.WriteLine(Row(await HeraldScenarios.ThroughputAsync("Herald, PostgreSQL", admin, postgres: true, N(10_000), 100, N(1_000))));
@@ -53,6 +60,47 @@ Console.WriteLine($"Dispatcher wake-up (empty claim + next-wake query): {footpri
 Console.WriteLine($"`herald work` resident memory beside {N(100_000):N0} pending future publications: {footprint.RssMb} MB.");
 Console.WriteLine("Next-wake plan at the larger size:");
 Console.WriteLine(footprint.Plan);
+
+// `--light`: every contender against bench/Herald.LightPlatform in its own process (docs/benchmarks.md,
+// "Against a light platform in its own process"), then the ratios within this run.
+async Task RunLightAsync()
+{
+    await using var platform = await LightPlatform.StartAsync();
+    Console.WriteLine($"Light platform at {platform.Address}");
+    var light = new List<LightResult>();
+    void Add(LightResult r)
+    {
+        light.Add(r);
+        Console.WriteLine(LightRow(r));
+    }
+
+    var floor = await LightScenarios.FloorAsync(platform, admin, N(10_000), N(1_000));
+    Add(floor);
+    var hangfire = await LightScenarios.HangfireThroughputAsync(platform, admin, N(5_000), N(500));
+    Add(hangfire);
+    Add(await LightScenarios.HangfireLatenessAsync(platform, admin, N(1_000)));
+    var herald = await LightScenarios.HeraldThroughputAsync(platform, admin, N(10_000), N(1_000));
+    Add(herald);
+    Add(await LightScenarios.HeraldSubmitAsync(platform, admin, N(1_000), N(50)));
+    Add(await LightScenarios.HeraldWarmLatenessAsync(platform, admin, N(100), N(100)));
+    Add(await LightScenarios.HeraldWarmLatenessAsync(platform, admin, N(1_000), N(100)));
+    Add(await LightScenarios.HeraldColdLatenessAsync(platform, admin, N(1_000)));
+
+    Console.WriteLine();
+    Console.WriteLine("| Scenario | Publications | Submit calls/s | Processing/s | Lateness first | p50 | p99 | max | Early | Duplicates | Missing |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var r in light)
+    {
+        Console.WriteLine(LightRow(r));
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"Processing, within this run: Herald ÷ floor = {herald.PerSecond / floor.PerSecond:0.00}×, Herald ÷ Hangfire + PostgreSQL = {herald.PerSecond / hangfire.PerSecond:0.00}×"));
+}
+
+static string LightRow(LightResult r) => string.Create(CultureInfo.InvariantCulture,
+    $"| {r.Name} | {r.Count:N0} | {Cell(r.SubmitPerSecond, "0")} | {Cell(r.PerSecond, "0")} | {Cell(r.FirstMs, "0 ms")} | {Cell(r.P50Ms, "0 ms")} | {Cell(r.P99Ms, "0 ms")} | {Cell(r.MaxMs, "0 ms")} | {r.Early} | {r.Duplicates} | {r.Missing} |");
 
 static string Row(Result r) => string.Create(CultureInfo.InvariantCulture,
     $"| {r.Name} | {r.Count:N0} | {Cell(r.PerSecond, "0")} | {Cell(r.P50Ms, "0 ms")} | {Cell(r.P99Ms, "0 ms")} | {Cell(r.MaxMs, "0 ms")} |");

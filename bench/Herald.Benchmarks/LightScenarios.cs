@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using Hangfire;
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Scheduling;
+using Herald.Workers;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Herald.Benchmarks;
+
+/// <summary>
+/// The contenders against <see cref="LightPlatform"/> (`--light`, docs/benchmarks.md): the no-queue floor, plain Hangfire on
+/// PostgreSQL and Herald on PostgreSQL, each on a fresh database, doing the same work (read the row, POST the
+/// article, record the outcome), so that the fake platform costs next to nothing and does not share the
+/// contenders' process.
+/// </summary>
+internal static class LightScenarios
+{
+    private const string FloorKey = "light-floor";
+
+    /// <summary>A database with rows to publish and the hand-written job pointed at the light platform.</summary>
+    private sealed record Setup(BenchDatabase Database, NpgsqlDataSource DataSource, HttpClient Http, List<Guid> Ids) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await DataSource.DisposeAsync();
+            await Database.DisposeAsync();
+        }
+    }
+
+    /// <summary>A migrated Herald database with <paramref name="count"/> publications for one account on the light platform.</summary>
+    private static async Task<Setup> PrepareAsync(LightPlatform platform, string admin, int count, DateTimeOffset due)
+    {
+        var database = await BenchDatabase.CreateAsync(admin, postgres: true);
+        using var host = HeraldScenarios.Build(database);
+        await host.Services.MigrateHeraldDatabaseAsync();
+        var ids = await BenchDatabase.SeedAsync(host.Services, platform.AccountBaseUrl, null, count, 1, due);
+        var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var http = new HttpClient();
+        HandWritten.Configure(dataSource, http, platform.ApiBase, FloorKey);
+        return new Setup(database, dataSource, http, ids);
+    }
+
+    /// <summary>20 tasks, each SELECT + POST + UPDATE; warm (it has published <paramref name="warmUp"/> first).</summary>
+    public static async Task<LightResult> FloorAsync(LightPlatform platform, string admin, int count, int warmUp)
+    {
+        await using var setup = await PrepareAsync(platform, admin, warmUp + count, DateTimeOffset.UtcNow);
+        var all = setup.Ids;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 20 };
+        await Parallel.ForEachAsync(all.Take(warmUp), options, async (id, _) => await HandWritten.PublishAsync(id));
+        await platform.ResetAsync();
+        await Parallel.ForEachAsync(all.Skip(warmUp), options, async (id, _) => await HandWritten.PublishAsync(id));
+        await platform.WaitForAsync(count);
+        return await platform.MeasureAsync("No queue: 20 tasks, SELECT + POST + UPDATE", count, double.NaN);
+    }
+
+    /// <summary>
+    /// One <c>Enqueue</c> per publication (timed: the submit rate), then a server with 20 workers; warm (a first
+    /// server ran <paramref name="warmUp"/> jobs in this process).
+    /// </summary>
+    public static async Task<LightResult> HangfireThroughputAsync(LightPlatform platform, string admin, int count, int warmUp)
+    {
+        await using var setup = await PrepareAsync(platform, admin, warmUp + count, DateTimeOffset.UtcNow);
+        var all = setup.Ids;
+        var storage = BaselineScenarios.Storage(setup.Database.ConnectionString);
+        var client = new BackgroundJobClient(storage);
+        foreach (var id in all.Take(warmUp))
+        {
+            client.Enqueue(() => HandWritten.PublishAsync(id));
+        }
+
+        using (new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = 20 }, storage))
+        {
+            await platform.WaitForAsync(warmUp);
+        }
+
+        await platform.ResetAsync();
+        var clock = Stopwatch.StartNew();
+        foreach (var id in all.Skip(warmUp))
+        {
+            client.Enqueue(() => HandWritten.PublishAsync(id));
+        }
+
+        var submit = count / clock.Elapsed.TotalSeconds;
+        using var server = new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = 20 }, storage);
+        await platform.WaitForAsync(count);
+        return await platform.MeasureAsync("Hangfire + PostgreSQL: a job per publication (Enqueue)", count, submit);
+    }
+
+    /// <summary><paramref name="count"/> <c>Schedule(T)</c> calls (timed) for one instant T 20 s ahead; a server with 20 workers running.</summary>
+    public static async Task<LightResult> HangfireLatenessAsync(LightPlatform platform, string admin, int count)
+    {
+        var due = WholeSecond(DateTimeOffset.UtcNow.AddSeconds(20));
+        await using var setup = await PrepareAsync(platform, admin, count, due);
+        var storage = BaselineScenarios.Storage(setup.Database.ConnectionString);
+        using var server = new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = 20 }, storage);
+        await platform.ResetAsync();
+        var client = new BackgroundJobClient(storage);
+        var clock = Stopwatch.StartNew();
+        foreach (var id in setup.Ids)
+        {
+            client.Schedule(() => HandWritten.PublishAsync(id), due);
+        }
+
+        var submit = count / clock.Elapsed.TotalSeconds;
+        await platform.WaitForAsync(count);
+        return await platform.MeasureAsync($"Hangfire + PostgreSQL: {count:N0} scheduled for one instant (Schedule)", count, submit, due);
+    }
+
+    /// <summary>A warm worker, then <paramref name="count"/> publications over 100 accounts made due at once.</summary>
+    public static async Task<LightResult> HeraldThroughputAsync(LightPlatform platform, string admin, int count, int warmUp)
+    {
+        await using var database = await BenchDatabase.CreateAsync(admin, postgres: true);
+        using var host = HeraldScenarios.Build(database);
+        await host.Services.MigrateHeraldDatabaseAsync();
+        await BenchDatabase.SeedAsync(host.Services, platform.AccountBaseUrl, null, warmUp, 100, DateTimeOffset.UtcNow);
+        var ids = await BenchDatabase.SeedAsync(host.Services, platform.AccountBaseUrl, null, count, 100, DateTimeOffset.UtcNow.AddDays(1));
+        await platform.ResetAsync();
+        await host.StartAsync();
+        await platform.WaitForAsync(warmUp);
+        await platform.ResetAsync();
+
+        await BenchDatabase.MakeDueAsync(host.Services, ids, DateTimeOffset.UtcNow);
+        await host.Services.GetRequiredService<IDueNotifier>().NotifyAsync();
+        await platform.WaitForAsync(count);
+        await host.StopAsync();
+        return await platform.MeasureAsync($"Herald, PostgreSQL: {count:N0} due now, 100 accounts (warm worker)", count, double.NaN);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> sequential <see cref="IPublicationScheduler.ScheduleAsync(Content, IReadOnlyList{Account}, ScheduleTime, CancellationToken)"/>
+    /// calls, one new article for one account each, due tomorrow, each in its own scope (as an API request would be),
+    /// with the workers running; timed after <paramref name="warmUp"/> untimed calls.
+    /// </summary>
+    public static async Task<LightResult> HeraldSubmitAsync(LightPlatform platform, string admin, int count, int warmUp)
+    {
+        await using var database = await BenchDatabase.CreateAsync(admin, postgres: true);
+        using var host = HeraldScenarios.Build(database);
+        await host.Services.MigrateHeraldDatabaseAsync();
+        await host.StartAsync();
+        var account = new Account
+        {
+            Platform = "devto",
+            DisplayName = "light-submit",
+            BaseUrl = platform.AccountBaseUrl,
+            Credentials = new AccountCredentials { ["api_key"] = "light-submit" },
+        };
+        var when = ScheduleTime.At(DateTimeOffset.UtcNow.AddDays(1));
+        for (var i = 0; i < warmUp; i++)
+        {
+            await ScheduleOneAsync(host.Services, account, when, i);
+        }
+
+        var clock = Stopwatch.StartNew();
+        for (var i = warmUp; i < warmUp + count; i++)
+        {
+            await ScheduleOneAsync(host.Services, account, when, i);
+        }
+
+        var submit = count / clock.Elapsed.TotalSeconds;
+        await host.StopAsync();
+        return new LightResult($"Herald, PostgreSQL: {count:N0} ScheduleAsync calls, one after another", count, submit, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, null, null, null);
+    }
+
+    private static async Task ScheduleOneAsync(IServiceProvider services, Account account, ScheduleTime when, int i)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var content = new Content
+        {
+            Title = $"Submitted article {i} {Guid.NewGuid():N}",
+            Body = $"Submitted body {i}.\n\nA second paragraph with a [link](https://example.com/{i}).",
+            Tags = ["dotnet", "bench"],
+            CanonicalUrl = new Uri($"https://blog.example.com/submit/{Guid.NewGuid():N}"),
+        };
+        await scope.ServiceProvider.GetRequiredService<IPublicationScheduler>().ScheduleAsync(content, [account], when);
+    }
+
+    /// <summary>
+    /// A warm worker (it has published <paramref name="warmUp"/> articles), then <paramref name="count"/> publications
+    /// stored due at one instant about 5 s ahead and the dispatchers told, as the scheduler tells them.
+    /// </summary>
+    public static async Task<LightResult> HeraldWarmLatenessAsync(LightPlatform platform, string admin, int count, int warmUp)
+    {
+        await using var database = await BenchDatabase.CreateAsync(admin, postgres: true);
+        using var host = HeraldScenarios.Build(database);
+        await host.Services.MigrateHeraldDatabaseAsync();
+        await host.StartAsync();
+        await platform.ResetAsync();
+        await BenchDatabase.SeedAsync(host.Services, platform.AccountBaseUrl, null, warmUp, 10, DateTimeOffset.UtcNow);
+        await host.Services.GetRequiredService<IDueNotifier>().NotifyAsync();
+        await platform.WaitForAsync(warmUp);
+        await platform.ResetAsync();
+
+        var due = WholeSecond(DateTimeOffset.UtcNow.AddSeconds(5));
+        await BenchDatabase.SeedAsync(host.Services, platform.AccountBaseUrl, null, count, Math.Max(1, count / 10), due);
+        await host.Services.GetRequiredService<IDueNotifier>().NotifyAsync();
+        await platform.WaitForAsync(count);
+        await host.StopAsync();
+        return await platform.MeasureAsync($"Herald, PostgreSQL: {count:N0} due at one instant (warm worker)", count, double.NaN, due);
+    }
+
+    /// <summary>
+    /// A cold worker: <paramref name="count"/> publications stored due at one instant, then a fresh <c>herald work</c>
+    /// process started about 10 s before it (the CLI's build output, configured through the environment).
+    /// </summary>
+    public static async Task<LightResult> HeraldColdLatenessAsync(LightPlatform platform, string admin, int count)
+    {
+        await using var database = await BenchDatabase.CreateAsync(admin, postgres: true);
+        DateTimeOffset due;
+        using (var host = HeraldScenarios.Build(database))
+        {
+            await host.Services.MigrateHeraldDatabaseAsync();
+            await platform.ResetAsync();
+            var ids = await BenchDatabase.SeedAsync(host.Services, platform.AccountBaseUrl, null, count, Math.Max(1, count / 10), DateTimeOffset.UtcNow.AddDays(1));
+            due = WholeSecond(DateTimeOffset.UtcNow.AddSeconds(11));
+            await BenchDatabase.MakeDueAsync(host.Services, ids, due);
+        }
+
+        var info = new ProcessStartInfo("dotnet", [BenchPaths.HeraldCli, "work", "--quiet"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["Herald__Database"] = database.ConnectionString;
+        info.Environment["Herald__CredentialKey"] = HeraldScenarios.Key;
+        info.Environment["Herald__RateLimits__Enabled"] = "false";
+        using var worker = Process.Start(info)!;
+        worker.OutputDataReceived += (_, _) => { };
+        worker.ErrorDataReceived += (_, _) => { };
+        worker.BeginOutputReadLine();
+        worker.BeginErrorReadLine();
+        Console.WriteLine($"  cold worker started {(due - DateTimeOffset.UtcNow).TotalSeconds:0.0} s before the due instant");
+        try
+        {
+            await platform.WaitForAsync(count);
+        }
+        finally
+        {
+            worker.Kill(entireProcessTree: true);
+            await worker.WaitForExitAsync();
+        }
+
+        return await platform.MeasureAsync($"Herald, PostgreSQL: {count:N0} due at one instant (cold `herald work`, started 10 s before)", count, double.NaN, due);
+    }
+
+    private static DateTimeOffset WholeSecond(DateTimeOffset at) => new(at.Ticks - (at.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+}
