@@ -87,10 +87,8 @@ public sealed partial class DocumentedSettingsTests : IDisposable
     /// <summary>The setting keys README.md and docs/*.md name, placeholders filled in, account keys left out.</summary>
     private static SortedSet<string> DocumentedSettings()
     {
-        var root = CliRun.RepositoryRoot;
-        var files = Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Prepend(Path.Combine(root, "README.md"));
         var keys = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var file in files)
+        foreach (var file in DocFiles())
         {
             var lines = File.ReadAllLines(file);
             string? tableSection = null;
@@ -148,13 +146,16 @@ public sealed partial class DocumentedSettingsTests : IDisposable
     /// <summary>The platform sections the docs list for <c>{Platform}</c>: <c>Herald:DevTo</c>, <c>Herald:X</c>, ….</summary>
     private static List<string> DocumentedPlatformSections()
     {
-        var root = CliRun.RepositoryRoot;
-        var text = string.Join('\n', Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Prepend(Path.Combine(root, "README.md")).Select(File.ReadAllText));
+        var text = string.Join('\n', DocFiles().Select(File.ReadAllText));
         return PlatformList().Matches(text)
             .SelectMany(m => PlatformName().Matches(m.Groups["list"].Value).Select(n => $"Herald:{n.Groups["name"].Value}"))
             .Distinct(StringComparer.Ordinal)
             .ToList();
     }
+
+    /// <summary>README.md and docs/*.md, where settings are documented.</summary>
+    private static IEnumerable<string> DocFiles() =>
+        Directory.GetFiles(Path.Combine(CliRun.RepositoryRoot, "docs"), "*.md").Prepend(Path.Combine(CliRun.RepositoryRoot, "README.md"));
 
     /// <summary>The sections the platform adapters bind (<c>Herald:DevTo</c>, <c>Herald:X</c>, …), as the CLI registers them.</summary>
     private static List<string> PlatformSections()
