@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Herald.Cli;
+using Herald.Testing;
 
 namespace Herald.Cli.Tests;
 
@@ -27,19 +28,7 @@ internal sealed class CliRun : IDisposable
 
     public string DatabasePath { get; }
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Herald.slnx")))
-            {
-                directory = directory.Parent;
-            }
-
-            return directory?.FullName ?? throw new InvalidOperationException("Herald.slnx not found above the test binaries.");
-        }
-    }
+    public static string RepositoryRoot => RepositoryPaths.Root;
 
     public string WriteFile(string name, string text)
     {

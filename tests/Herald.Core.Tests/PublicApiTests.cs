@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Herald.Scheduling;
+using Herald.Testing;
 using Herald.Workers.RateLimiting;
 
 namespace Herald.Core.Tests;
@@ -23,7 +24,7 @@ public sealed class PublicApiTests
     public void HeraldCore_PublicApi_MatchesTheApprovedList()
     {
         var actual = PublicApi.Lines(Core);
-        var path = Path.Combine(RepositoryRoot(), Baseline);
+        var path = Path.Combine(RepositoryPaths.Root, Baseline);
         if (Environment.GetEnvironmentVariable(ApproveVariable) == "1")
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -92,20 +93,6 @@ public sealed class PublicApiTests
             $"If the change is intended, accept it: run `{ApproveVariable}=1 dotnet test tests/Herald.Core.Tests " +
             $"--filter FullyQualifiedName~PublicApiTests`, which rewrites {Baseline}, and commit that file with the change.");
         return message.ToString();
-    }
-
-    /// <summary>The folder holding Herald.slnx, found upwards from the test's output folder.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Herald.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Herald.slnx above {AppContext.BaseDirectory}; run the tests from a clone of the repository.");
     }
 }
 

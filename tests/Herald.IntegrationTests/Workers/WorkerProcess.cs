@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Herald.Testing;
 
 namespace Herald.IntegrationTests.Workers;
 
@@ -16,14 +17,8 @@ internal sealed class WorkerProcess : IDisposable
     {
         get
         {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Herald.slnx")))
-            {
-                directory = directory.Parent;
-            }
-
             var configuration = AppContext.BaseDirectory.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-            var path = Path.Combine(directory!.FullName, "src", "Herald.Cli", "bin", configuration, "net10.0", "herald.dll");
+            var path = Path.Combine(RepositoryPaths.Root, "src", "Herald.Cli", "bin", configuration, "net10.0", "herald.dll");
             return File.Exists(path) ? path : throw new FileNotFoundException($"Build the CLI first ({path} is missing).");
         }
     }
