@@ -167,14 +167,50 @@ internal static class LightScenarios
     private static async Task ScheduleOneAsync(IServiceProvider services, Account account, ScheduleTime when, int i)
     {
         await using var scope = services.CreateAsyncScope();
-        var content = new Content
+        await scope.ServiceProvider.GetRequiredService<IPublicationScheduler>().ScheduleAsync(SubmittedArticle(i), [account], when);
+    }
+
+    private static Content SubmittedArticle(int i) => new()
+    {
+        Title = $"Submitted article {i} {Guid.NewGuid():N}",
+        Body = $"Submitted body {i}.\n\nA second paragraph with a [link](https://example.com/{i}).",
+        Tags = ["dotnet", "bench"],
+        CanonicalUrl = new Uri($"https://blog.example.com/submit/{Guid.NewGuid():N}"),
+    };
+
+    /// <summary>
+    /// One <see cref="IPublicationScheduler.ScheduleManyAsync"/> call (timed) storing <paramref name="count"/> new articles
+    /// over 10 accounts, due tomorrow, with the workers running; after an untimed call of <paramref name="warmUp"/>.
+    /// </summary>
+    public static async Task<LightResult> HeraldBulkSubmitAsync(LightPlatform platform, string admin, int count, int warmUp)
+    {
+        await using var database = await BenchDatabase.CreateAsync(admin, postgres: true);
+        using var host = HeraldScenarios.Build(database);
+        await host.Services.MigrateHeraldDatabaseAsync();
+        await host.StartAsync();
+        var accounts = Enumerable.Range(0, 10).Select(a => new Account
         {
-            Title = $"Submitted article {i} {Guid.NewGuid():N}",
-            Body = $"Submitted body {i}.\n\nA second paragraph with a [link](https://example.com/{i}).",
-            Tags = ["dotnet", "bench"],
-            CanonicalUrl = new Uri($"https://blog.example.com/submit/{Guid.NewGuid():N}"),
-        };
-        await scope.ServiceProvider.GetRequiredService<IPublicationScheduler>().ScheduleAsync(content, [account], when);
+            Platform = "devto",
+            DisplayName = $"light-bulk-{a}",
+            BaseUrl = platform.AccountBaseUrl,
+            Credentials = new AccountCredentials { ["api_key"] = $"light-bulk-{a}" },
+        }).ToArray();
+        var when = ScheduleTime.At(DateTimeOffset.UtcNow.AddDays(1));
+        List<ScheduleItem> Items(int from, int n) => [.. Enumerable.Range(from, n).Select(i => new ScheduleItem(SubmittedArticle(i), [accounts[i % accounts.Length]], when))];
+
+        await ScheduleManyAsync(host.Services, Items(0, warmUp));
+        var items = Items(warmUp, count);
+        var clock = Stopwatch.StartNew();
+        await ScheduleManyAsync(host.Services, items);
+        var submit = count / clock.Elapsed.TotalSeconds;
+        await host.StopAsync();
+        return new LightResult($"Herald, PostgreSQL: {count:N0} publications in one ScheduleManyAsync call (rate is publications/s)", count, submit, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, null, null, null);
+    }
+
+    private static async Task ScheduleManyAsync(IServiceProvider services, List<ScheduleItem> items)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IPublicationScheduler>().ScheduleManyAsync(items);
     }
 
     /// <summary>

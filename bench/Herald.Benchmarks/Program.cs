@@ -74,17 +74,49 @@ async Task RunLightAsync()
         Console.WriteLine(LightRow(r));
     }
 
-    var floor = await LightScenarios.FloorAsync(platform, admin, N(10_000), N(1_000));
-    Add(floor);
-    var hangfire = await LightScenarios.HangfireThroughputAsync(platform, admin, N(5_000), N(500));
-    Add(hangfire);
-    Add(await LightScenarios.HangfireLatenessAsync(platform, admin, N(1_000)));
-    var herald = await LightScenarios.HeraldThroughputAsync(platform, admin, N(10_000), N(1_000));
-    Add(herald);
-    Add(await LightScenarios.HeraldSubmitAsync(platform, admin, N(1_000), N(50)));
-    Add(await LightScenarios.HeraldWarmLatenessAsync(platform, admin, N(100), N(100)));
-    Add(await LightScenarios.HeraldWarmLatenessAsync(platform, admin, N(1_000), N(100)));
-    Add(await LightScenarios.HeraldColdLatenessAsync(platform, admin, N(1_000)));
+    // `--only floor,submit,…` runs some of the scenarios (while working on one of them); the ratios need floor and herald.
+    var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? [];
+    bool Runs(string name) => only.Length == 0 || only.Contains(name);
+    LightResult? floor = null, hangfire = null, herald = null;
+    if (Runs("floor"))
+    {
+        floor = await LightScenarios.FloorAsync(platform, admin, N(10_000), N(1_000));
+        Add(floor);
+    }
+
+    if (Runs("hangfire"))
+    {
+        hangfire = await LightScenarios.HangfireThroughputAsync(platform, admin, N(5_000), N(500));
+        Add(hangfire);
+        Add(await LightScenarios.HangfireLatenessAsync(platform, admin, N(1_000)));
+    }
+
+    if (Runs("herald"))
+    {
+        herald = await LightScenarios.HeraldThroughputAsync(platform, admin, N(10_000), N(1_000));
+        Add(herald);
+    }
+
+    if (Runs("submit"))
+    {
+        Add(await LightScenarios.HeraldSubmitAsync(platform, admin, N(1_000), N(50)));
+    }
+
+    if (Runs("bulk"))
+    {
+        Add(await LightScenarios.HeraldBulkSubmitAsync(platform, admin, N(10_000), N(1_000)));
+    }
+
+    if (Runs("warm"))
+    {
+        Add(await LightScenarios.HeraldWarmLatenessAsync(platform, admin, N(100), N(100)));
+        Add(await LightScenarios.HeraldWarmLatenessAsync(platform, admin, N(1_000), N(100)));
+    }
+
+    if (Runs("cold"))
+    {
+        Add(await LightScenarios.HeraldColdLatenessAsync(platform, admin, N(1_000)));
+    }
 
     Console.WriteLine();
     Console.WriteLine("| Scenario | Publications | Submit calls/s | Processing/s | Lateness first | p50 | p99 | max | Early | Duplicates | Missing |");
@@ -95,8 +127,15 @@ async Task RunLightAsync()
     }
 
     Console.WriteLine();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"Processing, within this run: Herald ÷ floor = {herald.PerSecond / floor.PerSecond:0.00}×, Herald ÷ Hangfire + PostgreSQL = {herald.PerSecond / hangfire.PerSecond:0.00}×"));
+    if (herald is not null && floor is not null)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Processing, within this run: Herald ÷ floor = {herald.PerSecond / floor.PerSecond:0.00}×"));
+    }
+
+    if (herald is not null && hangfire is not null)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Processing, within this run: Herald ÷ Hangfire + PostgreSQL = {herald.PerSecond / hangfire.PerSecond:0.00}×"));
+    }
 }
 
 static string LightRow(LightResult r) => string.Create(CultureInfo.InvariantCulture,

@@ -17,43 +17,71 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<Publication>> FindEarlierPublicationsAsync(
-        Content content, IReadOnlyCollection<AccountId> accounts, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<(Publication Publication, string Fingerprint)>> FindEarlierPublicationsAsync(
+        IReadOnlyCollection<string> fingerprints, IReadOnlyCollection<AccountId> accounts, CancellationToken cancellationToken = default)
     {
-        var fingerprint = ContentFingerprint.Of(content);
+        if (fingerprints.Count == 0 || accounts.Count == 0)
+        {
+            return [];
+        }
+
+        var wanted = fingerprints.Distinct().ToList();
         var ids = accounts.ToList();
-        return await (
+        var found = await (
             from p in db.Publications.AsNoTracking()
             join c in db.Contents on p.ContentId equals c.Id
-            where EF.Property<string>(c, FingerprintProperty) == fingerprint && ids.Contains(p.AccountId)
+            where wanted.Contains(EF.Property<string>(c, FingerprintProperty)) && ids.Contains(p.AccountId)
                   && p.Status != PublicationStatus.Failed && p.Status != PublicationStatus.Cancelled
             orderby p.CreatedAt
-            select p).ToListAsync(cancellationToken);
+            select new { Publication = p, Fingerprint = EF.Property<string>(c, FingerprintProperty) }).ToListAsync(cancellationToken);
+        return [.. found.Select(f => (f.Publication, f.Fingerprint))];
     }
 
     public async Task<Account> UpsertAccountAsync(Account account, CancellationToken cancellationToken = default)
     {
-        var existing = await db.Accounts.FirstOrDefaultAsync(
-            a => a.Platform == account.Platform && a.DisplayName == account.DisplayName, cancellationToken);
-        var configured = ConfiguredCredentials.Stamp(account.Credentials, existing?.Id ?? account.Id);
-        if (existing is null)
+        var stored = (await StageAccountsAsync([account], cancellationToken))[0].Account;
+        await db.SaveChangesAsync(cancellationToken);
+        return stored;
+    }
+
+    public async Task<IReadOnlyList<(Account Account, bool Existed)>> StageAccountsAsync(
+        IReadOnlyList<Account> accounts, CancellationToken cancellationToken = default)
+    {
+        // One query by display name (the unique index is platform + display name); the platform is matched here.
+        var names = accounts.Select(a => a.DisplayName).Distinct().ToList();
+        var existing = await db.Accounts.Where(a => names.Contains(a.DisplayName)).ToListAsync(cancellationToken);
+        var result = new List<(Account, bool)>(accounts.Count);
+        foreach (var account in accounts)
         {
-            var added = new Account
-            {
-                Id = account.Id,
-                Platform = account.Platform,
-                DisplayName = account.DisplayName,
-                Credentials = configured,
-                BaseUrl = account.BaseUrl,
-                Settings = account.Settings,
-                CreatedAt = account.CreatedAt,
-            };
-            db.Accounts.Add(added);
-            await db.SaveChangesAsync(cancellationToken);
-            return added;
+            var found = existing.FirstOrDefault(a => a.Platform == account.Platform && a.DisplayName == account.DisplayName);
+            result.Add(found is null ? (Add(account, existing), false) : (Update(found, account), true));
         }
 
+        return result;
+    }
+
+    private Account Add(Account account, List<Account> known)
+    {
+        var added = new Account
+        {
+            Id = account.Id,
+            Platform = account.Platform,
+            DisplayName = account.DisplayName,
+            Credentials = ConfiguredCredentials.Stamp(account.Credentials, account.Id),
+            BaseUrl = account.BaseUrl,
+            Settings = account.Settings,
+            CreatedAt = account.CreatedAt,
+        };
+        db.Accounts.Add(added);
+        // The same account named twice in one call is one row.
+        known.Add(added);
+        return added;
+    }
+
+    private Account Update(Account existing, Account account)
+    {
         var entry = db.Entry(existing);
+        var configured = ConfiguredCredentials.Stamp(account.Credentials, existing.Id);
         if (!ConfiguredCredentials.SameSource(StoredCredentials.Checked(existing).Credentials, configured))
         {
             // The user gave new credentials: they replace the stored ones. When they are the same as last time,
@@ -63,10 +91,20 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
             entry.Property(a => a.Credentials).CurrentValue = configured;
         }
 
+        // Unchanged values leave the row unmodified: nothing is written for an account used as configured.
         entry.Property(a => a.Settings).CurrentValue = account.Settings;
         entry.Property(a => a.BaseUrl).CurrentValue = account.BaseUrl;
-        await db.SaveChangesAsync(cancellationToken);
         return existing;
+    }
+
+    public void StageScheduled(IReadOnlyList<Content> contents, IReadOnlyList<Publication> publications)
+    {
+        foreach (var content in contents)
+        {
+            db.Contents.Add(content).Property(FingerprintProperty).CurrentValue = ContentFingerprint.Of(content);
+        }
+
+        db.Publications.AddRange(publications);
     }
 
     public async Task AddPublicationAsync(Publication publication, CancellationToken cancellationToken = default)

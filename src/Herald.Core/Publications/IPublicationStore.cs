@@ -9,14 +9,26 @@ public interface IPublicationStore
     Task AddContentAsync(Content content, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The publications of the same content (<see cref="ContentFingerprint"/>) on any of <paramref name="accounts"/>
-    /// that are published or on their way (everything but Failed and Cancelled), oldest first: the repost guard.
+    /// The publications of any of <paramref name="fingerprints"/> (<see cref="ContentFingerprint"/>) on any of
+    /// <paramref name="accounts"/> that are published or on their way, oldest first, in one query: the repost guard
+    /// of a bulk schedule.
     /// </summary>
-    Task<IReadOnlyList<Publication>> FindEarlierPublicationsAsync(
-        Content content, IReadOnlyCollection<AccountId> accounts, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<(Publication Publication, string Fingerprint)>> FindEarlierPublicationsAsync(
+        IReadOnlyCollection<string> fingerprints, IReadOnlyCollection<AccountId> accounts, CancellationToken cancellationToken = default);
 
     /// <summary>Adds the account, or updates the one with the same platform and display name; returns the stored one.</summary>
     Task<Account> UpsertAccountAsync(Account account, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="UpsertAccountAsync"/> for several accounts with one query and no write: what is new or changed is
+    /// stored with the next <see cref="SaveChangesAsync"/>; an account whose credentials and settings are as stored
+    /// is not written at all. Returns the stored accounts in the order given, and which of them were already stored.
+    /// </summary>
+    Task<IReadOnlyList<(Account Account, bool Existed)>> StageAccountsAsync(
+        IReadOnlyList<Account> accounts, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds contents and publications without saving: they are stored with the next <see cref="SaveChangesAsync"/>.</summary>
+    void StageScheduled(IReadOnlyList<Content> contents, IReadOnlyList<Publication> publications);
 
     Task AddPublicationAsync(Publication publication, CancellationToken cancellationToken = default);
 

@@ -33,6 +33,18 @@ public interface IPublicationScheduler
         ScheduleOptions options,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Schedules many contents in one call, each to its own accounts at its own time — for importing a backlog or a
+    /// whole campaign. Every item is validated first (any problem → <see cref="Validation.ContentValidationException"/>
+    /// listing all of them, each field named <c>items[i].…</c>, and nothing is stored); then everything is stored in one
+    /// transaction with batched inserts, and the dispatchers are woken once. Returns the publications in item order,
+    /// each item's accounts in the order given.
+    /// </summary>
+    Task<IReadOnlyList<Publication>> ScheduleManyAsync(
+        IReadOnlyList<ScheduleItem> items,
+        ScheduleOptions? options = null,
+        CancellationToken cancellationToken = default);
+
     /// <summary>Cancels a publication that has not been sent (Scheduled, RetryScheduled, AwaitingManualAction).</summary>
     /// <exception cref="IllegalTransitionException">It cannot be cancelled from its status.</exception>
     Task<Publication> CancelAsync(PublicationId id, CancellationToken cancellationToken = default);
@@ -74,6 +86,9 @@ public sealed record ScheduleOptions
     /// <summary>The lease of <see cref="ClaimFor"/>.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
 }
+
+/// <summary>One content to publish to <paramref name="Accounts"/> at <paramref name="When"/>: an item of <see cref="IPublicationScheduler.ScheduleManyAsync"/>.</summary>
+public sealed record ScheduleItem(Content Content, IReadOnlyList<Account> Accounts, ScheduleTime When);
 
 /// <summary>A publication with its content, account and attempts.</summary>
 public sealed record PublicationDetails(Publication Publication, Content? Content, Account? Account, IReadOnlyList<Attempt> Attempts);

@@ -27,124 +27,92 @@ internal sealed class PublicationScheduler(
         Content content, IReadOnlyList<Account> accounts, ScheduleTime when, CancellationToken cancellationToken = default) =>
         ScheduleAsync(content, accounts, when, ScheduleOptions.Default, cancellationToken);
 
-    public async Task<IReadOnlyList<Publication>> ScheduleAsync(
-        Content content, IReadOnlyList<Account> accounts, ScheduleTime when, ScheduleOptions options, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<Publication>> ScheduleAsync(
+        Content content, IReadOnlyList<Account> accounts, ScheduleTime when, ScheduleOptions options, CancellationToken cancellationToken = default) =>
+        ScheduleItemsAsync([new ScheduleItem(content, accounts, when)], single: true, options, cancellationToken);
+
+    public Task<IReadOnlyList<Publication>> ScheduleManyAsync(
+        IReadOnlyList<ScheduleItem> items, ScheduleOptions? options = null, CancellationToken cancellationToken = default)
     {
-        if (accounts.Count == 0)
+        if (items.Count == 0)
         {
-            throw new ContentValidationException([new ValidationProblem("targets", "name at least one account to publish to")]);
+            throw new ContentValidationException([new ValidationProblem("items", "give at least one item to schedule")]);
         }
 
-        // Adapters are only given content that passed the common rules (valid Unicode text, within the size limit).
-        if (ContentRules.Validate(content, contentLimits) is { Count: > 0 } common)
+        return ScheduleItemsAsync(items, single: false, options ?? ScheduleOptions.Default, cancellationToken);
+    }
+
+    /// <summary>
+    /// The one path of every schedule, single or bulk: validate everything, then one query for the accounts, one for
+    /// the repost guard (none when every account is new), and one save — one transaction, inserts batched — then
+    /// one signal carrying the earliest due time, so that dispatchers with an earlier wake-up planned stay asleep.
+    /// </summary>
+    private async Task<IReadOnlyList<Publication>> ScheduleItemsAsync(
+        IReadOnlyList<ScheduleItem> items, bool single, ScheduleOptions options, CancellationToken cancellationToken)
+    {
+        ScheduleValidation.ThrowIfInvalid(items, single, registry, contentLimits);
+
+        var accounts = items.SelectMany(i => i.Accounts).Distinct().ToList();
+        var staged = await store.StageAccountsAsync(accounts, cancellationToken);
+        var stored = new Dictionary<Account, Account>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < accounts.Count; i++)
         {
-            throw new ContentValidationException(common);
+            stored[accounts[i]] = staged[i].Account;
         }
 
-        var problems = new List<ValidationProblem>();
-        foreach (var account in accounts)
+        if (!options.Again)
         {
-            if (!registry.TryResolve(account.Platform, out var adapter))
-            {
-                problems.Add(new ValidationProblem("platform", $"unknown platform '{account.Platform}'; known platforms: {string.Join(", ", registry.PlatformIds)}"));
-                continue;
-            }
-
-            problems.AddRange(adapter.Validate(content, account));
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new ContentValidationException(problems);
+            var existing = staged.Where(s => s.Existed).Select(s => s.Account.Id).ToList();
+            await RepostGuard.ThrowIfRepostAsync(store, items, stored, existing, single, cancellationToken);
         }
 
         var now = timeProvider.GetUtcNow();
-        // All or nothing: a failure halfway must not leave some targets stored (a second run would post them twice).
-        var publications = await store.InTransactionAsync(() => StoreAsync(content, accounts, when, options, now, cancellationToken), cancellationToken);
+        var publications = Create(items, stored, options, now);
+        store.StageScheduled([.. items.Select(i => i.Content)], publications);
+        // All or nothing, in one transaction: a failure halfway must not leave some targets stored (a second run would post them twice).
+        await store.SaveChangesAsync(cancellationToken);
         if (options.ClaimFor is null)
         {
-            await SignalAsync();
+            await SignalAsync(items.Min(i => i.When.Utc));
         }
 
         return publications;
     }
 
-    private async Task<List<Publication>> StoreAsync(
-        Content content, IReadOnlyList<Account> accounts, ScheduleTime when, ScheduleOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    private Publication[] Create(IReadOnlyList<ScheduleItem> items, Dictionary<Account, Account> stored, ScheduleOptions options, DateTimeOffset now)
     {
-        await store.AddContentAsync(content, cancellationToken);
-        var stored = new List<Account>(accounts.Count);
-        foreach (var account in accounts)
+        var targets = items.SelectMany(item => item.Accounts.Select(account => (item, account: stored[account]))).ToArray();
+        var publications = new Publication[targets.Length];
+        // Rendering is pure CPU work per target: a large bulk call spreads it over the cores.
+        Parallel.For(0, targets.Length, new ParallelOptions { MaxDegreeOfParallelism = targets.Length < 64 ? 1 : -1 }, i =>
         {
-            stored.Add(await store.UpsertAccountAsync(account, cancellationToken));
-        }
-
-        if (!options.Again)
-        {
-            await RefuseRepostsAsync(content, stored, cancellationToken);
-        }
-
-        var publications = new List<Publication>(accounts.Count);
-        foreach (var account in stored)
-        {
+            var (item, account) = targets[i];
             var adapter = registry.Resolve(account.Platform);
             var platform = adapter.Platform.Id;
             var publication = Publication.Create(
-                content.Id, account.Id, platform, when.Utc, when.TimeZone, retryPolicies.For(platform).MaxRetries, now);
+                item.Content.Id, account.Id, platform, item.When.Utc, item.When.TimeZone, retryPolicies.For(platform).MaxRetries, now);
             // What will be sent, visible from the start; the worker stores it again only if it renders differently then.
-            publication.SetPayload(adapter.Render(content, account).Body, now);
+            publication.SetPayload(adapter.Render(item.Content, account).Body, now);
             if (options.ClaimFor is { } owner)
             {
                 // Stored already taken by the caller (an inline send): no worker can claim it in between.
                 publication.BeginAttempt(owner, now + options.Lease, now);
             }
 
-            await store.AddPublicationAsync(publication, cancellationToken);
-            publications.Add(publication);
-        }
-
+            publications[i] = publication;
+        });
         return publications;
     }
 
     /// <summary>
-    /// The repost guard: the same content (its canonical URL, or the hash of its text) published — or on its way —
-    /// to the same account is refused, naming the earlier publication, unless the caller said "again".
-    /// </summary>
-    private async Task RefuseRepostsAsync(Content content, List<Account> accounts, CancellationToken cancellationToken)
-    {
-        var earlier = await store.FindEarlierPublicationsAsync(content, [.. accounts.Select(a => a.Id)], cancellationToken);
-        if (earlier.Count == 0)
-        {
-            return;
-        }
-
-        var problems = earlier
-            .GroupBy(p => p.AccountId)
-            .Select(g => g.Last())
-            .Select(p =>
-            {
-                var account = accounts.First(a => a.Id == p.AccountId);
-                var what = p.Status == PublicationStatus.Published
-                    ? $"was already published there{(p.Url is null ? "" : $" ({p.Url})")}"
-                    : $"is already on its way there ({p.Status})";
-                return new ValidationProblem(
-                    account.Platform,
-                    $"this content {what} as publication {p.Id} on {p.CreatedAt:yyyy-MM-dd HH:mm} UTC, account '{account.DisplayName}'; " +
-                    "to post it again anyway, say so (herald post --again)");
-            })
-            .ToList();
-        throw new ContentValidationException(problems);
-    }
-
-    /// <summary>
-    /// Wakes the dispatchers. Best effort, after the commit: what is stored is stored, and a worker that missed
+    /// Wakes the dispatchers (those planning to wake before <paramref name="dueAt"/> need not). Best effort, after the commit: what is stored is stored, and a worker that missed
     /// the signal finds the change at its next safety poll.
     /// </summary>
-    private async Task SignalAsync()
+    private async Task SignalAsync(DateTimeOffset? dueAt = null)
     {
         try
         {
-            await notifier.NotifyAsync(CancellationToken.None);
+            await notifier.NotifyAsync(dueAt, CancellationToken.None);
         }
         catch (Exception ex)
         {

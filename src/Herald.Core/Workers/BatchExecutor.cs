@@ -59,7 +59,7 @@ public sealed class BatchExecutor(
         if (rescheduled > 0)
         {
             // New due times were written: every dispatcher recomputes when to wake.
-            await notifier.NotifyAsync(CancellationToken.None);
+            await notifier.NotifyAsync(cancellationToken: CancellationToken.None);
         }
 
         // A worker is free: this process's dispatcher may claim more.

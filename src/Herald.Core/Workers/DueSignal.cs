@@ -7,7 +7,11 @@ namespace Herald.Workers;
 /// </summary>
 public interface IDueNotifier
 {
-    Task NotifyAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Wakes the dispatchers. With <paramref name="dueAt"/> (the earliest due time of what changed), a dispatcher
+    /// already planning to wake by then stays asleep: scheduling posts for tomorrow costs the workers nothing.
+    /// </summary>
+    Task NotifyAsync(DateTimeOffset? dueAt = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Hears other processes' <see cref="IDueNotifier"/> (PostgreSQL <c>LISTEN</c>) and wakes this process's dispatcher.</summary>
@@ -23,27 +27,52 @@ public interface IDueListener
 /// </summary>
 public sealed class DueSignal : IDueNotifier
 {
+    private const long Awake = long.MinValue;
+
     private readonly SemaphoreSlim _semaphore = new(0, 1);
     private volatile bool _waiting;
+
+    // The instant (UTC ticks) the waiter will wake by itself, or Awake while it is not asleep on a timer.
+    private long _sleepingUntil = Awake;
 
     /// <summary>True while a waiter sleeps with its timer set (tests on a fake clock advance it only then).</summary>
     public bool IsWaiting => _waiting;
 
-    public void Set()
+    /// <summary>Signals that became wake-ups (the benchmark and tests read it).</summary>
+    public long Wakes => Interlocked.Read(ref _wakes);
+
+    private long _wakes;
+
+    /// <summary>
+    /// Wakes the waiter — unless <paramref name="dueAt"/> is given and the waiter is asleep with its timer set for
+    /// that instant or earlier: it will look then anyway. A waiter that is awake (dispatching) is always signalled,
+    /// since it may have read the next due time before this change was committed.
+    /// </summary>
+    public void Set(DateTimeOffset? dueAt = null)
     {
+        if (dueAt is { } due)
+        {
+            var sleepingUntil = Interlocked.Read(ref _sleepingUntil);
+            if (sleepingUntil != Awake && sleepingUntil <= due.UtcTicks)
+            {
+                return;
+            }
+        }
+
         try
         {
             _semaphore.Release();
+            Interlocked.Increment(ref _wakes);
         }
         catch (SemaphoreFullException)
         {
-            // Already signalled: one pending wake-up is enough.
+            // Already signalled: one pending wake-up is enough (a burst of signals is one wake-up).
         }
     }
 
-    public Task NotifyAsync(CancellationToken cancellationToken = default)
+    public Task NotifyAsync(DateTimeOffset? dueAt = null, CancellationToken cancellationToken = default)
     {
-        Set();
+        Set(dueAt);
         return Task.CompletedTask;
     }
 
@@ -68,9 +97,11 @@ public sealed class DueSignal : IDueNotifier
         // The clock may have moved between reading it and arming the timer (a busy machine, a test's clock): the
         // timer would then fire that much too late. Once armed, a look at the clock settles it either way.
         var due = timeProvider.GetUtcNow() >= until ? Task.CompletedTask : elapsed;
+        Interlocked.Exchange(ref _sleepingUntil, until.UtcTicks);
         _waiting = true;
         await Task.WhenAny(signalled, due);
         _waiting = false;
+        Interlocked.Exchange(ref _sleepingUntil, Awake);
         await stop.CancelAsync();
         try
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Herald.Workers;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -13,12 +14,22 @@ internal sealed class PostgresDueChannel(NpgsqlDataSource dataSource, DueSignal 
 {
     public const string Channel = "herald_due";
 
-    public async Task NotifyAsync(CancellationToken cancellationToken = default)
+    public async Task NotifyAsync(DateTimeOffset? dueAt = null, CancellationToken cancellationToken = default)
     {
-        signal.Set();
-        await using var command = dataSource.CreateCommand($"NOTIFY {Channel}");
+        signal.Set(dueAt);
+        // The payload is the earliest due time (UTC ticks), so that listeners planning to wake by then stay asleep;
+        // an empty payload wakes every dispatcher.
+        await using var command = dataSource.CreateCommand("SELECT pg_notify($1, $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = Channel });
+        command.Parameters.Add(new NpgsqlParameter { Value = dueAt?.UtcTicks.ToString(CultureInfo.InvariantCulture) ?? "" });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>The due time a notification carries, or null (wake regardless) when it carries none or one not understood.</summary>
+    internal static DateTimeOffset? DueAt(string payload) =>
+        long.TryParse(payload, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks is > 0 and <= 3155378975999999999
+            ? new DateTimeOffset(ticks, TimeSpan.Zero)
+            : null;
 
     public async Task ListenAsync(CancellationToken cancellationToken = default)
     {
@@ -27,7 +38,7 @@ internal sealed class PostgresDueChannel(NpgsqlDataSource dataSource, DueSignal 
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                connection.Notification += (_, _) => signal.Set();
+                connection.Notification += (_, e) => signal.Set(DueAt(e.Payload));
                 await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(cancellationToken);

@@ -1,0 +1,59 @@
+using Herald.Contents;
+using Herald.Platforms;
+using Herald.Validation;
+
+namespace Herald.Scheduling;
+
+/// <summary>
+/// Checks everything a schedule call was given before anything is stored: the common content rules, then each
+/// target platform's own. Every problem is collected; a bulk call names each one's item (<c>items[3].title</c>).
+/// </summary>
+internal static class ScheduleValidation
+{
+    public static void ThrowIfInvalid(IReadOnlyList<ScheduleItem> items, bool single, PlatformRegistry registry, ContentLimits limits)
+    {
+        var found = new List<ValidationProblem>[items.Count];
+        // Validation is pure CPU work per item: a large bulk call spreads it over the cores.
+        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = items.Count < 64 ? 1 : -1 }, i =>
+            found[i] = Validate(items[i], registry, limits));
+
+        var problems = new List<ValidationProblem>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            problems.AddRange(single ? found[i] : found[i].Select(p => p with { Field = $"items[{i}].{p.Field}" }));
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ContentValidationException(problems);
+        }
+    }
+
+    private static List<ValidationProblem> Validate(ScheduleItem item, PlatformRegistry registry, ContentLimits limits)
+    {
+        if (item.Accounts.Count == 0)
+        {
+            return [new ValidationProblem("targets", "name at least one account to publish to")];
+        }
+
+        // Adapters are only given content that passed the common rules (valid Unicode text, within the size limit).
+        if (ContentRules.Validate(item.Content, limits) is { Count: > 0 } common)
+        {
+            return [.. common];
+        }
+
+        var problems = new List<ValidationProblem>();
+        foreach (var account in item.Accounts)
+        {
+            if (!registry.TryResolve(account.Platform, out var adapter))
+            {
+                problems.Add(new ValidationProblem("platform", $"unknown platform '{account.Platform}'; known platforms: {string.Join(", ", registry.PlatformIds)}"));
+                continue;
+            }
+
+            problems.AddRange(adapter.Validate(item.Content, account));
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,188 @@
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Publications;
+using Herald.Scheduling;
+using Herald.Storage;
+using Herald.Validation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Herald.IntegrationTests.Workers;
+
+/// <summary>
+/// The scheduling path shared by single and bulk calls (<see cref="IPublicationScheduler.ScheduleManyAsync"/>), on
+/// real SQLite and PostgreSQL: what it stores, what it refuses, and that it does not rewrite accounts.
+/// </summary>
+public sealed class BulkScheduleTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ScheduleMany_ContentsForSeveralAccounts_StoresEveryPublicationWithItsPayloadInItemOrder(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        var accounts = Enumerable.Range(0, 3).Select(i => Account($"bulk-{i}")).ToArray();
+        // 70 items: above the size at which validation and rendering run in parallel.
+        var items = Enumerable.Range(0, 70)
+            .Select(i => new ScheduleItem(Articles.New($"Bulk article {i}"), [accounts[i % 3], accounts[(i + 1) % 3]], ScheduleTime.At(Now.AddMinutes(i + 1))))
+            .ToList();
+
+        var publications = await ScheduleManyAsync(workers, items);
+
+        Assert.Equal(140, publications.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            Assert.Equal(items[i].Content.Id, publications[2 * i].ContentId);
+            Assert.Equal(items[i].When.Utc, publications[(2 * i) + 1].ScheduledAt);
+        }
+
+        await using var scope = workers.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        var stored = await db.Publications.AsNoTracking().ToListAsync();
+        Assert.Equal(140, stored.Count);
+        Assert.All(stored, p =>
+        {
+            Assert.Equal(PublicationStatus.Scheduled, p.Status);
+            Assert.Contains("Bulk article", p.Payload, StringComparison.Ordinal);
+        });
+        Assert.Equal(70, await db.Contents.CountAsync());
+        Assert.Equal(3, await db.Accounts.CountAsync());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ScheduleMany_InvalidItemsAmongValidOnes_NamesEachItemAndStoresNothing(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        var account = Account("bulk-invalid");
+        var untitled = new Content { Title = "", Body = "A body without a title.", CanonicalUrl = new Uri("https://blog.example.com/untitled") };
+        var items = new List<ScheduleItem>
+        {
+            new(Articles.New("Fine"), [account], ScheduleTime.At(Now.AddHours(1))),
+            new(untitled, [account], ScheduleTime.At(Now.AddHours(1))),
+            new(Articles.New("No targets"), [], ScheduleTime.At(Now.AddHours(1))),
+        };
+
+        var refused = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleManyAsync(workers, items));
+
+        Assert.Contains(refused.Problems, p => p.Field.StartsWith("items[1].", StringComparison.Ordinal) && p.Field.Contains("title", StringComparison.Ordinal));
+        Assert.Contains(refused.Problems, p => p.Field == "items[2].targets");
+        Assert.DoesNotContain(refused.Problems, p => p.Field.StartsWith("items[0].", StringComparison.Ordinal));
+        Assert.Equal(0, (await workers.StatusCountsAsync()).Values.Sum());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ScheduleMany_SameContentTwiceForOneAccount_IsRefusedNamingBothItems(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        var account = Account("bulk-twice");
+        var article = Articles.New("Twice");
+        var items = new List<ScheduleItem>
+        {
+            new(article, [account], ScheduleTime.At(Now.AddHours(1))),
+            new(Copy(article), [account], ScheduleTime.At(Now.AddHours(2))),
+        };
+
+        var refused = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleManyAsync(workers, items));
+
+        var problem = Assert.Single(refused.Problems);
+        Assert.Equal("items[1].targets", problem.Field);
+        Assert.Contains("items[0]", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(0, (await workers.StatusCountsAsync()).Values.Sum());
+
+        var again = await ScheduleManyAsync(workers, items, new ScheduleOptions { Again = true });
+        Assert.Equal(2, again.Count);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ScheduleMany_ContentEarlierOnAnotherAccountOnly_IsNotRefusedWhereItWasNotPosted(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        var first = Account("bulk-first");
+        var second = Account("bulk-second");
+        var article = Articles.New("Earlier on the first account");
+        await workers.ScheduleAsync(article, first, ScheduleTime.At(Now.AddHours(1)));
+        var other = Articles.New("Another article");
+
+        // The article again for the second account, and another article for the first: neither repeats a post.
+        var accepted = await ScheduleManyAsync(workers, [
+            new(Copy(article), [second], ScheduleTime.At(Now.AddHours(2))),
+            new(other, [first], ScheduleTime.At(Now.AddHours(2))),
+        ]);
+        Assert.Equal(2, accepted.Count);
+
+        // The article again for the first account is a repost: refused, naming the earlier publication.
+        var refused = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleManyAsync(workers, [
+            new(Articles.New("Fresh"), [second], ScheduleTime.At(Now.AddHours(3))),
+            new(Copy(article), [first, second], ScheduleTime.At(Now.AddHours(3))),
+        ]));
+        Assert.Equal(2, refused.Problems.Count);
+        Assert.All(refused.Problems, p => Assert.Equal("items[1].targets", p.Field));
+        Assert.Contains(refused.Problems, p => p.Message.Contains("'bulk-first'", StringComparison.Ordinal));
+        Assert.Contains(refused.Problems, p => p.Message.Contains("'bulk-second'", StringComparison.Ordinal));
+        Assert.Equal(3, (await workers.StatusCountsAsync()).Values.Sum());
+    }
+
+    [Fact]
+    public async Task Schedule_AccountAsConfigured_IsNotRewrittenOnLaterCalls()
+    {
+        await using var database = await TestDatabase.PostgresAsync();
+        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        await workers.ScheduleAsync(Articles.New("First"), Account("as-configured"), ScheduleTime.At(Now.AddHours(1)));
+        var before = await RowVersionAsync(workers);
+
+        // A new Account object with the same configuration, as every CLI run or API call makes.
+        await workers.ScheduleAsync(Articles.New("Second"), Account("as-configured"), ScheduleTime.At(Now.AddHours(1)));
+        await workers.ScheduleAsync(Articles.New("Third"), Account("as-configured"), ScheduleTime.At(Now.AddHours(1)));
+
+        Assert.Equal(before, await RowVersionAsync(workers));
+        Assert.Equal(3, (await workers.StatusCountsAsync()).Values.Sum());
+
+        // New credentials are still taken.
+        await workers.ScheduleAsync(Articles.New("Fourth"), Account("as-configured", "rotated-key"), ScheduleTime.At(Now.AddHours(1)));
+        Assert.NotEqual(before, await RowVersionAsync(workers));
+    }
+
+    /// <summary>PostgreSQL's row version (<c>xmin</c>) of the one account row: it changes with every write of the row.</summary>
+    private static async Task<string> RowVersionAsync(WorkerHost workers)
+    {
+        await using var scope = workers.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        return await db.Database.SqlQueryRaw<string>("SELECT xmin::text AS \"Value\" FROM accounts").SingleAsync();
+    }
+
+    /// <summary>The same content (title, body, canonical URL) as another content row: what the repost guard compares.</summary>
+    private static Content Copy(Content content) => new()
+    {
+        Title = content.Title,
+        Body = content.Body,
+        Tags = content.Tags,
+        CanonicalUrl = content.CanonicalUrl,
+    };
+
+    private static Account Account(string name, string key = "bulk-key") => new()
+    {
+        Platform = "devto",
+        DisplayName = name,
+        BaseUrl = new Uri("http://127.0.0.1:9/devto/"),
+        Credentials = new AccountCredentials { ["api_key"] = key },
+    };
+
+    private static async Task<IReadOnlyList<Publication>> ScheduleManyAsync(WorkerHost workers, IReadOnlyList<ScheduleItem> items, ScheduleOptions? options = null)
+    {
+        await using var scope = workers.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IPublicationScheduler>().ScheduleManyAsync(items, options);
+    }
+}
