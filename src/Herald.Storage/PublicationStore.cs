@@ -97,15 +97,57 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
         return existing;
     }
 
-    public void StageScheduled(IReadOnlyList<Content> contents, IReadOnlyList<Publication> publications)
+    public async Task AddScheduledAsync(
+        IReadOnlyList<Content> contents, IReadOnlyList<Publication> publications, bool keepTracked, CancellationToken cancellationToken = default)
     {
-        foreach (var content in contents)
+        if (keepTracked || publications.Count < PostgresBulkCopy.MinimumRows || !db.Database.IsNpgsql())
         {
-            db.Contents.Add(content).Property(FingerprintProperty).CurrentValue = ContentFingerprint.Of(content);
+            foreach (var content in contents)
+            {
+                db.Contents.Add(content).Property(FingerprintProperty).CurrentValue = ContentFingerprint.Of(content);
+            }
+
+            db.Publications.AddRange(publications);
+            await SaveInOneRoundTripAsync(cancellationToken);
+            return;
         }
 
-        db.Publications.AddRange(publications);
+        // Thousands of rows: binary COPY in the same transaction as the accounts, instead of tracked inserts.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        var copy = new PostgresBulkCopy(db);
+        await copy.CopyAsync(contents, shadow: (content, _) => ContentFingerprint.Of(content), cancellationToken);
+        await copy.CopyAsync(publications, shadow: null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Saves a small change set. On PostgreSQL, without a transaction of the caller's, the inserts go as one batch
+    /// with no BEGIN/COMMIT of EF's own: PostgreSQL runs a batch (one Sync) as one implicit transaction, all or
+    /// nothing, so the commit rides with the inserts instead of costing a round trip of its own.
+    /// </summary>
+    private async Task SaveInOneRoundTripAsync(CancellationToken cancellationToken)
+    {
+        var oneBatch = db.Database.IsNpgsql() && db.Database.CurrentTransaction is null
+            && db.ChangeTracker.Entries().Count(e => e.State != EntityState.Unchanged) <= OneBatchEntries;
+        var before = db.Database.AutoTransactionBehavior;
+        if (oneBatch)
+        {
+            db.Database.AutoTransactionBehavior = AutoTransactionBehavior.Never;
+        }
+
+        try
+        {
+            await SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.Database.AutoTransactionBehavior = before;
+        }
+    }
+
+    /// <summary>Well under EF's PostgreSQL batch size (1,000 commands), so the save is certainly one batch.</summary>
+    private const int OneBatchEntries = 100;
 
     public async Task AddPublicationAsync(Publication publication, CancellationToken cancellationToken = default)
     {

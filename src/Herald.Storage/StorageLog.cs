@@ -8,6 +8,9 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "LISTEN herald_due failed ({ExceptionType}); reconnecting")]
     public static partial void ListenFailed(ILogger logger, string exceptionType);
 
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "NOTIFY herald_due failed ({ExceptionType}); other workers see the change at their next poll")]
+    public static partial void NotifyFailed(ILogger logger, string exceptionType);
+
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "{Warning}")]
     public static partial void KeyFileReadableByOthers(ILogger logger, string warning);
 }

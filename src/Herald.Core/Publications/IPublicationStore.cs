@@ -27,8 +27,13 @@ public interface IPublicationStore
     Task<IReadOnlyList<(Account Account, bool Existed)>> StageAccountsAsync(
         IReadOnlyList<Account> accounts, CancellationToken cancellationToken = default);
 
-    /// <summary>Adds contents and publications without saving: they are stored with the next <see cref="SaveChangesAsync"/>.</summary>
-    void StageScheduled(IReadOnlyList<Content> contents, IReadOnlyList<Publication> publications);
+    /// <summary>
+    /// Stores contents and their publications, with what <see cref="StageAccountsAsync"/> staged, in one transaction.
+    /// Many rows at once go through the database's bulk path (PostgreSQL binary COPY) unless
+    /// <paramref name="keepTracked"/>: the publications are then not tracked by this store (load them to change them).
+    /// </summary>
+    Task AddScheduledAsync(
+        IReadOnlyList<Content> contents, IReadOnlyList<Publication> publications, bool keepTracked, CancellationToken cancellationToken = default);
 
     Task AddPublicationAsync(Publication publication, CancellationToken cancellationToken = default);
 

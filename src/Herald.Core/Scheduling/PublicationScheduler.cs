@@ -68,9 +68,9 @@ internal sealed class PublicationScheduler(
 
         var now = timeProvider.GetUtcNow();
         var publications = Create(items, stored, options, now);
-        store.StageScheduled([.. items.Select(i => i.Content)], publications);
-        // All or nothing, in one transaction: a failure halfway must not leave some targets stored (a second run would post them twice).
-        await store.SaveChangesAsync(cancellationToken);
+        // All or nothing, in one transaction: a failure halfway must not leave some targets stored (a second run would
+        // post them twice). An inline send (ClaimFor) goes on to save the publications it was given: they stay tracked.
+        await store.AddScheduledAsync([.. items.Select(i => i.Content)], publications, keepTracked: options.ClaimFor is not null, cancellationToken);
         if (options.ClaimFor is null)
         {
             await SignalAsync(items.Min(i => i.When.Utc));

@@ -6,23 +6,97 @@ using Npgsql;
 namespace Herald.Storage.Queue;
 
 /// <summary>
-/// Wakes dispatchers in every process: <see cref="NotifyAsync"/> signals this process's dispatcher and sends
-/// <c>NOTIFY herald_due</c>; <see cref="ListenAsync"/> keeps a dedicated connection on <c>LISTEN herald_due</c>
+/// Wakes dispatchers in every process: <see cref="NotifyAsync"/> signals this process's dispatcher at once and has
+/// <c>NOTIFY herald_due</c> sent; <see cref="ListenAsync"/> keeps a dedicated connection on <c>LISTEN herald_due</c>
 /// and signals this process's dispatcher for every notification.
 /// </summary>
-internal sealed class PostgresDueChannel(NpgsqlDataSource dataSource, DueSignal signal, ILogger<PostgresDueChannel> logger) : IDueNotifier, IDueListener
+/// <remarks>
+/// Notifications are sent by one pump, off the caller's path: a caller never waits for a round trip it does not need,
+/// and a burst of schedule calls becomes a few notifications, each carrying the earliest due time asked for since
+/// the last one. Disposing (the host stopping) sends what is still pending, so a CLI run that scheduled and exits
+/// still tells the workers.
+/// </remarks>
+internal sealed class PostgresDueChannel(NpgsqlDataSource dataSource, DueSignal signal, ILogger<PostgresDueChannel> logger)
+    : IDueNotifier, IDueListener, IAsyncDisposable
 {
     public const string Channel = "herald_due";
 
-    public async Task NotifyAsync(DateTimeOffset? dueAt = null, CancellationToken cancellationToken = default)
+    // The earliest due time (UTC ticks) waiting to be sent; WakeAll when one change had no due time; None when nothing waits.
+    private const long None = long.MaxValue;
+    private const long WakeAll = 0;
+    private long _pending = None;
+    private readonly SemaphoreSlim _pumping = new(1, 1);
+    private volatile Task _pump = Task.CompletedTask;
+
+    public Task NotifyAsync(DateTimeOffset? dueAt = null, CancellationToken cancellationToken = default)
     {
         signal.Set(dueAt);
+        var ticks = dueAt?.UtcTicks ?? WakeAll;
+        long seen;
+        do
+        {
+            seen = Interlocked.Read(ref _pending);
+        }
+        while (ticks < seen && Interlocked.CompareExchange(ref _pending, ticks, seen) != seen);
+
+        if (_pumping.Wait(0))
+        {
+            _pump = Task.Run(PumpAsync, CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Sends what is pending until nothing is; one pump at a time.</summary>
+    private async Task PumpAsync()
+    {
+        do
+        {
+            long ticks;
+            while ((ticks = Interlocked.Exchange(ref _pending, None)) != None)
+            {
+                try
+                {
+                    await SendAsync(ticks);
+                }
+                catch (Exception ex)
+                {
+                    // Best effort: a dispatcher that missed it finds the change at its next safety poll.
+                    StorageLog.NotifyFailed(logger, ex.GetType().Name);
+                }
+            }
+
+            _pumping.Release();
+        }
+        // A notification asked for after the last look, whose caller found the pump still running: take it.
+        while (Interlocked.Read(ref _pending) != None && _pumping.Wait(0));
+    }
+
+    private async Task SendAsync(long ticks)
+    {
         // The payload is the earliest due time (UTC ticks), so that listeners planning to wake by then stay asleep;
         // an empty payload wakes every dispatcher.
         await using var command = dataSource.CreateCommand("SELECT pg_notify($1, $2)");
         command.Parameters.Add(new NpgsqlParameter { Value = Channel });
-        command.Parameters.Add(new NpgsqlParameter { Value = dueAt?.UtcTicks.ToString(CultureInfo.InvariantCulture) ?? "" });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.Add(new NpgsqlParameter { Value = ticks == WakeAll ? "" : ticks.ToString(CultureInfo.InvariantCulture) });
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    /// <summary>Sends what is still pending (the host is stopping).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _pump;
+        if (Interlocked.Exchange(ref _pending, None) is var ticks && ticks != None)
+        {
+            try
+            {
+                await SendAsync(ticks);
+            }
+            catch (Exception ex)
+            {
+                StorageLog.NotifyFailed(logger, ex.GetType().Name);
+            }
+        }
     }
 
     /// <summary>The due time a notification carries, or null (wake regardless) when it carries none or one not understood.</summary>

@@ -21,36 +21,49 @@ public sealed class BulkScheduleTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task ScheduleMany_ContentsForSeveralAccounts_StoresEveryPublicationWithItsPayloadInItemOrder(bool postgres)
+    public async Task ScheduleMany_ContentsForSeveralAccounts_StoresEveryPublicationAsReturnedInItemOrder(bool postgres)
     {
         await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
         await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
         var accounts = Enumerable.Range(0, 3).Select(i => Account($"bulk-{i}")).ToArray();
-        // 70 items: above the size at which validation and rendering run in parallel.
-        var items = Enumerable.Range(0, 70)
+        // 240 publications: validation and rendering run in parallel, and PostgreSQL takes the rows by binary COPY.
+        var items = Enumerable.Range(0, 120)
             .Select(i => new ScheduleItem(Articles.New($"Bulk article {i}"), [accounts[i % 3], accounts[(i + 1) % 3]], ScheduleTime.At(Now.AddMinutes(i + 1))))
             .ToList();
 
         var publications = await ScheduleManyAsync(workers, items);
 
-        Assert.Equal(140, publications.Count);
+        Assert.Equal(240, publications.Count);
         for (var i = 0; i < items.Count; i++)
         {
             Assert.Equal(items[i].Content.Id, publications[2 * i].ContentId);
             Assert.Equal(items[i].When.Utc, publications[(2 * i) + 1].ScheduledAt);
         }
 
-        await using var scope = workers.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
-        var stored = await db.Publications.AsNoTracking().ToListAsync();
-        Assert.Equal(140, stored.Count);
-        Assert.All(stored, p =>
+        await using (var scope = workers.Services.CreateAsyncScope())
         {
-            Assert.Equal(PublicationStatus.Scheduled, p.Status);
-            Assert.Contains("Bulk article", p.Payload, StringComparison.Ordinal);
-        });
-        Assert.Equal(70, await db.Contents.CountAsync());
-        Assert.Equal(3, await db.Accounts.CountAsync());
+            var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+            var stored = await db.Publications.AsNoTracking().ToDictionaryAsync(p => p.Id);
+            Assert.Equal(240, stored.Count);
+            Assert.All(publications, p =>
+            {
+                var row = stored[p.Id];
+                Assert.Equal(
+                    (p.ContentId, p.AccountId, p.Platform, p.Status, p.ScheduledAt, p.NextAttemptAt, p.TimeZone, p.MaxRetries, p.Payload, p.CreatedAt, p.Version),
+                    (row.ContentId, row.AccountId, row.Platform, row.Status, row.ScheduledAt, row.NextAttemptAt, row.TimeZone, row.MaxRetries, row.Payload, row.CreatedAt, row.Version));
+                Assert.Contains("Bulk article", row.Payload, StringComparison.Ordinal);
+            });
+            var contents = await db.Contents.AsNoTracking().ToDictionaryAsync(c => c.Id);
+            Assert.Equal(120, contents.Count);
+            Assert.All(items, item => Assert.Equal(
+                (item.Content.Title, item.Content.Body, item.Content.CanonicalUrl, string.Join(",", item.Content.Tags)),
+                (contents[item.Content.Id].Title, contents[item.Content.Id].Body, contents[item.Content.Id].CanonicalUrl, string.Join(",", contents[item.Content.Id].Tags))));
+            Assert.Equal(3, await db.Accounts.CountAsync());
+        }
+
+        // What was stored in bulk is known to the repost guard.
+        var again = await Assert.ThrowsAsync<ContentValidationException>(() => workers.ScheduleAsync(Copy(items[7].Content), accounts[1], ScheduleTime.At(Now.AddDays(1))));
+        Assert.Contains(publications[2 * 7].Id.ToString(), Assert.Single(again.Problems).Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -133,6 +146,38 @@ public sealed class BulkScheduleTests
         Assert.Contains(refused.Problems, p => p.Message.Contains("'bulk-first'", StringComparison.Ordinal));
         Assert.Contains(refused.Problems, p => p.Message.Contains("'bulk-second'", StringComparison.Ordinal));
         Assert.Equal(3, (await workers.StatusCountsAsync()).Values.Sum());
+    }
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 1)] // one batch without BEGIN/COMMIT: PostgreSQL's implicit transaction
+    [InlineData(true, 300)] // binary COPY inside a transaction
+    public async Task Schedule_DatabaseRefusesThePublications_StoresNeitherContentsNorNewAccounts(bool postgres, int count)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        await using (var scope = workers.Services.CreateAsyncScope())
+        {
+            // The publications' insert is the last write of the call: a failure there must take the others back.
+            var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+            await db.Database.ExecuteSqlRawAsync(postgres
+                ? "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql; " +
+                  "CREATE TRIGGER refuse BEFORE INSERT ON publications FOR EACH ROW EXECUTE FUNCTION refuse();"
+                : "CREATE TRIGGER refuse BEFORE INSERT ON publications BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+        }
+
+        var account = Account("refused");
+        var items = Enumerable.Range(0, count).Select(i => new ScheduleItem(Articles.New($"Refused {i}"), [account], ScheduleTime.At(Now.AddHours(1)))).ToList();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => ScheduleManyAsync(workers, items));
+
+        await using (var scope = workers.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+            Assert.Equal(0, await db.Contents.CountAsync());
+            Assert.Equal(0, await db.Accounts.CountAsync());
+            Assert.Equal(0, await db.Publications.CountAsync());
+        }
     }
 
     [Fact]
