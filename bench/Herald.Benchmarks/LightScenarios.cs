@@ -136,6 +136,11 @@ internal static class LightScenarios
     /// </summary>
     public static async Task<LightResult> HeraldSubmitAsync(LightPlatform platform, string admin, int count, int warmUp)
     {
+        await using (var floorDatabase = await BenchDatabase.CreateAsync(admin, postgres: true))
+        {
+            Console.WriteLine(LightRowText(await SubmitFloorAsync(floorDatabase, count, warmUp)));
+        }
+
         await using var database = await BenchDatabase.CreateAsync(admin, postgres: true);
         using var host = HeraldScenarios.Build(database);
         await host.Services.MigrateHeraldDatabaseAsync();
@@ -163,6 +168,63 @@ internal static class LightScenarios
         await host.StopAsync();
         return new LightResult($"Herald, PostgreSQL: {count:N0} ScheduleAsync calls, one after another", count, submit, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, null, null, null);
     }
+
+    /// <summary>
+    /// The floor of a durable single schedule call, measured beside it: raw Npgsql, one transaction per call holding
+    /// an article row and a publication row with its payload (fsync on commit), one call after another.
+    /// </summary>
+    private static async Task<LightResult> SubmitFloorAsync(BenchDatabase database, int count, int warmUp)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using (var create = dataSource.CreateCommand(
+            "CREATE TABLE floor_contents (id uuid PRIMARY KEY, title text NOT NULL, body text NOT NULL, fingerprint text NOT NULL);" +
+            "CREATE INDEX ON floor_contents (fingerprint);" +
+            "CREATE TABLE floor_publications (id uuid PRIMARY KEY, content_id uuid NOT NULL REFERENCES floor_contents (id), due timestamptz NOT NULL, payload text NOT NULL);"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var due = DateTimeOffset.UtcNow.AddDays(1);
+        async Task OneAsync(int i)
+        {
+            var content = SubmittedArticle(i);
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand("INSERT INTO floor_contents VALUES ($1, $2, $3, $4)")
+                    {
+                        Parameters = { new() { Value = content.Id.Value }, new() { Value = content.Title }, new() { Value = content.Body }, new() { Value = content.CanonicalUrl!.ToString() } },
+                    },
+                    new NpgsqlBatchCommand("INSERT INTO floor_publications VALUES ($1, $2, $3, $4)")
+                    {
+                        Parameters = { new() { Value = Guid.CreateVersion7() }, new() { Value = content.Id.Value }, new() { Value = due }, new() { Value = content.Body } },
+                    },
+                },
+            };
+            await batch.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+        }
+
+        for (var i = 0; i < warmUp; i++)
+        {
+            await OneAsync(i);
+        }
+
+        var clock = Stopwatch.StartNew();
+        for (var i = warmUp; i < warmUp + count; i++)
+        {
+            await OneAsync(i);
+        }
+
+        var submit = count / clock.Elapsed.TotalSeconds;
+        return new LightResult($"Floor: raw Npgsql, {count:N0} calls of one transaction with two INSERTs, one after another", count, submit, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, null, null, null);
+    }
+
+    private static string LightRowText(LightResult r) => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture, $"| {r.Name} | {r.Count:N0} | {r.SubmitPerSecond:0} | | | | | | | | |");
 
     private static async Task ScheduleOneAsync(IServiceProvider services, Account account, ScheduleTime when, int i)
     {
