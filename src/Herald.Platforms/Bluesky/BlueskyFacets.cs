@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Herald.Formatting.Text;
 
@@ -46,7 +45,7 @@ internal static class BlueskyFacets
                 case TextEntityKind.Mention when entity.Value.Contains('.') && !entity.Value.Contains('@'):
                     spans.Add(new BlueskyFacetSpan(BlueskyFacetSpan.Mention, start, end, entity.Value.ToLowerInvariant()));
                     break;
-                case TextEntityKind.Hashtag when new StringInfo(entity.Value).LengthInTextElements <= MaxTagGraphemes:
+                case TextEntityKind.Hashtag when TextCounter.Graphemes(entity.Value) <= MaxTagGraphemes:
                     spans.Add(new BlueskyFacetSpan(BlueskyFacetSpan.Tag, start, end, entity.Value));
                     break;
             }

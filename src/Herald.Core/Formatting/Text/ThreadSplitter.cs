@@ -229,7 +229,7 @@ public static class ThreadSplitter
                 continue;
             }
 
-            var next = index + StringInfo.GetNextTextElementLength(text.AsSpan(index, end - index));
+            var next = index + Graphemes.NextLength(text.AsSpan(index, end - index));
             if (next < end && !char.IsWhiteSpace(text[next]) && MayCutBetween(text, next) &&
                 !entities.Any(entity => entity.Splits(next)))
             {
@@ -260,7 +260,7 @@ public static class ThreadSplitter
                 var position = from;
                 while (true)
                 {
-                    position += StringInfo.GetNextTextElementLength(text.AsSpan(position, to - position));
+                    position += Graphemes.NextLength(text.AsSpan(position, to - position));
                     if (position >= to)
                     {
                         break;
