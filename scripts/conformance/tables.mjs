@@ -112,3 +112,145 @@ ${lines.map((l) => '        ' + l).join('\n')}
 }
 `);
 console.log(`wrote ${tlds.length} top-level domains to ${path.relative(process.cwd(), tldTarget)}`);
+
+// twitter-text's own patterns (and twemoji-parser's, which its parseTweet weighs emoji by), rewritten for .NET:
+// JavaScript's \s, unanchored $ and . differ from .NET's, '[' inside a class would start a .NET subtraction, and the
+// i flag folds case as JavaScript does without the u flag (ι matches U+0345, whose upper case is also Ι), which .NET's
+// IgnoreCase does not — so every class and letter of a case-insensitive pattern is closed over JavaScript's case
+// equivalence here, and .NET matches it exactly.
+const jsSpaceSet = [[0x09, 0x0d], [0x20, 0x20], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2029],
+  [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff]];
+const canonicalize = (code) => {
+  const ch = String.fromCharCode(code);
+  const upper = ch.toUpperCase();
+  if (upper.length !== 1) return code;
+  const upperCode = upper.charCodeAt(0);
+  return code >= 128 && upperCode < 128 ? code : upperCode;
+};
+const caseGroups = new Map();
+for (let code = 0; code <= 0xffff; code++) {
+  if (code >= 0xd800 && code <= 0xdfff) continue;
+  const key = canonicalize(code);
+  if (!caseGroups.has(key)) caseGroups.set(key, []);
+  caseGroups.get(key).push(code);
+}
+const equivalents = (code) => (code >= 0xd800 && code <= 0xdfff ? [code] : caseGroups.get(canonicalize(code)));
+const hex = (code) => (/[A-Za-z0-9]/.test(String.fromCharCode(code)) ? String.fromCharCode(code) : '\\u' + code.toString(16).toUpperCase().padStart(4, '0'));
+function emitSet(set) {
+  let out = '';
+  for (let code = 0; code <= 0xffff; code++) {
+    if (!set[code]) continue;
+    let last = code;
+    while (last < 0xffff && set[last + 1]) last++;
+    out += last === code ? hex(code) : last === code + 1 ? hex(code) + hex(last) : `${hex(code)}-${hex(last)}`;
+    code = last;
+  }
+  return out;
+}
+function toDotNet(name, source, caseless) {
+  let out = '';
+  // Reads one class atom at i: returns [code or null, set ranges or null, next index].
+  const atom = (i) => {
+    const c = source[i];
+    if (c !== '\\') return [source.charCodeAt(i), null, i + 1];
+    const next = source[i + 1];
+    if (next === 'x') return [parseInt(source.substr(i + 2, 2), 16), null, i + 4];
+    if (next === 'u') return [parseInt(source.substr(i + 2, 4), 16), null, i + 6];
+    if (next === 's') return [null, jsSpaceSet, i + 2];
+    if (/[A-Za-z0-9]/.test(next)) throw new Error(`${name}: \\${next} has no translation yet`);
+    return [next.charCodeAt(0), null, i + 2];
+  };
+  const close = (set) => {
+    if (!caseless) return set;
+    const closed = new Uint8Array(0x10000);
+    for (let code = 0; code <= 0xffff; code++) if (set[code]) for (const other of equivalents(code)) closed[other] = 1;
+    return closed;
+  };
+  for (let i = 0; i < source.length;) {
+    const c = source[i];
+    if (c === '[') {
+      i++;
+      let negated = false;
+      if (source[i] === '^') { negated = true; i++; }
+      if (source[i] === ']') throw new Error(`${name}: empty class`);
+      const set = new Uint8Array(0x10000);
+      while (source[i] !== ']') {
+        const [code, ranges, next] = atom(i);
+        i = next;
+        if (ranges) { for (const [a, b] of ranges) set.fill(1, a, b + 1); continue; }
+        if (source[i] === '-' && source[i + 1] !== ']') {
+          const [to, toRanges, after] = atom(i + 1);
+          if (toRanges) throw new Error(`${name}: range to a class`);
+          set.fill(1, code, to + 1);
+          i = after;
+        } else {
+          set[code] = 1;
+        }
+      }
+      i++;
+      out += `[${negated ? '^' : ''}${emitSet(close(set))}]`;
+      continue;
+    }
+    if (c === '\\') {
+      const next = source[i + 1];
+      if (next === 's') { out += `[${emitSet(close(Uint8Array.from({ length: 0x10000 }, (_, code) => jsSpaceSet.some(([a, b]) => code >= a && code <= b) ? 1 : 0)))}]`; i += 2; continue; }
+      if (next === 'x' || next === 'u') {
+        const [code, , after] = atom(i);
+        const group = caseless ? equivalents(code) : [code];
+        out += group.length > 1 ? `[${group.map(hex).join('')}]` : hex(code);
+        i = after;
+        continue;
+      }
+      if (/[A-Za-z0-9]/.test(next)) throw new Error(`${name}: \\${next} has no translation yet`);
+      out += '\\' + next;
+      i += 2;
+      continue;
+    }
+    if (c === '$') out += '\\z';
+    else if (c === '.') out += '[^\\n\\r\\u2028\\u2029]';
+    else if ('()|?*+{}^,:=!'.includes(c) || /[0-9]/.test(c)) out += c;
+    else {
+      const code = source.charCodeAt(i);
+      const group = caseless ? equivalents(code) : [code];
+      out += group.length > 1 ? `[${group.map(hex).join('')}]` : /[A-Za-z_\-@#&%'"<>;~`\/ ]/.test(c) ? c : hex(code);
+    }
+    i++;
+  }
+  return out;
+}
+
+const twitterText = require('twitter-text');
+const twemojiRegex = require('twemoji-parser/dist/lib/regex.js');
+const patterns = {
+  ExtractUrl: twitterText.regexen.extractUrl,
+  InvalidUrlWithoutProtocolPrecedingChars: twitterText.regexen.invalidUrlWithoutProtocolPrecedingChars,
+  ValidAsciiDomain: twitterText.regexen.validAsciiDomain,
+  ValidTcoUrl: twitterText.regexen.validTcoUrl,
+  ValidMentionOrList: twitterText.regexen.validMentionOrList,
+  EndMentionMatch: twitterText.regexen.endMentionMatch,
+  ValidHashtag: twitterText.regexen.validHashtag,
+  EndHashtagMatch: twitterText.regexen.endHashtagMatch,
+  ValidCashtag: twitterText.regexen.validCashtag,
+  InvalidChars: twitterText.regexen.invalidChars,
+  Emoji: twemojiRegex.default ?? twemojiRegex,
+};
+const versions = `twitter-text ${require('twitter-text/package.json').version}, twemoji-parser ${require('twemoji-parser/package.json').version}`;
+const members = Object.entries(patterns).map(([name, regex]) => {
+  if (!(regex instanceof RegExp)) throw new Error(`${name} is missing`);
+  return `    /// <summary>twitter-text's <c>${name}</c> (flags "${regex.flags}"${regex.flags.includes('i') ? ', case folded in' : ''}).</summary>
+    public const string ${name} = @"${toDotNet(name, regex.source, regex.flags.includes('i')).replaceAll('"', '""')}";
+`;
+});
+const patternTarget = path.resolve(here, '../../src/Herald.Core/Formatting/Text/TwitterTextPatterns.g.cs');
+writeFileSync(patternTarget, `// <auto-generated>
+// Written by scripts/conformance/tables.mjs from ${versions}; do not edit by hand.
+// The patterns are twitter-text's own, rewritten for .NET's regular expressions (JavaScript's \\s, $ and . spelled out).
+// </auto-generated>
+
+namespace Herald.Formatting.Text;
+
+internal static class TwitterTextPatterns
+{
+${members.join('\n')}}
+`);
+console.log(`wrote ${members.length} patterns to ${path.relative(process.cwd(), patternTarget)}`);

@@ -5,10 +5,10 @@ using System.Text;
 namespace Herald.Formatting.Text;
 
 /// <summary>
-/// Finds links, mentions and hashtags in plain text the way twitter-text does (docs/platforms.md, X), which
-/// is also what Mastodon's length rule builds on (§6). Links are <c>http(s)://</c> URLs and, unless
-/// <c>requireProtocol</c> is set, bare domains that end in a known top-level domain; a link never takes
-/// trailing punctuation (<c>.</c>, <c>,</c>, <c>!</c>, <c>?</c>, an unbalanced <c>)</c>) with it.
+/// Finds links, mentions and hashtags in plain text. By default exactly as twitter-text 3 does (X; docs/counting.md):
+/// links are <c>http(s)://</c> URLs and bare domains that end in a top-level domain twitter-text knows, found and bounded
+/// by the library's own rules in every script. With <c>requireProtocol</c> set, Mastodon's reading (docs/platforms.md,
+/// Mastodon): only <c>http(s)://</c> URLs are links, and <c>@user@server</c> is one mention.
 /// </summary>
 public static class TextEntities
 {
@@ -26,6 +26,11 @@ public static class TextEntities
     public static IReadOnlyList<TextEntity> Extract(string text, bool requireProtocol = false)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (!requireProtocol)
+        {
+            return [.. TwitterText.ExtractEntities(text).Where(entity => entity.Kind != TwitterTextEntityKind.Cashtag).Select(entity => ToTextEntity(text, entity))];
+        }
+
         var urls = FindUrls(text, requireProtocol);
         var others = FindMentions(text).Concat(FindHashtags(text))
             .Where(entity => !urls.Any(url => url.Start < entity.End && entity.Start < url.End))
@@ -53,8 +58,16 @@ public static class TextEntities
     public static IReadOnlyList<TextEntity> ExtractUrls(string text, bool requireProtocol = false)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return FindUrls(text, requireProtocol);
+        return requireProtocol ? FindUrls(text, requireProtocol) : [.. TwitterText.ExtractUrls(text).Select(url => ToTextEntity(text, url))];
     }
+
+    private static TextEntity ToTextEntity(string text, TwitterTextEntity entity) => entity.Kind switch
+    {
+        TwitterTextEntityKind.Url => new TextEntity(TextEntityKind.Url, entity.Start, entity.End, text[entity.Start..entity.End]),
+        TwitterTextEntityKind.Mention => new TextEntity(TextEntityKind.Mention, entity.Start, entity.End, entity.Value),
+        TwitterTextEntityKind.Hashtag => new TextEntity(TextEntityKind.Hashtag, entity.Start, entity.End, entity.Value),
+        _ => throw new ArgumentOutOfRangeException(nameof(entity), entity.Kind, "Cashtags are not text entities."),
+    };
 
     /// <summary>The mentions in <paramref name="text"/> that are not part of a link, in order.</summary>
     public static IReadOnlyList<TextEntity> ExtractMentions(string text) =>
