@@ -58,7 +58,7 @@ internal static partial class BlueskyFacets
     {
         ArgumentNullException.ThrowIfNull(text);
         var spans = new List<BlueskyFacetSpan>();
-                foreach (Match match in MentionPattern().Matches(text))
+        foreach (Match match in MentionPattern().Matches(text))
         {
             var handle = match.Groups["handle"];
             if (BlueskyTopLevelDomains.IsValidDomain(handle.Value) || handle.Value.EndsWith(".test", StringComparison.Ordinal))
@@ -121,6 +121,34 @@ internal static partial class BlueskyFacets
 
         // Array.prototype.sort is stable: facets that start together keep the order above.
         return [.. spans.OrderBy(span => span.ByteStart)];
+    }
+
+    /// <summary>The facets of <paramref name="text"/> as <see cref="TextEntity"/> ranges of its UTF-16 code units.</summary>
+    public static IReadOnlyList<TextEntity> Entities(string text)
+    {
+        var spans = Find(text);
+        if (spans.Count == 0)
+        {
+            return [];
+        }
+
+        // UTF-8 offset → UTF-16 index, for every code point start (facets start and end on code points).
+        var indices = new Dictionary<int, int>();
+        var bytes = 0;
+        for (var index = 0; index < text.Length;)
+        {
+            indices[bytes] = index;
+            var length = char.IsSurrogatePair(text, index) ? 2 : 1;
+            bytes += Encoding.UTF8.GetByteCount(text.AsSpan(index, length));
+            index += length;
+        }
+
+        indices[bytes] = text.Length;
+        return [.. spans.Select(span => new TextEntity(
+            span.Kind switch { BlueskyFacetSpan.Link => TextEntityKind.Url, BlueskyFacetSpan.Mention => TextEntityKind.Mention, _ => TextEntityKind.Hashtag },
+            indices[span.ByteStart],
+            indices[span.ByteEnd],
+            span.Value))];
     }
 
     /// <summary>The UTF-8 offset of the UTF-16 <paramref name="index"/> of <paramref name="text"/>.</summary>

@@ -25,9 +25,10 @@ internal sealed record CountingFixture(int Seed, IReadOnlyDictionary<string, str
     /// </summary>
     /// <param name="what">What is compared, for the message.</param>
     /// <param name="disagreement">Null when Herald agrees with the reference, else what differs.</param>
-    public static void AssertAgreement(string what, Func<CountingFixtureEntry, string?> disagreement)
+    /// <param name="every">Checks every n-th entry only, for checks too slow to run on all of them.</param>
+    public static void AssertAgreement(string what, Func<CountingFixtureEntry, string?> disagreement, int every = 1)
     {
-        var entries = Instance.Entries;
+        var entries = Instance.Entries.Where((_, index) => index % every == 0).ToList();
         var misses = entries
             .Select((entry, index) => (index, entry, difference: disagreement(entry)))
             .Where(miss => miss.difference is not null)

@@ -133,7 +133,7 @@ public static class ThreadSplitter
             return new ThreadSplit([text[start..end]]);
         }
 
-        var entities = TextEntities.Extract(text);
+        var entities = counter.Entities(text);
         var naturalCuts = FindCuts(text, start, end, entities);
 
         // The width of the " k/n" suffix depends on n, which is known only after splitting: reserve room for
