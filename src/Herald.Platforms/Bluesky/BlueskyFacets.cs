@@ -45,6 +45,10 @@ internal static partial class BlueskyFacets
     [GeneratedRegex(@"(?:^|" + Space + @"|\()\$(?<ticker>[A-Za-z][A-Za-z0-9]{0,4})(?=" + Space + @"|\z|[.,;:!?)""'\u2019])")]
     private static partial Regex CashtagPattern();
 
+    // @atproto/lexicon's uri format, /^\w+:(?:\/\/)?[^\s/][^\s]*$/.
+    [GeneratedRegex(@"^[A-Za-z0-9_]+:(?://)?[^\t\n\v\f\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF/]" + NotSpace + @"*\z")]
+    private static partial Regex LexiconUri();
+
     // TAG_REGEX's start, /(^|\s)[#＃]/; the tag's body is read by hand, code point by code point, as its u flag does.
     [GeneratedRegex(@"(?:^|" + Space + @")[#＃]")]
     private static partial Regex HashPattern();
@@ -217,6 +221,8 @@ internal static partial class BlueskyFacets
         {
             BlueskyFacetFeature? feature = span.Kind switch
             {
+                // The app links "http:///x" too, but the lexicon's uri format refuses it and the whole post with it.
+                BlueskyFacetSpan.Link when !LexiconUri().IsMatch(span.Value) => null,
                 BlueskyFacetSpan.Link => new BlueskyFacetFeature { Type = BlueskyFacetFeature.LinkType, Uri = span.Value },
                 BlueskyFacetSpan.Tag => new BlueskyFacetFeature { Type = BlueskyFacetFeature.TagType, Tag = span.Value },
                 _ => (dids.TryGetValue(span.Value, out var did) ? did : unresolved(span.Value)) is { } mentioned

@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
 using Herald.Formatting.Text;
 using Herald.Platforms.Bluesky;
 using Herald.Platforms.X;
@@ -8,7 +11,7 @@ namespace Herald.Platforms.Tests.Conformance;
 /// Issue 14: Herald counts exactly as X and Bluesky do. Every string of the committed fixture is counted by Herald and
 /// compared with what twitter-text 3 and @atproto/api said about it when the fixture was written (docs/counting.md).
 /// </summary>
-public sealed class CountingConformanceTests
+public sealed partial class CountingConformanceTests
 {
     [Fact]
     public void Fixture_HasAtLeast3000Strings()
@@ -64,6 +67,51 @@ public sealed class CountingConformanceTests
             return Differ(expected, actual);
         });
     }
+
+    [Fact]
+    public void BlueskyFacets_EveryFixtureString_RecordFacetsKeepTheLexiconRules()
+    {
+        // app.bsky.richtext.facet: byte ranges inside the text on character boundaries, a link's uri in the lexicon's
+        // uri format, a tag of 1 to 64 graphemes and at most 640 bytes, a mention's did in did syntax.
+        CountingFixture.AssertAgreement("Bluesky record facets", entry =>
+        {
+            var bytes = Encoding.UTF8.GetBytes(entry.Text);
+            var facets = BlueskyFacets.ToRecord(BlueskyFacets.Find(entry.Text), new Dictionary<string, string>(), _ => "did:plc:ewvi7nxzyoun6zhxrhs64oiz");
+            foreach (var facet in facets)
+            {
+                var (start, end) = (facet.Index.ByteStart, facet.Index.ByteEnd);
+                if (start < 0 || start > end || end > bytes.Length || IsContinuation(bytes, start) || IsContinuation(bytes, end))
+                {
+                    return $"byte range {start}-{end} is not a range of the text's {bytes.Length} bytes";
+                }
+
+                var feature = facet.Features.Single();
+                var problem = feature.Type switch
+                {
+                    BlueskyFacetFeature.LinkType when !LexiconUri().IsMatch(feature.Uri!) => $"uri {feature.Uri} is not a lexicon uri",
+                    BlueskyFacetFeature.TagType when feature.Tag!.Length == 0 || Graphemes.Count(feature.Tag) > 64 || Encoding.UTF8.GetByteCount(feature.Tag) > 640 =>
+                        $"tag {feature.Tag} breaks the 64-grapheme / 640-byte rule",
+                    BlueskyFacetFeature.MentionType when !LexiconDid().IsMatch(feature.Did!) => $"did {feature.Did} is not a did",
+                    _ => null,
+                };
+                if (problem is not null)
+                {
+                    return problem;
+                }
+            }
+
+            return null;
+        });
+    }
+
+    private static bool IsContinuation(byte[] bytes, int offset) => offset < bytes.Length && (bytes[offset] & 0xC0) == 0x80;
+
+    // @atproto/lexicon's uri format, with JavaScript's \w and \s spelled out.
+    [GeneratedRegex(@"^[A-Za-z0-9_]+:(?://)?[^\t\n\v\f\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF/][^\t\n\v\f\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]*\z")]
+    private static partial Regex LexiconUri();
+
+    [GeneratedRegex(@"^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]\z")]
+    private static partial Regex LexiconDid();
 
     private static string? Differ(IEnumerable<string> expected, IEnumerable<string> actual)
     {
