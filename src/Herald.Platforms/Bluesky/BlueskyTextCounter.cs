@@ -21,6 +21,9 @@ internal sealed class BlueskyTextCounter : ITextCounter
 
     public int Limit => MaxGraphemes;
 
+    /// <summary>The facets the Bluesky app would mark (<see cref="BlueskyFacets"/>), as UTF-16 ranges.</summary>
+    public IReadOnlyList<TextEntity> Entities(string text) => BlueskyFacets.Entities(text);
+
     public TextCount Count(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -31,6 +31,9 @@ internal sealed class MastodonTextCounter : ITextCounter
 
     public int Limit => _maxCharacters;
 
+    /// <summary>Mastodon's reading: <c>http(s)://</c> links only, and <c>@user@server</c> as one mention.</summary>
+    public IReadOnlyList<TextEntity> Entities(string text) => TextEntities.Extract(text, requireProtocol: true);
+
     public TextCount Count(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

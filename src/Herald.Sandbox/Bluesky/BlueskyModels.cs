@@ -19,7 +19,7 @@ public sealed record BlueskyRecord
     /// <summary><c>at://{did}/{collection}/{rkey}</c>.</summary>
     public string Uri => $"at://{Did}/{Collection}/{RecordKey}";
 
-    /// <summary>A CIDv1 look-alike (<c>bafyrei…</c>) of the record's JSON.</summary>
+    /// <summary>A CIDv1 (dag-cbor, sha2-256, base32: <c>bafyrei…</c>) of the record's JSON.</summary>
     public required string Cid { get; init; }
 
     /// <summary>The record exactly as sent (the <c>record</c> object's JSON).</summary>

@@ -339,13 +339,17 @@ public sealed partial class BlueskyState
         return token;
     }
 
-    /// <summary>A CIDv1 look-alike: <c>bafyrei</c> and the base32 SHA-256 of the record.</summary>
+    /// <summary>
+    /// A real CIDv1 string: multibase "b" (base32, lower case, no padding) of version 1, codec dag-cbor (0x71) and a
+    /// sha2-256 multihash (0x12, 32 bytes). The digest is of the record's JSON rather than its DAG-CBOR encoding, which
+    /// no client can tell; the syntax is what Bluesky's lexicon validator checks in a strongRef.
+    /// </summary>
     private static string Cid(string json)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(json));
-        var text = new StringBuilder("bafyrei");
+        byte[] cid = [0x01, 0x71, 0x12, 0x20, .. SHA256.HashData(Encoding.UTF8.GetBytes(json))];
+        var text = new StringBuilder("b");
         int buffer = 0, bits = 0;
-        foreach (var b in hash)
+        foreach (var b in cid)
         {
             buffer = (buffer << 8) | b;
             bits += 8;

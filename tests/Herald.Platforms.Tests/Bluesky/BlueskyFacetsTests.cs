@@ -53,4 +53,19 @@ public sealed class BlueskyFacetsTests
         var facet = Assert.Single(facets);
         Assert.Equal(BlueskyFacetFeature.TagType, Assert.Single(facet.Features).Type);
     }
+
+    [Fact]
+    public void Find_DomainGluedToTheWordBefore_IsNoLinkAsInTheBlueskyApp()
+    {
+        // Issue 14: the app links a bare domain only after a space, "(" or the start; İstanbulwww.example.com stays text.
+        Assert.Empty(BlueskyFacets.Find("İstanbulwww.example.com"));
+    }
+
+    [Fact]
+    public void Find_CashtagAndUpperCaseDomain_TagWithDollarAndNoLink()
+    {
+        var spans = BlueskyFacets.Find("$aapl EXAMPLE.COM");
+
+        Assert.Equal([new BlueskyFacetSpan("tag", 0, 5, "$AAPL")], spans);
+    }
 }

@@ -73,6 +73,72 @@ public sealed class BlueskySandboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateRecord_Valid_CidIsARealCidV1OfDagCborAndSha256()
+    {
+        // Issue 14: the sandbox handed out CID look-alikes ("bafyrei" + base32 of a SHA-256), which Herald then put in
+        // reply strongRefs that Bluesky's lexicon validator refuses. A CIDv1 is "b" + base32 of version 1, codec
+        // dag-cbor (0x71), multihash sha2-256 (0x12, 32 bytes) and the digest.
+        var access = await AccessAsync();
+
+        // Several records: a look-alike passes for some digests, never for all.
+        for (var i = 0; i < 16; i++)
+        {
+            using var response = await CreateAsync(access, Post($"Hello {i}"));
+
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var cid = json.RootElement.GetProperty("cid").GetString()!;
+            Assert.StartsWith("b", cid, StringComparison.Ordinal);
+            var bytes = Base32Decode(cid[1..]);
+            Assert.Equal(36, bytes.Length);
+            Assert.Equal(new byte[] { 0x01, 0x71, 0x12, 0x20 }, bytes[..4]);
+            Assert.Equal(cid, "b" + Base32Encode(bytes));
+        }
+    }
+
+    private static byte[] Base32Decode(string text)
+    {
+        var bytes = new List<byte>();
+        int buffer = 0, bits = 0;
+        foreach (var c in text)
+        {
+            var value = "abcdefghijklmnopqrstuvwxyz234567".IndexOf(c, StringComparison.Ordinal);
+            Assert.True(value >= 0, $"'{c}' is not base32");
+            buffer = (buffer << 5) | value;
+            bits += 5;
+            if (bits >= 8)
+            {
+                bytes.Add((byte)(buffer >> (bits - 8)));
+                bits -= 8;
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    private static string Base32Encode(byte[] bytes)
+    {
+        var text = new System.Text.StringBuilder();
+        int buffer = 0, bits = 0;
+        foreach (var b in bytes)
+        {
+            buffer = (buffer << 8) | b;
+            bits += 8;
+            while (bits >= 5)
+            {
+                text.Append("abcdefghijklmnopqrstuvwxyz234567"[(buffer >> (bits - 5)) & 31]);
+                bits -= 5;
+            }
+        }
+
+        if (bits > 0)
+        {
+            text.Append("abcdefghijklmnopqrstuvwxyz234567"[(buffer << (5 - bits)) & 31]);
+        }
+
+        return text.ToString();
+    }
+
+    [Fact]
     public async Task CreateRecord_Valid_AtUriCidAndRateLimitHeaders()
     {
         var access = await AccessAsync();

@@ -597,10 +597,11 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
     }
 
     [Fact]
-    public void Validate_LinkLongerThanAPost_NamesTheBody()
+    public void Validate_HashtagLongerThanAPost_NamesTheBody()
     {
+        // A hashtag cannot be cut, and unlike a link (23) or a mention (at most 20 characters) it has no bound.
         var account = XAccount(new AccountCredentials { ["access_token"] = "at" });
-        var content = Post("@" + new string('a', 300));
+        var content = Post("#" + new string('a', 300));
 
         var problem = Assert.Single(_adapter.Validate(content, account));
 

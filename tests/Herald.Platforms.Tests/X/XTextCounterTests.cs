@@ -154,10 +154,21 @@ public sealed class XTextCounterTests
     }
 
     [Fact]
-    public void Count_TwoLetterCountryDomainWithoutPath_CountsEveryCharacter()
+    public void Count_TwoLetterCountryDomainWithoutPath_IsALinkAsInTwitterText()
     {
-        Assert.Equal(9, X.Count("readme.md").Count);
+        // Issue 14: twitter-text 3 (JavaScript) takes "readme.md" as a link; Herald used to count its 9 characters.
+        Assert.Equal(23, X.Count("readme.md").Count);
         Assert.Equal(23, X.Count("example.de/path").Count);
+    }
+
+    [Theory]
+    [InlineData("İstanbulwww.example.com", 24)] // İ is no ASCII-domain letter: the link starts after it
+    [InlineData("naïvewww.example.com", 23)] // ï is one: the whole word is the link
+    [InlineData("שלוםhttps://example.com", 27)]
+    [InlineData("https://example.com🙂", 25)]
+    public void Count_UrlGluedToNonAsciiText_MatchesTwitterText(string text, int expected)
+    {
+        Assert.Equal(expected, X.Count(text).Count);
     }
 
     [Fact]

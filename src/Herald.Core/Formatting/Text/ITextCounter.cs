@@ -14,4 +14,10 @@ public interface ITextCounter
 
     /// <summary>Counts <paramref name="text"/> as the platform will.</summary>
     TextCount Count(string text);
+
+    /// <summary>
+    /// The links, mentions and hashtags the platform finds in <paramref name="text"/>, which a thread must not cut.
+    /// By default twitter-text's (X's); a platform that finds them otherwise (Bluesky's facets, Mastodon) says so.
+    /// </summary>
+    IReadOnlyList<TextEntity> Entities(string text) => TextEntities.Extract(text);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Herald.Formatting.Text;
@@ -9,8 +8,8 @@ namespace Herald.Formatting.Text;
 /// </summary>
 internal static class TextCounter
 {
-    /// <summary>Extended grapheme clusters (UAX #29), what a reader sees as one character.</summary>
-    internal static int Graphemes(string text) => new StringInfo(text).LengthInTextElements;
+    /// <summary>Extended grapheme clusters (UAX #29 as of Unicode 17), what a reader sees as one character.</summary>
+    internal static int Graphemes(string text) => Text.Graphemes.Count(text);
 
     /// <summary>
     /// NFC as twitter-text applies it (JavaScript's <c>normalize()</c>). .NET refuses to normalise text with

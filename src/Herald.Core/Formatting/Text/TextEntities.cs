@@ -5,10 +5,10 @@ using System.Text;
 namespace Herald.Formatting.Text;
 
 /// <summary>
-/// Finds links, mentions and hashtags in plain text the way twitter-text does (docs/platforms.md, X), which
-/// is also what Mastodon's length rule builds on (§6). Links are <c>http(s)://</c> URLs and, unless
-/// <c>requireProtocol</c> is set, bare domains that end in a known top-level domain; a link never takes
-/// trailing punctuation (<c>.</c>, <c>,</c>, <c>!</c>, <c>?</c>, an unbalanced <c>)</c>) with it.
+/// Finds links, mentions and hashtags in plain text. By default exactly as twitter-text 3 does (X; docs/counting.md):
+/// links are <c>http(s)://</c> URLs and bare domains that end in a top-level domain twitter-text knows, found and bounded
+/// by the library's own rules in every script. With <c>requireProtocol</c> set, Mastodon's reading (docs/platforms.md,
+/// Mastodon): only <c>http(s)://</c> URLs are links, and <c>@user@server</c> is one mention.
 /// </summary>
 public static class TextEntities
 {
@@ -26,7 +26,12 @@ public static class TextEntities
     public static IReadOnlyList<TextEntity> Extract(string text, bool requireProtocol = false)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var urls = FindUrls(text, requireProtocol);
+        if (!requireProtocol)
+        {
+            return [.. TwitterText.ExtractEntities(text).Where(entity => entity.Kind != TwitterTextEntityKind.Cashtag).Select(entity => ToTextEntity(text, entity))];
+        }
+
+        var urls = FindProtocolUrls(text);
         var others = FindMentions(text).Concat(FindHashtags(text))
             .Where(entity => !urls.Any(url => url.Start < entity.End && entity.Start < url.End))
             .OrderBy(entity => entity.Start);
@@ -53,8 +58,16 @@ public static class TextEntities
     public static IReadOnlyList<TextEntity> ExtractUrls(string text, bool requireProtocol = false)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return FindUrls(text, requireProtocol);
+        return requireProtocol ? FindProtocolUrls(text) : [.. TwitterText.ExtractUrls(text).Select(url => ToTextEntity(text, url))];
     }
+
+    private static TextEntity ToTextEntity(string text, TwitterTextEntity entity) => entity.Kind switch
+    {
+        TwitterTextEntityKind.Url => new TextEntity(TextEntityKind.Url, entity.Start, entity.End, text[entity.Start..entity.End]),
+        TwitterTextEntityKind.Mention => new TextEntity(TextEntityKind.Mention, entity.Start, entity.End, entity.Value),
+        TwitterTextEntityKind.Hashtag => new TextEntity(TextEntityKind.Hashtag, entity.Start, entity.End, entity.Value),
+        _ => throw new ArgumentOutOfRangeException(nameof(entity), entity.Kind, "Cashtags are not text entities."),
+    };
 
     /// <summary>The mentions in <paramref name="text"/> that are not part of a link, in order.</summary>
     public static IReadOnlyList<TextEntity> ExtractMentions(string text) =>
@@ -64,15 +77,15 @@ public static class TextEntities
     public static IReadOnlyList<TextEntity> ExtractHashtags(string text) =>
         Extract(text).Where(entity => entity.Kind == TextEntityKind.Hashtag).ToList();
 
-    private static List<TextEntity> FindUrls(string text, bool requireProtocol)
+    /// <summary>The <c>http(s)://</c> links of <paramref name="text"/> (Mastodon's reading), in order.</summary>
+    private static List<TextEntity> FindProtocolUrls(string text)
     {
         var urls = new List<TextEntity>();
         var index = 0;
         while (index < text.Length)
         {
             var protocolLength = ProtocolLengthAt(text, index);
-            var candidate = protocolLength > 0 || (!requireProtocol && CanStartBareDomain(text, index));
-            if (!candidate || !IsValidUrlPrecedingChar(text, index))
+            if (protocolLength == 0 || !IsValidUrlPrecedingChar(text, index))
             {
                 index++;
                 continue;
@@ -87,7 +100,7 @@ public static class TextEntities
             else
             {
                 // A rejected domain (a 64-character label, say) is skipped whole, so that no shorter
-                // domain is found inside it; twitter-text's scan moves on the same way.
+                // domain is found inside it.
                 index = Math.Max(consumed, index + 1);
             }
         }
@@ -105,17 +118,6 @@ public static class TextEntities
         }
 
         return rest.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? 8 : 0;
-    }
-
-    private static bool CanStartBareDomain(string text, int index)
-    {
-        if (!char.IsAsciiLetterOrDigit(text[index]))
-        {
-            return false;
-        }
-
-        // A bare domain right after "-", "_", "." or "/" is the tail of something else (twitter-text).
-        return index == 0 || text[index - 1] is not ('-' or '_' or '.' or '/');
     }
 
     /// <summary>
@@ -142,21 +144,19 @@ public static class TextEntities
     /// </summary>
     private static int ScanUrl(string text, int start, int protocolLength, out int consumed)
     {
-        var hasProtocol = protocolLength > 0;
         var hostStart = start + protocolLength;
-        var labels = ReadLabels(text, hostStart, allowUnicode: hasProtocol);
+        var labels = ReadLabels(text, hostStart);
         consumed = labels.Count > 0 ? labels[^1].End : hostStart;
 
         var domainLabels = ChooseDomain(text, labels);
-        if (domainLabels == 0 || !AreValidLabels(text, labels, domainLabels, hasProtocol))
+        if (domainLabels == 0 || !AreValidLabels(text, labels, domainLabels))
         {
             return start;
         }
 
         var position = labels[domainLabels - 1].End;
         position = SkipPort(text, position);
-        var hasPath = position < text.Length && text[position] == '/';
-        if (hasPath)
+        if (position < text.Length && text[position] == '/')
         {
             position = ScanPath(text, position);
         }
@@ -166,31 +166,18 @@ public static class TextEntities
             position = ScanQuery(text, position);
         }
 
-        // twitter-text: a bare "name.cc" with a two-letter country code and no path is too likely to be
-        // something else ("readme.md", "hello.it"); only .co and .tv are taken.
-        if (!hasProtocol && !hasPath && domainLabels == 2)
-        {
-            var tld = Slice(text, labels[1]);
-            if (tld.Length == 2 && TopLevelDomains.IsCountryCode(tld) &&
-                !tld.Equals("co", StringComparison.OrdinalIgnoreCase) &&
-                !tld.Equals("tv", StringComparison.OrdinalIgnoreCase))
-            {
-                return start;
-            }
-        }
-
-        return position - start + (hasProtocol ? 0 : "https://".Length) > MaxUrlLength ? start : position;
+        return position - start > MaxUrlLength ? start : position;
     }
 
     /// <summary>Runs of domain characters separated by single dots, from <paramref name="start"/>.</summary>
-    private static List<(int Start, int End)> ReadLabels(string text, int start, bool allowUnicode)
+    private static List<(int Start, int End)> ReadLabels(string text, int start)
     {
         var labels = new List<(int Start, int End)>();
         var position = start;
         while (true)
         {
             var labelStart = position;
-            while (position < text.Length && IsLabelChar(text, position, allowUnicode, out var length))
+            while (position < text.Length && IsLabelChar(text, position, out var length))
             {
                 position += length;
             }
@@ -201,7 +188,7 @@ public static class TextEntities
             }
 
             labels.Add((labelStart, position));
-            if (position + 1 < text.Length && text[position] == '.' && IsLabelChar(text, position + 1, allowUnicode, out _))
+            if (position + 1 < text.Length && text[position] == '.' && IsLabelChar(text, position + 1, out _))
             {
                 position++;
                 continue;
@@ -232,7 +219,7 @@ public static class TextEntities
         return 0;
     }
 
-    private static bool AreValidLabels(string text, List<(int Start, int End)> labels, int count, bool hasProtocol)
+    private static bool AreValidLabels(string text, List<(int Start, int End)> labels, int count)
     {
         for (var i = 0; i < count; i++)
         {
@@ -242,9 +229,8 @@ public static class TextEntities
                 return false;
             }
 
-            // Underscores are tolerated in subdomains only (test_underscore.twitter.com), and never without
-            // a protocol, where twitter-text takes only plain ASCII domains.
-            if (label.Contains('_') && (i >= count - 2 || !hasProtocol))
+            // Underscores are tolerated in subdomains only (test_underscore.twitter.com).
+            if (label.Contains('_') && i >= count - 2)
             {
                 return false;
             }
@@ -276,7 +262,7 @@ public static class TextEntities
         }
     }
 
-    private static bool IsLabelChar(string text, int index, bool allowUnicode, out int length)
+    private static bool IsLabelChar(string text, int index, out int length)
     {
         var c = text[index];
         length = 1;
@@ -285,7 +271,7 @@ public static class TextEntities
             return true;
         }
 
-        if (!allowUnicode || c < 0x80)
+        if (c < 0x80)
         {
             return false;
         }

@@ -133,7 +133,7 @@ public static class ThreadSplitter
             return new ThreadSplit([text[start..end]]);
         }
 
-        var entities = TextEntities.Extract(text);
+        var entities = counter.Entities(text);
         var naturalCuts = FindCuts(text, start, end, entities);
 
         // The width of the " k/n" suffix depends on n, which is known only after splitting: reserve room for
@@ -229,7 +229,7 @@ public static class ThreadSplitter
                 continue;
             }
 
-            var next = index + StringInfo.GetNextTextElementLength(text.AsSpan(index, end - index));
+            var next = index + Graphemes.NextLength(text.AsSpan(index, end - index));
             if (next < end && !char.IsWhiteSpace(text[next]) && MayCutBetween(text, next) &&
                 !entities.Any(entity => entity.Splits(next)))
             {
@@ -260,7 +260,7 @@ public static class ThreadSplitter
                 var position = from;
                 while (true)
                 {
-                    position += StringInfo.GetNextTextElementLength(text.AsSpan(position, to - position));
+                    position += Graphemes.NextLength(text.AsSpan(position, to - position));
                     if (position >= to)
                     {
                         break;

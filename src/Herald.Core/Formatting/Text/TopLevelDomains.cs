@@ -3,11 +3,11 @@ using System.Collections.Frozen;
 namespace Herald.Formatting.Text;
 
 /// <summary>
-/// The top-level domains a bare domain such as <c>example.com</c> must end in to count as a link, as
-/// twitter-text requires (docs/platforms.md, X). The lists are the ICANN top-level domains of the Public Suffix
-/// List (1081 generic, every two-letter country code, 161 internationalised), so a new TLD appears
-/// here only when this file is regenerated; twitter-text has the same lag. Any <c>xn--</c> label is accepted
-/// as well, as twitter-text does.
+/// The top-level domains an <c>http(s)://</c> link must end in for Mastodon's reading of links
+/// (<see cref="TextEntities"/> with <c>requireProtocol</c>; X uses twitter-text's own list, docs/counting.md). The lists
+/// are the ICANN top-level domains of the Public Suffix List (1081 generic, every two-letter country code, 161
+/// internationalised), so a new TLD appears here only when this file is regenerated. Any <c>xn--</c> label is
+/// accepted as well.
 /// </summary>
 internal static class TopLevelDomains
 {
@@ -109,17 +109,9 @@ internal static class TopLevelDomains
         .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
         .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    private static readonly FrozenSet<string> TwoLetter = CountryCodes
-        .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
-        .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
-
     /// <summary>Whether <paramref name="label"/> (any case) is a top-level domain.</summary>
     public static bool IsTopLevelDomain(ReadOnlySpan<char> label) =>
         All.GetAlternateLookup<ReadOnlySpan<char>>().Contains(label) || IsPunycode(label);
-
-    /// <summary>Whether <paramref name="label"/> is a two-letter country-code top-level domain.</summary>
-    public static bool IsCountryCode(ReadOnlySpan<char> label) =>
-        TwoLetter.GetAlternateLookup<ReadOnlySpan<char>>().Contains(label);
 
     private static bool IsPunycode(ReadOnlySpan<char> label)
     {

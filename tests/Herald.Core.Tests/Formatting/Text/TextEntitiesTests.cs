@@ -54,7 +54,7 @@ public sealed class TextEntitiesTests
     [InlineData("see file.notatld or localhost/x")]
     [InlineData("http://localhost:8080/")]
     [InlineData("ftp://www.example.com/")]
-    [InlineData("readme.md and hello.it")]
+    [InlineData("see notes.txt")]
     [InlineData("bob@example.com")]
     [InlineData("see -example.com and _x.com")]
     [InlineData("http://www.-domain4352.com/")]
@@ -79,9 +79,10 @@ public sealed class TextEntitiesTests
     }
 
     [Fact]
-    public void Extract_Mentions_InAllThreeForms()
+    public void Extract_MastodonMentions_InAllThreeForms()
     {
-        var mentions = TextEntities.ExtractMentions("cc @alice, @bob@example.social and @carol.bsky.social.");
+        var mentions = TextEntities.Extract("cc @alice, @bob@example.social and @carol.bsky.social.", requireProtocol: true)
+            .Where(entity => entity.Kind == TextEntityKind.Mention).ToList();
 
         Assert.Equal(["alice", "bob@example.social", "carol.bsky.social"], mentions.Select(m => m.Value));
         Assert.Equal(["alice", "bob", "carol.bsky.social"], mentions.Select(m => m.MentionUsername));
@@ -91,7 +92,6 @@ public sealed class TextEntitiesTests
     [Theory]
     [InlineData("mail bob@example.com")]
     [InlineData("https://mastodon.social/@alice")]
-    [InlineData("a=@b")]
     [InlineData("@@")]
     public void ExtractMentions_NotAMention_FindsNothing(string text)
     {
@@ -109,7 +109,7 @@ public sealed class TextEntitiesTests
     [Fact]
     public void Extract_AllKinds_InOrderWithoutOverlap()
     {
-        const string text = "#news by @alice@example.social: https://example.com/@bob/#x";
+        const string text = "#news by @alice: https://example.com/@bob/#x";
 
         var entities = TextEntities.Extract(text);
 
@@ -117,5 +117,14 @@ public sealed class TextEntitiesTests
             [TextEntityKind.Hashtag, TextEntityKind.Mention, TextEntityKind.Url],
             entities.Select(e => e.Kind));
         Assert.Equal("https://example.com/@bob/#x", entities[2].Value);
+    }
+
+    [Fact]
+    public void ExtractMentions_TwitterText_StopsAtTwentyCharactersAndSkipsAddresses()
+    {
+        // Issue 14: X's own rules (twitter-text 3): a name has at most 20 characters, and "@bob@server" is no mention.
+        var mentions = TextEntities.ExtractMentions("@" + new string('a', 25) + " @bob@example.social @carol.bsky.social");
+
+        Assert.Equal([new string('a', 20), "carol"], mentions.Select(m => m.Value));
     }
 }
