@@ -24,6 +24,8 @@ public enum TestDatabase
 /// </summary>
 public class ServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    private static readonly SemaphoreSlim StartLock = new(1, 1);
+
     private readonly TestDatabase _database;
     private readonly Dictionary<string, string?> _settings;
     private readonly string _directory = Directory.CreateTempSubdirectory("herald-server-").FullName;
@@ -54,7 +56,17 @@ public class ServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
             _connectionString = $"Data Source={Path.Combine(_directory, "herald.db")}";
         }
 
-        _ = Server; // starts the host: migrations, the sandbox, the workers
+        // WebApplicationFactory finds the host Program builds by listening to every host built in the process; two
+        // servers starting at once (and the sandbox each one builds) would catch each other's. One at a time.
+        await StartLock.WaitAsync();
+        try
+        {
+            _ = Server; // starts the host: migrations, the sandbox, the workers
+        }
+        finally
+        {
+            StartLock.Release();
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -11,6 +11,7 @@ using Herald.Server.Publications;
 using Herald.Storage;
 using Herald.Workers;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Scalar.AspNetCore;
@@ -65,8 +66,11 @@ public static class HeraldServerBuilderExtensions
         if (options.RunsWorkers)
         {
             services.AddHeraldJobs(configuration);
-            // The dashboard's services; the job storage stays the one AddHeraldJobs chose.
-            services.AddHangfire(_ => { });
+            // What the dashboard looks for. Not AddHangfire: it points Hangfire's process-wide log provider at this
+            // host's logger factory, which outlives the host (a second host in the process, as in tests, then logs
+            // into a disposed factory); the job storage stays the one AddHeraldJobs chose.
+            services.TryAddSingleton<IGlobalConfiguration>(_ => GlobalConfiguration.Configuration);
+            services.TryAddSingleton(_ => Hangfire.Dashboard.DashboardRoutes.Routes);
         }
 
         services.AddProblemDetails();

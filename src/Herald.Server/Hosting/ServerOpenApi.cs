@@ -38,9 +38,27 @@ internal static class ServerOpenApi
                 {
                     [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = [scope.Scope],
                 });
+                // The refusals every keyed route can answer with, each as problem details.
+                operation.Responses ??= [];
+                AddProblem(operation, StatusCodes.Status401Unauthorized, "No API key, or an unknown or revoked one.");
+                AddProblem(operation, StatusCodes.Status403Forbidden, $"The API key lacks the '{scope.Scope}' scope.");
+                AddProblem(operation, StatusCodes.Status429TooManyRequests, "This API key's request budget is spent; see Retry-After.");
+            }
+
+            if (context.Description.RelativePath?.Contains("{id}", StringComparison.Ordinal) == true)
+            {
+                operation.Responses ??= [];
+                AddProblem(operation, StatusCodes.Status404NotFound, "There is nothing with this id.");
             }
 
             return Task.CompletedTask;
         });
     }
+
+    private static void AddProblem(OpenApiOperation operation, int status, string description) =>
+        operation.Responses!.TryAdd(status.ToString(System.Globalization.CultureInfo.InvariantCulture), new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() },
+        });
 }
