@@ -11,8 +11,8 @@ using Herald.Server.Publications;
 using Herald.Storage;
 using Herald.Workers;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Scalar.AspNetCore;
 
