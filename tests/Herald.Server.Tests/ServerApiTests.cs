@@ -136,6 +136,49 @@ public abstract class ServerApiTests(ServerFactory server)
     }
 
     [Fact]
+    public async Task Posts_SameIdempotencyKeyTwice_StoresOnePublicationAndReplaysTheFirstAnswer()
+    {
+        using var client = await Server.ClientWithScopesAsync(ApiScopes.Write);
+        var title = $"Once {Guid.NewGuid():N}";
+        var key = Guid.NewGuid().ToString();
+        var body = new { title, body = "Body.", targets = new[] { "devto" }, at = Future };
+
+        async Task<(HttpResponseMessage Response, string Body)> SendAsync(object content)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/posts") { Content = JsonContent(content) };
+            request.Headers.Add("Idempotency-Key", key);
+            var response = await client.SendAsync(request);
+            return (response, await response.Content.ReadAsStringAsync());
+        }
+
+        var (first, firstBody) = await SendAsync(body);
+        var (second, secondBody) = await SendAsync(body);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal(firstBody, secondBody);
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        var page = await client.GetAsync($"/api/v1/publications?q={Uri.EscapeDataString(title)}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Single(page["items"]!.AsArray());
+
+        var (changed, changedBody) = await SendAsync(new { title, body = "Another body.", targets = new[] { "devto" }, at = Future });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, changed.StatusCode);
+        Assert.Contains("Idempotency-Key", JsonNode.Parse(changedBody)!["errors"]!.AsObject().Select(e => e.Key));
+        page = await client.GetAsync($"/api/v1/publications?q={Uri.EscapeDataString(title)}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Single(page["items"]!.AsArray());
+
+        // Keys belong to the API key that sent them: another client's same key is a request of its own (here refused
+        // by the repost guard, which names the publication the first request made), not a replay.
+        using var other = await Server.ClientWithScopesAsync(ApiScopes.Write);
+        using var otherRequest = new HttpRequestMessage(HttpMethod.Post, "/api/v1/posts") { Content = JsonContent(body) };
+        otherRequest.Headers.Add("Idempotency-Key", key);
+        using var otherResponse = await other.SendAsync(otherRequest);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, otherResponse.StatusCode);
+        Assert.False(otherResponse.Headers.Contains("Idempotent-Replayed"));
+        Assert.Contains(JsonNode.Parse(firstBody)!["publications"]![0]!["id"]!.ToString(), await otherResponse.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Publications_UnknownId_Is404Problem()
     {
         using var client = await Server.ClientWithScopesAsync(ApiScopes.Write);

@@ -1,10 +1,11 @@
+using Herald.Server.Idempotency;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Herald.Server.Data;
 
 /// <summary>
-/// The server's own tables (API keys), in Herald's database beside the library's tables but with a migration
+/// The server's own tables (API keys, idempotency records), in Herald's database beside the library's tables but with a migration
 /// history of their own (<c>__herald_server_migrations</c>), so the library's migrations and the server's never
 /// depend on each other. <see cref="SqliteServerDbContext"/> and <see cref="PostgresServerDbContext"/> carry each
 /// provider's migrations.
@@ -15,8 +16,28 @@ internal abstract class ServerDbContext(DbContextOptions options) : DbContext(op
 
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         Configure(modelBuilder.Entity<ApiKeyRecord>());
+        Configure(modelBuilder.Entity<IdempotencyRecord>());
+    }
+
+    private static void Configure(EntityTypeBuilder<IdempotencyRecord> record)
+    {
+        record.ToTable("idempotency_records");
+        record.HasKey(r => new { r.ApiKeyId, r.Key });
+        record.Property(r => r.ApiKeyId).HasColumnName("api_key_id");
+        record.Property(r => r.Key).HasColumnName("key").HasMaxLength(IdempotencyMiddleware.MaxKeyLength);
+        record.Property(r => r.RequestHash).HasColumnName("request_hash").HasMaxLength(64);
+        record.Property(r => r.CreatedAt).HasColumnName("created_at");
+        record.HasIndex(r => r.CreatedAt).HasDatabaseName("ix_idempotency_records_created");
+        record.Property(r => r.StatusCode).HasColumnName("status_code");
+        record.Property(r => r.ContentType).HasColumnName("content_type").HasMaxLength(200);
+        record.Property(r => r.Location).HasColumnName("location").HasMaxLength(2000);
+        record.Property(r => r.Body).HasColumnName("body");
+    }
 
     private static void Configure(EntityTypeBuilder<ApiKeyRecord> key)
     {

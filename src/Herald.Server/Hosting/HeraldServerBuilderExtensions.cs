@@ -1,9 +1,11 @@
 using System.Threading.RateLimiting;
 using Hangfire;
+using Herald.DependencyInjection;
 using Herald.Server.Accounts;
 using Herald.Server.Contents;
 using Herald.Server.Data;
 using Herald.Server.Health;
+using Herald.Server.Idempotency;
 using Herald.Server.Keys;
 using Herald.Server.Posts;
 using Herald.Server.Problems;
@@ -13,6 +15,7 @@ using Herald.Workers;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Scalar.AspNetCore;
 
@@ -31,11 +34,8 @@ public static class HeraldServerBuilderExtensions
     public static WebApplicationBuilder AddHeraldServer(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
+        // The role decides what is composed, so it is read now; the same values are bound and checked at start.
         var options = configuration.GetSection(HeraldServerOptions.Section).Get<HeraldServerOptions>() ?? new HeraldServerOptions();
-        if (options.Problems() is { Count: > 0 } problems)
-        {
-            throw new InvalidOperationException(string.Join(" ", problems));
-        }
 
         if (string.IsNullOrEmpty(configuration["urls"]))
         {
@@ -45,7 +45,7 @@ public static class HeraldServerBuilderExtensions
         // EF Core's SQL at Information would drown the server's own lines; warnings and errors still show.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         var services = builder.Services;
-        services.AddSingleton(options);
+        services.AddHeraldServerOptions();
         // Before the workers' hosted service: migrations, the sandbox and the configured accounts come first.
         services.AddHostedService<ServerStartup>();
         services.AddSingleton<ServerSandbox>();
@@ -109,6 +109,18 @@ public static class HeraldServerBuilderExtensions
     }
 
     /// <summary>
+    /// Binds <see cref="HeraldServerOptions"/> from <c>Herald:Server</c> like every Herald setting, checked when the host
+    /// starts with every bad value named.
+    /// </summary>
+    public static IServiceCollection AddHeraldServerOptions(this IServiceCollection services)
+    {
+        services.AddHeraldOptions<HeraldServerOptions>(HeraldServerOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldServerOptions>, HeraldServerOptionsValidator>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<HeraldServerOptions>>().Value);
+        return services;
+    }
+
+    /// <summary>
     /// The server's own tables (API keys) in the database <c>AddHeraldStorage</c> uses (call that first): what
     /// <c>herald keys</c> needs without the rest of the server.
     /// </summary>
@@ -152,6 +164,7 @@ public static class HeraldServerBuilderExtensions
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
 
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });

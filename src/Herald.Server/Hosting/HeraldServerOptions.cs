@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Herald.Server.Hosting;
 
 /// <summary>What a <c>herald serve</c> process runs, from the configuration section <c>Herald:Server</c>.</summary>
@@ -61,4 +63,11 @@ public enum ServerRole
 
     /// <summary>The workers only, with the health endpoints.</summary>
     Worker = 2,
+}
+
+/// <summary>Checks <see cref="HeraldServerOptions"/> when the host starts: every bad value, with its key and the rule.</summary>
+internal sealed class HeraldServerOptionsValidator : IValidateOptions<HeraldServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HeraldServerOptions options) =>
+        options.Problems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
 }
