@@ -67,5 +67,6 @@ public sealed class OpenApiDocumentTests(SqliteServerFactory server) : IClassFix
         ("GET", "/api/v1/keys"),
         ("POST", "/api/v1/keys"),
         ("DELETE", "/api/v1/keys/{id}"),
+        ("GET", "/api/v1/events"),
     ];
 }

@@ -179,6 +179,75 @@ public abstract class ServerApiTests(ServerFactory server)
     }
 
     [Fact]
+    public async Task Events_ResumedWithLastEventId_DeliverWhatChangedWhileAwayAndNothingBefore()
+    {
+        using var client = await Server.ClientWithScopesAsync(ApiScopes.Write);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        string lastEventId;
+        string first;
+        using (var stream = await OpenEventsAsync(client, null, deadline.Token))
+        {
+            var posted = await client.PostJsonAsync("/api/v1/posts", Article($"Live {Guid.NewGuid():N}", "devto")).ExpectAsync(HttpStatusCode.Created);
+            first = (string)posted["publications"]![0]!["id"]!;
+            lastEventId = (await ReadUntilAsync(stream, first, "Published", deadline.Token)).EventId!;
+        }
+
+        // Away: another post is published meanwhile.
+        var second = (string)(await client.PostJsonAsync("/api/v1/posts", Article($"Missed {Guid.NewGuid():N}", "x")).ExpectAsync(HttpStatusCode.Created))
+            ["publications"]![0]!["id"]!;
+        await Api.WaitForAsync(() => client.GetAsync($"/api/v1/publications/{second}").ExpectAsync(HttpStatusCode.OK),
+            d => (string?)d["publication"]!["status"] == "Published", "the second post to be published");
+
+        using var resumed = await OpenEventsAsync(client, lastEventId, deadline.Token);
+        var seen = new List<System.Net.ServerSentEvents.SseItem<string>>();
+        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(resumed).EnumerateAsync(deadline.Token))
+        {
+            seen.Add(item);
+            var data = JsonNode.Parse(item.Data)!;
+            if ((string?)data["id"] == second && (string?)data["status"] == "Published")
+            {
+                break;
+            }
+        }
+
+        Assert.DoesNotContain(seen, e => (string?)JsonNode.Parse(e.Data)!["id"] == first);
+        Assert.All(seen, e => Assert.Equal("publication", e.EventType));
+
+        using var bad = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events");
+        bad.Headers.Add("Last-Event-ID", "not-an-id");
+        using var refused = await client.SendAsync(bad);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+    }
+
+    private static async Task<Stream> OpenEventsAsync(HttpClient client, string? lastEventId, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events");
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadAsStreamAsync(cancellationToken);
+    }
+
+    private static async Task<System.Net.ServerSentEvents.SseItem<string>> ReadUntilAsync(Stream stream, string id, string status, CancellationToken cancellationToken)
+    {
+        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(stream).EnumerateAsync(cancellationToken))
+        {
+            var data = JsonNode.Parse(item.Data)!;
+            if ((string?)data["id"] == id && (string?)data["status"] == status)
+            {
+                return item;
+            }
+        }
+
+        throw new InvalidOperationException($"the stream ended before {id} was {status}");
+    }
+
+    [Fact]
     public async Task Publications_UnknownId_Is404Problem()
     {
         using var client = await Server.ClientWithScopesAsync(ApiScopes.Write);

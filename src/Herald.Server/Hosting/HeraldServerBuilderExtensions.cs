@@ -4,6 +4,7 @@ using Herald.DependencyInjection;
 using Herald.Server.Accounts;
 using Herald.Server.Contents;
 using Herald.Server.Data;
+using Herald.Server.Events;
 using Herald.Server.Health;
 using Herald.Server.Idempotency;
 using Herald.Server.Keys;
@@ -182,6 +183,7 @@ public static class HeraldServerBuilderExtensions
         api.MapContentsApi();
         api.MapAccountsApi();
         api.MapKeysApi();
+        api.MapEventsApi();
 
         if (options.RunsWorkers)
         {

@@ -4,17 +4,18 @@ using System.Text.Json;
 namespace Herald.Server.Publications;
 
 /// <summary>
-/// A keyset cursor over publications ordered newest first by creation time: the creation time of the page's last
-/// row and the ids already returned at exactly that time (a post's publications share one). The next page holds
-/// rows created earlier, or at that time and not yet returned — so a row added while a client pages is never
-/// returned twice and never makes another row skip.
+/// A keyset position over publications ordered by a time: the time of the last row given out and the ids already
+/// given out at exactly that time (a post's publications share one creation time). The list pages newest first by
+/// creation time — the next page holds rows created earlier, or at that time and not yet returned, so a row added
+/// while a client pages is never returned twice and never makes another row skip; the event stream walks forwards by
+/// update time the same way.
 /// </summary>
-internal sealed record PublicationCursor(DateTimeOffset CreatedAt, IReadOnlyList<Guid> Seen)
+internal sealed record PublicationCursor(DateTimeOffset At, IReadOnlyList<Guid> Seen)
 {
     private sealed record Wire(long T, Guid[] S);
 
     public string Encode() =>
-        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Wire(CreatedAt.UtcTicks, [.. Seen])));
+        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Wire(At.UtcTicks, [.. Seen])));
 
     public static bool TryDecode(string text, out PublicationCursor? cursor)
     {

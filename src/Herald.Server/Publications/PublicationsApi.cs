@@ -148,7 +148,7 @@ internal static class PublicationsApi
 
         if (after is not null)
         {
-            var at = after.CreatedAt;
+            var at = after.At;
             var seen = after.Seen.Select(g => new PublicationId(g)).ToList();
             query = query.Where(p => p.CreatedAt < at || (p.CreatedAt == at && !seen.Contains(p.Id)));
         }
@@ -160,7 +160,7 @@ internal static class PublicationsApi
         {
             var last = page[^1].CreatedAt;
             var seenAtLast = page.Where(p => p.CreatedAt == last).Select(p => p.Id.Value);
-            if (after is not null && after.CreatedAt == last)
+            if (after is not null && after.At == last)
             {
                 seenAtLast = seenAtLast.Concat(after.Seen);
             }
