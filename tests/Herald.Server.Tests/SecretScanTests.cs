@@ -11,7 +11,7 @@ namespace Herald.Server.Tests;
 
 /// <summary>
 /// Credentials go in through <c>POST /accounts</c> and never come out: after a run that publishes, fails and retries,
-/// unique sentinel strings are in no HTTP response, log line, OpenAPI document or database column. Each database gets
+/// unique sentinel strings are in no HTTP response (metrics included), log line, OpenAPI document or database column. Each database gets
 /// its own server, so every line and row it holds is scanned.
 /// </summary>
 public abstract class SecretScanTests(ServerFactory server)
@@ -50,7 +50,7 @@ public abstract class SecretScanTests(ServerFactory server)
         var patch = System.Text.Json.JsonSerializer.Serialize(new { credentials = new Dictionary<string, string> { ["api_key"] = sentinels[2] } });
         await client.PatchAsync($"/api/v1/accounts/{accountId}", new StringContent(patch, System.Text.Encoding.UTF8, "application/json"))
             .ExpectAsync(HttpStatusCode.OK);
-        foreach (var path in new[] { "/api/v1/accounts", $"/api/v1/accounts/{accountId}", $"/api/v1/publications/{failing}", "/api/v1/publications?limit=200", "/api/v1/keys", "/openapi/v1.json", "/health/ready" })
+        foreach (var path in new[] { "/api/v1/accounts", $"/api/v1/accounts/{accountId}", $"/api/v1/publications/{failing}", "/api/v1/publications?limit=200", "/api/v1/keys", "/openapi/v1.json", "/health/ready", "/metrics" })
         {
             await client.GetAsync(path);
         }

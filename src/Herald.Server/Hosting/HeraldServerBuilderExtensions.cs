@@ -8,6 +8,7 @@ using Herald.Server.Events;
 using Herald.Server.Health;
 using Herald.Server.Idempotency;
 using Herald.Server.Keys;
+using Herald.Server.Metrics;
 using Herald.Server.Posts;
 using Herald.Server.Problems;
 using Herald.Server.Publications;
@@ -18,6 +19,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry.Metrics;
 using Scalar.AspNetCore;
 
 namespace Herald.Server.Hosting;
@@ -103,6 +105,10 @@ public static class HeraldServerBuilderExtensions
             };
         });
         services.AddOpenApi(ServerOpenApi.Configure);
+        services.AddHostedService<HeraldMetrics>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(HeraldMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<JobStorageHealthCheck>("jobs", tags: ["ready"]);
@@ -184,6 +190,7 @@ public static class HeraldServerBuilderExtensions
         api.MapAccountsApi();
         api.MapKeysApi();
         api.MapEventsApi();
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireScope(ApiScopes.Read);
 
         if (options.RunsWorkers)
         {
