@@ -51,6 +51,7 @@ public sealed class OpenApiDocumentTests(SqliteServerFactory server) : IClassFix
     private static readonly (string Method, string Path)[] Routes =
     [
         ("POST", "/api/v1/posts"),
+        ("POST", "/api/v1/previews"),
         ("GET", "/api/v1/publications"),
         ("GET", "/api/v1/publications/{id}"),
         ("POST", "/api/v1/publications/{id}/cancel"),

@@ -248,6 +248,30 @@ public abstract class ServerApiTests(ServerFactory server)
     }
 
     [Fact]
+    public async Task Previews_ShowEachTargetsPayloadAndWhatWouldBeRefusedAndStoreNothing()
+    {
+        using var client = await Server.ClientWithScopesAsync(ApiScopes.Read);
+        var title = $"Preview {Guid.NewGuid():N} " + new string('p', 150);
+        var result = await client.PostJsonAsync("/api/v1/previews", new { title, body = "A body with https://example.com.", targets = new[] { "devto", "bluesky" } })
+            .ExpectAsync(HttpStatusCode.OK);
+
+        var targets = result["targets"]!.AsArray();
+        var devto = targets.Single(t => (string?)t!["platform"] == "devto")!;
+        Assert.Contains(devto["problems"]!.AsArray(), p => ((string)p!).StartsWith("title: ", StringComparison.Ordinal));
+        Assert.Null(devto["payload"]);
+        var bluesky = targets.Single(t => (string?)t!["platform"] == "bluesky")!;
+        Assert.Empty(bluesky["problems"]!.AsArray());
+        var part = bluesky["payload"]!["parts"]![0]!;
+        Assert.True((int)part["count"]! <= (int)part["limit"]!);
+        Assert.NotEmpty(part["facets"]!.AsArray());
+
+        var page = await client.GetAsync($"/api/v1/publications?q={Uri.EscapeDataString(title[..40])}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(page["items"]!.AsArray());
+        Api.AssertProblem(await client.PostJsonAsync("/api/v1/previews", new { body = "x", targets = new[] { "myspace" } })
+            .ExpectAsync(HttpStatusCode.UnprocessableEntity), 422);
+    }
+
+    [Fact]
     public async Task Publications_UnknownId_Is404Problem()
     {
         using var client = await Server.ClientWithScopesAsync(ApiScopes.Write);

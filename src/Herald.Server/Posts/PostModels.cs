@@ -88,3 +88,12 @@ public sealed record PartPreview(string Text, int Count, int Limit, string Unit,
     internal static PartPreview From(RenderedPart part) =>
         new(part.Text, part.Count, part.Limit, part.Unit, part.Secondary?.Count, part.Secondary?.Limit, part.Secondary?.Unit, part.Facets);
 }
+
+/// <summary>What <c>POST /previews</c> answers: per target, the payload with its counts and what would be refused.</summary>
+public sealed record PreviewResponse(IReadOnlyList<TargetPreview> Targets);
+
+/// <summary>
+/// One target's preview: the exact payload (null when the content cannot even be rendered there), and every rule the
+/// content breaks there (empty when it can go).
+/// </summary>
+public sealed record TargetPreview(string Platform, string AccountId, PayloadPreview? Payload, IReadOnlyList<string> Problems);

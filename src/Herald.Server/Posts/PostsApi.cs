@@ -19,7 +19,44 @@ internal static class PostsApi
         api.MapPost("/posts", PostAsync).WithTags("Posts").RequireScope(ApiScopes.Write)
             .WithSummary("Publishes content to targets now or at a time; with dryRun, returns the exact payloads instead.")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        api.MapPost("/previews", PreviewAsync).WithTags("Posts").RequireScope(ApiScopes.Read)
+            .WithSummary("Per target: the exact payload, its parts counted against the platform's limits, facets, and what would be refused and why.")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         return api;
+    }
+
+    /// <summary>Like a dry run, but a target whose rules the content breaks is shown with its problems instead of refusing the request.</summary>
+    private static async Task<Results<Ok<PreviewResponse>, ProblemHttpResult>> PreviewAsync(
+        PostRequest request, AccountDirectory directory, PlatformRegistry registry, ContentLimits limits, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var problems = new List<(string Field, string Message)>();
+        var content = ReadContent(request, clock.GetUtcNow(), limits, problems);
+        var targets = request.Targets is { Count: > 0 }
+            ? await directory.ResolveTargetsAsync(request.Targets, problems, cancellationToken)
+            : [];
+        if (request.Targets is not { Count: > 0 })
+        {
+            problems.Add(("targets", "name at least one target: a platform id, an account id, or all"));
+        }
+
+        if (problems.Count > 0 || content is null)
+        {
+            return ProblemResults.Invalid(problems);
+        }
+
+        return TypedResults.Ok(new PreviewResponse([.. targets.Select(t =>
+        {
+            var adapter = registry.Resolve(t.Account.Platform);
+            var refused = adapter.Validate(content, t.Account).Select(p => $"{p.Field}: {p.Message}").ToList();
+            PayloadPreview? payload = null;
+            if (refused.Count == 0)
+            {
+                // Only content that passed the platform's rules is rendered: a renderer may rely on them.
+                payload = PayloadPreview.From(t.Account.Id.ToString(), t.Account.DisplayName, t.Account.Platform, adapter.Render(content, t.Account));
+            }
+
+            return new TargetPreview(t.Account.Platform, t.Account.Id.ToString(), payload, refused);
+        })]));
     }
 
     private static async Task<Results<Created<PostResponse>, Ok<DryRunResponse>, ProblemHttpResult>> PostAsync(
