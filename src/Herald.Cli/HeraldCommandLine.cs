@@ -26,6 +26,8 @@ public static class HeraldCommandLine
         root.Add(ChangeCommands.Retry(output, error));
         root.Add(WorkCommand.Create(output, error));
         root.Add(SandboxCommand.Create(output, error));
+        root.Add(ServeCommand.Create(output, error));
+        root.Add(KeysCommand.Create(output, error));
         return root;
     }
 

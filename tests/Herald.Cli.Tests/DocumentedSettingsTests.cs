@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Herald.DependencyInjection;
 using Herald.Publications;
 using Herald.Scheduling;
+using Herald.Server.Hosting;
 using Herald.Storage;
 using Herald.Storage.Security;
 using Herald.Workers;
@@ -19,7 +20,8 @@ namespace Herald.Cli.Tests;
 
 /// <summary>
 /// Every <c>Herald:…</c> setting the README and docs/*.md name reaches the object that uses it, composed exactly as
-/// the CLI composes Herald (<see cref="CliServices.Add"/>, plus <c>AddHeraldJobs</c> as <c>herald work</c> adds it).
+/// the CLI composes Herald (<see cref="CliServices.Add"/>, plus <c>AddHeraldJobs</c> as <c>herald work</c> adds it, and
+/// the server's own <c>Herald:Server</c> options as <c>herald serve</c> adds them).
 /// Per-account keys (<c>Herald:Accounts:…</c>) are left out: they are account data the CLI's account catalog reads,
 /// not settings bound to an options type.
 /// </summary>
@@ -56,6 +58,7 @@ public sealed partial class DocumentedSettingsTests : IDisposable
         var services = new ServiceCollection();
         CliServices.Add(services, new ConfigurationBuilder().Build(), verbose: false);
         services.AddHeraldJobs(new ConfigurationBuilder().Build());
+        services.AddHeraldServerOptions();
 
         var undocumented = services.Select(d => d.ImplementationInstance).OfType<HeraldSettingsSection>().Distinct()
             .SelectMany(s => SettingKeys(s.Path, s.OptionsType))
@@ -177,6 +180,7 @@ public sealed partial class DocumentedSettingsTests : IDisposable
         var services = new ServiceCollection();
         CliServices.Add(services, configuration, verbose: false);
         services.AddHeraldJobs(configuration);
+        services.AddHeraldServerOptions();
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         // The value must also pass every rule: the host would refuse to start otherwise.
         provider.GetRequiredService<IStartupValidator>().Validate();
@@ -223,6 +227,7 @@ public sealed partial class DocumentedSettingsTests : IDisposable
         var services = new ServiceCollection();
         CliServices.Add(services, new ConfigurationBuilder().Build(), verbose: false);
         services.AddHeraldJobs(new ConfigurationBuilder().Build());
+        services.AddHeraldServerOptions();
         var sections = services.Select(d => d.ImplementationInstance).OfType<HeraldSettingsSection>().Distinct().ToList();
         if (sections.FirstOrDefault(s => string.Equals(s.Path, key, StringComparison.OrdinalIgnoreCase)) is { } whole)
         {
@@ -321,6 +326,7 @@ public sealed partial class DocumentedSettingsTests : IDisposable
             TimeSpan span => (span + TimeSpan.FromSeconds(7)).ToString("c", CultureInfo.InvariantCulture),
             int number => (number - 1).ToString(CultureInfo.InvariantCulture),
             bool flag => (!flag).ToString(CultureInfo.InvariantCulture),
+            Enum value => Enum.GetNames(underlying).First(n => n != value.ToString()),
             Uri uri => new UriBuilder(uri) { Host = "documented-setting.example" }.Uri.ToString(),
             string text when text.Length == 6 && text.All(char.IsAsciiDigit) => "202507",
             null when underlying == typeof(TimeSpan) => "00:00:07",

@@ -1,0 +1,127 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Herald.Platforms;
+using Herald.Publications;
+using Herald.Server.Hosting;
+using Herald.Server.Keys;
+using Herald.Server.Publications;
+using Herald.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Herald.Server.Events;
+
+/// <summary>
+/// <c>GET /api/v1/events</c>: Server-Sent Events of publication changes (id, status, URL, error), so a client sees
+/// progress without polling. Each event is a publication's state after a change, read from the database — so it works
+/// whichever node's worker made the change — in update order; the event id is a position, and a client that reconnects
+/// with <c>Last-Event-ID</c> (or <c>?lastEventId=</c>) gets every change after it.
+/// </summary>
+internal static class EventsApi
+{
+    /// <summary>How often the stream looks for changes.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Changes younger than this are left for the next look: a change stamped earlier may still be committing, and a
+    /// position past it would skip it for good.
+    /// </summary>
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(1);
+
+    private const int BatchSize = 500;
+
+    /// <summary>One publication change as the stream sends it.</summary>
+    public sealed record PublicationEvent(
+        string Id, string ContentId, string AccountId, string Platform, PublicationStatus Status, int AttemptCount,
+        Uri? Url, PublishOutcomeKind? ErrorKind, string? Error, DateTimeOffset? NextAttemptAt, DateTimeOffset UpdatedAt);
+
+    public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/events", Stream).WithTags("Events").RequireScope(ApiScopes.Read)
+            .WithSummary("Server-Sent Events of every publication change; resumable with Last-Event-ID.")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        return api;
+    }
+
+    private static Results<ServerSentEventsResult<PublicationEvent>, ProblemHttpResult> Stream(
+        HttpContext context, IServiceScopeFactory scopes, TimeProvider clock, string? lastEventId = null)
+    {
+        var resume = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
+        PublicationCursor? from = null;
+        if (resume is not null && !PublicationCursor.TryDecode(resume, out from))
+        {
+            return Problems.ProblemResults.Invalid("Last-Event-ID", "is not an event id this stream gave out; connect without it to start from now");
+        }
+
+        from ??= new PublicationCursor(clock.GetUtcNow() - SettleTime, []);
+        return TypedResults.ServerSentEvents(ReadAsync(scopes, clock, from, context.RequestAborted));
+    }
+
+    private static async IAsyncEnumerable<SseItem<PublicationEvent>> ReadAsync(
+        IServiceScopeFactory scopes, TimeProvider clock, PublicationCursor position, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var changed = await ChangesAfterAsync(scopes, clock, position, cancellationToken);
+            if (changed is null)
+            {
+                yield break; // the client went away
+            }
+
+            foreach (var p in changed)
+            {
+                position = p.UpdatedAt == position.At
+                    ? position with { Seen = [.. position.Seen, p.Id.Value] }
+                    : new PublicationCursor(p.UpdatedAt, [p.Id.Value]);
+                yield return new SseItem<PublicationEvent>(
+                    new PublicationEvent(p.Id.ToString(), p.ContentId.ToString(), p.AccountId.ToString(), p.Platform, p.Status, p.AttemptCount,
+                        p.Url, p.LastErrorKind, p.LastError, p.NextAttemptAt, p.UpdatedAt),
+                    "publication")
+                {
+                    EventId = position.Encode(),
+                };
+            }
+
+            if (changed.Count < BatchSize && !await WaitAsync(clock, cancellationToken))
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>The settled changes after <paramref name="position"/>, in order; null when the client went away.</summary>
+    private static async Task<List<Publication>?> ChangesAfterAsync(
+        IServiceScopeFactory scopes, TimeProvider clock, PublicationCursor position, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+            var after = position.At;
+            var before = clock.GetUtcNow() - SettleTime;
+            var seen = position.Seen.Select(g => new PublicationId(g)).ToList();
+            return await db.Publications.AsNoTracking()
+                .Where(p => p.UpdatedAt < before && (p.UpdatedAt > after || (p.UpdatedAt == after && !seen.Contains(p.Id))))
+                .OrderBy(p => p.UpdatedAt).ThenBy(p => p.Id)
+                .Take(BatchSize)
+                .ToListAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<bool> WaitAsync(TimeProvider clock, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(PollInterval, clock, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

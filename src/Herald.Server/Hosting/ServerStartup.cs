@@ -1,0 +1,45 @@
+using Herald.Platforms;
+using Herald.Publications;
+using Herald.Server.Accounts;
+using Herald.Server.Data;
+using Herald.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Herald.Server.Hosting;
+
+/// <summary>
+/// Runs before the workers and before the first request: applies the library's and the server's migrations,
+/// starts the sandbox when asked, and stores the configured (and sandbox) accounts.
+/// </summary>
+internal sealed class ServerStartup(
+    IServiceProvider services,
+    HeraldServerOptions options,
+    ServerSandbox sandbox,
+    IConfiguration configuration,
+    PlatformRegistry registry,
+    HeraldDatabaseInfo database,
+    TimeProvider timeProvider,
+    ILogger<ServerStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await services.MigrateHeraldDatabaseAsync(cancellationToken);
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ServerDbContext>().Database.MigrateAsync(cancellationToken);
+        if (options.Sandbox)
+        {
+            await sandbox.StartAsync(cancellationToken);
+        }
+
+        var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
+        foreach (var account in ConfiguredAccounts.From(configuration, registry, options.Sandbox, timeProvider.GetUtcNow()))
+        {
+            await store.UpsertAccountAsync(account, cancellationToken);
+        }
+
+        ServerLog.Ready(logger, options.Role, HeraldDatabase.Describe(database.ConnectionString),
+            sandbox.Server is { } server ? $", sandbox at {server.BaseAddress}" : "");
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

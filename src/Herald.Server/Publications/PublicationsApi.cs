@@ -1,0 +1,234 @@
+using Herald.Platforms;
+using Herald.Publications;
+using Herald.Scheduling;
+using Herald.Server.Hosting;
+using Herald.Server.Keys;
+using Herald.Server.Posts;
+using Herald.Server.Problems;
+using Herald.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Herald.Server.Publications;
+
+/// <summary><c>/api/v1/publications</c>: list with filters and cursor paging, one with its attempts, and the actions.</summary>
+internal static class PublicationsApi
+{
+    public const int DefaultPageSize = 50;
+
+    public const int MaxPageSize = 200;
+
+    public static RouteGroupBuilder MapPublicationsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/publications").WithTags("Publications");
+        group.MapGet("/", ListAsync).RequireScope(ApiScopes.Read)
+            .WithSummary("Lists publications, newest first, with filters and cursor paging.")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{id}", GetAsync).RequireScope(ApiScopes.Read)
+            .WithSummary("One publication with every attempt and the stored payload.");
+        group.MapPost("/{id}/cancel", (string id, IPublicationScheduler s, ILogger<PublicationsApiLog> log, CancellationToken ct) =>
+                ChangeAsync(id, "cancelled", p => s.CancelAsync(p, ct), s, log, ct))
+            .RequireScope(ApiScopes.Write).WithSummary("Cancels a publication that has not been sent.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/retry", (string id, IPublicationScheduler s, ILogger<PublicationsApiLog> log, CancellationToken ct) =>
+                ChangeAsync(id, "retried", p => s.RetryNowAsync(p, ct), s, log, ct))
+            .RequireScope(ApiScopes.Write).WithSummary("Failed, NeedsReview or RetryScheduled: due now, retries reset.")
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id}/reschedule", RescheduleAsync)
+            .RequireScope(ApiScopes.Write).WithSummary("Moves a waiting, failed or cancelled publication to another time.")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/{id}/posted", PostedAsync)
+            .RequireScope(ApiScopes.Write).WithSummary("Marks a manual (or reviewed) publication as posted by hand, with its URL.")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        return group;
+    }
+
+    /// <summary>The category of the API's publication log lines.</summary>
+    internal sealed class PublicationsApiLog;
+
+    private static async Task<Results<Ok<PublicationPage>, ProblemHttpResult>> ListAsync(
+        HeraldDbContext db,
+        PlatformRegistry registry,
+        string? status = null,
+        string? platform = null,
+        string? account = null,
+        string? content = null,
+        DateTimeOffset? dueFrom = null,
+        DateTimeOffset? dueTo = null,
+        string? q = null,
+        int? limit = null,
+        string? cursor = null,
+        CancellationToken cancellationToken = default)
+    {
+        var problems = new List<(string, string)>();
+        var query = db.Publications.AsNoTracking();
+        if (status is not null)
+        {
+            if (Enum.TryParse<PublicationStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+            {
+                query = query.Where(p => p.Status == parsed);
+            }
+            else
+            {
+                problems.Add(("status", $"unknown status '{status}'; known: {string.Join(", ", Enum.GetNames<PublicationStatus>())}"));
+            }
+        }
+
+        if (platform is not null)
+        {
+            if (registry.TryResolve(platform, out var adapter))
+            {
+                var id = adapter.Platform.Id;
+                query = query.Where(p => p.Platform == id);
+            }
+            else
+            {
+                problems.Add(("platform", $"unknown platform '{platform}'; known platforms: {string.Join(", ", registry.PlatformIds)}"));
+            }
+        }
+
+        if (account is not null)
+        {
+            if (Guid.TryParse(account, out var accountId))
+            {
+                var id = new AccountId(accountId);
+                query = query.Where(p => p.AccountId == id);
+            }
+            else
+            {
+                problems.Add(("account", "must be an account id"));
+            }
+        }
+
+        if (content is not null)
+        {
+            if (Guid.TryParse(content, out var contentId))
+            {
+                var id = new ContentId(contentId);
+                query = query.Where(p => p.ContentId == id);
+            }
+            else
+            {
+                problems.Add(("content", "must be a content id"));
+            }
+        }
+
+        if (dueFrom is { } from)
+        {
+            query = query.Where(p => p.ScheduledAt >= from);
+        }
+
+        if (dueTo is { } to)
+        {
+            query = query.Where(p => p.ScheduledAt < to);
+        }
+
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var text = q.Trim().ToLowerInvariant();
+            query = query.Where(p => db.Contents.Any(c => c.Id == p.ContentId && c.Title.ToLower().Contains(text)));
+        }
+
+        var size = limit ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize)
+        {
+            problems.Add(("limit", $"must be between 1 and {MaxPageSize}"));
+        }
+
+        PublicationCursor? after = null;
+        if (cursor is not null && !PublicationCursor.TryDecode(cursor, out after))
+        {
+            problems.Add(("cursor", "is not a cursor this API gave out; start again without it"));
+        }
+
+        if (problems.Count > 0)
+        {
+            return ProblemResults.Invalid(problems);
+        }
+
+        if (after is not null)
+        {
+            var at = after.At;
+            var seen = after.Seen.Select(g => new PublicationId(g)).ToList();
+            query = query.Where(p => p.CreatedAt < at || (p.CreatedAt == at && !seen.Contains(p.Id)));
+        }
+
+        var rows = await query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var page = rows.Take(size).ToList();
+        string? next = null;
+        if (rows.Count > size)
+        {
+            var last = page[^1].CreatedAt;
+            var seenAtLast = page.Where(p => p.CreatedAt == last).Select(p => p.Id.Value);
+            if (after is not null && after.At == last)
+            {
+                seenAtLast = seenAtLast.Concat(after.Seen);
+            }
+
+            next = new PublicationCursor(last, [.. seenAtLast]).Encode();
+        }
+
+        return TypedResults.Ok(new PublicationPage([.. page.Select(PublicationResponse.From)], next));
+    }
+
+    private static async Task<Results<Ok<PublicationDetailsResponse>, ProblemHttpResult>> GetAsync(
+        string id, IPublicationScheduler scheduler, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var guid) || await scheduler.GetAsync(new PublicationId(guid), cancellationToken) is not { } details)
+        {
+            return ProblemResults.NotFound("publication", id);
+        }
+
+        return TypedResults.Ok(new PublicationDetailsResponse(
+            PublicationResponse.From(details.Publication),
+            details.Content?.Title,
+            details.Account?.DisplayName,
+            details.Publication.Payload,
+            [.. details.Attempts.Select(AttemptResponse.From)]));
+    }
+
+    private static async Task<Results<Ok<PublicationResponse>, ProblemHttpResult>> RescheduleAsync(
+        string id, RescheduleRequest request, IPublicationScheduler scheduler, TimeProvider clock, ILogger<PublicationsApiLog> log, CancellationToken cancellationToken)
+    {
+        var problems = new List<(string, string)>();
+        if (string.IsNullOrWhiteSpace(request.At))
+        {
+            problems.Add(("at", "give the new time, such as \"2026-12-01 09:00\" with timeZone, or \"now\""));
+        }
+
+        var when = ScheduleInput.Read(request.At, request.TimeZone, clock, problems);
+        if (problems.Count > 0 || when is null)
+        {
+            return ProblemResults.Invalid(problems);
+        }
+
+        return await ChangeAsync(id, "rescheduled", p => scheduler.RescheduleAsync(p, when.Value, cancellationToken), scheduler, log, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<PublicationResponse>, ProblemHttpResult>> PostedAsync(
+        string id, PostedRequest? request, IPublicationScheduler scheduler, ILogger<PublicationsApiLog> log, CancellationToken cancellationToken)
+    {
+        Uri? url = null;
+        if (request?.Url is { Length: > 0 } text &&
+            (!Uri.TryCreate(text, UriKind.Absolute, out url) || url.Scheme is not ("https" or "http")))
+        {
+            return ProblemResults.Invalid("url", "must be an absolute http(s) URL");
+        }
+
+        return await ChangeAsync(id, "marked posted", p => scheduler.MarkPostedAsync(p, url, cancellationToken), scheduler, log, cancellationToken);
+    }
+
+    /// <summary>404 for an unknown id; an illegal change is 409 (the exception handler maps it), naming both statuses.</summary>
+    private static async Task<Results<Ok<PublicationResponse>, ProblemHttpResult>> ChangeAsync(
+        string id, string action, Func<PublicationId, Task<Publication>> change, IPublicationScheduler scheduler, ILogger log, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var guid) || await scheduler.GetAsync(new PublicationId(guid), cancellationToken) is null)
+        {
+            return ProblemResults.NotFound("publication", id);
+        }
+
+        var publication = await change(new PublicationId(guid));
+        ServerLog.PublicationChanged(log, publication.Id.ToString(), action);
+        return TypedResults.Ok(PublicationResponse.From(publication));
+    }
+}

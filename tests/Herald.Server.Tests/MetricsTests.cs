@@ -1,0 +1,46 @@
+using System.Net;
+using Herald.Server.Keys;
+
+namespace Herald.Server.Tests;
+
+/// <summary>The collection whose servers run alone: several OpenTelemetry meter providers in one test process were seen to starve each other.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "metrics";
+}
+
+/// <summary><c>/metrics</c>: Herald's meter and the HTTP server's in Prometheus format, behind a key.</summary>
+public abstract class MetricsTests(ServerFactory server)
+{
+    [Fact]
+    public async Task Metrics_AfterAPublish_ExportAttemptsLatenessPublicationsAndHttpInPrometheusFormat()
+    {
+        using var anonymous = server.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/metrics")).StatusCode);
+
+        using var client = await server.ClientWithScopesAsync(ApiScopes.Write);
+        var posted = await client.PostJsonAsync("/api/v1/posts", new { title = $"Counted {Guid.NewGuid():N}", body = "A body.", targets = new[] { "medium" } }).ExpectAsync(HttpStatusCode.Created);
+        var id = (string)posted["publications"]![0]!["id"]!;
+        await Api.WaitForAsync(() => client.GetAsync($"/api/v1/publications/{id}").ExpectAsync(HttpStatusCode.OK),
+            d => (string?)d["publication"]!["status"] == "Published", "the post to be published");
+
+        // The publications gauge is a snapshot refreshed every 15 s.
+        var text = await Api.WaitForAsync(() => client.GetStringAsync("/metrics"),
+            t => t.Contains("herald_publications{", StringComparison.Ordinal) && t.Contains("status=\"Published\"", StringComparison.Ordinal),
+            "the metrics to show the published post", TimeSpan.FromSeconds(60));
+        Assert.Contains("herald_attempts_total{", text, StringComparison.Ordinal);
+        Assert.Contains("platform=\"medium\"", text, StringComparison.Ordinal);
+        Assert.Contains("herald_publish_lateness_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
+    }
+
+}
+
+/// <summary>Metrics on SQLite.</summary>
+[Collection(MetricsCollection.Name)]
+public sealed class SqliteMetricsTests(SqliteServerFactory server) : MetricsTests(server), IClassFixture<SqliteServerFactory>;
+
+/// <summary>Metrics on PostgreSQL.</summary>
+[Collection(MetricsCollection.Name)]
+public sealed class PostgresMetricsTests(PostgresServerFactory server) : MetricsTests(server), IClassFixture<PostgresServerFactory>;
