@@ -46,7 +46,7 @@ internal static class ChangeCommands
             }
             catch (Exception ex) when (ex is ArgumentException or IllegalTransitionException or PublicationConflictException or CliInputException)
             {
-                reporter.Error(ex.Message);
+                reporter.Error(ex);
                 return HeraldCommandLine.BadInput;
             }
         });

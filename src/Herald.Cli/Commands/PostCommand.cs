@@ -59,10 +59,7 @@ internal static class PostCommand
     {
         try
         {
-            if (!args.File.Exists)
-            {
-                throw new CliInputException($"file: '{args.File.FullName}' does not exist");
-            }
+            InputFile.Check(args.File);
 
             var configuration = CliConfiguration.Build(args.Config);
             await using var services = CliServices.Build(configuration, args.Verbose);
@@ -112,7 +109,7 @@ internal static class PostCommand
         }
         catch (Exception ex) when (ex is CliInputException or UnknownPlatformException or ScheduleTimeException)
         {
-            reporter.Error(ex.Message);
+            reporter.Error(ex);
             reporter.Error("nothing was sent.");
             return HeraldCommandLine.BadInput;
         }
@@ -278,7 +275,9 @@ internal static class PostCommand
 
         if (waiting)
         {
-            reporter.Line($"Run `herald work{(sandbox is null ? "" : " --sandbox")}` to send what is waiting for its retry; `herald status ID` shows progress.");
+            // The inline run ends here: a retry is only a row in the database until a worker picks it up.
+            reporter.Line($"Nothing sends it until `herald work{(sandbox is null ? "" : " --sandbox")}` runs: it sends each retry when it is due; " +
+                "`herald status ID` shows progress.");
         }
 
         return failed == 0 ? HeraldCommandLine.Ok : HeraldCommandLine.TargetFailed;

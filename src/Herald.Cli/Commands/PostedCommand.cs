@@ -61,7 +61,7 @@ internal static class PostedCommand
         }
         catch (CliInputException ex)
         {
-            reporter.Error(ex.Message);
+            reporter.Error(ex);
             return HeraldCommandLine.BadInput;
         }
     }

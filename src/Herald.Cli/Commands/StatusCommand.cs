@@ -46,7 +46,7 @@ internal static class StatusCommand
             }
             catch (Exception ex) when (ex is ArgumentException or CliInputException)
             {
-                reporter.Error(ex.Message);
+                reporter.Error(ex);
                 return HeraldCommandLine.BadInput;
             }
         });

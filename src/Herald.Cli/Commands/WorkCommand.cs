@@ -57,7 +57,7 @@ internal static class WorkCommand
             }
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or CliInputException)
             {
-                reporter.Error(ex.Message);
+                reporter.Error(ex);
                 return HeraldCommandLine.BadInput;
             }
         });

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 
 namespace Herald.Cli.Configuration;
@@ -17,22 +18,57 @@ internal static class CliConfiguration
         var configHome = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg
             ? xdg
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
+        var userFile = Path.Combine(configHome, "herald", "appsettings.json");
+        var localFile = Path.Combine(Directory.GetCurrentDirectory(), "herald.json");
+        CheckJson("settings", userFile);
+        CheckJson("settings", localFile);
         var builder = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(configHome, "herald", "appsettings.json"), optional: true)
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "herald.json"), optional: true);
+            .AddJsonFile(userFile, optional: true)
+            .AddJsonFile(localFile, optional: true);
         if (configFile is not null)
         {
+            if (Directory.Exists(configFile.FullName))
+            {
+                throw new CliInputException($"--config: '{configFile.FullName}' is a directory, not a JSON file");
+            }
+
             if (!configFile.Exists)
             {
                 throw new CliInputException($"--config: file '{configFile.FullName}' does not exist");
             }
 
+            CheckJson("--config", configFile.FullName);
             builder.AddJsonFile(configFile.FullName, optional: false);
         }
 
         builder.AddEnvironmentVariables();
         builder.AddInMemoryCollection(SeedEnvironmentNames());
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Reads <paramref name="path"/> as the configuration's JSON reader does (comments and trailing commas allowed),
+    /// so that a mistake is reported with the file and its line, not as "could not parse the JSON file".
+    /// </summary>
+    private static void CheckJson(string field, string path)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(
+                File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            // JsonException counts lines and positions from 0; editors count from 1.
+            var reason = ex.Message.Split([" Path:", " LineNumber:"], 2, StringSplitOptions.None)[0].TrimEnd();
+            throw new CliInputException(
+                $"{field}: '{path}' is not valid JSON at line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}: {reason}");
+        }
     }
 
     /// <summary>The seed's environment variable names, mapped onto Herald's configuration keys.</summary>

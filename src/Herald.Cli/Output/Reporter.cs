@@ -18,7 +18,7 @@ internal sealed class Reporter(TextWriter output, TextWriter error)
             PublishOutcomeKind.Published => $"✓ published  {outcome.Url}",
             PublishOutcomeKind.ManualActionRequired => "✎ draft ready (below): post it by hand, then run: " +
                 $"herald posted {publicationId} --url <its URL>",
-            _ when nextAttempt is { } at => $"✗ {Describe(outcome.Kind)}: {outcome.Error} — retry scheduled for {at:yyyy-MM-dd HH:mm:ss} UTC",
+            _ when nextAttempt is { } at => $"✗ {Describe(outcome.Kind)}: {outcome.Error} — retry due at {at:yyyy-MM-dd HH:mm:ss} UTC",
             _ => $"✗ {Describe(outcome.Kind)}: {outcome.Error}",
         };
         output.WriteLine($"  {Pad(platform.Id)}{line}");
@@ -40,6 +40,9 @@ internal sealed class Reporter(TextWriter output, TextWriter error)
     }
 
     public void Error(string message) => error.WriteLine($"error: {message}");
+
+    /// <summary>The exception's message without .NET's parameter names.</summary>
+    public void Error(Exception exception) => Error(CliMessage.Of(exception));
 
     /// <summary>Something the user should know that does not stop the command.</summary>
     public void Warning(string message) => error.WriteLine($"warning: {message}");
