@@ -10,14 +10,13 @@ namespace Herald.Cli.Tests;
 /// </summary>
 public sealed class CliMessagesTests
 {
-    private static string Example => Path.Combine(CliRun.RepositoryRoot, "examples", "hello-herald.md");
 
     [Fact]
     public async Task Post_WithoutTo_ExitsTwoNamingTheOption()
     {
         using var run = new CliRun();
 
-        var (exitCode, _, error) = await run.InvokeAsync("post", Example);
+        var (exitCode, _, error) = await run.InvokeAsync("post", CliRun.Example);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("error: Option '--to' is required.", error, StringComparison.Ordinal);
@@ -28,7 +27,7 @@ public sealed class CliMessagesTests
     {
         using var run = new CliRun();
 
-        var (exitCode, _, error) = await run.InvokeAsync("post", Example, "--to", "devto", "--sandbx");
+        var (exitCode, _, error) = await run.InvokeAsync("post", CliRun.Example, "--to", "devto", "--sandbx");
 
         Assert.Equal(2, exitCode);
         Assert.Contains("--sandbx", error, StringComparison.Ordinal);
@@ -40,7 +39,7 @@ public sealed class CliMessagesTests
     {
         using var run = new CliRun();
 
-        var (exitCode, _, error) = await run.InvokeAsync("pots", Example);
+        var (exitCode, _, error) = await run.InvokeAsync("pots", CliRun.Example);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("'pots'", error, StringComparison.Ordinal);
@@ -131,7 +130,7 @@ public sealed class CliMessagesTests
             },
         });
 
-        var (exitCode, output, error) = await run.InvokeAsync("post", Example, "--to", "mastodon");
+        var (exitCode, output, error) = await run.InvokeAsync("post", CliRun.Example, "--to", "mastodon");
 
         Assert.True(exitCode == 1, $"exit {exitCode}\n{output}\n{error}");
         Assert.True(Regex.IsMatch(output, @"mastodon\s+✗ .* — retry due at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"), output);

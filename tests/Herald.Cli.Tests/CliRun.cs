@@ -30,6 +30,9 @@ internal sealed class CliRun : IDisposable
 
     public static string RepositoryRoot => RepositoryPaths.Root;
 
+    /// <summary>The example article every quick start uses.</summary>
+    public static string Example => Path.Combine(RepositoryRoot, "examples", "hello-herald.md");
+
     public string WriteFile(string name, string text)
     {
         var path = Path.Combine(_directory, name);
