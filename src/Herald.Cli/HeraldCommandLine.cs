@@ -27,6 +27,7 @@ public static class HeraldCommandLine
         root.Add(StatusCommand.Create(output, error));
         root.Add(ChangeCommands.Cancel(output, error));
         root.Add(ChangeCommands.Retry(output, error));
+        root.Add(ChangeCommands.Reschedule(output, error));
         root.Add(WorkCommand.Create(output, error));
         root.Add(SandboxCommand.Create(output, error));
         return root;

@@ -29,7 +29,7 @@ internal static class PostCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the exact payload for each platform and send nothing." };
         var at = new Option<string?>("--at")
         {
-            Description = "Publish later: \"2026-12-01 09:00 Europe/Berlin\", an ISO 8601 time with offset, or \"now\". " +
+            Description = "Publish later: \"2026-12-01 09:00 Europe/Berlin\", an ISO 8601 time with offset, \"+2h\" or \"+1d3h\" from now, or \"now\". " +
                 "A time without a zone is local. `herald work` publishes it when it is due.",
         };
         var again = new Option<bool>("--again") { Description = "Publish even if this content (same canonical URL, or same text) was already published to the same account." };
@@ -66,7 +66,7 @@ internal static class PostCommand
             var registry = services.GetRequiredService<PlatformRegistry>();
             var clock = services.GetRequiredService<TimeProvider>();
 
-            var when = args.At is null ? (ScheduleTime?)null : ParseAt(args.At, clock);
+            var when = args.At is null ? (ScheduleTime?)null : CliTime.ParseAt(args.At, clock);
             var content = await services.GetRequiredService<MarkdownFileReader>().ReadAsync(args.File.FullName, cancellationToken);
             var adapters = ResolveTargets(args.To, registry);
             var targets = adapters
@@ -115,17 +115,6 @@ internal static class PostCommand
         }
     }
 
-    private static ScheduleTime ParseAt(string text, TimeProvider clock)
-    {
-        var when = ScheduleTime.Parse(text, clock, TimeZoneInfo.Local);
-        if (when.Utc < clock.GetUtcNow() - TimeSpan.FromMinutes(1))
-        {
-            throw new CliInputException($"--at: {when.Utc:yyyy-MM-dd HH:mm} UTC is in the past; give a future time or \"now\"");
-        }
-
-        return when;
-    }
-
     private static async Task<int> ScheduleAsync(
         ServiceProvider services, Content content, List<Target> targets, ScheduleTime when, PostArguments args, Reporter reporter, CancellationToken cancellationToken)
     {
@@ -136,10 +125,11 @@ internal static class PostCommand
         // Sandbox accounts are for trying things: the same example may be posted as often as one likes.
         var publications = await scheduler.ScheduleAsync(
             content, [.. targets.Select(t => t.Account)], when, new ScheduleOptions { Again = args.Again || args.Sandbox }, cancellationToken);
+        var shortIds = await scope.ServiceProvider.GetRequiredService<PublicationLookup>().ShortIdsAsync(publications, cancellationToken);
         reporter.Line($"Scheduled \"{Describe(content)}\" for {when.Local:yyyy-MM-dd HH:mm} {when.TimeZone} ({when.Utc:yyyy-MM-dd HH:mm} UTC):");
         foreach (var publication in publications)
         {
-            reporter.Line($"  {publication.Platform,-10}{publication.Id}");
+            reporter.Line($"  {publication.Platform,-10}{shortIds[publication.Id]}");
         }
 
         reporter.Line($"Run `herald work{(sandbox ? " --sandbox" : "")}` to publish when it is due; `herald status ID` shows progress.");
@@ -147,12 +137,12 @@ internal static class PostCommand
     }
 
     /// <summary>The adapters <c>--to</c> names (or every one for <c>all</c>); an unknown name is refused with the known ones.</summary>
-    internal static List<IPlatformAdapter> ResolveTargets(string to, PlatformRegistry registry)
+    internal static List<IPlatformAdapter> ResolveTargets(string to, PlatformRegistry registry, string field = "--to")
     {
         var names = to.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (names.Length == 0)
         {
-            throw new CliInputException("--to: name at least one platform, e.g. --to devto,linkedin");
+            throw new CliInputException($"{field}: name at least one platform, e.g. {field} devto,linkedin");
         }
 
         if (names.Any(n => n.Equals("all", StringComparison.OrdinalIgnoreCase)))
@@ -164,7 +154,7 @@ internal static class PostCommand
         if (unknown.Count > 0)
         {
             throw new CliInputException(
-                $"--to: unknown platform{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(n => $"'{n}'"))}; " +
+                $"{field}: unknown platform{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(n => $"'{n}'"))}; " +
                 $"known platforms: {string.Join(", ", registry.PlatformIds)}");
         }
 
@@ -213,6 +203,7 @@ internal static class PostCommand
             // A sandbox run skips the repost guard: the same example may be posted as often as one likes.
             new ScheduleOptions { Again = again || sandbox is not null, ClaimFor = owner, Lease = options.LeaseDuration },
             cancellationToken);
+        var shortIds = await scope.ServiceProvider.GetRequiredService<PublicationLookup>().ShortIdsAsync(publications, cancellationToken);
         var failed = 0;
         var waiting = false;
         var stopped = new List<(Target Target, Publication Publication)>();
@@ -254,7 +245,7 @@ internal static class PostCommand
 
             var outcome = report.Outcome ?? PublicationRunner.OutcomeOf(publication);
             var retrying = publication.Status is PublicationStatus.RetryScheduled or PublicationStatus.Scheduled;
-            reporter.Result(target.Adapter.Platform, outcome, publication.Id.ToString(), retrying ? publication.NextAttemptAt : null);
+            reporter.Result(target.Adapter.Platform, outcome, shortIds[publication.Id], retrying ? publication.NextAttemptAt : null);
             failed += outcome.IsSuccess ? 0 : 1;
             waiting |= retrying;
         }
@@ -268,7 +259,7 @@ internal static class PostCommand
             }
 
             reporter.Line("Stopped before sending to " +
-                string.Join(", ", stopped.Select(s => $"{s.Target.Adapter.Platform.Id} ({s.Publication.Id})")) + ".");
+                string.Join(", ", stopped.Select(s => $"{s.Target.Adapter.Platform.Id} ({shortIds[s.Publication.Id]})")) + ".");
             reporter.Line($"Nothing was sent there; they stay scheduled: `herald work{(sandbox is null ? "" : " --sandbox")}` sends them, `herald cancel ID` drops one.");
             return HeraldCommandLine.TargetFailed;
         }

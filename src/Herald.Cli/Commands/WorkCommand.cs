@@ -106,17 +106,19 @@ internal static class WorkCommand
 
     private static void Print(Publication p, Reporter reporter)
     {
+        // Printed as each publication completes, without a database round trip: the short id's usual length.
+        var id = PublicationLookup.RandomPart(p.Id)[..PublicationLookup.ShortIdLength];
         var line = p.Status switch
         {
             PublicationStatus.Published => $"✓ published  {p.Url}",
             PublicationStatus.RetryScheduled => $"↻ retry at {p.NextAttemptAt:yyyy-MM-dd HH:mm:ss} UTC: {p.LastError}",
             PublicationStatus.Scheduled => $"… waiting for a rate-limit permit until {p.NextAttemptAt:HH:mm:ss} UTC",
-            PublicationStatus.AwaitingManualAction => $"✎ draft ready: herald status {p.Id}, then herald posted {p.Id} --url …",
+            PublicationStatus.AwaitingManualAction => $"✎ draft ready: herald status {id}, then herald posted {id} --url …",
             _ => $"✗ {p.Status}: {p.LastError}",
         };
         lock (reporter)
         {
-            reporter.Line($"  {p.Platform,-10}{p.Id}  {line}");
+            reporter.Line($"  {p.Platform,-10}{id}  {line}");
         }
     }
 }
