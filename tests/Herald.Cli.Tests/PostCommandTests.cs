@@ -15,7 +15,7 @@ public sealed partial class PostCommandTests
         var (exitCode, output, error) = await run.InvokeAsync("post", CliRun.Example, "--to", "devto,linkedin", "--sandbox");
 
         Assert.True(exitCode == 0, $"exit {exitCode}\n{output}\n{error}");
-        Assert.Matches(@"devto\s+✓ published  http://127\.0\.0\.1:\d+/devto/herald_sandbox/hello-herald", output);
+        Assert.Matches(@"devto\s+✓ published  http://127\.0\.0\.1:\d+/_sandbox/post\?platform=devto&id=\d+", output);
         Assert.Contains("linkedin  ✎ draft ready", output, StringComparison.Ordinal);
         Assert.Contains("│ 🚀 Hello, Herald — write once, publish everywhere", output, StringComparison.Ordinal);
         Assert.Contains("#dotnet", output, StringComparison.Ordinal);
@@ -33,10 +33,10 @@ public sealed partial class PostCommandTests
         Assert.Contains("devto     ✓ published", output, StringComparison.Ordinal);
         Assert.DoesNotContain("mastodon  publishing", output, StringComparison.Ordinal);
         Assert.Matches(@"Stopped before sending to mastodon \([0-9a-f]{7,12}\), bluesky \([0-9a-f]{7,12}\)\.", output);
-        Assert.Contains("`herald work --sandbox` sends them, `herald cancel ID` drops one", output, StringComparison.Ordinal);
+        Assert.Contains("`herald work --sandbox` sends them, `herald cancel --sandbox ID` drops one", output, StringComparison.Ordinal);
 
         // Handed back at once, due now, the claim not counted: a worker sends them without a lost attempt to count.
-        var (_, status, _) = await run.InvokeAsync("status");
+        var (_, status, _) = await run.InvokeAsync("status", "--sandbox");
         Assert.Matches(@"mastodon\s+Scheduled\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+0\s", status);
         Assert.Matches(@"bluesky\s+Scheduled\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+0\s", status);
         Assert.Matches(@"devto\s+Published", status);
@@ -65,11 +65,11 @@ public sealed partial class PostCommandTests
         Assert.True(id.Length >= 7, output);
 
         var (exitCode, postedOutput, error) = await run.InvokeAsync(
-            "posted", id, "--url", "https://www.linkedin.com/feed/update/urn:li:share:7012345678901234567/");
+            "posted", id, "--sandbox", "--url", "https://www.linkedin.com/feed/update/urn:li:share:7012345678901234567/");
 
         Assert.True(exitCode == 0, error);
         Assert.Contains("marked Published", postedOutput, StringComparison.Ordinal);
-        var (againCode, _, againError) = await run.InvokeAsync("posted", id);
+        var (againCode, _, againError) = await run.InvokeAsync("posted", id, "--sandbox");
         Assert.Equal(2, againCode);
         Assert.Contains($"id: publication {id} (linkedin) is Published, not awaiting manual action", againError, StringComparison.Ordinal);
     }

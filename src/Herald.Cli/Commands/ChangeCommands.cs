@@ -49,12 +49,13 @@ internal static class ChangeCommands
         var id = new Argument<string>("id") { Description = "The publication's short id as `herald status` shows it, or its full id." };
         command.Add(id);
         command.Add(CommonOptions.Config);
+        command.Add(CommonOptions.Sandbox);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var reporter = new Reporter(output, error);
             try
             {
-                var configuration = CliConfiguration.Build(parse.GetValue(CommonOptions.Config));
+                var configuration = CliConfiguration.Build(parse.GetValue(CommonOptions.Config), parse.GetValue(CommonOptions.Sandbox));
                 await using var services = CliServices.Build(configuration, verbose: false);
                 var time = when(parse, services.GetRequiredService<TimeProvider>());
                 await services.MigrateHeraldDatabaseAsync(cancellationToken);

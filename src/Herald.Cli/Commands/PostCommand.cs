@@ -7,7 +7,6 @@ using Herald.Engine;
 using Herald.Formatting;
 using Herald.Platforms;
 using Herald.Publications;
-using Herald.Sandbox.Hosting;
 using Herald.Scheduling;
 using Herald.Validation;
 using Herald.Workers;
@@ -61,7 +60,7 @@ internal static class PostCommand
         {
             InputFile.Check(args.File);
 
-            var configuration = CliConfiguration.Build(args.Config);
+            var configuration = CliConfiguration.Build(args.Config, args.Sandbox);
             await using var services = CliServices.Build(configuration, args.Verbose);
             var registry = services.GetRequiredService<PlatformRegistry>();
             var clock = services.GetRequiredService<TimeProvider>();
@@ -92,9 +91,9 @@ internal static class PostCommand
                 return await ScheduleAsync(services, content, targets, due, args, reporter, cancellationToken);
             }
 
-            await using var sandbox = args.Sandbox ? await SandboxServer.StartAsync(cancellationToken: cancellationToken) : null;
+            await using var sandbox = args.Sandbox ? await SandboxConnection.OpenAsync(configuration, cancellationToken) : null;
             reporter.Line($"Publishing \"{Describe(content)}\" to {string.Join(", ", targets.Select(t => t.Adapter.Platform.DisplayName))}" +
-                (sandbox is null ? "" : $" (sandbox at {sandbox.BaseAddress})"));
+                (sandbox is null ? "" : $" (sandbox at {sandbox.BaseAddress}{(sandbox.Standalone ? "" : ", started for this command; run `herald sandbox` to keep its pages open")})"));
             return await PublishAsync(services, content, targets, sandbox, args.Again, reporter, cancellationToken);
         }
         catch (ContentValidationException ex)
@@ -132,7 +131,7 @@ internal static class PostCommand
             reporter.Line($"  {publication.Platform,-10}{shortIds[publication.Id]}");
         }
 
-        reporter.Line($"Run `herald work{(sandbox ? " --sandbox" : "")}` to publish when it is due; `herald status ID` shows progress.");
+        reporter.Line($"Run `herald work{(sandbox ? " --sandbox" : "")}` to publish when it is due; `herald status{(sandbox ? " --sandbox" : "")} ID` shows progress.");
         return HeraldCommandLine.Ok;
     }
 
@@ -184,7 +183,7 @@ internal static class PostCommand
         ServiceProvider services,
         Content content,
         List<Target> targets,
-        SandboxServer? sandbox,
+        SandboxConnection? sandbox,
         bool again,
         Reporter reporter,
         CancellationToken cancellationToken)
@@ -244,8 +243,14 @@ internal static class PostCommand
             }
 
             var outcome = report.Outcome ?? PublicationRunner.OutcomeOf(publication);
+            if (sandbox is not null && outcome.Url is not null)
+            {
+                // The platform's own URL names a post that exists only in the sandbox: print the sandbox's page of it.
+                outcome = outcome with { Url = SandboxConnection.PostUrl(sandbox.BaseAddress, publication.Platform, publication.ExternalId ?? outcome.ExternalId) };
+            }
+
             var retrying = publication.Status is PublicationStatus.RetryScheduled or PublicationStatus.Scheduled;
-            reporter.Result(target.Adapter.Platform, outcome, shortIds[publication.Id], retrying ? publication.NextAttemptAt : null);
+            reporter.Result(target.Adapter.Platform, outcome, shortIds[publication.Id] + Flag(sandbox), retrying ? publication.NextAttemptAt : null);
             failed += outcome.IsSuccess ? 0 : 1;
             waiting |= retrying;
         }
@@ -260,19 +265,22 @@ internal static class PostCommand
 
             reporter.Line("Stopped before sending to " +
                 string.Join(", ", stopped.Select(s => $"{s.Target.Adapter.Platform.Id} ({shortIds[s.Publication.Id]})")) + ".");
-            reporter.Line($"Nothing was sent there; they stay scheduled: `herald work{(sandbox is null ? "" : " --sandbox")}` sends them, `herald cancel ID` drops one.");
+            reporter.Line($"Nothing was sent there; they stay scheduled: `herald work{Flag(sandbox)}` sends them, `herald cancel{Flag(sandbox)} ID` drops one.");
             return HeraldCommandLine.TargetFailed;
         }
 
         if (waiting)
         {
             // The inline run ends here: a retry is only a row in the database until a worker picks it up.
-            reporter.Line($"Nothing sends it until `herald work{(sandbox is null ? "" : " --sandbox")}` runs: it sends each retry when it is due; " +
-                "`herald status ID` shows progress.");
+            reporter.Line($"Nothing sends it until `herald work{Flag(sandbox)}` runs: it sends each retry when it is due; " +
+                $"`herald status{Flag(sandbox)} ID` shows progress.");
         }
 
         return failed == 0 ? HeraldCommandLine.Ok : HeraldCommandLine.TargetFailed;
     }
+
+    /// <summary>The flag a follow-up command needs to find a sandbox publication in the sandbox's database.</summary>
+    private static string Flag(SandboxConnection? sandbox) => sandbox is null ? "" : " --sandbox";
 
     private static string Describe(Content content) =>
         content.Type == ContentType.Article ? content.Title : content.Body.Length <= 40 ? content.Body : content.Body[..40] + "…";

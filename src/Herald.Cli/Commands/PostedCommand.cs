@@ -15,12 +15,13 @@ internal static class PostedCommand
         var url = new Option<string?>("--url") { Description = "Where the post now lives, e.g. https://www.linkedin.com/feed/update/urn:li:share:…/" };
         var command = new Command("posted", "Mark a manual draft (LinkedIn manual mode) as posted.") { id, url };
         command.Add(CommonOptions.Config);
+        command.Add(CommonOptions.Sandbox);
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetRequiredValue(id), parse.GetValue(url), parse.GetValue(CommonOptions.Config), new Reporter(output, error), cancellationToken));
+            parse.GetRequiredValue(id), parse.GetValue(url), parse.GetValue(CommonOptions.Config), parse.GetValue(CommonOptions.Sandbox), new Reporter(output, error), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string id, string? urlText, FileInfo? config, Reporter reporter, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string id, string? urlText, FileInfo? config, bool sandbox, Reporter reporter, CancellationToken cancellationToken)
     {
         try
         {
@@ -30,7 +31,7 @@ internal static class PostedCommand
                 throw new CliInputException($"--url: must be an absolute http or https URL, not '{urlText}'");
             }
 
-            var configuration = CliConfiguration.Build(config);
+            var configuration = CliConfiguration.Build(config, sandbox);
             await using var services = CliServices.Build(configuration, verbose: false);
             await services.MigrateHeraldDatabaseAsync(cancellationToken);
             await using var scope = services.CreateAsyncScope();

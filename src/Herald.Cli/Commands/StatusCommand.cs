@@ -27,6 +27,7 @@ internal static class StatusCommand
         var json = new Option<bool>("--json") { Description = "Machine-readable output: an array of publications (one object with its attempts for an id)." };
         var command = new Command("status", "Show publications and their attempts.") { id, limit, status, platform, since, until, json };
         command.Add(CommonOptions.Config);
+        command.Add(CommonOptions.Sandbox);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var reporter = new Reporter(output, error);
@@ -37,7 +38,7 @@ internal static class StatusCommand
                     throw new CliInputException("--limit: must be between 1 and 10000");
                 }
 
-                var configuration = CliConfiguration.Build(parse.GetValue(CommonOptions.Config));
+                var configuration = CliConfiguration.Build(parse.GetValue(CommonOptions.Config), parse.GetValue(CommonOptions.Sandbox));
                 await using var services = CliServices.Build(configuration, verbose: false);
                 var clock = services.GetRequiredService<TimeProvider>();
                 var filter = new PublicationFilter(
@@ -49,7 +50,16 @@ internal static class StatusCommand
                 await services.MigrateHeraldDatabaseAsync(cancellationToken);
                 await using var scope = services.CreateAsyncScope();
                 var lookup = scope.ServiceProvider.GetRequiredService<PublicationLookup>();
-                const bool sandbox = false;
+                var sandbox = parse.GetValue(CommonOptions.Sandbox);
+                var sandboxUrl = CliConfiguration.SandboxUrl(configuration);
+                // A sandbox post exists only on the sandbox: show its page there, not the real platform's URL.
+                Func<Publication, Uri?> urlOf = sandbox ? p => SandboxConnection.PostUrl(sandboxUrl, p.Platform, p.ExternalId) ?? p.Url : p => p.Url;
+                if (sandbox && !parse.GetValue(json))
+                {
+                    reporter.Line($"Sandbox publications ({configuration["Herald:Database"]}): sent to the local sandbox, never to a real platform; " +
+                        $"their pages open while `herald sandbox` runs at {sandboxUrl}.");
+                }
+
                 if (parse.GetValue(id) is { } wanted)
                 {
                     var publication = await lookup.ResolveAsync(wanted, cancellationToken);
@@ -58,11 +68,11 @@ internal static class StatusCommand
                     if (parse.GetValue(json))
                     {
                         await output.WriteLineAsync(JsonSerializer.Serialize(
-                            PublicationJson.From(details!.Publication, shortId, sandbox, details.Attempts), PublicationJson.Options));
+                            PublicationJson.From(details!.Publication, shortId, sandbox, urlOf(details.Publication), details.Attempts), PublicationJson.Options));
                     }
                     else
                     {
-                        PrintDetails(details!, shortId, reporter);
+                        PrintDetails(details!, shortId, urlOf(details!.Publication), reporter);
                     }
                 }
                 else
@@ -72,11 +82,11 @@ internal static class StatusCommand
                     if (parse.GetValue(json))
                     {
                         await output.WriteLineAsync(JsonSerializer.Serialize(
-                            publications.Select(p => PublicationJson.From(p, shortIds[p.Id], sandbox)), PublicationJson.Options));
+                            publications.Select(p => PublicationJson.From(p, shortIds[p.Id], sandbox, urlOf(p))), PublicationJson.Options));
                     }
                     else
                     {
-                        PrintTable(publications, shortIds, filter, reporter);
+                        PrintTable(publications, shortIds, filter, urlOf, reporter);
                     }
                 }
 
@@ -111,7 +121,11 @@ internal static class StatusCommand
         text is null ? [] : [.. PostCommand.ResolveTargets(text, registry, "--platform").Select(a => a.Platform.Id)];
 
     private static void PrintTable(
-        IReadOnlyList<Publication> publications, IReadOnlyDictionary<PublicationId, string> shortIds, PublicationFilter filter, Reporter reporter)
+        IReadOnlyList<Publication> publications,
+        IReadOnlyDictionary<PublicationId, string> shortIds,
+        PublicationFilter filter,
+        Func<Publication, Uri?> urlOf,
+        Reporter reporter)
     {
         if (publications.Count == 0)
         {
@@ -126,12 +140,12 @@ internal static class StatusCommand
         foreach (var p in publications)
         {
             var due = p.NextAttemptAt ?? p.ScheduledAt;
-            var result = p.Status == PublicationStatus.Published ? p.Url?.ToString() ?? "" : p.LastError ?? "";
+            var result = p.Status == PublicationStatus.Published ? urlOf(p)?.ToString() ?? "" : p.LastError ?? "";
             reporter.Line($"{shortIds[p.Id].PadRight(width)}  {p.Platform,-9} {p.Status,-20} {Utc(due),-19}  {p.AttemptCount,5}  {Shorten(result, 60)}");
         }
     }
 
-    private static void PrintDetails(PublicationDetails details, string shortId, Reporter reporter)
+    private static void PrintDetails(PublicationDetails details, string shortId, Uri? url, Reporter reporter)
     {
         var p = details.Publication;
         var local = TimeZoneInfo.ConvertTime(p.ScheduledAt, FindZone(p.TimeZone));
@@ -144,7 +158,7 @@ internal static class StatusCommand
         reporter.Line($"Attempts      {p.AttemptCount} (retries {p.RetryCount} of {p.MaxRetries})");
         reporter.Line($"Lease         {(p.LeaseOwner is null ? "—" : $"{p.LeaseOwner} until {Utc(p.LeaseExpiresAt!.Value)} UTC")}");
         reporter.Line($"External id   {p.ExternalId ?? "—"}");
-        reporter.Line($"URL           {p.Url?.ToString() ?? "—"}");
+        reporter.Line($"URL           {url?.ToString() ?? "—"}");
         reporter.Line($"Published at  {(p.PublishedAt is { } at ? Utc(at) + " UTC" : "—")}");
         reporter.Line($"Last error    {(p.LastError is null ? "—" : $"{p.LastErrorKind}: {p.LastError}")}");
         reporter.Line("Attempts:");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Herald.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace Herald.Cli.Configuration;
@@ -13,7 +14,59 @@ namespace Herald.Cli.Configuration;
 /// </summary>
 internal static class CliConfiguration
 {
-    public static IConfigurationRoot Build(FileInfo? configFile)
+    /// <summary>
+    /// The settings; with <paramref name="sandbox"/> the database is the sandbox's own (<see cref="SandboxDatabase"/>),
+    /// so that nothing tried against the sandbox mixes with real publications or reaches real workers.
+    /// </summary>
+    public static IConfigurationRoot Build(FileInfo? configFile, bool sandbox = false)
+    {
+        var settings = Read(configFile);
+        return sandbox
+            ? new ConfigurationBuilder()
+                .AddConfiguration(settings)
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Herald:Database"] = SandboxDatabase(settings) })
+                .Build()
+            : settings;
+    }
+
+    /// <summary>Where the standalone sandbox (<c>herald sandbox</c>) listens: <c>Herald:Sandbox:Url</c>, by default port 5980 on loopback.</summary>
+    public static Uri SandboxUrl(IConfiguration configuration)
+    {
+        var text = configuration["Herald:Sandbox:Url"];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new Uri("http://127.0.0.1:5980/");
+        }
+
+        return Uri.TryCreate(text.TrimEnd('/') + "/", UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new CliInputException($"Herald:Sandbox:Url: must be an absolute http URL, not '{text}'");
+    }
+
+    /// <summary>
+    /// The sandbox's database: <c>Herald:SandboxDatabase</c>, else a SQLite file next to the real SQLite database
+    /// (<c>herald.db</c> → <c>herald.sandbox.db</c>), else — the real one being PostgreSQL — next to the default SQLite path.
+    /// </summary>
+    public static string SandboxDatabase(IConfiguration configuration)
+    {
+        if (configuration["Herald:SandboxDatabase"] is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        var real = HeraldDatabase.ResolveConnectionString(configuration);
+        var path = HeraldDatabase.DetectProvider(real) == DatabaseProvider.Sqlite
+            ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(real).DataSource
+            : HeraldDatabase.DefaultSqlitePath;
+        if (path is "" or ":memory:")
+        {
+            return real;
+        }
+
+        return $"Data Source={Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? "", Path.GetFileNameWithoutExtension(path) + ".sandbox.db")}";
+    }
+
+    private static IConfigurationRoot Read(FileInfo? configFile)
     {
         var configHome = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg
             ? xdg

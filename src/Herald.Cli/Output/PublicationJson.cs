@@ -36,7 +36,7 @@ internal sealed record PublicationJson(
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static PublicationJson From(Publication p, string shortId, bool sandbox, IReadOnlyList<Attempt>? attempts = null) => new(
+    public static PublicationJson From(Publication p, string shortId, bool sandbox, Uri? url, IReadOnlyList<Attempt>? attempts = null) => new(
         p.Id.ToString(),
         shortId,
         p.Platform,
@@ -49,7 +49,7 @@ internal sealed record PublicationJson(
         p.AttemptCount,
         p.RetryCount,
         p.MaxRetries,
-        p.Url?.ToString(),
+        url?.ToString(),
         p.ExternalId,
         p.PublishedAt?.ToUniversalTime(),
         p.LastErrorKind?.ToString(),
