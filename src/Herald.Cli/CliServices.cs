@@ -58,5 +58,6 @@ internal static class CliServices
         // Sandbox accounts are stored without an endpoint; `herald work --sandbox` replaces this with its sandbox.
         services.AddSingleton(SandboxAccountMarker.WithoutSandbox);
         services.AddScoped<Commands.PublicationLookup>();
+        Output.PartProgress.Observe(services);
     }
 }

@@ -203,6 +203,16 @@ internal static class PostCommand
             new ScheduleOptions { Again = again || sandbox is not null, ClaimFor = owner, Lease = options.LeaseDuration },
             cancellationToken);
         var shortIds = await scope.ServiceProvider.GetRequiredService<PublicationLookup>().ShortIdsAsync(publications, cancellationToken);
+        // A long thread takes a while: each part is reported (on stderr) as the platform confirms it.
+        var parts = targets.Zip(publications).ToDictionary(
+            pair => pair.Second.Id, pair => (pair.First.Adapter.Platform, Total: pair.First.Adapter.Render(content, pair.First.Account).Parts.Count));
+        scope.ServiceProvider.GetRequiredService<PartProgress>().PartConfirmed += p =>
+        {
+            if (parts.TryGetValue(p.Id, out var thread) && thread.Total > 1)
+            {
+                reporter.Part(thread.Platform, p.ThreadPartIds.Count, thread.Total);
+            }
+        };
         var failed = 0;
         var waiting = false;
         var stopped = new List<(Target Target, Publication Publication)>();

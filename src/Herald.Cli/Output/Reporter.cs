@@ -11,6 +11,9 @@ internal sealed class Reporter(TextWriter output, TextWriter error)
 
     public void Started(PlatformDescriptor platform) => output.WriteLine($"  {Pad(platform.Id)}publishing…");
 
+    /// <summary>Progress of a thread, on stderr so that what stdout says stays the same whatever the thread's length.</summary>
+    public void Part(PlatformDescriptor platform, int sent, int total) => error.WriteLine($"  {Pad(platform.Id)}part {sent} of {total} sent");
+
     public void Result(PlatformDescriptor platform, PublishOutcome outcome, string publicationId, DateTimeOffset? nextAttempt)
     {
         var line = outcome.Kind switch
