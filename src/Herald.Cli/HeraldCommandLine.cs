@@ -30,6 +30,8 @@ public static class HeraldCommandLine
         root.Add(ChangeCommands.Reschedule(output, error));
         root.Add(WorkCommand.Create(output, error));
         root.Add(SandboxCommand.Create(output, error));
+        root.Add(InitCommand.Create(output, error));
+        root.Add(DoctorCommand.Create(output, error));
         return root;
     }
 

@@ -54,7 +54,12 @@ internal static class CliConfiguration
             return configured;
         }
 
-        var real = HeraldDatabase.ResolveConnectionString(configuration);
+        return SandboxDatabaseBeside(HeraldDatabase.ResolveConnectionString(configuration));
+    }
+
+    /// <summary>The sandbox's database for the real database <paramref name="real"/>.</summary>
+    public static string SandboxDatabaseBeside(string real)
+    {
         var path = HeraldDatabase.DetectProvider(real) == DatabaseProvider.Sqlite
             ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(real).DataSource
             : HeraldDatabase.DefaultSqlitePath;
@@ -66,12 +71,21 @@ internal static class CliConfiguration
         return $"Data Source={Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? "", Path.GetFileNameWithoutExtension(path) + ".sandbox.db")}";
     }
 
+    /// <summary>The user's own settings file, read by every command: <c>$XDG_CONFIG_HOME/herald/appsettings.json</c>.</summary>
+    public static string UserSettingsFile
+    {
+        get
+        {
+            var configHome = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg
+                ? xdg
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
+            return Path.Combine(configHome, "herald", "appsettings.json");
+        }
+    }
+
     private static IConfigurationRoot Read(FileInfo? configFile)
     {
-        var configHome = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg
-            ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
-        var userFile = Path.Combine(configHome, "herald", "appsettings.json");
+        var userFile = UserSettingsFile;
         var localFile = Path.Combine(Directory.GetCurrentDirectory(), "herald.json");
         CheckJson("settings", userFile);
         CheckJson("settings", localFile);
