@@ -22,4 +22,26 @@ public sealed class ProgressTests
         Assert.DoesNotContain("part", output, StringComparison.Ordinal);
         Assert.Contains("mastodon  ✓ published", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Post_Json_GivesThePublicationsCreatedAndNoProgress()
+    {
+        using var run = new CliRun();
+        var paragraph = string.Join(' ', Enumerable.Repeat("Herald publishes one Markdown file everywhere, each platform in its own format.", 5));
+        var file = run.WriteFile("thread.md", string.Join("\n\n", Enumerable.Range(1, 4).Select(n => $"{n}. {paragraph}")));
+
+        var (exitCode, output, error) = await run.InvokeAsync("post", file, "--to", "mastodon,linkedin", "--sandbox", "--json");
+
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{output}\n{error}");
+        Assert.Equal("", error);
+        var publications = System.Text.Json.JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["mastodon", "linkedin"], publications.Select(p => p.GetProperty("platform").GetString()));
+        Assert.Equal(["Published", "AwaitingManualAction"], publications.Select(p => p.GetProperty("status").GetString()));
+        Assert.All(publications, p => Assert.True(p.GetProperty("sandbox").GetBoolean()));
+        Assert.Contains("/_sandbox/post?platform=mastodon&id=", publications[0].GetProperty("url").GetString(), StringComparison.Ordinal);
+
+        var (scheduledCode, scheduled, _) = await run.InvokeAsync("post", CliRun.Example, "--to", "devto", "--sandbox", "--at", "+1h", "--json");
+        Assert.Equal(0, scheduledCode);
+        Assert.Equal("Scheduled", System.Text.Json.JsonDocument.Parse(scheduled).RootElement[0].GetProperty("status").GetString());
+    }
 }

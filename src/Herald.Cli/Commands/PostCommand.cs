@@ -31,8 +31,9 @@ internal static class PostCommand
             Description = "Publish later: \"2026-12-01 09:00 Europe/Berlin\", an ISO 8601 time with offset, \"+2h\" or \"+1d3h\" from now, or \"now\". " +
                 "A time without a zone is local. `herald work` publishes it when it is due.",
         };
+        var json = new Option<bool>("--json") { Description = "Machine-readable output: the publications created, as `herald status --json` shows them (no progress lines)." };
         var again = new Option<bool>("--again") { Description = "Publish even if this content (same canonical URL, or same text) was already published to the same account." };
-        var command = new Command("post", "Publish a Markdown file to one or more platforms, now or at a time.") { file, to, sandbox, dryRun, at, again };
+        var command = new Command("post", "Publish a Markdown file to one or more platforms, now or at a time.") { file, to, sandbox, dryRun, at, again, json };
         command.Add(CommonOptions.Config);
         command.Add(CommonOptions.Verbose);
         command.SetAction((parse, cancellationToken) => RunAsync(
@@ -44,13 +45,14 @@ internal static class PostCommand
                 parse.GetValue(at),
                 parse.GetValue(again),
                 parse.GetValue(CommonOptions.Config),
-                parse.GetValue(CommonOptions.Verbose)),
-            new Reporter(output, error),
+                parse.GetValue(CommonOptions.Verbose),
+                parse.GetValue(json)),
+            new Reporter(output, error, parse.GetValue(json)),
             cancellationToken));
         return command;
     }
 
-    private sealed record PostArguments(FileInfo File, string To, bool Sandbox, bool DryRun, string? At, bool Again, FileInfo? Config, bool Verbose);
+    private sealed record PostArguments(FileInfo File, string To, bool Sandbox, bool DryRun, string? At, bool Again, FileInfo? Config, bool Verbose, bool Json);
 
     private sealed record Target(IPlatformAdapter Adapter, Account Account);
 
@@ -78,6 +80,11 @@ internal static class PostCommand
             if (problems.Count > 0)
             {
                 throw new ContentValidationException(problems);
+            }
+
+            if (args.DryRun && args.Json)
+            {
+                throw new CliInputException("--json: not with --dry-run; `herald preview --json` gives the payloads");
             }
 
             if (args.DryRun)
@@ -132,6 +139,7 @@ internal static class PostCommand
         }
 
         reporter.Line($"Run `herald work{(sandbox ? " --sandbox" : "")}` to publish when it is due; `herald status{(sandbox ? " --sandbox" : "")} ID` shows progress.");
+        reporter.Json(publications.Select(p => PublicationJson.From(p, shortIds[p.Id], sandbox, p.Url)));
         return HeraldCommandLine.Ok;
     }
 
@@ -286,6 +294,8 @@ internal static class PostCommand
                 $"`herald status{Flag(sandbox)} ID` shows progress.");
         }
 
+        reporter.Json(publications.Select(p => PublicationJson.From(
+            p, shortIds[p.Id], sandbox is not null, sandbox is null ? p.Url : SandboxConnection.PostUrl(sandbox.BaseAddress, p.Platform, p.ExternalId) ?? p.Url)));
         return failed == 0 ? HeraldCommandLine.Ok : HeraldCommandLine.TargetFailed;
     }
 
