@@ -57,5 +57,7 @@ internal static class CliServices
         services.AddHeraldStorage(HeraldDatabase.ResolveConnectionString(configuration), configuration["Herald:CredentialKey"]);
         // Sandbox accounts are stored without an endpoint; `herald work --sandbox` replaces this with its sandbox.
         services.AddSingleton(SandboxAccountMarker.WithoutSandbox);
+        services.AddScoped<Commands.PublicationLookup>();
+        Output.PartProgress.Observe(services);
     }
 }

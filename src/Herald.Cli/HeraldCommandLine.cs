@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Herald.Cli.Commands;
+using Herald.Cli.Configuration;
+using Herald.Cli.Output;
+using Microsoft.Extensions.Options;
 
 namespace Herald.Cli;
 
@@ -24,17 +27,45 @@ public static class HeraldCommandLine
         root.Add(StatusCommand.Create(output, error));
         root.Add(ChangeCommands.Cancel(output, error));
         root.Add(ChangeCommands.Retry(output, error));
+        root.Add(ChangeCommands.Reschedule(output, error));
         root.Add(WorkCommand.Create(output, error));
         root.Add(SandboxCommand.Create(output, error));
         root.Add(ServeCommand.Create(output, error));
         root.Add(KeysCommand.Create(output, error));
+        root.Add(InitCommand.Create(output, error));
+        root.Add(DoctorCommand.Create(output, error));
         return root;
+    }
+
+    /// <summary>"herald post" for the post command: the root's own name is the process's, which is not always herald.</summary>
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult command)
+    {
+        var names = new List<string>();
+        for (System.CommandLine.Parsing.SymbolResult? at = command; at is System.CommandLine.Parsing.CommandResult { Command: not RootCommand } sub; at = at.Parent)
+        {
+            names.Insert(0, sub.Command.Name);
+        }
+
+        names.Insert(0, "herald");
+        return string.Join(' ', names);
     }
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var root = Build(output, error);
         var parseResult = root.Parse(args);
+        if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine.Help.HelpAction)
+        {
+            // Refused input like any other (exit 2, one line each), not System.CommandLine's exit 1 with the whole help.
+            foreach (var parseError in parseResult.Errors)
+            {
+                await error.WriteLineAsync($"error: {parseError.Message}");
+            }
+
+            await error.WriteLineAsync($"See `{CommandPath(parseResult.CommandResult)} --help`.");
+            return BadInput;
+        }
+
         var configuration = new InvocationConfiguration
         {
             Output = output,
@@ -54,11 +85,17 @@ public static class HeraldCommandLine
             await error.WriteLineAsync("Stopped.");
             return TargetFailed;
         }
+        catch (Exception ex) when (ex is CliInputException or OptionsValidationException)
+        {
+            // Configuration Herald refuses (a setting out of range, a file it cannot read): the input, not the machine.
+            await error.WriteLineAsync($"error: {CliMessage.Of(ex)}");
+            return BadInput;
+        }
         catch (Exception ex)
         {
             // Not the user's input (each command reports that with exit 2): the database, the network, a bug.
             // The message only, sanitised; the details are in the log with --verbose.
-            await error.WriteLineAsync($"error: {Herald.Engine.ErrorSanitizer.Sanitize(ex.Message)}");
+            await error.WriteLineAsync($"error: {Herald.Engine.ErrorSanitizer.Sanitize(CliMessage.Of(ex))}");
             return TargetFailed;
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Herald.Cli;
+using Herald.Sandbox.Hosting;
 using Herald.Testing;
 
 namespace Herald.Cli.Tests;
@@ -29,6 +30,25 @@ internal sealed class CliRun : IDisposable
     public string DatabasePath { get; }
 
     public static string RepositoryRoot => RepositoryPaths.Root;
+
+    /// <summary>The example article every quick start uses.</summary>
+    public static string Example => Path.Combine(RepositoryRoot, "examples", "hello-herald.md");
+
+    /// <summary>
+    /// Accounts of <paramref name="platforms"/> configured as real ones (their own base URL and credentials) that
+    /// point at <paramref name="sandbox"/>: publications in the user's own database, sent over real HTTP.
+    /// </summary>
+    public static Dictionary<string, object> AccountsOn(SandboxServer sandbox, params string[] platforms) =>
+        platforms.ToDictionary(id => id, object (id) =>
+        {
+            var simulated = SandboxPlatforms.Find(id)!;
+            return new Dictionary<string, object>
+            {
+                ["BaseUrl"] = sandbox.PlatformBaseUrl(id).ToString(),
+                ["Credentials"] = simulated.Account.Credentials.ToDictionary(),
+                ["Settings"] = simulated.Account.Settings.ToDictionary(),
+            };
+        });
 
     public string WriteFile(string name, string text)
     {

@@ -201,6 +201,12 @@ public sealed partial class DocumentedSettingsTests : IDisposable
             "Herald:CredentialKey" => new(Convert.ToBase64String(credentialKey), sp =>
                 sp.GetRequiredService<CredentialProtector>().KeyId == new CredentialProtector(credentialKey).KeyId ? null : "another key is in use"),
 
+            // The CLI reads these two itself, for its --sandbox commands.
+            "Herald:SandboxDatabase" => new($"Data Source={database}.sandbox", sp =>
+                Expect(Cli.Configuration.CliConfiguration.SandboxDatabase(sp.GetRequiredService<IConfiguration>()), $"Data Source={database}.sandbox")),
+            "Herald:Sandbox:Url" => new("http://127.0.0.1:5999/", sp =>
+                Expect(Cli.Configuration.CliConfiguration.SandboxUrl(sp.GetRequiredService<IConfiguration>()), new Uri("http://127.0.0.1:5999/"))),
+
             // Retry and rate-limit sections mix settings and per-platform subsections; they are read into policies.
             "Herald:Retry:BaseDelay" => new("00:00:07", sp => Expect(sp.GetRequiredService<RetryPolicies>().Default.BaseDelay, TimeSpan.FromSeconds(7))),
             "Herald:Retry:MaxDelay" => new("00:07:00", sp => Expect(sp.GetRequiredService<RetryPolicies>().Default.MaxDelay, TimeSpan.FromMinutes(7))),

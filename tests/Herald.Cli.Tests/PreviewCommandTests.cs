@@ -4,14 +4,13 @@ namespace Herald.Cli.Tests;
 
 public sealed class PreviewCommandTests
 {
-    private static string Example => Path.Combine(CliRun.RepositoryRoot, "examples", "hello-herald.md");
 
     [Fact]
     public async Task Preview_Json_GivesPlatformPartsTextCountAndLimit()
     {
         using var run = new CliRun();
 
-        var (exitCode, output, error) = await run.InvokeAsync("preview", Example, "--to", "linkedin,devto", "--json");
+        var (exitCode, output, error) = await run.InvokeAsync("preview", CliRun.Example, "--to", "linkedin,devto", "--json");
 
         Assert.True(exitCode == 0, error);
         using var json = JsonDocument.Parse(output);
@@ -33,7 +32,7 @@ public sealed class PreviewCommandTests
     {
         using var run = new CliRun();
 
-        var (exitCode, output, _) = await run.InvokeAsync("preview", Example, "--to", "linkedin,devto");
+        var (exitCode, output, _) = await run.InvokeAsync("preview", CliRun.Example, "--to", "linkedin,devto");
 
         Assert.Equal(0, exitCode);
         Assert.Matches(@"┌─ \d+/3000 code points ─", output);
@@ -45,7 +44,7 @@ public sealed class PreviewCommandTests
     {
         using var run = new CliRun();
 
-        var (exitCode, _, error) = await run.InvokeAsync("preview", Example, "--to", "myspace");
+        var (exitCode, _, error) = await run.InvokeAsync("preview", CliRun.Example, "--to", "myspace");
 
         Assert.Equal(2, exitCode);
         Assert.Contains("--to: unknown platform 'myspace'", error, StringComparison.Ordinal);

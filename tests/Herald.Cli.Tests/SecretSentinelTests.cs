@@ -17,7 +17,6 @@ public sealed class ConsoleCapture;
 [Collection(nameof(ConsoleCapture))]
 public sealed partial class SecretSentinelTests
 {
-    private static string Example => Path.Combine(CliRun.RepositoryRoot, "examples", "hello-herald.md");
 
     [Fact]
     public async Task Cli_PostStatusAndRefusedPost_PrintNoCredential()
@@ -44,8 +43,8 @@ public sealed partial class SecretSentinelTests
         });
         const string everywhere = "devto,linkedin,x,medium,mastodon,bluesky,threads";
 
-        var (sandboxed, sandboxLog) = await CapturedAsync(() => run.InvokeAsync("post", Example, "--to", everywhere, "--sandbox", "--verbose"));
-        var (refused, refusedLog) = await CapturedAsync(() => run.InvokeAsync("post", Example, "--to", everywhere, "--again", "--verbose"));
+        var (sandboxed, sandboxLog) = await CapturedAsync(() => run.InvokeAsync("post", CliRun.Example, "--to", everywhere, "--sandbox", "--verbose"));
+        var (refused, refusedLog) = await CapturedAsync(() => run.InvokeAsync("post", CliRun.Example, "--to", everywhere, "--again", "--verbose"));
         var (status, statusLog) = await CapturedAsync(() => run.InvokeAsync("status"));
 
         Assert.True(sandboxed.ExitCode == 0, $"exit {sandboxed.ExitCode}\n{sandboxed.Output}\n{sandboxed.Error}");

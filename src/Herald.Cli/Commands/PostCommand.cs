@@ -7,7 +7,6 @@ using Herald.Engine;
 using Herald.Formatting;
 using Herald.Platforms;
 using Herald.Publications;
-using Herald.Sandbox.Hosting;
 using Herald.Scheduling;
 using Herald.Validation;
 using Herald.Workers;
@@ -29,11 +28,12 @@ internal static class PostCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the exact payload for each platform and send nothing." };
         var at = new Option<string?>("--at")
         {
-            Description = "Publish later: \"2026-12-01 09:00 Europe/Berlin\", an ISO 8601 time with offset, or \"now\". " +
+            Description = "Publish later: \"2026-12-01 09:00 Europe/Berlin\", an ISO 8601 time with offset, \"+2h\" or \"+1d3h\" from now, or \"now\". " +
                 "A time without a zone is local. `herald work` publishes it when it is due.",
         };
+        var json = new Option<bool>("--json") { Description = "Machine-readable output: the publications created, as `herald status --json` shows them (no progress lines)." };
         var again = new Option<bool>("--again") { Description = "Publish even if this content (same canonical URL, or same text) was already published to the same account." };
-        var command = new Command("post", "Publish a Markdown file to one or more platforms, now or at a time.") { file, to, sandbox, dryRun, at, again };
+        var command = new Command("post", "Publish a Markdown file to one or more platforms, now or at a time.") { file, to, sandbox, dryRun, at, again, json };
         command.Add(CommonOptions.Config);
         command.Add(CommonOptions.Verbose);
         command.SetAction((parse, cancellationToken) => RunAsync(
@@ -45,13 +45,14 @@ internal static class PostCommand
                 parse.GetValue(at),
                 parse.GetValue(again),
                 parse.GetValue(CommonOptions.Config),
-                parse.GetValue(CommonOptions.Verbose)),
-            new Reporter(output, error),
+                parse.GetValue(CommonOptions.Verbose),
+                parse.GetValue(json)),
+            new Reporter(output, error, parse.GetValue(json)),
             cancellationToken));
         return command;
     }
 
-    private sealed record PostArguments(FileInfo File, string To, bool Sandbox, bool DryRun, string? At, bool Again, FileInfo? Config, bool Verbose);
+    private sealed record PostArguments(FileInfo File, string To, bool Sandbox, bool DryRun, string? At, bool Again, FileInfo? Config, bool Verbose, bool Json);
 
     private sealed record Target(IPlatformAdapter Adapter, Account Account);
 
@@ -59,17 +60,14 @@ internal static class PostCommand
     {
         try
         {
-            if (!args.File.Exists)
-            {
-                throw new CliInputException($"file: '{args.File.FullName}' does not exist");
-            }
+            InputFile.Check(args.File);
 
-            var configuration = CliConfiguration.Build(args.Config);
+            var configuration = CliConfiguration.Build(args.Config, args.Sandbox);
             await using var services = CliServices.Build(configuration, args.Verbose);
             var registry = services.GetRequiredService<PlatformRegistry>();
             var clock = services.GetRequiredService<TimeProvider>();
 
-            var when = args.At is null ? (ScheduleTime?)null : ParseAt(args.At, clock);
+            var when = args.At is null ? (ScheduleTime?)null : CliTime.ParseAt(args.At, clock);
             var content = await services.GetRequiredService<MarkdownFileReader>().ReadAsync(args.File.FullName, cancellationToken);
             var adapters = ResolveTargets(args.To, registry);
             var targets = adapters
@@ -84,6 +82,11 @@ internal static class PostCommand
                 throw new ContentValidationException(problems);
             }
 
+            if (args.DryRun && args.Json)
+            {
+                throw new CliInputException("--json: not with --dry-run; `herald preview --json` gives the payloads");
+            }
+
             if (args.DryRun)
             {
                 PrintPayloads(content, targets, reporter);
@@ -95,9 +98,9 @@ internal static class PostCommand
                 return await ScheduleAsync(services, content, targets, due, args, reporter, cancellationToken);
             }
 
-            await using var sandbox = args.Sandbox ? await SandboxServer.StartAsync(cancellationToken: cancellationToken) : null;
+            await using var sandbox = args.Sandbox ? await SandboxConnection.OpenAsync(configuration, cancellationToken) : null;
             reporter.Line($"Publishing \"{Describe(content)}\" to {string.Join(", ", targets.Select(t => t.Adapter.Platform.DisplayName))}" +
-                (sandbox is null ? "" : $" (sandbox at {sandbox.BaseAddress})"));
+                (sandbox is null ? "" : $" (sandbox at {sandbox.BaseAddress}{(sandbox.Standalone ? "" : ", started for this command; run `herald sandbox` to keep its pages open")})"));
             return await PublishAsync(services, content, targets, sandbox, args.Again, reporter, cancellationToken);
         }
         catch (ContentValidationException ex)
@@ -112,21 +115,10 @@ internal static class PostCommand
         }
         catch (Exception ex) when (ex is CliInputException or UnknownPlatformException or ScheduleTimeException)
         {
-            reporter.Error(ex.Message);
+            reporter.Error(ex);
             reporter.Error("nothing was sent.");
             return HeraldCommandLine.BadInput;
         }
-    }
-
-    private static ScheduleTime ParseAt(string text, TimeProvider clock)
-    {
-        var when = ScheduleTime.Parse(text, clock, TimeZoneInfo.Local);
-        if (when.Utc < clock.GetUtcNow() - TimeSpan.FromMinutes(1))
-        {
-            throw new CliInputException($"--at: {when.Utc:yyyy-MM-dd HH:mm} UTC is in the past; give a future time or \"now\"");
-        }
-
-        return when;
     }
 
     private static async Task<int> ScheduleAsync(
@@ -139,23 +131,25 @@ internal static class PostCommand
         // Sandbox accounts are for trying things: the same example may be posted as often as one likes.
         var publications = await scheduler.ScheduleAsync(
             content, [.. targets.Select(t => t.Account)], when, new ScheduleOptions { Again = args.Again || args.Sandbox }, cancellationToken);
+        var shortIds = await scope.ServiceProvider.GetRequiredService<PublicationLookup>().ShortIdsAsync(publications, cancellationToken);
         reporter.Line($"Scheduled \"{Describe(content)}\" for {when.Local:yyyy-MM-dd HH:mm} {when.TimeZone} ({when.Utc:yyyy-MM-dd HH:mm} UTC):");
         foreach (var publication in publications)
         {
-            reporter.Line($"  {publication.Platform,-10}{publication.Id}");
+            reporter.Line($"  {publication.Platform,-10}{shortIds[publication.Id]}");
         }
 
-        reporter.Line($"Run `herald work{(sandbox ? " --sandbox" : "")}` to publish when it is due; `herald status ID` shows progress.");
+        reporter.Line($"Run `herald work{(sandbox ? " --sandbox" : "")}` to publish when it is due; `herald status{(sandbox ? " --sandbox" : "")} ID` shows progress.");
+        reporter.Json(publications.Select(p => PublicationJson.From(p, shortIds[p.Id], sandbox, p.Url)));
         return HeraldCommandLine.Ok;
     }
 
     /// <summary>The adapters <c>--to</c> names (or every one for <c>all</c>); an unknown name is refused with the known ones.</summary>
-    internal static List<IPlatformAdapter> ResolveTargets(string to, PlatformRegistry registry)
+    internal static List<IPlatformAdapter> ResolveTargets(string to, PlatformRegistry registry, string field = "--to")
     {
         var names = to.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (names.Length == 0)
         {
-            throw new CliInputException("--to: name at least one platform, e.g. --to devto,linkedin");
+            throw new CliInputException($"{field}: name at least one platform, e.g. {field} devto,linkedin");
         }
 
         if (names.Any(n => n.Equals("all", StringComparison.OrdinalIgnoreCase)))
@@ -167,7 +161,7 @@ internal static class PostCommand
         if (unknown.Count > 0)
         {
             throw new CliInputException(
-                $"--to: unknown platform{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(n => $"'{n}'"))}; " +
+                $"{field}: unknown platform{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(n => $"'{n}'"))}; " +
                 $"known platforms: {string.Join(", ", registry.PlatformIds)}");
         }
 
@@ -197,7 +191,7 @@ internal static class PostCommand
         ServiceProvider services,
         Content content,
         List<Target> targets,
-        SandboxServer? sandbox,
+        SandboxConnection? sandbox,
         bool again,
         Reporter reporter,
         CancellationToken cancellationToken)
@@ -216,6 +210,17 @@ internal static class PostCommand
             // A sandbox run skips the repost guard: the same example may be posted as often as one likes.
             new ScheduleOptions { Again = again || sandbox is not null, ClaimFor = owner, Lease = options.LeaseDuration },
             cancellationToken);
+        var shortIds = await scope.ServiceProvider.GetRequiredService<PublicationLookup>().ShortIdsAsync(publications, cancellationToken);
+        // A long thread takes a while: each part is reported (on stderr) as the platform confirms it.
+        var parts = targets.Zip(publications).ToDictionary(
+            pair => pair.Second.Id, pair => (pair.First.Adapter.Platform, Total: pair.First.Adapter.Render(content, pair.First.Account).Parts.Count));
+        scope.ServiceProvider.GetRequiredService<PartProgress>().PartConfirmed += p =>
+        {
+            if (parts.TryGetValue(p.Id, out var thread) && thread.Total > 1)
+            {
+                reporter.Part(thread.Platform, p.ThreadPartIds.Count, thread.Total);
+            }
+        };
         var failed = 0;
         var waiting = false;
         var stopped = new List<(Target Target, Publication Publication)>();
@@ -256,8 +261,14 @@ internal static class PostCommand
             }
 
             var outcome = report.Outcome ?? PublicationRunner.OutcomeOf(publication);
+            if (sandbox is not null && outcome.Url is not null)
+            {
+                // The platform's own URL names a post that exists only in the sandbox: print the sandbox's page of it.
+                outcome = outcome with { Url = SandboxConnection.PostUrl(sandbox.BaseAddress, publication.Platform, publication.ExternalId ?? outcome.ExternalId) };
+            }
+
             var retrying = publication.Status is PublicationStatus.RetryScheduled or PublicationStatus.Scheduled;
-            reporter.Result(target.Adapter.Platform, outcome, publication.Id.ToString(), retrying ? publication.NextAttemptAt : null);
+            reporter.Result(target.Adapter.Platform, outcome, shortIds[publication.Id] + Flag(sandbox), retrying ? publication.NextAttemptAt : null);
             failed += outcome.IsSuccess ? 0 : 1;
             waiting |= retrying;
         }
@@ -271,18 +282,25 @@ internal static class PostCommand
             }
 
             reporter.Line("Stopped before sending to " +
-                string.Join(", ", stopped.Select(s => $"{s.Target.Adapter.Platform.Id} ({s.Publication.Id})")) + ".");
-            reporter.Line($"Nothing was sent there; they stay scheduled: `herald work{(sandbox is null ? "" : " --sandbox")}` sends them, `herald cancel ID` drops one.");
+                string.Join(", ", stopped.Select(s => $"{s.Target.Adapter.Platform.Id} ({shortIds[s.Publication.Id]})")) + ".");
+            reporter.Line($"Nothing was sent there; they stay scheduled: `herald work{Flag(sandbox)}` sends them, `herald cancel{Flag(sandbox)} ID` drops one.");
             return HeraldCommandLine.TargetFailed;
         }
 
         if (waiting)
         {
-            reporter.Line($"Run `herald work{(sandbox is null ? "" : " --sandbox")}` to send what is waiting for its retry; `herald status ID` shows progress.");
+            // The inline run ends here: a retry is only a row in the database until a worker picks it up.
+            reporter.Line($"Nothing sends it until `herald work{Flag(sandbox)}` runs: it sends each retry when it is due; " +
+                $"`herald status{Flag(sandbox)} ID` shows progress.");
         }
 
+        reporter.Json(publications.Select(p => PublicationJson.From(
+            p, shortIds[p.Id], sandbox is not null, sandbox is null ? p.Url : SandboxConnection.PostUrl(sandbox.BaseAddress, p.Platform, p.ExternalId) ?? p.Url)));
         return failed == 0 ? HeraldCommandLine.Ok : HeraldCommandLine.TargetFailed;
     }
+
+    /// <summary>The flag a follow-up command needs to find a sandbox publication in the sandbox's database.</summary>
+    private static string Flag(SandboxConnection? sandbox) => sandbox is null ? "" : " --sandbox";
 
     private static string Describe(Content content) =>
         content.Type == ContentType.Article ? content.Title : content.Body.Length <= 40 ? content.Body : content.Body[..40] + "…";

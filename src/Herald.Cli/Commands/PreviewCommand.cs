@@ -41,10 +41,7 @@ internal static class PreviewCommand
     {
         try
         {
-            if (!file.Exists)
-            {
-                throw new CliInputException($"file: '{file.FullName}' does not exist");
-            }
+            InputFile.Check(file);
 
             var configuration = CliConfiguration.Build(config);
             await using var services = CliServices.Build(configuration, verbose: false);
@@ -81,7 +78,7 @@ internal static class PreviewCommand
         }
         catch (Exception ex) when (ex is CliInputException or UnknownPlatformException)
         {
-            reporter.Error(ex.Message);
+            reporter.Error(ex);
             return HeraldCommandLine.BadInput;
         }
     }

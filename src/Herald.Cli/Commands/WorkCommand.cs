@@ -2,7 +2,6 @@ using System.CommandLine;
 using Herald.Cli.Configuration;
 using Herald.Cli.Output;
 using Herald.Publications;
-using Herald.Sandbox.Hosting;
 using Herald.Storage;
 using Herald.Workers;
 using Microsoft.Extensions.Configuration;
@@ -29,8 +28,8 @@ internal static class WorkCommand
             var reporter = new Reporter(output, error);
             try
             {
-                var configuration = CliConfiguration.Build(parse.GetValue(CommonOptions.Config));
-                await using var server = parse.GetValue(sandbox) ? await SandboxServer.StartAsync(cancellationToken: cancellationToken) : null;
+                var configuration = CliConfiguration.Build(parse.GetValue(CommonOptions.Config), parse.GetValue(sandbox));
+                await using var server = parse.GetValue(sandbox) ? await SandboxConnection.OpenAsync(configuration, cancellationToken) : null;
                 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
                 builder.Configuration.AddConfiguration(configuration);
                 CliServices.Add(builder.Services, configuration, parse.GetValue(CommonOptions.Verbose));
@@ -45,7 +44,7 @@ internal static class WorkCommand
                 await WarnAboutClockSkewAsync(host.Services, reporter, cancellationToken);
                 if (!parse.GetValue(quiet))
                 {
-                    host.Services.GetRequiredService<BatchExecutor>().PublicationFinished += p => Print(p, reporter);
+                    host.Services.GetRequiredService<BatchExecutor>().PublicationFinished += p => Print(p, server?.BaseAddress, reporter);
                 }
 
                 var database = host.Services.GetRequiredService<HeraldDatabaseInfo>();
@@ -57,7 +56,7 @@ internal static class WorkCommand
             }
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or CliInputException)
             {
-                reporter.Error(ex.Message);
+                reporter.Error(ex);
                 return HeraldCommandLine.BadInput;
             }
         });
@@ -104,19 +103,22 @@ internal static class WorkCommand
         }
     }
 
-    private static void Print(Publication p, Reporter reporter)
+    private static void Print(Publication p, Uri? sandbox, Reporter reporter)
     {
+        var url = sandbox is null ? p.Url : SandboxConnection.PostUrl(sandbox, p.Platform, p.ExternalId) ?? p.Url;
+        // Printed as each publication completes, without a database round trip: the short id's usual length.
+        var id = PublicationLookup.RandomPart(p.Id)[..PublicationLookup.ShortIdLength];
         var line = p.Status switch
         {
-            PublicationStatus.Published => $"✓ published  {p.Url}",
+            PublicationStatus.Published => $"✓ published  {url}",
             PublicationStatus.RetryScheduled => $"↻ retry at {p.NextAttemptAt:yyyy-MM-dd HH:mm:ss} UTC: {p.LastError}",
             PublicationStatus.Scheduled => $"… waiting for a rate-limit permit until {p.NextAttemptAt:HH:mm:ss} UTC",
-            PublicationStatus.AwaitingManualAction => $"✎ draft ready: herald status {p.Id}, then herald posted {p.Id} --url …",
+            PublicationStatus.AwaitingManualAction => $"✎ draft ready: herald status {id}, then herald posted {id} --url …",
             _ => $"✗ {p.Status}: {p.LastError}",
         };
         lock (reporter)
         {
-            reporter.Line($"  {p.Platform,-10}{p.Id}  {line}");
+            reporter.Line($"  {p.Platform,-10}{id}  {line}");
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Herald.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace Herald.Cli.Configuration;
@@ -12,27 +14,128 @@ namespace Herald.Cli.Configuration;
 /// </summary>
 internal static class CliConfiguration
 {
-    public static IConfigurationRoot Build(FileInfo? configFile)
+    /// <summary>
+    /// The settings; with <paramref name="sandbox"/> the database is the sandbox's own (<see cref="SandboxDatabase"/>),
+    /// so that nothing tried against the sandbox mixes with real publications or reaches real workers.
+    /// </summary>
+    public static IConfigurationRoot Build(FileInfo? configFile, bool sandbox = false)
     {
-        var configHome = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg
-            ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
+        var settings = Read(configFile);
+        return sandbox
+            ? new ConfigurationBuilder()
+                .AddConfiguration(settings)
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Herald:Database"] = SandboxDatabase(settings) })
+                .Build()
+            : settings;
+    }
+
+    /// <summary>Where the standalone sandbox (<c>herald sandbox</c>) listens: <c>Herald:Sandbox:Url</c>, by default port 5980 on loopback.</summary>
+    public static Uri SandboxUrl(IConfiguration configuration)
+    {
+        var text = configuration["Herald:Sandbox:Url"];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new Uri("http://127.0.0.1:5980/");
+        }
+
+        return Uri.TryCreate(text.TrimEnd('/') + "/", UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new CliInputException($"Herald:Sandbox:Url: must be an absolute http URL, not '{text}'");
+    }
+
+    /// <summary>
+    /// The sandbox's database: <c>Herald:SandboxDatabase</c>, else a SQLite file next to the real SQLite database
+    /// (<c>herald.db</c> → <c>herald.sandbox.db</c>), else — the real one being PostgreSQL — next to the default SQLite path.
+    /// </summary>
+    public static string SandboxDatabase(IConfiguration configuration)
+    {
+        if (configuration["Herald:SandboxDatabase"] is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        return SandboxDatabaseBeside(HeraldDatabase.ResolveConnectionString(configuration));
+    }
+
+    /// <summary>The sandbox's database for the real database <paramref name="real"/>.</summary>
+    public static string SandboxDatabaseBeside(string real)
+    {
+        var path = HeraldDatabase.DetectProvider(real) == DatabaseProvider.Sqlite
+            ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(real).DataSource
+            : HeraldDatabase.DefaultSqlitePath;
+        if (path is "" or ":memory:")
+        {
+            return real;
+        }
+
+        return $"Data Source={Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? "", Path.GetFileNameWithoutExtension(path) + ".sandbox.db")}";
+    }
+
+    /// <summary>The user's own settings file, read by every command: <c>$XDG_CONFIG_HOME/herald/appsettings.json</c>.</summary>
+    public static string UserSettingsFile
+    {
+        get
+        {
+            var configHome = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg
+                ? xdg
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
+            return Path.Combine(configHome, "herald", "appsettings.json");
+        }
+    }
+
+    private static IConfigurationRoot Read(FileInfo? configFile)
+    {
+        var userFile = UserSettingsFile;
+        var localFile = Path.Combine(Directory.GetCurrentDirectory(), "herald.json");
+        CheckJson("settings", userFile);
+        CheckJson("settings", localFile);
         var builder = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(configHome, "herald", "appsettings.json"), optional: true)
-            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "herald.json"), optional: true);
+            .AddJsonFile(userFile, optional: true)
+            .AddJsonFile(localFile, optional: true);
         if (configFile is not null)
         {
+            if (Directory.Exists(configFile.FullName))
+            {
+                throw new CliInputException($"--config: '{configFile.FullName}' is a directory, not a JSON file");
+            }
+
             if (!configFile.Exists)
             {
                 throw new CliInputException($"--config: file '{configFile.FullName}' does not exist");
             }
 
+            CheckJson("--config", configFile.FullName);
             builder.AddJsonFile(configFile.FullName, optional: false);
         }
 
         builder.AddEnvironmentVariables();
         builder.AddInMemoryCollection(SeedEnvironmentNames());
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Reads <paramref name="path"/> as the configuration's JSON reader does (comments and trailing commas allowed),
+    /// so that a mistake is reported with the file and its line, not as "could not parse the JSON file".
+    /// </summary>
+    private static void CheckJson(string field, string path)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(
+                File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            // JsonException counts lines and positions from 0; editors count from 1.
+            var reason = ex.Message.Split([" Path:", " LineNumber:"], 2, StringSplitOptions.None)[0].TrimEnd();
+            throw new CliInputException(
+                $"{field}: '{path}' is not valid JSON at line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1}: {reason}");
+        }
     }
 
     /// <summary>The seed's environment variable names, mapped onto Herald's configuration keys.</summary>

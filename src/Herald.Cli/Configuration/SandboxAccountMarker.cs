@@ -1,5 +1,4 @@
 using Herald.Accounts;
-using Herald.Sandbox.Hosting;
 using Herald.Workers;
 
 namespace Herald.Cli.Configuration;
@@ -29,12 +28,12 @@ internal static class SandboxAccountMarker
     };
 
     /// <summary>Points sandbox accounts at the sandbox running in this process.</summary>
-    public static IAccountEndpointResolver Resolver(SandboxServer sandbox) => new SandboxEndpointResolver(sandbox);
+    public static IAccountEndpointResolver Resolver(SandboxConnection sandbox) => new SandboxEndpointResolver(sandbox);
 
     /// <summary>Without a sandbox in the process: real accounts as they are; sandbox accounts cannot be served.</summary>
     public static IAccountEndpointResolver WithoutSandbox { get; } = new NoSandboxEndpointResolver();
 
-    private sealed class SandboxEndpointResolver(SandboxServer sandbox) : IAccountEndpointResolver
+    private sealed class SandboxEndpointResolver(SandboxConnection sandbox) : IAccountEndpointResolver
     {
         public Account? Resolve(Account account, out string? reason)
         {

@@ -2,14 +2,37 @@ using Herald.Platforms;
 
 namespace Herald.Cli.Output;
 
-/// <summary>Writes the CLI's progress and results: one line per platform as it happens, plain text (no escape codes).</summary>
-internal sealed class Reporter(TextWriter output, TextWriter error)
+/// <summary>
+/// Writes the CLI's progress and results: one line per platform as it happens, plain text (no escape codes). With
+/// <paramref name="json"/> the lines for people are left out and stdout carries only <see cref="Json"/>'s document.
+/// </summary>
+internal sealed class Reporter(TextWriter output, TextWriter error, bool json = false)
 {
+    private readonly TextWriter _human = json ? TextWriter.Null : output;
+
     private const int PlatformColumn = 10;
 
-    public void Line(string text = "") => output.WriteLine(text);
+    public void Line(string text = "") => _human.WriteLine(text);
 
-    public void Started(PlatformDescriptor platform) => output.WriteLine($"  {Pad(platform.Id)}publishing…");
+    public void Started(PlatformDescriptor platform) => _human.WriteLine($"  {Pad(platform.Id)}publishing…");
+
+    /// <summary>Progress of a thread, on stderr so that what stdout says stays the same whatever the thread's length.</summary>
+    public void Part(PlatformDescriptor platform, int sent, int total)
+    {
+        if (!json)
+        {
+            error.WriteLine($"  {Pad(platform.Id)}part {sent} of {total} sent");
+        }
+    }
+
+    /// <summary>The machine-readable result, written only when the command was given <c>--json</c>.</summary>
+    public void Json(object document)
+    {
+        if (json)
+        {
+            output.WriteLine(System.Text.Json.JsonSerializer.Serialize(document, PublicationJson.Options));
+        }
+    }
 
     public void Result(PlatformDescriptor platform, PublishOutcome outcome, string publicationId, DateTimeOffset? nextAttempt)
     {
@@ -18,10 +41,10 @@ internal sealed class Reporter(TextWriter output, TextWriter error)
             PublishOutcomeKind.Published => $"✓ published  {outcome.Url}",
             PublishOutcomeKind.ManualActionRequired => "✎ draft ready (below): post it by hand, then run: " +
                 $"herald posted {publicationId} --url <its URL>",
-            _ when nextAttempt is { } at => $"✗ {Describe(outcome.Kind)}: {outcome.Error} — retry scheduled for {at:yyyy-MM-dd HH:mm:ss} UTC",
+            _ when nextAttempt is { } at => $"✗ {Describe(outcome.Kind)}: {outcome.Error} — retry due at {at:yyyy-MM-dd HH:mm:ss} UTC",
             _ => $"✗ {Describe(outcome.Kind)}: {outcome.Error}",
         };
-        output.WriteLine($"  {Pad(platform.Id)}{line}");
+        _human.WriteLine($"  {Pad(platform.Id)}{line}");
         if (outcome.Kind == PublishOutcomeKind.ManualActionRequired && outcome.Draft is not null)
         {
             Block($"{platform.DisplayName} draft", outcome.Draft);
@@ -30,16 +53,19 @@ internal sealed class Reporter(TextWriter output, TextWriter error)
 
     public void Block(string title, string text)
     {
-        output.WriteLine($"  ┌─ {title} ─");
+        _human.WriteLine($"  ┌─ {title} ─");
         foreach (var line in text.Split('\n'))
         {
-            output.WriteLine($"  │ {line}");
+            _human.WriteLine($"  │ {line}");
         }
 
-        output.WriteLine("  └─");
+        _human.WriteLine("  └─");
     }
 
     public void Error(string message) => error.WriteLine($"error: {message}");
+
+    /// <summary>The exception's message without .NET's parameter names.</summary>
+    public void Error(Exception exception) => Error(CliMessage.Of(exception));
 
     /// <summary>Something the user should know that does not stop the command.</summary>
     public void Warning(string message) => error.WriteLine($"warning: {message}");

@@ -44,6 +44,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var app = builder.Build();
         app.UseMiddleware<PlatformTrafficMiddleware>();
         MapControlEndpoints(app, state);
+        SandboxPages.Map(app, state);
         foreach (var platform in SandboxPlatforms.All)
         {
             platform.Map(app.MapGroup("/" + platform.Id));

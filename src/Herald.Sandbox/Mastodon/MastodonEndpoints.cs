@@ -14,6 +14,8 @@ internal static class MastodonEndpoints
     public static RouteGroupBuilder MapMastodon(this RouteGroupBuilder group)
     {
         group.MapGet("/api/v2/instance", (HttpContext c, SandboxState s) => Results.Json(InstanceJson(c, s.Mastodon)));
+        // A status's public page (its `url`): the sandbox's page of that post, so the URL Herald prints opens.
+        group.MapGet("/@{username}/{id}", (string id) => Results.Redirect(SandboxLinks.Post(new Uri("http://sandbox/"), "mastodon", id).PathAndQuery));
 
         var api = group.MapGroup("/api/v1").AddEndpointFilter(async (context, next) =>
         {
