@@ -51,10 +51,25 @@ internal sealed class PartProgress
 
         public Task AddContentAsync(Content content, CancellationToken cancellationToken = default) => inner.AddContentAsync(content, cancellationToken);
 
-        public Task<IReadOnlyList<Publication>> FindEarlierPublicationsAsync(Content content, IReadOnlyCollection<AccountId> accounts, CancellationToken cancellationToken = default) =>
-            inner.FindEarlierPublicationsAsync(content, accounts, cancellationToken);
+        public Task<IReadOnlyList<(Publication Publication, string Fingerprint)>> FindEarlierPublicationsAsync(
+            IReadOnlyCollection<string> fingerprints, IReadOnlyCollection<AccountId> accounts, CancellationToken cancellationToken = default) =>
+            inner.FindEarlierPublicationsAsync(fingerprints, accounts, cancellationToken);
 
         public Task<Account> UpsertAccountAsync(Account account, CancellationToken cancellationToken = default) => inner.UpsertAccountAsync(account, cancellationToken);
+
+        public Task<IReadOnlyList<(Account Account, bool Existed)>> StageAccountsAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken = default) =>
+            inner.StageAccountsAsync(accounts, cancellationToken);
+
+        public Task AddScheduledAsync(
+            IReadOnlyList<Content> contents, IReadOnlyList<Publication> publications, bool keepTracked, CancellationToken cancellationToken = default)
+        {
+            foreach (var publication in publications)
+            {
+                _parts[publication.Id] = publication.ThreadPartIds.Count;
+            }
+
+            return inner.AddScheduledAsync(contents, publications, keepTracked, cancellationToken);
+        }
 
         public Task AddPublicationAsync(Publication publication, CancellationToken cancellationToken = default)
         {
