@@ -27,6 +27,16 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
 
         var wanted = fingerprints.Distinct().ToList();
         var ids = accounts.ToList();
+        if (db.Database.IsNpgsql() && db.Database.CurrentTransaction is not null)
+        {
+            // Two calls scheduling the same content for the same account at once would both find nothing under READ
+            // COMMITTED and both insert. A lock per account, held until this transaction ends and taken in one order
+            // (no deadlock), makes the second wait and then see the first's publication. SQLite's write lock does the same.
+            await db.Database.ExecuteSqlRawAsync(
+                "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended('herald:repost:' || a, 0) AS k FROM unnest({0}::text[]) AS a ORDER BY 1) AS keys",
+                [ids.Select(a => a.Value.ToString()).ToArray()],
+                cancellationToken);
+        }
         var found = await (
             from p in db.Publications.AsNoTracking()
             join c in db.Contents on p.ContentId equals c.Id
@@ -112,13 +122,20 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
             return;
         }
 
-        // Thousands of rows: binary COPY in the same transaction as the accounts, instead of tracked inserts.
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        var copy = new PostgresBulkCopy(db);
-        await copy.CopyAsync(contents, shadow: (content, _) => ContentFingerprint.Of(content), cancellationToken);
-        await copy.CopyAsync(publications, shadow: null, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        // Thousands of rows: binary COPY in the same transaction as the accounts (the caller's, when it has one),
+        // instead of tracked inserts.
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        await using (own)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            var copy = new PostgresBulkCopy(db);
+            await copy.CopyAsync(contents, shadow: (content, _) => ContentFingerprint.Of(content), cancellationToken);
+            await copy.CopyAsync(publications, shadow: null, cancellationToken);
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+        }
     }
 
     /// <summary>

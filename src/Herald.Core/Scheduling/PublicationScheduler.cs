@@ -52,6 +52,20 @@ internal sealed class PublicationScheduler(
     {
         ScheduleValidation.ThrowIfInvalid(items, single, registry, contentLimits);
 
+        // The repost guard's check and the inserts share one transaction (on SQLite a write lock from its start), so
+        // that two calls scheduling the same content for the same account at the same moment cannot both pass it.
+        var publications = await store.InTransactionAsync(() => StoreAsync(items, single, options, cancellationToken), cancellationToken);
+        if (options.ClaimFor is null)
+        {
+            await SignalAsync(items.Min(i => i.When.Utc));
+        }
+
+        return publications;
+    }
+
+    private async Task<Publication[]> StoreAsync(
+        IReadOnlyList<ScheduleItem> items, bool single, ScheduleOptions options, CancellationToken cancellationToken)
+    {
         var accounts = items.SelectMany(i => i.Accounts).Distinct().ToList();
         var staged = await store.StageAccountsAsync(accounts, cancellationToken);
         var stored = new Dictionary<Account, Account>(ReferenceEqualityComparer.Instance);
@@ -68,14 +82,11 @@ internal sealed class PublicationScheduler(
 
         var now = timeProvider.GetUtcNow();
         var publications = Create(items, stored, options, now);
-        // All or nothing, in one transaction: a failure halfway must not leave some targets stored (a second run would
-        // post them twice). An inline send (ClaimFor) goes on to save the publications it was given: they stay tracked.
-        await store.AddScheduledAsync([.. items.Select(i => i.Content)], publications, keepTracked: options.ClaimFor is not null, cancellationToken);
-        if (options.ClaimFor is null)
-        {
-            await SignalAsync(items.Min(i => i.When.Utc));
-        }
-
+        // One content given for several items (the same post to X at 9 and LinkedIn at 10) is one row.
+        var contents = items.Select(i => i.Content).Distinct().ToList();
+        // All or nothing: a failure halfway must not leave some targets stored (a second run would post them twice).
+        // An inline send (ClaimFor) goes on to save the publications it was given: they stay tracked.
+        await store.AddScheduledAsync(contents, publications, keepTracked: options.ClaimFor is not null, cancellationToken);
         return publications;
     }
 

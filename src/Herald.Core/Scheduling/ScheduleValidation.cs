@@ -23,6 +23,18 @@ internal static class ScheduleValidation
             problems.AddRange(single ? found[i] : found[i].Select(p => p with { Field = $"items[{i}].{p.Field}" }));
         }
 
+        // The same content for several items is one row; two different contents sharing an id cannot both be stored.
+        var byId = new Dictionary<ContentId, (Content Content, int Item)>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!byId.TryAdd(items[i].Content.Id, (items[i].Content, i)) && !ReferenceEquals(byId[items[i].Content.Id].Content, items[i].Content))
+            {
+                problems.Add(new ValidationProblem(
+                    $"items[{i}].content",
+                    $"has the same id as the content of items[{byId[items[i].Content.Id].Item}] but is another content; give each content its own id, or pass the same content object"));
+            }
+        }
+
         if (problems.Count > 0)
         {
             throw new ContentValidationException(problems);

@@ -180,6 +180,75 @@ public sealed class BulkScheduleTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ScheduleMany_OneContentForManyItems_StoresItOnceWithEveryPublication(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        // The same post to 300 accounts, each at its own time: above the size that PostgreSQL takes by binary COPY.
+        var article = Articles.New("One content, many times");
+        var items = Enumerable.Range(0, 300)
+            .Select(i => new ScheduleItem(article, [Account($"shared-{i}")], ScheduleTime.At(Now.AddMinutes(i + 1))))
+            .ToList();
+
+        var publications = await ScheduleManyAsync(workers, items);
+
+        Assert.Equal(300, publications.Count);
+        await using var scope = workers.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        Assert.Equal(1, await db.Contents.CountAsync());
+        Assert.Equal(300, await db.Publications.CountAsync(p => p.ContentId == article.Id));
+    }
+
+    [Fact]
+    public async Task ScheduleMany_TwoContentsSharingAnId_IsRefusedNamingTheItem()
+    {
+        await using var database = TestDatabase.Sqlite();
+        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        var first = Articles.New("First");
+        var impostor = new Content { Id = first.Id, Title = "Second", Body = "Another body.", CanonicalUrl = new Uri("https://blog.example.com/second") };
+
+        var refused = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleManyAsync(workers, [
+            new(first, [Account("ids-a")], ScheduleTime.At(Now.AddHours(1))),
+            new(impostor, [Account("ids-b")], ScheduleTime.At(Now.AddHours(1))),
+        ]));
+
+        Assert.Equal("items[1].content", Assert.Single(refused.Problems).Field);
+        Assert.Equal(0, (await workers.StatusCountsAsync()).Values.Sum());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Schedule_SameContentForOneAccountFromConcurrentCalls_StoresItOnce(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        await workers.ScheduleAsync(Articles.New("Makes the account exist"), Account("concurrent"), ScheduleTime.At(Now.AddHours(1)));
+
+        for (var round = 0; round < 10; round++)
+        {
+            var article = Articles.New($"Concurrent {round}");
+            var calls = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+            {
+                try
+                {
+                    await workers.ScheduleAsync(Copy(article), Account("concurrent"), ScheduleTime.At(Now.AddHours(2)));
+                    return true;
+                }
+                catch (ContentValidationException)
+                {
+                    return false;
+                }
+            })).ToList();
+            var stored = (await Task.WhenAll(calls)).Count(ok => ok);
+
+            Assert.Equal(1, stored);
+        }
+    }
+
     [Fact]
     public async Task Schedule_AccountAsConfigured_IsNotRewrittenOnLaterCalls()
     {
