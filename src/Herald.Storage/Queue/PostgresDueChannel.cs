@@ -86,22 +86,15 @@ internal sealed class PostgresDueChannel(NpgsqlDataSource dataSource, DueSignal 
     public async ValueTask DisposeAsync()
     {
         await _pump;
-        if (Interlocked.Exchange(ref _pending, None) is var ticks && ticks != None)
+        if (_pumping.Wait(0))
         {
-            try
-            {
-                await SendAsync(ticks);
-            }
-            catch (Exception ex)
-            {
-                StorageLog.NotifyFailed(logger, ex.GetType().Name);
-            }
+            await PumpAsync();
         }
     }
 
     /// <summary>The due time a notification carries, or null (wake regardless) when it carries none or one not understood.</summary>
     internal static DateTimeOffset? DueAt(string payload) =>
-        long.TryParse(payload, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks is > 0 and <= 3155378975999999999
+        long.TryParse(payload, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks > 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks
             ? new DateTimeOffset(ticks, TimeSpan.Zero)
             : null;
 
