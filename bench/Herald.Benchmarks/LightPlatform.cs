@@ -135,5 +135,14 @@ internal static class BenchPaths
         file);
 
     /// <summary>The <c>herald</c> CLI's build output, for a worker in its own process.</summary>
-    public static string HeraldCli => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Herald.Cli", "bin", "Release", "net10.0", "herald.dll"));
+    public static string HeraldCli
+    {
+        get
+        {
+            var path = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Herald.Cli", "bin", "Release", "net10.0", "herald.dll"));
+            return File.Exists(path)
+                ? path
+                : throw new FileNotFoundException($"The worker scenarios run the herald CLI's Release build, and {path} is missing: run `dotnet build Herald.slnx -c Release` first.", path);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Data.Common;
 using Herald.Publications;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,7 @@ namespace Herald.Storage;
 /// <param name="PublicationId">Which row.</param>
 /// <param name="ExpectedVersion">The version this worker loaded: the row is written only if it still has it.</param>
 /// <param name="Publication">Every column of the publication but its key, with its model property and whether it changed.</param>
-/// <param name="Attempt">Every column of the attempt row the database does not generate.</param>
+/// <param name="Attempt">Every column of the attempt row the database does not generate; empty when only the publication's row is written.</param>
 internal sealed record OutcomeRow(
     Guid PublicationId,
     int ExpectedVersion,
@@ -18,8 +19,8 @@ internal sealed record OutcomeRow(
     IReadOnlyList<(IProperty Property, object? Value)> Attempt);
 
 /// <summary>
-/// Writes the end of every attempt in the process — the publication's new state and its attempt row — with
-/// group commit: a write that arrives while another is in flight joins the next group, and a group is one
+/// Writes the end of every attempt in the process — the publication's new state and its attempt row — and the
+/// marks a runner saves on its way (the start of a send or a lookup: the publication's row alone), with group commit: a write that arrives while another is in flight joins the next group, and a group is one
 /// statement on PostgreSQL (one round trip, one commit) or one transaction on SQLite. Under light load every
 /// outcome is written alone and at once; under heavy load dozens share a commit. Each caller still waits for
 /// its own row to be durable before it moves on, so "the outcome is stored the moment it is known" holds.
@@ -145,7 +146,7 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
 
     /// <summary>
     /// One statement for the group: the new publication rows as a VALUES list, an UPDATE that takes only the rows
-    /// whose version is unchanged, and an INSERT of the attempt rows of exactly those publications.
+    /// whose version is unchanged, and an INSERT of the attempt rows (of the outcomes) of exactly those publications.
     /// </summary>
     private static async Task<HashSet<Guid>> WritePostgresAsync(DbConnection connection, List<OutcomeRow> rows)
     {
@@ -154,29 +155,36 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
         // Only the columns some row of the group changed (rows that did not change one write its current value).
         var changed = Enumerable.Range(0, first.Publication.Count).Where(i => rows.Any(r => r.Publication[i].Changed)).ToList();
         var publicationColumns = changed.Select(i => Quote(first.Publication[i].Property.GetColumnName())).ToList();
-        var attemptColumns = first.Attempt.Select(c => Quote(c.Property.GetColumnName())).ToList();
         var idProperty = first.Publication[0].Property.DeclaringType.ContainingEntityType.FindPrimaryKey()!.Properties[0];
         var versionColumn = Quote(first.Publication.Single(c => c.Property.IsConcurrencyToken).Property.GetColumnName());
-        var attemptTable = Quote(first.Attempt[0].Property.DeclaringType.ContainingEntityType.GetTableName()!);
         var publicationTable = Quote(idProperty.DeclaringType.ContainingEntityType.GetTableName()!);
-        var publicationIdColumn = Quote(first.Attempt.Single(c => c.Property.IsForeignKey()).Property.GetColumnName());
-
         var idColumn = Quote(idProperty.GetColumnName());
         var versionProperty = first.Publication.Single(c => c.Property.IsConcurrencyToken).Property;
         var data = rows.Select(r =>
             "(" + string.Join(", ",
                 new[] { Parameter(command, idProperty, new PublicationId(r.PublicationId)), Parameter(command, versionProperty, r.ExpectedVersion) }
                     .Concat(changed.Select(i => Parameter(command, r.Publication[i].Property, r.Publication[i].Value)))) + ")");
-        var attempts = rows.Select(r => "(" + string.Join(", ", r.Attempt.Select(c => Parameter(command, c.Property, c.Value))) + ")");
-        command.CommandText =
+        var sql = new StringBuilder(
             $"WITH data (\"__id\", \"__expected_version\", {string.Join(", ", publicationColumns)}) AS (VALUES {string.Join(", ", data)}), " +
             $"updated AS (UPDATE {publicationTable} p SET {string.Join(", ", publicationColumns.Select(c => $"{c} = data.{c}"))} " +
-            $"FROM data WHERE p.{idColumn} = data.\"__id\" AND p.{versionColumn} = data.\"__expected_version\" RETURNING p.{idColumn}), " +
-            $"attempt ({string.Join(", ", attemptColumns)}) AS (VALUES {string.Join(", ", attempts)}), " +
-            $"inserted AS (INSERT INTO {attemptTable} ({string.Join(", ", attemptColumns)}) " +
-            $"SELECT {string.Join(", ", attemptColumns.Select(c => $"attempt.{c}"))} FROM attempt JOIN updated ON updated.{idColumn} = attempt.{publicationIdColumn} " +
-            $"RETURNING {publicationIdColumn}) " +
-            $"SELECT {publicationIdColumn} FROM inserted";
+            $"FROM data WHERE p.{idColumn} = data.\"__id\" AND p.{versionColumn} = data.\"__expected_version\" RETURNING p.{idColumn})");
+        // Attempt rows (an outcome has one, a mark before sending has none) go in only for the rows updated.
+        // A data-modifying WITH runs whether or not the final SELECT reads it.
+        var withAttempts = rows.Where(r => r.Attempt.Count > 0).ToList();
+        if (withAttempts.Count > 0)
+        {
+            var attemptColumns = withAttempts[0].Attempt.Select(c => Quote(c.Property.GetColumnName())).ToList();
+            var attemptTable = Quote(withAttempts[0].Attempt[0].Property.DeclaringType.ContainingEntityType.GetTableName()!);
+            var publicationIdColumn = Quote(withAttempts[0].Attempt.Single(c => c.Property.IsForeignKey()).Property.GetColumnName());
+            var attempts = withAttempts.Select(r => "(" + string.Join(", ", r.Attempt.Select(c => Parameter(command, c.Property, c.Value))) + ")");
+            sql.Append(
+                $", attempt ({string.Join(", ", attemptColumns)}) AS (VALUES {string.Join(", ", attempts)}), " +
+                $"inserted AS (INSERT INTO {attemptTable} ({string.Join(", ", attemptColumns)}) " +
+                $"SELECT {string.Join(", ", attemptColumns.Select(c => $"attempt.{c}"))} FROM attempt JOIN updated ON updated.{idColumn} = attempt.{publicationIdColumn})");
+        }
+
+        sql.Append($" SELECT {idColumn} FROM updated");
+        command.CommandText = sql.ToString();
 
         var written = new HashSet<Guid>();
         await using var reader = await command.ExecuteReaderAsync();
@@ -188,7 +196,7 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
         return written;
     }
 
-    /// <summary>SQLite: one transaction for the group, an UPDATE and an INSERT per row.</summary>
+    /// <summary>SQLite: one transaction for the group, an UPDATE and (for an outcome) an INSERT per row.</summary>
     private static async Task<HashSet<Guid>> WriteOneByOneAsync(DbConnection connection, List<OutcomeRow> rows)
     {
         var written = new HashSet<Guid>();
@@ -209,6 +217,12 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
                 continue;
             }
 
+            written.Add(row.PublicationId);
+            if (row.Attempt.Count == 0)
+            {
+                continue;
+            }
+
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText =
@@ -216,7 +230,6 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
                 $"({string.Join(", ", row.Attempt.Select(c => Quote(c.Property.GetColumnName())))}) " +
                 $"VALUES ({string.Join(", ", row.Attempt.Select(c => Parameter(insert, c.Property, c.Value)))})";
             await insert.ExecuteNonQueryAsync();
-            written.Add(row.PublicationId);
         }
 
         await transaction.CommitAsync();
@@ -238,7 +251,7 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
 /// <summary>Turns a tracked publication and its attempt into an <see cref="OutcomeRow"/>.</summary>
 internal static class OutcomeRows
 {
-    public static OutcomeRow From(HeraldDbContext db, Publication publication, Attempt attempt)
+    public static OutcomeRow From(HeraldDbContext db, Publication publication, Attempt? attempt)
     {
         var entry = db.Entry(publication);
         if (entry.State == EntityState.Detached)
@@ -252,7 +265,7 @@ internal static class OutcomeRows
             .Select(p => (p.Metadata, p.CurrentValue, p.IsModified))
             .ToList();
         var attemptType = db.Model.FindEntityType(typeof(Attempt))!;
-        var attemptColumns = attemptType.GetProperties()
+        var attemptColumns = attempt is null ? [] : attemptType.GetProperties()
             .Where(p => p.ValueGenerated == ValueGenerated.Never)
             .Select(p => ((IProperty)p, p.PropertyInfo!.GetValue(attempt)))
             .ToList();

@@ -180,6 +180,22 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
                 $"Publication {publication.Id} was not loaded through this store; load it with GetPublicationAsync before saving.");
         }
 
+        db.ChangeTracker.DetectChanges();
+        if (OnlyChangeIs(publication))
+        {
+            // The usual case (a runner marking its attempt): the row alone, sharing a commit with the other
+            // workers' writes (OutcomeWriter), version-checked like SaveChanges.
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!await outcomes.WriteAsync(OutcomeRows.From(db, publication, attempt: null)))
+            {
+                throw new PublicationConflictException(
+                    publication.Id, new DbUpdateConcurrencyException("The publication's version changed since it was loaded."));
+            }
+
+            OutcomeRows.Accept(db, publication);
+            return;
+        }
+
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -188,6 +204,25 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
         {
             throw new PublicationConflictException(publication.Id, ex);
         }
+    }
+
+    /// <summary>True when <paramref name="publication"/> is modified and nothing else tracked is.</summary>
+    private bool OnlyChangeIs(Publication publication)
+    {
+        var modified = false;
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            if (ReferenceEquals(entry.Entity, publication))
+            {
+                modified = entry.State == EntityState.Modified;
+            }
+            else if (entry.State != EntityState.Unchanged)
+            {
+                return false;
+            }
+        }
+
+        return modified;
     }
 
     public void StageAttempt(Attempt attempt) => db.Attempts.Add(attempt);

@@ -136,6 +136,81 @@ public abstract class OutcomeWriterTests<TDatabase>(TDatabase database) : IClass
     }
 
     [Fact]
+    public async Task WriteAsync_MarksAndOutcomesTogether_EachRowWrittenAndOnlyOutcomesGetAnAttemptRow()
+    {
+        var ids = await SeedAsync(12);
+        var rows = new List<OutcomeRow>();
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            rows.Add(i % 2 == 0
+                ? (await OutcomeAsync(id, p => p.BeginSend(Now.AddSeconds(1)), attempt: null)).Row
+                : (await OutcomeAsync(id, p => p.MarkPublished(id.ToString(), null, Now), Attempt(id, 1, PublishOutcomeKind.Published, 201))).Row);
+        }
+
+        var stale = ids[4];
+        await ChangeAsync(stale, p => p.RenewLease("worker", Now.AddMinutes(10), Now));
+
+        var written = await Task.WhenAll(rows.Select(Writer.WriteAsync));
+
+        Assert.Equal(ids.Select(id => id != stale), written);
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            var stored = await StoredAsync(id);
+            if (id == stale)
+            {
+                Assert.Null(stored.WorkStartedAt);
+                Assert.Empty(await AttemptsAsync(id));
+            }
+            else if (i % 2 == 0)
+            {
+                Assert.Equal(PublicationStatus.Publishing, stored.Status);
+                Assert.Equal(Now.AddSeconds(1), stored.WorkStartedAt);
+                Assert.Empty(await AttemptsAsync(id));
+            }
+            else
+            {
+                Assert.Equal(PublicationStatus.Published, stored.Status);
+                Assert.Single(await AttemptsAsync(id));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task SavePublicationAsync_AnotherWriterChangedItFirst_RefusesAndWritesNothing()
+    {
+        var id = (await SeedAsync(1))[0];
+        await using var scope = Database.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
+        var publication = (await store.GetPublicationAsync(id))!;
+        var renewed = await ChangeAsync(id, p => p.RenewLease("worker", Now.AddMinutes(10), Now));
+        publication.BeginSend(Now.AddSeconds(1));
+
+        await Assert.ThrowsAsync<PublicationConflictException>(() => store.SavePublicationAsync(publication));
+
+        var stored = await StoredAsync(id);
+        Assert.Null(stored.WorkStartedAt);
+        Assert.Equal(renewed, stored.Version);
+    }
+
+    [Fact]
+    public async Task SavePublicationAsync_TheMark_IsStoredAndASecondSaveStartsFromIt()
+    {
+        var id = (await SeedAsync(1))[0];
+        await using var scope = Database.Services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
+        var publication = (await store.GetPublicationAsync(id))!;
+        publication.BeginSend(Now.AddSeconds(1));
+        await store.SavePublicationAsync(publication);
+        publication.MarkPublished("9", null, Now.AddSeconds(2));
+        await store.SaveOutcomeAsync(publication, Attempt(id, 1, PublishOutcomeKind.Published, 201));
+
+        var stored = await StoredAsync(id);
+        Assert.Equal(PublicationStatus.Published, stored.Status);
+        Assert.Equal(publication.Version, stored.Version);
+        Assert.Single(await AttemptsAsync(id));
+    }
+
+    [Fact]
     public async Task WriteAsync_RowTheDatabaseRefuses_FailsOnlyThatCallerAndWritesTheOthers()
     {
         // The refused row's attempt number is taken already (the unique index on publication and number): the group
@@ -213,7 +288,7 @@ public abstract class OutcomeWriterTests<TDatabase>(TDatabase database) : IClass
     }
 
     /// <summary>Loads the publication as a worker does, applies the attempt's end and turns it into the writer's row.</summary>
-    private protected async Task<(OutcomeRow Row, Publication Publication)> OutcomeAsync(PublicationId id, Action<Publication> end, Attempt attempt)
+    private protected async Task<(OutcomeRow Row, Publication Publication)> OutcomeAsync(PublicationId id, Action<Publication> end, Attempt? attempt)
     {
         await using var scope = Database.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
