@@ -9,14 +9,14 @@ namespace Herald.Storage;
 internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteHeraldDbContext>
 {
     public SqliteHeraldDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteHeraldDbContext>().UseSqlite("Data Source=design-time.db").Options,
-            new CredentialProtector(RandomNumberGenerator.GetBytes(32)));
+        new(new DbContextOptionsBuilder<SqliteHeraldDbContext>().UseSqlite("Data Source=design-time.db")
+            .UseHeraldCredentials(new CredentialProtector(RandomNumberGenerator.GetBytes(32))).Options);
 }
 
 /// <summary>Lets <c>dotnet ef migrations add … --context PostgresHeraldDbContext</c> build the model without a server.</summary>
 internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresHeraldDbContext>
 {
     public PostgresHeraldDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresHeraldDbContext>().UseNpgsql("Host=localhost;Database=herald_design").Options,
-            new CredentialProtector(RandomNumberGenerator.GetBytes(32)));
+        new(new DbContextOptionsBuilder<PostgresHeraldDbContext>().UseNpgsql("Host=localhost;Database=herald_design")
+            .UseHeraldCredentials(new CredentialProtector(RandomNumberGenerator.GetBytes(32))).Options);
 }

@@ -11,9 +11,10 @@ namespace Herald.Storage;
 /// Herald's tables. The model is shared; <see cref="SqliteHeraldDbContext"/> and
 /// <see cref="PostgresHeraldDbContext"/> each carry their own provider's migrations.
 /// </summary>
-public abstract class HeraldDbContext(DbContextOptions options, CredentialProtector protector) : DbContext(options)
+public abstract class HeraldDbContext(DbContextOptions options) : DbContext(options)
 {
-    internal CredentialProtector Protector { get; } = protector;
+    internal CredentialProtector Protector { get; } = options.FindExtension<HeraldOptionsExtension>()?.Protector
+        ?? throw new InvalidOperationException("Herald's context needs the credential key: register it with AddHeraldStorage.");
 
     public DbSet<Content> Contents => Set<Content>();
 
@@ -35,8 +36,7 @@ public abstract class HeraldDbContext(DbContextOptions options, CredentialProtec
 }
 
 /// <summary>The embedded default: one SQLite file.</summary>
-public sealed class SqliteHeraldDbContext(DbContextOptions<SqliteHeraldDbContext> options, CredentialProtector protector)
-    : HeraldDbContext(options, protector)
+public sealed class SqliteHeraldDbContext(DbContextOptions<SqliteHeraldDbContext> options) : HeraldDbContext(options)
 {
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -47,5 +47,4 @@ public sealed class SqliteHeraldDbContext(DbContextOptions<SqliteHeraldDbContext
 }
 
 /// <summary>PostgreSQL, for several machines sharing one database. Times are <c>timestamptz</c>.</summary>
-public sealed class PostgresHeraldDbContext(DbContextOptions<PostgresHeraldDbContext> options, CredentialProtector protector)
-    : HeraldDbContext(options, protector);
+public sealed class PostgresHeraldDbContext(DbContextOptions<PostgresHeraldDbContext> options) : HeraldDbContext(options);

@@ -42,18 +42,21 @@ public static class HeraldStorageServiceCollectionExtensions
         });
         if (provider == DatabaseProvider.Sqlite)
         {
-            services.AddDbContext<SqliteHeraldDbContext>(o => o
+            // Pooled: a worker runs every attempt in a scope of its own (HeraldOptionsExtension).
+            services.AddDbContextPool<SqliteHeraldDbContext>((sp, o) => o
                 .UseSqlite(normalized, sqlite => sqlite.MigrationsAssembly(typeof(HeraldDbContext).Assembly.FullName))
-                .ReplaceService<IModelCacheKeyFactory, HeraldModelCacheKeyFactory>());
+                .ReplaceService<IModelCacheKeyFactory, HeraldModelCacheKeyFactory>()
+                .UseHeraldCredentials(sp.GetRequiredService<CredentialProtector>()));
             services.AddScoped<HeraldDbContext>(sp => sp.GetRequiredService<SqliteHeraldDbContext>());
         }
         else
         {
             // One connection pool per process for Herald's tables: EF Core and the queue share the data source.
             services.AddSingleton(_ => NpgsqlDataSource.Create(normalized));
-            services.AddDbContext<PostgresHeraldDbContext>((sp, o) => o
+            services.AddDbContextPool<PostgresHeraldDbContext>((sp, o) => o
                 .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
-                .ReplaceService<IModelCacheKeyFactory, HeraldModelCacheKeyFactory>());
+                .ReplaceService<IModelCacheKeyFactory, HeraldModelCacheKeyFactory>()
+                .UseHeraldCredentials(sp.GetRequiredService<CredentialProtector>()));
             services.AddScoped<HeraldDbContext>(sp => sp.GetRequiredService<PostgresHeraldDbContext>());
         }
 
