@@ -79,14 +79,18 @@ public sealed class PublicationRunner(
     /// platform's answer or a failure of its own: every ending is saved (or, when even that fails, left to the
     /// lease's expiry, after which the next worker counts it and looks before it sends). When
     /// <paramref name="stopping"/> fires before the send started, the publication is handed back untouched.
+    /// A publication claimed ahead of its due instant (<paramref name="notBefore"/>) is made ready — looked up first
+    /// if an earlier send may have taken effect — then held: its permit is taken and it is sent at that instant,
+    /// never before; handed back, it is due at that instant again.
     /// </summary>
     public Task<AttemptReport> RunClaimedAsync(
         Publication publication,
         Content content,
         Account account,
         AttemptLease lease,
-        CancellationToken stopping = default) =>
-        RunCoreAsync(publication, content, account, lease, stopping, abandon: CancellationToken.None);
+        CancellationToken stopping = default,
+        DateTimeOffset? notBefore = null) =>
+        RunCoreAsync(publication, content, account, lease, stopping, abandon: CancellationToken.None, notBefore);
 
     private async Task<AttemptReport> RunCoreAsync(
         Publication publication,
@@ -94,9 +98,13 @@ public sealed class PublicationRunner(
         Account account,
         AttemptLease lease,
         CancellationToken stopping,
-        CancellationToken abandon)
+        CancellationToken abandon,
+        DateTimeOffset? notBefore = null)
     {
         var started = timeProvider.GetUtcNow();
+        // Handed back, a held publication is due at its instant again, not now: another worker must not send it early.
+        Task<AttemptReport> DeferHeldAsync(DateTimeOffset until) =>
+            DeferAsync(publication, notBefore is { } due && due > until ? due : until);
         var sending = false;
         try
         {
@@ -117,7 +125,7 @@ public sealed class PublicationRunner(
             if (!lease.CanStartAttempt)
             {
                 // Too little lease left even to look (a late item of a long batch): back to the queue, nothing counted.
-                return await DeferAsync(publication, timeProvider.GetUtcNow());
+                return await DeferHeldAsync(timeProvider.GetUtcNow());
             }
 
             if (publication.UncertainSince is not null)
@@ -153,6 +161,20 @@ public sealed class PublicationRunner(
                 }
             }
 
+            if (notBefore is { } dueAt)
+            {
+                // Held ready: released at its due instant, never before it. The permit is taken after, at the instant
+                // the platform will see the request, so that rate limits count it when it is sent.
+                // A timer may fire a hair early against the clock it is compared with: it is read again each time.
+                while (dueAt - timeProvider.GetUtcNow() is var wait && wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, timeProvider, stopping);
+                }
+
+                // The attempt's history row starts when it was released, the instant its post was due.
+                started = timeProvider.GetUtcNow();
+            }
+
             // One permit per request the platform will see: a thread of n parts is n writes.
             var limiter = limiters?.For(publication.Platform, publication.AccountId);
             var permits = limiter is null ? 0 : PartsLeft(adapter, publication, content, account);
@@ -162,7 +184,7 @@ public sealed class PublicationRunner(
                 // No permit (or too little lease left to finish safely): nothing is sent and no retry is used.
                 var now = timeProvider.GetUtcNow();
                 var until = permit is not null && permit.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? now + wait : now;
-                return await DeferAsync(publication, until);
+                return await DeferHeldAsync(until);
             }
 
             stopping.ThrowIfCancellationRequested();
@@ -188,7 +210,7 @@ public sealed class PublicationRunner(
         {
             // The worker is stopping and nothing was sent in this attempt: back to the queue, as if never claimed
             // (a send still marked uncertain keeps its mark, and is looked up by whoever takes it next).
-            return await DeferAsync(publication, timeProvider.GetUtcNow());
+            return await DeferHeldAsync(timeProvider.GetUtcNow());
         }
         catch (PublicationConflictException)
         {

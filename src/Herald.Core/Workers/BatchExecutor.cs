@@ -41,13 +41,14 @@ public sealed class BatchExecutor(
             return;
         }
 
-        var work = await PrepareAsync(owned, cancellationToken);
+        var work = await PrepareAsync(owned, batch.NotBefore, cancellationToken);
         var rescheduled = 0;
         // Not cancelled by shutdown: a stopping worker hands back what it has not started (the runner does) and
-        // lets what it is sending finish within its attempt budget.
+        // lets what it is sending finish within its attempt budget. Publications held for their due instant all
+        // wait at once, so that all of them go out at that instant.
         await Parallel.ForEachAsync(
             work,
-            new ParallelOptions { MaxDegreeOfParallelism = options.ConcurrencyPerBatch },
+            new ParallelOptions { MaxDegreeOfParallelism = batch.NotBefore is { Count: > 0 } ? Math.Max(options.ConcurrencyPerBatch, work.Count) : options.ConcurrencyPerBatch },
             async (item, _) =>
             {
                 if (await RunOneAsync(item, lease, cancellationToken))
@@ -66,10 +67,11 @@ public sealed class BatchExecutor(
         localSignal.Set();
     }
 
-    private sealed record WorkItem(Publication Publication, Content Content, Account? Account, string? Unservable);
+    private sealed record WorkItem(Publication Publication, Content Content, Account? Account, string? Unservable, DateTimeOffset? NotBefore);
 
     /// <summary>Loads the batch and stores the payload of every publication whose render changed, before anything is sent.</summary>
-    private async Task<List<WorkItem>> PrepareAsync(IReadOnlyList<PublicationId> owned, CancellationToken cancellationToken)
+    private async Task<List<WorkItem>> PrepareAsync(
+        IReadOnlyList<PublicationId> owned, IReadOnlyDictionary<Guid, DateTimeOffset>? notBefore, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
@@ -102,7 +104,8 @@ public sealed class BatchExecutor(
                 }
             }
 
-            work.Add(new WorkItem(publication, content, account, reason));
+            DateTimeOffset? dueAt = notBefore is not null && notBefore.TryGetValue(publication.Id.Value, out var held) ? held : null;
+            work.Add(new WorkItem(publication, content, account, reason, dueAt));
         }
 
         await store.SaveChangesAsync(cancellationToken);
@@ -127,7 +130,7 @@ public sealed class BatchExecutor(
                 return false;
             }
 
-            var report = await runner.RunClaimedAsync(publication, item.Content, account, lease, stopping);
+            var report = await runner.RunClaimedAsync(publication, item.Content, account, lease, stopping, item.NotBefore);
             saved = report.Saved;
             return report.Rescheduled;
         }

@@ -6,7 +6,8 @@ namespace Herald.Workers;
 /// Claims due publications in batches and hands each batch to the job engine, then sleeps until the earliest
 /// of: the next due time or lease expiry, a signal (a publication added, a retry or deferral written, a batch
 /// finished), or the safety poll. A post due at 09:00:00 is claimed at 09:00:00: the timer is set for that
-/// instant on the injected <see cref="TimeProvider"/>.
+/// instant on the injected <see cref="TimeProvider"/> — or <see cref="WorkerOptions.HoldAhead"/> before it: then it
+/// is claimed ahead, and the batch holds it ready until that instant.
 /// </summary>
 public sealed class Dispatcher(
     IPublicationQueue queue,
@@ -46,7 +47,9 @@ public sealed class Dispatcher(
             {
                 // An instant, turned into a wait at the last moment: a clock that moved meanwhile (a test's, or NTP)
                 // cannot leave the dispatcher asleep past the next due time.
-                await signal.WaitUntilAsync(wakeAt, timeProvider, cancellationToken);
+                // A wake-up at wakeAt claims what is due up to wakeAt + HoldAhead: a signal for a publication due by
+                // then need not wake it sooner.
+                await signal.WaitUntilAsync(wakeAt, timeProvider, cancellationToken, covers: wakeAt + options.HoldAhead);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -73,14 +76,19 @@ public sealed class Dispatcher(
 
             var now = timeProvider.GetUtcNow();
             var token = ClaimTokens.New();
-            var claimed = await queue.ClaimDueAsync(options.BatchSize, now, now + options.LeaseDuration, token, cancellationToken);
+            // What falls due within HoldAhead is claimed now, made ready, and held until its instant by the batch.
+            var claimed = await queue.ClaimDueAsync(options.BatchSize, now, options.HoldAhead, now + options.LeaseDuration, token, cancellationToken);
             if (claimed.Count > 0)
             {
+                var held = claimed.Where(c => c.DueAt is not null).ToDictionary(c => c.Id.Value, c => c.DueAt!.Value);
                 await sink.EnqueueAsync(
                     new ClaimedBatch(
                         token,
                         [.. claimed.Where(c => !c.Recovered).Select(c => c.Id.Value)],
-                        [.. claimed.Where(c => c.Recovered).Select(c => c.Id.Value)]),
+                        [.. claimed.Where(c => c.Recovered).Select(c => c.Id.Value)])
+                    {
+                        NotBefore = held.Count > 0 ? held : null,
+                    },
                     cancellationToken);
             }
 
@@ -90,7 +98,7 @@ public sealed class Dispatcher(
             }
         }
 
-        var next = await queue.NextWakeAsync(cancellationToken);
+        var next = await queue.NextWakeAsync(options.HoldAhead, cancellationToken);
         var after = timeProvider.GetUtcNow();
         if (next is null)
         {

@@ -32,7 +32,8 @@ public sealed class DueSignal : IDueNotifier
     private readonly SemaphoreSlim _semaphore = new(0, 1);
     private volatile bool _waiting;
 
-    // The instant (UTC ticks) the waiter will wake by itself, or Awake while it is not asleep on a timer.
+    // While the waiter sleeps on a timer: the earliest due instant (UTC ticks) it is still in time for when it wakes by
+    // itself; Awake otherwise.
     private long _sleepingUntil = Awake;
 
     /// <summary>True while a waiter sleeps with its timer set (tests on a fake clock advance it only then).</summary>
@@ -44,8 +45,8 @@ public sealed class DueSignal : IDueNotifier
     private long _wakes;
 
     /// <summary>
-    /// Wakes the waiter — unless <paramref name="dueAt"/> is given and the waiter is asleep with its timer set for
-    /// that instant or earlier: it will look then anyway. A waiter that is awake (dispatching) is always signalled,
+    /// Wakes the waiter — unless <paramref name="dueAt"/> is given and the waiter is asleep with a timer that still
+    /// wakes it in time for that instant: it will look then anyway. A waiter that is awake (dispatching) is always signalled,
     /// since it may have read the next due time before this change was committed.
     /// </summary>
     public void Set(DateTimeOffset? dueAt = null)
@@ -76,9 +77,14 @@ public sealed class DueSignal : IDueNotifier
         return Task.CompletedTask;
     }
 
-    /// <summary>Waits until a signal or <paramref name="until"/> on <paramref name="timeProvider"/>'s clock, read at the last moment.</summary>
+    /// <summary>
+    /// Waits until a signal or <paramref name="until"/> on <paramref name="timeProvider"/>'s clock, read at the last
+    /// moment. <paramref name="covers"/> (default <paramref name="until"/>): a <see cref="Set"/> for a due instant at or
+    /// after it lets the waiter sleep on, since waking by itself it is still in time for it (a dispatcher that claims
+    /// ahead of due instants passes its wake-up plus how far ahead it claims).
+    /// </summary>
     /// <returns>True when signalled.</returns>
-    public async Task<bool> WaitUntilAsync(DateTimeOffset until, TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    public async Task<bool> WaitUntilAsync(DateTimeOffset until, TimeProvider timeProvider, CancellationToken cancellationToken = default, DateTimeOffset? covers = null)
     {
         if (_semaphore.Wait(0, CancellationToken.None))
         {
@@ -97,7 +103,7 @@ public sealed class DueSignal : IDueNotifier
         // The clock may have moved between reading it and arming the timer (a busy machine, a test's clock): the
         // timer would then fire that much too late. Once armed, a look at the clock settles it either way.
         var due = timeProvider.GetUtcNow() >= until ? Task.CompletedTask : elapsed;
-        Interlocked.Exchange(ref _sleepingUntil, until.UtcTicks);
+        Interlocked.Exchange(ref _sleepingUntil, (covers ?? until).UtcTicks);
         _waiting = true;
         await Task.WhenAny(signalled, due);
         _waiting = false;

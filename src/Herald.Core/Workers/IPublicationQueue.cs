@@ -8,20 +8,38 @@ public interface IPublicationQueue
 {
     /// <summary>
     /// Claims up to <paramref name="batchSize"/> publications in one statement: due ones
-    /// (<c>Scheduled</c>/<c>RetryScheduled</c>, due ≤ <paramref name="now"/>; an attempt is counted) and
-    /// <c>Publishing</c> ones whose lease expired (recovered: a worker died; reconciled before any resend).
-    /// Each becomes <c>Publishing</c> with <paramref name="claimToken"/> as lease owner until <paramref name="leaseUntil"/>.
-    /// Rows another process is claiming are skipped.
+    /// (<c>Scheduled</c>/<c>RetryScheduled</c>, due ≤ <paramref name="now"/> + <paramref name="holdAhead"/>; an
+    /// attempt is counted) and <c>Publishing</c> ones whose lease expired by <paramref name="now"/> (recovered: a
+    /// worker died; reconciled before any resend). Each becomes <c>Publishing</c> with <paramref name="claimToken"/>
+    /// as lease owner until <paramref name="leaseUntil"/>. Rows another process is claiming are skipped. A row due
+    /// after <paramref name="now"/> comes back with its due instant (<see cref="ClaimedPublication.DueAt"/>): it must
+    /// not be sent before it.
     /// </summary>
+    Task<IReadOnlyList<ClaimedPublication>> ClaimDueAsync(
+        int batchSize,
+        DateTimeOffset now,
+        TimeSpan holdAhead,
+        DateTimeOffset leaseUntil,
+        string claimToken,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Claims what is due by <paramref name="now"/>, holding nothing ahead.</summary>
     Task<IReadOnlyList<ClaimedPublication>> ClaimDueAsync(
         int batchSize,
         DateTimeOffset now,
         DateTimeOffset leaseUntil,
         string claimToken,
-        CancellationToken cancellationToken = default);
+        CancellationToken cancellationToken = default) =>
+        ClaimDueAsync(batchSize, now, TimeSpan.Zero, leaseUntil, claimToken, cancellationToken);
+
+    /// <summary>
+    /// When the dispatcher must look next: the earliest due instant less <paramref name="holdAhead"/>, or the
+    /// earliest lease expiry, whichever comes first; null when nothing waits.
+    /// </summary>
+    Task<DateTimeOffset?> NextWakeAsync(TimeSpan holdAhead, CancellationToken cancellationToken = default);
 
     /// <summary>The earliest instant something becomes due or a lease expires; null when nothing waits.</summary>
-    Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default);
+    Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default) => NextWakeAsync(TimeSpan.Zero, cancellationToken);
 
     /// <summary>
     /// A batch job takes the rows its claim holds: those of <paramref name="ids"/> still <c>Publishing</c> under
@@ -36,13 +54,19 @@ public interface IPublicationQueue
         CancellationToken cancellationToken = default);
 }
 
-/// <summary>One claimed publication; <paramref name="Recovered"/> when its earlier worker's lease had expired.</summary>
-public sealed record ClaimedPublication(PublicationId Id, bool Recovered);
+/// <summary>
+/// One claimed publication; <paramref name="Recovered"/> when its earlier worker's lease had expired;
+/// <paramref name="DueAt"/> when it was claimed ahead of its due instant (held), which it must not be sent before.
+/// </summary>
+public sealed record ClaimedPublication(PublicationId Id, bool Recovered, DateTimeOffset? DueAt = null);
 
 /// <summary>What the dispatcher hands to the job engine: one claim, the ids split into fresh and recovered.</summary>
 public sealed record ClaimedBatch(string ClaimToken, IReadOnlyList<Guid> Fresh, IReadOnlyList<Guid> Recovered)
 {
     public int Count => Fresh.Count + Recovered.Count;
+
+    /// <summary>The publications claimed ahead of their due instant, with that instant: none is sent before it.</summary>
+    public IReadOnlyDictionary<Guid, DateTimeOffset>? NotBefore { get; init; }
 }
 
 /// <summary>Hands a claimed batch to the job engine (Hangfire in Herald.Jobs).</summary>

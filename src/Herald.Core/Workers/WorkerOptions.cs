@@ -48,6 +48,14 @@ public sealed class WorkerOptions
     /// </summary>
     public TimeSpan? SafetyPoll { get; set; }
 
+    /// <summary>
+    /// How far ahead of their due instant publications are claimed, loaded, rendered and looked up (when an earlier
+    /// send may have taken effect), then held ready and released at that instant — never before it. Default 2 s;
+    /// zero turns holding off (a publication is claimed when it is due). Held publications are under a lease like
+    /// any claimed one: a worker that dies holding them gives them back when it expires.
+    /// </summary>
+    public TimeSpan HoldAhead { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Claimed batches allowed to wait for a worker before the dispatcher stops claiming; default 2 × <see cref="Count"/>.</summary>
     public int? MaxPendingBatches { get; set; }
 
@@ -88,6 +96,15 @@ public sealed class WorkerOptions
         if (SafetyPoll is { } poll && poll <= TimeSpan.Zero)
         {
             problems.Add("Herald:Workers:SafetyPoll must be positive, such as 00:00:15.");
+        }
+
+        if (HoldAhead < TimeSpan.Zero)
+        {
+            problems.Add("Herald:Workers:HoldAhead must not be negative, such as 00:00:02 (00:00:00 turns holding off).");
+        }
+        else if (HoldAhead + AttemptTimeout >= LeaseDuration)
+        {
+            problems.Add($"Herald:Workers:HoldAhead ({HoldAhead}) plus Herald:Workers:AttemptTimeout ({AttemptTimeout}) must be shorter than Herald:Workers:LeaseDuration ({LeaseDuration}).");
         }
 
         if (MaxPendingBatches is < 1)

@@ -13,7 +13,7 @@ namespace Herald.Storage.Queue;
 internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IPublicationQueue
 {
     public async Task<IReadOnlyList<ClaimedPublication>> ClaimDueAsync(
-        int batchSize, DateTimeOffset now, DateTimeOffset leaseUntil, string claimToken, CancellationToken cancellationToken = default)
+        int batchSize, DateTimeOffset now, TimeSpan holdAhead, DateTimeOffset leaseUntil, string claimToken, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
@@ -27,6 +27,10 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
             if (recovering)
             {
                 command.Parameters.Add(new NpgsqlParameter("lost", NpgsqlDbType.Text) { Value = QueueTimes.LostAttempt });
+            }
+            else
+            {
+                command.Parameters.Add(new NpgsqlParameter("due_by", NpgsqlDbType.TimestampTz) { Value = (now + holdAhead).ToUniversalTime() });
             }
 
             batch.BatchCommands.Add(command);
@@ -42,7 +46,8 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
             {
                 // An expired claim that no job took was never sent: it runs again as fresh.
                 var previousOwner = reader.IsDBNull(1) ? null : reader.GetString(1);
-                claimed.Add(new ClaimedPublication(new PublicationId(reader.GetGuid(0)), recovered && !ClaimTokens.NeverTaken(previousOwner)));
+                var dueAt = recovered ? (DateTimeOffset?)null : QueueTimes.Held(reader.GetFieldValue<DateTimeOffset>(2), now);
+                claimed.Add(new ClaimedPublication(new PublicationId(reader.GetGuid(0)), recovered && !ClaimTokens.NeverTaken(previousOwner), dueAt));
             }
 
             recovered = false;
@@ -52,14 +57,14 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
         return claimed;
     }
 
-    public async Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default)
+    public async Task<DateTimeOffset?> NextWakeAsync(TimeSpan holdAhead, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(QueueSql.NextWake);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         DateTimeOffset? due = reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
         DateTimeOffset? lease = reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1);
-        return QueueTimes.Earliest(due, lease);
+        return QueueTimes.Earliest(due - holdAhead, lease);
     }
 
     public async Task<IReadOnlyList<PublicationId>> TakeOwnershipAsync(
@@ -96,4 +101,7 @@ internal static class QueueTimes
 
     public static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : a < b ? a : b;
+
+    /// <summary>The due instant of a row claimed ahead of it (held), or null when it was due by the claim.</summary>
+    public static DateTimeOffset? Held(DateTimeOffset dueAt, DateTimeOffset now) => dueAt > now ? dueAt : null;
 }

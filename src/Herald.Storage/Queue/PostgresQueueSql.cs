@@ -40,11 +40,14 @@ internal static class PostgresQueueSql
         SELECT id, lease_owner FROM claimed
         """;
 
-    /// <summary>Moves due publications to Publishing under the claim's lease, an attempt counted.</summary>
+    /// <summary>
+    /// Moves publications due by <c>@due_by</c> (now, plus how far ahead the worker holds) to Publishing under the
+    /// claim's lease, an attempt counted; returns each one's due instant, which a held one must not be sent before.
+    /// </summary>
     public static readonly string ClaimFresh = $"""
         WITH due AS (
-            SELECT id FROM publications
-            WHERE {QueueSql.IsDue} AND next_attempt_at <= @now
+            SELECT id, next_attempt_at FROM publications
+            WHERE {QueueSql.IsDue} AND next_attempt_at <= @due_by
             ORDER BY next_attempt_at
             LIMIT @limit
             FOR UPDATE SKIP LOCKED)
@@ -52,7 +55,7 @@ internal static class PostgresQueueSql
         SET status = {QueueSql.Publishing}, attempt_count = p.attempt_count + 1, lease_owner = @token,
             lease_expires_at = @lease, next_attempt_at = NULL, work_started_at = NULL, version = p.version + 1, updated_at = @now
         FROM due WHERE p.id = due.id
-        RETURNING p.id, NULL::text
+        RETURNING p.id, NULL::text, due.next_attempt_at
         """;
 
     /// <summary>A job replaces the claim's token with its run id on the rows still under that claim.</summary>

@@ -12,7 +12,7 @@ namespace Herald.Storage.Queue;
 internal sealed class SqlitePublicationQueue(string connectionString) : IPublicationQueue
 {
     public async Task<IReadOnlyList<ClaimedPublication>> ClaimDueAsync(
-        int batchSize, DateTimeOffset now, DateTimeOffset leaseUntil, string claimToken, CancellationToken cancellationToken = default)
+        int batchSize, DateTimeOffset now, TimeSpan holdAhead, DateTimeOffset leaseUntil, string claimToken, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -20,6 +20,7 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
         command.Transaction = transaction;
         command.CommandText = SqliteQueueSql.Claim;
         command.Parameters.AddWithValue("$now", now.UtcTicks);
+        command.Parameters.AddWithValue("$due_by", (now + holdAhead).UtcTicks);
         command.Parameters.AddWithValue("$lease", leaseUntil.UtcTicks);
         command.Parameters.AddWithValue("$limit", batchSize);
         command.Parameters.AddWithValue("$token", claimToken);
@@ -43,9 +44,17 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
             }
 
             await reader.NextResultAsync(cancellationToken);
+            var dueAt = new Dictionary<Guid, DateTimeOffset>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                claimed.Add(new ClaimedPublication(new PublicationId(reader.GetGuid(0)), Recovered: false));
+                dueAt[reader.GetGuid(0)] = new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero);
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetGuid(0);
+                claimed.Add(new ClaimedPublication(new PublicationId(id), Recovered: false, QueueTimes.Held(dueAt[id], now)));
             }
         }
 
@@ -53,14 +62,14 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
         return claimed;
     }
 
-    public async Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default)
+    public async Task<DateTimeOffset?> NextWakeAsync(TimeSpan holdAhead, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = QueueSql.NextWake;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return QueueTimes.Earliest(Ticks(reader, 0), Ticks(reader, 1));
+        return QueueTimes.Earliest(Ticks(reader, 0) - holdAhead, Ticks(reader, 1));
     }
 
     public async Task<IReadOnlyList<PublicationId>> TakeOwnershipAsync(

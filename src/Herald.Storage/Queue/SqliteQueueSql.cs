@@ -15,10 +15,18 @@ internal static class SqliteQueueSql
         $"SELECT id FROM publications WHERE {QueueSql.IsLeased} AND lease_expires_at < $now ORDER BY lease_expires_at LIMIT $limit";
 
     /// <summary>
+    /// The publications due by <c>$due_by</c> (now, plus how far ahead the worker holds), with their due instants:
+    /// read first (RETURNING would give the new, cleared value), then taken by the UPDATE — the same rows, as the
+    /// order is total and nothing else writes inside the claim's transaction.
+    /// </summary>
+    private static readonly string Due =
+        $"SELECT id, next_attempt_at FROM publications WHERE {QueueSql.IsDue} AND next_attempt_at <= $due_by ORDER BY next_attempt_at, id LIMIT $limit";
+
+    /// <summary>
     /// The whole claim, run in one transaction: the expired leases with their owners; the history row of each
     /// attempt that ended without an outcome under a job's run (not a claim token no job took), the attempt counted
     /// (attempt_count; recovery_count if the run had begun to look it up or send it), so no later step can repeat an attempt number; the
-    /// takeover of those leases; then the due publications moved to Publishing.
+    /// takeover of those leases; then the due publications, with their due instants, moved to Publishing.
     /// </summary>
     public static readonly string Claim = $"""
         SELECT id, lease_owner FROM publications
@@ -34,12 +42,11 @@ internal static class SqliteQueueSql
             recovery_count = recovery_count + CASE WHEN lease_owner LIKE {NeverTaken} OR work_started_at IS NULL THEN 0 ELSE 1 END
         WHERE id IN ({Expired})
         RETURNING id;
+        SELECT id, next_attempt_at FROM ({Due});
         UPDATE publications
         SET status = {QueueSql.Publishing}, attempt_count = attempt_count + 1, lease_owner = $token,
             lease_expires_at = $lease, next_attempt_at = NULL, work_started_at = NULL, version = version + 1, updated_at = $now
-        WHERE id IN (SELECT id FROM publications
-                     WHERE {QueueSql.IsDue} AND next_attempt_at <= $now
-                     ORDER BY next_attempt_at LIMIT $limit)
+        WHERE id IN (SELECT id FROM ({Due}))
         RETURNING id;
         """;
 

@@ -29,20 +29,44 @@ public sealed class DueTimeTests
         var id = (await workers.ScheduleAsync(Articles.New("Across DST"), Articles.DevTo(sandbox), when))[0].Id;
 
         // Scheduling a day ahead does not wake a dispatcher whose timer is set sooner (its safety poll). One second
-        // before: the dispatcher wakes (its timer is set for the due instant or its safety poll) and sends nothing.
+        // before: the dispatcher wakes, claims it (it falls due within HoldAhead, 2 s) and holds it ready, unsent.
         await WaitUntilAsync(() => signal.IsWaiting);
         var wakeUps = dispatcher.WakeUps;
         clock.Advance(expected - TimeSpan.FromSeconds(1) - clock.GetUtcNow());
         await WaitUntilAsync(() => dispatcher.WakeUps > wakeUps && signal.IsWaiting);
-        Assert.Empty(sandbox.Requests.For("devto"));
-        Assert.Equal(PublicationStatus.Scheduled, (await workers.GetAsync(id)).Publication.Status);
-
-        clock.Advance(TimeSpan.FromSeconds(1));
+        await workers.WaitForAsync(id, p => p.Status == PublicationStatus.Publishing && p.LeaseOwner!.StartsWith("run-", StringComparison.Ordinal));
+        // The sandbox stamps each request with this clock: a send before the last tick would arrive stamped earlier.
+        clock.Advance(TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1));
+        clock.Advance(TimeSpan.FromTicks(1));
         var done = await workers.WaitForAsync(id, p => p.Status == PublicationStatus.Published);
 
         var post = Assert.Single(sandbox.Requests.For("devto"), r => r.Method == "POST");
         Assert.Equal(expected, post.ReceivedAt);
         Assert.Equal(expected, done.Attempts[0].StartedAt);
+    }
+
+    [Fact]
+    public async Task Worker_StoppingWhileHoldingAPublication_HandsItBackDueAtItsInstantNotNow()
+    {
+        var due = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        var clock = new FakeTimeProvider(due.AddMinutes(-1));
+        await using var database = TestDatabase.Sqlite();
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = clock });
+        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), clock);
+        var signal = workers.Services.GetRequiredService<DueSignal>();
+        var id = (await workers.ScheduleAsync(Articles.New("Held, then handed back"), Articles.DevTo(sandbox), ScheduleTime.At(due)))[0].Id;
+        await WaitUntilAsync(() => signal.IsWaiting);
+
+        clock.Advance(TimeSpan.FromSeconds(59));
+        await workers.WaitForAsync(id, p => p.Status == PublicationStatus.Publishing && p.LeaseOwner!.StartsWith("run-", StringComparison.Ordinal));
+        await workers.StopHostAsync();
+
+        var handedBack = (await workers.GetAsync(id)).Publication;
+        Assert.Equal(PublicationStatus.Scheduled, handedBack.Status);
+        Assert.Equal(due, handedBack.NextAttemptAt);
+        Assert.Equal(0, handedBack.AttemptCount);
+        Assert.Null(handedBack.LeaseOwner);
+        Assert.Empty(sandbox.Requests.For("devto"));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

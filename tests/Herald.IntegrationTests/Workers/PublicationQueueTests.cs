@@ -39,6 +39,50 @@ public sealed class PublicationQueueTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task ClaimDue_HoldingAhead_TakesWhatFallsDueWithinItWithItsInstantAndNothingLater(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var dueNow = await SeedAsync(services, due: Now.AddSeconds(-1));
+        var dueSoon = await SeedAsync(services, due: Now.AddMilliseconds(1500));
+        var dueAtTheEdge = await SeedAsync(services, due: Now.AddSeconds(2));
+        var dueLater = await SeedAsync(services, due: Now.AddSeconds(2).AddTicks(10));
+        var queue = services.GetRequiredService<IPublicationQueue>();
+
+        var claimed = await queue.ClaimDueAsync(10, Now, TimeSpan.FromSeconds(2), Now.AddMinutes(5), "claim-ahead");
+
+        Assert.Equal(
+            [
+                new ClaimedPublication(dueNow, Recovered: false),
+                new ClaimedPublication(dueSoon, Recovered: false, Now.AddMilliseconds(1500)),
+                new ClaimedPublication(dueAtTheEdge, Recovered: false, Now.AddSeconds(2)),
+            ],
+            claimed);
+        Assert.Equal(PublicationStatus.Publishing, (await LoadAsync(services, dueSoon)).Status);
+        Assert.Equal(PublicationStatus.Scheduled, (await LoadAsync(services, dueLater)).Status);
+        // The next look is HoldAhead before the row still waiting.
+        Assert.Equal(Now.AddTicks(10), await queue.NextWakeAsync(TimeSpan.FromSeconds(2)));
+        Assert.Equal(Now.AddSeconds(2).AddTicks(10), await queue.NextWakeAsync());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task NextWake_LeaseExpiringFirst_IsNotMovedAheadByHolding(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        await SeedAsync(services, due: Now.AddMinutes(-10));
+        var queue = services.GetRequiredService<IPublicationQueue>();
+        await queue.ClaimDueAsync(10, Now.AddMinutes(-10), Now.AddSeconds(30), ClaimTokens.New());
+        await SeedAsync(services, due: Now.AddMinutes(1));
+
+        Assert.Equal(Now.AddSeconds(30), await queue.NextWakeAsync(TimeSpan.FromSeconds(2)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task ClaimDue_ExpiredClaimThatNoJobTook_ComesBackFreshNotRecovered(bool postgres)
     {
         // Nothing can have been sent for a row no job took over: no lookup on the platform, no review.

@@ -48,6 +48,9 @@ internal sealed class WorkerHost : IAsyncDisposable
     /// <summary>Starts the workers of a host made with <c>start: false</c> (after seeding).</summary>
     public Task StartHostAsync() => _host.StartAsync();
 
+    /// <summary>Stops the workers as a shutdown does (what they have not started sending is handed back).</summary>
+    public Task StopHostAsync() => _host.StopAsync();
+
     public static string NewCredentialKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     public async Task<IReadOnlyList<Publication>> ScheduleAsync(Content content, Account account, ScheduleTime when)
