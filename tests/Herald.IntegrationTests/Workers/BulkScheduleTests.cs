@@ -108,8 +108,8 @@ public sealed class BulkScheduleTests
         var refused = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleManyAsync(workers, items));
 
         var problem = Assert.Single(refused.Problems);
-        Assert.Equal("items[1].targets", problem.Field);
-        Assert.Contains("items[0]", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("items[1].targets[0]", problem.Field);
+        Assert.Contains("items[0].targets[0]", problem.Message, StringComparison.Ordinal);
         Assert.Equal(0, (await workers.StatusCountsAsync()).Values.Sum());
 
         var again = await ScheduleManyAsync(workers, items, new ScheduleOptions { Again = true });
@@ -142,9 +142,8 @@ public sealed class BulkScheduleTests
             new(Copy(article), [first, second], ScheduleTime.At(Now.AddHours(3))),
         ]));
         Assert.Equal(2, refused.Problems.Count);
-        Assert.All(refused.Problems, p => Assert.Equal("items[1].targets", p.Field));
-        Assert.Contains(refused.Problems, p => p.Message.Contains("'bulk-first'", StringComparison.Ordinal));
-        Assert.Contains(refused.Problems, p => p.Message.Contains("'bulk-second'", StringComparison.Ordinal));
+        Assert.Contains(refused.Problems, p => p.Field == "items[1].targets[0]" && p.Message.Contains("'bulk-first'", StringComparison.Ordinal));
+        Assert.Contains(refused.Problems, p => p.Field == "items[1].targets[1]" && p.Message.Contains("'bulk-second'", StringComparison.Ordinal));
         Assert.Equal(3, (await workers.StatusCountsAsync()).Values.Sum());
     }
 
@@ -278,7 +277,7 @@ public sealed class BulkScheduleTests
     }
 
     /// <summary>The same content (title, body, canonical URL) as another content row: what the repost guard compares.</summary>
-    private static Content Copy(Content content) => new()
+    internal static Content Copy(Content content) => new()
     {
         Title = content.Title,
         Body = content.Body,
@@ -286,7 +285,7 @@ public sealed class BulkScheduleTests
         CanonicalUrl = content.CanonicalUrl,
     };
 
-    private static Account Account(string name, string key = "bulk-key") => new()
+    internal static Account Account(string name, string key = "bulk-key") => new()
     {
         Platform = "devto",
         DisplayName = name,
@@ -294,7 +293,7 @@ public sealed class BulkScheduleTests
         Credentials = new AccountCredentials { ["api_key"] = key },
     };
 
-    private static async Task<IReadOnlyList<Publication>> ScheduleManyAsync(WorkerHost workers, IReadOnlyList<ScheduleItem> items, ScheduleOptions? options = null)
+    internal static async Task<IReadOnlyList<Publication>> ScheduleManyAsync(WorkerHost workers, IReadOnlyList<ScheduleItem> items, ScheduleOptions? options = null)
     {
         await using var scope = workers.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<IPublicationScheduler>().ScheduleManyAsync(items, options);
