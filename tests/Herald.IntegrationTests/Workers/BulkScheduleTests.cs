@@ -16,7 +16,7 @@ namespace Herald.IntegrationTests.Workers;
 /// </summary>
 public sealed class BulkScheduleTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
     [Theory]
     [InlineData(false)]
@@ -158,11 +158,7 @@ public sealed class BulkScheduleTests
         await using (var scope = workers.Services.CreateAsyncScope())
         {
             // The publications' insert is the last write of the call: a failure there must take the others back.
-            var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
-            await db.Database.ExecuteSqlRawAsync(postgres
-                ? "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql; " +
-                  "CREATE TRIGGER refuse BEFORE INSERT ON publications FOR EACH ROW EXECUTE FUNCTION refuse();"
-                : "CREATE TRIGGER refuse BEFORE INSERT ON publications BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+            await RefusePublicationsAsync(scope.ServiceProvider.GetRequiredService<HeraldDbContext>(), postgres);
         }
 
         var account = Account("refused");
@@ -267,6 +263,13 @@ public sealed class BulkScheduleTests
         await workers.ScheduleAsync(Articles.New("Fourth"), Account("as-configured", "rotated-key"), ScheduleTime.At(Now.AddHours(1)));
         Assert.NotEqual(before, await RowVersionAsync(workers));
     }
+
+    /// <summary>Makes the database refuse every new publication row (a failure inside the database, after the other writes).</summary>
+    internal static Task RefusePublicationsAsync(HeraldDbContext db, bool postgres) =>
+        db.Database.ExecuteSqlRawAsync(postgres
+            ? "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql; " +
+              "CREATE TRIGGER refuse BEFORE INSERT ON publications FOR EACH ROW EXECUTE FUNCTION refuse();"
+            : "CREATE TRIGGER refuse BEFORE INSERT ON publications BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
 
     /// <summary>PostgreSQL's row version (<c>xmin</c>) of the one account row: it changes with every write of the row.</summary>
     private static async Task<string> RowVersionAsync(WorkerHost workers)

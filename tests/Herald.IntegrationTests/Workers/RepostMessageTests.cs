@@ -12,8 +12,6 @@ namespace Herald.IntegrationTests.Workers;
 /// </summary>
 public sealed class RepostMessageTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
-
     [Fact]
     public async Task Schedule_SingleCallRepost_NamesTheTargetWithoutItems()
     {
