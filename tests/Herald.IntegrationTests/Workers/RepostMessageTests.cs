@@ -1,7 +1,6 @@
 using Herald.Scheduling;
 using Herald.Validation;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using static Herald.IntegrationTests.Workers.BulkScheduleTests;
 
 namespace Herald.IntegrationTests.Workers;
@@ -15,8 +14,8 @@ public sealed class RepostMessageTests
     [Fact]
     public async Task Schedule_SingleCallRepost_NamesTheTargetWithoutItems()
     {
-        await using var database = TestDatabase.Sqlite();
-        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        await using var host = await SchedulingHost.StartAsync(postgres: false);
+        var workers = host.Workers;
         var article = Articles.New("Posted once");
         var first = await workers.ScheduleAsync(article, Account("single-a"), ScheduleTime.At(Now.AddHours(1)));
 
@@ -35,8 +34,8 @@ public sealed class RepostMessageTests
     [Fact]
     public async Task Schedule_SingleCallNamingOneAccountTwice_NamesBothTargetsWithoutItems()
     {
-        await using var database = TestDatabase.Sqlite();
-        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        await using var host = await SchedulingHost.StartAsync(postgres: false);
+        var workers = host.Workers;
 
         var refused = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleAsync(
             workers, Articles.New("Twice in one call"), [Account("twice"), Account("other"), Account("twice")]));
@@ -52,8 +51,8 @@ public sealed class RepostMessageTests
     [Fact]
     public async Task ScheduleMany_OneAccountTwiceInAnItem_NamesBothTargetsOfThatItem()
     {
-        await using var database = TestDatabase.Sqlite();
-        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        await using var host = await SchedulingHost.StartAsync(postgres: false);
+        var workers = host.Workers;
 
         var refused = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleManyAsync(workers, [
             new(Articles.New("Fine"), [Account("bulk-one")], ScheduleTime.At(Now.AddHours(1))),

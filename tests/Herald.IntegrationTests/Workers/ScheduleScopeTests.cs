@@ -2,7 +2,6 @@ using Herald.Scheduling;
 using Herald.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using static Herald.IntegrationTests.Workers.BulkScheduleTests;
 
 namespace Herald.IntegrationTests.Workers;
@@ -21,8 +20,8 @@ public sealed class ScheduleScopeTests
     [InlineData(true, 300)] // binary COPY
     public async Task ScheduleMany_FailsInTheDatabase_SecondCallInTheSameScopeStoresTheAccount(bool postgres, int count)
     {
-        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
-        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        await using var host = await SchedulingHost.StartAsync(postgres);
+        var workers = host.Workers;
         var account = Account("retried");
         var items = Enumerable.Range(0, count).Select(i => new ScheduleItem(Articles.New($"Retried {i}"), [account], ScheduleTime.At(Now.AddHours(1)))).ToList();
 
@@ -52,8 +51,8 @@ public sealed class ScheduleScopeTests
     [Fact]
     public async Task Schedule_RefusedAsARepost_SecondCallInTheSameScopeDoesNotWriteTheRefusedCallsAccounts()
     {
-        await using var database = TestDatabase.Sqlite();
-        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        await using var host = await SchedulingHost.StartAsync(postgres: false);
+        var workers = host.Workers;
         var article = Articles.New("Posted once");
         await workers.ScheduleAsync(article, Account("posted"), ScheduleTime.At(Now.AddHours(1)));
 
@@ -74,8 +73,8 @@ public sealed class ScheduleScopeTests
     [InlineData(true, 300)] // binary COPY
     public async Task ScheduleMany_WithoutClaim_ReturnsPublicationsThatAreNotTracked(bool postgres, int count)
     {
-        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
-        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        await using var host = await SchedulingHost.StartAsync(postgres);
+        var workers = host.Workers;
         var items = Enumerable.Range(0, count).Select(i => new ScheduleItem(Articles.New($"Untracked {i}"), [Account("untracked")], ScheduleTime.At(Now.AddHours(1)))).ToList();
 
         await using var scope = workers.Services.CreateAsyncScope();
@@ -93,8 +92,8 @@ public sealed class ScheduleScopeTests
     [InlineData(true, 300)]
     public async Task ScheduleMany_ClaimedForAnInlineSend_ReturnsPublicationsThatStayTracked(bool postgres, int count)
     {
-        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
-        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        await using var host = await SchedulingHost.StartAsync(postgres);
+        var workers = host.Workers;
         var items = Enumerable.Range(0, count).Select(i => new ScheduleItem(Articles.New($"Claimed {i}"), [Account("claimed")], ScheduleTime.At(Now))).ToList();
 
         await using var scope = workers.Services.CreateAsyncScope();
