@@ -135,7 +135,7 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
         {
             await db.SaveChangesAsync(cancellationToken);
             var copy = new PostgresBulkCopy(db);
-            await copy.CopyAsync(contents, shadow: (content, _) => ContentFingerprint.Of(content), cancellationToken);
+            await copy.CopyAsync(contents, new Dictionary<string, Func<Content, object?>> { [FingerprintProperty] = ContentFingerprint.Of }, cancellationToken);
             await copy.CopyAsync(publications, shadow: null, cancellationToken);
             if (own is not null)
             {
