@@ -16,9 +16,9 @@ namespace Herald.Storage.Queue;
 /// the last one. Disposing (the host stopping) sends what is still pending, so a CLI run that scheduled and exits
 /// still tells the workers — but waits for it at most <see cref="FlushTimeout"/>: with PostgreSQL down or not
 /// answering, it logs that and lets the host stop (the workers find the change at their next poll). Disposing
-/// works synchronously too (a container disposed with <c>Dispose()</c>). After it, <see cref="NotifyAsync"/>
-/// throws <see cref="ObjectDisposedException"/>: the scheduler logs that as a missed signal, and what it stored
-/// stays stored.
+/// works synchronously too (a container disposed with <c>Dispose()</c>). After it, <see cref="NotifyAsync"/> does
+/// nothing: the host is stopping, what the caller stored stays stored, and the workers find it at their next poll
+/// (a worker finishing a batch during shutdown must not fail for a wake-up).
 /// </remarks>
 internal sealed class PostgresDueChannel(NpgsqlDataSource dataSource, DueSignal signal, ILogger<PostgresDueChannel> logger)
     : IDueNotifier, IDueListener, IAsyncDisposable, IDisposable
@@ -41,7 +41,11 @@ internal sealed class PostgresDueChannel(NpgsqlDataSource dataSource, DueSignal 
 
     public Task NotifyAsync(DateTimeOffset? dueAt = null, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return Task.CompletedTask;
+        }
+
         signal.Set(dueAt);
         var ticks = dueAt?.UtcTicks ?? WakeAll;
         long seen;
