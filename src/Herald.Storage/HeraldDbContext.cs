@@ -47,4 +47,13 @@ public sealed class SqliteHeraldDbContext(DbContextOptions<SqliteHeraldDbContext
 }
 
 /// <summary>PostgreSQL, for several machines sharing one database. Times are <c>timestamptz</c>.</summary>
-public sealed class PostgresHeraldDbContext(DbContextOptions<PostgresHeraldDbContext> options) : HeraldDbContext(options);
+public sealed class PostgresHeraldDbContext(DbContextOptions<PostgresHeraldDbContext> options) : HeraldDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // timestamptz takes UTC only (Npgsql refuses another offset): a time given with its local offset, such as a
+        // content's CreatedAt, is stored as the same instant in UTC.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<ToUtcConverter>();
+        configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<ToUtcConverter>();
+    }
+}

@@ -7,39 +7,43 @@ namespace Herald.Storage;
 
 /// <summary>
 /// Writes many new rows of one entity type with PostgreSQL's binary COPY, on the context's connection and in its
-/// transaction. Columns, conversions and store types come from the EF model, so the mapping is declared once
-/// (Configurations/) and a new column is copied without a change here.
+/// transaction. Table (with its schema), columns, conversions and store types come from the EF model, so the mapping
+/// is declared once (Configurations/) and a new column is copied without a change here.
 /// </summary>
-internal sealed class PostgresBulkCopy(HeraldDbContext db)
+/// <remarks>
+/// COPY writes exactly the values it is given: a column the database or EF would generate (an identity, a default,
+/// a computed value) is refused with an exception rather than silently written as the CLR default.
+/// </remarks>
+internal sealed class PostgresBulkCopy(DbContext db)
 {
-    /// <summary>Below this many rows, tracked inserts (batched by EF) cost about as little and keep the entities tracked.</summary>
+    /// <summary>Below this many rows, tracked inserts (batched by EF) cost about as little.</summary>
     public const int MinimumRows = 200;
 
     /// <summary>
-    /// Copies <paramref name="rows"/>; <paramref name="shadow"/> gives the value of a shadow property (one the entity
-    /// type does not have) by its name.
+    /// Copies <paramref name="rows"/>. <paramref name="shadow"/> gives, by property name, the value of each shadow
+    /// property (one the entity type does not have); one without a value there is refused before anything is written.
     /// </summary>
-    public async Task CopyAsync<T>(IReadOnlyList<T> rows, Func<T, string, object?>? shadow, CancellationToken cancellationToken)
+    public async Task CopyAsync<T>(
+        IReadOnlyList<T> rows, IReadOnlyDictionary<string, Func<T, object?>>? shadow, CancellationToken cancellationToken)
         where T : class
     {
         var entityType = db.Model.FindEntityType(typeof(T))
-            ?? throw new InvalidOperationException($"{typeof(T).Name} is not part of Herald's model.");
-        var columns = entityType.GetProperties()
-            .Where(p => p.ValueGenerated == ValueGenerated.Never)
-            .Select(Column.Of)
-            .ToList();
+            ?? throw new InvalidOperationException($"{typeof(T).Name} is not part of the model.");
+        var table = StoreObjectIdentifier.Table(
+            entityType.GetTableName() ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped to a table."),
+            entityType.GetSchema());
+        var columns = entityType.GetProperties().Select(p => Column<T>.Of(p, table, shadow)).ToList();
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var names = string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
+        var names = string.Join(", ", columns.Select(c => Quote(c.Name)));
+        var target = table.Schema is null ? Quote(table.Name) : $"{Quote(table.Schema)}.{Quote(table.Name)}";
         await using var importer = await connection.BeginBinaryImportAsync(
-            $"COPY \"{entityType.GetTableName()}\" ({names}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            $"COPY {target} ({names}) FROM STDIN (FORMAT BINARY)", cancellationToken);
         foreach (var row in rows)
         {
             await importer.StartRowAsync(cancellationToken);
             foreach (var column in columns)
             {
-                var value = column.Getter is null
-                    ? (shadow ?? throw new InvalidOperationException($"No value given for {column.Name}."))(row, column.Property.Name)
-                    : column.Getter.GetClrValue(row);
+                var value = column.Value(row);
                 if (value is not null && column.Converter is not null)
                 {
                     value = column.Converter.ConvertToProvider(value);
@@ -59,20 +63,42 @@ internal sealed class PostgresBulkCopy(HeraldDbContext db)
         await importer.CompleteAsync(cancellationToken);
     }
 
-    private sealed record Column(
-        IProperty Property, string Name, string StoreType, ValueConverter? Converter, IClrPropertyGetter? Getter)
+    /// <summary>A PostgreSQL quoted identifier: any name, of any case, taken as it is.</summary>
+    internal static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+
+    private sealed record Column<T>(string Name, string StoreType, ValueConverter? Converter, Func<T, object?> Value)
+        where T : class
     {
-        public static Column Of(IProperty property)
+        public static Column<T> Of(IProperty property, StoreObjectIdentifier table, IReadOnlyDictionary<string, Func<T, object?>>? shadow)
         {
+            if (property.ValueGenerated != ValueGenerated.Never)
+            {
+                throw new InvalidOperationException(
+                    $"{typeof(T).Name}.{property.Name} is generated ({property.ValueGenerated}); binary COPY would write its CLR default instead. " +
+                    "Store this entity type with tracked inserts.");
+            }
+
             var storeType = property.GetColumnType();
             // "character varying(200)" → "character varying": COPY takes the type's name, the length is the column's.
             var parenthesis = storeType.IndexOf('(', StringComparison.Ordinal);
-            return new Column(
-                property,
-                property.GetColumnName(),
+            return new Column<T>(
+                property.GetColumnName(table) ?? throw new InvalidOperationException($"{typeof(T).Name}.{property.Name} has no column in {table.Name}."),
                 parenthesis < 0 ? storeType : storeType[..parenthesis],
                 property.GetTypeMapping().Converter,
-                property.IsShadowProperty() ? null : property.GetGetter());
+                Getter(property, shadow));
+        }
+
+        private static Func<T, object?> Getter(IProperty property, IReadOnlyDictionary<string, Func<T, object?>>? shadow)
+        {
+            if (!property.IsShadowProperty())
+            {
+                var getter = property.GetGetter();
+                return row => getter.GetClrValue(row);
+            }
+
+            return shadow is not null && shadow.TryGetValue(property.Name, out var value)
+                ? value
+                : throw new InvalidOperationException($"No value given for the shadow property {typeof(T).Name}.{property.Name}.");
         }
     }
 }

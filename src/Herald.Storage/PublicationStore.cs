@@ -119,6 +119,12 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
 
             db.Publications.AddRange(publications);
             await SaveInOneRoundTripAsync(cancellationToken);
+            if (!keepTracked)
+            {
+                // As after a binary COPY: what the call returns is not tracked, whatever the provider or the size.
+                Detach(contents, publications);
+            }
+
             return;
         }
 
@@ -129,12 +135,25 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
         {
             await db.SaveChangesAsync(cancellationToken);
             var copy = new PostgresBulkCopy(db);
-            await copy.CopyAsync(contents, shadow: (content, _) => ContentFingerprint.Of(content), cancellationToken);
+            await copy.CopyAsync(contents, new Dictionary<string, Func<Content, object?>> { [FingerprintProperty] = ContentFingerprint.Of }, cancellationToken);
             await copy.CopyAsync(publications, shadow: null, cancellationToken);
             if (own is not null)
             {
                 await own.CommitAsync(cancellationToken);
             }
+        }
+    }
+
+    private void Detach(IReadOnlyList<Content> contents, IReadOnlyList<Publication> publications)
+    {
+        foreach (var content in contents)
+        {
+            db.Entry(content).State = EntityState.Detached;
+        }
+
+        foreach (var publication in publications)
+        {
+            db.Entry(publication).State = EntityState.Detached;
         }
     }
 
@@ -230,9 +249,19 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
     public async Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await work();
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        try
+        {
+            var result = await work();
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        catch
+        {
+            // Rolled back: what the work staged or saved is not stored, and the tracker must not think otherwise
+            // (a later call in this scope would take a rolled-back account for a stored one, or insert it twice).
+            db.ChangeTracker.Clear();
+            throw;
+        }
     }
 
     public async Task AddAttemptAsync(Attempt attempt, CancellationToken cancellationToken = default)

@@ -8,8 +8,8 @@ public static class ContentRules
 {
     /// <summary>
     /// Every platform-independent problem of <paramref name="content"/>: required fields, text that is not valid
-    /// Unicode or holds a NUL character (no platform nor database takes either), and a body over
-    /// <see cref="ContentLimits.MaxContentBytes"/>.
+    /// Unicode or holds a NUL character (no platform nor database takes either), a title, author, series, language
+    /// or canonical URL longer than Herald stores, and a body over <see cref="ContentLimits.MaxContentBytes"/>.
     /// </summary>
     /// <param name="content">The content.</param>
     /// <param name="limits">The configured limits; the defaults when null.</param>
@@ -41,6 +41,14 @@ public static class ContentRules
             if (TextProblem(text) is { } problem)
             {
                 problems.Add(new ValidationProblem(field, problem));
+            }
+        }
+
+        foreach (var (field, text, limit) in Bounded(content))
+        {
+            if (TooLong(text, limit) is { } characters)
+            {
+                problems.Add(new ValidationProblem(field, $"is {characters:N0} characters long; the limit is {limit:N0} characters"));
             }
         }
 
@@ -95,6 +103,29 @@ public static class ContentRules
     /// <summary>"is 600,000 bytes; the limit is 524,288 bytes (Herald:Limits:MaxContentBytes)".</summary>
     internal static string TooLarge(long bytes, ContentLimits limits) =>
         $"is {bytes:N0} bytes; the limit is {limits.MaxContentBytes:N0} bytes ({ContentLimits.Section}:{nameof(ContentLimits.MaxContentBytes)})";
+
+    /// <summary>The fields stored in columns of a limited size, with that size (<see cref="ContentFieldLengths"/>).</summary>
+    private static IEnumerable<(string Field, string? Text, int Limit)> Bounded(Content content)
+    {
+        yield return ("title", content.Title, ContentFieldLengths.Title);
+        yield return ("author", content.Author, ContentFieldLengths.Author);
+        yield return ("series", content.Series, ContentFieldLengths.Series);
+        yield return ("language", content.Language, ContentFieldLengths.Language);
+        yield return ("canonical_url", content.CanonicalUrl?.AbsoluteUri, ContentFieldLengths.CanonicalUrl);
+    }
+
+    /// <summary>The length of <paramref name="text"/> in code points when it is over <paramref name="limit"/>; otherwise null.</summary>
+    private static int? TooLong(string? text, int limit)
+    {
+        // A code point is one or two UTF-16 code units: only a long text needs counting.
+        if (text is null || text.Length <= limit)
+        {
+            return null;
+        }
+
+        var characters = text.EnumerateRunes().Count();
+        return characters > limit ? characters : null;
+    }
 
     /// <summary>Every free text of the content, with the field name a user knows it by.</summary>
     private static IEnumerable<(string Field, string? Text)> Texts(Content content)

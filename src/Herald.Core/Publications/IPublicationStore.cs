@@ -30,7 +30,8 @@ public interface IPublicationStore
     /// <summary>
     /// Stores contents and their publications, with what <see cref="StageAccountsAsync"/> staged, in one transaction.
     /// Many rows at once go through the database's bulk path (PostgreSQL binary COPY) unless
-    /// <paramref name="keepTracked"/>: the publications are then not tracked by this store (load them to change them).
+    /// <paramref name="keepTracked"/>. Afterwards the contents and publications are tracked by this store only when
+    /// <paramref name="keepTracked"/>, whichever path stored them (otherwise load them to change them).
     /// </summary>
     Task AddScheduledAsync(
         IReadOnlyList<Content> contents, IReadOnlyList<Publication> publications, bool keepTracked, CancellationToken cancellationToken = default);
@@ -48,7 +49,11 @@ public interface IPublicationStore
     /// </summary>
     void StageAttempt(Attempt attempt);
 
-    /// <summary>Runs <paramref name="work"/> (calls on this store) in one transaction: all of it is stored, or none.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> (calls on this store) in one transaction: all of it is stored, or none. When it
+    /// fails, the store also forgets every entity it tracks — what the work staged was not stored — so that a later
+    /// call in the same scope starts clean; an entity loaded before must be loaded again to be changed.
+    /// </summary>
     Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken = default);
 
     /// <summary>Saves the publication's new status and its attempt row in one transaction; refuses as <see cref="SavePublicationAsync"/> does.</summary>

@@ -9,6 +9,13 @@ namespace Herald.Scheduling;
 /// retry now, mark a manual post as posted, and look at publications with their attempts. Publishing itself
 /// happens in the workers (<c>herald work</c>, or any host with <c>AddHeraldJobs</c>).
 /// </summary>
+/// <remarks>
+/// The publications a schedule call returns are a record of what was stored, not tracked by the scope's store
+/// (whatever the database or the size of the call): to change one, load it (<see cref="GetAsync"/>) or use the
+/// methods here. Only those stored with <see cref="ScheduleOptions.ClaimFor"/> stay tracked, for the caller's
+/// inline send to save. A call that fails stores nothing and leaves the scope's store clean: calling again in the
+/// same scope works as in a new one.
+/// </remarks>
 public interface IPublicationScheduler
 {
     /// <summary>
@@ -80,7 +87,10 @@ public sealed record ScheduleOptions
     /// </summary>
     public bool Again { get; init; }
 
-    /// <summary>Store the publications already <c>Publishing</c> under this lease owner (an inline send); null to queue them.</summary>
+    /// <summary>
+    /// Store the publications already <c>Publishing</c> under this lease owner (an inline send); null to queue them.
+    /// The publications returned then stay tracked by the scope's store, so that the caller can save their progress.
+    /// </summary>
     public string? ClaimFor { get; init; }
 
     /// <summary>The lease of <see cref="ClaimFor"/>.</summary>

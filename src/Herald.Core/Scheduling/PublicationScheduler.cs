@@ -95,7 +95,7 @@ internal sealed class PublicationScheduler(
         var targets = items.SelectMany(item => item.Accounts.Select(account => (item, account: stored[account]))).ToArray();
         var publications = new Publication[targets.Length];
         // Rendering is pure CPU work per target: a large bulk call spreads it over the cores.
-        Parallel.For(0, targets.Length, new ParallelOptions { MaxDegreeOfParallelism = targets.Length < 64 ? 1 : -1 }, i =>
+        PerItem.For(targets.Length, i =>
         {
             var (item, account) = targets[i];
             var adapter = registry.Resolve(account.Platform);

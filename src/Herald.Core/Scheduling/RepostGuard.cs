@@ -21,19 +21,22 @@ internal static class RepostGuard
     {
         var fingerprints = items.Select(i => ContentFingerprint.Of(i.Content)).ToArray();
         var problems = new List<ValidationProblem>();
-        string Field(int item, Account account) => single ? account.Platform : $"items[{item}].targets";
+        // Named as the rest of validation names them: targets[j] of a single call, items[i].targets[j] of a bulk one.
+        string Field((int Item, int Target) at) => single ? $"targets[{at.Target}]" : $"items[{at.Item}].targets[{at.Target}]";
 
-        var firstSeen = new Dictionary<(string, AccountId), int>();
+        var firstSeen = new Dictionary<(string, AccountId), (int Item, int Target)>();
         for (var i = 0; i < items.Count; i++)
         {
-            foreach (var account in items[i].Accounts.Select(a => stored[a]))
+            for (var j = 0; j < items[i].Accounts.Count; j++)
             {
-                if (!firstSeen.TryAdd((fingerprints[i], account.Id), i))
+                var account = stored[items[i].Accounts[j]];
+                if (!firstSeen.TryAdd((fingerprints[i], account.Id), (i, j)))
                 {
-                    problems.Add(new ValidationProblem(
-                        Field(i, account),
-                        $"the same content as items[{firstSeen[(fingerprints[i], account.Id)]}] goes to account '{account.DisplayName}' twice; " +
-                        "to post it twice anyway, say so (again)"));
+                    var first = firstSeen[(fingerprints[i], account.Id)];
+                    var what = single || first.Item == i
+                        ? $"names account '{account.DisplayName}' ({account.Platform}) a second time, after {Field(first)}"
+                        : $"sends the same content as {Field(first)} to account '{account.DisplayName}' ({account.Platform})";
+                    problems.Add(new ValidationProblem(Field((i, j)), $"{what}; {PostTwiceHint}"));
                 }
             }
         }
@@ -46,15 +49,15 @@ internal static class RepostGuard
                      .Select(g => g.Last()))
         {
             // Only where this call sends that content to that account (the query matches contents and accounts apart).
-            var item = firstSeen[(fingerprint, publication.AccountId)];
+            var at = firstSeen[(fingerprint, publication.AccountId)];
             var account = stored.Values.First(a => a.Id == publication.AccountId);
             var what = publication.Status == PublicationStatus.Published
                 ? $"was already published there{(publication.Url is null ? "" : $" ({publication.Url})")}"
                 : $"is already on its way there ({publication.Status})";
             problems.Add(new ValidationProblem(
-                Field(item, account),
-                $"this content {what} as publication {publication.Id} on {publication.CreatedAt:yyyy-MM-dd HH:mm} UTC, account '{account.DisplayName}'; " +
-                "to post it again anyway, say so (herald post --again)"));
+                Field(at),
+                $"this content {what} as publication {publication.Id} on {publication.CreatedAt:yyyy-MM-dd HH:mm} UTC, " +
+                $"account '{account.DisplayName}' ({account.Platform}); {PostTwiceHint}"));
         }
 
         if (problems.Count > 0)
@@ -62,4 +65,7 @@ internal static class RepostGuard
             throw new ContentValidationException(problems);
         }
     }
+
+    /// <summary>How to post it anyway, for the CLI and the HTTP API alike.</summary>
+    private const string PostTwiceHint = "to post it anyway, schedule it with the again option (herald post --again, \"again\": true over HTTP)";
 }

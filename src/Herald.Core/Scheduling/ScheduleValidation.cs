@@ -14,19 +14,23 @@ internal static class ScheduleValidation
     {
         var found = new List<ValidationProblem>[items.Count];
         // Validation is pure CPU work per item: a large bulk call spreads it over the cores.
-        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = items.Count < 64 ? 1 : -1 }, i =>
-            found[i] = Validate(items[i], registry, limits));
+        PerItem.For(items.Count, i => found[i] = Validate(items[i], registry, limits));
 
         var problems = new List<ValidationProblem>();
         for (var i = 0; i < items.Count; i++)
         {
-            problems.AddRange(single ? found[i] : found[i].Select(p => p with { Field = $"items[{i}].{p.Field}" }));
+            problems.AddRange(single ? found[i] : found[i].Select(p => p with { Field = p.Field.Length == 0 ? $"items[{i}]" : $"items[{i}].{p.Field}" }));
         }
 
         // The same content for several items is one row; two different contents sharing an id cannot both be stored.
         var byId = new Dictionary<ContentId, (Content Content, int Item)>();
         for (var i = 0; i < items.Count; i++)
         {
+            if (items[i]?.Content is null)
+            {
+                continue;
+            }
+
             if (!byId.TryAdd(items[i].Content.Id, (items[i].Content, i)) && !ReferenceEquals(byId[items[i].Content.Id].Content, items[i].Content))
             {
                 problems.Add(new ValidationProblem(
@@ -41,8 +45,19 @@ internal static class ScheduleValidation
         }
     }
 
-    private static List<ValidationProblem> Validate(ScheduleItem item, PlatformRegistry registry, ContentLimits limits)
+    /// <summary>The problems of one item; a field of "" is the item itself.</summary>
+    private static List<ValidationProblem> Validate(ScheduleItem? item, PlatformRegistry registry, ContentLimits limits)
     {
+        if (item is null)
+        {
+            return [new ValidationProblem("", MustNotBeNull)];
+        }
+
+        if (Missing(item) is { Count: > 0 } missing)
+        {
+            return missing;
+        }
+
         if (item.Accounts.Count == 0)
         {
             return [new ValidationProblem("targets", "name at least one account to publish to")];
@@ -64,6 +79,34 @@ internal static class ScheduleValidation
             }
 
             problems.AddRange(adapter.Validate(item.Content, account));
+        }
+
+        return problems;
+    }
+
+    private const string MustNotBeNull = "must not be null";
+
+    /// <summary>What a caller passed as null (a list with a hole, an item built without its content): named, not a crash.</summary>
+    private static List<ValidationProblem> Missing(ScheduleItem item)
+    {
+        var problems = new List<ValidationProblem>();
+        if (item.Content is null)
+        {
+            problems.Add(new ValidationProblem("content", MustNotBeNull));
+        }
+
+        if (item.Accounts is null)
+        {
+            problems.Add(new ValidationProblem("targets", MustNotBeNull));
+            return problems;
+        }
+
+        for (var j = 0; j < item.Accounts.Count; j++)
+        {
+            if (item.Accounts[j] is null)
+            {
+                problems.Add(new ValidationProblem($"targets[{j}]", MustNotBeNull));
+            }
         }
 
         return problems;

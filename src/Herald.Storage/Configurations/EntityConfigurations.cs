@@ -17,16 +17,16 @@ internal sealed class ContentConfiguration : IEntityTypeConfiguration<Content>
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Id).HasColumnName("id").HasConversion(v => v.Value, v => new ContentId(v));
         builder.Property(c => c.Type).HasColumnName("type").HasConversion<string>().HasMaxLength(16);
-        builder.Property(c => c.Title).HasColumnName("title").HasMaxLength(1000);
+        builder.Property(c => c.Title).HasColumnName("title").HasMaxLength(ContentFieldLengths.Title);
         builder.Property(c => c.Body).HasColumnName("body");
-        builder.Property(c => c.Author).HasColumnName("author").HasMaxLength(200);
+        builder.Property(c => c.Author).HasColumnName("author").HasMaxLength(ContentFieldLengths.Author);
         builder.Property(c => c.Tags).HasColumnName("tags")
             .HasConversion(JsonColumns.StringList, JsonColumns.StringListComparer);
         builder.Property(c => c.Description).HasColumnName("description");
         builder.Property(c => c.CanonicalUrl).HasColumnName("canonical_url").HasConversion(UriConverter.Instance);
         builder.Property(c => c.CoverImage).HasColumnName("cover_image").HasConversion(UriConverter.Instance);
-        builder.Property(c => c.Series).HasColumnName("series").HasMaxLength(200);
-        builder.Property(c => c.Language).HasColumnName("language").HasMaxLength(16);
+        builder.Property(c => c.Series).HasColumnName("series").HasMaxLength(ContentFieldLengths.Series);
+        builder.Property(c => c.Language).HasColumnName("language").HasMaxLength(ContentFieldLengths.Language);
         builder.Property(c => c.Thread).HasColumnName("thread");
         builder.Property(c => c.NumberThreadParts).HasColumnName("number_thread_parts");
         builder.Property(c => c.Overrides).HasColumnName("overrides")
@@ -34,7 +34,7 @@ internal sealed class ContentConfiguration : IEntityTypeConfiguration<Content>
         builder.Property(c => c.CreatedAt).HasColumnName("created_at");
         // What the repost guard compares (ContentFingerprint): the canonical URL, or a hash of the text. Kept by
         // storage only, so the domain type stays free of it.
-        builder.Property<string>(PublicationStore.FingerprintProperty).HasColumnName("fingerprint").HasMaxLength(2100);
+        builder.Property<string>(PublicationStore.FingerprintProperty).HasColumnName("fingerprint").HasMaxLength(ContentFieldLengths.Fingerprint);
         builder.HasIndex(PublicationStore.FingerprintProperty).HasDatabaseName("ix_contents_fingerprint");
     }
 }

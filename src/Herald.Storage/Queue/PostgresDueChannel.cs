@@ -14,12 +14,23 @@ namespace Herald.Storage.Queue;
 /// Notifications are sent by one pump, off the caller's path: a caller never waits for a round trip it does not need,
 /// and a burst of schedule calls becomes a few notifications, each carrying the earliest due time asked for since
 /// the last one. Disposing (the host stopping) sends what is still pending, so a CLI run that scheduled and exits
-/// still tells the workers.
+/// still tells the workers — but waits for it at most <see cref="FlushTimeout"/>: with PostgreSQL down or not
+/// answering, it logs that and lets the host stop (the workers find the change at their next poll). Disposing
+/// works synchronously too (a container disposed with <c>Dispose()</c>). After it, <see cref="NotifyAsync"/> does
+/// nothing: the host is stopping, what the caller stored stays stored, and the workers find it at their next poll
+/// (a worker finishing a batch during shutdown must not fail for a wake-up).
 /// </remarks>
 internal sealed class PostgresDueChannel(NpgsqlDataSource dataSource, DueSignal signal, ILogger<PostgresDueChannel> logger)
-    : IDueNotifier, IDueListener, IAsyncDisposable
+    : IDueNotifier, IDueListener, IAsyncDisposable, IDisposable
 {
     public const string Channel = "herald_due";
+
+    /// <summary>How long disposing waits for the last notification to be sent.</summary>
+    internal TimeSpan FlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    // Cancels a send still under way when the flush times out.
+    private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     // The earliest due time (UTC ticks) waiting to be sent; WakeAll when one change had no due time; None when nothing waits.
     private const long None = long.MaxValue;
@@ -30,6 +41,11 @@ internal sealed class PostgresDueChannel(NpgsqlDataSource dataSource, DueSignal 
 
     public Task NotifyAsync(DateTimeOffset? dueAt = null, CancellationToken cancellationToken = default)
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return Task.CompletedTask;
+        }
+
         signal.Set(dueAt);
         var ticks = dueAt?.UtcTicks ?? WakeAll;
         long seen;
@@ -79,16 +95,53 @@ internal sealed class PostgresDueChannel(NpgsqlDataSource dataSource, DueSignal 
         await using var command = dataSource.CreateCommand("SELECT pg_notify($1, $2)");
         command.Parameters.Add(new NpgsqlParameter { Value = Channel });
         command.Parameters.Add(new NpgsqlParameter { Value = ticks == WakeAll ? "" : ticks.ToString(CultureInfo.InvariantCulture) });
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        await command.ExecuteNonQueryAsync(_stopping.Token);
     }
 
-    /// <summary>Sends what is still pending (the host is stopping).</summary>
+    /// <summary>Sends what is still pending (the host is stopping), waiting at most <see cref="FlushTimeout"/>.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            var flush = FlushAsync();
+            Finish(await Task.WhenAny(flush, Task.Delay(FlushTimeout + FlushGrace)) == flush);
+        }
+    }
+
+    /// <summary><see cref="DisposeAsync"/> for a caller that cannot wait asynchronously.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            // Off the caller's thread: a synchronization context there must not be needed to finish the flush.
+            Finish(Task.Run(FlushAsync).Wait(FlushTimeout + FlushGrace));
+        }
+    }
+
+    // A send is cancelled at FlushTimeout; this much more is allowed for the cancellation to take effect.
+    private static readonly TimeSpan FlushGrace = TimeSpan.FromSeconds(1);
+
+    private async Task FlushAsync()
+    {
+        _stopping.CancelAfter(FlushTimeout);
         await _pump;
         if (_pumping.Wait(0))
         {
             await PumpAsync();
+        }
+    }
+
+    private void Finish(bool flushed)
+    {
+        if (!flushed || _stopping.IsCancellationRequested)
+        {
+            StorageLog.NotifyFlushTimedOut(logger, FlushTimeout.TotalSeconds);
+        }
+
+        if (flushed)
+        {
+            // A pump still waiting on a driver that ignored the cancellation keeps using it: disposed only once done.
+            _stopping.Dispose();
         }
     }
 

@@ -117,4 +117,44 @@ public sealed class ContentRulesTests
         Assert.Equal("tags[1]", problem.Field);
         Assert.Contains("U+FFFE", problem.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("title", 1000)]
+    [InlineData("author", 200)]
+    [InlineData("series", 200)]
+    [InlineData("language", 16)]
+    public void Validate_FieldOverItsStoredLength_NamesTheFieldAndTheLimit(string field, int limit)
+    {
+        var problems = ContentRules.Validate(WithField(field, new string('a', limit + 1)));
+
+        var problem = Assert.Single(problems);
+        Assert.Equal(field, problem.Field);
+        Assert.Equal($"is {limit + 1:N0} characters long; the limit is {limit:N0} characters", problem.Message);
+        Assert.Empty(ContentRules.Validate(WithField(field, new string('a', limit))));
+    }
+
+    [Fact]
+    public void Validate_LengthsCountCharactersNotUtf16Units()
+    {
+        // 200 emoji are 400 UTF-16 code units but 200 characters, as the database counts them.
+        Assert.Empty(ContentRules.Validate(WithField("author", string.Concat(Enumerable.Repeat("😀", 200)))));
+        Assert.Equal("author", Assert.Single(ContentRules.Validate(WithField("author", string.Concat(Enumerable.Repeat("😀", 201))))).Field);
+    }
+
+    [Fact]
+    public void Validate_CanonicalUrlOverItsStoredLength_NamesTheField()
+    {
+        var content = new Content { Title = "T", Body = "B", CanonicalUrl = new Uri($"https://blog.example.com/{new string('p', 2100)}") };
+
+        Assert.Equal("canonical_url", Assert.Single(ContentRules.Validate(content)).Field);
+    }
+
+    private static Content WithField(string field, string value) => field switch
+    {
+        "title" => new Content { Title = value, Body = "B" },
+        "author" => new Content { Title = "T", Body = "B", Author = value },
+        "series" => new Content { Title = "T", Body = "B", Series = value },
+        "language" => new Content { Title = "T", Body = "B", Language = value },
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field, "not a bounded field"),
+    };
 }

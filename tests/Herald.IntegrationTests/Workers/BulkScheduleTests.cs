@@ -16,7 +16,7 @@ namespace Herald.IntegrationTests.Workers;
 /// </summary>
 public sealed class BulkScheduleTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Now = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
 
     [Theory]
     [InlineData(false)]
@@ -108,8 +108,8 @@ public sealed class BulkScheduleTests
         var refused = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleManyAsync(workers, items));
 
         var problem = Assert.Single(refused.Problems);
-        Assert.Equal("items[1].targets", problem.Field);
-        Assert.Contains("items[0]", problem.Message, StringComparison.Ordinal);
+        Assert.Equal("items[1].targets[0]", problem.Field);
+        Assert.Contains("items[0].targets[0]", problem.Message, StringComparison.Ordinal);
         Assert.Equal(0, (await workers.StatusCountsAsync()).Values.Sum());
 
         var again = await ScheduleManyAsync(workers, items, new ScheduleOptions { Again = true });
@@ -142,9 +142,8 @@ public sealed class BulkScheduleTests
             new(Copy(article), [first, second], ScheduleTime.At(Now.AddHours(3))),
         ]));
         Assert.Equal(2, refused.Problems.Count);
-        Assert.All(refused.Problems, p => Assert.Equal("items[1].targets", p.Field));
-        Assert.Contains(refused.Problems, p => p.Message.Contains("'bulk-first'", StringComparison.Ordinal));
-        Assert.Contains(refused.Problems, p => p.Message.Contains("'bulk-second'", StringComparison.Ordinal));
+        Assert.Contains(refused.Problems, p => p.Field == "items[1].targets[0]" && p.Message.Contains("'bulk-first'", StringComparison.Ordinal));
+        Assert.Contains(refused.Problems, p => p.Field == "items[1].targets[1]" && p.Message.Contains("'bulk-second'", StringComparison.Ordinal));
         Assert.Equal(3, (await workers.StatusCountsAsync()).Values.Sum());
     }
 
@@ -159,11 +158,7 @@ public sealed class BulkScheduleTests
         await using (var scope = workers.Services.CreateAsyncScope())
         {
             // The publications' insert is the last write of the call: a failure there must take the others back.
-            var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
-            await db.Database.ExecuteSqlRawAsync(postgres
-                ? "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql; " +
-                  "CREATE TRIGGER refuse BEFORE INSERT ON publications FOR EACH ROW EXECUTE FUNCTION refuse();"
-                : "CREATE TRIGGER refuse BEFORE INSERT ON publications BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+            await RefusePublicationsAsync(scope.ServiceProvider.GetRequiredService<HeraldDbContext>(), postgres);
         }
 
         var account = Account("refused");
@@ -269,6 +264,13 @@ public sealed class BulkScheduleTests
         Assert.NotEqual(before, await RowVersionAsync(workers));
     }
 
+    /// <summary>Makes the database refuse every new publication row (a failure inside the database, after the other writes).</summary>
+    internal static Task RefusePublicationsAsync(HeraldDbContext db, bool postgres) =>
+        db.Database.ExecuteSqlRawAsync(postgres
+            ? "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql; " +
+              "CREATE TRIGGER refuse BEFORE INSERT ON publications FOR EACH ROW EXECUTE FUNCTION refuse();"
+            : "CREATE TRIGGER refuse BEFORE INSERT ON publications BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+
     /// <summary>PostgreSQL's row version (<c>xmin</c>) of the one account row: it changes with every write of the row.</summary>
     private static async Task<string> RowVersionAsync(WorkerHost workers)
     {
@@ -278,7 +280,7 @@ public sealed class BulkScheduleTests
     }
 
     /// <summary>The same content (title, body, canonical URL) as another content row: what the repost guard compares.</summary>
-    private static Content Copy(Content content) => new()
+    internal static Content Copy(Content content) => new()
     {
         Title = content.Title,
         Body = content.Body,
@@ -286,7 +288,7 @@ public sealed class BulkScheduleTests
         CanonicalUrl = content.CanonicalUrl,
     };
 
-    private static Account Account(string name, string key = "bulk-key") => new()
+    internal static Account Account(string name, string key = "bulk-key") => new()
     {
         Platform = "devto",
         DisplayName = name,
@@ -294,7 +296,7 @@ public sealed class BulkScheduleTests
         Credentials = new AccountCredentials { ["api_key"] = key },
     };
 
-    private static async Task<IReadOnlyList<Publication>> ScheduleManyAsync(WorkerHost workers, IReadOnlyList<ScheduleItem> items, ScheduleOptions? options = null)
+    internal static async Task<IReadOnlyList<Publication>> ScheduleManyAsync(WorkerHost workers, IReadOnlyList<ScheduleItem> items, ScheduleOptions? options = null)
     {
         await using var scope = workers.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<IPublicationScheduler>().ScheduleManyAsync(items, options);
