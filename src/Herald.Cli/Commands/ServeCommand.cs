@@ -3,9 +3,9 @@ using Herald.Cli.Configuration;
 using Herald.Cli.Output;
 using Herald.Server.Dashboard.Setup;
 using Herald.Server.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
