@@ -158,6 +158,25 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
     }
 
     [Fact]
+    public async Task Calendar_ShowsEachPublicationOnItsDay_AndLinksToIt()
+    {
+        var page = await host.SignedInPageAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Calendar", Exact = true }).ClickAsync();
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(page.Locator($"td[data-day='{today}']").GetByRole(AriaRole.Link, new() { Name = host.PublishedTitle, Exact = true })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(host.ScreenshotDirectory, "calendar.png"), FullPage = true });
+
+        var due = (DateTimeOffset)(await host.GetPublicationAsync(host.LaterId))["publication"]!["scheduledAt"]!;
+        await page.GotoAsync($"/calendar?month={due.UtcDateTime:yyyy-MM}");
+        await page.Locator($"td[data-day='{due.UtcDateTime:yyyy-MM-dd}']").GetByRole(AriaRole.Link, new() { Name = host.LaterTitle, Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = host.LaterTitle, Level = 1 })).ToBeVisibleAsync();
+
+        await page.GotoAsync("/calendar?month=someday");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("month: must be a month such as");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task SignIn_WithAWrongPassword_IsRefused()
     {
         var page = await host.NewPageAsync();
@@ -176,7 +195,7 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
     public async Task SignedOut_EveryPage_RedirectsToSignIn()
     {
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(host.BaseUrl) };
-        foreach (var path in new[] { "/", "/publications", "/publications?status=Failed", $"/publications/{host.FailingId}" })
+        foreach (var path in new[] { "/", "/publications", "/publications?status=Failed", $"/publications/{host.FailingId}", "/calendar" })
         {
             using var response = await client.GetAsync(path);
             Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);

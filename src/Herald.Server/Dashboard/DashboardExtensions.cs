@@ -49,6 +49,7 @@ public static class DashboardExtensions
         services.AddCascadingAuthenticationState();
         services.AddScoped<OverviewQuery>();
         services.AddScoped<PublicationsPageQuery>();
+        services.AddScoped<CalendarQuery>();
         services.AddScoped<Actions.PublicationActions>();
         services.TryAddSingleton<DashboardSetup>();
         services.TryAddSingleton(new DashboardConsole(Console.Out));
