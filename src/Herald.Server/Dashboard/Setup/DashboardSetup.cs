@@ -10,17 +10,17 @@ namespace Herald.Server.Dashboard.Setup;
 /// </summary>
 public sealed class DashboardSetup
 {
-    private readonly Lock gate = new();
-    private string? token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+    private readonly Lock _gate = new();
+    private string? _token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>The path of the setup page with this process's token, or null once it was used.</summary>
     public string? LinkPath
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return token is null ? null : $"/setup?token={token}";
+                return _token is null ? null : $"/setup?token={_token}";
             }
         }
     }
@@ -28,24 +28,24 @@ public sealed class DashboardSetup
     /// <summary>Whether <paramref name="candidate"/> is this process's unused token (compared in constant time).</summary>
     public bool IsValid(string? candidate)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return token is not null && candidate is not null &&
-                CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(candidate));
+            return _token is not null && candidate is not null &&
+                CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(_token), Encoding.UTF8.GetBytes(candidate));
         }
     }
 
     /// <summary>Uses the token up: true for the first caller with the right token, false for everyone else.</summary>
     public bool TryConsume(string? candidate)
     {
-        lock (gate)
+        lock (_gate)
         {
             if (!IsValid(candidate))
             {
                 return false;
             }
 
-            token = null;
+            _token = null;
             return true;
         }
     }
@@ -53,9 +53,9 @@ public sealed class DashboardSetup
     /// <summary>Gives back a token taken by <see cref="TryConsume"/> when creating the admin was refused.</summary>
     public void Restore(string consumed)
     {
-        lock (gate)
+        lock (_gate)
         {
-            token ??= consumed;
+            _token ??= consumed;
         }
     }
 }
