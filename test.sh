@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Herald's whole test suite on a fresh machine: installs and starts what the tests need
-# (PostgreSQL, with a role and database for the storage tests), then runs `dotnet test`.
+# (PostgreSQL, with a role and database for the storage tests; Debian's Chromium for the dashboard's browser
+# tests), then runs `dotnet test`.
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~DevTo".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -8,6 +9,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 echo "==> Starting PostgreSQL for the storage tests"
 exports=$(bash scripts/start-postgres.sh | grep '^export ')
 eval "$exports"
+
+echo "==> Installing Chromium for the dashboard's browser tests (skipped when /usr/bin/chromium is there)"
+bash scripts/install-chromium.sh
 
 echo "==> Building"
 dotnet build Herald.slnx --configuration Release --nologo -v quiet

@@ -32,6 +32,7 @@ public static class HeraldCommandLine
         root.Add(SandboxCommand.Create(output, error));
         root.Add(ServeCommand.Create(output, error));
         root.Add(KeysCommand.Create(output, error));
+        root.Add(UsersCommand.Create(output, error, Console.In));
         root.Add(InitCommand.Create(output, error));
         root.Add(DoctorCommand.Create(output, error));
         return root;

@@ -1,3 +1,9 @@
+using Herald.Server.Dashboard;
+using Herald.Server.Dashboard.Identity;
+using Herald.Storage;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Herald.Cli.Tests;
 
 /// <summary><c>herald keys</c> and <c>herald serve</c>, run in-process on a SQLite database of their own.</summary>
@@ -38,6 +44,36 @@ public sealed class ServerCommandsTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("Herald server on http://127.0.0.1:", output, StringComparison.Ordinal);
         Assert.Contains("Server stopped.", output, StringComparison.Ordinal);
+        Assert.Contains("Dashboard: no user yet. Create the first admin at http://127.0.0.1:", output, StringComparison.Ordinal);
+        Assert.Contains("/setup?token=", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UsersAdd_MakesAnAdminWhosePasswordIsPrintedOnceAndStoredHashed()
+    {
+        var (code, output, error) = await _cli.InvokeAsync("users", "add", "ops@example.com");
+        Assert.True(code == 0, error);
+        var password = output.Split('\n').Single(l => l.StartsWith("Password: ", StringComparison.Ordinal))["Password: ".Length..].Trim();
+        Assert.True(password.Length >= 20, password);
+
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddHeraldStorage($"Data Source={_cli.DatabasePath}");
+        services.AddHeraldDashboardData($"Data Source={_cli.DatabasePath}");
+        await using var provider = services.BuildServiceProvider();
+        await using var scope = provider.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<DashboardUser>>();
+        var user = await users.FindByNameAsync("ops@example.com");
+        Assert.NotNull(user);
+        Assert.True(await users.CheckPasswordAsync(user, password));
+        Assert.True(await users.IsInRoleAsync(user, DashboardUsers.AdminRole));
+        Assert.DoesNotContain(password, user.PasswordHash, StringComparison.Ordinal);
+
+        // The same name again is refused with the field named, and nothing is added.
+        var (again, _, refused) = await _cli.InvokeAsync("users", "add", "ops@example.com");
+        Assert.Equal(2, again);
+        Assert.Contains("userName: ", refused, StringComparison.Ordinal);
+        Assert.Equal(1, users.Users.Count());
     }
 
     public void Dispose() => _cli.Dispose();

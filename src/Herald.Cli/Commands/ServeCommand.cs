@@ -1,9 +1,11 @@
 using System.CommandLine;
 using Herald.Cli.Configuration;
 using Herald.Cli.Output;
+using Herald.Server.Dashboard.Setup;
 using Herald.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -54,10 +56,12 @@ internal static class ServeCommand
                 }
 
                 builder.AddHeraldServer();
+                // The dashboard's one-time setup link goes where this command writes, not to the log.
+                builder.Services.AddSingleton(new DashboardConsole(output));
                 await using var app = builder.Build();
                 app.MapHeraldServer();
                 await app.StartAsync(cancellationToken);
-                reporter.Line($"Herald server on {string.Join(", ", app.Urls)} — API under /api/v1, reference at /api/docs. " +
+                reporter.Line($"Herald server on {string.Join(", ", app.Urls)} — dashboard at /, API under /api/v1, reference at /api/docs. " +
                     "Create a key with `herald keys create NAME --scope write`. Press Ctrl+C to stop.");
                 await app.WaitForShutdownAsync(cancellationToken);
                 await app.StopAsync(CancellationToken.None);

@@ -3,6 +3,7 @@ using Hangfire;
 using Herald.DependencyInjection;
 using Herald.Server.Accounts;
 using Herald.Server.Contents;
+using Herald.Server.Dashboard;
 using Herald.Server.Data;
 using Herald.Server.Events;
 using Herald.Server.Health;
@@ -112,6 +113,11 @@ public static class HeraldServerBuilderExtensions
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<JobStorageHealthCheck>("jobs", tags: ["ready"]);
+        if (options.ServesApi)
+        {
+            builder.AddHeraldDashboard();
+        }
+
         return builder;
     }
 
@@ -191,6 +197,7 @@ public static class HeraldServerBuilderExtensions
         api.MapKeysApi();
         api.MapEventsApi();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireScope(ApiScopes.Read);
+        app.MapHeraldDashboard();
 
         if (options.RunsWorkers)
         {

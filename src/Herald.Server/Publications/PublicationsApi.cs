@@ -7,17 +7,12 @@ using Herald.Server.Posts;
 using Herald.Server.Problems;
 using Herald.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Herald.Server.Publications;
 
 /// <summary><c>/api/v1/publications</c>: list with filters and cursor paging, one with its attempts, and the actions.</summary>
 internal static class PublicationsApi
 {
-    public const int DefaultPageSize = 50;
-
-    public const int MaxPageSize = 200;
-
     public static RouteGroupBuilder MapPublicationsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/publications").WithTags("Publications");
@@ -60,115 +55,11 @@ internal static class PublicationsApi
         string? cursor = null,
         CancellationToken cancellationToken = default)
     {
-        var problems = new List<(string, string)>();
-        var query = db.Publications.AsNoTracking();
-        if (status is not null)
-        {
-            if (Enum.TryParse<PublicationStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
-            {
-                query = query.Where(p => p.Status == parsed);
-            }
-            else
-            {
-                problems.Add(("status", $"unknown status '{status}'; known: {string.Join(", ", Enum.GetNames<PublicationStatus>())}"));
-            }
-        }
-
-        if (platform is not null)
-        {
-            if (registry.TryResolve(platform, out var adapter))
-            {
-                var id = adapter.Platform.Id;
-                query = query.Where(p => p.Platform == id);
-            }
-            else
-            {
-                problems.Add(("platform", $"unknown platform '{platform}'; known platforms: {string.Join(", ", registry.PlatformIds)}"));
-            }
-        }
-
-        if (account is not null)
-        {
-            if (Guid.TryParse(account, out var accountId))
-            {
-                var id = new AccountId(accountId);
-                query = query.Where(p => p.AccountId == id);
-            }
-            else
-            {
-                problems.Add(("account", "must be an account id"));
-            }
-        }
-
-        if (content is not null)
-        {
-            if (Guid.TryParse(content, out var contentId))
-            {
-                var id = new ContentId(contentId);
-                query = query.Where(p => p.ContentId == id);
-            }
-            else
-            {
-                problems.Add(("content", "must be a content id"));
-            }
-        }
-
-        if (dueFrom is { } from)
-        {
-            query = query.Where(p => p.ScheduledAt >= from);
-        }
-
-        if (dueTo is { } to)
-        {
-            query = query.Where(p => p.ScheduledAt < to);
-        }
-
-        if (!string.IsNullOrWhiteSpace(q))
-        {
-            var text = q.Trim().ToLowerInvariant();
-            query = query.Where(p => db.Contents.Any(c => c.Id == p.ContentId && c.Title.ToLower().Contains(text)));
-        }
-
-        var size = limit ?? DefaultPageSize;
-        if (size is < 1 or > MaxPageSize)
-        {
-            problems.Add(("limit", $"must be between 1 and {MaxPageSize}"));
-        }
-
-        PublicationCursor? after = null;
-        if (cursor is not null && !PublicationCursor.TryDecode(cursor, out after))
-        {
-            problems.Add(("cursor", "is not a cursor this API gave out; start again without it"));
-        }
-
-        if (problems.Count > 0)
-        {
-            return ProblemResults.Invalid(problems);
-        }
-
-        if (after is not null)
-        {
-            var at = after.At;
-            var seen = after.Seen.Select(g => new PublicationId(g)).ToList();
-            query = query.Where(p => p.CreatedAt < at || (p.CreatedAt == at && !seen.Contains(p.Id)));
-        }
-
-        var rows = await query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Take(size + 1).ToListAsync(cancellationToken);
-        var page = rows.Take(size).ToList();
-        string? next = null;
-        if (rows.Count > size)
-        {
-            var last = page[^1].CreatedAt;
-            var seenAtLast = page.Where(p => p.CreatedAt == last).Select(p => p.Id.Value);
-            if (after is not null && after.At == last)
-            {
-                seenAtLast = seenAtLast.Concat(after.Seen);
-            }
-
-            next = new PublicationCursor(last, [.. seenAtLast]).Encode();
-        }
-
-        return TypedResults.Ok(new PublicationPage([.. page.Select(PublicationResponse.From)], next));
+        var result = await PublicationQuery.ListAsync(
+            db, registry, new PublicationFilter(status, platform, account, content, dueFrom, dueTo, q, limit, cursor), cancellationToken);
+        return result.Problems.Count > 0
+            ? ProblemResults.Invalid(result.Problems)
+            : TypedResults.Ok(new PublicationPage([.. result.Items.Select(PublicationResponse.From)], result.NextCursor));
     }
 
     private static async Task<Results<Ok<PublicationDetailsResponse>, ProblemHttpResult>> GetAsync(
@@ -208,11 +99,9 @@ internal static class PublicationsApi
     private static async Task<Results<Ok<PublicationResponse>, ProblemHttpResult>> PostedAsync(
         string id, PostedRequest? request, IPublicationScheduler scheduler, ILogger<PublicationsApiLog> log, CancellationToken cancellationToken)
     {
-        Uri? url = null;
-        if (request?.Url is { Length: > 0 } text &&
-            (!Uri.TryCreate(text, UriKind.Absolute, out url) || url.Scheme is not ("https" or "http")))
+        if (!PostedUrl.TryRead(request?.Url, out var url))
         {
-            return ProblemResults.Invalid("url", "must be an absolute http(s) URL");
+            return ProblemResults.Invalid("url", PostedUrl.Rule);
         }
 
         return await ChangeAsync(id, "marked posted", p => scheduler.MarkPostedAsync(p, url, cancellationToken), scheduler, log, cancellationToken);

@@ -1,0 +1,91 @@
+using Herald.Publications;
+using Herald.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Herald.Server.Dashboard.Queries;
+
+/// <summary>A publication as the dashboard's lists show it: with its content's title and its account's name.</summary>
+public sealed record PublicationRow(
+    PublicationId Id, string Title, string Platform, string AccountName, PublicationStatus Status, DateTimeOffset ScheduledAt,
+    DateTimeOffset UpdatedAt, string? LastError, Uri? Url);
+
+/// <summary>Publications of one day, by status.</summary>
+public sealed record DayCounts(DateOnly Day, IReadOnlyDictionary<PublicationStatus, int> Counts)
+{
+    public int Total => Counts.Values.Sum();
+}
+
+/// <summary>What the overview shows: counts by status, what is due next, what needs a person, and the last 30 days.</summary>
+public sealed record OverviewData(
+    IReadOnlyDictionary<PublicationStatus, int> Counts,
+    IReadOnlyList<PublicationRow> DueNext,
+    IReadOnlyList<PublicationRow> NeedsAttention,
+    IReadOnlyList<DayCounts> LastDays);
+
+/// <summary>The overview's numbers, read from Herald's tables (no copy of any count is kept).</summary>
+public sealed class OverviewQuery(HeraldDbContext db, TimeProvider clock)
+{
+    public const int Days = 30;
+
+    public const int ListSize = 10;
+
+    /// <summary>The statuses that wait for a person.</summary>
+    public static readonly PublicationStatus[] AttentionStatuses =
+        [PublicationStatus.Failed, PublicationStatus.NeedsReview, PublicationStatus.AwaitingManualAction];
+
+    public async Task<OverviewData> LoadAsync(CancellationToken cancellationToken)
+    {
+        var counts = (await db.Publications.AsNoTracking().GroupBy(p => p.Status)
+                .Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(cancellationToken))
+            .ToDictionary(x => x.Status, x => x.Count);
+
+        var waiting = new[] { PublicationStatus.Scheduled, PublicationStatus.RetryScheduled };
+        var dueNext = await db.Publications.AsNoTracking().Where(p => waiting.Contains(p.Status))
+            .OrderBy(p => p.ScheduledAt).Take(ListSize).ToListAsync(cancellationToken);
+        var attention = await db.Publications.AsNoTracking().Where(p => AttentionStatuses.Contains(p.Status))
+            .OrderByDescending(p => p.UpdatedAt).Take(ListSize).ToListAsync(cancellationToken);
+
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var first = today.AddDays(1 - Days);
+        var from = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var to = from.AddDays(Days);
+        var inRange = await db.Publications.AsNoTracking().Where(p => p.ScheduledAt >= from && p.ScheduledAt < to)
+            .Select(p => new { p.ScheduledAt, p.Status }).ToListAsync(cancellationToken);
+        var byDay = inRange.GroupBy(p => DateOnly.FromDateTime(p.ScheduledAt.UtcDateTime))
+            .ToDictionary(g => g.Key, g => g.GroupBy(p => p.Status).ToDictionary(s => s.Key, s => s.Count()));
+        var days = Enumerable.Range(0, Days).Select(i => first.AddDays(i))
+            .Select(d => new DayCounts(d, byDay.TryGetValue(d, out var c) ? c : new Dictionary<PublicationStatus, int>()))
+            .ToList();
+
+        var rows = await PublicationRows.DescribeAsync(db, [.. dueNext, .. attention], cancellationToken);
+        return new OverviewData(counts, rows[..dueNext.Count], rows[dueNext.Count..], days);
+    }
+}
+
+/// <summary>Adds titles and account names to publications, in two small queries (never an account's credentials).</summary>
+public static class PublicationRows
+{
+    public static async Task<PublicationRow[]> DescribeAsync(HeraldDbContext db, IReadOnlyList<Publication> publications, CancellationToken cancellationToken)
+    {
+        var contentIds = publications.Select(p => p.ContentId).Distinct().ToList();
+        var accountIds = publications.Select(p => p.AccountId).Distinct().ToList();
+        var titles = await db.Contents.AsNoTracking().Where(c => contentIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.Title }).ToDictionaryAsync(c => c.Id, c => c.Title, cancellationToken);
+        var names = await AccountNamesAsync(db, accountIds, cancellationToken);
+        return [.. publications.Select(p => new PublicationRow(
+            p.Id, titles.GetValueOrDefault(p.ContentId) ?? "(untitled)", p.Platform, names.GetValueOrDefault(p.AccountId) ?? p.AccountId.ToString(),
+            p.Status, p.ScheduledAt, p.UpdatedAt, p.LastError, p.Url))];
+    }
+
+    /// <summary>Account names by id: the id, platform and display name columns only.</summary>
+    public static async Task<Dictionary<AccountId, string>> AccountNamesAsync(HeraldDbContext db, IReadOnlyList<AccountId>? ids, CancellationToken cancellationToken)
+    {
+        var accounts = db.Accounts.AsNoTracking();
+        if (ids is not null)
+        {
+            accounts = accounts.Where(a => ids.Contains(a.Id));
+        }
+
+        return await accounts.Select(a => new { a.Id, a.DisplayName }).ToDictionaryAsync(a => a.Id, a => a.DisplayName, cancellationToken);
+    }
+}
