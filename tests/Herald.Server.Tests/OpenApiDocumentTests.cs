@@ -69,5 +69,10 @@ public sealed class OpenApiDocumentTests(SqliteServerFactory server) : IClassFix
         ("POST", "/api/v1/keys"),
         ("DELETE", "/api/v1/keys/{id}"),
         ("GET", "/api/v1/events"),
+        ("POST", "/api/v1/webhooks"),
+        ("GET", "/api/v1/webhooks"),
+        ("GET", "/api/v1/webhooks/{id}"),
+        ("DELETE", "/api/v1/webhooks/{id}"),
+        ("GET", "/api/v1/webhooks/{id}/deliveries"),
     ];
 }

@@ -12,6 +12,7 @@ using Herald.Server.Metrics;
 using Herald.Server.Posts;
 using Herald.Server.Problems;
 using Herald.Server.Publications;
+using Herald.Server.Webhooks;
 using Herald.Storage;
 using Herald.Workers;
 using Microsoft.AspNetCore.Authentication;
@@ -76,6 +77,7 @@ public static class HeraldServerBuilderExtensions
             services.TryAddSingleton(_ => Hangfire.Dashboard.DashboardRoutes.Routes);
         }
 
+        services.AddHeraldWebhooks(options.RunsWorkers);
         services.AddProblemDetails();
         services.AddExceptionHandler<ServerExceptionHandler>();
         services.ConfigureHttpJsonOptions(json => ServerJson.Configure(json.SerializerOptions));
@@ -107,7 +109,7 @@ public static class HeraldServerBuilderExtensions
         services.AddOpenApi(ServerOpenApi.Configure);
         services.AddHostedService<HeraldMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(HeraldMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddMeter(HeraldMetrics.MeterName, WebhookMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
@@ -190,6 +192,7 @@ public static class HeraldServerBuilderExtensions
         api.MapAccountsApi();
         api.MapKeysApi();
         api.MapEventsApi();
+        api.MapWebhooksApi();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireScope(ApiScopes.Read);
 
         if (options.RunsWorkers)
