@@ -35,6 +35,7 @@ internal static class AccountsApi
         group.MapDelete("/{id}", DeleteAsync).RequireScope(ApiScopes.Write)
             .WithSummary("Deletes an account; refused while publications wait on it, unless cancelPending=true cancels them.")
             .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapAccountTestApi();
         return api;
     }
 

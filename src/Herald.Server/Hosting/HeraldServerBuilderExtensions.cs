@@ -64,6 +64,7 @@ public static class HeraldServerBuilderExtensions
             .AddBluesky()
             .AddThreads();
         services.AddScoped<AccountDirectory>();
+        services.AddSingleton<Herald.Platforms.Checks.AccountChecker>();
         var database = HeraldDatabase.ResolveConnectionString(configuration);
         services.AddHeraldStorage(database, configuration["Herald:CredentialKey"]);
         services.AddHeraldServerData(database);
