@@ -20,7 +20,7 @@ public abstract class AccountTestTests(ServerFactory server)
         var accounts = (await client.GetAsync("/api/v1/accounts").ExpectAsync(HttpStatusCode.OK)).AsArray();
         foreach (var platform in Platforms)
         {
-            var id = (string)accounts.First(a => (string)a!["platform"]! == platform)!["id"]!;
+            var id = (string)accounts.First(a => (string)a!["platform"]! == platform && (bool)a["sandbox"]!)!["id"]!;
             var result = await client.PostAsync($"/api/v1/accounts/{id}/test", null).ExpectAsync(HttpStatusCode.OK);
             Assert.True((string?)result["verdict"] == "Works", $"{platform}: {result.ToJsonString()}");
             Assert.False(string.IsNullOrEmpty((string?)result["identity"] ?? (string?)result["identityId"]), $"{platform} named nobody");
@@ -59,6 +59,29 @@ public abstract class AccountTestTests(ServerFactory server)
         var any = (string)(await reader.GetAsync("/api/v1/accounts").ExpectAsync(HttpStatusCode.OK)).AsArray()[0]!["id"]!;
         Api.AssertProblem(await reader.PostAsync($"/api/v1/accounts/{any}/test", null).ExpectAsync(HttpStatusCode.Forbidden), 403);
     }
+
+    [Fact]
+    public async Task Accounts_ShowWhenCredentialsWereLastRenewed_ChangedOnlyByNewCredentials()
+    {
+        using var client = await server.ClientWithScopesAsync(ApiScopes.Write);
+        var id = await AddAccountAsync(client, "devto", server.Sandbox.PlatformBaseUrl("devto"));
+        var created = await client.GetAsync($"/api/v1/accounts/{id}").ExpectAsync(HttpStatusCode.OK);
+        var first = (DateTimeOffset)created["credentialsRenewedAt"]!;
+        var listed = (await client.GetAsync("/api/v1/accounts").ExpectAsync(HttpStatusCode.OK)).AsArray().Single(a => (string)a!["id"]! == id)!;
+        Assert.Equal(first, (DateTimeOffset)listed["credentialsRenewedAt"]!);
+
+        var renamed = await PatchAsync(client, id, new { displayName = $"renamed {Guid.NewGuid():N}" });
+        Assert.Equal(first, (DateTimeOffset)renamed["credentialsRenewedAt"]!);
+
+        var renewed = await PatchAsync(client, id, new { credentials = new Dictionary<string, string> { ["api_key"] = "another" } });
+        Assert.True((DateTimeOffset)renewed["credentialsRenewedAt"]! > first, renewed.ToJsonString());
+        Assert.Equal((DateTimeOffset)renewed["credentialsRenewedAt"]!,
+            (DateTimeOffset)(await client.GetAsync($"/api/v1/accounts/{id}").ExpectAsync(HttpStatusCode.OK))["credentialsRenewedAt"]!);
+    }
+
+    private static Task<System.Text.Json.Nodes.JsonNode> PatchAsync(HttpClient client, string id, object body) =>
+        client.PatchAsync($"/api/v1/accounts/{id}", new StringContent(System.Text.Json.JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json"))
+            .ExpectAsync(HttpStatusCode.OK);
 
     private static async Task<string> AddAccountAsync(HttpClient client, string platform, Uri baseUrl)
     {
