@@ -13,6 +13,12 @@ namespace Herald.Storage;
 /// </summary>
 public abstract class HeraldDbContext(DbContextOptions options) : DbContext(options)
 {
+    /// <summary>
+    /// The shadow property (column <c>credentials_renewed_at</c>) holding when an account's credentials were last
+    /// entered; null for accounts stored before it existed. Read with <c>EF.Property</c>.
+    /// </summary>
+    public const string CredentialsRenewedAtProperty = "CredentialsRenewedAt";
+
     internal CredentialProtector Protector { get; } = options.FindExtension<HeraldOptionsExtension>()?.Protector
         ?? throw new InvalidOperationException("Herald's context needs the credential key: register it with AddHeraldStorage.");
 

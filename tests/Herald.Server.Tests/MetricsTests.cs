@@ -32,6 +32,11 @@ public abstract class MetricsTests(ServerFactory server)
         Assert.Contains("herald_attempts_total{", text, StringComparison.Ordinal);
         Assert.Contains("platform=\"medium\"", text, StringComparison.Ordinal);
         Assert.Contains("herald_publish_lateness_seconds_bucket{", text, StringComparison.Ordinal);
+        Assert.Matches("herald_publish_lateness_seconds_count\\{[^}]*platform=\"medium\"[^}]*\\} [1-9]", text);
+        // The attempt's duration, read from its stored row, lands in the histogram a moment after the attempt ends.
+        text = await Api.WaitForAsync(() => client.GetStringAsync("/metrics"),
+            t => t.Contains("herald_publish_duration_seconds_bucket{", StringComparison.Ordinal), "the publish duration", TimeSpan.FromSeconds(60));
+        Assert.Matches("herald_publish_duration_seconds_count\\{[^}]*platform=\"medium\"[^}]*status=\"Published\"[^}]*\\} [1-9]", text);
         Assert.Contains("http_server_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
     }
 

@@ -36,7 +36,8 @@ public sealed class OpenApiDocumentTests(SqliteServerFactory server) : IClassFix
                 Assert.Contains("404", statuses);
             }
 
-            if (method is "POST" or "PATCH" && !path.EndsWith("/cancel", StringComparison.Ordinal) && !path.EndsWith("/retry", StringComparison.Ordinal))
+            if (method is "POST" or "PATCH" && !path.EndsWith("/cancel", StringComparison.Ordinal) && !path.EndsWith("/retry", StringComparison.Ordinal) &&
+                !path.EndsWith("/test", StringComparison.Ordinal))
             {
                 Assert.NotNull(operation.RequestBody);
             }
@@ -65,9 +66,15 @@ public sealed class OpenApiDocumentTests(SqliteServerFactory server) : IClassFix
         ("POST", "/api/v1/accounts"),
         ("PATCH", "/api/v1/accounts/{id}"),
         ("DELETE", "/api/v1/accounts/{id}"),
+        ("POST", "/api/v1/accounts/{id}/test"),
         ("GET", "/api/v1/keys"),
         ("POST", "/api/v1/keys"),
         ("DELETE", "/api/v1/keys/{id}"),
         ("GET", "/api/v1/events"),
+        ("POST", "/api/v1/webhooks"),
+        ("GET", "/api/v1/webhooks"),
+        ("GET", "/api/v1/webhooks/{id}"),
+        ("DELETE", "/api/v1/webhooks/{id}"),
+        ("GET", "/api/v1/webhooks/{id}/deliveries"),
     ];
 }

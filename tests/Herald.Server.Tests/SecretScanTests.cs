@@ -10,9 +10,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Herald.Server.Tests;
 
 /// <summary>
-/// Credentials go in through <c>POST /accounts</c> and never come out: after a run that publishes, fails and retries,
-/// unique sentinel strings are in no HTTP response (metrics included), log line, OpenAPI document or database column. Each database gets
-/// its own server, so every line and row it holds is scanned.
+/// Credentials go in through <c>POST /accounts</c> and never come out: after a run that publishes, fails, retries and
+/// delivers webhooks, unique sentinel strings are in no HTTP response (metrics included), log line, OpenAPI document,
+/// webhook body or database column; and the webhook's signing secret is in nothing but the answer that created it
+/// (its column holds only ciphertext). Each database gets its own server, so every line and row it holds is scanned.
 /// </summary>
 public abstract class SecretScanTests(ServerFactory server)
 {
@@ -23,6 +24,9 @@ public abstract class SecretScanTests(ServerFactory server)
         var responses = new ConcurrentQueue<string>();
         using var client = server.CreateDefaultClient(new RecordingHandler(responses));
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await server.CreateKeyAsync(ApiScopes.Admin));
+        await using var receiver = await WebhookReceiver.StartAsync(failFirst: 1);
+        var webhookSecret = (string)(await client.PostJsonAsync("/api/v1/webhooks", new { url = receiver.Url.ToString() })
+            .ExpectAsync(HttpStatusCode.Created))["secret"]!;
 
         // A Dev.to account whose key the sandbox does not know: its publication fails, is retried, fails again.
         var account = await client.PostJsonAsync("/api/v1/accounts", new
@@ -47,10 +51,16 @@ public abstract class SecretScanTests(ServerFactory server)
         await Api.WaitForAsync(() => client.GetAsync($"/api/v1/publications/{failing}").ExpectAsync(HttpStatusCode.OK),
             d => d["attempts"]!.AsArray().Count == 2 && (string?)d["publication"]!["status"] == "Failed", "the retry to fail too");
 
+        // The webhook saw the failure and the retry's failure too (its events come in order, after one refused attempt).
+        await Api.WaitForAsync(() => Task.FromResult(receiver.Received.ToList()),
+            r => r.Any(d => d.Answered == 200 && d.Body.Contains(failing, StringComparison.Ordinal) && d.Body.Contains("\"attemptCount\":2", StringComparison.Ordinal) &&
+                d.Body.Contains("\"status\":\"Failed\"", StringComparison.Ordinal)),
+            "the webhook to deliver the retry's failure");
+
         var patch = System.Text.Json.JsonSerializer.Serialize(new { credentials = new Dictionary<string, string> { ["api_key"] = sentinels[2] } });
         await client.PatchAsync($"/api/v1/accounts/{accountId}", new StringContent(patch, System.Text.Encoding.UTF8, "application/json"))
             .ExpectAsync(HttpStatusCode.OK);
-        foreach (var path in new[] { "/api/v1/accounts", $"/api/v1/accounts/{accountId}", $"/api/v1/publications/{failing}", "/api/v1/publications?limit=200", "/api/v1/keys", "/openapi/v1.json", "/health/ready", "/metrics" })
+        foreach (var path in new[] { "/api/v1/webhooks", "/api/v1/accounts", $"/api/v1/accounts/{accountId}", $"/api/v1/publications/{failing}", "/api/v1/publications?limit=200", "/api/v1/keys", "/openapi/v1.json", "/health/ready", "/metrics" })
         {
             await client.GetAsync(path);
         }
@@ -58,7 +68,13 @@ public abstract class SecretScanTests(ServerFactory server)
         var places = responses.Select(r => ("response", r))
             .Concat(server.LogLines.Select(l => ("log", l)))
             .Concat((await ReadEveryColumnAsync()).Select(c => ("column", c)))
+            .Concat(receiver.Received.Select(r => ("webhook", $"{r.Id} {r.Timestamp} {r.Signature} {r.Body}")))
             .ToList();
+        Assert.Contains(places, p => p.Item1 == "webhook" && p.Item2.Contains(failing, StringComparison.Ordinal));
+        Assert.Contains(places, p => p.Item1 == "column" && (p.Item2.StartsWith("webhooks: ", StringComparison.Ordinal) || p.Item2.StartsWith("public.webhooks: ", StringComparison.Ordinal)));
+        var secretHits = places.Where(p => p.Item2.Contains(webhookSecret, StringComparison.Ordinal)).ToList();
+        Assert.True(secretHits.Count == 1 && secretHits[0].Item2.StartsWith("POST ", StringComparison.Ordinal) && secretHits[0].Item2.Contains("/api/v1/webhooks 201", StringComparison.Ordinal),
+            "the webhook secret is somewhere else than the answer that created it: " + string.Join(" | ", secretHits.Select(h => $"{h.Item1}: {h.Item2[..Math.Min(300, h.Item2.Length)]}")));
         Assert.Contains(places, p => p.Item1 == "column" && p.Item2.Contains(failing, StringComparison.Ordinal));
         Assert.Contains(places, p => p.Item1 == "log");
         var hits = places.Where(p => sentinels.Any(s => p.Item2.Contains(s, StringComparison.Ordinal))).ToList();
@@ -121,7 +137,7 @@ public abstract class SecretScanTests(ServerFactory server)
 }
 
 /// <summary>The scan on the embedded SQLite database.</summary>
-public sealed class SqliteSecretScanTests(SqliteServerFactory server) : SecretScanTests(server), IClassFixture<SqliteServerFactory>;
+public sealed class SqliteSecretScanTests(SqliteWebhookServerFactory server) : SecretScanTests(server), IClassFixture<SqliteWebhookServerFactory>;
 
 /// <summary>The scan on the real PostgreSQL, Hangfire's tables included.</summary>
-public sealed class PostgresSecretScanTests(PostgresServerFactory server) : SecretScanTests(server), IClassFixture<PostgresServerFactory>;
+public sealed class PostgresSecretScanTests(PostgresWebhookServerFactory server) : SecretScanTests(server), IClassFixture<PostgresWebhookServerFactory>;

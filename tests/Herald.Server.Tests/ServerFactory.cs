@@ -24,7 +24,8 @@ public enum TestDatabase
 /// </summary>
 public class ServerFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    private static readonly SemaphoreSlim StartLock = new(1, 1);
+    /// <summary>Held while a host is built: WebApplicationFactory would catch a host built beside it (a test's receiver too).</summary>
+    internal static readonly SemaphoreSlim StartLock = new(1, 1);
 
     private readonly TestDatabase _database;
     private readonly Dictionary<string, string?> _settings;

@@ -23,7 +23,7 @@ namespace Herald.Platforms.DevTo;
 /// between a published article and a draft. Content overrides for <c>devto</c>: <c>title</c>,
 /// <c>description</c>, <c>series</c> and <c>tags</c> (comma-separated).
 /// </remarks>
-internal sealed class DevToAdapter : IPlatformAdapter
+internal sealed partial class DevToAdapter : IPlatformAdapter, Checks.IAccountCheck
 {
     internal const string HttpClientName = "Herald.DevTo";
     internal const string ApiKeyCredential = "api_key";

@@ -23,7 +23,7 @@ namespace Herald.Platforms.LinkedIn;
 /// <c>urn:li:organization:…</c>), <c>visibility</c> (PUBLIC, CONNECTIONS or LOGGED_IN; default PUBLIC),
 /// <c>hook</c> and <c>cta</c> (see <see cref="LinkedInPostText"/>).
 /// </remarks>
-internal sealed class LinkedInAdapter : IPlatformAdapter
+internal sealed partial class LinkedInAdapter : IPlatformAdapter, Checks.IAccountCheck
 {
     internal const string HttpClientName = "Herald.LinkedIn";
     internal const string PlatformId = "linkedin";

@@ -28,7 +28,7 @@ namespace Herald.Platforms.Mastodon;
 /// <c>spoiler_text</c> (a content warning on every part) and <c>language</c> (used when the content names
 /// none).
 /// </remarks>
-internal sealed partial class MastodonAdapter : IPlatformAdapter
+internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccountCheck
 {
     internal const string HttpClientName = "Herald.Mastodon";
     internal const string PlatformId = "mastodon";

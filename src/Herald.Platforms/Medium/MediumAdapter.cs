@@ -24,7 +24,7 @@ namespace Herald.Platforms.Medium;
 /// <c>title</c> and <c>tags</c> (comma-separated). Medium has no idempotency and no way to list one's
 /// posts, so a create whose answer was lost cannot be checked: a person decides.
 /// </remarks>
-internal sealed class MediumAdapter : IPlatformAdapter
+internal sealed partial class MediumAdapter : IPlatformAdapter, Checks.IAccountCheck
 {
     internal const string HttpClientName = "Herald.Medium";
     internal const string PlatformId = "medium";

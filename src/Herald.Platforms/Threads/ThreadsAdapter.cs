@@ -22,7 +22,7 @@ namespace Herald.Platforms.Threads;
 /// id, default <c>me</c>). In a rendered reply's body, <c>part-N-media-id</c> stands for the media id of part N,
 /// known only once it is published; the token is added to every request and never rendered.</para>
 /// </remarks>
-internal sealed class ThreadsAdapter : IPlatformAdapter
+internal sealed partial class ThreadsAdapter : IPlatformAdapter, Checks.IAccountCheck
 {
     internal const string HttpClientName = "Herald.Threads";
     internal const string PlatformId = "threads";

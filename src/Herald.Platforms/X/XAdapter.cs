@@ -24,7 +24,7 @@ namespace Herald.Platforms.X;
 /// <c>consumer_secret</c>, <c>access_token</c>, <c>access_token_secret</c>). Setting <c>username</c> names
 /// the account for post URLs; without it Herald asks <c>GET /2/users/me</c> once per account.
 /// </remarks>
-internal sealed partial class XAdapter : IPlatformAdapter
+internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
 {
     internal const string HttpClientName = "Herald.X";
     internal const string PlatformId = "x";

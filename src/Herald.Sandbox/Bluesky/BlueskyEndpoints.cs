@@ -12,6 +12,7 @@ internal static class BlueskyEndpoints
         var xrpc = group.MapGroup("/xrpc");
         xrpc.MapPost("/com.atproto.server.createSession", CreateSessionAsync);
         xrpc.MapPost("/com.atproto.server.refreshSession", RefreshSession);
+        xrpc.MapGet("/com.atproto.server.getSession", GetSession);
         xrpc.MapGet("/com.atproto.identity.resolveHandle", (SandboxState s, string? handle) =>
             s.Bluesky.FindByHandleOrDid(handle) is { } account && !string.IsNullOrEmpty(handle) && !handle.StartsWith("did:", StringComparison.Ordinal)
                 ? Results.Json(new { did = account.Did })
@@ -63,6 +64,25 @@ internal static class BlueskyEndpoints
         return session is { } s
             ? Results.Json(SessionJson(context, s.Account, s.Access, s.Refresh))
             : Error(400, error!, error == "ExpiredToken" ? "Token has expired" : "Token could not be verified");
+    }
+
+    /// <summary>Who the access token belongs to: handle and DID, as the PDS answers (expired: 400 ExpiredToken).</summary>
+    private static IResult GetSession(HttpContext context, SandboxState sandbox)
+    {
+        if (BearerOf(context) is not { } token)
+        {
+            return Error(401, "AuthenticationRequired", "Authentication Required");
+        }
+
+        var account = sandbox.Bluesky.Authenticate(token, out var tokenError);
+        if (account is null)
+        {
+            return tokenError == "ExpiredToken"
+                ? Error(400, "ExpiredToken", "Token has expired")
+                : Error(400, "InvalidToken", "Token could not be verified");
+        }
+
+        return Results.Json(new { handle = account.Handle, did = account.Did, active = true });
     }
 
     private static async Task<IResult> CreateRecordAsync(HttpContext context, SandboxState sandbox)

@@ -10,6 +10,11 @@ internal static class LinkedInEndpoints
 
     public static RouteGroupBuilder MapLinkedIn(this RouteGroupBuilder group)
     {
+        // OpenID Connect userinfo (no version headers: it is not a /rest resource); sub is the id in urn:li:person:{sub}.
+        group.MapGet("/v2/userinfo", (HttpContext c, SandboxState s) =>
+            Authenticate(c, s.LinkedIn) is { } member
+                ? Results.Json(new { sub = member.AuthorUrn[(member.AuthorUrn.LastIndexOf(':') + 1)..], name = $"Sandbox member {member.AuthorUrn[(member.AuthorUrn.LastIndexOf(':') + 1)..]}", locale = new { country = "US", language = "en" } })
+                : Error(401, new { serviceErrorCode = 65600, message = "Invalid access token", status = 401 }));
         var rest = group.MapGroup("/rest").AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;

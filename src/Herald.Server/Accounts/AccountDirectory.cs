@@ -23,6 +23,25 @@ internal sealed class AccountDirectory(HeraldDbContext db, PlatformRegistry regi
         return [.. accounts.Where(a => !IsDeleted(a)).OrderBy(a => a.Platform, StringComparer.Ordinal).ThenBy(a => a.DisplayName, StringComparer.Ordinal)];
     }
 
+    /// <summary>When each account's credentials were last entered (null where that is not known).</summary>
+    public Task<Dictionary<AccountId, DateTimeOffset?>> CredentialsRenewedAsync(CancellationToken cancellationToken) =>
+        db.Accounts.AsNoTracking()
+            .Select(a => new { a.Id, At = EF.Property<DateTimeOffset?>(a, HeraldDbContext.CredentialsRenewedAtProperty) })
+            .ToDictionaryAsync(a => a.Id, a => a.At, cancellationToken);
+
+    /// <summary>When <paramref name="id"/>'s credentials were last entered.</summary>
+    public Task<DateTimeOffset?> CredentialsRenewedAsync(AccountId id, CancellationToken cancellationToken) =>
+        db.Accounts.AsNoTracking().Where(a => a.Id == id)
+            .Select(a => EF.Property<DateTimeOffset?>(a, HeraldDbContext.CredentialsRenewedAtProperty))
+            .FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>Marks the tracked <paramref name="account"/>'s credentials as entered at <paramref name="at"/> and saves.</summary>
+    public async Task MarkCredentialsRenewedAsync(Account account, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        db.Entry(account).Property<DateTimeOffset?>(HeraldDbContext.CredentialsRenewedAtProperty).CurrentValue = at;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     public async Task<Account?> FindAsync(string id, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var guid))

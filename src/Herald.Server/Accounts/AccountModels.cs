@@ -3,8 +3,9 @@ using Herald.Accounts;
 namespace Herald.Server.Accounts;
 
 /// <summary>
-/// An account as the API shows it: never a credential, only which credential keys are set and whether this server can
-/// read them.
+/// An account as the API shows it: never a credential, only which credential keys are set, whether this server can
+/// read them, and when they were last entered (<see cref="CredentialsRenewedAt"/>: the account's creation, or the last
+/// change of its credentials through the API; null for accounts stored before Herald kept it, or from configuration).
 /// </summary>
 public sealed record AccountResponse(
     string Id,
@@ -15,9 +16,10 @@ public sealed record AccountResponse(
     IReadOnlyList<string> CredentialKeys,
     bool CredentialsReadable,
     bool Sandbox,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? CredentialsRenewedAt)
 {
-    internal static AccountResponse From(Account a) => new(
+    internal static AccountResponse From(Account a, DateTimeOffset? credentialsRenewedAt) => new(
         a.Id.ToString(),
         a.Platform,
         a.DisplayName,
@@ -28,7 +30,8 @@ public sealed record AccountResponse(
         [.. a.Credentials.Select(c => c.Key).Where(k => !k.StartsWith("herald_", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)],
         a.Credentials.UnreadableReason is null,
         a.SettingFlag(Account.HostEndpointSetting, fallback: false),
-        a.CreatedAt);
+        a.CreatedAt,
+        credentialsRenewedAt);
 }
 
 /// <summary>The body of <c>POST /accounts</c>. <see cref="Credentials"/> are write-only: no answer ever contains them.</summary>

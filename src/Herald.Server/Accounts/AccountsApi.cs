@@ -21,10 +21,15 @@ internal static class AccountsApi
     {
         var group = api.MapGroup("/accounts").WithTags("Accounts");
         group.MapGet("/", async (AccountDirectory directory, CancellationToken ct) =>
-                TypedResults.Ok((await directory.ListAsync(ct)).Select(AccountResponse.From).ToList()))
+            {
+                var renewed = await directory.CredentialsRenewedAsync(ct);
+                return TypedResults.Ok((await directory.ListAsync(ct)).Select(a => AccountResponse.From(a, renewed.GetValueOrDefault(a.Id))).ToList());
+            })
             .RequireScope(ApiScopes.Read).WithSummary("Lists the accounts (never a credential).");
         group.MapGet("/{id}", async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> (string id, AccountDirectory directory, CancellationToken ct) =>
-                await directory.FindAsync(id, ct) is { } account ? TypedResults.Ok(AccountResponse.From(account)) : ProblemResults.NotFound("account", id))
+                await directory.FindAsync(id, ct) is { } account
+                    ? TypedResults.Ok(AccountResponse.From(account, await directory.CredentialsRenewedAsync(account.Id, ct)))
+                    : ProblemResults.NotFound("account", id))
             .RequireScope(ApiScopes.Read).WithSummary("One account (never a credential).");
         group.MapPost("/", CreateAsync).RequireScope(ApiScopes.Write)
             .WithSummary("Adds an account: platform, display name, credentials (write-only), settings, base URL.")
@@ -35,11 +40,13 @@ internal static class AccountsApi
         group.MapDelete("/{id}", DeleteAsync).RequireScope(ApiScopes.Write)
             .WithSummary("Deletes an account; refused while publications wait on it, unless cancelPending=true cancels them.")
             .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapAccountTestApi();
         return api;
     }
 
     private static async Task<Results<Created<AccountResponse>, ProblemHttpResult>> CreateAsync(
-        CreateAccountRequest request, PlatformRegistry registry, HeraldDbContext db, IPublicationStore store, TimeProvider clock, CancellationToken cancellationToken)
+        CreateAccountRequest request, PlatformRegistry registry, HeraldDbContext db, IPublicationStore store, AccountDirectory directory, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         var problems = new List<(string, string)>();
         IPlatformAdapter? adapter = null;
@@ -82,11 +89,14 @@ internal static class AccountsApi
             Settings = new Dictionary<string, string>(request.Settings ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase),
             CreatedAt = clock.GetUtcNow(),
         }, cancellationToken);
-        return TypedResults.Created($"/api/v1/accounts/{stored.Id}", AccountResponse.From(stored));
+        var now = clock.GetUtcNow();
+        await directory.MarkCredentialsRenewedAsync(stored, now, cancellationToken);
+        return TypedResults.Created($"/api/v1/accounts/{stored.Id}", AccountResponse.From(stored, now));
     }
 
     private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> UpdateAsync(
-        string id, UpdateAccountRequest request, AccountDirectory directory, HeraldDbContext db, IPublicationStore store, CancellationToken cancellationToken)
+        string id, UpdateAccountRequest request, AccountDirectory directory, HeraldDbContext db, IPublicationStore store, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         if (await directory.FindAsync(id, cancellationToken) is not { } account)
         {
@@ -130,7 +140,12 @@ internal static class AccountsApi
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return TypedResults.Ok(AccountResponse.From(updated));
+        if (request.Credentials is not null)
+        {
+            await directory.MarkCredentialsRenewedAsync(updated, clock.GetUtcNow(), cancellationToken);
+        }
+
+        return TypedResults.Ok(AccountResponse.From(updated, await directory.CredentialsRenewedAsync(updated.Id, cancellationToken)));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(

@@ -1,11 +1,12 @@
 using Herald.Server.Idempotency;
+using Herald.Server.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Herald.Server.Data;
 
 /// <summary>
-/// The server's own tables (API keys, idempotency records), in Herald's database beside the library's tables but with a migration
+/// The server's own tables (API keys, idempotency records, webhooks), in Herald's database beside the library's tables but with a migration
 /// history of their own (<c>__herald_server_migrations</c>), so the library's migrations and the server's never
 /// depend on each other. <see cref="SqliteServerDbContext"/> and <see cref="PostgresServerDbContext"/> carry each
 /// provider's migrations.
@@ -18,10 +19,17 @@ internal abstract class ServerDbContext(DbContextOptions options) : DbContext(op
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
+    public DbSet<WebhookRecord> Webhooks => Set<WebhookRecord>();
+
+    public DbSet<WebhookEventRecord> WebhookEvents => Set<WebhookEventRecord>();
+
+    public DbSet<WebhookDeliveryRecord> WebhookDeliveries => Set<WebhookDeliveryRecord>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         Configure(modelBuilder.Entity<ApiKeyRecord>());
         Configure(modelBuilder.Entity<IdempotencyRecord>());
+        WebhookModel.Configure(modelBuilder);
     }
 
     private static void Configure(EntityTypeBuilder<IdempotencyRecord> record)

@@ -7,7 +7,6 @@ using Herald.Server.Keys;
 using Herald.Server.Publications;
 using Herald.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace Herald.Server.Events;
 
@@ -22,18 +21,17 @@ internal static class EventsApi
     /// <summary>How often the stream looks for changes.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>
-    /// Changes younger than this are left for the next look: a change stamped earlier may still be committing, and a
-    /// position past it would skip it for good.
-    /// </summary>
-    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(1);
-
     private const int BatchSize = 500;
 
     /// <summary>One publication change as the stream sends it.</summary>
     public sealed record PublicationEvent(
         string Id, string ContentId, string AccountId, string Platform, PublicationStatus Status, int AttemptCount,
-        Uri? Url, PublishOutcomeKind? ErrorKind, string? Error, DateTimeOffset? NextAttemptAt, DateTimeOffset UpdatedAt);
+        Uri? Url, PublishOutcomeKind? ErrorKind, string? Error, DateTimeOffset? NextAttemptAt, DateTimeOffset UpdatedAt)
+    {
+        public static PublicationEvent From(Publication p) =>
+            new(p.Id.ToString(), p.ContentId.ToString(), p.AccountId.ToString(), p.Platform, p.Status, p.AttemptCount,
+                p.Url, p.LastErrorKind, p.LastError, p.NextAttemptAt, p.UpdatedAt);
+    }
 
     public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder api)
     {
@@ -53,7 +51,7 @@ internal static class EventsApi
             return Problems.ProblemResults.Invalid("Last-Event-ID", "is not an event id this stream gave out; connect without it to start from now");
         }
 
-        from ??= new PublicationCursor(clock.GetUtcNow() - SettleTime, []);
+        from ??= PublicationChanges.Now(clock);
         return TypedResults.ServerSentEvents(ReadAsync(scopes, clock, from, context.RequestAborted));
     }
 
@@ -70,13 +68,8 @@ internal static class EventsApi
 
             foreach (var p in changed)
             {
-                position = p.UpdatedAt == position.At
-                    ? position with { Seen = [.. position.Seen, p.Id.Value] }
-                    : new PublicationCursor(p.UpdatedAt, [p.Id.Value]);
-                yield return new SseItem<PublicationEvent>(
-                    new PublicationEvent(p.Id.ToString(), p.ContentId.ToString(), p.AccountId.ToString(), p.Platform, p.Status, p.AttemptCount,
-                        p.Url, p.LastErrorKind, p.LastError, p.NextAttemptAt, p.UpdatedAt),
-                    "publication")
+                position = PublicationChanges.Past(position, p);
+                yield return new SseItem<PublicationEvent>(PublicationEvent.From(p), "publication")
                 {
                     EventId = position.Encode(),
                 };
@@ -97,14 +90,7 @@ internal static class EventsApi
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
-            var after = position.At;
-            var before = clock.GetUtcNow() - SettleTime;
-            var seen = position.Seen.Select(g => new PublicationId(g)).ToList();
-            return await db.Publications.AsNoTracking()
-                .Where(p => p.UpdatedAt < before && (p.UpdatedAt > after || (p.UpdatedAt == after && !seen.Contains(p.Id))))
-                .OrderBy(p => p.UpdatedAt).ThenBy(p => p.Id)
-                .Take(BatchSize)
-                .ToListAsync(cancellationToken);
+            return await PublicationChanges.AfterAsync(db, clock, position, BatchSize, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -13,6 +13,7 @@ using Herald.Server.Metrics;
 using Herald.Server.Posts;
 using Herald.Server.Problems;
 using Herald.Server.Publications;
+using Herald.Server.Webhooks;
 using Herald.Storage;
 using Herald.Workers;
 using Microsoft.AspNetCore.Authentication;
@@ -64,6 +65,7 @@ public static class HeraldServerBuilderExtensions
             .AddBluesky()
             .AddThreads();
         services.AddScoped<AccountDirectory>();
+        services.AddSingleton<Herald.Platforms.Checks.AccountChecker>();
         var database = HeraldDatabase.ResolveConnectionString(configuration);
         services.AddHeraldStorage(database, configuration["Herald:CredentialKey"]);
         services.AddHeraldServerData(database);
@@ -77,6 +79,7 @@ public static class HeraldServerBuilderExtensions
             services.TryAddSingleton(_ => Hangfire.Dashboard.DashboardRoutes.Routes);
         }
 
+        services.AddHeraldWebhooks(options.RunsWorkers);
         services.AddProblemDetails();
         services.AddExceptionHandler<ServerExceptionHandler>();
         services.ConfigureHttpJsonOptions(json => ServerJson.Configure(json.SerializerOptions));
@@ -108,7 +111,7 @@ public static class HeraldServerBuilderExtensions
         services.AddOpenApi(ServerOpenApi.Configure);
         services.AddHostedService<HeraldMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(HeraldMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddMeter(HeraldMetrics.MeterName, WebhookMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
@@ -196,6 +199,7 @@ public static class HeraldServerBuilderExtensions
         api.MapAccountsApi();
         api.MapKeysApi();
         api.MapEventsApi();
+        api.MapWebhooksApi();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireScope(ApiScopes.Read);
         app.MapHeraldDashboard();
 

@@ -59,6 +59,9 @@ internal sealed class AccountConfiguration(CredentialProtector protector) : IEnt
         builder.Property(a => a.Settings).HasColumnName("settings")
             .HasConversion(JsonColumns.StringMap, JsonColumns.StringMapComparer);
         builder.Property(a => a.CreatedAt).HasColumnName("created_at");
+        // When the credentials were last entered (the account created, or its credentials changed through the server).
+        // Kept by storage only, so the domain type stays free of it.
+        builder.Property<DateTimeOffset?>(HeraldDbContext.CredentialsRenewedAtProperty).HasColumnName("credentials_renewed_at");
     }
 }
 

@@ -41,6 +41,10 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasColumnType("text")
                         .HasColumnName("credentials");
 
+                    b.Property<DateTimeOffset?>("CredentialsRenewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("credentials_renewed_at");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -36,6 +36,10 @@ namespace Herald.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("credentials");
 
+                    b.Property<long?>("CredentialsRenewedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("credentials_renewed_at");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -1,0 +1,43 @@
+using Herald.Publications;
+using Herald.Server.Publications;
+using Herald.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Herald.Server.Events;
+
+/// <summary>
+/// Publication changes in update order, read from the database (so they are seen whichever node's worker made them):
+/// what the event stream sends and what webhooks deliver. A position is a <see cref="PublicationCursor"/> over
+/// <c>updated_at</c>.
+/// </summary>
+internal static class PublicationChanges
+{
+    /// <summary>
+    /// Changes younger than this are left for the next look: a change stamped earlier may still be committing, and a
+    /// position past it would skip it for good.
+    /// </summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(1);
+
+    /// <summary>Where a reader that starts now begins.</summary>
+    public static PublicationCursor Now(TimeProvider clock) => new(clock.GetUtcNow() - SettleTime, []);
+
+    /// <summary>Up to <paramref name="limit"/> settled changes after <paramref name="position"/>, oldest first.</summary>
+    public static Task<List<Publication>> AfterAsync(
+        HeraldDbContext db, TimeProvider clock, PublicationCursor position, int limit, CancellationToken cancellationToken)
+    {
+        var after = position.At;
+        var before = clock.GetUtcNow() - SettleTime;
+        var seen = position.Seen.Select(g => new PublicationId(g)).ToList();
+        return db.Publications.AsNoTracking()
+            .Where(p => p.UpdatedAt < before && (p.UpdatedAt > after || (p.UpdatedAt == after && !seen.Contains(p.Id))))
+            .OrderBy(p => p.UpdatedAt).ThenBy(p => p.Id)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The position just past <paramref name="publication"/>, coming from <paramref name="position"/>.</summary>
+    public static PublicationCursor Past(PublicationCursor position, Publication publication) =>
+        publication.UpdatedAt == position.At
+            ? position with { Seen = [.. position.Seen, publication.Id.Value] }
+            : new PublicationCursor(publication.UpdatedAt, [publication.Id.Value]);
+}
