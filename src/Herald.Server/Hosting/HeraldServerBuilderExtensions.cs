@@ -125,7 +125,8 @@ public static class HeraldServerBuilderExtensions
     }
 
     /// <summary>
-    /// Binds <see cref="HeraldServerOptions"/> from <c>Herald:Server</c> like every Herald setting, checked when the host
+    /// Binds <see cref="HeraldServerOptions"/> from <c>Herald:Server</c> (and <see cref="WebhookOptions"/> from
+    /// <c>Herald:Server:Webhooks</c>) like every Herald setting, checked when the host
     /// starts with every bad value named.
     /// </summary>
     public static IServiceCollection AddHeraldServerOptions(this IServiceCollection services)
@@ -133,6 +134,9 @@ public static class HeraldServerBuilderExtensions
         services.AddHeraldOptions<HeraldServerOptions>(HeraldServerOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldServerOptions>, HeraldServerOptionsValidator>());
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<HeraldServerOptions>>().Value);
+        services.AddHeraldOptions<WebhookOptions>(WebhookOptions.Section);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WebhookOptions>>().Value);
         return services;
     }
 

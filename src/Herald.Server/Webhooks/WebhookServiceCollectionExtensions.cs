@@ -1,7 +1,3 @@
-using Herald.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-
 namespace Herald.Server.Webhooks;
 
 /// <summary>Composes webhooks into the server.</summary>
@@ -13,9 +9,7 @@ internal static class WebhookServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddHeraldWebhooks(this IServiceCollection services, bool runsWorkers)
     {
-        services.AddHeraldOptions<WebhookOptions>(WebhookOptions.Section);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WebhookOptions>>().Value);
+        // Their options are among the server's (AddHeraldServerOptions).
         services.AddSingleton<WebhookSecrets>();
         if (!runsWorkers)
         {
