@@ -264,7 +264,7 @@ public sealed class AttemptLifecycleTests
             () => scheduler.ScheduleAsync(again, [harness.DevToAccount()], ScheduleTime.Now(harness.Clock)));
 
         var problem = Assert.Single(refused.Problems);
-        Assert.Equal("devto", problem.Field);
+        Assert.Equal("targets[0]", problem.Field);
         Assert.Contains(earlier[0].Id.ToString(), problem.Message, StringComparison.Ordinal);
         Assert.Contains("--again", problem.Message, StringComparison.Ordinal);
         Assert.Null(await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetContentAsync(again.Id));
