@@ -73,8 +73,19 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
                     return;
                 }
 
-                group = _pending.Take(MaxGroup).ToList();
-                _pending.RemoveRange(0, group.Count);
+                // One row per publication in a group: two saves of the same row with the same expected version
+                // would both see its id come back from one UPDATE, and one change would be lost unseen. A second
+                // one waits for the next group, where the version check refuses it.
+                var ids = new HashSet<Guid>();
+                group = [];
+                for (var i = 0; i < _pending.Count && group.Count < MaxGroup; i++)
+                {
+                    if (ids.Add(_pending[i].Row.PublicationId))
+                    {
+                        group.Add(_pending[i]);
+                        _pending.RemoveAt(i--);
+                    }
+                }
             }
 
             try

@@ -225,9 +225,17 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
         }
     }
 
-    /// <summary>True when <paramref name="publication"/> is modified and nothing else tracked is.</summary>
+    /// <summary>
+    /// True when <paramref name="publication"/> is modified and nothing else tracked is, outside any transaction of
+    /// this context's (the shared writer has a connection of its own: inside a transaction it would wait for it).
+    /// </summary>
     private bool OnlyChangeIs(Publication publication)
     {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return false;
+        }
+
         var modified = false;
         foreach (var entry in db.ChangeTracker.Entries())
         {

@@ -176,6 +176,29 @@ public abstract class OutcomeWriterTests<TDatabase>(TDatabase database) : IClass
     }
 
     [Fact]
+    public async Task WriteAsync_TwoWritesOfOneRowFromTheSameVersion_OnlyOneIsWritten()
+    {
+        // Both arrive while the writer is busy, so they would share a group: the second must still be refused.
+        var ids = await SeedAsync(3);
+        var busy = new List<OutcomeRow>();
+        foreach (var id in ids.Skip(1))
+        {
+            busy.Add((await OutcomeAsync(id, p => p.BeginSend(Now), attempt: null)).Row);
+        }
+
+        var first = (await OutcomeAsync(ids[0], p => p.MarkPublished("first", null, Now), Attempt(ids[0], 1, PublishOutcomeKind.Published, 201))).Row;
+        var second = (await OutcomeAsync(ids[0], p => p.RenewLease("worker", Now.AddMinutes(10), Now), attempt: null)).Row;
+
+        var written = await Task.WhenAll(busy.Select(Writer.WriteAsync).Append(Writer.WriteAsync(first)).Append(Writer.WriteAsync(second)));
+
+        Assert.Equal([true, true, true, false], written);
+        var stored = await StoredAsync(ids[0]);
+        Assert.Equal(PublicationStatus.Published, stored.Status);
+        Assert.Equal(first.ExpectedVersion + 1, stored.Version);
+        Assert.Single(await AttemptsAsync(ids[0]));
+    }
+
+    [Fact]
     public async Task SavePublicationAsync_AnotherWriterChangedItFirst_RefusesAndWritesNothing()
     {
         var id = (await SeedAsync(1))[0];

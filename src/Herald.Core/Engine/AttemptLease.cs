@@ -34,8 +34,11 @@ public sealed class AttemptLease
     /// Half the gap between the lease and the attempt timeout, at most 10 s: room for the outcome's write and for a
     /// slow database round trip after the budget ran out.
     /// </summary>
-    private TimeSpan Margin =>
-        TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, (_options.LeaseDuration - _options.AttemptTimeout).Ticks / 2));
+    private TimeSpan Margin => SafetyMargin(_options);
+
+    /// <summary>The part of a lease no attempt may use: half the gap between the lease and the attempt timeout, at most 10 s.</summary>
+    public static TimeSpan SafetyMargin(WorkerOptions options) =>
+        TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, (options.LeaseDuration - options.AttemptTimeout).Ticks / 2));
 
     /// <summary>A token that fires when this part of the attempt must end: the attempt timeout, or what is left of the lease.</summary>
     public AttemptBudget NewBudget(TimeProvider timeProvider, CancellationToken abandon = default)

@@ -219,7 +219,7 @@ public sealed class PublicationRunner(
         }
         catch (Exception ex)
         {
-            return await EndWithoutOutcomeAsync(publication, account, started, ex, sending);
+            return await EndWithoutOutcomeAsync(publication, account, started, ex, sending, notBefore);
         }
     }
 
@@ -387,7 +387,8 @@ public sealed class PublicationRunner(
     /// taken effect — or in review once it happened <see cref="WorkerOptions.MaxRecoveries"/> times. When even that
     /// cannot be saved, the row stays under this lease; when it expires the next worker counts it the same way.
     /// </summary>
-    private async Task<AttemptReport> EndWithoutOutcomeAsync(Publication publication, Account account, DateTimeOffset started, Exception ex, bool sending)
+    private async Task<AttemptReport> EndWithoutOutcomeAsync(
+        Publication publication, Account account, DateTimeOffset started, Exception ex, bool sending, DateTimeOffset? notBefore)
     {
         var secrets = account.Credentials.SecretValues;
         var kind = ExceptionChain(ex);
@@ -416,7 +417,9 @@ public sealed class PublicationRunner(
             else
             {
                 var delay = (_retryPolicies.For(publication.Platform) with { MaxRetries = int.MaxValue }).DelayFor(publication.RecoveryCount + 1, null);
-                publication.EndWithoutOutcome(now + delay, error, now);
+                // A held publication that failed before its instant is not tried again before that instant either.
+                var retryAt = notBefore is { } due && due > now + delay ? due : now + delay;
+                publication.EndWithoutOutcome(retryAt, error, now);
             }
 
             await store.SaveOutcomeAsync(publication, AttemptOf(publication, started, now, PublishOutcomeKind.Unknown, null, publication.LastError), CancellationToken.None);

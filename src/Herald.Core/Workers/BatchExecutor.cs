@@ -24,8 +24,13 @@ public sealed class BatchExecutor(
     TimeProvider timeProvider,
     ILogger<BatchExecutor> logger)
 {
+    private long _runsStarted;
+
     /// <summary>Raised after each publication of a batch is saved, with its new state (<c>herald work</c> prints it).</summary>
     public event Action<Publication>? PublicationFinished;
+
+    /// <summary>Publications handed to the runner so far, each after its batch was loaded and prepared (tests read it).</summary>
+    public long RunsStarted => Interlocked.Read(ref _runsStarted);
 
     public async Task RunAsync(ClaimedBatch batch, CancellationToken cancellationToken = default)
     {
@@ -117,6 +122,7 @@ public sealed class BatchExecutor(
     {
         var publication = item.Publication;
         var saved = false;
+        Interlocked.Increment(ref _runsStarted);
         try
         {
             await using var scope = scopes.CreateAsyncScope();

@@ -1,3 +1,5 @@
+using Herald.Engine;
+
 namespace Herald.Workers;
 
 /// <summary>How workers claim and run publications (section <c>Herald:Workers</c>).</summary>
@@ -102,9 +104,11 @@ public sealed class WorkerOptions
         {
             problems.Add("Herald:Workers:HoldAhead must not be negative, such as 00:00:02 (00:00:00 turns holding off).");
         }
-        else if (HoldAhead + AttemptTimeout >= LeaseDuration)
+        else if (LeaseDuration > AttemptTimeout && HoldAhead + AttemptTimeout + AttemptLease.SafetyMargin(this) > LeaseDuration)
         {
-            problems.Add($"Herald:Workers:HoldAhead ({HoldAhead}) plus Herald:Workers:AttemptTimeout ({AttemptTimeout}) must be shorter than Herald:Workers:LeaseDuration ({LeaseDuration}).");
+            // A held publication must still have a whole attempt (and the lease's safety margin) left at its instant.
+            problems.Add($"Herald:Workers:HoldAhead ({HoldAhead}) plus Herald:Workers:AttemptTimeout ({AttemptTimeout}) plus a safety margin of " +
+                $"{AttemptLease.SafetyMargin(this)} must fit in Herald:Workers:LeaseDuration ({LeaseDuration}).");
         }
 
         if (MaxPendingBatches is < 1)

@@ -58,7 +58,9 @@ public sealed class DueTimeTests
         await WaitUntilAsync(() => signal.IsWaiting);
 
         clock.Advance(TimeSpan.FromSeconds(59));
-        await workers.WaitForAsync(id, p => p.Status == PublicationStatus.Publishing && p.LeaseOwner!.StartsWith("run-", StringComparison.Ordinal));
+        // Stopped once the runner has it (loaded and prepared, waiting for its instant).
+        var executor = workers.Services.GetRequiredService<BatchExecutor>();
+        await WaitUntilAsync(() => executor.RunsStarted > 0);
         await workers.StopHostAsync();
 
         var handedBack = (await workers.GetAsync(id)).Publication;
