@@ -23,6 +23,8 @@ public sealed class MultiProcessTests
             ["Herald__Workers__Count"] = "4",
             ["Herald__Workers__LeaseDuration"] = "00:00:06",
             ["Herald__Workers__AttemptTimeout"] = "00:00:03",
+            // Held publications need a whole attempt and the safety margin left of these short leases.
+            ["Herald__Workers__HoldAhead"] = "00:00:01",
             ["Herald__Workers__SafetyPoll"] = "00:00:01",
             ["Herald__DevTo__Timeout"] = "00:00:02",
             ["Herald__RateLimits__Enabled"] = "false",
