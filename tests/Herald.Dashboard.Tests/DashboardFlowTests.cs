@@ -255,8 +255,8 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
     private async Task WaitForAttemptsAsync(string id, int count)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while ((await host.GetPublicationAsync(id))["attempts"]!.AsArray().Count < count ||
-               (string?)(await host.GetPublicationAsync(id))["publication"]!["status"] != "Failed")
+        while (await host.GetPublicationAsync(id) is var details &&
+               (details["attempts"]!.AsArray().Count < count || (string?)details["publication"]!["status"] != "Failed"))
         {
             Assert.True(DateTime.UtcNow < deadline, $"publication {id} did not reach {count} attempts");
             await Task.Delay(200);
