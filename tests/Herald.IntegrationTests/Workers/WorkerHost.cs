@@ -73,6 +73,15 @@ internal sealed class WorkerHost : IAsyncDisposable
         return await db.Publications.AsNoTracking().GroupBy(p => p.Status).ToDictionaryAsync(g => g.Key, g => g.Count());
     }
 
+    /// <summary>Each publication not yet published, with its retries and last error: what a test that timed out reports.</summary>
+    public async Task<IReadOnlyList<string>> UnpublishedAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        var waiting = await db.Publications.AsNoTracking().Where(p => p.Status != PublicationStatus.Published).Take(20).ToListAsync();
+        return [.. waiting.Select(p => $"{p.Id} {p.Status} (retries {p.RetryCount}, next attempt {p.NextAttemptAt:HH:mm:ss.fff}, last error: {p.LastError})")];
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds about the publication (real time; fails after <paramref name="timeout"/>).</summary>
     public async Task<PublicationDetails> WaitForAsync(PublicationId id, Func<Publication, bool> condition, TimeSpan? timeout = null)
     {
