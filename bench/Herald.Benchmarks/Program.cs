@@ -3,7 +3,7 @@ using Herald.Benchmarks;
 
 // One run of every scenario (docs/benchmarks.md). PostgreSQL from HERALD_TEST_POSTGRES (scripts/start-postgres.sh).
 // `--quick` runs a tenth of the sizes, to check the harness itself; `--light` runs the contenders against a light
-// platform in its own process instead of the in-process sandbox.
+// platform in its own process instead of the in-process sandbox; `--api` loads the REST API of `herald serve`.
 var admin = Environment.GetEnvironmentVariable("HERALD_TEST_POSTGRES")
     ?? throw new InvalidOperationException("Set HERALD_TEST_POSTGRES: eval \"$(bash scripts/start-postgres.sh | grep '^export ')\"");
 var scale = args.Contains("--quick") ? 10 : 1;
@@ -20,6 +20,21 @@ Console.WriteLine($"Herald benchmark {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UT
 if (args.Contains("--light"))
 {
     await RunLightAsync();
+    return;
+}
+
+if (args.Contains("--api"))
+{
+    var api = await ApiScenario.RunAsync(admin, N(100_000), TimeSpan.FromSeconds(scale == 1 ? 30 : 10), line => Console.WriteLine($"  {line}"));
+    Console.WriteLine();
+    Console.WriteLine("| Load | Clients | Requests | Failed | Requests/s | p50 | p99 | max |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var load in new[] { api.Posts, api.Pages })
+    {
+        Console.WriteLine($"| {load.Name} | {load.Clients} | {load.Requests:N0} | {load.Failures:N0} | {load.PerSecond:N0} | {load.P50Ms:0.0} ms | {load.P99Ms:0.0} ms | {load.MaxMs:0.0} ms |");
+    }
+
+    Console.WriteLine($"Publications stored during the reads: {api.Stored:N0}. Server resident memory, highest seen: {api.PeakRssMb} MB.");
     return;
 }
 

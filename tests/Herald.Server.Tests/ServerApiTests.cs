@@ -219,6 +219,17 @@ public abstract class ServerApiTests(ServerFactory server)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
     }
 
+    [Fact]
+    public async Task Events_OnAStreamWithNothingToSend_TheHeadersArriveAtOnce()
+    {
+        // A position after every change there will ever be: the stream has nothing to send, yet it is open.
+        using var client = await Server.ClientWithScopesAsync(ApiScopes.Read);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var quiet = new Herald.Server.Publications.PublicationCursor(new DateTimeOffset(9000, 1, 1, 0, 0, 0, TimeSpan.Zero), null).Encode();
+        await using var stream = await OpenEventsAsync(client, quiet, deadline.Token);
+        Assert.False(deadline.IsCancellationRequested);
+    }
+
     private static async Task<Stream> OpenEventsAsync(HttpClient client, string? lastEventId, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/events");
@@ -344,6 +355,38 @@ public abstract class ServerApiTests(ServerFactory server)
 
         Assert.Equal(seen.Count, seen.Distinct().Count());
         Assert.Empty(expected.Except(seen));
+    }
+
+    [Fact]
+    public async Task PublicationsList_RowsSharingOneCreationTime_PageWithACursorThatDoesNotGrow()
+    {
+        // One post to every account stamps all its publications with one instant, as a bulk schedule does with thousands.
+        using var client = await Server.ClientWithScopesAsync(ApiScopes.Write);
+        var marker = $"Shared instant {Guid.NewGuid():N}";
+        var created = await client.PostJsonAsync("/api/v1/posts", new { title = marker, body = "Body.", targets = new[] { "all" }, at = Future })
+            .ExpectAsync(HttpStatusCode.Created);
+        var expected = created["publications"]!.AsArray().Select(p => (string)p!["id"]!).ToList();
+        Assert.True(expected.Count >= 5, $"expected a publication per sandbox account, got {expected.Count}");
+
+        var seen = new List<string>();
+        var cursors = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await client.GetAsync($"/api/v1/publications?q={Uri.EscapeDataString(marker)}&limit=2" + (cursor is null ? "" : $"&cursor={cursor}"))
+                .ExpectAsync(HttpStatusCode.OK);
+            seen.AddRange(page["items"]!.AsArray().Select(p => (string)p!["id"]!));
+            cursor = (string?)page["nextCursor"];
+            if (cursor is not null)
+            {
+                cursors.Add(cursor);
+            }
+        }
+        while (cursor is not null);
+
+        Assert.Equal(expected.Order(), seen.Order());
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Single(cursors.Select(c => c.Length).Distinct());
     }
 
     [Fact]

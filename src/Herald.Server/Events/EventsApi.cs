@@ -52,12 +52,17 @@ internal static class EventsApi
         }
 
         from ??= PublicationChanges.Now(clock);
-        return TypedResults.ServerSentEvents(ReadAsync(scopes, clock, from, context.RequestAborted));
+        return TypedResults.ServerSentEvents(ReadAsync(context.Response, scopes, clock, from, context.RequestAborted));
     }
 
     private static async IAsyncEnumerable<SseItem<PublicationEvent>> ReadAsync(
-        IServiceScopeFactory scopes, TimeProvider clock, PublicationCursor position, [EnumeratorCancellation] CancellationToken cancellationToken)
+        HttpResponse response, IServiceScopeFactory scopes, TimeProvider clock, PublicationCursor position,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // The result has set the stream's headers before it reads the first event: send them now. Otherwise a client
+        // waits for the headers until the first change, which on a quiet server may be hours away.
+        await response.StartAsync(cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
             var changed = await ChangesAfterAsync(scopes, clock, position, cancellationToken);
@@ -68,7 +73,7 @@ internal static class EventsApi
 
             foreach (var p in changed)
             {
-                position = PublicationChanges.Past(position, p);
+                position = PublicationChanges.Past(p);
                 yield return new SseItem<PublicationEvent>(PublicationEvent.From(p), "publication")
                 {
                     EventId = position.Encode(),

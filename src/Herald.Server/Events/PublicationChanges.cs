@@ -19,25 +19,21 @@ internal static class PublicationChanges
     public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(1);
 
     /// <summary>Where a reader that starts now begins.</summary>
-    public static PublicationCursor Now(TimeProvider clock) => new(clock.GetUtcNow() - SettleTime, []);
+    public static PublicationCursor Now(TimeProvider clock) => new(clock.GetUtcNow() - SettleTime, null);
 
     /// <summary>Up to <paramref name="limit"/> settled changes after <paramref name="position"/>, oldest first.</summary>
     public static Task<List<Publication>> AfterAsync(
         HeraldDbContext db, TimeProvider clock, PublicationCursor position, int limit, CancellationToken cancellationToken)
     {
-        var after = position.At;
         var before = clock.GetUtcNow() - SettleTime;
-        var seen = position.Seen.Select(g => new PublicationId(g)).ToList();
         return db.Publications.AsNoTracking()
-            .Where(p => p.UpdatedAt < before && (p.UpdatedAt > after || (p.UpdatedAt == after && !seen.Contains(p.Id))))
+            .Where(p => p.UpdatedAt < before)
+            .Where(position.Following(p => p.UpdatedAt))
             .OrderBy(p => p.UpdatedAt).ThenBy(p => p.Id)
             .Take(limit)
             .ToListAsync(cancellationToken);
     }
 
-    /// <summary>The position just past <paramref name="publication"/>, coming from <paramref name="position"/>.</summary>
-    public static PublicationCursor Past(PublicationCursor position, Publication publication) =>
-        publication.UpdatedAt == position.At
-            ? position with { Seen = [.. position.Seen, publication.Id.Value] }
-            : new PublicationCursor(publication.UpdatedAt, [publication.Id.Value]);
+    /// <summary>The position just past <paramref name="publication"/>'s change.</summary>
+    public static PublicationCursor Past(Publication publication) => new(publication.UpdatedAt, publication.Id.Value);
 }

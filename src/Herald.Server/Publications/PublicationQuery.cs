@@ -57,26 +57,12 @@ internal static class PublicationQuery
 
         if (after is not null)
         {
-            var at = after.At;
-            var seen = after.Seen.Select(g => new PublicationId(g)).ToList();
-            query = query.Where(p => p.CreatedAt < at || (p.CreatedAt == at && !seen.Contains(p.Id)));
+            query = query.Where(after.Preceding(p => p.CreatedAt));
         }
 
         var rows = await query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Take(size + 1).ToListAsync(cancellationToken);
         var page = rows.Take(size).ToList();
-        string? next = null;
-        if (rows.Count > size)
-        {
-            var last = page[^1].CreatedAt;
-            var seenAtLast = page.Where(p => p.CreatedAt == last).Select(p => p.Id.Value);
-            if (after is not null && after.At == last)
-            {
-                seenAtLast = seenAtLast.Concat(after.Seen);
-            }
-
-            next = new PublicationCursor(last, [.. seenAtLast]).Encode();
-        }
-
+        var next = rows.Count > size ? new PublicationCursor(page[^1].CreatedAt, page[^1].Id.Value).Encode() : null;
         return new PublicationQueryResult([], page, next);
     }
 

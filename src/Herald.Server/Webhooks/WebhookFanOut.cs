@@ -50,7 +50,7 @@ internal sealed class WebhookFanOut(ServerDbContext db, HeraldDbContext herald, 
         var events = new List<WebhookEventRecord>();
         foreach (var publication in changes)
         {
-            position = PublicationChanges.Past(position, publication);
+            position = PublicationChanges.Past(publication);
             var type = WebhookEventTypes.Of(publication.Status);
             if (types.Length > 0 && !types.Contains(type, StringComparer.Ordinal))
             {
