@@ -257,6 +257,9 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
     public async Task<T> InTransactionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken = default)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // A failure rolls the whole transaction back, so a savepoint around each save (two more round trips) buys nothing.
+        var savepoints = db.Database.AutoSavepointsEnabled;
+        db.Database.AutoSavepointsEnabled = false;
         try
         {
             var result = await work();
@@ -269,6 +272,10 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
             // (a later call in this scope would take a rolled-back account for a stored one, or insert it twice).
             db.ChangeTracker.Clear();
             throw;
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = savepoints;
         }
     }
 
