@@ -3,10 +3,14 @@ using Herald.Server.Dashboard.Identity;
 using Herald.Server.Dashboard.Queries;
 using Herald.Server.Dashboard.Setup;
 using Herald.Storage;
+using Herald.Storage.Security;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Herald.Server.Dashboard;
@@ -23,6 +27,7 @@ public static class DashboardExtensions
     {
         var services = builder.Services;
         services.AddHeraldDashboardData(HeraldDatabase.ResolveConnectionString(builder.Configuration));
+        services.AddHeraldDataProtection();
         services.AddAuthentication().AddIdentityCookies();
         services.ConfigureApplicationCookie(cookie =>
         {
@@ -88,6 +93,21 @@ public static class DashboardExtensions
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<DashboardIdentityDbContext>();
         services.AddScoped<DashboardUsers>();
+        return services;
+    }
+
+    /// <summary>
+    /// The data protection keys (which sign cookies and antiforgery tokens) in the dashboard's tables, encrypted with
+    /// Herald's credential key: shared by every server node on the database, kept over restarts. Needs
+    /// <see cref="AddHeraldDashboardData"/>.
+    /// </summary>
+    public static IServiceCollection AddHeraldDataProtection(this IServiceCollection services)
+    {
+        services.AddDataProtection()
+            .SetApplicationName("Herald")
+            .PersistKeysToDbContext<DashboardIdentityDbContext>();
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(
+            keys => keys.XmlEncryptor = new DataProtectionKeyEncryptor(sp.GetRequiredService<CredentialProtector>())));
         return services;
     }
 

@@ -76,6 +76,7 @@ internal sealed class WebhookWorker(
             .Where(e => (e.Status == WebhookEventStatus.Pending || e.Status == WebhookEventStatus.Sending) && e.NextAttemptAt <= overdue)
             .Select(e => new { e.WebhookId, e.PublicationId })
             .Distinct()
+            .OrderBy(e => e.WebhookId).ThenBy(e => e.PublicationId)
             .Take(1000)
             .ToListAsync(cancellationToken);
         foreach (var pair in pairs)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -11,11 +12,15 @@ public sealed class DashboardUser : IdentityUser;
 /// The dashboard's sign-in tables (users, roles, claims, logins, tokens; all named <c>dashboard_…</c>) in Herald's
 /// database, with a migration history of their own (<c>__herald_dashboard_migrations</c>), so they never depend on
 /// the library's or the server's migrations. <see cref="SqliteDashboardIdentityDbContext"/> and
-/// <see cref="PostgresDashboardIdentityDbContext"/> carry each provider's migrations.
+/// <see cref="PostgresDashboardIdentityDbContext"/> carry each provider's migrations. The ASP.NET Core data
+/// protection keys (which sign cookies and antiforgery tokens) live here too, encrypted with Herald's credential key,
+/// so every server on one database accepts a sign-in made on another and a restart signs nobody out.
 /// </summary>
-public abstract class DashboardIdentityDbContext(DbContextOptions options) : IdentityDbContext<DashboardUser>(options)
+public abstract class DashboardIdentityDbContext(DbContextOptions options) : IdentityDbContext<DashboardUser>(options), IDataProtectionKeyContext
 {
     public const string MigrationsHistoryTable = "__herald_dashboard_migrations";
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -27,6 +32,7 @@ public abstract class DashboardIdentityDbContext(DbContextOptions options) : Ide
         builder.Entity<IdentityUserLogin<string>>().ToTable("dashboard_user_logins");
         builder.Entity<IdentityRoleClaim<string>>().ToTable("dashboard_role_claims");
         builder.Entity<IdentityUserToken<string>>().ToTable("dashboard_user_tokens");
+        builder.Entity<DataProtectionKey>().ToTable("dashboard_data_protection_keys");
     }
 }
 
