@@ -16,4 +16,22 @@ public sealed class HostingTests(SqliteServerFactory server) : IClassFixture<Sql
         Assert.True(host.ShutdownTimeout > workers.AttemptTimeout, $"shutdown {host.ShutdownTimeout} ≤ attempt {workers.AttemptTimeout}");
         Assert.True(host.ShutdownTimeout >= workers.ShutdownTimeout);
     }
+
+    [Fact]
+    public async Task UnknownAddress_InABrowser_IsTheDashboardsNotFoundPage_AndOnTheApi_ProblemDetails()
+    {
+        using var client = server.CreateClient();
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/no/such/page");
+        page.Headers.Accept.ParseAdd("text/html");
+        using var html = await client.SendAsync(page);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, html.StatusCode);
+        Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
+        var body = await html.Content.ReadAsStringAsync();
+        Assert.Contains("<h1 tabindex=\"-1\">Not found</h1>", body, StringComparison.Ordinal);
+        Assert.Contains("dashboard/assets/dashboard.css", body, StringComparison.Ordinal); // in the dashboard's layout, with its stylesheet
+
+        using var api = await client.GetAsync(new Uri("/api/v1/no-such-thing", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+    }
 }

@@ -171,6 +171,11 @@ public static class HeraldServerBuilderExtensions
         await scope.ServiceProvider.GetRequiredService<ServerDbContext>().Database.MigrateAsync(cancellationToken);
     }
 
+    /// <summary>Addresses a browser may ask the dashboard for: everything but the API and the machine endpoints.</summary>
+    private static bool IsDashboardPath(PathString path) =>
+        !path.StartsWithSegments("/api") && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/metrics") &&
+        !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/jobs") && !path.StartsWithSegments("/dashboard/assets");
+
     /// <summary>
     /// The pipeline and the routes: <c>/health/live</c> and <c>/health/ready</c> (no key), <c>/openapi/v1.json</c> and
     /// <c>/api/docs</c>, the REST API under <c>/api/v1</c>, and the Hangfire dashboard at <c>/jobs</c> (admin) when
@@ -181,6 +186,16 @@ public static class HeraldServerBuilderExtensions
         var options = app.Services.GetRequiredService<HeraldServerOptions>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (options.ServesApi)
+        {
+            // A browser that asks the dashboard for an address that is not there gets the dashboard's own page; the
+            // API and the other machine endpoints keep their problem details.
+            app.UseWhen(context => IsDashboardPath(context.Request.Path),
+                branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        }
+
+        // Routing after the status code pages, so that the re-executed request finds the not-found page.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
