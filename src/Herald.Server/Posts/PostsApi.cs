@@ -2,7 +2,7 @@ using Herald.Contents;
 using Herald.Formatting;
 using Herald.Platforms;
 using Herald.Scheduling;
-using Herald.Server.Accounts;
+using Herald.Storage.Accounts;
 using Herald.Server.Hosting;
 using Herald.Server.Keys;
 using Herald.Server.Problems;
