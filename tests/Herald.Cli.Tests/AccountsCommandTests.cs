@@ -127,10 +127,8 @@ public sealed class AccountsCommandTests
         var ambiguous = await run.InvokeAsync("post", CliRun.Example, "--to", "devto");
         var unknown = await run.InvokeAsync("post", CliRun.Example, "--to", "devto:c");
 
-        Assert.Equal(2, ambiguous.ExitCode);
-        Assert.Contains("error: --to: Dev.to has 2 accounts (devto:a, devto:b); name one, e.g. --to devto:a", ambiguous.Error, StringComparison.Ordinal);
-        Assert.Equal(2, unknown.ExitCode);
-        Assert.Contains("--to: there is no Dev.to account named 'c' (there is devto:a, devto:b)", unknown.Error, StringComparison.Ordinal);
+        Refused(ambiguous, "error: --to: Dev.to has 2 accounts (devto:a, devto:b); name one, e.g. --to devto:a");
+        Refused(unknown, "--to: there is no Dev.to account named 'c' (there is devto:a, devto:b)");
         var (_, status, _) = await run.InvokeAsync("status", "--json");
         Assert.Empty(JsonDocument.Parse(status).RootElement.EnumerateArray());
     }
@@ -144,10 +142,8 @@ public sealed class AccountsCommandTests
         var tested = await run.InvokeAsync("accounts", "test");
         var listed = await run.InvokeAsync("accounts", "list", "--json");
 
-        Assert.Equal(2, posted.ExitCode);
-        Assert.Contains("--to: 'all' names no account: there are none yet; add one with `herald accounts add PLATFORM:NAME`", posted.Error, StringComparison.Ordinal);
-        Assert.Equal(2, tested.ExitCode);
-        Assert.Contains("ACCOUNTS: 'all' names no account", tested.Error, StringComparison.Ordinal);
+        Refused(posted, "--to: 'all' names no account: there are none yet; add one with `herald accounts add PLATFORM:NAME`");
+        Refused(tested, "ACCOUNTS: 'all' names no account");
         Assert.Equal(0, listed.ExitCode);
         Assert.Empty(JsonDocument.Parse(listed.Output).RootElement.EnumerateArray());
     }
@@ -166,21 +162,14 @@ public sealed class AccountsCommandTests
         var first = await run.InvokeAsync(new NoTerminal(), "accounts", "add", "medium:work", "--credential", $"access_token={Sentinel}");
         var twice = await run.InvokeAsync(new NoTerminal(), "accounts", "add", "medium:work", "--credential", "access_token=other");
 
-        Assert.Equal(2, noCredential.ExitCode);
-        Assert.Contains("error: --credential: Medium needs 'access_token'; give --credential access_token=…, set HERALD_CREDENTIAL_ACCESS_TOKEN, or run in a terminal to be asked", noCredential.Error, StringComparison.Ordinal);
-        Assert.Equal(2, badPair.ExitCode);
-        Assert.Contains("error: --credential: value 1 must be KEY=VALUE", badPair.Error, StringComparison.Ordinal);
-        Assert.Equal(2, unknownPlatform.ExitCode);
-        Assert.Contains("error: ACCOUNT: unknown platform 'myspace'; known platforms: ", unknownPlatform.Error, StringComparison.Ordinal);
-        Assert.Equal(2, badUrl.ExitCode);
-        Assert.Contains("error: --base-url: must be an absolute https URL (plain http only to a loopback address)", badUrl.Error, StringComparison.Ordinal);
-        Assert.Equal(2, configuredName.ExitCode);
-        Assert.Contains("devto:default comes from configuration (Herald:Accounts:devto)", configuredName.Error, StringComparison.Ordinal);
-        Assert.Equal(2, comma.ExitCode);
-        Assert.Contains("without a comma", comma.Error, StringComparison.Ordinal);
+        Refused(noCredential, "error: --credential: Medium needs 'access_token'; give --credential access_token=…, set HERALD_CREDENTIAL_ACCESS_TOKEN, or run in a terminal to be asked");
+        Refused(badPair, "error: --credential: value 1 must be KEY=VALUE");
+        Refused(unknownPlatform, "error: ACCOUNT: unknown platform 'myspace'; known platforms: ");
+        Refused(badUrl, "error: --base-url: must be an absolute https URL (plain http only to a loopback address)");
+        Refused(configuredName, "devto:default comes from configuration (Herald:Accounts:devto)");
+        Refused(comma, "without a comma");
         Assert.Equal(0, first.ExitCode);
-        Assert.Equal(2, twice.ExitCode);
-        Assert.Contains("Medium already has an account named 'work'", twice.Error, StringComparison.Ordinal);
+        Refused(twice, "Medium already has an account named 'work'");
         var listed = JsonDocument.Parse((await run.InvokeAsync("accounts", "list", "--json")).Output).RootElement.EnumerateArray()
             .Select(a => a.GetProperty("account").GetString()).ToList();
         Assert.Equal(["devto:default", "medium:work"], listed);
@@ -201,14 +190,11 @@ public sealed class AccountsCommandTests
         var posted = await run.InvokeAsync("post", CliRun.Example, "--to", "medium:work");
 
         Assert.True(scheduled.ExitCode == 0, scheduled.Error);
-        Assert.Equal(2, waiting.ExitCode);
-        Assert.Contains("error: ACCOUNT: medium:work: 1 publication(s) wait on this account; cancel them first, or add --cancel-pending", waiting.Error, StringComparison.Ordinal);
+        Refused(waiting, "error: ACCOUNT: medium:work: 1 publication(s) wait on this account; cancel them first, or add --cancel-pending");
         Assert.Equal(0, removed.ExitCode);
         Assert.Contains("✓ medium account medium:work removed; 1 waiting publication(s) cancelled.", removed.Output, StringComparison.Ordinal);
-        Assert.Equal(2, again.ExitCode);
-        Assert.Contains("there is no Medium account named 'work'", again.Error, StringComparison.Ordinal);
-        Assert.Equal(2, configured.ExitCode);
-        Assert.Contains("devto:default comes from configuration (Herald:Accounts:devto); remove it there", configured.Error, StringComparison.Ordinal);
+        Refused(again, "there is no Medium account named 'work'");
+        Refused(configured, "devto:default comes from configuration (Herald:Accounts:devto); remove it there");
         Assert.Equal(2, posted.ExitCode);
         var (_, status, _) = await run.InvokeAsync("status", "--json");
         Assert.Equal("Cancelled", Assert.Single(JsonDocument.Parse(status).RootElement.EnumerateArray()).GetProperty("status").GetString());
@@ -234,6 +220,13 @@ public sealed class AccountsCommandTests
         Assert.True(posted.ExitCode == 0, posted.Error);
         Assert.Contains("devto     ✓ published", posted.Output, StringComparison.Ordinal);
         NoSecretIn(list, test, posted);
+    }
+
+    /// <summary>Refused input: exit 2, and the error line says why.</summary>
+    private static void Refused((int ExitCode, string Output, string Error) result, string message)
+    {
+        Assert.True(result.ExitCode == 2, $"exit {result.ExitCode}\n{result.Output}\n{result.Error}");
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
     }
 
     /// <summary>None of the sandbox's secrets, nor the sentinel a test gave as a credential, in anything printed.</summary>
