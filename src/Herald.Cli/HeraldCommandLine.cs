@@ -37,7 +37,7 @@ public static class HeraldCommandLine
         root.Add(ServeCommand.Create(output, error));
         root.Add(KeysCommand.Create(output, error));
         root.Add(UsersCommand.Create(output, error, Console.In));
-        root.Add(InitCommand.Create(output, error));
+        root.Add(InitCommand.Create(output, error, prompt));
         root.Add(DoctorCommand.Create(output, error));
         root.Add(AccountsCommand.Create(output, error, prompt));
         return root;

@@ -61,7 +61,8 @@ internal sealed class CliRun : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await HeraldCommandLine.InvokeAsync([.. args, "--config", ConfigPath], output, error);
+        // Not at a terminal, whatever runs the tests: commands take flags only.
+        var exitCode = await HeraldCommandLine.InvokeAsync([.. args, "--config", ConfigPath], output, error, new NoTerminal());
         return (exitCode, output.ToString(), error.ToString());
     }
 

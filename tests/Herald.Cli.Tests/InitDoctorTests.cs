@@ -78,11 +78,43 @@ public sealed class InitDoctorTests
         Assert.Contains("fix: correct the setting named", output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> InvokeAsync(params string[] args)
+    [Fact]
+    public async Task Init_AtATerminal_AsksWithDefaults_FlagsNotAskedAgain()
+    {
+        var directory = Directory.CreateTempSubdirectory("herald-init-").FullName;
+        var settings = Path.Combine(directory, "asked", "appsettings.json");
+        var database = Path.Combine(directory, "asked.db");
+        var prompt = new ScriptedPrompt(settings, database);
+
+        var (exitCode, output, error) = await InvokeAsync(prompt, "init");
+        var flagged = new ScriptedPrompt("");
+        var (withFlag, _, flagError) = await InvokeAsync(flagged, "init", "--path", settings, "--database", database);
+        var keep = new ScriptedPrompt("n");
+        var (kept, _, keptError) = await InvokeAsync(keep, "init", "--path", settings, "--database", database);
+        var overwrite = new ScriptedPrompt("y");
+        var (overwritten, overwriteOutput, _) = await InvokeAsync(overwrite, "init", "--path", settings, "--database", database);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(["Settings file", "Database (a SQLite file, or PostgreSQL: Host=…;Database=…)"], prompt.Questions);
+        Assert.Contains($"✓ Wrote {settings}", output, StringComparison.Ordinal);
+        Assert.Contains(database, await File.ReadAllTextAsync(settings), StringComparison.Ordinal);
+        Assert.Equal(2, withFlag);
+        Assert.Equal([$"{settings} exists. Overwrite it? (y/N)"], flagged.Questions);
+        Assert.Contains("exists; add --force to overwrite it", flagError, StringComparison.Ordinal);
+        Assert.Equal(2, kept);
+        Assert.Contains("exists; add --force", keptError, StringComparison.Ordinal);
+        Assert.Equal(0, overwritten);
+        Assert.Contains($"✓ Wrote {settings}", overwriteOutput, StringComparison.Ordinal);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static Task<(int ExitCode, string Output, string Error)> InvokeAsync(params string[] args) => InvokeAsync(new NoTerminal(), args);
+
+    private static async Task<(int ExitCode, string Output, string Error)> InvokeAsync(Herald.Cli.Accounts.IPrompt prompt, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await HeraldCommandLine.InvokeAsync(args, output, error);
+        var exitCode = await HeraldCommandLine.InvokeAsync(args, output, error, prompt);
         return (exitCode, output.ToString(), error.ToString());
     }
 }
