@@ -61,7 +61,27 @@ public sealed class InitDoctorTests
         Assert.Equal(1, exitCode);
         Assert.Contains("✗ overdue      1 publication is due and waiting", output, StringComparison.Ordinal);
         Assert.Contains("fix: run `herald work`", output, StringComparison.Ordinal);
-        Assert.Contains("configured: mastodon; credentials are not tested by doctor", output, StringComparison.Ordinal);
+        Assert.Matches(@"✓ mastodon:default works: Mastodon accepted the credentials .+ They belong to ", output);
+    }
+
+    [Fact]
+    public async Task Doctor_RefusedCredentials_EachAccountItsLineAndFix_NeverTheCredential()
+    {
+        await using var sandbox = await SandboxServer.StartAsync();
+        using var run = new CliRun(CliRun.AccountsOn(sandbox, "devto"));
+        var secret = $"sentinel-{Guid.NewGuid():N}";
+        await run.InvokeAsync("accounts", "add", "mastodon:work", "--base-url", sandbox.PlatformBaseUrl("mastodon").ToString(), "--credential", $"access_token={secret}");
+
+        var (exitCode, output, error) = await run.InvokeAsync("doctor");
+        var (_, json, _) = await run.InvokeAsync("doctor", "--json");
+
+        Assert.Equal(1, exitCode);
+        Assert.Matches(@"✓ devto:default works: ", output);
+        Assert.Contains("✗ mastodon:work credentials refused: Mastodon refused the credentials", output, StringComparison.Ordinal);
+        Assert.Contains("fix: enter them again: herald accounts remove mastodon:work, then herald accounts add mastodon:work", output, StringComparison.Ordinal);
+        var check = Assert.Single(JsonDocument.Parse(json).RootElement.EnumerateArray(), c => c.GetProperty("name").GetString() == "mastodon:work");
+        Assert.False(check.GetProperty("ok").GetBoolean());
+        Assert.DoesNotContain(secret, output + error + json, StringComparison.Ordinal);
     }
 
     [Fact]
