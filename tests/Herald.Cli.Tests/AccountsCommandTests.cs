@@ -26,6 +26,9 @@ public sealed class AccountsCommandTests
         var json = await run.InvokeAsync("accounts", "list", "--sandbox", "--json");
         var test = await run.InvokeAsync("accounts", "test", "devto:work,mastodon:personal", "--sandbox");
         var testJson = await run.InvokeAsync("accounts", "test", "mastodon:personal", "--sandbox", "--json");
+        // Every account, the sandbox's own among them (a Bluesky check renews a session, kept in the account's row).
+        var testAll = await run.InvokeAsync("accounts", "test", "--sandbox");
+        var doctor = await run.InvokeAsync("doctor", "--sandbox");
 
         Assert.True(work.ExitCode == 0, work.Error);
         Assert.Contains("✓ Added devto:work (Dev.to, sandbox): credentials api_key stored encrypted", work.Output, StringComparison.Ordinal);
@@ -48,7 +51,12 @@ public sealed class AccountsCommandTests
         Assert.True(tested.GetProperty("works").GetBoolean());
         Assert.Equal("works", tested.GetProperty("verdict").GetString());
         Assert.False(string.IsNullOrEmpty(tested.GetProperty("identity").GetString()));
-        NoSecretIn(work, personal, list, json, test, testJson);
+        Assert.True(testAll.ExitCode == 0, testAll.Output + testAll.Error);
+        Assert.Matches(@"✓ bluesky:sandbox\s+works", testAll.Output);
+        Assert.Equal(9, testAll.Output.Split('\n').Count(l => l.StartsWith('✓')));
+        Assert.True(doctor.ExitCode == 0, doctor.Output + doctor.Error);
+        Assert.Contains("✓ devto:work   works", doctor.Output, StringComparison.Ordinal);
+        NoSecretIn(work, personal, list, json, test, testJson, testAll, doctor);
     }
 
     [Fact]

@@ -62,12 +62,13 @@ internal static class AccountTester
     private static string Flag(bool sandbox) => sandbox ? " --sandbox" : "";
 
     /// <summary>
-    /// A configured real account as a post would use it: stored first (as every post stores it), so credentials the
-    /// platform renewed since (an OAuth 2 pair) are the ones tested, unless the configured values changed.
+    /// A configured (or the sandbox's own) account as a post would use it: stored first, as every post stores it, so
+    /// that credentials the platform renewed since (an OAuth 2 pair) are the ones tested unless the configured values
+    /// changed, and a check that renews them (a Bluesky session) has a row to keep them in.
     /// </summary>
     private static async Task<Account> EffectiveAsync(IServiceProvider services, KnownAccount known, CancellationToken cancellationToken)
     {
-        if (known.Source != AccountSource.Configuration)
+        if (known.Source == AccountSource.Stored)
         {
             return known.Account;
         }
