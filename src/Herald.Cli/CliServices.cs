@@ -46,14 +46,7 @@ internal static class CliServices
             .AddFilter("Microsoft.EntityFrameworkCore", verbose ? LogLevel.Warning : LogLevel.None)
             .AddFilter("Hangfire", LogLevel.Error)
             .AddFilter("Microsoft.Hosting", LogLevel.Error));
-        services.AddHerald()
-            .AddDevTo()
-            .AddLinkedIn()
-            .AddX()
-            .AddMedium()
-            .AddMastodon()
-            .AddBluesky()
-            .AddThreads();
+        services.AddHerald().AddEveryPlatform();
         services.AddHeraldStorage(HeraldDatabase.ResolveConnectionString(configuration), configuration["Herald:CredentialKey"]);
         // Sandbox accounts are stored without an endpoint; `herald work --sandbox` replaces this with its sandbox.
         services.AddSingleton(SandboxAccountMarker.WithoutSandbox);

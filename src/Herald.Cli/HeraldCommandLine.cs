@@ -18,8 +18,12 @@ public static class HeraldCommandLine
     /// <summary>Exit code for input Herald refuses: nothing was sent.</summary>
     public const int BadInput = 2;
 
-    public static RootCommand Build(TextWriter output, TextWriter error)
+    public static RootCommand Build(TextWriter output, TextWriter error) => Build(output, error, prompt: null);
+
+    /// <summary>The command tree; <paramref name="prompt"/> asks questions at a terminal (the console's, unless a test gives its own).</summary>
+    internal static RootCommand Build(TextWriter output, TextWriter error, Accounts.IPrompt? prompt)
     {
+        prompt ??= Accounts.ConsolePrompt.Instance;
         var root = new RootCommand("Herald: write once, publish everywhere — Dev.to, LinkedIn and more, now or on schedule.");
         root.Add(PostCommand.Create(output, error));
         root.Add(PostedCommand.Create(output, error));
@@ -33,8 +37,9 @@ public static class HeraldCommandLine
         root.Add(ServeCommand.Create(output, error));
         root.Add(KeysCommand.Create(output, error));
         root.Add(UsersCommand.Create(output, error, Console.In));
-        root.Add(InitCommand.Create(output, error));
+        root.Add(InitCommand.Create(output, error, prompt));
         root.Add(DoctorCommand.Create(output, error));
+        root.Add(AccountsCommand.Create(output, error, prompt));
         return root;
     }
 
@@ -51,9 +56,12 @@ public static class HeraldCommandLine
         return string.Join(' ', names);
     }
 
-    public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        InvokeAsync(args, output, error, prompt: null, cancellationToken);
+
+    internal static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, Accounts.IPrompt? prompt, CancellationToken cancellationToken = default)
     {
-        var root = Build(output, error);
+        var root = Build(output, error, prompt);
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine.Help.HelpAction)
         {

@@ -61,9 +61,31 @@ internal sealed class CliRun : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await HeraldCommandLine.InvokeAsync([.. args, "--config", ConfigPath], output, error);
+        // Not at a terminal, whatever runs the tests: commands take flags only.
+        var exitCode = await HeraldCommandLine.InvokeAsync([.. args, "--config", ConfigPath], output, error, new NoTerminal());
         return (exitCode, output.ToString(), error.ToString());
     }
+
+    /// <summary>Runs the command as if at a terminal, <paramref name="prompt"/> answering its questions.</summary>
+    public async Task<(int ExitCode, string Output, string Error)> InvokeAsync(Herald.Cli.Accounts.IPrompt prompt, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await HeraldCommandLine.InvokeAsync([.. args, "--config", ConfigPath], output, error, prompt);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Points <c>--sandbox</c> commands at <paramref name="sandbox"/> (as if <c>herald sandbox</c> ran there), keeping the accounts configured.</summary>
+    public void UseStandaloneSandbox(SandboxServer sandbox, Dictionary<string, object>? accounts = null) =>
+        File.WriteAllText(ConfigPath, JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["Herald"] = new Dictionary<string, object>
+            {
+                ["Database"] = $"Data Source={DatabasePath}",
+                ["Sandbox"] = new Dictionary<string, object> { ["Url"] = sandbox.BaseAddress.ToString() },
+                ["Accounts"] = accounts ?? new Dictionary<string, object>(),
+            },
+        }));
 
     /// <summary>Runs the command and cancels it (as Ctrl+C does) as soon as its output contains <paramref name="cancelAt"/>.</summary>
     public async Task<(int ExitCode, string Output, string Error)> InvokeCancellingAsync(string cancelAt, params string[] args)

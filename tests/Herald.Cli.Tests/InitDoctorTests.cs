@@ -61,7 +61,27 @@ public sealed class InitDoctorTests
         Assert.Equal(1, exitCode);
         Assert.Contains("✗ overdue      1 publication is due and waiting", output, StringComparison.Ordinal);
         Assert.Contains("fix: run `herald work`", output, StringComparison.Ordinal);
-        Assert.Contains("configured: mastodon; credentials are not tested by doctor", output, StringComparison.Ordinal);
+        Assert.Matches(@"✓ mastodon:default works: Mastodon accepted the credentials .+ They belong to ", output);
+    }
+
+    [Fact]
+    public async Task Doctor_RefusedCredentials_EachAccountItsLineAndFix_NeverTheCredential()
+    {
+        await using var sandbox = await SandboxServer.StartAsync();
+        using var run = new CliRun(CliRun.AccountsOn(sandbox, "devto"));
+        var secret = $"sentinel-{Guid.NewGuid():N}";
+        await run.InvokeAsync("accounts", "add", "mastodon:work", "--base-url", sandbox.PlatformBaseUrl("mastodon").ToString(), "--credential", $"access_token={secret}");
+
+        var (exitCode, output, error) = await run.InvokeAsync("doctor");
+        var (_, json, _) = await run.InvokeAsync("doctor", "--json");
+
+        Assert.Equal(1, exitCode);
+        Assert.Matches(@"✓ devto:default works: ", output);
+        Assert.Contains("✗ mastodon:work credentials refused: Mastodon refused the credentials", output, StringComparison.Ordinal);
+        Assert.Contains("fix: enter them again: herald accounts remove mastodon:work, then herald accounts add mastodon:work", output, StringComparison.Ordinal);
+        var check = Assert.Single(JsonDocument.Parse(json).RootElement.EnumerateArray(), c => c.GetProperty("name").GetString() == "mastodon:work");
+        Assert.False(check.GetProperty("ok").GetBoolean());
+        Assert.DoesNotContain(secret, output + error + json, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,11 +98,43 @@ public sealed class InitDoctorTests
         Assert.Contains("fix: correct the setting named", output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> InvokeAsync(params string[] args)
+    [Fact]
+    public async Task Init_AtATerminal_AsksWithDefaults_FlagsNotAskedAgain()
+    {
+        var directory = Directory.CreateTempSubdirectory("herald-init-").FullName;
+        var settings = Path.Combine(directory, "asked", "appsettings.json");
+        var database = Path.Combine(directory, "asked.db");
+        var prompt = new ScriptedPrompt(settings, database);
+
+        var (exitCode, output, error) = await InvokeAsync(prompt, "init");
+        var flagged = new ScriptedPrompt("");
+        var (withFlag, _, flagError) = await InvokeAsync(flagged, "init", "--path", settings, "--database", database);
+        var keep = new ScriptedPrompt("n");
+        var (kept, _, keptError) = await InvokeAsync(keep, "init", "--path", settings, "--database", database);
+        var overwrite = new ScriptedPrompt("y");
+        var (overwritten, overwriteOutput, _) = await InvokeAsync(overwrite, "init", "--path", settings, "--database", database);
+
+        Assert.True(exitCode == 0, error);
+        Assert.Equal(["Settings file", "Database (a SQLite file, or PostgreSQL: Host=…;Database=…)"], prompt.Questions);
+        Assert.Contains($"✓ Wrote {settings}", output, StringComparison.Ordinal);
+        Assert.Contains(database, await File.ReadAllTextAsync(settings), StringComparison.Ordinal);
+        Assert.Equal(2, withFlag);
+        Assert.Equal([$"{settings} exists. Overwrite it? (y/N)"], flagged.Questions);
+        Assert.Contains("exists; add --force to overwrite it", flagError, StringComparison.Ordinal);
+        Assert.Equal(2, kept);
+        Assert.Contains("exists; add --force", keptError, StringComparison.Ordinal);
+        Assert.Equal(0, overwritten);
+        Assert.Contains($"✓ Wrote {settings}", overwriteOutput, StringComparison.Ordinal);
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static Task<(int ExitCode, string Output, string Error)> InvokeAsync(params string[] args) => InvokeAsync(new NoTerminal(), args);
+
+    private static async Task<(int ExitCode, string Output, string Error)> InvokeAsync(Herald.Cli.Accounts.IPrompt prompt, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await HeraldCommandLine.InvokeAsync(args, output, error);
+        var exitCode = await HeraldCommandLine.InvokeAsync(args, output, error, prompt);
         return (exitCode, output.ToString(), error.ToString());
     }
 }

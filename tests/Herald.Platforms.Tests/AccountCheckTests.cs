@@ -89,7 +89,7 @@ public sealed class AccountCheckTests(SandboxFixture fixture) : IClassFixture<Sa
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(fixture.Clock);
-        services.AddHerald().AddDevTo().AddLinkedIn().AddX().AddMedium().AddMastodon().AddBluesky().AddThreads();
+        services.AddHerald().AddEveryPlatform();
         services.AddSingleton<AccountChecker>();
         return services.BuildServiceProvider();
     }

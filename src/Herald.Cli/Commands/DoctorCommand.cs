@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
+using Herald.Cli.Accounts;
 using Herald.Cli.Configuration;
 using Herald.Cli.Output;
-using Herald.Platforms;
+using Herald.Platforms.Checks;
 using Herald.Publications;
 using Herald.Storage;
 using Herald.Storage.Security;
@@ -14,7 +15,8 @@ namespace Herald.Cli.Commands;
 
 /// <summary>
 /// <c>herald doctor [--json]</c>: checks the settings, the database, the credential key, the clock against the
-/// database's, which accounts are configured, and overdue publications — one line each, ✓ or ✗ with the fix.
+/// database's, each account's credentials (a who-am-I call on its platform), and overdue publications — one line
+/// each, ✓ or ✗ with the fix.
 /// </summary>
 internal static class DoctorCommand
 {
@@ -23,7 +25,7 @@ internal static class DoctorCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var json = new Option<bool>("--json") { Description = "Machine-readable output: an array of {name, ok, detail, fix}." };
-        var command = new Command("doctor", "Check settings, database, credential key, clock and overdue publications, each with its fix.") { json };
+        var command = new Command("doctor", "Check settings, database, credential key, clock, each account's credentials and overdue publications, each with its fix.") { json };
         command.Add(CommonOptions.Config);
         command.Add(CommonOptions.Sandbox);
         command.SetAction(async (parse, cancellationToken) =>
@@ -37,7 +39,7 @@ internal static class DoctorCommand
             {
                 foreach (var check in checks)
                 {
-                    await output.WriteLineAsync($"{(check.Ok ? "✓" : "✗")} {check.Name,-12} {check.Detail}{(check.Fix is null ? "" : $"\n  fix: {check.Fix}")}");
+                    await output.WriteLineAsync($"{(check.Ok ? "✓" : "✗")} {check.Name.PadRight(12)} {check.Detail}{(check.Fix is null ? "" : $"\n  fix: {check.Fix}")}");
                 }
             }
 
@@ -100,12 +102,17 @@ internal static class DoctorCommand
                     ok ? null : "synchronise this machine's clock (NTP); Herald times leases and due times on the database's clock"));
             }
 
-            var registry = services.GetRequiredService<PlatformRegistry>();
-            var configured = registry.PlatformIds.Where(id => configuration.GetSection($"Herald:Accounts:{id}").Exists()).ToList();
-            // Credentials are not tested here: `herald accounts test` belongs with the account store.
-            checks.Add(new("accounts", true, configured.Count == 0
-                ? "none configured (--sandbox needs none); credentials are not tested by doctor"
-                : $"configured: {string.Join(", ", configured)}; credentials are not tested by doctor"));
+            // Each account's credentials, as `herald accounts test` checks them: one who-am-I call per account.
+            var accounts = await CliAccountsFactory.Create(services, configuration, sandbox).ListAsync(cancellationToken);
+            if (accounts.Count == 0)
+            {
+                checks.Add(new("accounts", true, "none yet (--sandbox needs none)", null));
+            }
+
+            foreach (var (known, result) in await AccountTester.TestAsync(services, configuration, sandbox, accounts, cancellationToken))
+            {
+                checks.Add(new(known.Name, result.Verdict == AccountCheckVerdict.Works, AccountTester.Describe(result), AccountTester.Fix(known, result, sandbox)));
+            }
 
             await using var scope = services.CreateAsyncScope();
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();

@@ -8,11 +8,12 @@ namespace Herald.Cli.Commands;
 
 /// <summary>
 /// <c>herald init [--path FILE] [--database CONNECTION] [--force]</c>: writes a commented settings file and says
-/// where the database and the credential key live.
+/// where the database and the credential key live. At a terminal it asks for what the flags did not give, each
+/// question with its default (Enter keeps it); otherwise it takes the flags and the defaults.
 /// </summary>
 internal static class InitCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
+    public static Command Create(TextWriter output, TextWriter error, Accounts.IPrompt prompt)
     {
         var path = new Option<FileInfo?>("--path") { Description = "Where to write the settings (default ~/.config/herald/appsettings.json, which every command reads)." };
         var database = new Option<string?>("--database") { Description = "The database: a SQLite file or connection string, or PostgreSQL (\"Host=…;Database=…\", postgres://…). Default: the SQLite file under ~/.local/share/herald." };
@@ -23,18 +24,24 @@ internal static class InitCommand
             var reporter = new Reporter(output, error);
             try
             {
-                var file = parse.GetValue(path)?.FullName ?? CliConfiguration.UserSettingsFile;
+                var ask = prompt.Interactive;
+                var file = parse.GetValue(path)?.FullName
+                    ?? (ask ? Path.GetFullPath(prompt.Ask("Settings file", CliConfiguration.UserSettingsFile)) : CliConfiguration.UserSettingsFile);
                 if (Directory.Exists(file))
                 {
                     throw new CliInputException($"--path: '{file}' is a directory, not a JSON file");
                 }
 
-                if (File.Exists(file) && !parse.GetValue(force))
+                var overwrite = parse.GetValue(force) || (File.Exists(file) && ask &&
+                    prompt.Ask($"{file} exists. Overwrite it? (y/N)", "n").StartsWith('y'));
+                if (File.Exists(file) && !overwrite)
                 {
                     throw new CliInputException($"--path: '{file}' exists; add --force to overwrite it, or edit it");
                 }
 
-                var connection = HeraldDatabase.Normalize(parse.GetValue(database) ?? $"Data Source={HeraldDatabase.DefaultSqlitePath}");
+                var defaultDatabase = $"Data Source={HeraldDatabase.DefaultSqlitePath}";
+                var connection = HeraldDatabase.Normalize(parse.GetValue(database)
+                    ?? (ask ? prompt.Ask("Database (a SQLite file, or PostgreSQL: Host=…;Database=…)", defaultDatabase) : defaultDatabase));
                 var provider = HeraldDatabase.DetectProvider(connection);
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
                 await File.WriteAllTextAsync(file, Template(connection), cancellationToken);
@@ -45,7 +52,8 @@ internal static class InitCommand
                     ? $"  Credential key  {Path.Combine(Path.GetDirectoryName(Path.GetFullPath(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connection).DataSource))!, "herald.key")} (created on first use, readable by you only)"
                     : "  Credential key  set Herald:CredentialKey or HERALD_CREDENTIAL_KEY (base64 of 32 random bytes: `openssl rand -base64 32`); PostgreSQL needs one");
                 reporter.Line($"  Sandbox         {CliConfiguration.SandboxDatabaseBeside(connection)} (for --sandbox)");
-                reporter.Line("Next: add your accounts' credentials to the file (docs/platforms.md says where to get them), then run `herald doctor`.");
+                reporter.Line("Next: `herald accounts add PLATFORM:NAME` stores an account (or add its credentials to the file; docs/platforms.md says where to get them), " +
+                    "then run `herald doctor`. Try everything first with --sandbox.");
                 return HeraldCommandLine.Ok;
             }
             catch (Exception ex) when (ex is CliInputException or InvalidOperationException)

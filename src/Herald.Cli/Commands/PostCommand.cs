@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Herald.Accounts;
+using Herald.Cli.Accounts;
 using Herald.Cli.Configuration;
 using Herald.Cli.Output;
 using Herald.Contents;
@@ -54,7 +55,7 @@ internal static class PostCommand
 
     private sealed record PostArguments(FileInfo File, string To, bool Sandbox, bool DryRun, string? At, bool Again, FileInfo? Config, bool Verbose, bool Json);
 
-    private sealed record Target(IPlatformAdapter Adapter, Account Account);
+    private sealed record Target(IPlatformAdapter Adapter, Account Account, string Label);
 
     private static async Task<int> RunAsync(PostArguments args, Reporter reporter, CancellationToken cancellationToken)
     {
@@ -69,11 +70,11 @@ internal static class PostCommand
 
             var when = args.At is null ? (ScheduleTime?)null : CliTime.ParseAt(args.At, clock);
             var content = await services.GetRequiredService<MarkdownFileReader>().ReadAsync(args.File.FullName, cancellationToken);
-            var adapters = ResolveTargets(args.To, registry);
-            var targets = adapters
-                .Select(a => new Target(a, args.Sandbox
-                    ? AccountCatalog.ForSandbox(configuration, a.Platform)
-                    : AccountCatalog.FromConfiguration(configuration, a.Platform)))
+            var resolved = await CliAccountsFactory.Create(services, configuration, args.Sandbox).ResolveAsync(args.To, "--to", cancellationToken);
+            // Several accounts of one platform, or a stored account, are shown by name (x:work); otherwise by platform.
+            var targets = resolved
+                .Select(t => new Target(t.Adapter, t.Known.Account,
+                    t.Known.Source == AccountSource.Stored || resolved.Count(o => o.Adapter == t.Adapter) > 1 ? t.Known.Name : t.Adapter.Platform.Id))
                 .ToList();
 
             var problems = targets.SelectMany(t => t.Adapter.Validate(content, t.Account)).ToList();
@@ -99,7 +100,7 @@ internal static class PostCommand
             }
 
             await using var sandbox = args.Sandbox ? await SandboxConnection.OpenAsync(configuration, cancellationToken) : null;
-            reporter.Line($"Publishing \"{Describe(content)}\" to {string.Join(", ", targets.Select(t => t.Adapter.Platform.DisplayName))}" +
+            reporter.Line($"Publishing \"{Describe(content)}\" to {string.Join(", ", targets.Select(t => t.Label == t.Adapter.Platform.Id ? t.Adapter.Platform.DisplayName : t.Label))}" +
                 (sandbox is null ? "" : $" (sandbox at {sandbox.BaseAddress}{(sandbox.Standalone ? "" : ", started for this command; run `herald sandbox` to keep its pages open")})"));
             return await PublishAsync(services, content, targets, sandbox, args.Again, reporter, cancellationToken);
         }
@@ -133,9 +134,10 @@ internal static class PostCommand
             content, [.. targets.Select(t => t.Account)], when, new ScheduleOptions { Again = args.Again || args.Sandbox }, cancellationToken);
         var shortIds = await scope.ServiceProvider.GetRequiredService<PublicationLookup>().ShortIdsAsync(publications, cancellationToken);
         reporter.Line($"Scheduled \"{Describe(content)}\" for {when.Local:yyyy-MM-dd HH:mm} {when.TimeZone} ({when.Utc:yyyy-MM-dd HH:mm} UTC):");
-        foreach (var publication in publications)
+        // The scheduler answers in the order of the accounts it was given.
+        foreach (var (target, publication) in targets.Zip(publications))
         {
-            reporter.Line($"  {publication.Platform,-10}{shortIds[publication.Id]}");
+            reporter.Line($"  {Reporter.Pad(target.Label)}{shortIds[publication.Id]}");
         }
 
         reporter.Line($"Run `herald work{(sandbox ? " --sandbox" : "")}` to publish when it is due; `herald status{(sandbox ? " --sandbox" : "")} ID` shows progress.");
@@ -174,8 +176,8 @@ internal static class PostCommand
         {
             var payload = target.Adapter.Render(content, target.Account);
             var title = payload.Endpoint is null
-                ? $"{target.Adapter.Platform.Id} · {payload.MediaType}"
-                : $"{target.Adapter.Platform.Id} · {payload.Endpoint} · {payload.MediaType}";
+                ? $"{target.Label} · {payload.MediaType}"
+                : $"{target.Label} · {payload.Endpoint} · {payload.MediaType}";
             reporter.Block(title, payload.Body);
         }
 
@@ -213,12 +215,12 @@ internal static class PostCommand
         var shortIds = await scope.ServiceProvider.GetRequiredService<PublicationLookup>().ShortIdsAsync(publications, cancellationToken);
         // A long thread takes a while: each part is reported (on stderr) as the platform confirms it.
         var parts = targets.Zip(publications).ToDictionary(
-            pair => pair.Second.Id, pair => (pair.First.Adapter.Platform, Total: pair.First.Adapter.Render(content, pair.First.Account).Parts.Count));
+            pair => pair.Second.Id, pair => (pair.First.Label, Total: pair.First.Adapter.Render(content, pair.First.Account).Parts.Count));
         scope.ServiceProvider.GetRequiredService<PartProgress>().PartConfirmed += p =>
         {
             if (parts.TryGetValue(p.Id, out var thread) && thread.Total > 1)
             {
-                reporter.Part(thread.Platform, p.ThreadPartIds.Count, thread.Total);
+                reporter.Part(thread.Label, p.ThreadPartIds.Count, thread.Total);
             }
         };
         var failed = 0;
@@ -241,7 +243,7 @@ internal static class PostCommand
                 publication.RenewLease(owner, now + options.LeaseDuration, now);
                 await store.SavePublicationAsync(publication, cancellationToken);
 
-                reporter.Started(target.Adapter.Platform);
+                reporter.Started(target.Label);
                 var account = await store.GetAccountAsync(publication.AccountId, cancellationToken) ?? target.Account;
                 // Stored without the sandbox's port (another process may run it later); this run uses this sandbox.
                 var callable = sandbox is null ? account : SandboxAccountMarker.WithBaseUrl(account, sandbox.PlatformBaseUrl(publication.Platform));
@@ -268,7 +270,7 @@ internal static class PostCommand
             }
 
             var retrying = publication.Status is PublicationStatus.RetryScheduled or PublicationStatus.Scheduled;
-            reporter.Result(target.Adapter.Platform, outcome, shortIds[publication.Id] + Flag(sandbox), retrying ? publication.NextAttemptAt : null);
+            reporter.Result(target.Label, target.Adapter.Platform, outcome, shortIds[publication.Id] + Flag(sandbox), retrying ? publication.NextAttemptAt : null);
             failed += outcome.IsSuccess ? 0 : 1;
             waiting |= retrying;
         }
@@ -282,7 +284,7 @@ internal static class PostCommand
             }
 
             reporter.Line("Stopped before sending to " +
-                string.Join(", ", stopped.Select(s => $"{s.Target.Adapter.Platform.Id} ({shortIds[s.Publication.Id]})")) + ".");
+                string.Join(", ", stopped.Select(s => $"{s.Target.Label} ({shortIds[s.Publication.Id]})")) + ".");
             reporter.Line($"Nothing was sent there; they stay scheduled: `herald work{Flag(sandbox)}` sends them, `herald cancel{Flag(sandbox)} ID` drops one.");
             return HeraldCommandLine.TargetFailed;
         }

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Herald.Cli.Commands;
 
 /// <summary>
-/// <c>herald preview FILE.md --to x,bluesky [--json]</c>: the exact payload each platform would receive, with
+/// <c>herald preview FILE.md --to x,bluesky [--json] [--sandbox]</c>: the exact payload each platform would receive, with
 /// each part's count against the platform's limit. Sends nothing and needs no credentials.
 /// </summary>
 internal static class PreviewCommand
@@ -28,16 +28,17 @@ internal static class PreviewCommand
         var file = new Argument<FileInfo>("file") { Description = "The Markdown file, with optional YAML front matter." };
         var to = new Option<string>("--to") { Description = "Comma-separated platforms, e.g. x,bluesky,mastodon (or 'all').", Required = true };
         var json = new Option<bool>("--json") { Description = "Machine-readable output: platform, parts, text, count, limit, facets." };
-        var command = new Command("preview", "Show exactly what each platform would receive, with counts and limits; sends nothing.") { file, to, json };
+        var sandbox = new Option<bool>("--sandbox") { Description = "Preview for the sandbox's own accounts, as `post --sandbox` would send: their settings and the limits the sandbox enforces." };
+        var command = new Command("preview", "Show exactly what each platform would receive, with counts and limits; sends nothing.") { file, to, json, sandbox };
         command.Add(CommonOptions.Config);
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetRequiredValue(file), parse.GetRequiredValue(to), parse.GetValue(json), parse.GetValue(CommonOptions.Config),
+            parse.GetRequiredValue(file), parse.GetRequiredValue(to), parse.GetValue(json), parse.GetValue(sandbox), parse.GetValue(CommonOptions.Config),
             new Reporter(output, error), output, cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        FileInfo file, string to, bool asJson, FileInfo? config, Reporter reporter, TextWriter output, CancellationToken cancellationToken)
+        FileInfo file, string to, bool asJson, bool sandbox, FileInfo? config, Reporter reporter, TextWriter output, CancellationToken cancellationToken)
     {
         try
         {
@@ -51,7 +52,11 @@ internal static class PreviewCommand
             var previews = PostCommand.ResolveTargets(to, registry)
                 .Select(adapter =>
                 {
-                    var account = AccountCatalog.FromConfiguration(configuration, adapter.Platform);
+                    // The sandbox's accounts carry the settings its simulated platforms expect (a LinkedIn author, a Threads
+                    // user id); the platforms' limits are the documented defaults, which the sandbox enforces too.
+                    var account = sandbox
+                        ? AccountCatalog.ForSandbox(configuration, adapter.Platform)
+                        : AccountCatalog.FromConfiguration(configuration, adapter.Platform);
                     return new Preview(adapter.Platform, adapter.Render(content, account), adapter.Validate(content, account));
                 })
                 .ToList();
@@ -62,6 +67,12 @@ internal static class PreviewCommand
             }
             else
             {
+                if (sandbox)
+                {
+                    reporter.Line("For the sandbox's accounts: what `post --sandbox` would send, against the limits the sandbox enforces.");
+                    reporter.Line();
+                }
+
                 previews.ForEach(p => Print(p, reporter));
             }
 

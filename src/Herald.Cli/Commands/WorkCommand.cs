@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Herald.Cli.Configuration;
 using Herald.Cli.Output;
-using Herald.Publications;
 using Herald.Storage;
 using Herald.Workers;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +19,8 @@ internal static class WorkCommand
     {
         var sandbox = new Option<bool>("--sandbox") { Description = "Run a local sandbox in this process and publish sandbox publications (from `post --sandbox --at`) to it." };
         var quiet = new Option<bool>("--quiet") { Description = "Do not print each publication as it completes." };
-        var command = new Command("work", "Run Herald's workers in the foreground until stopped (Ctrl+C).") { sandbox, quiet };
+        var plain = new Option<bool>("--plain") { Description = "Plain lines, one per finished attempt, instead of the live table (also when output is not a terminal, or NO_COLOR is set)." };
+        var command = new Command("work", "Run Herald's workers in the foreground until stopped (Ctrl+C).") { sandbox, quiet, plain };
         command.Add(CommonOptions.Config);
         command.Add(CommonOptions.Verbose);
         command.SetAction(async (parse, cancellationToken) =>
@@ -42,16 +42,43 @@ internal static class WorkCommand
                 using var host = builder.Build();
                 await WaitForDatabaseAsync(host.Services, reporter, cancellationToken);
                 await WarnAboutClockSkewAsync(host.Services, reporter, cancellationToken);
-                if (!parse.GetValue(quiet))
+                var clock = host.Services.GetRequiredService<TimeProvider>();
+                var progress = new WorkProgress(p => server is null ? p.Url : SandboxConnection.PostUrl(server.BaseAddress, p.Platform, p.ExternalId) ?? p.Url);
+                host.Services.GetRequiredService<BatchExecutor>().PublicationFinished += progress.Done;
+                host.Services.GetRequiredService<PartProgress>().Changed += progress.Sending;
+                var live = !parse.GetValue(quiet) && WorkDisplay.IsLive(output, parse.GetValue(plain));
+                if (!parse.GetValue(quiet) && !live)
                 {
-                    host.Services.GetRequiredService<BatchExecutor>().PublicationFinished += p => Print(p, server?.BaseAddress, reporter);
+                    // Printed as each publication completes, without a database round trip: the short id's usual length.
+                    progress.Finished += row =>
+                    {
+                        lock (reporter)
+                        {
+                            reporter.Line($"  {row.Platform,-10}{row.Id}  {row.Text}");
+                        }
+                    };
                 }
 
                 var database = host.Services.GetRequiredService<HeraldDatabaseInfo>();
-                reporter.Line($"Herald workers running on {database.Provider}" +
-                    (server is null ? "" : $" with a sandbox at {server.BaseAddress}") + ". Press Ctrl+C to stop.");
-                await host.RunAsync(cancellationToken);
-                reporter.Line("Workers stopped.");
+                var heading = $"Herald workers running on {database.Provider}" +
+                    (server is null ? "" : $" with a sandbox at {server.BaseAddress}") + ". Press Ctrl+C to stop.";
+                var queue = host.Services.GetRequiredService<IPublicationQueue>();
+                if (live)
+                {
+                    var running = RunUntilStoppedAsync(host, cancellationToken);
+                    await WorkDisplay.RunLiveAsync(heading, progress, clock, running, async () => progress.NextDue = await NextDueAsync(queue));
+                    await running;
+                }
+                else
+                {
+                    reporter.Line(heading);
+                    await RunUntilStoppedAsync(host, cancellationToken);
+                }
+
+                // The host is stopped but not yet disposed: the queue can still say what waits.
+                progress.NextDue = await NextDueAsync(queue);
+
+                reporter.Line($"Workers stopped: {progress.Summary(clock)}.");
                 return HeraldCommandLine.Ok;
             }
             catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or CliInputException)
@@ -103,22 +130,23 @@ internal static class WorkCommand
         }
     }
 
-    private static void Print(Publication p, Uri? sandbox, Reporter reporter)
+    /// <summary>What <c>RunAsync</c> does, without disposing the host, whose services the summary still reads.</summary>
+    private static async Task RunUntilStoppedAsync(IHost host, CancellationToken cancellationToken)
     {
-        var url = sandbox is null ? p.Url : SandboxConnection.PostUrl(sandbox, p.Platform, p.ExternalId) ?? p.Url;
-        // Printed as each publication completes, without a database round trip: the short id's usual length.
-        var id = PublicationLookup.RandomPart(p.Id)[..PublicationLookup.ShortIdLength];
-        var line = p.Status switch
+        await host.StartAsync(cancellationToken);
+        await host.WaitForShutdownAsync(cancellationToken);
+    }
+
+    /// <summary>When the queue next has something due; null when the database cannot say now (the display keeps going).</summary>
+    private static async Task<DateTimeOffset?> NextDueAsync(IPublicationQueue queue)
+    {
+        try
         {
-            PublicationStatus.Published => $"✓ published  {url}",
-            PublicationStatus.RetryScheduled => $"↻ retry at {p.NextAttemptAt:yyyy-MM-dd HH:mm:ss} UTC: {p.LastError}",
-            PublicationStatus.Scheduled => $"… waiting for a rate-limit permit until {p.NextAttemptAt:HH:mm:ss} UTC",
-            PublicationStatus.AwaitingManualAction => $"✎ draft ready: herald status {id}, then herald posted {id} --url …",
-            _ => $"✗ {p.Status}: {p.LastError}",
-        };
-        lock (reporter)
+            return await queue.NextWakeAsync();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or TimeoutException)
         {
-            reporter.Line($"  {p.Platform,-10}{id}  {line}");
+            return null;
         }
     }
 }

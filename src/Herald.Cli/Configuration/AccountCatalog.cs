@@ -1,34 +1,27 @@
 using Herald.Accounts;
 using Herald.Platforms;
 using Herald.Sandbox.Hosting;
+using Herald.Storage.Accounts;
 using Microsoft.Extensions.Configuration;
 
 namespace Herald.Cli.Configuration;
 
 /// <summary>
-/// The accounts the CLI publishes with: one per platform, from <c>Herald:Accounts:{platform}</c>
-/// (<c>Credentials</c>, <c>Settings</c>, <c>BaseUrl</c>, <c>DisplayName</c>), or the sandbox's own accounts.
+/// The accounts the CLI takes from its settings: one per platform under <c>Herald:Accounts:{platform}</c>
+/// (<see cref="ConfiguredAccount"/>, as the server reads it), or the sandbox's own accounts.
 /// </summary>
 internal static class AccountCatalog
 {
     public static Account FromConfiguration(IConfiguration configuration, PlatformDescriptor platform)
     {
-        var section = configuration.GetSection($"Herald:Accounts:{platform.Id}");
-        var baseUrl = section["BaseUrl"];
-        Uri? parsedBaseUrl = null;
-        if (!string.IsNullOrWhiteSpace(baseUrl) && !Uri.TryCreate(baseUrl, UriKind.Absolute, out parsedBaseUrl))
+        try
         {
-            throw new CliInputException($"Herald:Accounts:{platform.Id}:BaseUrl: must be an absolute URL, not '{baseUrl}'");
+            return ConfiguredAccount.Read(configuration, platform.Id);
         }
-
-        return new Account
+        catch (FormatException ex)
         {
-            Platform = platform.Id,
-            DisplayName = section["DisplayName"] ?? "default",
-            BaseUrl = parsedBaseUrl,
-            Credentials = new AccountCredentials(Pairs(section.GetSection("Credentials"))),
-            Settings = new Dictionary<string, string>(Pairs(section.GetSection("Settings")), StringComparer.OrdinalIgnoreCase),
-        };
+            throw new CliInputException(ex.Message);
+        }
     }
 
     /// <summary>
@@ -37,27 +30,41 @@ internal static class AccountCatalog
     /// <c>herald work --sandbox</c>. Settings from configuration still apply (a LinkedIn <c>mode</c>, a Dev.to
     /// <c>footer</c>), credentials never do.
     /// </summary>
-    public static Account ForSandbox(IConfiguration configuration, PlatformDescriptor platform)
+    public static Account ForSandbox(IConfiguration configuration, PlatformDescriptor platform) =>
+        SandboxAccount(platform, "sandbox", FromConfiguration(configuration, platform).Settings, credentials: null, settingsWin: false);
+
+    /// <summary>
+    /// A sandbox account named <paramref name="name"/>: the sandbox's own credentials, except those in
+    /// <paramref name="credentials"/>, and the sandbox's settings with <paramref name="settings"/> — over them when
+    /// <paramref name="settingsWin"/> (given for this account), under them otherwise (configured for a real one).
+    /// </summary>
+    public static Account SandboxAccount(
+        PlatformDescriptor platform, string name, IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? credentials, bool settingsWin)
     {
         var simulated = SandboxPlatforms.Find(platform.Id)
             ?? throw new CliInputException($"--sandbox: the sandbox does not simulate {platform.DisplayName} yet");
-        var configured = FromConfiguration(configuration, platform);
-        var settings = new Dictionary<string, string>(configured.Settings, StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in simulated.Account.Settings)
+        var merged = new Dictionary<string, string>(settings, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in simulated.Account.Settings)
         {
-            settings[name] = value;
+            if (!settingsWin || !merged.ContainsKey(key))
+            {
+                merged[key] = value;
+            }
         }
 
-        settings[SandboxAccountMarker.Setting] = "true";
+        merged[SandboxAccountMarker.Setting] = "true";
+        var secrets = new Dictionary<string, string>(simulated.Account.Credentials, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in credentials ?? new Dictionary<string, string>())
+        {
+            secrets[key] = value;
+        }
+
         return new Account
         {
             Platform = platform.Id,
-            DisplayName = "sandbox",
-            Credentials = new AccountCredentials(simulated.Account.Credentials),
-            Settings = settings,
+            DisplayName = name,
+            Credentials = new AccountCredentials(secrets),
+            Settings = merged,
         };
     }
-
-    private static IEnumerable<KeyValuePair<string, string>> Pairs(IConfigurationSection section) =>
-        section.GetChildren().Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string>(c.Key, c.Value!));
 }

@@ -14,6 +14,9 @@ internal sealed class PartProgress
     /// <summary>A publication whose confirmed parts just grew (see <see cref="Publication.ThreadPartIds"/>).</summary>
     public event Action<Publication>? PartConfirmed;
 
+    /// <summary>Any save of a publication (marked as being sent, a part confirmed, an outcome), with its new state.</summary>
+    public event Action<Publication>? Changed;
+
     /// <summary>Wraps the registered <see cref="IPublicationStore"/> so that its saves report confirmed parts here.</summary>
     public static void Observe(IServiceCollection services)
     {
@@ -30,6 +33,7 @@ internal sealed class PartProgress
 
     private void Saved(Publication publication, int partsBefore)
     {
+        Changed?.Invoke(publication);
         if (publication.ThreadPartIds.Count > partsBefore)
         {
             PartConfirmed?.Invoke(publication);

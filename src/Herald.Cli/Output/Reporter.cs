@@ -14,14 +14,15 @@ internal sealed class Reporter(TextWriter output, TextWriter error, bool json = 
 
     public void Line(string text = "") => _human.WriteLine(text);
 
-    public void Started(PlatformDescriptor platform) => _human.WriteLine($"  {Pad(platform.Id)}publishing…");
+    /// <summary>A target starts: <paramref name="label"/> is its platform (<c>x</c>) or, among several, its account (<c>x:work</c>).</summary>
+    public void Started(string label) => _human.WriteLine($"  {Pad(label)}publishing…");
 
     /// <summary>Progress of a thread, on stderr so that what stdout says stays the same whatever the thread's length.</summary>
-    public void Part(PlatformDescriptor platform, int sent, int total)
+    public void Part(string label, int sent, int total)
     {
         if (!json)
         {
-            error.WriteLine($"  {Pad(platform.Id)}part {sent} of {total} sent");
+            error.WriteLine($"  {Pad(label)}part {sent} of {total} sent");
         }
     }
 
@@ -34,7 +35,7 @@ internal sealed class Reporter(TextWriter output, TextWriter error, bool json = 
         }
     }
 
-    public void Result(PlatformDescriptor platform, PublishOutcome outcome, string publicationId, DateTimeOffset? nextAttempt)
+    public void Result(string label, PlatformDescriptor platform, PublishOutcome outcome, string publicationId, DateTimeOffset? nextAttempt)
     {
         var line = outcome.Kind switch
         {
@@ -44,7 +45,7 @@ internal sealed class Reporter(TextWriter output, TextWriter error, bool json = 
             _ when nextAttempt is { } at => $"✗ {Describe(outcome.Kind)}: {outcome.Error} — retry due at {at:yyyy-MM-dd HH:mm:ss} UTC",
             _ => $"✗ {Describe(outcome.Kind)}: {outcome.Error}",
         };
-        _human.WriteLine($"  {Pad(platform.Id)}{line}");
+        _human.WriteLine($"  {Pad(label)}{line}");
         if (outcome.Kind == PublishOutcomeKind.ManualActionRequired && outcome.Draft is not null)
         {
             Block($"{platform.DisplayName} draft", outcome.Draft);
@@ -70,7 +71,8 @@ internal sealed class Reporter(TextWriter output, TextWriter error, bool json = 
     /// <summary>Something the user should know that does not stop the command.</summary>
     public void Warning(string message) => error.WriteLine($"warning: {message}");
 
-    private static string Pad(string id) => id.PadRight(PlatformColumn);
+    /// <summary>The label in its column, with at least one space after a long one (<c>mastodon:work</c>).</summary>
+    public static string Pad(string label) => label.Length < PlatformColumn ? label.PadRight(PlatformColumn) : label + " ";
 
     private static string Describe(PublishOutcomeKind kind) => kind switch
     {

@@ -1,4 +1,5 @@
 using Herald.Accounts;
+using Herald.Storage.Accounts;
 
 namespace Herald.Server.Accounts;
 
@@ -26,8 +27,7 @@ public sealed record AccountResponse(
         a.BaseUrl,
         a.Settings.Where(s => !s.Key.Equals(AccountDirectory.DeletedSetting, StringComparison.OrdinalIgnoreCase))
             .ToDictionary(s => s.Key, s => s.Value, StringComparer.OrdinalIgnoreCase),
-        // Storage's own bookkeeping key (which configured credentials these are) is not a credential the user set.
-        [.. a.Credentials.Select(c => c.Key).Where(k => !k.StartsWith("herald_", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal)],
+        AccountDirectory.CredentialKeys(a),
         a.Credentials.UnreadableReason is null,
         a.SettingFlag(Account.HostEndpointSetting, fallback: false),
         a.CreatedAt,

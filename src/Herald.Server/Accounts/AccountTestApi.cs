@@ -2,6 +2,7 @@ using Herald.Platforms.Checks;
 using Herald.Server.Hosting;
 using Herald.Server.Keys;
 using Herald.Server.Problems;
+using Herald.Storage.Accounts;
 using Herald.Workers;
 using Microsoft.AspNetCore.Http.HttpResults;
 

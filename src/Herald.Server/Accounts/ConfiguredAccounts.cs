@@ -1,6 +1,7 @@
 using Herald.Accounts;
 using Herald.Platforms;
 using Herald.Sandbox.Hosting;
+using Herald.Storage.Accounts;
 
 namespace Herald.Server.Accounts;
 
@@ -15,18 +16,9 @@ internal static class ConfiguredAccounts
     {
         foreach (var adapter in registry.Adapters)
         {
-            var section = configuration.GetSection($"Herald:Accounts:{adapter.Platform.Id}");
-            if (section.Exists())
+            if (ConfiguredAccount.Exists(configuration, adapter.Platform.Id))
             {
-                yield return new Account
-                {
-                    Platform = adapter.Platform.Id,
-                    DisplayName = section["DisplayName"] ?? "default",
-                    BaseUrl = Uri.TryCreate(section["BaseUrl"], UriKind.Absolute, out var baseUrl) ? baseUrl : null,
-                    Credentials = new AccountCredentials(Pairs(section.GetSection("Credentials"))),
-                    Settings = new Dictionary<string, string>(Pairs(section.GetSection("Settings")), StringComparer.OrdinalIgnoreCase),
-                    CreatedAt = now,
-                };
+                yield return ConfiguredAccount.Read(configuration, adapter.Platform.Id, now);
             }
 
             if (sandbox && SandboxPlatforms.Find(adapter.Platform.Id) is { } simulated)
@@ -46,7 +38,4 @@ internal static class ConfiguredAccounts
             }
         }
     }
-
-    private static IEnumerable<KeyValuePair<string, string>> Pairs(IConfigurationSection section) =>
-        section.GetChildren().Where(c => c.Value is not null).Select(c => new KeyValuePair<string, string>(c.Key, c.Value!));
 }

@@ -56,16 +56,7 @@ public static class HeraldServerBuilderExtensions
         services.AddSingleton<ServerSandbox>();
         services.AddSingleton<IAccountEndpointResolver>(sp => sp.GetRequiredService<ServerSandbox>());
 
-        services.AddHerald()
-            .AddDevTo()
-            .AddLinkedIn()
-            .AddX()
-            .AddMedium()
-            .AddMastodon()
-            .AddBluesky()
-            .AddThreads();
-        services.AddScoped<AccountDirectory>();
-        services.AddSingleton<Herald.Platforms.Checks.AccountChecker>();
+        services.AddHerald().AddEveryPlatform();
         var database = HeraldDatabase.ResolveConnectionString(configuration);
         services.AddHeraldStorage(database, configuration["Herald:CredentialKey"]);
         services.AddHeraldServerData(database);

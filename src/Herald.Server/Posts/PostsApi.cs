@@ -2,11 +2,11 @@ using Herald.Contents;
 using Herald.Formatting;
 using Herald.Platforms;
 using Herald.Scheduling;
-using Herald.Server.Accounts;
 using Herald.Server.Hosting;
 using Herald.Server.Keys;
 using Herald.Server.Problems;
 using Herald.Server.Publications;
+using Herald.Storage.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Herald.Server.Posts;

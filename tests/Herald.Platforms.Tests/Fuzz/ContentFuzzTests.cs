@@ -159,8 +159,7 @@ public sealed class ContentFuzzTests(ITestOutputHelper output) : IDisposable
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
-        services.AddHerald(o => o.Limits = limits)
-            .AddDevTo().AddLinkedIn().AddX().AddMedium().AddMastodon().AddBluesky().AddThreads();
+        services.AddHerald(o => o.Limits = limits).AddEveryPlatform();
         return services.BuildServiceProvider();
     }
 }

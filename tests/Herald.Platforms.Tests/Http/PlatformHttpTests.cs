@@ -45,7 +45,7 @@ public sealed class PlatformHttpTests
     public void AddPlatforms_EveryNamedClient_HasTheResponseBufferLimit()
     {
         var services = new ServiceCollection();
-        services.AddHerald().AddDevTo().AddMedium().AddX().AddLinkedIn().AddMastodon().AddBluesky().AddThreads();
+        services.AddHerald().AddEveryPlatform();
         using var provider = services.BuildServiceProvider();
         var factory = provider.GetRequiredService<IHttpClientFactory>();
 
