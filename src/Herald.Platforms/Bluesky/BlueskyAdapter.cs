@@ -65,6 +65,9 @@ internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccount
         };
     }
 
+    /// <summary>What Herald checks of a content's images before scheduling (docs/platforms.md, Bluesky, "Images").</summary>
+    internal static readonly ImageSupport ImageLimits = new ImageSupport(MaxCount: 4, MaxAltLength: 2_000);
+
     public PlatformDescriptor Platform { get; }
 
     public IReadOnlyList<ValidationProblem> Validate(Content content, Account account)
@@ -97,6 +100,7 @@ internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccount
             Problem("body", "has no text to post on Bluesky");
         }
 
+        problems.AddRange(ImageRules.Validate(content, ImageLimits, PlatformId, DisplayName));
         return problems;
     }
 

@@ -76,6 +76,9 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccoun
         };
     }
 
+    /// <summary>What Herald checks of a content's images before scheduling (docs/platforms.md, Mastodon, "Images").</summary>
+    internal static readonly ImageSupport ImageLimits = new ImageSupport(MaxCount: 4, MaxAltLength: 1_500);
+
     public PlatformDescriptor Platform { get; }
 
     public IReadOnlyList<ValidationProblem> Validate(Content content, Account account)
@@ -109,6 +112,7 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccoun
             Problem("body", "has no text to post on Mastodon");
         }
 
+        problems.AddRange(ImageRules.Validate(content, ImageLimits, PlatformId, DisplayName));
         return problems;
     }
 
