@@ -12,7 +12,7 @@ public static class MediaSniffer
     /// <summary>The media type of the bytes starting with <paramref name="header"/>, or null when Herald does not recognise them.</summary>
     public static string? Sniff(ReadOnlySpan<byte> header)
     {
-        if (header.StartsWith("\x89PNG\r\n\x1a\n"u8))
+        if (header.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
         {
             return "image/png";
         }

@@ -92,3 +92,17 @@ public sealed class ImageFitterTests
         Assert.Contains("animated GIF (2 frames)", animated.Refusal, StringComparison.Ordinal);
     }
 }
+
+public sealed class MediaSnifferTests
+{
+    [Fact]
+    public void Sniff_NamesFormatsByTheirMagicNumbers()
+    {
+        Assert.Equal("image/png", MediaSniffer.Sniff(TestImages.Noise(4, 4, SKEncodedImageFormat.Png)));
+        Assert.Equal("image/jpeg", MediaSniffer.Sniff(TestImages.Noise(4, 4)));
+        Assert.Equal("image/webp", MediaSniffer.Sniff(TestImages.Noise(4, 4, SKEncodedImageFormat.Webp)));
+        Assert.Equal("image/gif", MediaSniffer.Sniff(TestImages.Gif(1)));
+        Assert.Equal("video/mp4", MediaSniffer.Sniff([0, 0, 0, 0x18, .. "ftypmp42"u8.ToArray(), 0, 0, 0, 0]));
+        Assert.Null(MediaSniffer.Sniff("not an image"u8));
+    }
+}
