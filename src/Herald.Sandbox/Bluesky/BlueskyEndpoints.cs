@@ -18,6 +18,9 @@ internal static class BlueskyEndpoints
                 ? Results.Json(new { did = account.Did })
                 : Error(400, "InvalidRequest", "Unable to resolve handle"));
         xrpc.MapPost("/com.atproto.repo.createRecord", CreateRecordAsync);
+        xrpc.MapPost("/com.atproto.repo.uploadBlob", UploadBlobAsync);
+        xrpc.MapGet("/com.atproto.sync.getBlob", (SandboxState s, string? did, string? cid) =>
+            s.Bluesky.Blobs.Find(did ?? "", cid ?? "") is { } blob ? Results.File(blob.Bytes, blob.MimeType) : Error(400, "BlobNotFound", "Blob not found"));
         xrpc.MapGet("/com.atproto.repo.getRecord", GetRecord);
         xrpc.MapGet("/com.atproto.repo.listRecords", ListRecords);
         return group;
@@ -147,6 +150,37 @@ internal static class BlueskyEndpoints
                 validationStatus = "valid",
             });
         }
+    }
+
+    /// <summary><c>com.atproto.repo.uploadBlob</c>: the raw bytes as the body; answers <c>{"blob": …}</c>.</summary>
+    private static async Task<IResult> UploadBlobAsync(HttpContext context, SandboxState sandbox)
+    {
+        var state = sandbox.Bluesky;
+        if (BearerOf(context) is not { } token)
+        {
+            return Error(401, "AuthenticationRequired", "Authentication Required");
+        }
+
+        var account = state.Authenticate(token, out var tokenError);
+        if (account is null)
+        {
+            return tokenError == "ExpiredToken"
+                ? Error(400, "ExpiredToken", "Token has expired")
+                : Error(400, "InvalidToken", "Token could not be verified");
+        }
+
+        // The declared length is checked first, then the body as it streams.
+        if (context.Request.ContentLength > BlueskyBlobs.UploadLimit)
+        {
+            return Error(413, "PayloadTooLarge", "request entity too large");
+        }
+
+        using var copy = new MemoryStream();
+        await context.Request.Body.CopyToAsync(copy, context.RequestAborted);
+        var (blob, status, error, message) = state.Blobs.Upload(account, copy.ToArray(), context.Request.ContentType);
+        return blob is null
+            ? Error(status, error!, message!)
+            : Results.Json(new { blob = new Dictionary<string, object> { ["$type"] = "blob", ["ref"] = new Dictionary<string, string> { ["$link"] = blob.Cid }, ["mimeType"] = blob.MimeType, ["size"] = blob.Bytes.LongLength } });
     }
 
     private static IResult GetRecord(SandboxState sandbox, string? repo, string? collection, string? rkey)

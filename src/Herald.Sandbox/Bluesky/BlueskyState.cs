@@ -27,6 +27,7 @@ public sealed partial class BlueskyState
 
     internal BlueskyState(SandboxState sandbox)
     {
+        Blobs = new BlueskyBlobs(sandbox);
         Sandbox = sandbox;
         AddAccount(SandboxAccounts.BlueskyHandle, SandboxAccounts.BlueskyAppPassword, SandboxAccounts.BlueskyDid);
 
@@ -178,6 +179,9 @@ public sealed partial class BlueskyState
     /// repository's MST refuses it (docs/platforms.md, Bluesky leaves the status UNCONFIRMED, "likely 500/400"; the sandbox
     /// answers 500 InternalServerError with the MST's message, so clients must not take a 5xx as "not written").
     /// </summary>
+    /// <summary>The uploaded blobs.</summary>
+    public BlueskyBlobs Blobs { get; }
+
     internal BlueskyWriteResult CreateRecord(BlueskyAccount account, string collection, string? recordKey, JsonElement record)
     {
         if (collection != PostCollection)
@@ -198,6 +202,11 @@ public sealed partial class BlueskyState
         if (BlueskyRichText.Validate(record, HandleOf) is { } invalid)
         {
             return new BlueskyWriteResult(null, 400, "InvalidRequest", $"Invalid {PostCollection} record: {invalid}");
+        }
+
+        if (Blobs.Check(account, record) is { } badEmbed)
+        {
+            return new BlueskyWriteResult(null, 400, badEmbed.Error, badEmbed.Message);
         }
 
         lock (_lock)
@@ -225,6 +234,7 @@ public sealed partial class BlueskyState
                 IndexedAt = Sandbox.TimeProvider.GetUtcNow(),
             };
             _records.Add(created);
+            Blobs.Keep(account, record);
             return new BlueskyWriteResult(created, 200, null, null);
         }
     }

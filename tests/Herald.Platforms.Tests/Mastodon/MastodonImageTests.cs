@@ -1,8 +1,6 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Herald.Accounts;
 using Herald.Contents;
-using Herald.Media;
 using Herald.Platforms.Mastodon;
 using Herald.Platforms.Tests.Media;
 using Herald.Publications;
@@ -23,8 +21,7 @@ public sealed class MastodonImageTests : IClassFixture<SandboxFixture>, IDisposa
     private readonly SandboxFixture _fixture;
     private readonly ServiceProvider _services;
     private readonly IPlatformAdapter _adapter;
-    private readonly Dictionary<string, byte[]> _stored = [];
-    private readonly List<UploadedMedia> _uploaded = [];
+    private readonly StoredImages _images = new();
 
     public MastodonImageTests(SandboxFixture fixture)
     {
@@ -70,8 +67,8 @@ public sealed class MastodonImageTests : IClassFixture<SandboxFixture>, IDisposa
         var posted = Assert.Single(Server.State.Mastodon.Statuses, s => s.Account == sandboxAccount);
         Assert.Equal(["A square of coloured noise", ""], posted.Media.Select(m => m.Description));
         Assert.Equal([("image/png", 40, 30), ("image/jpeg", 64, 48)], posted.Media.Select(m => (m.MediaType, m.Width, m.Height)));
-        Assert.Equal([(0, 0), (0, 1)], _uploaded.Select(u => (u.Part, u.Image)));
-        Assert.Equal(content.Images.Select(i => i.Sha256), _uploaded.Select(u => u.Sha256));
+        Assert.Equal([(0, 0), (0, 1)], _images.Uploaded.Select(u => (u.Part, u.Image)));
+        Assert.Equal(content.Images.Select(i => i.Sha256), _images.Uploaded.Select(u => u.Sha256));
 
         var listed = Assert.Single(SandboxPostListing.List(Server.State, "mastodon"), p => p.Id == posted.Id);
         Assert.Equal("A square of coloured noise", listed.Images[0].Alt);
@@ -127,15 +124,15 @@ public sealed class MastodonImageTests : IClassFixture<SandboxFixture>, IDisposa
         }
 
         Assert.NotEqual(PublishOutcomeKind.Published, first.Kind);
-        Assert.Single(_uploaded);
+        Assert.Single(_images.Uploaded);
 
-        var second = await _adapter.PublishAsync(Request(content, account) with { UploadedMedia = [.. _uploaded] });
+        var second = await _adapter.PublishAsync(Request(content, account) with { UploadedMedia = [.. _images.Uploaded] });
 
         Assert.Equal(PublishOutcomeKind.Published, second.Kind);
         Assert.Single(Server.State.Mastodon.Media.All, m => m.Account == sandboxAccount);
         Assert.Single(Sent(sandboxAccount), r => r.Path == "/mastodon/api/v2/media");
         var status = Assert.Single(Server.State.Mastodon.Statuses, s => s.Account == sandboxAccount);
-        Assert.Equal(_uploaded[0].RemoteRef, Assert.Single(status.Media).Id);
+        Assert.Equal(_images.Uploaded[0].RemoteRef, Assert.Single(status.Media).Id);
     }
 
     [Fact]
@@ -176,24 +173,11 @@ public sealed class MastodonImageTests : IClassFixture<SandboxFixture>, IDisposa
         Assert.Contains("\"media_ids\":[\"{id of image 1}\"]", payload.Body, StringComparison.Ordinal);
     }
 
-    private ContentImage Image(byte[] bytes, string? alt)
-    {
-        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        _stored[sha] = bytes;
-        return new ContentImage { Source = $"/images/{sha[..8]}", Alt = alt, Sha256 = sha, MediaType = MediaSniffer.Sniff(bytes), Length = bytes.Length };
-    }
+    private ContentImage Image(byte[] bytes, string? alt) => _images.Image(bytes, alt);
 
-    private static Content Post(string text, params ContentImage[] images) => new() { Type = ContentType.Post, Body = text, Images = images };
+    private static Content Post(string text, params ContentImage[] images) => StoredImages.Post(text, images);
 
-    private PublishRequest Request(Content content, Account account) => new(content, account, $"pub-{Guid.NewGuid():N}")
-    {
-        OpenMedia = (sha, _) => Task.FromResult<Stream?>(_stored.TryGetValue(sha, out var bytes) ? new MemoryStream(bytes) : null),
-        OnMediaUploaded = (media, _) =>
-        {
-            _uploaded.Add(media);
-            return Task.CompletedTask;
-        },
-    };
+    private PublishRequest Request(Content content, Account account) => _images.Request(content, account);
 
     private List<RecordedRequest> Sent(MastodonAccount account) =>
         Server.Requests.For("mastodon").Where(r => r.Header("Authorization") == $"Bearer {account.AccessToken}" && r.Method == "POST").ToList();
