@@ -72,6 +72,12 @@ public sealed class MastodonImageTests : IClassFixture<SandboxFixture>, IDisposa
 
         var listed = Assert.Single(SandboxPostListing.List(Server.State, "mastodon"), p => p.Id == posted.Id);
         Assert.Equal("A square of coloured noise", listed.Images[0].Alt);
+
+        // What a person sees: the sandbox's page shows the image with its alt text, and serves its bytes.
+        using var http = new HttpClient { BaseAddress = Server.BaseAddress };
+        var page = await http.GetStringAsync(new Uri("/", UriKind.Relative));
+        Assert.Contains($"<img src=\"{listed.Images[0].Path}\" alt=\"A square of coloured noise\"", page, StringComparison.Ordinal);
+        Assert.Equal(posted.Media[0].Bytes, await http.GetByteArrayAsync(new Uri(listed.Images[0].Path, UriKind.Relative)));
     }
 
     [Fact]
