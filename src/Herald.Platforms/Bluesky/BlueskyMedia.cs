@@ -62,20 +62,10 @@ internal sealed class BlueskyMedia(BlueskySessions sessions, TimeProvider timePr
         PublishRequest request, ContentImage image, int index, CancellationToken cancellationToken)
     {
         var number = index + 1;
-        if (image.Sha256 is null)
+        var (fitted, unreadable) = await StoredImageFitting.FitAsync(request, image, number, Target, cancellationToken);
+        if (fitted is null)
         {
-            return (null, PublishOutcome.Permanent($"Image {number} was never stored: schedule the content again."));
-        }
-
-        FittedImage fitted;
-        await using (var stored = await request.OpenMedia(image.Sha256, cancellationToken))
-        {
-            if (stored is null)
-            {
-                return (null, PublishOutcome.Permanent($"Image {number} is no longer in Herald's database (sha256 {image.Sha256})."));
-            }
-
-            fitted = ImageFitter.Fit(stored, Target);
+            return (null, unreadable);
         }
 
         using var call = await sessions.SendAsync(request.Account, session => Upload(session, fitted), cancellationToken);
@@ -105,7 +95,7 @@ internal sealed class BlueskyMedia(BlueskySessions sessions, TimeProvider timePr
 
         var uploaded = new UploadedBlob(blob.Clone(), fitted.Width, fitted.Height);
         await request.OnMediaUploaded(
-            new UploadedMedia(0, index, image.Sha256, JsonSerializer.Serialize(uploaded, PlatformHttp.Json), timeProvider.GetUtcNow()), cancellationToken);
+            new UploadedMedia(0, index, image.Sha256!, JsonSerializer.Serialize(uploaded, PlatformHttp.Json), timeProvider.GetUtcNow()), cancellationToken);
         return (uploaded, null);
     }
 

@@ -60,20 +60,10 @@ internal sealed class MastodonMedia(TimeProvider timeProvider, MastodonOptions o
         PublishRequest request, ContentImage image, int index, HttpClient client, Uri instance, string token, CancellationToken cancellationToken)
     {
         var number = index + 1;
-        if (image.Sha256 is null)
+        var (fitted, unreadable) = await StoredImageFitting.FitAsync(request, image, number, Target, cancellationToken);
+        if (fitted is null)
         {
-            return (null, PublishOutcome.Permanent($"Image {number} was never stored: schedule the content again."));
-        }
-
-        FittedImage fitted;
-        await using (var stored = await request.OpenMedia(image.Sha256, cancellationToken))
-        {
-            if (stored is null)
-            {
-                return (null, PublishOutcome.Permanent($"Image {number} is no longer in Herald's database (sha256 {image.Sha256})."));
-            }
-
-            fitted = ImageFitter.Fit(stored, Target);
+            return (null, unreadable);
         }
 
         using var form = new MultipartFormDataContent();
@@ -99,7 +89,7 @@ internal sealed class MastodonMedia(TimeProvider timeProvider, MastodonOptions o
         }
 
         // Kept before anything else: a retry attaches this id instead of uploading the image again.
-        await request.OnMediaUploaded(new UploadedMedia(0, index, image.Sha256, id, timeProvider.GetUtcNow()), cancellationToken);
+        await request.OnMediaUploaded(new UploadedMedia(0, index, image.Sha256!, id, timeProvider.GetUtcNow()), cancellationToken);
         return answer.Response.StatusCode == HttpStatusCode.Accepted
             ? await WaitProcessedAsync(client, instance, token, id, number, cancellationToken)
             : (id, null);

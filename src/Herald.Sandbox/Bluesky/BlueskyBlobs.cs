@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Herald.Sandbox.Hosting;
 
@@ -40,7 +39,6 @@ public sealed class BlueskyBlobs(SandboxState sandbox)
     public const long UploadLimit = 5L * 1024 * 1024;
     public const long ImageMaxSize = 2_000_000;
     public const string ImagesEmbed = "app.bsky.embed.images";
-    private const string Base32 = "abcdefghijklmnopqrstuvwxyz234567";
 
     private readonly object _lock = new();
     private readonly List<BlueskyBlob> _blobs = [];
@@ -220,27 +218,6 @@ public sealed class BlueskyBlobs(SandboxState sandbox)
     private bool Alive(BlueskyBlob blob) =>
         blob.Permanent || sandbox.TimeProvider.GetUtcNow() - blob.UploadedAt < sandbox.Options.Bluesky.UnreferencedBlobLifetime;
 
-    private static string CidOf(byte[] bytes)
-    {
-        byte[] cid = [0x01, 0x55, 0x12, 0x20, .. SHA256.HashData(bytes)];
-        var text = new StringBuilder("b");
-        int buffer = 0, bits = 0;
-        foreach (var b in cid)
-        {
-            buffer = (buffer << 8) | b;
-            bits += 8;
-            while (bits >= 5)
-            {
-                text.Append(Base32[(buffer >> (bits - 5)) & 31]);
-                bits -= 5;
-            }
-        }
-
-        if (bits > 0)
-        {
-            text.Append(Base32[(buffer << (5 - bits)) & 31]);
-        }
-
-        return text.ToString();
-    }
+    /// <summary>A CIDv1 of the raw bytes (codec 0x55), as a PDS names a blob.</summary>
+    private static string CidOf(byte[] bytes) => BlueskyState.CidV1(0x55, SHA256.HashData(bytes));
 }

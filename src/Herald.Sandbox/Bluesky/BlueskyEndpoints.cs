@@ -91,18 +91,9 @@ internal static class BlueskyEndpoints
     private static async Task<IResult> CreateRecordAsync(HttpContext context, SandboxState sandbox)
     {
         var state = sandbox.Bluesky;
-        if (BearerOf(context) is not { } token)
+        if (Authenticate(context, state) is not { } account)
         {
-            return Error(401, "AuthenticationRequired", "Authentication Required");
-        }
-
-        // An expired access token is 400 ExpiredToken, not 401 (docs/platforms.md, Bluesky, "Auth").
-        var account = state.Authenticate(token, out var tokenError);
-        if (account is null)
-        {
-            return tokenError == "ExpiredToken"
-                ? Error(400, "ExpiredToken", "Token has expired")
-                : Error(400, "InvalidToken", "Token could not be verified");
+            return Refusal(context, state);
         }
 
         JsonDocument document;
@@ -156,17 +147,9 @@ internal static class BlueskyEndpoints
     private static async Task<IResult> UploadBlobAsync(HttpContext context, SandboxState sandbox)
     {
         var state = sandbox.Bluesky;
-        if (BearerOf(context) is not { } token)
+        if (Authenticate(context, state) is not { } account)
         {
-            return Error(401, "AuthenticationRequired", "Authentication Required");
-        }
-
-        var account = state.Authenticate(token, out var tokenError);
-        if (account is null)
-        {
-            return tokenError == "ExpiredToken"
-                ? Error(400, "ExpiredToken", "Token has expired")
-                : Error(400, "InvalidToken", "Token could not be verified");
+            return Refusal(context, state);
         }
 
         // The declared length is checked first, then the body as it streams.
@@ -257,6 +240,24 @@ internal static class BlueskyEndpoints
         headers["RateLimit-Remaining"] = Math.Max(0, window.Remaining).ToString(CultureInfo.InvariantCulture);
         headers["RateLimit-Reset"] = window.Reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         headers["RateLimit-Policy"] = string.Create(CultureInfo.InvariantCulture, $"{window.Limit};w={window.WindowSeconds}");
+    }
+
+    /// <summary>The account of the request's access token; null when it has none or it is not valid now.</summary>
+    private static BlueskyAccount? Authenticate(HttpContext context, BlueskyState state) =>
+        BearerOf(context) is { } token ? state.Authenticate(token, out _) : null;
+
+    /// <summary>Why <see cref="Authenticate"/> found no account. An expired access token is 400 ExpiredToken, not 401 (docs/platforms.md, Bluesky, "Auth").</summary>
+    private static IResult Refusal(HttpContext context, BlueskyState state)
+    {
+        if (BearerOf(context) is not { } token)
+        {
+            return Error(401, "AuthenticationRequired", "Authentication Required");
+        }
+
+        state.Authenticate(token, out var tokenError);
+        return tokenError == "ExpiredToken"
+            ? Error(400, "ExpiredToken", "Token has expired")
+            : Error(400, "InvalidToken", "Token could not be verified");
     }
 
     private static string? BearerOf(HttpContext context)

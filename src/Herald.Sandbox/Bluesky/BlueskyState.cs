@@ -354,9 +354,12 @@ public sealed partial class BlueskyState
     /// sha2-256 multihash (0x12, 32 bytes). The digest is of the record's JSON rather than its DAG-CBOR encoding, which
     /// no client can tell; the syntax is what Bluesky's lexicon validator checks in a strongRef.
     /// </summary>
-    private static string Cid(string json)
+    private static string Cid(string json) => CidV1(0x71, SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+
+    /// <summary>A CIDv1 string of a sha2-256 <paramref name="digest"/> with <paramref name="codec"/> (0x71 dag-cbor, 0x55 raw bytes).</summary>
+    internal static string CidV1(byte codec, byte[] digest)
     {
-        byte[] cid = [0x01, 0x71, 0x12, 0x20, .. SHA256.HashData(Encoding.UTF8.GetBytes(json))];
+        byte[] cid = [0x01, codec, 0x12, 0x20, .. digest];
         var text = new StringBuilder("b");
         int buffer = 0, bits = 0;
         foreach (var b in cid)
