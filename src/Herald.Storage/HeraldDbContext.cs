@@ -36,6 +36,7 @@ public abstract class HeraldDbContext(DbContextOptions options) : DbContext(opti
         modelBuilder.ApplyConfiguration(new AccountConfiguration(Protector));
         modelBuilder.ApplyConfiguration(new PublicationConfiguration());
         modelBuilder.ApplyConfiguration(new AttemptConfiguration());
+        modelBuilder.ApplyConfiguration(new Media.MediaConfiguration());
         modelBuilder.ApplyConfiguration<RateLimitSlot>(new RateLimitConfiguration());
         modelBuilder.ApplyConfiguration<RateLimitPark>(new RateLimitConfiguration());
     }

@@ -63,6 +63,7 @@ public static class HeraldStorageServiceCollectionExtensions
         services.AddSingleton(new HeraldDatabaseInfo(provider, normalized));
         services.AddScoped<IPublicationStore, PublicationStore>();
         services.AddScoped<Herald.Storage.Accounts.AccountDirectory>();
+        services.AddScoped<Herald.Media.IMediaStore, Herald.Storage.Media.MediaStore>();
         services.AddSingleton<OutcomeWriter>();
         // Replaces the in-memory default of AddHerald, whichever is called first.
         services.RemoveAll<IAccountCredentialsStore>();

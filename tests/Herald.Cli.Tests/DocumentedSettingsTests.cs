@@ -331,6 +331,7 @@ public sealed partial class DocumentedSettingsTests : IDisposable
         {
             TimeSpan span => (span + TimeSpan.FromSeconds(7)).ToString("c", CultureInfo.InvariantCulture),
             int number => (number - 1).ToString(CultureInfo.InvariantCulture),
+            long number => (number - 1).ToString(CultureInfo.InvariantCulture),
             bool flag => (!flag).ToString(CultureInfo.InvariantCulture),
             Enum value => Enum.GetNames(underlying).First(n => n != value.ToString()),
             Uri uri => new UriBuilder(uri) { Host = "documented-setting.example" }.Uri.ToString(),

@@ -26,6 +26,14 @@ public sealed class Content
 
     public Uri? CoverImage { get; init; }
 
+    /// <summary>
+    /// The images attached to the content, in order: front matter <c>images</c>, then (for a short post) the Markdown
+    /// images of its body, which are taken out of the text. Scheduling stores their bytes and fills in their facts.
+    /// </summary>
+    public IReadOnlyList<ContentImage> Images { get => _images; init => _images = value; }
+
+    private IReadOnlyList<ContentImage> _images = [];
+
     public string? Series { get; init; }
 
     /// <summary>An ISO 639-1 language code such as <c>en</c>.</summary>
@@ -45,6 +53,9 @@ public sealed class Content
         new Dictionary<string, IReadOnlyDictionary<string, string>>();
 
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Replaces the images with their resolved or stored form (the same images, in the same order).</summary>
+    internal void ReplaceImages(IReadOnlyList<ContentImage> images) => _images = images;
 
     /// <summary>The override <paramref name="key"/> for <paramref name="platformId"/>, if the content set one.</summary>
     public string? OverrideFor(string platformId, string key) =>

@@ -22,6 +22,9 @@ public sealed class ContentLimits
     /// <summary>25 posts: a long thread by any reader's measure, and a quarter of X's 100 writes per 15 minutes.</summary>
     public const int DefaultMaxThreadParts = 25;
 
+    /// <summary>50 MiB: above every platform's own image limit, so fitting, not this cap, decides what goes out.</summary>
+    public const long DefaultMaxImageBytes = 50L * 1024 * 1024;
+
     /// <summary>The configuration section these limits are read from.</summary>
     public const string Section = "Herald:Limits";
 
@@ -30,6 +33,9 @@ public sealed class ContentLimits
 
     /// <summary>The most posts a thread may have on any platform. Default 25.</summary>
     public int MaxThreadParts { get; set; } = DefaultMaxThreadParts;
+
+    /// <summary>The largest image file accepted at scheduling, in bytes. Default 50 MiB.</summary>
+    public long MaxImageBytes { get; set; } = DefaultMaxImageBytes;
 
     /// <summary>Per-platform limits, keyed by platform id (<c>x</c>, <c>mastodon</c> …); they win over the overall ones.</summary>
     public Dictionary<string, PlatformContentLimits> Platforms { get; set; } = new(StringComparer.OrdinalIgnoreCase);
@@ -50,6 +56,11 @@ public sealed class ContentLimits
         if (MaxContentBytes <= 0)
         {
             yield return $"{Section}:{nameof(MaxContentBytes)} must be positive (it is {MaxContentBytes}).";
+        }
+
+        if (MaxImageBytes <= 0)
+        {
+            yield return $"{Section}:{nameof(MaxImageBytes)} must be positive (it is {MaxImageBytes}).";
         }
 
         if (MaxThreadParts <= 0)

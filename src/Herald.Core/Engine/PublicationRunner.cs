@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Herald.Accounts;
 using Herald.Contents;
+using Herald.Media;
 using Herald.Platforms;
 using Herald.Publications;
 using Herald.Workers;
@@ -25,7 +26,8 @@ public sealed class PublicationRunner(
     ILogger<PublicationRunner>? logger = null,
     RetryPolicies? retryPolicies = null,
     WorkerOptions? options = null,
-    IPublishRateLimiters? limiters = null)
+    IPublishRateLimiters? limiters = null,
+    IMediaStore? media = null)
 {
     /// <summary>A platform's wait beyond this is not obeyed blindly: a person looks (one header could park an account for years).</summary>
     public static readonly TimeSpan LongestWait = TimeSpan.FromHours(24);
@@ -527,6 +529,16 @@ public sealed class PublicationRunner(
                 publication.ConfirmThreadPart(remoteId, timeProvider.GetUtcNow());
                 await store.SavePublicationAsync(publication, cancellationToken);
             },
+            UploadedMedia = publication.UploadedMedia,
+            OnMediaUploaded = async (uploaded, cancellationToken) =>
+            {
+                // Stored before the create is sent, so a retry attaches it instead of uploading it again.
+                publication.RecordUploadedMedia(uploaded, timeProvider.GetUtcNow());
+                await store.SavePublicationAsync(publication, cancellationToken);
+            },
+            OpenMedia = media is null
+                ? static (_, _) => Task.FromResult<Stream?>(null)
+                : media.OpenReadAsync,
         };
 
     private static async Task<ExistingPostLookup> LookAsync(

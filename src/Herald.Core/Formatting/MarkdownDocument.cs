@@ -13,7 +13,7 @@ namespace Herald.Formatting;
 /// <remarks>
 /// Front matter keys: <c>title</c>, <c>description</c>, <c>tags</c> (a list or a comma-separated string),
 /// <c>canonical_url</c>, <c>cover_image</c>, <c>series</c>, <c>type</c> (<c>article</c> | <c>post</c>),
-/// <c>language</c>, <c>author</c>, and <c>overrides</c>
+/// <c>language</c>, <c>author</c>, <c>images</c> (a list of <c>{src, alt}</c>), and <c>overrides</c>
 /// (a map of platform id to a map of settings). A file without a title, or with <c>type: post</c>, is a post.
 /// </remarks>
 public static class MarkdownDocument
@@ -22,7 +22,7 @@ public static class MarkdownDocument
     public static readonly IReadOnlyList<string> KnownKeys =
     [
         "title", "description", "tags", "canonical_url", "cover_image", "series", "type", "language", "author",
-        "overrides", "thread", "thread_numbering",
+        "overrides", "thread", "thread_numbering", "images",
     ];
 
     /// <summary>Reads Markdown with optional front matter; the text is refused whole when it is too large or not text.</summary>
@@ -199,6 +199,13 @@ public static class MarkdownDocument
         };
 
         var overrides = Overrides(fields, problems);
+        var images = MarkdownImages.FromFrontMatter(fields, problems);
+        if (type == ContentType.Post)
+        {
+            (body, var inBody) = MarkdownImages.TakeFromBody(body, images.Count, problems);
+            images.AddRange(inBody);
+        }
+
         return new Content
         {
             Type = type,
@@ -214,6 +221,7 @@ public static class MarkdownDocument
             Thread = Flag(fields, "thread", false, problems),
             NumberThreadParts = Flag(fields, "thread_numbering", true, problems),
             Overrides = overrides.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, string>)kv.Value),
+            Images = images,
             CreatedAt = createdAt,
         };
     }

@@ -24,6 +24,16 @@ public sealed class MarkdownFileReader(ContentLimits limits, TimeProvider timePr
         }
 
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-        return MarkdownDocument.Parse(bytes, timeProvider.GetUtcNow(), limits);
+        var content = MarkdownDocument.Parse(bytes, timeProvider.GetUtcNow(), limits);
+        if (content.Images.Count > 0)
+        {
+            content.ReplaceImages(ResolveImages(content.Images, Path.GetDirectoryName(Path.GetFullPath(path)) ?? "."));
+        }
+
+        return content;
     }
+
+    /// <summary>Local image paths made absolute against the Markdown file's folder; URLs kept as written.</summary>
+    internal static List<ContentImage> ResolveImages(IReadOnlyList<ContentImage> images, string folder) =>
+        images.Select(image => image.IsRemote ? image : image with { Source = Path.GetFullPath(image.Source, folder) }).ToList();
 }

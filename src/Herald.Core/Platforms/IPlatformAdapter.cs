@@ -1,5 +1,6 @@
 using Herald.Accounts;
 using Herald.Contents;
+using Herald.Publications;
 using Herald.Validation;
 
 namespace Herald.Platforms;
@@ -60,6 +61,18 @@ public sealed record PublishRequest(Content Content, Account Account, string Ide
     /// thread continues from the parts of this payload, never from a new cut that could differ.
     /// </summary>
     public string? StoredPayload { get; init; }
+
+    /// <summary>
+    /// The images earlier tries uploaded (<see cref="Publication.UploadedMedia"/>): an adapter attaches these instead
+    /// of uploading the same image again, while the platform still keeps them.
+    /// </summary>
+    public IReadOnlyList<UploadedMedia> UploadedMedia { get; init; } = [];
+
+    /// <summary>Called as soon as the platform accepts an uploaded image, before the create; the runner stores it.</summary>
+    public Func<UploadedMedia, CancellationToken, Task> OnMediaUploaded { get; init; } = static (_, _) => Task.CompletedTask;
+
+    /// <summary>Opens the stored bytes of an image by its SHA-256 (<see cref="ContentImage.Sha256"/>); null when they are not stored.</summary>
+    public Func<string, CancellationToken, Task<Stream?>> OpenMedia { get; init; } = static (_, _) => Task.FromResult<Stream?>(null);
 }
 
 /// <summary>The payload exactly as it would be sent, for storage, previews and <c>--dry-run</c>.</summary>

@@ -87,6 +87,9 @@ public sealed class Publication
     /// <summary>For threads: the remote id of every part confirmed so far, in order.</summary>
     public IReadOnlyList<string> ThreadPartIds { get; private set; } = [];
 
+    /// <summary>The images platforms accepted for this publication, reused by later tries (one per part and image).</summary>
+    public IReadOnlyList<UploadedMedia> UploadedMedia { get; private set; } = [];
+
     public DateTimeOffset CreatedAt { get; private init; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -255,6 +258,14 @@ public sealed class Publication
     public void ConfirmThreadPart(string remoteId, DateTimeOffset now)
     {
         ThreadPartIds = [.. ThreadPartIds, remoteId];
+        Touch(now);
+    }
+
+    /// <summary>Saves an uploaded image, replacing an earlier upload of the same part and image; called as each upload is accepted.</summary>
+    public void RecordUploadedMedia(UploadedMedia media, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(media);
+        UploadedMedia = [.. UploadedMedia.Where(m => m.Part != media.Part || m.Image != media.Image), media];
         Touch(now);
     }
 

@@ -1,5 +1,6 @@
 using Herald.Accounts;
 using Herald.Contents;
+using Herald.Media;
 using Herald.Platforms;
 using Herald.Publications;
 using Herald.Validation;
@@ -17,6 +18,8 @@ internal sealed class PublicationScheduler(
     IDueNotifier notifier,
     TimeProvider timeProvider,
     ContentLimits contentLimits,
+    IMediaStore? mediaStore = null,
+    IImageInspector? imageInspector = null,
     ILogger<PublicationScheduler>? logger = null) : IPublicationScheduler
 {
     private readonly ILogger _logger = logger ?? NullLogger<PublicationScheduler>.Instance;
@@ -52,9 +55,28 @@ internal sealed class PublicationScheduler(
     {
         ScheduleValidation.ThrowIfInvalid(items, single, registry, contentLimits);
 
+        // Images are read, hashed and checked before anything is stored; their bytes are stored with the rows.
+        await using var media = await MediaIngest.PrepareAsync(
+            items.Select((item, i) => (item.Content, single ? "" : $"items[{i}].")).DistinctBy(c => c.Content).ToList(),
+            imageInspector, contentLimits, cancellationToken);
+        if (media.Count > 0 && mediaStore is null)
+        {
+            throw new ContentValidationException([new ValidationProblem("images", "cannot be stored: no media store is registered (AddHeraldStorage registers one)")]);
+        }
+
         // The repost guard's check and the inserts share one transaction (on SQLite a write lock from its start), so
         // that two calls scheduling the same content for the same account at the same moment cannot both pass it.
-        var publications = await store.InTransactionAsync(() => StoreAsync(items, single, options, cancellationToken), cancellationToken);
+        var publications = await store.InTransactionAsync(
+            async () =>
+            {
+                if (media.Count > 0)
+                {
+                    await media.StoreAsync(mediaStore!, cancellationToken);
+                }
+
+                return await StoreAsync(items, single, options, cancellationToken);
+            },
+            cancellationToken);
         if (options.ClaimFor is null)
         {
             await SignalAsync(items.Min(i => i.When.Utc));

@@ -38,6 +38,7 @@ internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccount
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly TimeProvider _timeProvider;
     private readonly BlueskySessions _sessions;
+    private readonly BlueskyMedia _media;
     private readonly ContentLimits _contentLimits;
 
     /// <summary>Handles resolved to DIDs; a DID does not change when its handle moves, and handles rarely move.</summary>
@@ -50,6 +51,7 @@ internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccount
         _httpClientFactory = httpClientFactory;
         _timeProvider = timeProvider;
         _sessions = new BlueskySessions(httpClientFactory, credentialsStore, timeProvider, options.Value.DefaultBaseUrl);
+        _media = new BlueskyMedia(_sessions, timeProvider);
         Platform = new PlatformDescriptor
         {
             Id = PlatformId,
@@ -64,6 +66,9 @@ internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccount
             },
         };
     }
+
+    /// <summary>What Herald checks of a content's images before scheduling (docs/platforms.md, Bluesky, "Images").</summary>
+    internal static readonly ImageSupport ImageLimits = new ImageSupport(MaxCount: 4, MaxAltLength: 2_000);
 
     public PlatformDescriptor Platform { get; }
 
@@ -97,6 +102,7 @@ internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccount
             Problem("body", "has no text to post on Bluesky");
         }
 
+        problems.AddRange(ImageRules.Validate(content, ImageLimits, PlatformId, DisplayName));
         return problems;
     }
 
@@ -125,7 +131,10 @@ internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccount
             {
                 Repo = did,
                 RecordKey = string.Create(CultureInfo.InvariantCulture, $"{{rkey of part {index + 1}}}"),
-                Record = Record(text, createdAt, Langs(content, account), BlueskyFacets.ToRecord(spans, _dids, handle => $"{{did of @{handle}}}"), reply),
+                Record = Record(text, createdAt, Langs(content, account), BlueskyFacets.ToRecord(spans, _dids, handle => $"{{did of @{handle}}}"), reply) with
+                {
+                    Embed = index == 0 ? BlueskyMedia.Preview(content) : null,
+                },
             });
             parts.Add(new RenderedPart(text, count.Count, count.Limit, count.Unit)
             {
@@ -165,6 +174,19 @@ internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccount
             return PublishOutcome.Published(confirmed[0].Uri, PostUrl(account, confirmed[0]));
         }
 
+        // Images go on the first post: uploaded (or reused from an earlier try) before it is created.
+        BlueskyImagesEmbed? embed = null;
+        if (confirmed.Count == 0 && request.Content.Images.Count > 0)
+        {
+            var (uploaded, failure) = await _media.UploadAsync(request, cancellationToken);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            embed = uploaded;
+        }
+
         var root = confirmed.Count > 0 ? confirmed[0] : null;
         var parent = confirmed.Count > 0 ? confirmed[^1] : null;
         var langs = Langs(request.Content, account);
@@ -183,7 +205,10 @@ internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccount
                 Timestamp(_timeProvider.GetUtcNow()),
                 langs,
                 BlueskyFacets.ToRecord(BlueskyFacets.Find(text), dids, _ => null),
-                root is null ? null : new BlueskyReplyRef(root, parent!));
+                root is null ? null : new BlueskyReplyRef(root, parent!)) with
+            {
+                Embed = index == 0 ? embed : null,
+            };
 
             var (created, failure) = await CreateRecordAsync(account, recordKey, record, index + 1, cancellationToken);
             if (created is null)

@@ -70,7 +70,31 @@ internal sealed record BlueskyPostRecord
 
     [JsonPropertyName("reply")]
     public BlueskyReplyRef? Reply { get; init; }
+
+    /// <summary>The images of the first post of a publication.</summary>
+    [JsonPropertyName("embed")]
+    public BlueskyImagesEmbed? Embed { get; init; }
 }
+
+/// <summary>An <c>app.bsky.embed.images</c> embed (docs/platforms.md, Bluesky, "Images").</summary>
+internal sealed record BlueskyImagesEmbed
+{
+    [JsonPropertyName("$type")]
+    public string Type { get; init; } = "app.bsky.embed.images";
+
+    [JsonPropertyName("images")]
+    public required IReadOnlyList<BlueskyEmbedImage> Images { get; init; }
+}
+
+/// <summary>One image: its alt text (required, "" allowed), the blob <c>uploadBlob</c> returned, and its aspect ratio.</summary>
+internal sealed record BlueskyEmbedImage(
+    [property: JsonPropertyName("alt")] string Alt,
+    [property: JsonPropertyName("image")] System.Text.Json.JsonElement Image,
+    [property: JsonPropertyName("aspectRatio")] BlueskyAspectRatio? AspectRatio);
+
+internal sealed record BlueskyAspectRatio(
+    [property: JsonPropertyName("width")] int Width,
+    [property: JsonPropertyName("height")] int Height);
 
 internal sealed record BlueskyFacet(
     [property: JsonPropertyName("index")] BlueskyByteSlice Index,

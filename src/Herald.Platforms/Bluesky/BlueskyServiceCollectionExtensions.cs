@@ -25,6 +25,8 @@ public static class BlueskyServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BlueskyOptions>, BlueskyOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        // Scheduling reads the images of a content with it (sniffed, measured, animation refused).
+        services.TryAddSingleton<Herald.Media.IImageInspector, Herald.Platforms.Media.SkiaImageInspector>();
 
         // No transport retry: a create is retried by the engine, under the same record key.
         services.AddHttpClient(BlueskyAdapter.HttpClientName)

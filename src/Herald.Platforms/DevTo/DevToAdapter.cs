@@ -127,6 +127,7 @@ internal sealed partial class DevToAdapter : IPlatformAdapter, Checks.IAccountCh
                 string.Create(CultureInfo.InvariantCulture, $"must be at most 800 KB ({MaxBodyBytes:N0} bytes of UTF-8) for Dev.to, footer included (it has {bodyBytes:N0})"));
         }
 
+        problems.AddRange(ImageRules.NotSupported(content, PlatformId, DisplayName));
         return problems;
     }
 

@@ -113,6 +113,7 @@ internal sealed partial class LinkedInAdapter : IPlatformAdapter, Checks.IAccoun
                 string.Create(CultureInfo.InvariantCulture, $"with the hook, link and hashtags must leave room for the text: they take {fixedLength:N0} of LinkedIn's {LinkedInPostText.MaxLength:N0} characters"));
         }
 
+        problems.AddRange(ImageRules.NotSupported(content, PlatformId, DisplayName));
         return problems;
     }
 

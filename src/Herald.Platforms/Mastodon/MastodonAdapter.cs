@@ -53,6 +53,7 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccoun
     private readonly MastodonOptions _options;
     private readonly MastodonInstanceLimits _limits;
     private readonly ContentLimits _contentLimits;
+    private readonly MastodonMedia _media;
 
     public MastodonAdapter(IHttpClientFactory httpClientFactory, IOptions<MastodonOptions> options, TimeProvider timeProvider, ContentLimits contentLimits)
     {
@@ -61,6 +62,7 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccoun
         _timeProvider = timeProvider;
         _options = options.Value;
         _limits = new MastodonInstanceLimits(timeProvider, _options.InstanceLimitsLifetime);
+        _media = new MastodonMedia(timeProvider, _options);
         Platform = new PlatformDescriptor
         {
             Id = PlatformId,
@@ -75,6 +77,9 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccoun
             },
         };
     }
+
+    /// <summary>What Herald checks of a content's images before scheduling (docs/platforms.md, Mastodon, "Images").</summary>
+    internal static readonly ImageSupport ImageLimits = new ImageSupport(MaxCount: 4, MaxAltLength: 1_500);
 
     public PlatformDescriptor Platform { get; }
 
@@ -109,6 +114,7 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccoun
             Problem("body", "has no text to post on Mastodon");
         }
 
+        problems.AddRange(ImageRules.Validate(content, ImageLimits, PlatformId, DisplayName));
         return problems;
     }
 
@@ -125,9 +131,13 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccoun
 
             // The id a later part replies to exists only once the part before it is posted.
             var replyTo = index == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{{id of part {index}}}");
+            // The ids of the images exist only once they are uploaded, just before the first part is created.
+            var mediaIds = index == 0 && content.Images.Count > 0
+                ? content.Images.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"{{id of image {i + 1}}}")).ToList()
+                : null;
             parts.Add(new RenderedPart(text, count.Count, count.Limit, count.Unit)
             {
-                Body = Serialize(BuildRequest(text, replyTo, content, account)),
+                Body = Serialize(BuildRequest(text, replyTo, content, account, mediaIds)),
             });
         }
 
@@ -169,6 +179,19 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccoun
             return PublishOutcome.Published(confirmed[0], await StatusUrlAsync(client, instance, token, confirmed[0], cancellationToken));
         }
 
+        // Images go on the first part: uploaded (or reused from an earlier try) before it is created.
+        IReadOnlyList<string>? mediaIds = null;
+        if (confirmed.Count == 0 && request.Content.Images.Count > 0)
+        {
+            var (ids, failure) = await _media.UploadAsync(request, client, instance, token, cancellationToken);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            mediaIds = ids;
+        }
+
         string? firstId = confirmed.Count > 0 ? confirmed[0] : null;
         Uri? firstUrl = null;
         var previousId = confirmed.Count > 0 ? confirmed[^1] : null;
@@ -177,7 +200,8 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccoun
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, PlatformHttp.Combine(instance, StatusesPath))
             {
-                Content = new StringContent(Serialize(BuildRequest(parts[index], previousId, request.Content, account)), Encoding.UTF8, "application/json"),
+                Content = new StringContent(
+                    Serialize(BuildRequest(parts[index], previousId, request.Content, account, index == 0 ? mediaIds : null)), Encoding.UTF8, "application/json"),
             };
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             message.Headers.TryAddWithoutValidation("Idempotency-Key", IdempotencyKey(request.IdempotencyKey, index + 1));
@@ -410,8 +434,9 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccoun
     private static ITextCounter Counter(Account account, MastodonLimits limits) =>
         new MastodonTextCounter(limits.MaxCharacters, limits.CharactersReservedPerUrl, SpoilerOf(account));
 
-    private static MastodonStatusRequest BuildRequest(string text, string? replyTo, Content content, Account account) => new()
+    private static MastodonStatusRequest BuildRequest(string text, string? replyTo, Content content, Account account, IReadOnlyList<string>? mediaIds = null) => new()
     {
+        MediaIds = mediaIds,
         Status = text,
         InReplyToId = replyTo,
         Visibility = VisibilityOf(account) ?? "public",

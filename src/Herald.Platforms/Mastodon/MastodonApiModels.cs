@@ -21,6 +21,20 @@ internal sealed record MastodonStatusRequest
 
     [JsonPropertyName("language")]
     public string? Language { get; init; }
+
+    /// <summary>The uploaded images to attach (the first part of a thread only).</summary>
+    [JsonPropertyName("media_ids")]
+    public IReadOnlyList<string>? MediaIds { get; init; }
+}
+
+/// <summary>The fields Herald reads from a MediaAttachment (docs/platforms.md, Mastodon, "Images").</summary>
+internal sealed record MastodonMediaAttachment
+{
+    [JsonPropertyName("id")]
+    public string? Id { get; init; }
+
+    [JsonPropertyName("url")]
+    public string? Url { get; init; }
 }
 
 /// <summary>The fields Herald reads from a Status (docs/platforms.md, Mastodon, "Response").</summary>

@@ -20,6 +20,12 @@ public sealed class MastodonOptions
     /// <c>GET /api/v2/instance</c>) are trusted before they are read again. Default 1 hour.
     /// </summary>
     public TimeSpan InstanceLimitsLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How long to wait between two reads of an uploaded image that the instance is still processing (an upload
+    /// answered 202). Default 1 second; zero reads again at once.
+    /// </summary>
+    public TimeSpan MediaPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>Reports every problem of a <see cref="MastodonOptions"/> at once.</summary>
@@ -33,6 +39,11 @@ internal sealed class MastodonOptionsValidator : IValidateOptions<MastodonOption
         if (options.InstanceLimitsLifetime <= TimeSpan.Zero)
         {
             failures.Add("Herald:Mastodon:InstanceLimitsLifetime must be positive, such as 01:00:00.");
+        }
+
+        if (options.MediaPollInterval < TimeSpan.Zero)
+        {
+            failures.Add("Herald:Mastodon:MediaPollInterval must not be negative, such as 00:00:01.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

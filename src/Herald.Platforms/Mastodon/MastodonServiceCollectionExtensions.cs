@@ -25,6 +25,8 @@ public static class MastodonServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MastodonOptions>, MastodonOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        // Scheduling reads the images of a content with it (sniffed, measured, animation refused).
+        services.TryAddSingleton<Herald.Media.IImageInspector, Herald.Platforms.Media.SkiaImageInspector>();
 
         // No transport retry: a create is retried by the engine, with the same Idempotency-Key.
         services.AddHttpClient(MastodonAdapter.HttpClientName)

@@ -95,6 +95,7 @@ internal sealed partial class MediumAdapter : IPlatformAdapter, Checks.IAccountC
             Problem("canonical_url", "must be an absolute http or https URL for Medium");
         }
 
+        problems.AddRange(ImageRules.NotSupported(content, PlatformId, DisplayName));
         return problems;
     }
 

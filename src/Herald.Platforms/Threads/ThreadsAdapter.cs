@@ -94,6 +94,7 @@ internal sealed partial class ThreadsAdapter : IPlatformAdapter, Checks.IAccount
             }
         }
 
+        problems.AddRange(ImageRules.NotSupported(content, PlatformId, DisplayName));
         return problems;
     }
 

@@ -103,6 +103,7 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
             }
         }
 
+        problems.AddRange(ImageRules.NotSupported(content, PlatformId, DisplayName));
         return problems;
     }
 

@@ -18,6 +18,9 @@ internal static class BlueskyEndpoints
                 ? Results.Json(new { did = account.Did })
                 : Error(400, "InvalidRequest", "Unable to resolve handle"));
         xrpc.MapPost("/com.atproto.repo.createRecord", CreateRecordAsync);
+        xrpc.MapPost("/com.atproto.repo.uploadBlob", UploadBlobAsync);
+        xrpc.MapGet("/com.atproto.sync.getBlob", (SandboxState s, string? did, string? cid) =>
+            s.Bluesky.Blobs.Find(did ?? "", cid ?? "") is { } blob ? Results.File(blob.Bytes, blob.MimeType) : Error(400, "BlobNotFound", "Blob not found"));
         xrpc.MapGet("/com.atproto.repo.getRecord", GetRecord);
         xrpc.MapGet("/com.atproto.repo.listRecords", ListRecords);
         return group;
@@ -88,18 +91,9 @@ internal static class BlueskyEndpoints
     private static async Task<IResult> CreateRecordAsync(HttpContext context, SandboxState sandbox)
     {
         var state = sandbox.Bluesky;
-        if (BearerOf(context) is not { } token)
+        if (Authenticate(context, state) is not { } account)
         {
-            return Error(401, "AuthenticationRequired", "Authentication Required");
-        }
-
-        // An expired access token is 400 ExpiredToken, not 401 (docs/platforms.md, Bluesky, "Auth").
-        var account = state.Authenticate(token, out var tokenError);
-        if (account is null)
-        {
-            return tokenError == "ExpiredToken"
-                ? Error(400, "ExpiredToken", "Token has expired")
-                : Error(400, "InvalidToken", "Token could not be verified");
+            return Refusal(context, state);
         }
 
         JsonDocument document;
@@ -147,6 +141,29 @@ internal static class BlueskyEndpoints
                 validationStatus = "valid",
             });
         }
+    }
+
+    /// <summary><c>com.atproto.repo.uploadBlob</c>: the raw bytes as the body; answers <c>{"blob": …}</c>.</summary>
+    private static async Task<IResult> UploadBlobAsync(HttpContext context, SandboxState sandbox)
+    {
+        var state = sandbox.Bluesky;
+        if (Authenticate(context, state) is not { } account)
+        {
+            return Refusal(context, state);
+        }
+
+        // The declared length is checked first, then the body as it streams.
+        if (context.Request.ContentLength > BlueskyBlobs.UploadLimit)
+        {
+            return Error(413, "PayloadTooLarge", "request entity too large");
+        }
+
+        using var copy = new MemoryStream();
+        await context.Request.Body.CopyToAsync(copy, context.RequestAborted);
+        var (blob, status, error, message) = state.Blobs.Upload(account, copy.ToArray(), context.Request.ContentType);
+        return blob is null
+            ? Error(status, error!, message!)
+            : Results.Json(new { blob = new Dictionary<string, object> { ["$type"] = "blob", ["ref"] = new Dictionary<string, string> { ["$link"] = blob.Cid }, ["mimeType"] = blob.MimeType, ["size"] = blob.Bytes.LongLength } });
     }
 
     private static IResult GetRecord(SandboxState sandbox, string? repo, string? collection, string? rkey)
@@ -223,6 +240,24 @@ internal static class BlueskyEndpoints
         headers["RateLimit-Remaining"] = Math.Max(0, window.Remaining).ToString(CultureInfo.InvariantCulture);
         headers["RateLimit-Reset"] = window.Reset.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         headers["RateLimit-Policy"] = string.Create(CultureInfo.InvariantCulture, $"{window.Limit};w={window.WindowSeconds}");
+    }
+
+    /// <summary>The account of the request's access token; null when it has none or it is not valid now.</summary>
+    private static BlueskyAccount? Authenticate(HttpContext context, BlueskyState state) =>
+        BearerOf(context) is { } token ? state.Authenticate(token, out _) : null;
+
+    /// <summary>Why <see cref="Authenticate"/> found no account. An expired access token is 400 ExpiredToken, not 401 (docs/platforms.md, Bluesky, "Auth").</summary>
+    private static IResult Refusal(HttpContext context, BlueskyState state)
+    {
+        if (BearerOf(context) is not { } token)
+        {
+            return Error(401, "AuthenticationRequired", "Authentication Required");
+        }
+
+        state.Authenticate(token, out var tokenError);
+        return tokenError == "ExpiredToken"
+            ? Error(400, "ExpiredToken", "Token has expired")
+            : Error(400, "InvalidToken", "Token could not be verified");
     }
 
     private static string? BearerOf(HttpContext context)

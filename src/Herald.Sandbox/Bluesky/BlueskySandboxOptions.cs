@@ -3,6 +3,9 @@ namespace Herald.Sandbox.Bluesky;
 /// <summary>The simulated Bluesky PDS's limits: <c>new SandboxOptions { Bluesky = { WritePointsPerHour = 6 } }</c>.</summary>
 public sealed class BlueskySandboxOptions
 {
+    /// <summary>How long an uploaded blob no record references is kept ("minutes", docs/platforms.md, Bluesky, "Images").</summary>
+    public TimeSpan UnreferencedBlobLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long a Bluesky access token lasts (docs/platforms.md, Bluesky: 120 minutes), on the sandbox clock.</summary>
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(120);
 

@@ -23,7 +23,7 @@ internal sealed class BlueskySandboxPlatform : SandboxPlatform<BlueskyState>
     protected override BlueskyState Create(SandboxState sandbox) => new(sandbox);
 
     protected override IEnumerable<SandboxPost> Posts(BlueskyState state) =>
-        state.Records.Select(r => new SandboxPost(Id, r.Uri, r.Text, ParentOf(r.Json), r.IndexedAt));
+        state.Records.Select(r => new SandboxPost(Id, r.Uri, r.Text, ParentOf(r.Json), r.IndexedAt) { Images = state.Blobs.Images(r.Did, r.Json) });
 
     /// <summary>A Bluesky reply names its parent in <c>reply.parent.uri</c> of the record as sent.</summary>
     private static string? ParentOf(string recordJson)

@@ -27,6 +27,7 @@ public sealed partial class BlueskyState
 
     internal BlueskyState(SandboxState sandbox)
     {
+        Blobs = new BlueskyBlobs(sandbox);
         Sandbox = sandbox;
         AddAccount(SandboxAccounts.BlueskyHandle, SandboxAccounts.BlueskyAppPassword, SandboxAccounts.BlueskyDid);
 
@@ -178,6 +179,9 @@ public sealed partial class BlueskyState
     /// repository's MST refuses it (docs/platforms.md, Bluesky leaves the status UNCONFIRMED, "likely 500/400"; the sandbox
     /// answers 500 InternalServerError with the MST's message, so clients must not take a 5xx as "not written").
     /// </summary>
+    /// <summary>The uploaded blobs.</summary>
+    public BlueskyBlobs Blobs { get; }
+
     internal BlueskyWriteResult CreateRecord(BlueskyAccount account, string collection, string? recordKey, JsonElement record)
     {
         if (collection != PostCollection)
@@ -198,6 +202,11 @@ public sealed partial class BlueskyState
         if (BlueskyRichText.Validate(record, HandleOf) is { } invalid)
         {
             return new BlueskyWriteResult(null, 400, "InvalidRequest", $"Invalid {PostCollection} record: {invalid}");
+        }
+
+        if (Blobs.Check(account, record) is { } badEmbed)
+        {
+            return new BlueskyWriteResult(null, 400, badEmbed.Error, badEmbed.Message);
         }
 
         lock (_lock)
@@ -225,6 +234,7 @@ public sealed partial class BlueskyState
                 IndexedAt = Sandbox.TimeProvider.GetUtcNow(),
             };
             _records.Add(created);
+            Blobs.Keep(account, record);
             return new BlueskyWriteResult(created, 200, null, null);
         }
     }
@@ -344,9 +354,12 @@ public sealed partial class BlueskyState
     /// sha2-256 multihash (0x12, 32 bytes). The digest is of the record's JSON rather than its DAG-CBOR encoding, which
     /// no client can tell; the syntax is what Bluesky's lexicon validator checks in a strongRef.
     /// </summary>
-    private static string Cid(string json)
+    private static string Cid(string json) => CidV1(0x71, SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+
+    /// <summary>A CIDv1 string of a sha2-256 <paramref name="digest"/> with <paramref name="codec"/> (0x71 dag-cbor, 0x55 raw bytes).</summary>
+    internal static string CidV1(byte codec, byte[] digest)
     {
-        byte[] cid = [0x01, 0x71, 0x12, 0x20, .. SHA256.HashData(Encoding.UTF8.GetBytes(json))];
+        byte[] cid = [0x01, codec, 0x12, 0x20, .. digest];
         var text = new StringBuilder("b");
         int buffer = 0, bits = 0;
         foreach (var b in cid)

@@ -64,6 +64,13 @@ internal static class SandboxPages
         var html = new StringBuilder("<article>");
         html.Append($"<p class=\"meta\"><a href=\"{Encode(SandboxLinks.Post(baseAddress, post.Platform, post.Id).PathAndQuery)}\">{Encode(post.Id)}</a> · {post.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC</p>");
         html.Append($"<pre>{Encode(post.Text)}</pre>");
+        foreach (var image in post.Images)
+        {
+            var alt = image.Alt.Length == 0 ? "(no alt text)" : image.Alt;
+            html.Append($"<figure><img src=\"{Encode(image.Path)}\" alt=\"{Encode(image.Alt)}\" style=\"max-width:20rem\">" +
+                        $"<figcaption>{Encode(alt)} · {Encode(image.MediaType)} · {image.Width}×{image.Height} · {image.Length:N0} bytes</figcaption></figure>");
+        }
+
         foreach (var reply in posts.Where(p => p.ReplyToId == post.Id))
         {
             html.Append(Thread(reply, posts, baseAddress));

@@ -9,7 +9,11 @@ namespace Herald.Sandbox.Hosting;
 /// <param name="Text">What was posted: the text, or an article's title, a line break and its body.</param>
 /// <param name="ReplyToId">The id of the post it answers (a thread's previous part); null for a top-level post.</param>
 /// <param name="CreatedAt">When the platform stored it, on the sandbox clock.</param>
-public sealed record SandboxPost(string Platform, string Id, string Text, string? ReplyToId, DateTimeOffset CreatedAt);
+public sealed record SandboxPost(string Platform, string Id, string Text, string? ReplyToId, DateTimeOffset CreatedAt)
+{
+    /// <summary>The images attached to it, in order, with their alt text.</summary>
+    public IReadOnlyList<SandboxImage> Images { get; init; } = [];
+}
 
 /// <summary>Reads every platform's stored posts as <see cref="SandboxPost"/>; read-only.</summary>
 public static class SandboxPostListing

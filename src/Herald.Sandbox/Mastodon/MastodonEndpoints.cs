@@ -17,42 +17,53 @@ internal static class MastodonEndpoints
         // A status's public page (its `url`): the sandbox's page of that post, so the URL Herald prints opens.
         group.MapGet("/@{username}/{id}", (string id) => Results.Redirect(SandboxLinks.Post(new Uri("http://sandbox/"), "mastodon", id).PathAndQuery));
 
-        var api = group.MapGroup("/api/v1").AddEndpointFilter(async (context, next) =>
+        // The stored bytes of an upload, as the instance serves them (its `url`).
+        group.MapGet("/system/media/{id}", (SandboxState s, string id) =>
+            s.Mastodon.Media.Find(id) is { } media ? Results.File(media.Bytes, media.MediaType) : Error(404, "Record not found"));
+
+        var api = group.MapGroup("/api/v1").AddEndpointFilter(AuthorizeAsync);
+        group.MapGroup("/api/v2").AddEndpointFilter(AuthorizeAsync).MapPost("/media", UploadAsync).DisableAntiforgery();
+        api.MapGet("/media/{id}", (HttpContext c, SandboxState s, string id) => s.Mastodon.Media.Read(AccountOf(c), id) switch
         {
-            var http = context.HttpContext;
-            var state = http.RequestServices.GetRequiredService<SandboxState>().Mastodon;
-            var header = http.Request.Headers.Authorization.ToString();
-            var account = header.StartsWith("Bearer ", StringComparison.Ordinal) ? state.FindAccount(header["Bearer ".Length..].Trim()) : null;
-            if (account is null)
-            {
-                return Error(401, "The access token is invalid");
-            }
-
-            if (account.Disabled)
-            {
-                return Error(403, "Your login is currently disabled");
-            }
-
-            var window = state.HitRequests(account);
-            http.Items[AccountKey] = account;
-            http.Items[WindowKey] = window;
-            if (window.Exceeded)
-            {
-                WriteRateLimitHeaders(http, window);
-                return Error(429, "Too many requests");
-            }
-
-            var result = await next(context);
-            WriteRateLimitHeaders(http, (MastodonRateWindow)http.Items[WindowKey]!);
-            return result;
+            ({ } media, var status) => Results.Json(MediaJson(c, media), statusCode: status),
+            _ => Error(404, "Record not found"),
         });
-
         api.MapPost("/statuses", CreateAsync);
         api.MapGet("/statuses/{id}", (HttpContext c, SandboxState s, string id) =>
             s.Mastodon.Find(id) is { } status ? Results.Json(StatusJson(c, status)) : Error(404, "Record not found"));
         api.MapGet("/accounts/verify_credentials", (HttpContext c) => Results.Json(AccountJson(c, AccountOf(c))));
         api.MapGet("/accounts/{id}/statuses", (HttpContext c, SandboxState s, string id) => AccountStatuses(c, s.Mastodon, id));
         return group;
+    }
+
+    private static async ValueTask<object?> AuthorizeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var state = http.RequestServices.GetRequiredService<SandboxState>().Mastodon;
+        var header = http.Request.Headers.Authorization.ToString();
+        var account = header.StartsWith("Bearer ", StringComparison.Ordinal) ? state.FindAccount(header["Bearer ".Length..].Trim()) : null;
+        if (account is null)
+        {
+            return Error(401, "The access token is invalid");
+        }
+
+        if (account.Disabled)
+        {
+            return Error(403, "Your login is currently disabled");
+        }
+
+        var window = state.HitRequests(account);
+        http.Items[AccountKey] = account;
+        http.Items[WindowKey] = window;
+        if (window.Exceeded)
+        {
+            WriteRateLimitHeaders(http, window);
+            return Error(429, "Too many requests");
+        }
+
+        var result = await next(context);
+        WriteRateLimitHeaders(http, (MastodonRateWindow)http.Items[WindowKey]!);
+        return result;
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, SandboxState sandbox)
@@ -63,7 +74,10 @@ internal static class MastodonEndpoints
         {
             // Form data and query strings are accepted as well as JSON (docs/platforms.md, Mastodon, "Auth / headers").
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
-            input = new MastodonCreateInput(form["status"], form["in_reply_to_id"], form["visibility"], form["spoiler_text"], form["language"]);
+            input = new MastodonCreateInput(form["status"], form["in_reply_to_id"], form["visibility"], form["spoiler_text"], form["language"])
+            {
+                MediaIds = [.. form["media_ids[]"].Concat(form["media_ids"]).OfType<string>()],
+            };
         }
         else
         {
@@ -77,7 +91,12 @@ internal static class MastodonEndpoints
                 }
 
                 input = new MastodonCreateInput(
-                    Text(root, "status"), Text(root, "in_reply_to_id"), Text(root, "visibility"), Text(root, "spoiler_text"), Text(root, "language"));
+                    Text(root, "status"), Text(root, "in_reply_to_id"), Text(root, "visibility"), Text(root, "spoiler_text"), Text(root, "language"))
+                {
+                    MediaIds = root.TryGetProperty("media_ids", out var ids) && ids.ValueKind == JsonValueKind.Array
+                        ? [.. ids.EnumerateArray().Select(id => id.ToString())]
+                        : [],
+                };
             }
             catch (JsonException)
             {
@@ -182,9 +201,52 @@ internal static class MastodonEndpoints
         edited_at = (string?)null,
         content = string.Concat(status.Text.Split("\n\n").Select(p => $"<p>{WebUtility.HtmlEncode(p).Replace("\n", "<br />", StringComparison.Ordinal)}</p>")),
         account = AccountJson(context, status.Account),
-        media_attachments = Array.Empty<object>(),
+        media_attachments = status.Media.Select(media => MediaJson(context, media)),
         mentions = Array.Empty<object>(),
         tags = Array.Empty<object>(),
+    };
+
+    /// <summary>
+    /// <c>POST /api/v2/media</c>: multipart <c>file</c> and <c>description</c>; the type is sniffed from the bytes. 200
+    /// when processed at once (images), 202 while processing (<see cref="MastodonSandboxOptions.MediaProcessingPolls"/>).
+    /// </summary>
+    private static async Task<IResult> UploadAsync(HttpContext context, SandboxState sandbox)
+    {
+        var account = AccountOf(context);
+        var window = sandbox.Mastodon.HitMedia(account);
+        if (window.Exceeded)
+        {
+            context.Items[WindowKey] = window;
+            return Error(429, "Too many requests");
+        }
+
+        if (!context.Request.HasFormContentType)
+        {
+            return Error(422, "Validation failed: File can't be blank");
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        byte[]? bytes = null;
+        if (form.Files.GetFile("file") is { } file)
+        {
+            using var copy = new MemoryStream();
+            await file.CopyToAsync(copy, context.RequestAborted);
+            bytes = copy.ToArray();
+        }
+
+        var (media, status, error) = sandbox.Mastodon.Media.Upload(account, bytes, form["description"].ToString());
+        return media is null ? Error(status, error!) : Results.Json(MediaJson(context, media), statusCode: status);
+    }
+
+    /// <summary>A MediaAttachment; <c>url</c> is null while it is processing.</summary>
+    private static object MediaJson(HttpContext context, MastodonMedia media) => new
+    {
+        id = media.Id,
+        type = "image",
+        url = media.PollsLeft > 0 ? null : $"{Origin(context)}/system/media/{media.Id}",
+        preview_url = $"{Origin(context)}/system/media/{media.Id}",
+        description = media.Description.Length == 0 ? null : media.Description,
+        meta = new { original = new { width = media.Width, height = media.Height } },
     };
 
     private static string? Text(JsonElement root, string name) =>

@@ -29,6 +29,9 @@ public sealed record MastodonStatus
 
     public string? Language { get; init; }
 
+    /// <summary>The images attached to it, in order.</summary>
+    public IReadOnlyList<MastodonMedia> Media { get; init; } = [];
+
     /// <summary>The <c>Idempotency-Key</c> it was created with, if any.</summary>
     public string? IdempotencyKey { get; init; }
 
@@ -36,7 +39,11 @@ public sealed record MastodonStatus
 }
 
 /// <summary>The fields of a create request the simulator reads.</summary>
-internal sealed record MastodonCreateInput(string? Status, string? InReplyToId, string? Visibility, string? SpoilerText, string? Language);
+internal sealed record MastodonCreateInput(string? Status, string? InReplyToId, string? Visibility, string? SpoilerText, string? Language)
+{
+    /// <summary>The <c>media_ids</c> to attach.</summary>
+    public IReadOnlyList<string> MediaIds { get; init; } = [];
+}
 
 /// <summary>A rate-limit window as the <c>X-RateLimit-*</c> headers show it.</summary>
 internal sealed record MastodonRateWindow(int Limit, int Remaining, DateTimeOffset Reset)

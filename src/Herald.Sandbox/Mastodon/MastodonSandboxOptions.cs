@@ -15,4 +15,15 @@ public sealed class MastodonSandboxOptions
     public int RequestsPerWindow { get; set; } = 300;
 
     public TimeSpan RequestWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Uploads one account may make per window (docs/platforms.md, Mastodon: 30 per 30 minutes).</summary>
+    public int MediaPerWindow { get; set; } = 30;
+
+    public TimeSpan MediaWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// How many reads of an upload answer 206 (still processing) before it is ready. 0 (the default, as Mastodon does
+    /// for images) answers the upload with 200; more answers it with 202, as for video, to exercise the wait.
+    /// </summary>
+    public int MediaProcessingPolls { get; set; }
 }

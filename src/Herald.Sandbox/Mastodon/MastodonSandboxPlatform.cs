@@ -18,5 +18,5 @@ internal sealed class MastodonSandboxPlatform : SandboxPlatform<MastodonState>
     protected override MastodonState Create(SandboxState sandbox) => new(sandbox);
 
     protected override IEnumerable<SandboxPost> Posts(MastodonState state) =>
-        state.Statuses.Select(s => new SandboxPost(Id, s.Id, s.Text, s.InReplyToId, s.CreatedAt));
+        state.Statuses.Select(s => new SandboxPost(Id, s.Id, s.Text, s.InReplyToId, s.CreatedAt) { Images = [.. s.Media.Select(m => m.Image)] });
 }

@@ -24,6 +24,7 @@ public sealed class MastodonState
 
     internal MastodonState(SandboxState sandbox)
     {
+        Media = new MastodonMediaState(sandbox);
         Sandbox = sandbox;
         MaxCharacters = sandbox.Options.Mastodon.MaxCharacters;
         AddAccount(SandboxAccounts.MastodonToken, SandboxAccounts.MastodonUsername);
@@ -36,6 +37,9 @@ public sealed class MastodonState
     public int CharactersReservedPerUrl { get; set; } = 23;
 
     internal SandboxState Sandbox { get; }
+
+    /// <summary>The uploaded images.</summary>
+    public MastodonMediaState Media { get; }
 
     /// <summary>Every status, in creation order.</summary>
     public IReadOnlyList<MastodonStatus> Statuses
@@ -125,7 +129,20 @@ public sealed class MastodonState
             }
 
             var visibility = string.IsNullOrEmpty(input.Visibility) ? "public" : input.Visibility;
-            if (string.IsNullOrWhiteSpace(input.Status))
+            IReadOnlyList<MastodonMedia> media = [];
+            if (input.MediaIds.Count > 0)
+            {
+                var (found, error) = Media.ForStatus(account, input.MediaIds);
+                if (error is not null)
+                {
+                    return new MastodonCreateResult(null, 422, error, null);
+                }
+
+                media = found!;
+            }
+
+            // A status with media may have no text.
+            if (string.IsNullOrWhiteSpace(input.Status) && media.Count == 0)
             {
                 return new MastodonCreateResult(null, 422, "Validation failed: Text can't be blank", null);
             }
@@ -135,7 +152,7 @@ public sealed class MastodonState
                 return new MastodonCreateResult(null, 422, "Validation failed: Visibility is not included in the list", null);
             }
 
-            var length = MastodonTextLength.Count(input.SpoilerText ?? "", input.Status, CharactersReservedPerUrl);
+            var length = MastodonTextLength.Count(input.SpoilerText ?? "", input.Status ?? "", CharactersReservedPerUrl);
             if (length > MaxCharacters)
             {
                 return new MastodonCreateResult(
@@ -157,7 +174,8 @@ public sealed class MastodonState
             {
                 Id = NewId(now),
                 Account = account,
-                Text = input.Status,
+                Text = input.Status ?? "",
+                Media = media,
                 InReplyToId = string.IsNullOrEmpty(input.InReplyToId) ? null : input.InReplyToId,
                 Visibility = visibility,
                 SpoilerText = input.SpoilerText ?? "",
@@ -166,12 +184,22 @@ public sealed class MastodonState
                 CreatedAt = now,
             };
             _statuses.Add(status);
+            Media.Attach(media, status.Id);
             if (!string.IsNullOrEmpty(idempotencyKey))
             {
                 _idempotency[(account.Id, idempotencyKey)] = (status, now + IdempotencyLifetime);
             }
 
             return new MastodonCreateResult(status, 200, null, window);
+        }
+    }
+
+    /// <summary>Counts one upload against the account's media limit (30 per 30 minutes by default).</summary>
+    internal MastodonRateWindow HitMedia(MastodonAccount account)
+    {
+        lock (_lock)
+        {
+            return Hit(account, "media", Sandbox.Options.Mastodon.MediaPerWindow, Sandbox.Options.Mastodon.MediaWindow);
         }
     }
 

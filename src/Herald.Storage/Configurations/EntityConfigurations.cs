@@ -25,6 +25,9 @@ internal sealed class ContentConfiguration : IEntityTypeConfiguration<Content>
         builder.Property(c => c.Description).HasColumnName("description");
         builder.Property(c => c.CanonicalUrl).HasColumnName("canonical_url").HasConversion(UriConverter.Instance);
         builder.Property(c => c.CoverImage).HasColumnName("cover_image").HasConversion(UriConverter.Instance);
+        // Each image's source, alt text and stored facts; the bytes are in media, by SHA-256.
+        builder.Property(c => c.Images).HasColumnName("images")
+            .HasConversion(JsonColumns.List<ContentImage>(), JsonColumns.ListComparer<ContentImage>());
         builder.Property(c => c.Series).HasColumnName("series").HasMaxLength(ContentFieldLengths.Series);
         builder.Property(c => c.Language).HasColumnName("language").HasMaxLength(ContentFieldLengths.Language);
         builder.Property(c => c.Thread).HasColumnName("thread");
@@ -99,6 +102,8 @@ internal sealed class PublicationConfiguration : IEntityTypeConfiguration<Public
         builder.Property(p => p.RecoveryCount).HasColumnName("recovery_count");
         builder.Property(p => p.ThreadPartIds).HasColumnName("thread_part_ids")
             .HasConversion(JsonColumns.StringList, JsonColumns.StringListComparer);
+        builder.Property(p => p.UploadedMedia).HasColumnName("uploaded_media")
+            .HasConversion(JsonColumns.List<UploadedMedia>(), JsonColumns.ListComparer<UploadedMedia>());
         builder.Property(p => p.CreatedAt).HasColumnName("created_at");
         builder.Property(p => p.UpdatedAt).HasColumnName("updated_at");
         builder.Property(p => p.Version).HasColumnName("version").IsConcurrencyToken();

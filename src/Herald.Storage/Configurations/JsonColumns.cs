@@ -43,4 +43,14 @@ internal static class JsonColumns
             kv => kv.Key,
             kv => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(kv.Value, StringComparer.OrdinalIgnoreCase),
             StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A list of records as a JSON array; two lists are equal when they serialize alike.</summary>
+    public static ValueConverter<IReadOnlyList<T>, string> List<T>() => new(
+        v => JsonSerializer.Serialize(v, Options),
+        v => JsonSerializer.Deserialize<List<T>>(v, Options) ?? new List<T>());
+
+    public static ValueComparer<IReadOnlyList<T>> ListComparer<T>() => new(
+        (a, b) => JsonSerializer.Serialize(a, Options) == JsonSerializer.Serialize(b, Options),
+        v => JsonSerializer.Serialize(v, Options).GetHashCode(StringComparison.Ordinal),
+        v => v.ToList());
 }

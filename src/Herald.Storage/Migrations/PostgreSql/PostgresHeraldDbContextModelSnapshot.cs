@@ -107,6 +107,11 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasColumnType("character varying(2100)")
                         .HasColumnName("fingerprint");
 
+                    b.Property<string>("Images")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("images");
+
                     b.Property<string>("Language")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -312,6 +317,11 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<string>("UploadedMedia")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("uploaded_media");
+
                     b.Property<string>("Url")
                         .HasColumnType("text")
                         .HasColumnName("url");
@@ -395,6 +405,41 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasDatabaseName("ix_rate_limit_slots_key");
 
                     b.ToTable("rate_limit_slots", (string)null);
+                });
+
+            modelBuilder.Entity("Herald.Storage.Media.MediaRow", b =>
+                {
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("data");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer")
+                        .HasColumnName("height");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("bigint")
+                        .HasColumnName("length");
+
+                    b.Property<string>("MediaType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("media_type");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer")
+                        .HasColumnName("width");
+
+                    b.HasKey("Sha256");
+
+                    b.ToTable("media", (string)null);
                 });
 
             modelBuilder.Entity("Herald.Publications.Attempt", b =>

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using SkiaSharp;
+
+namespace Herald.Platforms.Media;
+
+/// <summary>What a platform accepts in one image.</summary>
+/// <param name="MaxBytes">The largest file, in bytes (inclusive).</param>
+/// <param name="MaxPixels">The most pixels (width × height).</param>
+/// <param name="MaxSide">The longest side, in pixels.</param>
+/// <param name="MediaTypes">The formats it takes, such as <c>image/jpeg</c>.</param>
+internal sealed record ImageTarget(long MaxBytes, long MaxPixels, int MaxSide, IReadOnlyList<string> MediaTypes);
+
+/// <summary>An image ready to upload, and what fitting did to it.</summary>
+internal sealed record FittedImage(byte[] Bytes, string MediaType, int Width, int Height, string Fitting)
+{
+    public string Sha256 => Convert.ToHexStringLower(SHA256.HashData(Bytes));
+}
+
+/// <summary>
+/// Makes an image fit a platform with SkiaSharp: always re-encoded (so no metadata, such as GPS EXIF, leaves
+/// Herald; the EXIF orientation is applied first), scaled down to the pixel and side limits keeping its aspect ratio,
+/// in the platform's formats (a GIF or a refused format becomes PNG or JPEG), then, while over the byte limit, JPEG
+/// and WebP quality stepped down (90, 80, 70, 60) before the dimensions (by a quarter each round); a PNG over
+/// the limit becomes a JPEG (transparency on white) when the platform takes JPEG. The same input gives the same bytes.
+/// </summary>
+internal static class ImageFitter
+{
+    private static readonly int[] Qualities = [90, 80, 70, 60];
+
+    public static FittedImage Fit(Stream source, ImageTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        using var codec = SKCodec.Create(source) ?? throw new InvalidDataException("The stored image cannot be decoded.");
+        var sourceType = SkiaImages.MediaType(codec.EncodedFormat);
+        using var upright = SkiaImages.DecodeUpright(codec);
+        var (width, height) = (upright.Width, upright.Height);
+        var scale = Math.Min(1.0, Math.Min(Math.Sqrt((double)target.MaxPixels / ((double)width * height)), (double)target.MaxSide / Math.Max(width, height)));
+        var format = Format(sourceType, target);
+        var notes = new List<string>();
+        if (format != sourceType)
+        {
+            notes.Add($"converted from {sourceType} to {format}");
+        }
+
+        for (var round = 0; round < 30; round++)
+        {
+            var w = Math.Max(1, (int)Math.Floor(width * scale));
+            var h = Math.Max(1, (int)Math.Floor(height * scale));
+            using var sized = w == width && h == height ? null : Resize(upright, w, h);
+            var bitmap = sized ?? upright;
+            foreach (var quality in format == "image/png" ? [100] : Qualities)
+            {
+                var bytes = Encode(bitmap, format, quality);
+                if (bytes.LongLength <= target.MaxBytes)
+                {
+                    if (w != width || h != height)
+                    {
+                        notes.Add(string.Create(CultureInfo.InvariantCulture, $"resized from {width}×{height} to {w}×{h}"));
+                    }
+
+                    if (format != "image/png")
+                    {
+                        notes.Add(string.Create(CultureInfo.InvariantCulture, $"quality {quality}"));
+                    }
+
+                    notes.Add("metadata removed");
+                    return new FittedImage(bytes, format, w, h, string.Join(", ", notes));
+                }
+            }
+
+            if (format == "image/png" && target.MediaTypes.Contains("image/jpeg"))
+            {
+                format = "image/jpeg";
+                notes.Add("converted from image/png to image/jpeg to fit the size limit");
+                continue;
+            }
+
+            scale *= 0.75;
+        }
+
+        throw new InvalidDataException("The image could not be made small enough for the platform.");
+    }
+
+    private static string Format(string? sourceType, ImageTarget target) =>
+        sourceType is not null && sourceType != "image/gif" && target.MediaTypes.Contains(sourceType) ? sourceType
+        : sourceType == "image/gif" && target.MediaTypes.Contains("image/png") ? "image/png"
+        : "image/jpeg";
+
+    private static SKBitmap Resize(SKBitmap bitmap, int width, int height) =>
+        bitmap.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul), new SKSamplingOptions(SKCubicResampler.Mitchell))
+        ?? throw new InvalidDataException("The image could not be resized.");
+
+    private static byte[] Encode(SKBitmap bitmap, string format, int quality)
+    {
+        if (format == "image/jpeg")
+        {
+            // JPEG has no transparency: drawn on white, as viewers show a transparent image on a light page.
+            using var opaque = new SKBitmap(new SKImageInfo(bitmap.Width, bitmap.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+            using (var canvas = new SKCanvas(opaque))
+            {
+                canvas.Clear(SKColors.White);
+                using var drawn = SKImage.FromBitmap(bitmap);
+                canvas.DrawImage(drawn, 0, 0, SKSamplingOptions.Default);
+            }
+
+            return EncodeAs(opaque, SKEncodedImageFormat.Jpeg, quality);
+        }
+
+        return EncodeAs(bitmap, format == "image/webp" ? SKEncodedImageFormat.Webp : SKEncodedImageFormat.Png, quality);
+    }
+
+    private static byte[] EncodeAs(SKBitmap bitmap, SKEncodedImageFormat format, int quality)
+    {
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(format, quality) ?? throw new InvalidDataException($"The image could not be encoded as {format}.");
+        return data.ToArray();
+    }
+}

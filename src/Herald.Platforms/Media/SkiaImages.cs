@@ -1,0 +1,66 @@
+using SkiaSharp;
+
+namespace Herald.Platforms.Media;
+
+/// <summary>What the image code shares: format names and the EXIF orientation.</summary>
+internal static class SkiaImages
+{
+    public static string? MediaType(SKEncodedImageFormat format) => format switch
+    {
+        SKEncodedImageFormat.Png => "image/png",
+        SKEncodedImageFormat.Jpeg => "image/jpeg",
+        SKEncodedImageFormat.Gif => "image/gif",
+        SKEncodedImageFormat.Webp => "image/webp",
+        _ => null,
+    };
+
+    /// <summary>True when the EXIF orientation turns the image a quarter, so width and height swap when displayed.</summary>
+    public static bool SwapsSides(SKEncodedOrigin origin) =>
+        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+
+    public static (int Width, int Height) Displayed(SKCodec codec) =>
+        SwapsSides(codec.EncodedOrigin) ? (codec.Info.Height, codec.Info.Width) : (codec.Info.Width, codec.Info.Height);
+
+    /// <summary>The decoded image turned upright as its EXIF orientation says, so dropping the metadata does not turn it.</summary>
+    public static SKBitmap DecodeUpright(SKCodec codec)
+    {
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var decoded = new SKBitmap(info);
+        var result = codec.GetPixels(info, decoded.GetPixels());
+        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
+        {
+            decoded.Dispose();
+            throw new InvalidDataException($"The image could not be decoded: {result}.");
+        }
+
+        var origin = codec.EncodedOrigin;
+        if (origin == SKEncodedOrigin.TopLeft)
+        {
+            return decoded;
+        }
+
+        using (decoded)
+        {
+            var (width, height) = SwapsSides(origin) ? (info.Height, info.Width) : (info.Width, info.Height);
+            var upright = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+            using var canvas = new SKCanvas(upright);
+            canvas.SetMatrix(OriginMatrix(origin, info.Width, info.Height));
+            using var image = SKImage.FromBitmap(decoded);
+            canvas.DrawImage(image, 0, 0, SKSamplingOptions.Default);
+            return upright;
+        }
+    }
+
+    /// <summary>The transform that draws an image stored with <paramref name="origin"/> upright (the EXIF orientations 2 to 8).</summary>
+    private static SKMatrix OriginMatrix(SKEncodedOrigin origin, int width, int height) => origin switch
+    {
+        SKEncodedOrigin.TopRight => new SKMatrix(-1, 0, width, 0, 1, 0, 0, 0, 1),
+        SKEncodedOrigin.BottomRight => new SKMatrix(-1, 0, width, 0, -1, height, 0, 0, 1),
+        SKEncodedOrigin.BottomLeft => new SKMatrix(1, 0, 0, 0, -1, height, 0, 0, 1),
+        SKEncodedOrigin.LeftTop => new SKMatrix(0, 1, 0, 1, 0, 0, 0, 0, 1),
+        SKEncodedOrigin.RightTop => new SKMatrix(0, -1, height, 1, 0, 0, 0, 0, 1),
+        SKEncodedOrigin.RightBottom => new SKMatrix(0, -1, height, -1, 0, width, 0, 0, 1),
+        SKEncodedOrigin.LeftBottom => new SKMatrix(0, 1, 0, -1, 0, width, 0, 0, 1),
+        _ => SKMatrix.Identity,
+    };
+}

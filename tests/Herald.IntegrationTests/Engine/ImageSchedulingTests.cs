@@ -1,0 +1,192 @@
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Engine;
+using Herald.Formatting;
+using Herald.Platforms;
+using Herald.Publications;
+using Herald.Sandbox;
+using Herald.Sandbox.Hosting;
+using Herald.Scheduling;
+using Herald.Storage;
+using Herald.Validation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using SkiaSharp;
+
+namespace Herald.IntegrationTests.Engine;
+
+/// <summary>
+/// Images from a Markdown file to the sandbox's Mastodon through Herald's real parts: the scheduler reads and stores
+/// them in SQLite, the runner publishes from the database (the file may be gone), and refusals store nothing.
+/// </summary>
+public sealed class ImageSchedulingTests : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("herald-images-").FullName;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+    private SandboxServer _sandbox = null!;
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { Random = new Random(3) });
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_clock);
+        services.AddHerald().AddMastodon(o => o.MediaPollInterval = TimeSpan.Zero).AddX();
+        services.AddHeraldStorage($"Data Source={Path.Combine(_directory, "herald.db")}");
+        _services = services.BuildServiceProvider();
+        await _services.MigrateHeraldDatabaseAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _sandbox.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Schedule_ImageFromDisk_IsStoredAndPublishedFromTheDatabase()
+    {
+        var content = await ReadAsync("images: [{src: ./pics/bell.png, alt: \"A brass bell\"}]", "Our new logo.", ("pics/bell.png", Png(64, 32)));
+        var publication = await ScheduleAsync(content, Mastodon());
+        // The file is no longer needed: the bytes are in the database.
+        Directory.Delete(Path.Combine(_directory, "pics"), recursive: true);
+
+        var outcome = await RunAsync(publication.Id);
+
+        Assert.True(outcome.Kind == PublishOutcomeKind.Published, outcome.Error);
+        var status = Assert.Single(_sandbox.State.Mastodon.Statuses, s => s.Id == outcome.ExternalId);
+        var media = Assert.Single(status.Media);
+        Assert.Equal(("A brass bell", "image/png", 64, 32), (media.Description, media.MediaType, media.Width, media.Height));
+        await using var scope = _services.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetPublicationAsync(publication.Id);
+        Assert.Equal(media.Id, Assert.Single(stored!.UploadedMedia).RemoteRef);
+    }
+
+    [Fact]
+    public async Task Publish_CreateFailsTransientlyAfterTheUpload_RetryReusesTheStoredUpload()
+    {
+        var content = await ReadAsync("images: [{src: ./a.png, alt: Noise}]", "Retry me.", ("a.png", Png(16, 16)));
+        var publication = await ScheduleAsync(content, Mastodon());
+        _sandbox.State.Faults = new SandboxFaults { ServerErrorRate = 1, PathContains = "/api/v1/statuses" };
+        PublishOutcome first;
+        try
+        {
+            first = await RunAsync(publication.Id);
+        }
+        finally
+        {
+            _sandbox.State.Faults = SandboxFaults.None;
+        }
+
+        // A 5xx on a create is an unknown outcome: looked up (nothing found), then retried.
+        Assert.Equal(PublishOutcomeKind.Unknown, first.Kind);
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var waiting = await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetPublicationAsync(publication.Id);
+            Assert.Equal(PublicationStatus.RetryScheduled, waiting!.Status);
+            Assert.Single(waiting.UploadedMedia);
+        }
+
+        _clock.Advance(TimeSpan.FromMinutes(5));
+
+        var second = await RunAsync(publication.Id);
+
+        Assert.True(second.Kind == PublishOutcomeKind.Published, second.Error);
+        Assert.Single(_sandbox.Requests.For("mastodon"), r => r.Path == "/mastodon/api/v2/media");
+        Assert.Single(Assert.Single(_sandbox.State.Mastodon.Statuses, s => s.Id == second.ExternalId).Media);
+    }
+
+    [Theory]
+    [InlineData("images: [{src: ./anim.gif, alt: Moving}]", "images[0].src", "animated GIF")]
+    [InlineData("images: [{src: ./clip.mp4, alt: A clip}]", "images[0].src", "is a video")]
+    [InlineData("images: [{src: ./a.png}]", "images[0].alt", "is required on Mastodon")]
+    [InlineData("images: [./a.png, ./a.png, ./a.png, ./a.png, ./a.png]", "images", "at most 4")]
+    [InlineData("images: [{src: ./missing.png, alt: x}]", "images[0].src", "names no file")]
+    [InlineData("images: [{src: 'http://127.0.0.1/a.png', alt: x}]", "images[0].src", "does not fetch remote images yet")]
+    public async Task Schedule_RefusedImage_NamedAndNothingStored(string frontMatter, string field, string rule)
+    {
+        var content = await ReadAsync(frontMatter, "Refused.",
+            ("anim.gif", [0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
+                .. Frame(), .. Frame(), 0x3B]),
+            ("clip.mp4", [0, 0, 0, 0x18, .. "ftypmp42"u8.ToArray(), 0, 0, 0, 0, 0, 0, 0, 0]),
+            ("a.png", Png(8, 8)));
+
+        var ex = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleAsync(content, Mastodon()));
+
+        Assert.Contains(ex.Problems, p => p.Field == field && p.Message.Contains(rule, StringComparison.Ordinal));
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        Assert.Equal(0, await db.Contents.CountAsync());
+        Assert.Equal(0, await db.Set<Herald.Storage.Media.MediaRow>().CountAsync());
+        Assert.DoesNotContain(_sandbox.Requests.For("mastodon"), r => r.Method == "POST");
+    }
+
+    [Fact]
+    public async Task Schedule_PlatformWithoutImages_RefusedClearlyNotSentWithout()
+    {
+        var content = await ReadAsync("images: [{src: ./a.png, alt: x}]", "Hello.", ("a.png", Png(8, 8)));
+        var x = new Account
+        {
+            Platform = "x",
+            DisplayName = "x",
+            Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.XAccessToken },
+            BaseUrl = _sandbox.PlatformBaseUrl("x"),
+        };
+
+        var ex = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleAsync(content, x));
+
+        Assert.Contains(ex.Problems, p => p.Field == "images" && p.Platform == "x" && p.Message.Contains("cannot be attached on X yet", StringComparison.Ordinal));
+    }
+
+    private static byte[] Frame() =>
+        [0x21, 0xF9, 0x04, 0x00, 0x0A, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00];
+
+    private static byte[] Png(int width, int height)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        bitmap.Erase(new SKColor(200, 120, 40));
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    private async Task<Content> ReadAsync(string frontMatter, string body, params (string Path, byte[] Bytes)[] files)
+    {
+        foreach (var (path, bytes) in files)
+        {
+            var full = Path.Combine(_directory, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            await File.WriteAllBytesAsync(full, bytes);
+        }
+
+        var markdown = Path.Combine(_directory, "post.md");
+        await File.WriteAllTextAsync(markdown, $"---\n{frontMatter}\n---\n{body}\n");
+        return await new MarkdownFileReader(new ContentLimits(), _clock).ReadAsync(markdown);
+    }
+
+    private Account Mastodon() => new()
+    {
+        Platform = "mastodon",
+        DisplayName = "sandbox",
+        Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.MastodonToken },
+        BaseUrl = _sandbox.PlatformBaseUrl("mastodon"),
+    };
+
+    private async Task<Publication> ScheduleAsync(Content content, Account account)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var scheduler = scope.ServiceProvider.GetRequiredService<IPublicationScheduler>();
+        return Assert.Single(await scheduler.ScheduleAsync(content, [account], ScheduleTime.Now(_clock)));
+    }
+
+    /// <summary>One attempt in a fresh scope, from what the database holds.</summary>
+    private async Task<PublishOutcome> RunAsync(PublicationId id)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var details = (await scope.ServiceProvider.GetRequiredService<IPublicationScheduler>().GetAsync(id))!;
+        return await scope.ServiceProvider.GetRequiredService<PublicationRunner>().RunAsync(details.Publication, details.Content!, details.Account!, "test-worker");
+    }
+}
