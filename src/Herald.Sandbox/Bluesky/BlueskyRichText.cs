@@ -2,13 +2,16 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Herald.Formatting.Text;
 
 namespace Herald.Sandbox.Bluesky;
 
 /// <summary>
 /// The simulated PDS's own checks of an <c>app.bsky.feed.post</c> record, written from docs/platforms.md, Bluesky
 /// ("Post record schema") and sharing nothing with Herald's adapter: the text limits (300 graphemes, 3,000
-/// UTF-8 bytes) and facets. Stricter than Bluesky on one point, to catch offset bugs: a facet must cover
+/// UTF-8 bytes), reply and embed shapes (<see cref="BlueskyRecordShapes"/>) and facets. Graphemes are counted by
+/// current Unicode rules, as a PDS does with <c>Intl.Segmenter</c> (Herald.Core's UAX #29 segmentation, which the
+/// conformance fixture holds to the reference). Stricter than Bluesky on one point, to catch offset bugs: a facet must cover
 /// exactly the text it claims (the link's URL, <c>@handle</c> of the mentioned DID, <c>#tag</c>).
 /// </summary>
 internal static partial class BlueskyRichText
@@ -29,7 +32,7 @@ internal static partial class BlueskyRichText
         }
 
         var text = textElement.GetString()!;
-        if (new StringInfo(text).LengthInTextElements > MaxGraphemes)
+        if (Graphemes.Count(text) > MaxGraphemes)
         {
             return $"Record/text must not be longer than {MaxGraphemes} graphemes";
         }
@@ -54,6 +57,11 @@ internal static partial class BlueskyRichText
             (langs.ValueKind != JsonValueKind.Array || langs.GetArrayLength() > 3 || langs.EnumerateArray().Any(l => l.ValueKind != JsonValueKind.String)))
         {
             return "Record/langs must be an array of at most 3 language tags";
+        }
+
+        if ((BlueskyRecordShapes.ValidateReply(record) ?? BlueskyRecordShapes.ValidateEmbed(record)) is { } shape)
+        {
+            return shape;
         }
 
         return record.TryGetProperty("facets", out var facets) ? ValidateFacets(facets, bytes, handleOf) : null;
@@ -142,7 +150,7 @@ internal static partial class BlueskyRichText
                         : $"the mention of {did} covers \"{covered}\", not @{handle}";
             case "app.bsky.richtext.facet#tag":
                 var tag = Text(feature, "tag");
-                if (string.IsNullOrEmpty(tag) || new StringInfo(tag).LengthInTextElements > MaxTagGraphemes || Encoding.UTF8.GetByteCount(tag) > MaxTagBytes)
+                if (string.IsNullOrEmpty(tag) || Graphemes.Count(tag) > MaxTagGraphemes || Encoding.UTF8.GetByteCount(tag) > MaxTagBytes)
                 {
                     return "a tag needs 1 to 64 graphemes";
                 }

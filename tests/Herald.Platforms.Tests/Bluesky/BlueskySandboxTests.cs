@@ -12,7 +12,7 @@ namespace Herald.Platforms.Tests.Bluesky;
 /// The sandbox's Bluesky PDS, spoken to with a raw HttpClient: the behaviour docs/platforms.md, Bluesky describes,
 /// including what Herald's adapter never sends (facets at the wrong bytes, a reused record key, bad keys).
 /// </summary>
-public sealed class BlueskySandboxTests : IAsyncLifetime
+public sealed partial class BlueskySandboxTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
     private readonly HttpClient _http = new();
