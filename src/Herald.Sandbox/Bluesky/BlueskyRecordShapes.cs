@@ -111,7 +111,7 @@ internal static partial class BlueskyRecordShapes
             return $"{path}/external must be an object";
         }
 
-        if (Text(external, "uri") is not { } uri || !Uri.TryCreate(uri, UriKind.Absolute, out _))
+        if (Text(external, "uri") is not { } uri || !BlueskyRichText.IsLexiconUri(uri))
         {
             return $"{path}/external/uri must be a uri";
         }

@@ -74,7 +74,6 @@ internal static partial class BlueskyRichText
             return "Record/facets must be an array";
         }
 
-        var previousEnd = 0;
         var index = 0;
         foreach (var facet in facets.EnumerateArray())
         {
@@ -91,17 +90,11 @@ internal static partial class BlueskyRichText
                 return $"{path}/index [{start}, {end}) is not a byte range inside the {text.Length}-byte text";
             }
 
-            if (start < previousEnd)
-            {
-                return $"{path} overlaps the facet before it (facets must be in order and must not overlap)";
-            }
-
             if (IsContinuationByte(text, start) || IsContinuationByte(text, end))
             {
                 return $"{path}/index [{start}, {end}) cuts through a UTF-8 character";
             }
 
-            previousEnd = end;
             var covered = Encoding.UTF8.GetString(text, start, end - start);
             if (!facet.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array || features.GetArrayLength() == 0)
             {
@@ -127,9 +120,9 @@ internal static partial class BlueskyRichText
         {
             case "app.bsky.richtext.facet#link":
                 var uri = Text(feature, "uri");
-                if (uri is null || !System.Uri.TryCreate(uri, UriKind.Absolute, out _))
+                if (uri is null || !IsLexiconUri(uri))
                 {
-                    return "a link needs an absolute uri";
+                    return "a link needs a uri (the lexicon's uri format)";
                 }
 
                 return uri == covered || uri == "https://" + covered || uri == "http://" + covered
@@ -155,11 +148,21 @@ internal static partial class BlueskyRichText
                     return "a tag needs 1 to 64 graphemes";
                 }
 
-                return covered == "#" + tag || covered == "＃" + tag ? null : $"the tag covers \"{covered}\", not #{tag}";
+                // A cashtag is a tag "$AAPL" covering "$aapl" or "$AAPL" (the app keeps it in upper case).
+                return covered == "#" + tag || covered == "＃" + tag || (tag.StartsWith('$') && string.Equals(covered, tag, StringComparison.OrdinalIgnoreCase))
+                    ? null
+                    : $"the tag covers \"{covered}\", not #{tag}";
             default:
                 return $"unknown feature type {type}";
         }
     }
+
+    /// <summary>
+    /// The lexicon's <c>uri</c> format as @atproto/lexicon checks it: a scheme, a colon, optionally <c>//</c>, then no
+    /// whitespace (JavaScript's <c>\s</c>) and no leading slash. Looser than .NET's <see cref="Uri"/>, which refuses
+    /// links the app makes, such as <c>https://example.xyz)https://example.com</c>.
+    /// </summary>
+    public static bool IsLexiconUri(string value) => LexiconUri().IsMatch(value);
 
     /// <summary>RFC 3339 with a time zone (the lexicon's <c>datetime</c>).</summary>
     private static bool IsDatetime(string value) =>
@@ -173,6 +176,9 @@ internal static partial class BlueskyRichText
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Datetime();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_]+:(//)?[^\t\n\v\f\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF/][^\t\n\v\f\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex LexiconUri();
 
     [GeneratedRegex(@"^did:[a-z]+:[a-zA-Z0-9._:%-]+$", RegexOptions.CultureInvariant)]
     private static partial Regex Did();
