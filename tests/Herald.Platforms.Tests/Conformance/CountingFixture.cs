@@ -48,10 +48,8 @@ internal sealed record CountingFixture(int Seed, IReadOnlyDictionary<string, str
 
 internal sealed record CountingFixtureEntry(string Text, XReference X, BlueskyReference Bluesky);
 
-internal sealed record XReference(int WeightedLength, bool Valid, IReadOnlyList<XEntityReference> Entities);
-
-/// <summary>A twitter-text entity at the UTF-16 range [Start, End): kind url, mention, hashtag or cashtag.</summary>
-internal sealed record XEntityReference(string Kind, int Start, int End, string Value);
+/// <summary>X's count and entities; each entity is "kind start-end": url, mention, hashtag or cashtag at UTF-16 [start, end).</summary>
+internal sealed record XReference(int WeightedLength, bool Valid, IReadOnlyList<string> Entities);
 
 internal sealed record BlueskyReference(int Graphemes, int Utf8Bytes, IReadOnlyList<BlueskyFacetReference> Facets);
 
