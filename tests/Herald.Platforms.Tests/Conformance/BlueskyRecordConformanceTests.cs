@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Herald.Accounts;
@@ -57,7 +56,7 @@ public sealed class BlueskyRecordConformanceTests : IAsyncLifetime
         MentionedHandlesExist();
 
         var entries = CountingFixture.Instance.Entries;
-        var texts = entries.Select(entry => entry.Text).Concat(entries.Where((_, index) => index % 10 == 0).Select(entry => Stretch(entry.Text)));
+        var texts = entries.Select(entry => entry.Text).Concat(entries.Where((_, index) => index % 10 == 0).Select(entry => CountingFixture.Stretch(entry.Text)));
         var refused = new List<string>();
         var posts = 0;
         foreach (var (text, index) in texts.Select((text, index) => (text, index)))
@@ -105,18 +104,6 @@ public sealed class BlueskyRecordConformanceTests : IAsyncLifetime
                 _server.State.Bluesky.AddAccount(handle, "mentioned-pass-1234");
             }
         }
-    }
-
-    /// <summary>The text repeated, a space between, until it needs about three posts.</summary>
-    private static string Stretch(string text)
-    {
-        var builder = new StringBuilder(text);
-        while (builder.Length < 700)
-        {
-            builder.Append(' ').Append(text);
-        }
-
-        return builder.ToString();
     }
 
     private static async Task WriteRecordsAsync(string path, IReadOnlyList<BlueskyRecord> records)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 using Herald.Testing;
@@ -18,6 +19,18 @@ internal sealed record CountingFixture(int Seed, IReadOnlyDictionary<string, str
         using var stream = File.OpenRead(path);
         return JsonSerializer.Deserialize<CountingFixture>(stream, new JsonSerializerOptions(JsonSerializerDefaults.Web))
                ?? throw new InvalidOperationException($"{path} is empty; regenerate it with scripts/conformance.");
+    }
+
+    /// <summary>The text repeated, a space between, until it needs about three posts.</summary>
+    public static string Stretch(string text)
+    {
+        var builder = new StringBuilder(text);
+        while (builder.Length < 700)
+        {
+            builder.Append(' ').Append(text);
+        }
+
+        return builder.ToString();
     }
 
     /// <summary>
