@@ -121,11 +121,10 @@ function facetKind(feature) {
 
 function reference(text) {
   const parsed = twitter.parseTweet(text);
+  // "kind start-end" (UTF-16 offsets): the value is the text at that range, so it is left out to keep the file small.
   const entities = twitter.extractEntitiesWithIndices(text).map((entity) => {
-    if (entity.url !== undefined) return { kind: 'url', start: entity.indices[0], end: entity.indices[1], value: entity.url };
-    if (entity.hashtag !== undefined) return { kind: 'hashtag', start: entity.indices[0], end: entity.indices[1], value: entity.hashtag };
-    if (entity.cashtag !== undefined) return { kind: 'cashtag', start: entity.indices[0], end: entity.indices[1], value: entity.cashtag };
-    return { kind: 'mention', start: entity.indices[0], end: entity.indices[1], value: entity.screenName + (entity.listSlug ?? '') };
+    const kind = entity.url !== undefined ? 'url' : entity.hashtag !== undefined ? 'hashtag' : entity.cashtag !== undefined ? 'cashtag' : 'mention';
+    return `${kind} ${entity.indices[0]}-${entity.indices[1]}`;
   });
 
   const rt = new RichText({ text });

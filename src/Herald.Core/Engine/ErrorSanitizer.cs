@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text;
+using Herald.Formatting.Text;
 
 namespace Herald.Engine;
 
@@ -59,7 +59,7 @@ public static class ErrorSanitizer
         var cut = 0;
         while (cut < text.Length)
         {
-            var next = cut + StringInfo.GetNextTextElementLength(text.AsSpan(cut));
+            var next = cut + Graphemes.NextLength(text.AsSpan(cut));
             if (next > max)
             {
                 break;

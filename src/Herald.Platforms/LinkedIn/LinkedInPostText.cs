@@ -1,7 +1,7 @@
-using System.Globalization;
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Formatting;
+using Herald.Formatting.Text;
 
 namespace Herald.Platforms.LinkedIn;
 
@@ -123,7 +123,7 @@ internal static class LinkedInPostText
             space = limit;
         }
 
-        var cut = space > 0 ? space : LastTextElementBoundary(body, limit);
+        var cut = space > 0 ? space : LastGraphemeBoundary(body, limit);
         return body[..cut].TrimEnd() + Ellipsis;
     }
 
@@ -171,14 +171,13 @@ internal static class LinkedInPostText
         return 0;
     }
 
-    /// <summary>The last grapheme-cluster boundary at or before <paramref name="limit"/>.</summary>
-    private static int LastTextElementBoundary(string text, int limit)
+    /// <summary>The last grapheme-cluster boundary (Unicode 17's rules, docs/counting.md) at or before <paramref name="limit"/>.</summary>
+    private static int LastGraphemeBoundary(string text, int limit)
     {
         var boundary = 0;
-        var enumerator = StringInfo.GetTextElementEnumerator(text);
-        while (enumerator.MoveNext())
+        while (boundary < text.Length)
         {
-            var end = enumerator.ElementIndex + ((string)enumerator.Current).Length;
+            var end = boundary + Graphemes.NextLength(text.AsSpan(boundary));
             if (end > limit)
             {
                 break;

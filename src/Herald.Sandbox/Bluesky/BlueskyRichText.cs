@@ -2,13 +2,16 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Herald.Formatting.Text;
 
 namespace Herald.Sandbox.Bluesky;
 
 /// <summary>
 /// The simulated PDS's own checks of an <c>app.bsky.feed.post</c> record, written from docs/platforms.md, Bluesky
 /// ("Post record schema") and sharing nothing with Herald's adapter: the text limits (300 graphemes, 3,000
-/// UTF-8 bytes) and facets. Stricter than Bluesky on one point, to catch offset bugs: a facet must cover
+/// UTF-8 bytes), reply and embed shapes (<see cref="BlueskyRecordShapes"/>) and facets. Graphemes are counted by
+/// current Unicode rules, as a PDS does with <c>Intl.Segmenter</c> (Herald.Core's UAX #29 segmentation, which the
+/// conformance fixture holds to the reference). Stricter than Bluesky on one point, to catch offset bugs: a facet must cover
 /// exactly the text it claims (the link's URL, <c>@handle</c> of the mentioned DID, <c>#tag</c>).
 /// </summary>
 internal static partial class BlueskyRichText
@@ -29,7 +32,7 @@ internal static partial class BlueskyRichText
         }
 
         var text = textElement.GetString()!;
-        if (new StringInfo(text).LengthInTextElements > MaxGraphemes)
+        if (Graphemes.Count(text) > MaxGraphemes)
         {
             return $"Record/text must not be longer than {MaxGraphemes} graphemes";
         }
@@ -56,6 +59,11 @@ internal static partial class BlueskyRichText
             return "Record/langs must be an array of at most 3 language tags";
         }
 
+        if ((BlueskyRecordShapes.ValidateReply(record) ?? BlueskyRecordShapes.ValidateEmbed(record)) is { } shape)
+        {
+            return shape;
+        }
+
         return record.TryGetProperty("facets", out var facets) ? ValidateFacets(facets, bytes, handleOf) : null;
     }
 
@@ -66,7 +74,6 @@ internal static partial class BlueskyRichText
             return "Record/facets must be an array";
         }
 
-        var previousEnd = 0;
         var index = 0;
         foreach (var facet in facets.EnumerateArray())
         {
@@ -83,17 +90,11 @@ internal static partial class BlueskyRichText
                 return $"{path}/index [{start}, {end}) is not a byte range inside the {text.Length}-byte text";
             }
 
-            if (start < previousEnd)
-            {
-                return $"{path} overlaps the facet before it (facets must be in order and must not overlap)";
-            }
-
             if (IsContinuationByte(text, start) || IsContinuationByte(text, end))
             {
                 return $"{path}/index [{start}, {end}) cuts through a UTF-8 character";
             }
 
-            previousEnd = end;
             var covered = Encoding.UTF8.GetString(text, start, end - start);
             if (!facet.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array || features.GetArrayLength() == 0)
             {
@@ -119,9 +120,9 @@ internal static partial class BlueskyRichText
         {
             case "app.bsky.richtext.facet#link":
                 var uri = Text(feature, "uri");
-                if (uri is null || !System.Uri.TryCreate(uri, UriKind.Absolute, out _))
+                if (uri is null || !IsLexiconUri(uri))
                 {
-                    return "a link needs an absolute uri";
+                    return "a link needs a uri (the lexicon's uri format)";
                 }
 
                 return uri == covered || uri == "https://" + covered || uri == "http://" + covered
@@ -142,16 +143,26 @@ internal static partial class BlueskyRichText
                         : $"the mention of {did} covers \"{covered}\", not @{handle}";
             case "app.bsky.richtext.facet#tag":
                 var tag = Text(feature, "tag");
-                if (string.IsNullOrEmpty(tag) || new StringInfo(tag).LengthInTextElements > MaxTagGraphemes || Encoding.UTF8.GetByteCount(tag) > MaxTagBytes)
+                if (string.IsNullOrEmpty(tag) || Graphemes.Count(tag) > MaxTagGraphemes || Encoding.UTF8.GetByteCount(tag) > MaxTagBytes)
                 {
                     return "a tag needs 1 to 64 graphemes";
                 }
 
-                return covered == "#" + tag || covered == "＃" + tag ? null : $"the tag covers \"{covered}\", not #{tag}";
+                // A cashtag is a tag "$AAPL" covering "$aapl" or "$AAPL" (the app keeps it in upper case).
+                return covered == "#" + tag || covered == "＃" + tag || (tag.StartsWith('$') && string.Equals(covered, tag, StringComparison.OrdinalIgnoreCase))
+                    ? null
+                    : $"the tag covers \"{covered}\", not #{tag}";
             default:
                 return $"unknown feature type {type}";
         }
     }
+
+    /// <summary>
+    /// The lexicon's <c>uri</c> format as @atproto/lexicon checks it: a scheme, a colon, optionally <c>//</c>, then no
+    /// whitespace (JavaScript's <c>\s</c>) and no leading slash. Looser than .NET's <see cref="Uri"/>, which refuses
+    /// links the app makes, such as <c>https://example.xyz)https://example.com</c>.
+    /// </summary>
+    public static bool IsLexiconUri(string value) => LexiconUri().IsMatch(value);
 
     /// <summary>RFC 3339 with a time zone (the lexicon's <c>datetime</c>).</summary>
     private static bool IsDatetime(string value) =>
@@ -165,6 +176,9 @@ internal static partial class BlueskyRichText
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Datetime();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_]+:(//)?[^\t\n\v\f\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF/][^\t\n\v\f\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex LexiconUri();
 
     [GeneratedRegex(@"^did:[a-z]+:[a-zA-Z0-9._:%-]+$", RegexOptions.CultureInvariant)]
     private static partial Regex Did();

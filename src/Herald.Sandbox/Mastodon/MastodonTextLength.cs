@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
+using Herald.Formatting.Text;
 
 namespace Herald.Sandbox.Mastodon;
 
@@ -20,7 +20,7 @@ internal static partial class MastodonTextLength
             return placeholder + match.Value[url.Length..];
         });
         var countable = Mention().Replace(withoutUrls, match => "@" + match.Groups["user"].Value);
-        return new StringInfo(spoilerText + countable).LengthInTextElements;
+        return Graphemes.Count(spoilerText + countable);
     }
 
     /// <summary>A link does not take the punctuation that ends its sentence, nor an unbalanced <c>)</c>.</summary>

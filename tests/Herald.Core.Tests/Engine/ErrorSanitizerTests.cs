@@ -59,6 +59,20 @@ public sealed class ErrorSanitizerTests
         }
     }
 
+    [Fact]
+    public void Sanitize_IndicConjunctAcrossTheCut_KeepsItWholeOrDropsItWhole()
+    {
+        // "न्दी" is one grapheme by Unicode 15.1's rule GB9c; .NET's StringInfo would cut after the virama.
+        const string conjunct = "\u0928\u094D\u0926\u0940";
+        for (var prefix = ErrorSanitizer.MaxLength - conjunct.Length - 2; prefix < ErrorSanitizer.MaxLength; prefix++)
+        {
+            var result = ErrorSanitizer.Sanitize(new string('x', prefix) + conjunct + new string('y', 100));
+
+            var kept = result.TrimEnd('…').TrimEnd('y');
+            Assert.True(kept.EndsWith(conjunct, StringComparison.Ordinal) || kept == new string('x', prefix), $"prefix {prefix}: the conjunct was cut: {kept[prefix..]}");
+        }
+    }
+
     // Built in code: xunit's attribute data cannot carry a lone surrogate.
     [Theory]
     [InlineData(0xD83C)]

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 using Herald.Testing;
@@ -18,6 +19,18 @@ internal sealed record CountingFixture(int Seed, IReadOnlyDictionary<string, str
         using var stream = File.OpenRead(path);
         return JsonSerializer.Deserialize<CountingFixture>(stream, new JsonSerializerOptions(JsonSerializerDefaults.Web))
                ?? throw new InvalidOperationException($"{path} is empty; regenerate it with scripts/conformance.");
+    }
+
+    /// <summary>The text repeated, a space between, until it needs about three posts.</summary>
+    public static string Stretch(string text)
+    {
+        var builder = new StringBuilder(text);
+        while (builder.Length < 700)
+        {
+            builder.Append(' ').Append(text);
+        }
+
+        return builder.ToString();
     }
 
     /// <summary>
@@ -48,10 +61,8 @@ internal sealed record CountingFixture(int Seed, IReadOnlyDictionary<string, str
 
 internal sealed record CountingFixtureEntry(string Text, XReference X, BlueskyReference Bluesky);
 
-internal sealed record XReference(int WeightedLength, bool Valid, IReadOnlyList<XEntityReference> Entities);
-
-/// <summary>A twitter-text entity at the UTF-16 range [Start, End): kind url, mention, hashtag or cashtag.</summary>
-internal sealed record XEntityReference(string Kind, int Start, int End, string Value);
+/// <summary>X's count and entities; each entity is "kind start-end": url, mention, hashtag or cashtag at UTF-16 [start, end).</summary>
+internal sealed record XReference(int WeightedLength, bool Valid, IReadOnlyList<string> Entities);
 
 internal sealed record BlueskyReference(int Graphemes, int Utf8Bytes, IReadOnlyList<BlueskyFacetReference> Facets);
 

@@ -1,5 +1,3 @@
-using System.Text;
-
 using Herald.Formatting.Text;
 using Herald.Platforms.Bluesky;
 using Herald.Platforms.X;
@@ -22,7 +20,7 @@ public sealed class ThreadSplitConformanceTests
         // take minutes (every string passed when this test was written).
         CountingFixture.AssertAgreement(
             "X thread parts",
-            entry => CheckSplit(Stretch(entry.Text), XTextCounter.Instance, text => TextEntities.Extract(text).Select(entity => (entity.Start, entity.End))),
+            entry => CheckSplit(CountingFixture.Stretch(entry.Text), XTextCounter.Instance, text => TextEntities.Extract(text).Select(entity => (entity.Start, entity.End))),
             every: 16);
     }
 
@@ -30,19 +28,7 @@ public sealed class ThreadSplitConformanceTests
     public void Split_EveryStretchedFixtureStringForBluesky_PartsFitAndNoCutInsideAGraphemeOrFacet()
     {
         CountingFixture.AssertAgreement("Bluesky thread parts", entry =>
-            CheckSplit(Stretch(entry.Text), BlueskyTextCounter.Instance, FacetRanges));
-    }
-
-    /// <summary>The text repeated, a space between, until it needs about three posts.</summary>
-    private static string Stretch(string text)
-    {
-        var builder = new StringBuilder(text);
-        while (builder.Length < 700)
-        {
-            builder.Append(' ').Append(text);
-        }
-
-        return builder.ToString();
+            CheckSplit(CountingFixture.Stretch(entry.Text), BlueskyTextCounter.Instance, FacetRanges));
     }
 
     private static string? CheckSplit(string text, ITextCounter counter, Func<string, IEnumerable<(int Start, int End)>> entities)
