@@ -94,7 +94,7 @@ public sealed class BlueskyBlobs(SandboxState sandbox)
         }
     }
 
-    /// <summary>The lexicon's and the blob store's checks of a post's embed; null when it is valid (or there is none).</summary>
+    /// <summary>The blob store's checks of a post's images embed; null when they pass (or there is no images embed).</summary>
     internal (string Error, string Message)? Check(BlueskyAccount account, JsonElement record)
     {
         if (!record.TryGetProperty("embed", out var embed))
@@ -102,9 +102,11 @@ public sealed class BlueskyBlobs(SandboxState sandbox)
             return null;
         }
 
+        // The record's shape, every embed type included, was checked before (BlueskyRecordShapes); the blob store
+        // only holds images, so it judges images embeds: their blobs must be this account's uploads.
         if (embed.ValueKind != JsonValueKind.Object || !embed.TryGetProperty("$type", out var type) || type.GetString() != ImagesEmbed)
         {
-            return ("InvalidRequest", "Invalid app.bsky.feed.post record: the sandbox takes app.bsky.embed.images embeds only at $.record.embed");
+            return null;
         }
 
         if (!embed.TryGetProperty("images", out var images) || images.ValueKind != JsonValueKind.Array)

@@ -38,7 +38,6 @@ public sealed partial class BlueskySandboxTests
     }
 
     [Theory]
-    [InlineData("""{"$type":"app.bsky.embed.images","images":[{"alt":"a cat","image":{"$type":"blob","ref":{"$link":"CID"},"mimeType":"image/jpeg","size":1234}}]}""", null)]
     [InlineData("""{"$type":"app.bsky.embed.external","external":{"uri":"https://example.com","title":"T","description":"D"}}""", null)]
     [InlineData("""{"$type":"app.bsky.embed.video","video":{"$type":"blob","ref":{"$link":"CID"},"mimeType":"video/mp4","size":99}}""", null)]
     [InlineData("""{"$type":"app.example.embed.unknown","anything":1}""", null)]
@@ -68,6 +67,20 @@ public sealed partial class BlueskySandboxTests
             Assert.Equal($"Invalid app.bsky.feed.post record: {problem}", JsonDocument.Parse(body).RootElement.GetProperty("message").GetString());
             Assert.Empty(_server.State.Bluesky.Records);
         }
+    }
+
+    [Fact]
+    public async Task CreateRecord_ImagesEmbedOfABlobNeverUploaded_IsBlobNotFound()
+    {
+        // Well shaped, but a PDS only lets a record point at blobs its account uploaded.
+        var embed = """{"$type":"app.bsky.embed.images","images":[{"alt":"a cat","image":{"$type":"blob","ref":{"$link":"CID"},"mimeType":"image/jpeg","size":1234}}]}""";
+        var record = Post("With an image")[..^1] + ",\"embed\":" + embed.Replace("CID", ImageCid, StringComparison.Ordinal) + "}";
+
+        using var response = await CreateAsync(await AccessAsync(), record);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("BlobNotFound", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+        Assert.Empty(_server.State.Bluesky.Records);
     }
 
     [Fact]
