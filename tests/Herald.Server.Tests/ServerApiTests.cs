@@ -387,6 +387,14 @@ public abstract class ServerApiTests(ServerFactory server)
         Assert.Equal(expected.Order(), seen.Order());
         Assert.Equal(seen.Count, seen.Distinct().Count());
         Assert.Single(cursors.Select(c => c.Length).Distinct());
+
+        // A cursor in the older form (the instant and the ids given out at it) resumes with every row at that instant:
+        // it may repeat what it listed, and it skips nothing.
+        var createdAt = DateTimeOffset.Parse((string)created["publications"]![0]!["createdAt"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var older = System.Buffers.Text.Base64Url.EncodeToString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            new { T = createdAt.UtcTicks, S = seen.Take(2).Select(Guid.Parse).ToArray() }));
+        var resumed = await client.GetAsync($"/api/v1/publications?q={Uri.EscapeDataString(marker)}&limit=50&cursor={older}").ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(expected.Except(resumed["items"]!.AsArray().Select(p => (string)p!["id"]!)));
     }
 
     [Fact]

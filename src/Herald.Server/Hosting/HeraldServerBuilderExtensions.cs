@@ -180,8 +180,9 @@ public static class HeraldServerBuilderExtensions
         if (options.ServesApi)
         {
             // A browser that asks the dashboard for an address that is not there gets the dashboard's own page; the
-            // API and the other machine endpoints keep their problem details.
-            app.UseWhen(context => IsDashboardPath(context.Request.Path),
+            // API and the other machine endpoints keep their problem details. Only reads are shown it: a form post
+            // that failed (a stale antiforgery token) must not be re-run against the page.
+            app.UseWhen(context => IsDashboardPath(context.Request.Path) && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)),
                 branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         }
 

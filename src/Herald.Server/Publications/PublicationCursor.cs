@@ -10,7 +10,7 @@ namespace Herald.Server.Publications;
 /// out. The list pages newest first by creation time — the next page holds rows created earlier, or at that time with
 /// a lower id — so a row added while a client pages is never returned twice and never makes another row skip; the
 /// event stream walks forwards by update time the same way. Its size is fixed, however many rows share one time (a
-/// bulk schedule stamps thousands with one instant). <see cref="Last"/> is null for a position before every row at
+/// bulk schedule stamps thousands with one instant). <see cref="Last"/> is null for a position that takes every row at
 /// <see cref="At"/> (a stream that starts now, or a cursor from a server that kept the ids it had given out).
 /// </summary>
 internal sealed record PublicationCursor(DateTimeOffset At, Guid? Last)
@@ -31,7 +31,7 @@ internal sealed record PublicationCursor(DateTimeOffset At, Guid? Last)
                 return false;
             }
 
-            // An older cursor listed the ids given out at T (S): it resumes before every row at T, which may repeat a
+            // An older cursor listed the ids given out at T (S): it resumes with every row at T, which may repeat a
             // few of them once, and never skips one.
             cursor = new PublicationCursor(new DateTimeOffset(wire.T, TimeSpan.Zero), wire.S is null ? wire.I : null);
             return true;
@@ -61,19 +61,20 @@ internal sealed record PublicationCursor(DateTimeOffset At, Guid? Last)
         var values = Expression.Constant(new Values(At, new PublicationId(Last ?? Guid.Empty)));
         var at = Expression.Property(values, nameof(Values.At));
         var beyondTime = Expression.MakeBinary(direction, column, at);
+        // The same bound, inclusive, stated on its own: it gives the database a range on the time's index.
+        var bound = Expression.MakeBinary(direction == ExpressionType.GreaterThan ? ExpressionType.GreaterThanOrEqual : ExpressionType.LessThanOrEqual, column, at);
         if (Last is null)
         {
-            // Before every row at At: going forwards that is every row at At; going backwards, none of them.
-            var sameTime = Expression.Equal(column, at);
-            return Expression.Lambda<Func<Publication, bool>>(
-                direction == ExpressionType.GreaterThan ? Expression.OrElse(beyondTime, sameTime) : beyondTime, p);
+            // Every row at At, in either direction: a stream that starts now reads them; an older list cursor (which
+            // listed the ids it had given out) may repeat a few of them once, and never skips one.
+            return Expression.Lambda<Func<Publication, bool>>(bound, p);
         }
 
         var id = Expression.Property(p, nameof(Publication.Id));
         var beyondId = Expression.MakeBinary(direction, id, Expression.Property(values, nameof(Values.Last)), liftToNull: false,
             direction == ExpressionType.GreaterThan ? IdOrder.GreaterMethod : IdOrder.LessMethod);
         return Expression.Lambda<Func<Publication, bool>>(
-            Expression.OrElse(beyondTime, Expression.AndAlso(Expression.Equal(column, at), beyondId)), p);
+            Expression.AndAlso(bound, Expression.OrElse(beyondTime, Expression.AndAlso(Expression.Equal(column, at), beyondId))), p);
     }
 
     private sealed record Values(DateTimeOffset At, PublicationId Last);
