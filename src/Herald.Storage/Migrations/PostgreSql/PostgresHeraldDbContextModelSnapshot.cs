@@ -341,9 +341,6 @@ namespace Herald.Storage.Migrations.PostgreSql
 
                     b.HasIndex("ContentId");
 
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_publications_created");
-
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
@@ -354,6 +351,12 @@ namespace Herald.Storage.Migrations.PostgreSql
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_publications_due")
                         .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("ix_publications_created");
+
+                    b.HasIndex("UpdatedAt", "Id")
+                        .HasDatabaseName("ix_publications_updated");
 
                     b.ToTable("publications", (string)null);
                 });

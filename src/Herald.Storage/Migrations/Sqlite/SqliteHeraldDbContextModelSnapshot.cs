@@ -334,9 +334,6 @@ namespace Herald.Storage.Migrations.Sqlite
 
                     b.HasIndex("ContentId");
 
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_publications_created");
-
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
@@ -347,6 +344,12 @@ namespace Herald.Storage.Migrations.Sqlite
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_publications_due")
                         .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
+
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("ix_publications_created");
+
+                    b.HasIndex("UpdatedAt", "Id")
+                        .HasDatabaseName("ix_publications_updated");
 
                     b.ToTable("publications", (string)null);
                 });
