@@ -1,6 +1,7 @@
 using Herald.Platforms;
 using Herald.Publications;
 using Herald.Server.Accounts;
+using Herald.Server.Dashboard;
 using Herald.Server.Data;
 using Herald.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -8,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Herald.Server.Hosting;
 
 /// <summary>
-/// Runs before the workers and before the first request: applies the library's and the server's migrations,
+/// Runs before the workers and before the first request: applies the library's, the server's and (when it serves
+/// the API) the dashboard's migrations,
 /// starts the sandbox when asked, and stores the configured (and sandbox) accounts.
 /// </summary>
 internal sealed class ServerStartup(
@@ -26,6 +28,13 @@ internal sealed class ServerStartup(
         await services.MigrateHeraldDatabaseAsync(cancellationToken);
         await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<ServerDbContext>().Database.MigrateAsync(cancellationToken);
+        if (options.ServesApi)
+        {
+            // Here, not in the dashboard's own start: data protection reads its key ring from the dashboard's tables
+            // as soon as its hosted service starts, which comes after this one and before the dashboard's.
+            await services.MigrateHeraldDashboardDatabaseAsync(cancellationToken);
+        }
+
         if (options.Sandbox)
         {
             await sandbox.StartAsync(cancellationToken);

@@ -1,13 +1,12 @@
 using Herald.Server.Dashboard.Identity;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.EntityFrameworkCore;
 
 namespace Herald.Server.Dashboard.Setup;
 
 /// <summary>
-/// Applies the dashboard's migrations before the first request; once the server listens, if no dashboard user
-/// exists, writes the one-time setup link to the console.
+/// Once the server listens, if no dashboard user exists, writes the one-time setup link to the console (the
+/// dashboard's migrations ran before, in <see cref="Hosting.ServerStartup"/>).
 /// </summary>
 internal sealed class DashboardStartup(
     IServiceProvider services,
@@ -17,14 +16,10 @@ internal sealed class DashboardStartup(
     DashboardConsole console,
     ILogger<DashboardStartup> logger) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        await using (var scope = services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<DashboardIdentityDbContext>().Database.MigrateAsync(cancellationToken);
-        }
-
         lifetime.ApplicationStarted.Register(() => _ = AnnounceAsync(lifetime.ApplicationStopping));
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
