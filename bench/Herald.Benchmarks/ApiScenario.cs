@@ -193,7 +193,7 @@ internal static class ApiScenario
 
         public int Pid => _process.Id;
 
-        public long PeakRssMb => Math.Max(Interlocked.Read(ref _peakKb), ReadKb("VmHWM:")) / 1024;
+        public long PeakRssMb => Math.Max(Interlocked.Read(ref _peakKb), ProcessStatus.Kb(_process.Id, "VmHWM:")) / 1024;
 
         public static async Task<ServerProcess> StartAsync(string connectionString, string credentialKey)
         {
@@ -252,7 +252,7 @@ internal static class ApiScenario
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var kb = ReadKb("VmRSS:");
+                var kb = ProcessStatus.Kb(_process.Id, "VmRSS:");
                 if (kb > Interlocked.Read(ref _peakKb))
                 {
                     Interlocked.Exchange(ref _peakKb, kb);
@@ -273,24 +273,28 @@ internal static class ApiScenario
             _process.Dispose();
         }
 
-        private long ReadKb(string field)
-        {
-            try
-            {
-                var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
-                return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-            }
-            catch (IOException)
-            {
-                return 0;
-            }
-        }
-
         private static int FreePort()
         {
             using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
             listener.Start();
             return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
+
+/// <summary>A field of <c>/proc/&lt;pid&gt;/status</c> in kB (VmRSS, VmHWM); 0 once the process is gone.</summary>
+internal static class ProcessStatus
+{
+    public static long Kb(int pid, string field)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 }

@@ -90,8 +90,7 @@ internal static class FootprintScenario
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await Task.Delay(TimeSpan.FromSeconds(20));
-        var status = await File.ReadAllLinesAsync($"/proc/{process.Id}/status");
-        var kb = long.Parse(status.First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+        var kb = ProcessStatus.Kb(process.Id, "VmRSS:");
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
         _ = services;

@@ -60,8 +60,7 @@ internal sealed record PublicationCursor(DateTimeOffset At, Guid? Last)
         // Captured values become query parameters (one cached plan), as a closure's would.
         var values = Expression.Constant(new Values(At, new PublicationId(Last ?? Guid.Empty)));
         var at = Expression.Property(values, nameof(Values.At));
-        var beyondTime = Expression.MakeBinary(direction, column, at);
-        // The same bound, inclusive, stated on its own: it gives the database a range on the time's index.
+        // The time bound, inclusive, stated on its own: it gives the database a range on the time's index.
         var bound = Expression.MakeBinary(direction == ExpressionType.GreaterThan ? ExpressionType.GreaterThanOrEqual : ExpressionType.LessThanOrEqual, column, at);
         if (Last is null)
         {
@@ -70,6 +69,7 @@ internal sealed record PublicationCursor(DateTimeOffset At, Guid? Last)
             return Expression.Lambda<Func<Publication, bool>>(bound, p);
         }
 
+        var beyondTime = Expression.MakeBinary(direction, column, at);
         var id = Expression.Property(p, nameof(Publication.Id));
         var beyondId = Expression.MakeBinary(direction, id, Expression.Property(values, nameof(Values.Last)), liftToNull: false,
             direction == ExpressionType.GreaterThan ? IdOrder.GreaterMethod : IdOrder.LessMethod);
