@@ -114,7 +114,7 @@ async Task RunLightAsync()
 
     if (Runs("submit"))
     {
-        Add(await LightScenarios.HeraldSubmitAsync(platform, admin, N(1_000), N(50)));
+        Add(await LightScenarios.HeraldSubmitAsync(platform, admin, N(2_000), N(1_000)));
     }
 
     if (Runs("bulk"))

@@ -30,7 +30,8 @@ internal static class ConfiguredCredentials
     public static bool SameSource(AccountCredentials stored, AccountCredentials configured) =>
         stored[FingerprintKey] is { } fingerprint && fingerprint == configured[FingerprintKey];
 
-    private static string Fingerprint(AccountCredentials credentials)
+    /// <summary>The fingerprint of the configured values in <paramref name="credentials"/> (any fingerprint they carry left out).</summary>
+    public static string Fingerprint(AccountCredentials credentials)
     {
         var text = string.Join('\n', credentials
             .Where(c => c.Key != FingerprintKey)

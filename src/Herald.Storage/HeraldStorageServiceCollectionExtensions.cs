@@ -62,6 +62,7 @@ public static class HeraldStorageServiceCollectionExtensions
 
         services.AddSingleton(new HeraldDatabaseInfo(provider, normalized));
         services.AddScoped<IPublicationStore, PublicationStore>();
+        services.AddSingleton<KnownAccounts>();
         services.AddScoped<Herald.Storage.Accounts.AccountDirectory>();
         services.AddScoped<Herald.Media.IMediaStore, Herald.Storage.Media.MediaStore>();
         services.AddSingleton<OutcomeWriter>();

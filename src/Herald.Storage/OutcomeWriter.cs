@@ -5,6 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 
+using static Herald.Storage.ModelSql;
+
 namespace Herald.Storage;
 
 /// <summary>The end of one attempt, as plain values: the publication's row and its attempt row.</summary>
@@ -246,17 +248,6 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
         await transaction.CommitAsync();
         return written;
     }
-
-    /// <summary>Adds a parameter converted and typed as the model says; returns its placeholder.</summary>
-    private static string Parameter(DbCommand command, IProperty property, object? value)
-    {
-        var name = $"@p{command.Parameters.Count}";
-        // The type mapping applies the model's value converter (ids, enums, URIs, JSON lists, UTC ticks) and the type.
-        command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(command, name, value, property.IsNullable));
-        return name;
-    }
-
-    private static string Quote(string identifier) => $"\"{identifier}\"";
 }
 
 /// <summary>Turns a tracked publication and its attempt into an <see cref="OutcomeRow"/>.</summary>

@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql;
 
+using static Herald.Storage.ModelSql;
+
 namespace Herald.Storage;
 
 /// <summary>
@@ -62,9 +64,6 @@ internal sealed class PostgresBulkCopy(DbContext db)
 
         await importer.CompleteAsync(cancellationToken);
     }
-
-    /// <summary>A PostgreSQL quoted identifier: any name, of any case, taken as it is.</summary>
-    internal static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
     private sealed record Column<T>(string Name, string StoreType, ValueConverter? Converter, Func<T, object?> Value)
         where T : class

@@ -6,8 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Herald.Storage;
 
 /// <summary>EF Core implementation of <see cref="IPublicationStore"/>; one per scope, tracking what it loads.</summary>
-internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcomes) : IPublicationStore
+internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcomes, KnownAccounts known) : IPublicationStore
 {
+    // The accounts staged in this store's transaction: known to this process once it commits.
+    private readonly List<Account> _staged = [];
+
     /// <summary>The shadow property of a content that holds its <see cref="ContentFingerprint"/>.</summary>
     internal const string FingerprintProperty = "Fingerprint";
 
@@ -49,7 +52,11 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
 
     public async Task<Account> UpsertAccountAsync(Account account, CancellationToken cancellationToken = default)
     {
+        // A change outside a schedule (a rename, new credentials, a removal): a schedule reads the account again.
+        known.Forget(account.Platform, account.DisplayName);
         var stored = (await StageAccountsAsync([account], cancellationToken))[0].Account;
+        _staged.Clear();
+        known.Forget(stored.Platform, stored.DisplayName);
         await db.SaveChangesAsync(cancellationToken);
         return stored;
     }
@@ -67,6 +74,7 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
             result.Add(found is null ? (Add(account, existing), false) : (Update(found, account), true));
         }
 
+        _staged.AddRange(result.Select(r => r.Item1));
         return result;
     }
 
@@ -141,6 +149,34 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
             {
                 await own.CommitAsync(cancellationToken);
             }
+        }
+    }
+
+    public async Task<IReadOnlyList<Publication>?> TryAddScheduledAtOnceAsync(
+        Content content,
+        IReadOnlyList<Account> accounts,
+        bool guard,
+        Func<IReadOnlyList<Account>, IReadOnlyList<Publication>> create,
+        CancellationToken cancellationToken = default)
+    {
+        if (!db.Database.IsNpgsql() || db.Database.CurrentTransaction is not null || db.ChangeTracker.HasChanges()
+            || known.Find(accounts) is not { } stored)
+        {
+            return null;
+        }
+
+        var publications = create(stored);
+        try
+        {
+            // False: the guard found an earlier publication; the general path names it.
+            return await new PostgresScheduleAtOnce(db).TryInsertAsync(content, publications, guard, cancellationToken) ? publications : null;
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
+        {
+            // An integrity rule refused the rows (an account removed by another process): nothing was stored. The
+            // general path reads the accounts again and reports what is wrong as it always does.
+            known.ForgetAll();
+            return null;
         }
     }
 
@@ -264,10 +300,13 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
         {
             var result = await work();
             await transaction.CommitAsync(cancellationToken);
+            known.Remember(_staged);
+            _staged.Clear();
             return result;
         }
         catch
         {
+            _staged.Clear();
             // Rolled back: what the work staged or saved is not stored, and the tracker must not think otherwise
             // (a later call in this scope would take a rolled-back account for a stored one, or insert it twice).
             db.ChangeTracker.Clear();

@@ -56,7 +56,7 @@ public sealed class PostgresBulkCopyTests
     [Theory]
     [InlineData("contents", "\"contents\"")]
     [InlineData("My \"Table\"", "\"My \"\"Table\"\"\"")]
-    public void Quote_AnyName_IsAQuotedIdentifier(string name, string quoted) => Assert.Equal(quoted, PostgresBulkCopy.Quote(name));
+    public void Quote_AnyName_IsAQuotedIdentifier(string name, string quoted) => Assert.Equal(quoted, ModelSql.Quote(name));
 
     private static Dictionary<string, Func<Row, object?>> Shadow(Func<Row, string> value, string name = "Note") => new() { [name] = value };
 

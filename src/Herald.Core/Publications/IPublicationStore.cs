@@ -36,6 +36,24 @@ public interface IPublicationStore
     Task AddScheduledAsync(
         IReadOnlyList<Content> contents, IReadOnlyList<Publication> publications, bool keepTracked, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Stores a new content and its publications at once — on PostgreSQL one round trip, the repost guard included
+    /// unless <paramref name="guard"/> is false — when every one of <paramref name="accounts"/> is known to be stored
+    /// exactly as given (credentials from the same configured values, the same settings and base address).
+    /// <paramref name="create"/> builds the publications from the stored accounts, in the order given. Returns null,
+    /// having stored nothing, when it cannot: an account it has not seen as given lately, an earlier publication the
+    /// guard found, a store without such a path (the default). The caller then takes the general path
+    /// (<see cref="StageAccountsAsync"/>, <see cref="FindEarlierPublicationsAsync"/>, <see cref="AddScheduledAsync"/>),
+    /// which also names what the guard found. What it returns is not tracked.
+    /// </summary>
+    Task<IReadOnlyList<Publication>?> TryAddScheduledAtOnceAsync(
+        Content content,
+        IReadOnlyList<Account> accounts,
+        bool guard,
+        Func<IReadOnlyList<Account>, IReadOnlyList<Publication>> create,
+        CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<Publication>?>(null);
+
     Task AddPublicationAsync(Publication publication, CancellationToken cancellationToken = default);
 
     /// <summary>Saves the publication's changes; refuses when another writer changed it first.</summary>

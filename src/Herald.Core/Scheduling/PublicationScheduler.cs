@@ -64,6 +64,12 @@ internal sealed class PublicationScheduler(
             throw new ContentValidationException([new ValidationProblem("images", "cannot be stored: no media store is registered (AddHeraldStorage registers one)")]);
         }
 
+        if (single && media.Count == 0 && options.ClaimFor is null && await TryAtOnceAsync(items[0], options, cancellationToken) is { } atOnce)
+        {
+            await SignalAsync(items[0].When.Utc);
+            return atOnce;
+        }
+
         // The repost guard's check and the inserts share one transaction (on SQLite a write lock from its start), so
         // that two calls scheduling the same content for the same account at the same moment cannot both pass it.
         var publications = await store.InTransactionAsync(
@@ -83,6 +89,35 @@ internal sealed class PublicationScheduler(
         }
 
         return publications;
+    }
+
+    /// <summary>
+    /// The everyday call — one new content, accounts stored as given — in one round trip where the store can; null
+    /// when it cannot, or when the guard found something to name (the general path then does).
+    /// </summary>
+    private Task<IReadOnlyList<Publication>?> TryAtOnceAsync(ScheduleItem item, ScheduleOptions options, CancellationToken cancellationToken)
+    {
+        // The same account twice is refused by the general path, which names both.
+        if (item.Accounts.DistinctBy(a => (a.Platform, a.DisplayName)).Count() != item.Accounts.Count)
+        {
+            return Task.FromResult<IReadOnlyList<Publication>?>(null);
+        }
+
+        return store.TryAddScheduledAtOnceAsync(
+            item.Content,
+            item.Accounts,
+            guard: !options.Again,
+            stored =>
+            {
+                var map = new Dictionary<Account, Account>(ReferenceEqualityComparer.Instance);
+                for (var i = 0; i < stored.Count; i++)
+                {
+                    map[item.Accounts[i]] = stored[i];
+                }
+
+                return Create([item], map, options, timeProvider.GetUtcNow());
+            },
+            cancellationToken);
     }
 
     private async Task<Publication[]> StoreAsync(

@@ -117,6 +117,8 @@ internal sealed class PublicationConfiguration : IEntityTypeConfiguration<Public
         // What lists and streams page by: (time, id) keysets. With the id in the index, a page of rows that share
         // one instant (a bulk schedule stamps thousands with one) is read in order and stops at its size, instead of
         // sorting every row at that instant.
+        // The repost guard looks up a content's publications on given accounts; it also serves the content's foreign key.
+        builder.HasIndex(p => new { p.ContentId, p.AccountId }).HasDatabaseName("ix_publications_content_account");
         builder.HasIndex(p => new { p.CreatedAt, p.Id }).HasDatabaseName("ix_publications_created");
         builder.HasIndex(p => new { p.UpdatedAt, p.Id }).HasDatabaseName("ix_publications_updated");
     }

@@ -339,8 +339,6 @@ namespace Herald.Storage.Migrations.PostgreSql
 
                     b.HasIndex("AccountId");
 
-                    b.HasIndex("ContentId");
-
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
@@ -351,6 +349,9 @@ namespace Herald.Storage.Migrations.PostgreSql
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_publications_due")
                         .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
+
+                    b.HasIndex("ContentId", "AccountId")
+                        .HasDatabaseName("ix_publications_content_account");
 
                     b.HasIndex("CreatedAt", "Id")
                         .HasDatabaseName("ix_publications_created");

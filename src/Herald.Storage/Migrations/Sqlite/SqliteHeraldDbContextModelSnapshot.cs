@@ -332,8 +332,6 @@ namespace Herald.Storage.Migrations.Sqlite
 
                     b.HasIndex("AccountId");
 
-                    b.HasIndex("ContentId");
-
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
@@ -344,6 +342,9 @@ namespace Herald.Storage.Migrations.Sqlite
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_publications_due")
                         .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
+
+                    b.HasIndex("ContentId", "AccountId")
+                        .HasDatabaseName("ix_publications_content_account");
 
                     b.HasIndex("CreatedAt", "Id")
                         .HasDatabaseName("ix_publications_created");
