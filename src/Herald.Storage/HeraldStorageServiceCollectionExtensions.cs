@@ -143,18 +143,19 @@ public static class HeraldStorageServiceCollectionExtensions
     private static async Task MigrateUnderLockAsync(IServiceProvider services, HeraldDbContext db, CancellationToken cancellationToken)
     {
         await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken);
-        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(hashtext('herald:migrations'))", connection))
+        await using (var take = new NpgsqlCommand(DatabaseMigrations.LockSql, connection))
         {
             await take.ExecuteNonQueryAsync(cancellationToken);
         }
 
         try
         {
+            await DatabaseMigrations.CreateHistoryTableAsync(db.Database, cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
         }
         finally
         {
-            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext('herald:migrations'))", connection);
+            await using var release = new NpgsqlCommand(DatabaseMigrations.UnlockSql, connection);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
     }

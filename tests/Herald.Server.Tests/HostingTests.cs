@@ -43,5 +43,22 @@ public sealed class HostingTests(SqliteServerFactory server) : IClassFixture<Sql
         Assert.NotNull(server.Services); // started
         Assert.DoesNotContain(server.LogLines, line => line.Contains("dashboard_data_protection_keys", StringComparison.Ordinal));
         Assert.DoesNotContain(server.LogLines, line => line.Contains("error occurred while reading the key ring", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(server.LogLines, line => line.Contains("Failed executing DbCommand", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>The first start on a new PostgreSQL database, as a new user sees its log.</summary>
+public sealed class PostgresFirstStartTests(PostgresServerFactory server) : IClassFixture<PostgresServerFactory>
+{
+    [Fact]
+    public async Task FirstStart_OnANewDatabase_LogsNoFailedCommand()
+    {
+        // The fixture's server started on a new database. The PostgreSQL provider reads each migrations' history
+        // table before knowing whether it exists; Herald creates the tables first, so nothing is logged as failed.
+        using var client = server.CreateClient();
+        using var health = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+        Assert.True(health.IsSuccessStatusCode, $"/health answered {health.StatusCode}");
+        Assert.DoesNotContain(server.LogLines, line => line.Contains("Failed executing DbCommand", StringComparison.Ordinal));
+        Assert.DoesNotContain(server.LogLines, line => line.Contains("does not exist", StringComparison.Ordinal));
     }
 }

@@ -115,7 +115,7 @@ public static class DashboardExtensions
     public static async Task MigrateHeraldDashboardDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<DashboardIdentityDbContext>().Database.MigrateAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<DashboardIdentityDbContext>().Database.MigrateHeraldAsync(cancellationToken);
     }
 
     /// <summary>The pages, sign-out, and the dashboard's stylesheet and script (served from the assembly).</summary>

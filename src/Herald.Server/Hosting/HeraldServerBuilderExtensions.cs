@@ -159,7 +159,7 @@ public static class HeraldServerBuilderExtensions
     {
         await services.MigrateHeraldDatabaseAsync(cancellationToken);
         await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ServerDbContext>().Database.MigrateAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<ServerDbContext>().Database.MigrateHeraldAsync(cancellationToken);
     }
 
     /// <summary>Addresses a browser may ask the dashboard for: everything but the API and the machine endpoints.</summary>

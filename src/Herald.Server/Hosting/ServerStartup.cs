@@ -4,7 +4,6 @@ using Herald.Server.Accounts;
 using Herald.Server.Dashboard;
 using Herald.Server.Data;
 using Herald.Storage;
-using Microsoft.EntityFrameworkCore;
 
 namespace Herald.Server.Hosting;
 
@@ -27,7 +26,7 @@ internal sealed class ServerStartup(
     {
         await services.MigrateHeraldDatabaseAsync(cancellationToken);
         await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ServerDbContext>().Database.MigrateAsync(cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<ServerDbContext>().Database.MigrateHeraldAsync(cancellationToken);
         if (options.ServesApi)
         {
             // Here, not in the dashboard's own start: data protection reads its key ring from the dashboard's tables

@@ -1,0 +1,54 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Herald.Storage;
+
+/// <summary>Applies a context's migrations as every Herald host should (the library's own, the server's, the dashboard's).</summary>
+public static class DatabaseMigrations
+{
+    /// <summary>The session advisory lock under which one process at a time changes the schema on PostgreSQL.</summary>
+    internal const string LockSql = "SELECT pg_advisory_lock(hashtext('herald:migrations'))";
+
+    internal const string UnlockSql = "SELECT pg_advisory_unlock(hashtext('herald:migrations'))";
+
+    /// <summary>
+    /// Applies <paramref name="database"/>'s pending migrations. On PostgreSQL, one process at a time (several
+    /// machines starting on a new database would race to create the same tables), and with the migrations' history
+    /// table created first: the PostgreSQL provider reads that table before it knows whether it exists, and on a new
+    /// database EF Core logs the "does not exist" it gets as a failed command — an error a new user would take for one.
+    /// </summary>
+    public static async Task MigrateHeraldAsync(this DatabaseFacade database, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (!database.IsNpgsql())
+        {
+            await database.MigrateAsync(cancellationToken);
+            return;
+        }
+
+        // One connection for the whole: a session lock lives as long as its connection stays open.
+        await database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await database.ExecuteSqlRawAsync(LockSql, cancellationToken);
+            try
+            {
+                await CreateHistoryTableAsync(database, cancellationToken);
+                await database.MigrateAsync(cancellationToken);
+            }
+            finally
+            {
+                await database.ExecuteSqlRawAsync(UnlockSql, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>The history table as the migrator would create it (<c>CREATE TABLE IF NOT EXISTS</c>), under the caller's lock.</summary>
+    internal static Task CreateHistoryTableAsync(DatabaseFacade database, CancellationToken cancellationToken) =>
+        database.ExecuteSqlRawAsync(database.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
+}
