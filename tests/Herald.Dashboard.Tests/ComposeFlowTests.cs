@@ -19,10 +19,7 @@ public sealed partial class ComposeFlowTests(DashboardHost host)
     [Fact]
     public async Task Compose_PreviewsEachPlatformAsYouType_ThenSchedules_AndLandsOnItsPublications()
     {
-        var page = await host.SignedInPageAsync(Zone);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Compose", Exact = true }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Compose", Level = 1 })).ToBeVisibleAsync();
-        await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync();
+        var page = await ComposePage.OpenAsync(host, Zone);
         await Expect(page.GetByLabel("Time zone")).ToHaveValueAsync(Zone);
 
         var title = $"Composed article {Guid.NewGuid():N}";
@@ -32,7 +29,7 @@ public sealed partial class ComposeFlowTests(DashboardHost host)
         await page.GetByLabel("Canonical URL").FillAsync("https://example.com/composed");
         foreach (var platform in Platforms)
         {
-            await page.GetByRole(AriaRole.Group, new() { Name = DisplayName(platform), Exact = true }).GetByLabel("sandbox", new() { Exact = true }).CheckAsync();
+            await ComposePage.Account(page, DisplayName(platform)).CheckAsync();
         }
 
         await page.GetByLabel("Post an article as a thread").CheckAsync();

@@ -14,11 +14,9 @@ public sealed class ComposeRefusalTests(DashboardHost host)
     public async Task AnArticleWithoutTitle_IsRefusedAtTheTitle_AndNothingIsStored()
     {
         var before = await ContentCountAsync();
-        var page = await host.SignedInPageAsync();
-        await page.GotoAsync("/compose");
-        await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync();
+        var page = await ComposePage.OpenAsync(host);
         await page.GetByLabel("Body").FillAsync("A body without a title.");
-        await page.GetByRole(AriaRole.Group, new() { Name = "X", Exact = true }).GetByLabel("sandbox", new() { Exact = true }).CheckAsync();
+        await ComposePage.Account(page, "X").CheckAsync();
         // The live preview already says why.
         await Expect(page.Locator(".compose-preview")).ToContainTextAsync("Title: is required for an article");
         await page.GetByLabel("At a date and time").CheckAsync();
@@ -30,7 +28,7 @@ public sealed class ComposeRefusalTests(DashboardHost host)
         await Expect(page.Locator("#at-problems")).ToContainTextAsync("Date and time: give the date and time");
         // What was typed is kept.
         await Expect(page.GetByLabel("Body")).ToHaveValueAsync("A body without a title.");
-        await Expect(page.GetByRole(AriaRole.Group, new() { Name = "X", Exact = true }).GetByLabel("sandbox", new() { Exact = true })).ToBeCheckedAsync();
+        await Expect(ComposePage.Account(page, "X")).ToBeCheckedAsync();
         Assert.Equal(before, await ContentCountAsync());
         await page.Context.CloseAsync();
     }
@@ -54,9 +52,7 @@ public sealed class ComposeRefusalTests(DashboardHost host)
     [Fact]
     public async Task ComposePage_ShowsNoCredential()
     {
-        var page = await host.SignedInPageAsync();
-        await page.GotoAsync("/compose");
-        await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync();
+        var page = await ComposePage.OpenAsync(host);
         await page.GetByLabel("Title").FillAsync("Preview for every account");
         await page.GetByLabel("Body").FillAsync("Every account, the one with the sentinel credentials too.");
         foreach (var box in await page.Locator("fieldset.accounts input[type=checkbox]").AllAsync())
@@ -68,6 +64,27 @@ public sealed class ComposeRefusalTests(DashboardHost host)
         var html = await page.ContentAsync();
         Assert.Contains("wrong key", html, StringComparison.Ordinal);
         Assert.DoesNotContain(host.Sentinels, s => html.Contains(s, StringComparison.Ordinal));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task OnAPhone_ThePageFitsTheWidth_AndTheKeyboardMovesThroughItWithVisibleFocus()
+    {
+        var page = await ComposePage.OpenAsync(host);
+        await page.SetViewportSizeAsync(390, 844);
+        var wider = await page.EvaluateAsync<string[]>(
+            "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)" +
+            ".map(e => `${e.tagName}#${e.id}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)");
+        Assert.True(wider.Length == 0, "wider than a phone: " + string.Join(", ", wider));
+
+        await page.GetByLabel("Type").FocusAsync();
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("Title")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("Typed with the keyboard");
+        Assert.NotEqual("none", await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle"));
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByLabel("Description")).ToBeFocusedAsync();
+        await Expect(page.GetByLabel("Title")).ToHaveValueAsync("Typed with the keyboard");
         await page.Context.CloseAsync();
     }
 
