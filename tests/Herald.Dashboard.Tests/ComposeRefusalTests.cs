@@ -50,6 +50,20 @@ public sealed class ComposeRefusalTests(DashboardHost host)
     }
 
     [Fact]
+    public async Task TheCircuitHub_RefusesAConnectionWithoutTheDashboardSignIn()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(host.BaseUrl) };
+        using var anonymous = await client.PostAsync("/_blazor/negotiate?negotiateVersion=1", null);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        // The signed-in browser's cookie opens it (the page's editor connects through it in the other tests).
+        var page = await host.SignedInPageAsync();
+        var signedIn = await page.APIRequest.PostAsync("/_blazor/negotiate?negotiateVersion=1");
+        Assert.Equal(200, signedIn.Status);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task ComposePage_ShowsNoCredential()
     {
         var page = await ComposePage.OpenAsync(host);

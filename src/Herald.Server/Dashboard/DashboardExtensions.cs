@@ -124,6 +124,7 @@ public static class DashboardExtensions
     public static WebApplication MapHeraldDashboard(this WebApplication app)
     {
         app.UseAntiforgery();
+        app.UseDashboardCircuitGuard();
         app.MapGet("/dashboard/assets/{name}", DashboardAssets.Serve).ExcludeFromDescription();
         app.MapPost("/logout", async (SignInManager<DashboardUser> signIn) =>
             {
