@@ -28,7 +28,7 @@ public sealed class AccessibilityTests(DashboardHost host)
         foreach (var path in new[]
                  {
                      "/", "/publications", "/publications?status=Lost", $"/publications/{host.FailingId}", $"/publications/{host.PublishedId}",
-                     $"/publications/{host.LaterId}", $"/publications/{host.DraftId}", "/calendar",
+                     $"/publications/{host.LaterId}", $"/publications/{host.DraftId}", "/calendar", "/compose",
                  })
         {
             await page.GotoAsync(path);

@@ -195,7 +195,7 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
     public async Task SignedOut_EveryPage_RedirectsToSignIn()
     {
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(host.BaseUrl) };
-        foreach (var path in new[] { "/", "/publications", "/publications?status=Failed", $"/publications/{host.FailingId}", "/calendar" })
+        foreach (var path in new[] { "/", "/publications", "/publications?status=Failed", $"/publications/{host.FailingId}", "/calendar", "/compose" })
         {
             using var response = await client.GetAsync(path);
             Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
@@ -236,7 +236,7 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
         foreach (var path in new[]
                  {
                      "/", "/publications", "/publications?status=Failed", $"/publications/{host.FailingId}", $"/publications/{host.PublishedId}",
-                     $"/publications/{host.DraftId}", $"/publications/{host.LaterId}", "/login", host.SetupLink,
+                     $"/publications/{host.DraftId}", $"/publications/{host.LaterId}", "/compose", "/login", host.SetupLink,
                  })
         {
             await page.GotoAsync(path);

@@ -42,6 +42,9 @@ public sealed class DashboardHost : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The server's services, for tests of the dashboard's server logic on the same database.</summary>
+    public IServiceProvider Services => _app!.Services;
+
     /// <summary>The one-time setup link the server wrote to its console.</summary>
     public string SetupLink { get; private set; } = "";
 
@@ -111,19 +114,19 @@ public sealed class DashboardHost : IAsyncLifetime
         await ArrangePublicationsAsync();
     }
 
-    /// <summary>A fresh browser context (own cookies) with a page on the server.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <summary>A fresh browser context (own cookies) with a page on the server; in <paramref name="timeZone"/> when given.</summary>
+    public async Task<IPage> NewPageAsync(string? timeZone = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, TimezoneId = timeZone });
         context.SetDefaultTimeout((float)Patience.TotalMilliseconds);
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = BaseUrl });
         return await context.NewPageAsync();
     }
 
     /// <summary>A page signed in as the admin, through the sign-in form.</summary>
-    public async Task<IPage> SignedInPageAsync()
+    public async Task<IPage> SignedInPageAsync(string? timeZone = null)
     {
-        var page = await NewPageAsync();
+        var page = await NewPageAsync(timeZone);
         await page.GotoAsync("/login");
         await page.GetByLabel("User name").FillAsync(AdminName);
         await page.GetByLabel("Password").FillAsync(AdminPassword);

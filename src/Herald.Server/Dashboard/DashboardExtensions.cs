@@ -17,7 +17,7 @@ namespace Herald.Server.Dashboard;
 
 /// <summary>
 /// The dashboard in the server's host: Blazor pages rendered on the server (static rendering, enhanced navigation,
-/// streaming), signed in with ASP.NET Core Identity's cookie. <c>AddHeraldDashboard</c> with the server's services,
+/// streaming; the Compose page's editor interactive over a circuit), signed in with ASP.NET Core Identity's cookie. <c>AddHeraldDashboard</c> with the server's services,
 /// <c>MapHeraldDashboard</c> after the API's routes.
 /// </summary>
 public static class DashboardExtensions
@@ -50,12 +50,14 @@ public static class DashboardExtensions
             .AddAuthenticationSchemes(DashboardAuth.Scheme)
             .RequireAuthenticatedUser());
 
-        services.AddRazorComponents();
+        // Static rendering everywhere; only the Compose page's editor runs interactively on the server (its live preview).
+        services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddScoped<OverviewQuery>();
         services.AddScoped<PublicationsPageQuery>();
         services.AddScoped<CalendarQuery>();
         services.AddScoped<Actions.PublicationActions>();
+        services.AddScoped<Compose.ComposeService>();
         services.TryAddSingleton<DashboardSetup>();
         services.TryAddSingleton(new DashboardConsole(Console.Out));
         services.AddHostedService<DashboardStartup>();
@@ -122,6 +124,7 @@ public static class DashboardExtensions
     public static WebApplication MapHeraldDashboard(this WebApplication app)
     {
         app.UseAntiforgery();
+        app.UseDashboardCircuitGuard();
         app.MapGet("/dashboard/assets/{name}", DashboardAssets.Serve).ExcludeFromDescription();
         app.MapPost("/logout", async (SignInManager<DashboardUser> signIn) =>
             {
@@ -131,7 +134,7 @@ public static class DashboardExtensions
             .RequireAuthorization(DashboardAuth.Policy)
             .WithMetadata(new RequireAntiforgeryTokenAttribute())
             .ExcludeFromDescription();
-        app.MapRazorComponents<App>();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
 }

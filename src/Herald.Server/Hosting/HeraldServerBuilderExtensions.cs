@@ -60,6 +60,7 @@ public static class HeraldServerBuilderExtensions
         var database = HeraldDatabase.ResolveConnectionString(configuration);
         services.AddHeraldStorage(database, configuration["Herald:CredentialKey"]);
         services.AddHeraldServerData(database);
+        services.AddScoped<PostService>();
         if (options.RunsWorkers)
         {
             services.AddHeraldJobs(configuration);

@@ -12,6 +12,6 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 10003, Level = LogLevel.Information, Message = "Publication {PublicationId} {Action} through the API")]
     public static partial void PublicationChanged(ILogger logger, string publicationId, string action);
 
-    [LoggerMessage(EventId = 10004, Level = LogLevel.Information, Message = "Content {ContentId} posted through the API: {Count} publication(s) due {Due}")]
-    public static partial void Posted(ILogger logger, string contentId, int count, DateTimeOffset due);
+    [LoggerMessage(EventId = 10004, Level = LogLevel.Information, Message = "Content {ContentId} posted through the {Channel}: {Count} publication(s) due {Due}")]
+    public static partial void Posted(ILogger logger, string contentId, string channel, int count, DateTimeOffset due);
 }

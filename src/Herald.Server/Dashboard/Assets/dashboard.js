@@ -13,3 +13,16 @@ document.addEventListener("click", async (event) => {
     if (status) status.textContent = "Copying was refused by the browser; the text is selected, press Ctrl+C.";
   }
 });
+
+// The Compose page's time-zone picker starts at the browser's own zone (when the server offers it). Run on load and
+// after every enhanced navigation, which swaps the page without loading this script again.
+function pickBrowserZone() {
+  const select = document.querySelector("select[data-browser-zone=default]");
+  if (!select) return;
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && [...select.options].some((o) => o.value === zone)) select.value = zone;
+  select.dataset.browserZone = "picked";
+}
+pickBrowserZone();
+document.addEventListener("DOMContentLoaded", pickBrowserZone);
+window.Blazor?.addEventListener?.("enhancedload", pickBrowserZone);
