@@ -195,7 +195,7 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
     public async Task SignedOut_EveryPage_RedirectsToSignIn()
     {
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(host.BaseUrl) };
-        foreach (var path in new[] { "/", "/publications", "/publications?status=Failed", $"/publications/{host.FailingId}", "/calendar" })
+        foreach (var path in new[] { "/", "/publications", "/publications?status=Failed", $"/publications/{host.FailingId}", "/calendar", "/accounts", "/settings" })
         {
             using var response = await client.GetAsync(path);
             Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
@@ -237,6 +237,7 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
                  {
                      "/", "/publications", "/publications?status=Failed", $"/publications/{host.FailingId}", $"/publications/{host.PublishedId}",
                      $"/publications/{host.DraftId}", $"/publications/{host.LaterId}", "/login", host.SetupLink,
+                     "/accounts", "/accounts?platform=devto", "/settings",
                  })
         {
             await page.GotoAsync(path);
@@ -244,7 +245,9 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
         }
 
         Assert.Contains(html, h => h.Html.Contains(host.FailingTitle, StringComparison.Ordinal));
-        var secrets = host.Sentinels.Append(host.AdminPassword).ToArray();
+        // The accounts page lists the sentinel account (by name and key names), never its values; no page shows an API key.
+        Assert.Contains(html, h => h.Path == "/accounts" && h.Html.Contains("unused_secret", StringComparison.Ordinal));
+        var secrets = host.Sentinels.Append(host.AdminPassword).Append(host.ApiKey).ToArray();
         var hits = html.Select(h => ($"page {h.Path}", h.Html)).Concat(host.LogLines.Select(l => ("log", l)))
             .Where(p => secrets.Any(s => p.Item2.Contains(s, StringComparison.Ordinal)))
             .Select(p => p.Item1).ToList();
