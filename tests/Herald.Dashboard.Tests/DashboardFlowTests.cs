@@ -36,6 +36,8 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
         var attention = page.Locator("section[aria-labelledby=attention-heading]");
         await Expect(attention.GetByRole(AriaRole.Link, new() { Name = host.FailingTitle, Exact = true })).ToBeVisibleAsync();
         await Expect(attention.GetByRole(AriaRole.Link, new() { Name = host.WaitingDraftTitle, Exact = true })).ToBeVisibleAsync();
+        // The sentinel account's key was refused (HTTP 401) on its newest attempt: the account needs attention too.
+        await Expect(attention.Locator("ul.account-attention li", new() { HasText = "'wrong key'" })).ToContainTextAsync("refused");
         await Expect(page.Locator("section[aria-labelledby=due-heading]").GetByRole(AriaRole.Link, new() { Name = host.LaterTitle, Exact = true })).ToBeVisibleAsync();
         await Expect(page.Locator(".chart svg rect.bar").First).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(host.ScreenshotDirectory, "overview.png"), FullPage = true });
