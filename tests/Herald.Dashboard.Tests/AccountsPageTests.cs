@@ -78,6 +78,10 @@ public sealed class AccountsPageTests(DashboardHost host)
             await Expect(page.GetByLabel("Credential api_key")).ToHaveValueAsync("");
             Assert.DoesNotContain(secret, await page.ContentAsync(), StringComparison.Ordinal);
             Assert.Equal(before, (await host.AccountsAsync()).Count);
+            if (name.Length == 0)
+            {
+                await page.ScreenshotAsync(new() { Path = Path.Combine(host.ScreenshotDirectory, "accounts-refused.png"), FullPage = true });
+            }
         }
 
         await page.Context.CloseAsync();
