@@ -50,6 +50,7 @@ public sealed class AccountsPageTests(DashboardHost host)
         await Row(page, "wrong key").GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
         await Expect(page.Locator("[data-verdict]")).ToHaveAttributeAsync("data-verdict", "CredentialsRefused");
         await Expect(page.Locator("[data-verdict]")).ToContainTextAsync("Credentials refused");
+        await Expect(Row(page, "wrong key")).ToContainTextAsync("Credentials refused");
 
         await page.GotoAsync("/");
         var attention = page.Locator("ul.account-attention li", new() { HasText = "'wrong key'" });
