@@ -59,6 +59,21 @@ public sealed class AccountsPageTests(DashboardHost host)
     }
 
     [Fact]
+    public async Task ATestThroughTheRestApi_IsTheOneThePageShows()
+    {
+        // One tester for both: the verdict of POST /api/v1/accounts/{id}/test is the page's last test.
+        var mastodon = (await host.AccountsAsync()).Single(a => (string?)a!["platform"] == "mastodon" && (bool)a["sandbox"]!)!;
+        var id = (string)mastodon["id"]!;
+        var verdict = await host.PostAsync($"/api/v1/accounts/{id}/test", new { });
+        Assert.Equal("Works", (string?)verdict["verdict"]);
+
+        var page = await host.SignedInPageAsync();
+        await page.GotoAsync("/accounts");
+        await Expect(page.Locator($"tr[data-account='{id}']")).ToContainTextAsync("Works");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task BadInput_IsRefusedNamingTheFieldAndRule_StoresNothing_AndNeverEchoesACredential()
     {
         var secret = $"SENTINEL-FORM-{Guid.NewGuid():N}";
