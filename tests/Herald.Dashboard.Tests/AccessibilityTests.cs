@@ -29,6 +29,7 @@ public sealed class AccessibilityTests(DashboardHost host)
                  {
                      "/", "/publications", "/publications?status=Lost", $"/publications/{host.FailingId}", $"/publications/{host.PublishedId}",
                      $"/publications/{host.LaterId}", $"/publications/{host.DraftId}", "/calendar", "/compose",
+                     "/accounts", "/accounts?platform=devto", "/settings",
                  })
         {
             await page.GotoAsync(path);

@@ -24,7 +24,7 @@ public sealed class DashboardDataTests
     [MemberData(nameof(Databases))]
     public async Task Migrations_MakeTheirOwnTablesAndHistory_AndUsersAreStoredHashed(string database)
     {
-        await WithDatabaseAsync(database, async provider =>
+        await TestDatabases.WithDatabaseAsync(database, async provider =>
         {
             await using var scope = provider.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<DashboardUsers>();
@@ -52,7 +52,7 @@ public sealed class DashboardDataTests
     [MemberData(nameof(Databases))]
     public async Task AddAdmin_RefusesWeakPasswordsTakenNamesAndBlankInput_NamingTheField(string database)
     {
-        await WithDatabaseAsync(database, async provider =>
+        await TestDatabases.WithDatabaseAsync(database, async provider =>
         {
             await using var scope = provider.CreateAsyncScope();
             var users = scope.ServiceProvider.GetRequiredService<DashboardUsers>();
@@ -96,51 +96,6 @@ public sealed class DashboardDataTests
     [InlineData(null, "/")]
     public void ReturnUrl_StaysOnThisSite(string? returnUrl, string expected) =>
         Assert.Equal(expected, DashboardAuth.LocalOrHome(returnUrl));
-
-    private static async Task WithDatabaseAsync(string database, Func<IServiceProvider, Task> test)
-    {
-        string connectionString;
-        string? scratch = null;
-        var directory = Directory.CreateTempSubdirectory("herald-dashboard-data-").FullName;
-        if (database == "postgresql")
-        {
-            (scratch, connectionString) = await ScratchPostgres.CreateAsync("herald_dashboard");
-        }
-        else
-        {
-            connectionString = $"Data Source={Path.Combine(directory, "herald.db")}";
-        }
-
-        try
-        {
-            var services = new ServiceCollection();
-            services.AddLogging();
-            services.AddSingleton(TimeProvider.System);
-            services.AddHeraldStorage(connectionString, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
-            services.AddHeraldServerData(connectionString);
-            services.AddHeraldDashboardData(connectionString);
-            await using var provider = services.BuildServiceProvider();
-            await provider.MigrateHeraldServerDatabaseAsync();
-            await provider.MigrateHeraldDashboardDatabaseAsync();
-            await test(provider);
-        }
-        finally
-        {
-            if (scratch is not null)
-            {
-                await ScratchPostgres.DropAsync(scratch);
-            }
-
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A pooled connection still holds the file; the temp folder is cleaned by the system.
-            }
-        }
-    }
 
     private static async Task<List<string>> TablesAsync(DbConnection connection, string database)
     {

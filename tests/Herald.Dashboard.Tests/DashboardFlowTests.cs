@@ -36,6 +36,8 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
         var attention = page.Locator("section[aria-labelledby=attention-heading]");
         await Expect(attention.GetByRole(AriaRole.Link, new() { Name = host.FailingTitle, Exact = true })).ToBeVisibleAsync();
         await Expect(attention.GetByRole(AriaRole.Link, new() { Name = host.WaitingDraftTitle, Exact = true })).ToBeVisibleAsync();
+        // The sentinel account's key was refused (HTTP 401) on its newest attempt: the account needs attention too.
+        await Expect(attention.Locator("ul.account-attention li", new() { HasText = "'wrong key'" })).ToContainTextAsync("refused");
         await Expect(page.Locator("section[aria-labelledby=due-heading]").GetByRole(AriaRole.Link, new() { Name = host.LaterTitle, Exact = true })).ToBeVisibleAsync();
         await Expect(page.Locator(".chart svg rect.bar").First).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(host.ScreenshotDirectory, "overview.png"), FullPage = true });
@@ -195,7 +197,7 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
     public async Task SignedOut_EveryPage_RedirectsToSignIn()
     {
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(host.BaseUrl) };
-        foreach (var path in new[] { "/", "/publications", "/publications?status=Failed", $"/publications/{host.FailingId}", "/calendar", "/compose" })
+        foreach (var path in new[] { "/", "/publications", "/publications?status=Failed", $"/publications/{host.FailingId}", "/calendar", "/compose", "/accounts", "/settings" })
         {
             using var response = await client.GetAsync(path);
             Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
@@ -237,6 +239,7 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
                  {
                      "/", "/publications", "/publications?status=Failed", $"/publications/{host.FailingId}", $"/publications/{host.PublishedId}",
                      $"/publications/{host.DraftId}", $"/publications/{host.LaterId}", "/compose", "/login", host.SetupLink,
+                     "/accounts", "/accounts?platform=devto", "/settings",
                  })
         {
             await page.GotoAsync(path);
@@ -244,7 +247,9 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
         }
 
         Assert.Contains(html, h => h.Html.Contains(host.FailingTitle, StringComparison.Ordinal));
-        var secrets = host.Sentinels.Append(host.AdminPassword).ToArray();
+        // The accounts page lists the sentinel account (by name and key names), never its values; no page shows an API key.
+        Assert.Contains(html, h => h.Path == "/accounts" && h.Html.Contains("unused_secret", StringComparison.Ordinal));
+        var secrets = host.Sentinels.Append(host.AdminPassword).Append(host.ApiKey).ToArray();
         var hits = html.Select(h => ($"page {h.Path}", h.Html)).Concat(host.LogLines.Select(l => ("log", l)))
             .Where(p => secrets.Any(s => p.Item2.Contains(s, StringComparison.Ordinal)))
             .Select(p => p.Item1).ToList();

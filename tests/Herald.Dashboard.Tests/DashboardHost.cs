@@ -135,6 +135,24 @@ public sealed class DashboardHost : IAsyncLifetime
         return page;
     }
 
+    /// <summary>Where the in-process sandbox serves <paramref name="platform"/>.</summary>
+    public Uri SandboxPlatformUrl(string platform) => _app!.Services.GetRequiredService<ServerSandbox>().Server!.PlatformBaseUrl(platform);
+
+    /// <summary>The admin API key the fixture arranges with: a secret no page may show.</summary>
+    public string ApiKey => Api.DefaultRequestHeaders.Authorization!.Parameter!;
+
+    /// <summary>POSTs <paramref name="body"/> as JSON with the admin key; the answer must be a success.</summary>
+    public async Task<JsonNode> PostAsync(string path, object body)
+    {
+        using var response = await Api.PostAsJsonAsync(path, body, JsonSerializerOptions.Web);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    /// <summary>The stored accounts as <c>GET /api/v1/accounts</c> lists them.</summary>
+    public async Task<JsonArray> AccountsAsync() => JsonNode.Parse(await Api.GetStringAsync("/api/v1/accounts"))!.AsArray();
+
     public async Task<JsonNode> GetPublicationAsync(string id) =>
         JsonNode.Parse(await Api.GetStringAsync($"/api/v1/publications/{id}"))!;
 
@@ -210,7 +228,7 @@ public sealed class DashboardHost : IAsyncLifetime
         await WaitForStatusAsync(LaterId, "Scheduled");
     }
 
-    private async Task<string> PostOneAsync(string title, string target, string? at = null)
+    public async Task<string> PostOneAsync(string title, string target, string? at = null)
     {
         var posted = await PostAsync("/api/v1/posts", new
         {
@@ -221,14 +239,6 @@ public sealed class DashboardHost : IAsyncLifetime
             timeZone = at is null ? null : "UTC",
         });
         return (string)posted["publications"]!.AsArray().Single()!["id"]!;
-    }
-
-    private async Task<JsonNode> PostAsync(string path, object body)
-    {
-        using var response = await Api.PostAsJsonAsync(path, body, JsonSerializerOptions.Web);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!;
     }
 
     public async Task DisposeAsync()

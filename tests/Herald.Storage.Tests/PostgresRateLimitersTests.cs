@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Herald.Platforms;
 using Herald.Storage.RateLimiting;
 using Herald.Workers.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
@@ -195,6 +196,22 @@ public sealed class PostgresRateLimitersTests(PostgresDatabase database) : IClas
 
         Assert.False(thread.IsAcquired);
         Assert.Equal(1, await SlotsAsync());
+    }
+
+    [Fact]
+    public async Task Park_IsWhatTheDashboardReads_UntilItIsOver()
+    {
+        var until = _clock.GetUtcNow().AddMinutes(2);
+        await Worker().ParkAsync(until);
+
+        await using var scope = database.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        var paused = await RateLimitState.PausedAsync(db, _clock.GetUtcNow(), CancellationToken.None);
+        Assert.Equal(until, paused[RateLimitState.Key("devto", _account)]);
+        Assert.Equal(Key, RateLimitState.Key("devto", _account));
+
+        var later = await RateLimitState.PausedAsync(db, until, CancellationToken.None);
+        Assert.False(later.ContainsKey(Key));
     }
 
     [Fact]

@@ -3,7 +3,6 @@ using Herald.Server.Hosting;
 using Herald.Server.Keys;
 using Herald.Server.Problems;
 using Herald.Storage.Accounts;
-using Herald.Workers;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Herald.Server.Accounts;
@@ -23,17 +22,8 @@ internal static class AccountTestApi
     }
 
     private static async Task<Results<Ok<AccountTestResponse>, ProblemHttpResult>> TestAsync(
-        string id, AccountDirectory directory, IAccountEndpointResolver endpoints, AccountChecker checker, TimeProvider clock, CancellationToken cancellationToken)
-    {
-        if (await directory.FindAsync(id, cancellationToken) is not { } stored)
-        {
-            return ProblemResults.NotFound("account", id);
-        }
-
-        var result = endpoints.Resolve(stored, out var reason) is { } account
-            ? await checker.CheckAsync(account, cancellationToken)
-            : new AccountCheckResult(AccountCheckVerdict.Unreachable, reason ?? "This server cannot reach the account's endpoint.");
-        return TypedResults.Ok(new AccountTestResponse(
-            stored.Id.ToString(), stored.Platform, result.Verdict, result.Detail, result.Identity, result.IdentityId, clock.GetUtcNow()));
-    }
+        string id, AccountDirectory directory, AccountConnectionTester tester, CancellationToken cancellationToken) =>
+        await directory.FindAsync(id, cancellationToken) is { } stored
+            ? TypedResults.Ok(await tester.TestAsync(stored, cancellationToken))
+            : ProblemResults.NotFound("account", id);
 }

@@ -58,6 +58,10 @@ public static class DashboardExtensions
         services.AddScoped<CalendarQuery>();
         services.AddScoped<Actions.PublicationActions>();
         services.AddScoped<Compose.ComposeService>();
+        services.AddScoped<AccountsPageQuery>();
+        services.AddScoped<AccountAttentionQuery>();
+        services.AddScoped<Actions.AccountActions>();
+        services.AddScoped<Actions.KeyActions>();
         services.TryAddSingleton<DashboardSetup>();
         services.TryAddSingleton(new DashboardConsole(Console.Out));
         services.AddHostedService<DashboardStartup>();

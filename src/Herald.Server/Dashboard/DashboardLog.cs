@@ -17,4 +17,10 @@ internal static partial class DashboardLog
 
     [LoggerMessage(EventId = 11005, Level = LogLevel.Information, Message = "Publication {PublicationId} {Action} through the dashboard")]
     public static partial void PublicationChanged(ILogger logger, string publicationId, string action);
+
+    [LoggerMessage(EventId = 11006, Level = LogLevel.Information, Message = "Account {AccountId} {Action} through the dashboard")]
+    public static partial void AccountChanged(ILogger logger, string accountId, string action);
+
+    [LoggerMessage(EventId = 11007, Level = LogLevel.Information, Message = "API key {Prefix} {Action} through the dashboard")]
+    public static partial void KeyChanged(ILogger logger, string prefix, string action);
 }

@@ -55,6 +55,8 @@ public static class HeraldServerBuilderExtensions
         services.AddHostedService<ServerStartup>();
         services.AddSingleton<ServerSandbox>();
         services.AddSingleton<IAccountEndpointResolver>(sp => sp.GetRequiredService<ServerSandbox>());
+        services.AddSingleton<AccountTestResults>();
+        services.AddScoped<AccountConnectionTester>();
 
         services.AddHerald().AddEveryPlatform();
         var database = HeraldDatabase.ResolveConnectionString(configuration);

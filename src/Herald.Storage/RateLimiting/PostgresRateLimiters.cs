@@ -27,7 +27,7 @@ internal sealed class PostgresPublishRateLimiters(
             return null;
         }
 
-        return _limiters.GetOrAdd($"{platform}:{account}", key => new PostgresRateLimiter(dataSource, key, rule, hold.MaxHold, timeProvider));
+        return _limiters.GetOrAdd(RateLimitState.Key(platform, account), key => new PostgresRateLimiter(dataSource, key, rule, hold.MaxHold, timeProvider));
     }
 }
 

@@ -1,0 +1,50 @@
+using Herald.Platforms.Checks;
+using Herald.Server.Accounts;
+using Herald.Storage;
+using Herald.Storage.Accounts;
+using Microsoft.EntityFrameworkCore;
+
+namespace Herald.Server.Dashboard.Queries;
+
+/// <summary>An account the overview asks a person to look at, and why (never a credential).</summary>
+public sealed record AccountAttention(AccountId Id, string Platform, string DisplayName, string Reason, DateTimeOffset At);
+
+/// <summary>
+/// Accounts whose credentials were refused: the platform answered 401 or 403 to the newest attempt made with the
+/// account, or the account's last connection test (since this server started) ended in "credentials refused".
+/// Herald stores no token expiry, so an expiring token shows only once the platform refuses it.
+/// </summary>
+public sealed class AccountAttentionQuery(AccountDirectory directory, HeraldDbContext db, AccountTestResults tests)
+{
+    public async Task<IReadOnlyList<AccountAttention>> LoadAsync(CancellationToken cancellationToken)
+    {
+        var accounts = await directory.ListAsync(cancellationToken);
+        // The newest attempt of each account (attempt ids grow with time), then those attempts' status.
+        var newest = await db.Attempts.AsNoTracking()
+            .Join(db.Publications, a => a.PublicationId, p => p.Id, (a, p) => new { p.AccountId, a.Id })
+            .GroupBy(x => x.AccountId).Select(g => g.Max(x => x.Id)).ToListAsync(cancellationToken);
+        var refused = (await db.Attempts.AsNoTracking()
+                .Where(a => newest.Contains(a.Id) && (a.HttpStatus == 401 || a.HttpStatus == 403))
+                .Join(db.Publications, a => a.PublicationId, p => p.Id, (a, p) => new { p.AccountId, a.HttpStatus, a.EndedAt })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(x => x.AccountId);
+
+        var attention = new List<AccountAttention>();
+        foreach (var account in accounts)
+        {
+            var test = tests.Last(account.Id);
+            if (test is { Verdict: AccountCheckVerdict.CredentialsRefused })
+            {
+                attention.Add(new(account.Id, account.Platform, account.DisplayName, $"the last connection test was refused: {test.Detail}", test.CheckedAt));
+            }
+            else if (refused.TryGetValue(account.Id, out var attempt) && !(test is { Verdict: AccountCheckVerdict.Works } && test.CheckedAt > attempt.EndedAt))
+            {
+                // A test that worked after the refusal (new credentials) answers it.
+                attention.Add(new(account.Id, account.Platform, account.DisplayName,
+                    $"the platform refused its credentials on the last attempt (HTTP {attempt.HttpStatus})", attempt.EndedAt));
+            }
+        }
+
+        return [.. attention.OrderByDescending(a => a.At)];
+    }
+}

@@ -1,0 +1,89 @@
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Platforms;
+using Herald.Platforms.Checks;
+using Herald.Publications;
+using Herald.Server.Accounts;
+using Herald.Server.Dashboard.Queries;
+using Herald.Storage;
+using Herald.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Herald.Dashboard.Tests;
+
+/// <summary>
+/// The overview's accounts that need attention, on real SQLite and real PostgreSQL: an account is listed when the
+/// platform refused its credentials on its newest attempt, or its last connection test was refused; a later success
+/// (an attempt or a test) answers it.
+/// </summary>
+public sealed class AccountAttentionTests
+{
+    public static TheoryData<string> Databases => ["sqlite", "postgresql"];
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task RefusedCredentials_AreListed_UntilASuccessAnswersThem(string database)
+    {
+        await TestDatabases.WithDatabaseAsync(database, async provider =>
+        {
+            await using var scope = provider.CreateAsyncScope();
+            var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
+            var tests = provider.GetRequiredService<AccountTestResults>();
+            var now = DateTimeOffset.UtcNow;
+
+            var refused = await AccountWithAttemptsAsync(store, "refused", now, 401);
+            var recovered = await AccountWithAttemptsAsync(store, "recovered", now, 403, 201);
+            var retested = await AccountWithAttemptsAsync(store, "retested", now, 401);
+            var testedBad = await AccountWithAttemptsAsync(store, "tested bad", now);
+            await AccountWithAttemptsAsync(store, "fine", now, 500, 201);
+            tests.Record(retested.Id, Verdict(retested, AccountCheckVerdict.Works, now.AddMinutes(5)));
+            tests.Record(testedBad.Id, Verdict(testedBad, AccountCheckVerdict.CredentialsRefused, now.AddMinutes(5)));
+
+            var listed = await scope.ServiceProvider.GetRequiredService<AccountAttentionQuery>().LoadAsync(CancellationToken.None);
+
+            Assert.Equal(["tested bad", "refused"], listed.Select(a => a.DisplayName));
+            Assert.Contains("HTTP 401", listed.Single(a => a.Id == refused.Id).Reason, StringComparison.Ordinal);
+            Assert.Contains("the last connection test was refused", listed.Single(a => a.Id == testedBad.Id).Reason, StringComparison.Ordinal);
+            Assert.DoesNotContain(listed, a => a.Id == recovered.Id);
+        }, services =>
+        {
+            services.AddHerald().AddEveryPlatform();
+            services.AddSingleton<AccountTestResults>();
+            services.AddScoped<AccountAttentionQuery>();
+        });
+    }
+
+    private static AccountTestResponse Verdict(Account account, AccountCheckVerdict verdict, DateTimeOffset at) =>
+        new(account.Id.ToString(), account.Platform, verdict, $"{verdict} in the test", null, null, at);
+
+    /// <summary>A devto account with one publication whose attempts answered <paramref name="statuses"/>, in order.</summary>
+    private static async Task<Account> AccountWithAttemptsAsync(IPublicationStore store, string name, DateTimeOffset now, params int[] statuses)
+    {
+        var account = await store.UpsertAccountAsync(new Account
+        {
+            Platform = "devto",
+            DisplayName = name,
+            Credentials = new AccountCredentials(new Dictionary<string, string> { ["api_key"] = "k" }),
+            CreatedAt = now,
+        });
+        var content = new Content { Title = $"For {name}", Body = "Body." };
+        var publication = Publication.Create(content.Id, account.Id, "devto", now, "UTC", 3, now);
+        await store.AddScheduledAsync([content], [publication], keepTracked: false);
+        for (var i = 0; i < statuses.Length; i++)
+        {
+            var started = now.AddSeconds(i * 10);
+            await store.AddAttemptAsync(new Attempt
+            {
+                PublicationId = publication.Id,
+                Number = i + 1,
+                StartedAt = started,
+                EndedAt = started.AddSeconds(1),
+                Outcome = statuses[i] < 300 ? PublishOutcomeKind.Published : PublishOutcomeKind.Permanent,
+                HttpStatus = statuses[i],
+                Error = statuses[i] < 300 ? null : $"HTTP {statuses[i]}",
+            });
+        }
+
+        return account;
+    }
+}
