@@ -30,7 +30,18 @@ internal static class TwitterText
     private const int DefaultWeight = 200;
     private const int TransformedUrlLength = 23;
 
-    private static readonly Regex ExtractUrlPattern = Create(TwitterTextPatterns.ExtractUrl);
+    /// <summary>
+    /// How long one search for a URL may take. twitter-text's URL pattern backtracks quadratically on a long run of dotted labels
+    /// with no space ("a.a.a.…": 1,000 characters took 13 s, 4,000 over a minute); such a run is not a URL X would
+    /// link, and a preview (one per keystroke in the dashboard) or an API call must not spend minutes on it. What the
+    /// search found before the budget ran out is kept; the rest of the text counts as plain characters, which can
+    /// only make it longer (a URL counts 23, plain text its own length).
+    /// </summary>
+    // Declared before the patterns, which read it as they are built. Far above what any real text needs (microseconds),
+    // so that a busy machine never cuts a real search short.
+    private static readonly TimeSpan MatchBudget = TimeSpan.FromSeconds(1);
+
+    private static readonly Regex ExtractUrlPattern = new(TwitterTextPatterns.ExtractUrl, RegexOptions.CultureInvariant, MatchBudget);
     private static readonly Regex InvalidUrlWithoutProtocolPrecedingCharsPattern = Create(TwitterTextPatterns.InvalidUrlWithoutProtocolPrecedingChars);
     private static readonly Regex ValidAsciiDomainPattern = Create(TwitterTextPatterns.ValidAsciiDomain);
     private static readonly Regex ValidTcoUrlPattern = Create(TwitterTextPatterns.ValidTcoUrl);
@@ -110,6 +121,29 @@ internal static class TwitterText
         return RemoveOverlapping(entities);
     }
 
+    /// <summary>The matches of <paramref name="pattern"/> found within <see cref="MatchBudget"/> each.</summary>
+    private static IEnumerable<Match> MatchesWithinBudget(Regex pattern, string text)
+    {
+        var match = Next(() => pattern.Match(text));
+        while (match is { Success: true })
+        {
+            yield return match;
+            match = Next(match.NextMatch);
+        }
+
+        static Match? Next(Func<Match> search)
+        {
+            try
+            {
+                return search();
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <summary><c>extractUrlsWithIndices</c> with <c>extractUrlsWithoutProtocol</c> on (the library's default).</summary>
     public static List<TwitterTextEntity> ExtractUrls(string text)
     {
@@ -119,7 +153,7 @@ internal static class TwitterText
             return urls;
         }
 
-        foreach (Match match in ExtractUrlPattern.Matches(text))
+        foreach (var match in MatchesWithinBudget(ExtractUrlPattern, text))
         {
             var before = match.Groups[2].Value;
             var url = match.Groups[3].Value;
