@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -39,7 +40,14 @@ public static class DatabaseMigrations
             }
             finally
             {
-                await database.ExecuteSqlRawAsync(UnlockSql, CancellationToken.None);
+                try
+                {
+                    await database.ExecuteSqlRawAsync(UnlockSql, CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is DbException or InvalidOperationException)
+                {
+                    // A broken connection: closing it frees the lock, and the migration's own error is the one to see.
+                }
             }
         }
         finally

@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Text;
+using Herald.Accounts;
 using Herald.Contents;
 using Herald.Publications;
+using Herald.Storage.Queue;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using static Herald.Storage.ModelSql;
@@ -21,50 +23,95 @@ namespace Herald.Storage;
 internal sealed class PostgresScheduleAtOnce(HeraldDbContext db)
 {
     /// <summary>
-    /// Stores <paramref name="content"/> and <paramref name="publications"/> (all of that content) unless
-    /// <paramref name="guard"/> finds an earlier publication of the content on their accounts; returns whether it stored them.
+    /// Stores <paramref name="content"/> and <paramref name="publications"/> (all of that content, on
+    /// <paramref name="accounts"/>, known as stored) unless <paramref name="guard"/> finds an earlier publication of the
+    /// content on those accounts, or an account row is no longer as known (removed, renamed, its settings or base
+    /// address changed, by another process); returns whether it stored them.
     /// </summary>
-    public async Task<bool> TryInsertAsync(Content content, IReadOnlyList<Publication> publications, bool guard, CancellationToken cancellationToken)
+    public async Task<bool> TryInsertAsync(
+        Content content, IReadOnlyList<Publication> publications, IReadOnlyList<Account> accounts, bool guard, CancellationToken cancellationToken)
     {
+        if (!Writable<Content>() || !Writable<Publication>())
+        {
+            return false;
+        }
+
+        // The dispatchers' wake-up rides in the same statement (PostgreSQL delivers a NOTIFY at commit, and not at all
+        // when the statement stored nothing) instead of costing a round trip of its own afterwards.
+        var dueAt = publications.Min(p => p.NextAttemptAt ?? p.ScheduledAt);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             var sql = new StringBuilder();
-            var accounts = publications.Select(p => p.AccountId.Value).Distinct().ToArray();
-            var onlyIfNew = "";
+            var ids = accounts.Select(a => a.Id.Value).Distinct().ToArray();
             if (guard)
             {
                 sql.Append(
                     "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended('herald:repost:' || a, 0) AS k " +
-                    $"FROM unnest({Parameter(command, accounts.Select(a => a.ToString()).ToArray())}::text[]) AS a ORDER BY 1) AS keys;\n");
-                sql.Append($"WITH earlier AS ({Earlier(command, content, accounts)}),\n");
-                onlyIfNew = " WHERE NOT EXISTS (SELECT FROM earlier)";
-            }
-            else
-            {
-                sql.Append("WITH ");
+                    $"FROM unnest({Parameter(command, ids.Select(a => a.ToString()).ToArray())}::text[]) AS a ORDER BY 1) AS keys;\n");
             }
 
-            sql.Append($"new_content AS ({Insert(command, [content], ContentShadow)}{onlyIfNew}),\n");
-            sql.Append($"new_publications AS ({Insert(command, publications, shadow: null)}{onlyIfNew})\n");
-            sql.Append(guard ? "SELECT EXISTS (SELECT FROM earlier)" : "SELECT false");
+            sql.Append($"WITH earlier AS ({(guard ? Earlier(command, content, ids) : "SELECT WHERE false")}),\n");
+            sql.Append($"unchanged AS ({Unchanged(command, accounts)}),\n");
+            const string OnlyIf = " WHERE NOT EXISTS (SELECT FROM earlier) AND (SELECT n FROM unchanged) = ";
+            var onlyIf = OnlyIf + Parameter(command, accounts.Count);
+            sql.Append($"new_content AS ({Insert(command, [content], ContentShadow)}{onlyIf} RETURNING 1),\n");
+            sql.Append($"new_publications AS ({Insert(command, publications, shadow: null)}{onlyIf} RETURNING 1),\n");
+            sql.Append($"notified AS (SELECT pg_notify({Parameter(command, PostgresDueChannel.Channel)}, {Parameter(command, PostgresDueChannel.Payload(dueAt))}){onlyIf})\n");
+            // Reading the inserts' counts makes every part run before the answer (a plain WITH query runs only when read).
+            sql.Append("SELECT (SELECT count(*) FROM new_publications), (SELECT count(*) FROM new_content), (SELECT count(*) FROM notified)");
             command.CommandText = sql.ToString();
 
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (guard)
+            long stored;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                await reader.NextResultAsync(cancellationToken);
+                if (guard)
+                {
+                    await reader.NextResultAsync(cancellationToken);
+                }
+
+                await reader.ReadAsync(cancellationToken);
+                stored = reader.GetInt64(0);
+                // The foreign keys are checked as the statement ends, after its row: read to the end so that a refusal
+                // surfaces here (and rolls everything back) rather than being taken for success.
+                while (await reader.NextResultAsync(cancellationToken))
+                {
+                }
             }
 
-            await reader.ReadAsync(cancellationToken);
-            return !reader.GetBoolean(0);
+            return stored == publications.Count;
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
     }
+
+    /// <summary>
+    /// How many of the accounts are still stored exactly as known: same id, platform, display name, settings and base
+    /// address (a soft removal adds a setting; a rename changes the name).
+    /// </summary>
+    private string Unchanged(DbCommand command, IReadOnlyList<Account> accounts)
+    {
+        var type = db.Model.FindEntityType(typeof(Account))!;
+        string Is(string property, Account account) =>
+            $"a.{Column(type.FindProperty(property)!)} IS NOT DISTINCT FROM {Parameter(command, type.FindProperty(property)!, property switch
+            {
+                nameof(Account.Id) => account.Id,
+                nameof(Account.Platform) => account.Platform,
+                nameof(Account.DisplayName) => account.DisplayName,
+                nameof(Account.Settings) => account.Settings,
+                _ => account.BaseUrl,
+            })}";
+        var each = accounts.Select(a =>
+            "(" + string.Join(" AND ", new[] { nameof(Account.Id), nameof(Account.Platform), nameof(Account.DisplayName), nameof(Account.Settings), nameof(Account.BaseUrl) }
+                .Select(p => Is(p, a))) + ")");
+        return $"SELECT count(*) AS n FROM {Table(type)} a WHERE {string.Join(" OR ", each)}";
+    }
+
+    /// <summary>Whether every property of <typeparamref name="T"/> is one this class writes (none generated by the database).</summary>
+    private bool Writable<T>() => db.Model.FindEntityType(typeof(T))!.GetProperties().All(p => p.ValueGenerated == ValueGenerated.Never);
 
     /// <summary>The repost guard's query: an earlier publication of the content on one of the accounts, published or on its way.</summary>
     private string Earlier(DbCommand command, Content content, Guid[] accounts)

@@ -1,12 +1,13 @@
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Publications;
+using Herald.Workers;
 using Microsoft.EntityFrameworkCore;
 
 namespace Herald.Storage;
 
 /// <summary>EF Core implementation of <see cref="IPublicationStore"/>; one per scope, tracking what it loads.</summary>
-internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcomes, KnownAccounts known) : IPublicationStore
+internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcomes, KnownAccounts known, DueSignal? localDispatcher = null) : IPublicationStore
 {
     // The accounts staged in this store's transaction: known to this process once it commits.
     private readonly List<Account> _staged = [];
@@ -169,7 +170,20 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
         try
         {
             // False: the guard found an earlier publication; the general path names it.
-            return await new PostgresScheduleAtOnce(db).TryInsertAsync(content, publications, guard, cancellationToken) ? publications : null;
+            if (!await new PostgresScheduleAtOnce(db).TryInsertAsync(content, publications, stored, guard, cancellationToken))
+            {
+                // An earlier publication to name, or an account changed elsewhere: the general path reads them afresh.
+                foreach (var account in accounts)
+                {
+                    known.Forget(account.Platform, account.DisplayName);
+                }
+
+                return null;
+            }
+
+            // The statement woke every process's dispatchers through the database; this one's need not wait for it.
+            localDispatcher?.Set(publications.Min(p => p.NextAttemptAt ?? p.ScheduledAt));
+            return publications;
         }
         catch (Npgsql.PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
         {

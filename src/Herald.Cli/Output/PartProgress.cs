@@ -75,6 +75,22 @@ internal sealed class PartProgress
             return inner.AddScheduledAsync(contents, publications, keepTracked, cancellationToken);
         }
 
+        public async Task<IReadOnlyList<Publication>?> TryAddScheduledAtOnceAsync(
+            Content content,
+            IReadOnlyList<Account> accounts,
+            bool guard,
+            Func<IReadOnlyList<Account>, IReadOnlyList<Publication>> create,
+            CancellationToken cancellationToken = default)
+        {
+            var stored = await inner.TryAddScheduledAtOnceAsync(content, accounts, guard, create, cancellationToken);
+            foreach (var publication in stored ?? [])
+            {
+                _parts[publication.Id] = publication.ThreadPartIds.Count;
+            }
+
+            return stored;
+        }
+
         public Task AddPublicationAsync(Publication publication, CancellationToken cancellationToken = default)
         {
             _parts[publication.Id] = publication.ThreadPartIds.Count;

@@ -44,7 +44,8 @@ public interface IPublicationStore
     /// having stored nothing, when it cannot: an account it has not seen as given lately, an earlier publication the
     /// guard found, a store without such a path (the default). The caller then takes the general path
     /// (<see cref="StageAccountsAsync"/>, <see cref="FindEarlierPublicationsAsync"/>, <see cref="AddScheduledAsync"/>),
-    /// which also names what the guard found. What it returns is not tracked.
+    /// which also names what the guard found. What it returns is not tracked. What it stores, it also announces to
+    /// the dispatchers of every process (as <c>IDueNotifier</c> would): the caller need not.
     /// </summary>
     Task<IReadOnlyList<Publication>?> TryAddScheduledAtOnceAsync(
         Content content,

@@ -66,7 +66,7 @@ internal sealed class PublicationScheduler(
 
         if (single && media.Count == 0 && options.ClaimFor is null && await TryAtOnceAsync(items[0], options, cancellationToken) is { } atOnce)
         {
-            await SignalAsync(items[0].When.Utc);
+            // The store woke the dispatchers with the same statement.
             return atOnce;
         }
 

@@ -94,9 +94,12 @@ internal sealed class PostgresDueChannel(NpgsqlDataSource dataSource, DueSignal 
         // an empty payload wakes every dispatcher.
         await using var command = dataSource.CreateCommand("SELECT pg_notify($1, $2)");
         command.Parameters.Add(new NpgsqlParameter { Value = Channel });
-        command.Parameters.Add(new NpgsqlParameter { Value = ticks == WakeAll ? "" : ticks.ToString(CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new NpgsqlParameter { Value = ticks == WakeAll ? "" : Payload(new DateTimeOffset(ticks, TimeSpan.Zero)) });
         await command.ExecuteNonQueryAsync(_stopping.Token);
     }
+
+    /// <summary>The payload that tells listeners the earliest due time of a change (its UTC ticks).</summary>
+    internal static string Payload(DateTimeOffset dueAt) => dueAt.UtcTicks.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Sends what is still pending (the host is stopping), waiting at most <see cref="FlushTimeout"/>.</summary>
     public async ValueTask DisposeAsync()

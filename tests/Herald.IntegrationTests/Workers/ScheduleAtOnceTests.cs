@@ -94,6 +94,33 @@ public sealed class ScheduleAtOnceTests
         Assert.Equal(second[0].Id, (await stored.Publications.AsNoTracking().SingleAsync()).Id);
     }
 
+    [Theory]
+    [InlineData("UPDATE accounts SET settings = '{{\"herald_deleted\":\"true\"}}'")]
+    [InlineData("UPDATE accounts SET display_name = 'renamed elsewhere'")]
+    public async Task Schedule_KnownAccountRemovedSoftlyOrRenamedByAnotherProcess_GoesTheGeneralWay(string change)
+    {
+        await using var database = await TestDatabase.PostgresAsync();
+        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        var first = await workers.ScheduleAsync(Articles.New("Before the change"), Account("changed-elsewhere"), ScheduleTime.At(Now.AddHours(1)));
+        await using (var scope = workers.Services.CreateAsyncScope())
+        {
+            // As another process would (a removal keeps the row of an account with history; a rename changes its name).
+            await scope.ServiceProvider.GetRequiredService<HeraldDbContext>().Database.ExecuteSqlRawAsync(change);
+        }
+
+        var second = await workers.ScheduleAsync(Articles.New("After the change"), Account("changed-elsewhere"), ScheduleTime.At(Now.AddHours(1)));
+
+        // The general path stored the account as given again: named so, with its settings and working credentials.
+        await using var check = workers.Services.CreateAsyncScope();
+        var store = check.ServiceProvider.GetRequiredService<IPublicationStore>();
+        var account = await store.GetAccountAsync(second[0].AccountId);
+        Assert.Equal("changed-elsewhere", account!.DisplayName);
+        Assert.Null(account.Setting("herald_deleted"));
+        Assert.Equal("bulk-key", account.Credentials["api_key"]);
+        Assert.Equal(2, (await workers.StatusCountsAsync()).Values.Sum());
+        Assert.NotNull(first);
+    }
+
     [Fact]
     public async Task Schedule_KnownAccountWithOtherSettingsOrCredentials_GoesTheGeneralWayAndStoresThem()
     {

@@ -34,8 +34,8 @@ internal static class TwitterText
     /// How long one search for a URL may take. twitter-text's URL pattern backtracks quadratically on a long run of dotted labels
     /// with no space ("a.a.a.…": 1,000 characters took 13 s, 4,000 over a minute); such a run is not a URL X would
     /// link, and a preview (one per keystroke in the dashboard) or an API call must not spend minutes on it. What the
-    /// search found before the budget ran out is kept; the rest of the text counts as plain characters, which can
-    /// only make it longer (a URL counts 23, plain text its own length).
+    /// search found before the budget ran out is kept; the rest of the text counts as plain characters (a URL there
+    /// is then counted at its own length, not 23). Real text needs microseconds, so only such runs ever reach it.
     /// </summary>
     // Declared before the patterns, which read it as they are built. Far above what any real text needs (microseconds),
     // so that a busy machine never cuts a real search short.
@@ -121,13 +121,21 @@ internal static class TwitterText
         return RemoveOverlapping(entities);
     }
 
-    /// <summary>The matches of <paramref name="pattern"/> found within <see cref="MatchBudget"/> each.</summary>
+    /// <summary>The matches of <paramref name="pattern"/> in <paramref name="text"/> found within <see cref="MatchBudget"/> in all.</summary>
     private static IEnumerable<Match> MatchesWithinBudget(Regex pattern, string text)
     {
+        // Each search has the budget (the pattern's timeout), and so has the whole text: many slow runs in one long
+        // text (a thread) stop at the first that exhausts it.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var match = Next(() => pattern.Match(text));
         while (match is { Success: true })
         {
             yield return match;
+            if (clock.Elapsed > MatchBudget)
+            {
+                yield break;
+            }
+
             match = Next(match.NextMatch);
         }
 
