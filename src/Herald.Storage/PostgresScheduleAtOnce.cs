@@ -12,11 +12,12 @@ namespace Herald.Storage;
 
 /// <summary>
 /// A new content and its publications stored in one round trip on PostgreSQL, the repost guard included: one command
-/// of two statements that PostgreSQL runs as one implicit transaction (all or nothing, one commit).
+/// of three statements that PostgreSQL runs as one implicit transaction (all or nothing, one commit).
 /// </summary>
 /// <remarks>
-/// The first statement takes the repost guard's lock on each account (the general path takes the same ones), so that
-/// a concurrent schedule of the same content on the same account waits for it. The second statement — with its own
+/// The first statements take the repost guard's locks: each account's, shared (the general path takes it alone), then
+/// the content's on each account, alone — so that a concurrent schedule of the same content on the same account waits
+/// for this one, while other contents for the account do not. The last statement — with its own
 /// snapshot, taken once the locks are held, so it sees what such a schedule committed — inserts the rows only when no
 /// earlier publication of that content on those accounts is published or on its way, and says whether one was.
 /// </remarks>
@@ -47,9 +48,16 @@ internal sealed class PostgresScheduleAtOnce(HeraldDbContext db)
             var ids = accounts.Select(a => a.Id.Value).Distinct().ToArray();
             if (guard)
             {
+                // Each account's guard lock shared (the general path takes it alone: it may look at any content of the
+                // account), then a lock of this content on each account alone: calls posting different contents to
+                // one account do not wait for each other's commit; the same content waits, and then sees the first.
+                var fingerprint = ContentFingerprint.Of(content);
+                sql.Append(
+                    "SELECT pg_advisory_xact_lock_shared(k) FROM (SELECT DISTINCT hashtextextended('herald:repost:' || a, 0) AS k " +
+                    $"FROM unnest({Parameter(command, ids.Select(a => a.ToString()).ToArray())}::text[]) AS a ORDER BY 1) AS keys;\n");
                 sql.Append(
                     "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended('herald:repost:' || a, 0) AS k " +
-                    $"FROM unnest({Parameter(command, ids.Select(a => a.ToString()).ToArray())}::text[]) AS a ORDER BY 1) AS keys;\n");
+                    $"FROM unnest({Parameter(command, ids.Select(a => $"{a}:{fingerprint}").ToArray())}::text[]) AS a ORDER BY 1) AS keys;\n");
             }
 
             sql.Append($"WITH earlier AS ({(guard ? Earlier(command, content, ids) : "SELECT WHERE false")}),\n");
@@ -68,6 +76,8 @@ internal sealed class PostgresScheduleAtOnce(HeraldDbContext db)
             {
                 if (guard)
                 {
+                    // Past the two locks' results.
+                    await reader.NextResultAsync(cancellationToken);
                     await reader.NextResultAsync(cancellationToken);
                 }
 

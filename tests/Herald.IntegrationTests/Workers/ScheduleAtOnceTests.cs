@@ -149,5 +149,40 @@ public sealed class ScheduleAtOnceTests
         Assert.NotNull(Known(workers).Find([withSettings]));
     }
 
+    [Fact]
+    public async Task Schedule_SameContentAtOnceAndThroughTheGeneralPathConcurrently_StoresItOnce()
+    {
+        await using var database = await TestDatabase.PostgresAsync();
+        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        await workers.ScheduleAsync(Articles.New("Makes the account known"), Account("both-paths"), ScheduleTime.At(Now.AddHours(1)));
+
+        for (var round = 0; round < 10; round++)
+        {
+            var article = Articles.New($"Both paths {round}");
+            // A single call (one round trip) and a bulk call (the general path, which takes the account's lock alone).
+            var calls = new[]
+            {
+                Task.Run(() => Stored(() => workers.ScheduleAsync(Copy(article), Account("both-paths"), ScheduleTime.At(Now.AddHours(2))))),
+                Task.Run(() => Stored(() => ScheduleManyAsync(workers, [new(Copy(article), [Account("both-paths")], ScheduleTime.At(Now.AddHours(2)))]))),
+                Task.Run(() => Stored(() => workers.ScheduleAsync(Copy(article), Account("both-paths"), ScheduleTime.At(Now.AddHours(2))))),
+            };
+
+            Assert.Equal(1, (await Task.WhenAll(calls)).Count(ok => ok));
+        }
+    }
+
+    private static async Task<bool> Stored(Func<Task<IReadOnlyList<Publication>>> schedule)
+    {
+        try
+        {
+            await schedule();
+            return true;
+        }
+        catch (ContentValidationException)
+        {
+            return false;
+        }
+    }
+
     private static KnownAccounts Known(WorkerHost workers) => workers.Services.GetRequiredService<KnownAccounts>();
 }
