@@ -72,6 +72,25 @@ public sealed class StatusCommandTests
         Assert.DoesNotContain("devto", table, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Status_AccountFilter_ShowsThatAccountsPublicationsAndRefusesANameItCannotPlace()
+    {
+        await using var sandbox = await SandboxServer.StartAsync();
+        using var run = new CliRun(CliRun.AccountsOn(sandbox, "devto", "mastodon"));
+        await PostAsync(run, "--to", "devto,mastodon");
+
+        // Accounts from configuration are named "default" on each platform: platform:name tells them apart.
+        Assert.Equal(["mastodon"], Platforms(await StatusJsonAsync(run, "--account", "mastodon:default")));
+        Assert.Equal(["devto", "mastodon"], Platforms(await StatusJsonAsync(run, "--account", "devto:default,mastodon:default")).Order());
+
+        var (ambiguous, _, several) = await run.InvokeAsync("status", "--account", "default");
+        Assert.Equal(2, ambiguous);
+        Assert.Contains("--account: 'default' names accounts on several platforms", several, StringComparison.Ordinal);
+        var (unknown, _, none) = await run.InvokeAsync("status", "--account", "nobody");
+        Assert.Equal(2, unknown);
+        Assert.Contains("--account: no stored account is named 'nobody'; `herald accounts list` shows them", none, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--status", "Bogus", "--status: unknown status 'Bogus'; known statuses: Scheduled, Publishing")]
     [InlineData("--platform", "myspace", "--platform: unknown platform 'myspace'; known platforms:")]

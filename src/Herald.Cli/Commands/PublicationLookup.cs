@@ -12,7 +12,11 @@ internal sealed record PublicationFilter(
     IReadOnlySet<string> Platforms,
     DateTimeOffset? Since,
     DateTimeOffset? Until,
-    int Limit);
+    int Limit)
+{
+    /// <summary>Only publications of these accounts (none: every account).</summary>
+    public IReadOnlySet<AccountId> Accounts { get; init; } = new HashSet<AccountId>();
+}
 
 /// <summary>
 /// Finds publications by the ids people type. Publication ids are UUID version 7: their first twelve hex digits are a
@@ -141,6 +145,12 @@ internal sealed class PublicationLookup(HeraldDbContext db, IPublicationStore st
             query = query.Where(p => platforms.Contains(p.Platform));
         }
 
+        if (filter.Accounts.Count > 0)
+        {
+            var accounts = filter.Accounts.ToList();
+            query = query.Where(p => accounts.Contains(p.AccountId));
+        }
+
         if (filter.Since is { } since)
         {
             query = query.Where(p => p.ScheduledAt >= since);
@@ -152,6 +162,43 @@ internal sealed class PublicationLookup(HeraldDbContext db, IPublicationStore st
         }
 
         return await query.OrderByDescending(p => p.CreatedAt).Take(filter.Limit).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The stored accounts <paramref name="text"/> names, comma-separated, each by display name or as
+    /// <c>platform:name</c> (as <c>--to</c> takes them); a name no stored account has, or one several platforms share
+    /// without its platform, is refused naming the field.
+    /// </summary>
+    public async Task<HashSet<AccountId>> ResolveAccountsAsync(string? text, string field, CancellationToken cancellationToken = default)
+    {
+        var result = new HashSet<AccountId>();
+        var names = (text ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (names.Length == 0)
+        {
+            return result;
+        }
+
+        var stored = await db.Accounts.AsNoTracking().Select(a => new { a.Id, a.Platform, a.DisplayName }).ToListAsync(cancellationToken);
+        foreach (var name in names)
+        {
+            var colon = name.IndexOf(':', StringComparison.Ordinal);
+            var matches = colon > 0
+                ? stored.Where(a => a.Platform.Equals(name[..colon], StringComparison.OrdinalIgnoreCase) && a.DisplayName == name[(colon + 1)..]).ToList()
+                : stored.Where(a => a.DisplayName == name).ToList();
+            switch (matches.Count)
+            {
+                case 0:
+                    throw new CliInputException($"{field}: no stored account is named '{name}'; `herald accounts list` shows them (give platform:name for one platform's)");
+                case > 1:
+                    throw new CliInputException(
+                        $"{field}: '{name}' names accounts on several platforms ({string.Join(", ", matches.Select(m => m.Platform))}); give platform:name, e.g. {matches[0].Platform}:{name}");
+                default:
+                    result.Add(matches[0].Id);
+                    break;
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The id as lower-case dashed text: SQLite stores it as upper-case text, PostgreSQL as a uuid.</summary>

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Herald.Cli.Commands;
 
 /// <summary>
-/// <c>herald status [ID] [--status …] [--platform …] [--since …] [--until …] [--limit N] [--json]</c>: recent
+/// <c>herald status [ID] [--status …] [--platform …] [--account …] [--since …] [--until …] [--limit N] [--json]</c>: recent
 /// publications as a table, or one with every field and attempt.
 /// </summary>
 internal static class StatusCommand
@@ -22,10 +22,11 @@ internal static class StatusCommand
         var limit = new Option<int>("--limit") { Description = "How many publications the table shows.", DefaultValueFactory = _ => 30 };
         var status = new Option<string?>("--status") { Description = $"Only these statuses, comma-separated: {string.Join(", ", Enum.GetNames<PublicationStatus>())}." };
         var platform = new Option<string?>("--platform") { Description = "Only these platforms, comma-separated, e.g. devto,x." };
+        var account = new Option<string?>("--account") { Description = "Only these stored accounts, comma-separated, by name or platform:name, e.g. x:work." };
         var since = new Option<string?>("--since") { Description = "Only publications due (or published) at or after this time: \"2026-12-01\", \"2026-12-01 09:00 Europe/Berlin\", \"-7d\"." };
         var until = new Option<string?>("--until") { Description = "Only publications due at or before this time: \"2026-12-08\", \"+1d\"." };
         var json = new Option<bool>("--json") { Description = "Machine-readable output: an array of publications (one object with its attempts for an id)." };
-        var command = new Command("status", "Show publications and their attempts.") { id, limit, status, platform, since, until, json };
+        var command = new Command("status", "Show publications and their attempts.") { id, limit, status, platform, account, since, until, json };
         command.Add(CommonOptions.Config);
         command.Add(CommonOptions.Sandbox);
         command.SetAction(async (parse, cancellationToken) =>
@@ -50,6 +51,7 @@ internal static class StatusCommand
                 await services.MigrateHeraldDatabaseAsync(cancellationToken);
                 await using var scope = services.CreateAsyncScope();
                 var lookup = scope.ServiceProvider.GetRequiredService<PublicationLookup>();
+                filter = filter with { Accounts = await lookup.ResolveAccountsAsync(parse.GetValue(account), "--account", cancellationToken) };
                 var sandbox = parse.GetValue(CommonOptions.Sandbox);
                 var sandboxUrl = CliConfiguration.SandboxUrl(configuration);
                 // A sandbox post exists only on the sandbox: show its page there, not the real platform's URL.
