@@ -41,4 +41,22 @@ internal static class ModelSql
 
     /// <summary>The property's column in its entity type's table, quoted.</summary>
     public static string Column(IProperty property) => Quote(property.GetColumnName());
+
+    /// <summary>
+    /// How to read <paramref name="property"/> from a row: its getter, or for a shadow property (one the entity type
+    /// does not have) the function <paramref name="shadow"/> gives by its name; one without is refused at once.
+    /// </summary>
+    public static Func<T, object?> Getter<T>(IProperty property, IReadOnlyDictionary<string, Func<T, object?>>? shadow)
+        where T : class
+    {
+        if (!property.IsShadowProperty())
+        {
+            var getter = property.GetGetter();
+            return row => getter.GetClrValue(row);
+        }
+
+        return shadow is not null && shadow.TryGetValue(property.Name, out var value)
+            ? value
+            : throw new InvalidOperationException($"No value given for the shadow property {typeof(T).Name}.{property.Name}.");
+    }
 }

@@ -84,20 +84,7 @@ internal sealed class PostgresBulkCopy(DbContext db)
                 property.GetColumnName(table) ?? throw new InvalidOperationException($"{typeof(T).Name}.{property.Name} has no column in {table.Name}."),
                 parenthesis < 0 ? storeType : storeType[..parenthesis],
                 property.GetTypeMapping().Converter,
-                Getter(property, shadow));
-        }
-
-        private static Func<T, object?> Getter(IProperty property, IReadOnlyDictionary<string, Func<T, object?>>? shadow)
-        {
-            if (!property.IsShadowProperty())
-            {
-                var getter = property.GetGetter();
-                return row => getter.GetClrValue(row);
-            }
-
-            return shadow is not null && shadow.TryGetValue(property.Name, out var value)
-                ? value
-                : throw new InvalidOperationException($"No value given for the shadow property {typeof(T).Name}.{property.Name}.");
+                ModelSql.Getter(property, shadow));
         }
     }
 }
