@@ -179,6 +179,46 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
     }
 
     [Fact]
+    public async Task Calendar_InTheBrowsersZone_ShowsEachPublicationOnItsLocalDay_InMonthAndWeek()
+    {
+        // Due 2030-01-01 09:00 UTC: in Honolulu (UTC−10, no daylight saving) that is 23:00 on Monday 31 December 2029.
+        const string zone = "Pacific/Honolulu";
+        var page = await host.SignedInPageAsync(zone);
+        var due = (DateTimeOffset)(await host.GetPublicationAsync(host.LaterId))["publication"]!["scheduledAt"]!;
+        Assert.Equal(new DateTimeOffset(2030, 1, 1, 9, 0, 0, TimeSpan.Zero), due);
+
+        // The first page that shows times after the zone changed is drawn again in it, once.
+        await page.Context.ClearCookiesAsync(new() { Name = "herald_tz" });
+        await page.GotoAsync("/calendar?month=2029-12");
+        await Expect(page.Locator("[data-viewer-zone]")).ToHaveTextAsync($"times in {zone}");
+        var monthDay = page.Locator("td[data-day='2029-12-31']");
+        await Expect(monthDay.GetByRole(AriaRole.Link, new() { Name = host.LaterTitle, Exact = true })).ToBeVisibleAsync();
+        await Expect(monthDay).ToContainTextAsync("mastodon · 23:00");
+        await Expect(page.Locator("caption")).ToContainTextAsync($"December 2029, in {zone}");
+
+        // The week view of that day: its own dates in the head, the same publication on the same local day.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Next month" }).ClickAsync();
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Calendar view" }).GetByRole(AriaRole.Link, new() { Name = "Week" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/calendar\\?week=2029-12-31$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Calendar: week of 31 December 2029");
+        await Expect(page.Locator("thead th").First).ToHaveTextAsync("Mon 31 Dec");
+        var weekDay = page.Locator("td[data-day='2029-12-31']");
+        await Expect(weekDay).ToContainTextAsync("mastodon · 23:00");
+        await Expect(page.Locator("td[data-day='2030-01-01']")).Not.ToContainTextAsync(host.LaterTitle);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(host.ScreenshotDirectory, "calendar-week.png"), FullPage = true });
+
+        // Click through: the publication page shows its due time in the same zone, where it can be rescheduled.
+        await weekDay.GetByRole(AriaRole.Link, new() { Name = host.LaterTitle, Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = host.LaterTitle, Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("dd").Filter(new() { HasText = "scheduled in" })).ToContainTextAsync($"2029-12-31 23:00 {zone}");
+        await Expect(page.GetByLabel("New time")).ToBeVisibleAsync();
+
+        await page.GotoAsync("/calendar?week=someday");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("week: must be a day such as");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task SignIn_WithAWrongPassword_IsRefused()
     {
         var page = await host.NewPageAsync();
@@ -194,7 +234,7 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
     }
 
     [Fact]
-    public async Task SignedOut_EveryPage_RedirectsToSignIn()
+    public async Task SignedOut_EveryPageAndTheLiveStream_RedirectToSignIn()
     {
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(host.BaseUrl) };
         foreach (var path in new[] { "/", "/publications", "/publications?status=Failed", $"/publications/{host.FailingId}", "/calendar", "/compose", "/accounts", "/settings" })
@@ -203,6 +243,12 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
             Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
             Assert.Equal($"/login?ReturnUrl={Uri.EscapeDataString(path)}", response.Headers.Location!.PathAndQuery);
         }
+
+        // The live rows' stream is not a page: it is refused outright, with no event.
+        using var stream = await client.GetAsync("/dashboard/events?lastEventId=x", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, stream.StatusCode);
+        Assert.NotEqual("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("data:", await stream.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -77,7 +77,29 @@ public abstract class ServerApiTests(ServerFactory server)
             var attempt = details["attempts"]!.AsArray().Last()!;
             Assert.True((double)attempt["durationMs"]! >= 0);
             Assert.False(string.IsNullOrEmpty((string?)details["payload"]));
+            if ((string?)details["publication"]!["status"] == "Published")
+            {
+                await AssertSandboxPageAsync((string?)details["publication"]!["url"], (string)publication["platform"]!);
+            }
         }
+
+        // The content's publications link the same pages.
+        var content = await client.GetAsync($"/api/v1/contents/{created["content"]!["id"]}").ExpectAsync(HttpStatusCode.OK);
+        foreach (var publication in content["publications"]!.AsArray().Where(p => (string?)p!["status"] == "Published"))
+        {
+            await AssertSandboxPageAsync((string?)publication!["url"], (string)publication["platform"]!);
+        }
+    }
+
+    /// <summary>A sandbox post links to its page on the running sandbox (not to the real site, where it does not exist).</summary>
+    private async Task AssertSandboxPageAsync(string? url, string platform)
+    {
+        Assert.NotNull(url);
+        Assert.StartsWith(Server.Sandbox.BaseAddress.ToString(), url, StringComparison.Ordinal);
+        using var browser = new HttpClient();
+        using var page = await browser.GetAsync(url);
+        Assert.True(page.IsSuccessStatusCode, $"{platform}: {url} answered {(int)page.StatusCode}");
+        Assert.Contains($"{platform} post", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Herald.Publications;
 using Herald.Server.Hosting;
 using Herald.Server.Keys;
 using Herald.Server.Problems;
+using Herald.Server.Publications;
 using Herald.Storage;
 using Herald.Storage.Accounts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -41,10 +42,15 @@ internal static class AccountsApi
     }
 
     private static async Task<Results<Created<AccountResponse>, ProblemHttpResult>> CreateAsync(
-        CreateAccountRequest request, AccountDirectory directory, CancellationToken cancellationToken)
+        CreateAccountRequest request, AccountDirectory directory, PostLinks links, CancellationToken cancellationToken)
     {
         var result = await directory.AddAsync(
             new AccountDraft(request.Platform, request.DisplayName, request.Credentials, request.Settings, request.BaseUrl), cancellationToken);
+        if (result.Account is { } added)
+        {
+            links.Note(added);
+        }
+
         return result.Change switch
         {
             AccountChange.Invalid => ProblemResults.Invalid(result.Problems),
@@ -55,8 +61,8 @@ internal static class AccountsApi
     }
 
     private static async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> UpdateAsync(
-        string id, UpdateAccountRequest request, AccountDirectory directory, HeraldDbContext db, IPublicationStore store, TimeProvider clock,
-        CancellationToken cancellationToken)
+        string id, UpdateAccountRequest request, AccountDirectory directory, HeraldDbContext db, IPublicationStore store, PostLinks links,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         if (await directory.FindAsync(id, cancellationToken) is not { } account)
         {
@@ -94,6 +100,7 @@ internal static class AccountsApi
             Settings = new Dictionary<string, string>(Merge(account.Settings, request.Settings), StringComparer.OrdinalIgnoreCase),
             CreatedAt = account.CreatedAt,
         }, cancellationToken);
+        links.Note(updated);
         if (name is not null && name != account.DisplayName)
         {
             db.Entry(updated).Property(a => a.DisplayName).CurrentValue = name;

@@ -26,7 +26,7 @@ internal static class ContentsApi
     /// <summary>A content and every publication of it.</summary>
     public sealed record ContentDetailsResponse(ContentResponse Content, IReadOnlyList<PublicationResponse> Publications);
 
-    private static async Task<Results<Ok<ContentDetailsResponse>, ProblemHttpResult>> GetAsync(string id, HeraldDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ContentDetailsResponse>, ProblemHttpResult>> GetAsync(string id, HeraldDbContext db, PostLinks links, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var guid))
         {
@@ -42,7 +42,7 @@ internal static class ContentsApi
 
         var publications = await db.Publications.AsNoTracking().Where(p => p.ContentId == contentId).ToListAsync(cancellationToken);
         return TypedResults.Ok(new ContentDetailsResponse(
-            ContentResponse.From(content), [.. publications.OrderBy(p => p.Platform, StringComparer.Ordinal).Select(PublicationResponse.From)]));
+            ContentResponse.From(content), [.. publications.OrderBy(p => p.Platform, StringComparer.Ordinal).Select(p => PublicationResponse.From(p, links))]));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, HeraldDbContext db, CancellationToken cancellationToken)

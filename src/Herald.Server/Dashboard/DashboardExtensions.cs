@@ -2,6 +2,7 @@ using Herald.Server.Dashboard.Components;
 using Herald.Server.Dashboard.Identity;
 using Herald.Server.Dashboard.Queries;
 using Herald.Server.Dashboard.Setup;
+using Herald.Server.Events;
 using Herald.Storage;
 using Herald.Storage.Security;
 using Microsoft.AspNetCore.Antiforgery;
@@ -130,6 +131,7 @@ public static class DashboardExtensions
         app.UseAntiforgery();
         app.UseDashboardCircuitGuard();
         app.MapGet("/dashboard/assets/{name}", DashboardAssets.Serve).ExcludeFromDescription();
+        app.MapDashboardEvents(DashboardAuth.Policy);
         app.MapPost("/logout", async (SignInManager<DashboardUser> signIn) =>
             {
                 await signIn.SignOutAsync();

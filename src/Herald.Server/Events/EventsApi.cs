@@ -28,9 +28,9 @@ internal static class EventsApi
         string Id, string ContentId, string AccountId, string Platform, PublicationStatus Status, int AttemptCount,
         Uri? Url, PublishOutcomeKind? ErrorKind, string? Error, DateTimeOffset? NextAttemptAt, DateTimeOffset UpdatedAt)
     {
-        public static PublicationEvent From(Publication p) =>
+        public static PublicationEvent From(Publication p, PostLinks links) =>
             new(p.Id.ToString(), p.ContentId.ToString(), p.AccountId.ToString(), p.Platform, p.Status, p.AttemptCount,
-                p.Url, p.LastErrorKind, p.LastError, p.NextAttemptAt, p.UpdatedAt);
+                links.Of(p), p.LastErrorKind, p.LastError, p.NextAttemptAt, p.UpdatedAt);
     }
 
     public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder api)
@@ -41,8 +41,18 @@ internal static class EventsApi
         return api;
     }
 
+    /// <summary>
+    /// <c>GET /dashboard/events</c>: the same stream for the dashboard's pages, behind its sign-in instead of a key. The
+    /// publication tables follow it to update their rows live.
+    /// </summary>
+    public static IEndpointRouteBuilder MapDashboardEvents(this IEndpointRouteBuilder app, string policy)
+    {
+        app.MapGet("/dashboard/events", Stream).RequireAuthorization(policy).ExcludeFromDescription();
+        return app;
+    }
+
     private static Results<ServerSentEventsResult<PublicationEvent>, ProblemHttpResult> Stream(
-        HttpContext context, IServiceScopeFactory scopes, TimeProvider clock, string? lastEventId = null)
+        HttpContext context, IServiceScopeFactory scopes, PostLinks links, TimeProvider clock, string? lastEventId = null)
     {
         var resume = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         PublicationCursor? from = null;
@@ -52,11 +62,11 @@ internal static class EventsApi
         }
 
         from ??= PublicationChanges.Now(clock);
-        return TypedResults.ServerSentEvents(ReadAsync(context.Response, scopes, clock, from, context.RequestAborted));
+        return TypedResults.ServerSentEvents(ReadAsync(context.Response, scopes, links, clock, from, context.RequestAborted));
     }
 
     private static async IAsyncEnumerable<SseItem<PublicationEvent>> ReadAsync(
-        HttpResponse response, IServiceScopeFactory scopes, TimeProvider clock, PublicationCursor position,
+        HttpResponse response, IServiceScopeFactory scopes, PostLinks links, TimeProvider clock, PublicationCursor position,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The result has set the stream's headers before it reads the first event: send them now. Otherwise a client
@@ -74,7 +84,7 @@ internal static class EventsApi
             foreach (var p in changed)
             {
                 position = PublicationChanges.Past(p);
-                yield return new SseItem<PublicationEvent>(PublicationEvent.From(p), "publication")
+                yield return new SseItem<PublicationEvent>(PublicationEvent.From(p, links), "publication")
                 {
                     EventId = position.Encode(),
                 };

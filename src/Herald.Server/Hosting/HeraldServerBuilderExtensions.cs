@@ -55,6 +55,7 @@ public static class HeraldServerBuilderExtensions
         services.AddHostedService<ServerStartup>();
         services.AddSingleton<ServerSandbox>();
         services.AddSingleton<IAccountEndpointResolver>(sp => sp.GetRequiredService<ServerSandbox>());
+        services.AddSingleton(sp => new PostLinks(sp.GetRequiredService<ServerSandbox>()));
         services.AddSingleton<AccountTestResults>();
         services.AddScoped<AccountConnectionTester>();
 

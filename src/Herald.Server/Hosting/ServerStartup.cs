@@ -3,7 +3,9 @@ using Herald.Publications;
 using Herald.Server.Accounts;
 using Herald.Server.Dashboard;
 using Herald.Server.Data;
+using Herald.Server.Publications;
 using Herald.Storage;
+using Microsoft.EntityFrameworkCore;
 
 namespace Herald.Server.Hosting;
 
@@ -16,6 +18,7 @@ internal sealed class ServerStartup(
     IServiceProvider services,
     HeraldServerOptions options,
     ServerSandbox sandbox,
+    PostLinks links,
     IConfiguration configuration,
     PlatformRegistry registry,
     HeraldDatabaseInfo database,
@@ -44,6 +47,8 @@ internal sealed class ServerStartup(
         {
             await store.UpsertAccountAsync(account, cancellationToken);
         }
+
+        links.UseSandboxAccounts(await scope.ServiceProvider.GetRequiredService<HeraldDbContext>().Accounts.AsNoTracking().ToListAsync(cancellationToken));
 
         ServerLog.Ready(logger, options.Role, HeraldDatabase.Describe(database.ConnectionString),
             sandbox.Server is { } server ? $", sandbox at {server.BaseAddress}" : "");

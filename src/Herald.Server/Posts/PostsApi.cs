@@ -21,14 +21,14 @@ internal static class PostsApi
     }
 
     private static async Task<Results<Ok<PreviewResponse>, ProblemHttpResult>> PreviewAsync(
-        PostRequest request, PostService posts, CancellationToken cancellationToken)
+        PostRequest request, PostService posts, PostLinks links, CancellationToken cancellationToken)
     {
         var result = await posts.PreviewAsync(request, cancellationToken);
         return result.Preview is { } preview ? TypedResults.Ok(preview) : ProblemResults.Invalid(result.Problems);
     }
 
     private static async Task<Results<Created<PostResponse>, Ok<DryRunResponse>, ProblemHttpResult>> PostAsync(
-        PostRequest request, PostService posts, CancellationToken cancellationToken)
+        PostRequest request, PostService posts, PostLinks links, CancellationToken cancellationToken)
     {
         var result = await posts.PostAsync(request, "API", cancellationToken);
         if (result.Problems.Count > 0 || result.Content is not { } content)
@@ -43,6 +43,6 @@ internal static class PostsApi
 
         return TypedResults.Created(
             $"/api/v1/contents/{content.Id}",
-            new PostResponse(ContentResponse.From(content), [.. result.Publications.Select(PublicationResponse.From)]));
+            new PostResponse(ContentResponse.From(content), [.. result.Publications.Select(p => PublicationResponse.From(p, links))]));
     }
 }

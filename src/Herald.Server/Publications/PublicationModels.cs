@@ -24,9 +24,9 @@ public sealed record PublicationResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    internal static PublicationResponse From(Publication p) => new(
+    internal static PublicationResponse From(Publication p, PostLinks links) => new(
         p.Id.ToString(), p.ContentId.ToString(), p.AccountId.ToString(), p.Platform, p.Status, p.ScheduledAt, p.TimeZone,
-        p.AttemptCount, p.RetryCount, p.MaxRetries, p.NextAttemptAt, p.LastErrorKind, p.LastError, p.ExternalId, p.Url,
+        p.AttemptCount, p.RetryCount, p.MaxRetries, p.NextAttemptAt, p.LastErrorKind, p.LastError, p.ExternalId, links.Of(p),
         p.PublishedAt, p.CreatedAt, p.UpdatedAt);
 }
 

@@ -21,12 +21,12 @@ internal static class PublicationsApi
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{id}", GetAsync).RequireScope(ApiScopes.Read)
             .WithSummary("One publication with every attempt and the stored payload.");
-        group.MapPost("/{id}/cancel", (string id, IPublicationScheduler s, ILogger<PublicationsApiLog> log, CancellationToken ct) =>
-                ChangeAsync(id, "cancelled", p => s.CancelAsync(p, ct), s, log, ct))
+        group.MapPost("/{id}/cancel", (string id, IPublicationScheduler s, PostLinks links, ILogger<PublicationsApiLog> log, CancellationToken ct) =>
+                ChangeAsync(id, "cancelled", p => s.CancelAsync(p, ct), s, links, log, ct))
             .RequireScope(ApiScopes.Write).WithSummary("Cancels a publication that has not been sent.")
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id}/retry", (string id, IPublicationScheduler s, ILogger<PublicationsApiLog> log, CancellationToken ct) =>
-                ChangeAsync(id, "retried", p => s.RetryNowAsync(p, ct), s, log, ct))
+        group.MapPost("/{id}/retry", (string id, IPublicationScheduler s, PostLinks links, ILogger<PublicationsApiLog> log, CancellationToken ct) =>
+                ChangeAsync(id, "retried", p => s.RetryNowAsync(p, ct), s, links, log, ct))
             .RequireScope(ApiScopes.Write).WithSummary("Failed, NeedsReview or RetryScheduled: due now, retries reset.")
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id}/reschedule", RescheduleAsync)
@@ -44,6 +44,7 @@ internal static class PublicationsApi
     private static async Task<Results<Ok<PublicationPage>, ProblemHttpResult>> ListAsync(
         HeraldDbContext db,
         PlatformRegistry registry,
+        PostLinks links,
         string? status = null,
         string? platform = null,
         string? account = null,
@@ -59,11 +60,11 @@ internal static class PublicationsApi
             db, registry, new PublicationFilter(status, platform, account, content, dueFrom, dueTo, q, limit, cursor), cancellationToken);
         return result.Problems.Count > 0
             ? ProblemResults.Invalid(result.Problems)
-            : TypedResults.Ok(new PublicationPage([.. result.Items.Select(PublicationResponse.From)], result.NextCursor));
+            : TypedResults.Ok(new PublicationPage([.. result.Items.Select(p => PublicationResponse.From(p, links))], result.NextCursor));
     }
 
     private static async Task<Results<Ok<PublicationDetailsResponse>, ProblemHttpResult>> GetAsync(
-        string id, IPublicationScheduler scheduler, CancellationToken cancellationToken)
+        string id, IPublicationScheduler scheduler, PostLinks links, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var guid) || await scheduler.GetAsync(new PublicationId(guid), cancellationToken) is not { } details)
         {
@@ -71,7 +72,7 @@ internal static class PublicationsApi
         }
 
         return TypedResults.Ok(new PublicationDetailsResponse(
-            PublicationResponse.From(details.Publication),
+            PublicationResponse.From(details.Publication, links),
             details.Content?.Title,
             details.Account?.DisplayName,
             details.Publication.Payload,
@@ -79,7 +80,7 @@ internal static class PublicationsApi
     }
 
     private static async Task<Results<Ok<PublicationResponse>, ProblemHttpResult>> RescheduleAsync(
-        string id, RescheduleRequest request, IPublicationScheduler scheduler, TimeProvider clock, ILogger<PublicationsApiLog> log, CancellationToken cancellationToken)
+        string id, RescheduleRequest request, IPublicationScheduler scheduler, PostLinks links, TimeProvider clock, ILogger<PublicationsApiLog> log, CancellationToken cancellationToken)
     {
         var problems = new List<(string, string)>();
         if (string.IsNullOrWhiteSpace(request.At))
@@ -93,23 +94,23 @@ internal static class PublicationsApi
             return ProblemResults.Invalid(problems);
         }
 
-        return await ChangeAsync(id, "rescheduled", p => scheduler.RescheduleAsync(p, when.Value, cancellationToken), scheduler, log, cancellationToken);
+        return await ChangeAsync(id, "rescheduled", p => scheduler.RescheduleAsync(p, when.Value, cancellationToken), scheduler, links, log, cancellationToken);
     }
 
     private static async Task<Results<Ok<PublicationResponse>, ProblemHttpResult>> PostedAsync(
-        string id, PostedRequest? request, IPublicationScheduler scheduler, ILogger<PublicationsApiLog> log, CancellationToken cancellationToken)
+        string id, PostedRequest? request, IPublicationScheduler scheduler, PostLinks links, ILogger<PublicationsApiLog> log, CancellationToken cancellationToken)
     {
         if (!PostedUrl.TryRead(request?.Url, out var url))
         {
             return ProblemResults.Invalid("url", PostedUrl.Rule);
         }
 
-        return await ChangeAsync(id, "marked posted", p => scheduler.MarkPostedAsync(p, url, cancellationToken), scheduler, log, cancellationToken);
+        return await ChangeAsync(id, "marked posted", p => scheduler.MarkPostedAsync(p, url, cancellationToken), scheduler, links, log, cancellationToken);
     }
 
     /// <summary>404 for an unknown id; an illegal change is 409 (the exception handler maps it), naming both statuses.</summary>
     private static async Task<Results<Ok<PublicationResponse>, ProblemHttpResult>> ChangeAsync(
-        string id, string action, Func<PublicationId, Task<Publication>> change, IPublicationScheduler scheduler, ILogger log, CancellationToken cancellationToken)
+        string id, string action, Func<PublicationId, Task<Publication>> change, IPublicationScheduler scheduler, PostLinks links, ILogger log, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var guid) || await scheduler.GetAsync(new PublicationId(guid), cancellationToken) is null)
         {
@@ -118,6 +119,6 @@ internal static class PublicationsApi
 
         var publication = await change(new PublicationId(guid));
         ServerLog.PublicationChanged(log, publication.Id.ToString(), action);
-        return TypedResults.Ok(PublicationResponse.From(publication));
+        return TypedResults.Ok(PublicationResponse.From(publication, links));
     }
 }

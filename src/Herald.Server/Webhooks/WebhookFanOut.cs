@@ -13,7 +13,7 @@ namespace Herald.Server.Webhooks;
 /// the event stream does), one event per change of a subscribed type, and the new position — in one transaction whose
 /// position update only succeeds if nobody moved it meanwhile, so two worker nodes never make the same event twice.
 /// </summary>
-internal sealed class WebhookFanOut(ServerDbContext db, HeraldDbContext herald, TimeProvider clock)
+internal sealed class WebhookFanOut(ServerDbContext db, HeraldDbContext herald, PostLinks links, TimeProvider clock)
 {
     private const int BatchSize = 500;
 
@@ -62,7 +62,7 @@ internal sealed class WebhookFanOut(ServerDbContext db, HeraldDbContext herald, 
                 WebhookId = webhook.Id,
                 PublicationId = publication.Id.Value,
                 Type = type,
-                Body = JsonSerializer.Serialize(new WebhookPayload(type, publication.UpdatedAt, EventsApi.PublicationEvent.From(publication)), Json),
+                Body = JsonSerializer.Serialize(new WebhookPayload(type, publication.UpdatedAt, EventsApi.PublicationEvent.From(publication, links)), Json),
                 Status = WebhookEventStatus.Pending,
                 NextAttemptAt = now,
                 CreatedAt = now,

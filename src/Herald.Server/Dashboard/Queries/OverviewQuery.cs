@@ -1,4 +1,5 @@
 using Herald.Publications;
+using Herald.Server.Publications;
 using Herald.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,7 +24,7 @@ public sealed record OverviewData(
     IReadOnlyList<DayCounts> LastDays);
 
 /// <summary>The overview's numbers, read from Herald's tables (no copy of any count is kept).</summary>
-public sealed class OverviewQuery(HeraldDbContext db, TimeProvider clock)
+public sealed class OverviewQuery(HeraldDbContext db, PostLinks links, TimeProvider clock)
 {
     public const int Days = 30;
 
@@ -57,7 +58,7 @@ public sealed class OverviewQuery(HeraldDbContext db, TimeProvider clock)
             .Select(d => new DayCounts(d, byDay.TryGetValue(d, out var c) ? c : new Dictionary<PublicationStatus, int>()))
             .ToList();
 
-        var rows = await PublicationRows.DescribeAsync(db, [.. dueNext, .. attention], cancellationToken);
+        var rows = await PublicationRows.DescribeAsync(db, links, [.. dueNext, .. attention], cancellationToken);
         return new OverviewData(counts, rows[..dueNext.Count], rows[dueNext.Count..], days);
     }
 }
@@ -65,7 +66,7 @@ public sealed class OverviewQuery(HeraldDbContext db, TimeProvider clock)
 /// <summary>Adds titles and account names to publications, in two small queries (never an account's credentials).</summary>
 public static class PublicationRows
 {
-    public static async Task<PublicationRow[]> DescribeAsync(HeraldDbContext db, IReadOnlyList<Publication> publications, CancellationToken cancellationToken)
+    public static async Task<PublicationRow[]> DescribeAsync(HeraldDbContext db, PostLinks links, IReadOnlyList<Publication> publications, CancellationToken cancellationToken)
     {
         var contentIds = publications.Select(p => p.ContentId).Distinct().ToList();
         var accountIds = publications.Select(p => p.AccountId).Distinct().ToList();
@@ -74,7 +75,7 @@ public static class PublicationRows
         var names = await AccountNamesAsync(db, accountIds, cancellationToken);
         return [.. publications.Select(p => new PublicationRow(
             p.Id, titles.GetValueOrDefault(p.ContentId) ?? "(untitled)", p.Platform, names.GetValueOrDefault(p.AccountId) ?? p.AccountId.ToString(),
-            p.Status, p.ScheduledAt, p.UpdatedAt, p.LastError, p.Url))];
+            p.Status, p.ScheduledAt, p.UpdatedAt, p.LastError, links.Of(p)))];
     }
 
     /// <summary>Account names by id: the id, platform and display name columns only.</summary>

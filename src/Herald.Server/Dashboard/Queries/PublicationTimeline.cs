@@ -12,10 +12,10 @@ public sealed record TimelineStep(DateTimeOffset At, string What);
 /// </summary>
 public static class PublicationTimeline
 {
-    public static IReadOnlyList<TimelineStep> Of(PublicationDetails details)
+    public static IReadOnlyList<TimelineStep> Of(PublicationDetails details, TimeZoneInfo zone)
     {
         var p = details.Publication;
-        var steps = new List<TimelineStep> { new(p.CreatedAt, $"created, due {When.Format(p.ScheduledAt)}") };
+        var steps = new List<TimelineStep> { new(p.CreatedAt, $"created, due {When.Format(p.ScheduledAt, zone)}") };
         foreach (var attempt in details.Attempts)
         {
             var status = attempt.HttpStatus is { } code ? $", HTTP {code}" : "";

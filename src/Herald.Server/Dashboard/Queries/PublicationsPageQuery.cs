@@ -15,7 +15,7 @@ public sealed record AccountChoice(string Id, string Platform, string Name);
 /// The publications table: the same filters, refusals and keyset paging as <c>GET /api/v1/publications</c>
 /// (<see cref="PublicationQuery"/>), with titles and account names added.
 /// </summary>
-public sealed class PublicationsPageQuery(HeraldDbContext db, PlatformRegistry registry)
+public sealed class PublicationsPageQuery(HeraldDbContext db, PlatformRegistry registry, PostLinks links)
 {
     public IReadOnlyList<string> PlatformIds => [.. registry.PlatformIds];
 
@@ -27,7 +27,7 @@ public sealed class PublicationsPageQuery(HeraldDbContext db, PlatformRegistry r
             return new PublicationsPage(result.Problems, [], null);
         }
 
-        return new PublicationsPage([], await PublicationRows.DescribeAsync(db, result.Items, cancellationToken), result.NextCursor);
+        return new PublicationsPage([], await PublicationRows.DescribeAsync(db, links, result.Items, cancellationToken), result.NextCursor);
     }
 
     public async Task<IReadOnlyList<AccountChoice>> AccountsAsync(CancellationToken cancellationToken) =>
