@@ -179,39 +179,50 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
     }
 
     [Fact]
-    public async Task Calendar_InTheBrowsersZone_ShowsEachPublicationOnItsLocalDay_InMonthAndWeek()
+    public async Task Calendar_InTheBrowsersZone_ShowsEachPublicationOnItsLocalDay_AndReschedulesFromThere()
     {
-        // Due 2030-01-01 09:00 UTC: in Honolulu (UTC−10, no daylight saving) that is 23:00 on Monday 31 December 2029.
+        // Due 2029-01-01 09:00 UTC: in Honolulu (UTC−10, no daylight saving) that is 23:00 on Monday 31 December 2028.
         const string zone = "Pacific/Honolulu";
+        var title = $"Calendar zone {Guid.NewGuid():N}";
+        var id = await host.PostOneAsync(title, "mastodon", at: "2029-01-01 09:00");
         var page = await host.SignedInPageAsync(zone);
-        var due = (DateTimeOffset)(await host.GetPublicationAsync(host.LaterId))["publication"]!["scheduledAt"]!;
-        Assert.Equal(new DateTimeOffset(2030, 1, 1, 9, 0, 0, TimeSpan.Zero), due);
 
         // The first page that shows times after the zone changed is drawn again in it, once.
         await page.Context.ClearCookiesAsync(new() { Name = "herald_tz" });
-        await page.GotoAsync("/calendar?month=2029-12");
+        await page.GotoAsync("/calendar?month=2028-12");
         await Expect(page.Locator("[data-viewer-zone]")).ToHaveTextAsync($"times in {zone}");
-        var monthDay = page.Locator("td[data-day='2029-12-31']");
-        await Expect(monthDay.GetByRole(AriaRole.Link, new() { Name = host.LaterTitle, Exact = true })).ToBeVisibleAsync();
-        await Expect(monthDay).ToContainTextAsync("mastodon · 23:00");
-        await Expect(page.Locator("caption")).ToContainTextAsync($"December 2029, in {zone}");
+        var monthDay = page.Locator("td[data-day='2028-12-31']");
+        await Expect(monthDay.GetByRole(AriaRole.Link, new() { Name = title, Exact = true })).ToBeVisibleAsync();
+        await Expect(monthDay.Locator("li").Filter(new() { HasText = title })).ToContainTextAsync("mastodon · 23:00");
+        await Expect(page.Locator("caption")).ToContainTextAsync($"December 2028, in {zone}");
 
         // The week view of that day: its own dates in the head, the same publication on the same local day.
         await page.GetByRole(AriaRole.Link, new() { Name = "Next month" }).ClickAsync();
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Calendar view" }).GetByRole(AriaRole.Link, new() { Name = "Week" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/calendar\\?week=2029-12-31$"));
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Calendar: week of 31 December 2029");
-        await Expect(page.Locator("thead th").First).ToHaveTextAsync("Mon 31 Dec");
-        var weekDay = page.Locator("td[data-day='2029-12-31']");
-        await Expect(weekDay).ToContainTextAsync("mastodon · 23:00");
-        await Expect(page.Locator("td[data-day='2030-01-01']")).Not.ToContainTextAsync(host.LaterTitle);
+        await Expect(page).ToHaveURLAsync(new Regex("/calendar\\?week=2029-01-01$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Calendar: week of 1 January 2029");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Previous week" }).ClickAsync();
+        await Expect(page.Locator("thead th").Last).ToHaveTextAsync("Sun 31 Dec");
+        var weekDay = page.Locator("td[data-day='2028-12-31']");
+        await Expect(weekDay.Locator("li").Filter(new() { HasText = title })).ToContainTextAsync("mastodon · 23:00");
         await page.ScreenshotAsync(new() { Path = Path.Combine(host.ScreenshotDirectory, "calendar-week.png"), FullPage = true });
 
-        // Click through: the publication page shows its due time in the same zone, where it can be rescheduled.
-        await weekDay.GetByRole(AriaRole.Link, new() { Name = host.LaterTitle, Exact = true }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = host.LaterTitle, Level = 1 })).ToBeVisibleAsync();
-        await Expect(page.Locator("dd").Filter(new() { HasText = "scheduled in" })).ToContainTextAsync($"2029-12-31 23:00 {zone}");
-        await Expect(page.GetByLabel("New time")).ToBeVisibleAsync();
+        // Click through: the publication page shows its due time in the same zone; rescheduled there to 10:00 local
+        // on 2 January, it is on that day of the week shown next.
+        await weekDay.GetByRole(AriaRole.Link, new() { Name = title, Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = title, Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("dd").Filter(new() { HasText = "scheduled in" })).ToContainTextAsync($"2028-12-31 23:00 {zone}");
+        await page.GetByLabel("New time").FillAsync("2029-01-02 10:00");
+        await page.GetByLabel("Time zone").FillAsync(zone);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reschedule" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Done: rescheduled");
+        Assert.Equal(new DateTimeOffset(2029, 1, 2, 20, 0, 0, TimeSpan.Zero), (DateTimeOffset)(await host.GetPublicationAsync(id))["publication"]!["scheduledAt"]!);
+        await page.GotoAsync("/calendar?week=2029-01-02");
+        await Expect(page.Locator("td[data-day='2029-01-02'] li").Filter(new() { HasText = title })).ToContainTextAsync("mastodon · 10:00");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = title, Exact = true })).ToHaveCountAsync(1);
+        await page.GotoAsync("/calendar?week=2028-12-31");
+        await Expect(page.Locator("td[data-day='2028-12-31']")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = title, Exact = true })).ToHaveCountAsync(0);
 
         await page.GotoAsync("/calendar?week=someday");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("week: must be a day such as");
