@@ -181,53 +181,67 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
     [Fact]
     public async Task Calendar_InTheBrowsersZone_ShowsEachPublicationOnItsLocalDay_AndReschedulesFromThere()
     {
-        // Due 2029-01-01 09:00 UTC: in Honolulu (UTC−10, no daylight saving) that is 23:00 on Monday 31 December 2028.
+        // Due 1 January 09:00 UTC of a year ahead: in Honolulu (UTC−10, no daylight saving) that is 23:00 on 31 December.
         const string zone = "Pacific/Honolulu";
+        var year = DateTime.UtcNow.Year + 3;
+        var eve = new DateOnly(year - 1, 12, 31);
         var title = $"Calendar zone {Guid.NewGuid():N}";
-        var id = await host.PostOneAsync(title, "mastodon", at: "2029-01-01 09:00");
+        var id = await host.PostOneAsync(title, "mastodon", at: $"{year}-01-01 09:00");
         var page = await host.SignedInPageAsync(zone);
 
         // The first page that shows times after the zone changed is drawn again in it, once.
         await page.Context.ClearCookiesAsync(new() { Name = "herald_tz" });
-        await page.GotoAsync("/calendar?month=2028-12");
+        await page.GotoAsync($"/calendar?month={year - 1}-12");
         await Expect(page.Locator("[data-viewer-zone]")).ToHaveTextAsync($"times in {zone}");
-        var monthDay = page.Locator("td[data-day='2028-12-31']");
+        var monthDay = page.Locator($"td[data-day='{Iso(eve)}']");
         await Expect(monthDay.GetByRole(AriaRole.Link, new() { Name = title, Exact = true })).ToBeVisibleAsync();
         await Expect(monthDay.Locator("li").Filter(new() { HasText = title })).ToContainTextAsync("mastodon · 23:00");
-        await Expect(page.Locator("caption")).ToContainTextAsync($"December 2028, in {zone}");
+        await Expect(page.Locator("caption")).ToContainTextAsync($"December {year - 1}, in {zone}");
 
-        // The week view of that day: its own dates in the head, the same publication on the same local day.
+        // From January's month to the week of its first day, then back to the week of 31 December when that is another.
         await page.GetByRole(AriaRole.Link, new() { Name = "Next month" }).ClickAsync();
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Calendar view" }).GetByRole(AriaRole.Link, new() { Name = "Week" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/calendar\\?week=2029-01-01$"));
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Calendar: week of 1 January 2029");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Previous week" }).ClickAsync();
-        await Expect(page.Locator("thead th").Last).ToHaveTextAsync("Sun 31 Dec");
-        var weekDay = page.Locator("td[data-day='2028-12-31']");
+        var firstWeek = MondayOf(new DateOnly(year, 1, 1));
+        await Expect(page).ToHaveURLAsync(new Regex($"/calendar\\?week={Iso(firstWeek)}$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 }))
+            .ToHaveTextAsync($"Calendar: week of {firstWeek.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture)}");
+        if (eve < firstWeek)
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = "Previous week" }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex($"/calendar\\?week={Iso(MondayOf(eve))}$"));
+        }
+
+        await Expect(page.Locator("thead th").Nth((eve.DayNumber - MondayOf(eve).DayNumber))).ToHaveTextAsync(
+            eve.ToString("ddd d MMM", System.Globalization.CultureInfo.InvariantCulture));
+        var weekDay = page.Locator($"td[data-day='{Iso(eve)}']");
         await Expect(weekDay.Locator("li").Filter(new() { HasText = title })).ToContainTextAsync("mastodon · 23:00");
         await page.ScreenshotAsync(new() { Path = Path.Combine(host.ScreenshotDirectory, "calendar-week.png"), FullPage = true });
 
-        // Click through: the publication page shows its due time in the same zone; rescheduled there to 10:00 local
-        // on 2 January, it is on that day of the week shown next.
+        // Click through: the publication page shows its due time in the same zone and reads a new time in it; moved to
+        // 10:00 a week and a day later, it is on that day of its week and gone from the old one.
         await weekDay.GetByRole(AriaRole.Link, new() { Name = title, Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = title, Level = 1 })).ToBeVisibleAsync();
-        await Expect(page.Locator("dd").Filter(new() { HasText = "scheduled in" })).ToContainTextAsync($"2028-12-31 23:00 {zone}");
-        await page.GetByLabel("New time").FillAsync("2029-01-02 10:00");
-        await page.GetByLabel("Time zone").FillAsync(zone);
+        await Expect(page.Locator("dd").Filter(new() { HasText = "scheduled in" })).ToContainTextAsync($"{Iso(eve)} 23:00 {zone}");
+        await Expect(page.GetByLabel("Time zone")).ToHaveValueAsync(zone);
+        var later = eve.AddDays(8);
+        await page.GetByLabel("New time").FillAsync($"{Iso(later)} 10:00");
         await page.GetByRole(AriaRole.Button, new() { Name = "Reschedule" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Done: rescheduled");
-        Assert.Equal(new DateTimeOffset(2029, 1, 2, 20, 0, 0, TimeSpan.Zero), (DateTimeOffset)(await host.GetPublicationAsync(id))["publication"]!["scheduledAt"]!);
-        await page.GotoAsync("/calendar?week=2029-01-02");
-        await Expect(page.Locator("td[data-day='2029-01-02'] li").Filter(new() { HasText = title })).ToContainTextAsync("mastodon · 10:00");
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = title, Exact = true })).ToHaveCountAsync(1);
-        await page.GotoAsync("/calendar?week=2028-12-31");
-        await Expect(page.Locator("td[data-day='2028-12-31']")).ToBeVisibleAsync();
+        Assert.Equal(new DateTimeOffset(later.ToDateTime(new TimeOnly(20, 0)), TimeSpan.Zero), (DateTimeOffset)(await host.GetPublicationAsync(id))["publication"]!["scheduledAt"]!);
+        await page.GotoAsync($"/calendar?week={Iso(later)}");
+        await Expect(page.Locator($"td[data-day='{Iso(later)}'] li").Filter(new() { HasText = title })).ToContainTextAsync("mastodon · 10:00");
+        await page.GotoAsync($"/calendar?week={Iso(eve)}");
+        await Expect(page.Locator($"td[data-day='{Iso(eve)}']")).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = title, Exact = true })).ToHaveCountAsync(0);
 
         await page.GotoAsync("/calendar?week=someday");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("week: must be a day such as");
         await page.Context.CloseAsync();
     }
+
+    private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static DateOnly MondayOf(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
 
     [Fact]
     public async Task SignIn_WithAWrongPassword_IsRefused()

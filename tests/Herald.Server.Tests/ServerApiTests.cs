@@ -211,7 +211,10 @@ public abstract class ServerApiTests(ServerFactory server)
         {
             var posted = await client.PostJsonAsync("/api/v1/posts", Article($"Live {Guid.NewGuid():N}", "devto")).ExpectAsync(HttpStatusCode.Created);
             first = (string)posted["publications"]![0]!["id"]!;
-            lastEventId = (await ReadUntilAsync(stream, first, "Published", deadline.Token)).EventId!;
+            var published = await ReadUntilAsync(stream, first, "Published", deadline.Token);
+            lastEventId = published.EventId!;
+            // Events link a sandbox post to the sandbox too.
+            Assert.StartsWith(Server.Sandbox.BaseAddress.ToString(), (string?)JsonNode.Parse(published.Data)!["url"], StringComparison.Ordinal);
         }
 
         // Away: another post is published meanwhile.
@@ -446,6 +449,48 @@ public abstract class ServerApiTests(ServerFactory server)
         await Api.WaitForAsync(() => client.GetAsync($"/api/v1/publications/{sentId}").ExpectAsync(HttpStatusCode.OK),
             d => (string?)d["publication"]!["status"] == "Published", "the post to be published");
         Api.AssertProblem(await client.DeleteAsync($"/api/v1/contents/{now["content"]!["id"]}").ExpectAsync(HttpStatusCode.Conflict), 409);
+    }
+
+    [Fact]
+    public async Task Accounts_SandboxSettingMustBeTrueOrFalse_AndAnAccountAddedWithItLinksItsPostsToTheSandbox()
+    {
+        using var client = await Server.ClientWithScopesAsync(ApiScopes.Write);
+        var simulated = Herald.Sandbox.Hosting.SandboxPlatforms.Find("mastodon")!.Account;
+        var name = $"sandboxed {Guid.NewGuid():N}";
+        object Draft(string flag) => new
+        {
+            platform = "mastodon",
+            displayName = name,
+            credentials = simulated.Credentials,
+            settings = new Dictionary<string, string>(simulated.Settings) { ["sandbox"] = flag },
+        };
+
+        // A flag that is neither true nor false would fail every publication on the account: refused, nothing stored.
+        var refused = await client.PostJsonAsync("/api/v1/accounts", Draft("yes")).ExpectAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(["settings.sandbox"], refused["errors"]!.AsObject().Select(e => e.Key));
+        var accounts = await client.GetAsync("/api/v1/accounts").ExpectAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(name, accounts.ToJsonString(), StringComparison.Ordinal);
+
+        var id = (string)(await client.PostJsonAsync("/api/v1/accounts", Draft("true")).ExpectAsync(HttpStatusCode.Created))["id"]!;
+        try
+        {
+            var patch = await client.PatchAsync($"/api/v1/accounts/{id}", JsonContent(new { settings = new Dictionary<string, string?> { ["sandbox"] = "maybe" } }))
+                .ExpectAsync(HttpStatusCode.UnprocessableEntity);
+            Assert.Equal(["settings.sandbox"], patch["errors"]!.AsObject().Select(e => e.Key));
+
+            // Posted to that account by id, the post links to the sandbox's page of it.
+            var posted = await client.PostJsonAsync("/api/v1/posts", Article($"Own sandbox account {Guid.NewGuid():N}", id)).ExpectAsync(HttpStatusCode.Created);
+            var publicationId = (string)posted["publications"]![0]!["id"]!;
+            var details = await Api.WaitForAsync(
+                () => client.GetAsync($"/api/v1/publications/{publicationId}").ExpectAsync(HttpStatusCode.OK),
+                d => (string?)d["publication"]!["status"] == "Published", "the post on the added sandbox account to be published");
+            await AssertSandboxPageAsync((string?)details["publication"]!["url"], "mastodon");
+        }
+        finally
+        {
+            // The other tests post to "all", one account per platform.
+            (await client.DeleteAsync($"/api/v1/accounts/{id}?cancelPending=true")).Dispose();
+        }
     }
 
     [Fact]

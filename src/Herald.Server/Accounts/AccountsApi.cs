@@ -77,6 +77,7 @@ internal static class AccountsApi
         }
 
         var baseUrl = request.BaseUrl is null ? account.BaseUrl : AccountDirectory.ReadBaseUrl(request.BaseUrl, problems);
+        AccountDirectory.CheckSettingValues(request.Settings, problems);
         if (problems.Count > 0)
         {
             return ProblemResults.Invalid(problems);

@@ -20,7 +20,13 @@ public static class ViewerZone
     /// <summary>The day <paramref name="at"/> falls on in <paramref name="zone"/>.</summary>
     public static DateOnly Day(DateTimeOffset at, TimeZoneInfo zone) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
 
-    /// <summary>When <paramref name="day"/> begins in <paramref name="zone"/> (after a gap, its first valid minute).</summary>
+    /// <summary>The days the dashboard reads and shows: far enough from the calendar's ends for any zone's offset.</summary>
+    public static bool IsShownDay(DateOnly day) => day.Year is >= 1900 and <= 9998;
+
+    /// <summary>
+    /// When <paramref name="day"/> begins in <paramref name="zone"/>: after a gap at midnight, its first valid minute;
+    /// where midnight comes twice (clocks set back to 00:00), the first.
+    /// </summary>
     public static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
     {
         var local = day.ToDateTime(TimeOnly.MinValue);
@@ -29,6 +35,7 @@ public static class ViewerZone
             local = local.AddMinutes(1);
         }
 
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset);
     }
 }

@@ -23,6 +23,12 @@ internal static class EventsApi
 
     private const int BatchSize = 500;
 
+    /// <summary>
+    /// How long one dashboard stream lasts before the server ends it; the browser reconnects at once from where it was,
+    /// through the sign-in again, so a signed-out or removed user stops receiving.
+    /// </summary>
+    private static readonly TimeSpan DashboardStreamLifetime = TimeSpan.FromMinutes(10);
+
     /// <summary>One publication change as the stream sends it.</summary>
     public sealed record PublicationEvent(
         string Id, string ContentId, string AccountId, string Platform, PublicationStatus Status, int AttemptCount,
@@ -47,12 +53,24 @@ internal static class EventsApi
     /// </summary>
     public static IEndpointRouteBuilder MapDashboardEvents(this IEndpointRouteBuilder app, string policy)
     {
-        app.MapGet("/dashboard/events", Stream).RequireAuthorization(policy).ExcludeFromDescription();
+        app.MapGet("/dashboard/events", (HttpContext context, IServiceScopeFactory scopes, PostLinks links, TimeProvider clock, IHostApplicationLifetime lifetime, string? lastEventId) =>
+                Open(context, scopes, links, clock, lifetime, lastEventId, DashboardStreamLifetime))
+            .RequireAuthorization(policy).ExcludeFromDescription();
         return app;
     }
 
     private static Results<ServerSentEventsResult<PublicationEvent>, ProblemHttpResult> Stream(
-        HttpContext context, IServiceScopeFactory scopes, PostLinks links, TimeProvider clock, string? lastEventId = null)
+        HttpContext context, IServiceScopeFactory scopes, PostLinks links, TimeProvider clock, IHostApplicationLifetime lifetime, string? lastEventId = null) =>
+        Open(context, scopes, links, clock, lifetime, lastEventId, maxLifetime: null);
+
+    /// <summary>
+    /// The stream from the client's position. It ends when the client goes away, when the server begins to stop (an
+    /// open stream would otherwise hold the shutdown until its timeout, taking the time the workers need to finish),
+    /// or after <paramref name="maxLifetime"/>; a client's EventSource then reconnects with its last event id.
+    /// </summary>
+    private static Results<ServerSentEventsResult<PublicationEvent>, ProblemHttpResult> Open(
+        HttpContext context, IServiceScopeFactory scopes, PostLinks links, TimeProvider clock, IHostApplicationLifetime lifetime,
+        string? lastEventId, TimeSpan? maxLifetime)
     {
         var resume = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         PublicationCursor? from = null;
@@ -62,7 +80,14 @@ internal static class EventsApi
         }
 
         from ??= PublicationChanges.Now(clock);
-        return TypedResults.ServerSentEvents(ReadAsync(context.Response, scopes, links, clock, from, context.RequestAborted));
+        var end = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        context.Response.RegisterForDispose(end);
+        if (maxLifetime is { } lasting)
+        {
+            end.CancelAfter(lasting);
+        }
+
+        return TypedResults.ServerSentEvents(ReadAsync(context.Response, scopes, links, clock, from, end.Token));
     }
 
     private static async IAsyncEnumerable<SseItem<PublicationEvent>> ReadAsync(
@@ -75,7 +100,7 @@ internal static class EventsApi
         await response.Body.FlushAsync(cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
-            var changed = await ChangesAfterAsync(scopes, clock, position, cancellationToken);
+            var changed = await ChangesAfterAsync(scopes, links, clock, position, cancellationToken);
             if (changed is null)
             {
                 yield break; // the client went away
@@ -99,12 +124,13 @@ internal static class EventsApi
 
     /// <summary>The settled changes after <paramref name="position"/>, in order; null when the client went away.</summary>
     private static async Task<List<Publication>?> ChangesAfterAsync(
-        IServiceScopeFactory scopes, TimeProvider clock, PublicationCursor position, CancellationToken cancellationToken)
+        IServiceScopeFactory scopes, PostLinks links, TimeProvider clock, PublicationCursor position, CancellationToken cancellationToken)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+            await links.RefreshAsync(db, cancellationToken);
             return await PublicationChanges.AfterAsync(db, clock, position, BatchSize, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

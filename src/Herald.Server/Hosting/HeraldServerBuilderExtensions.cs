@@ -208,6 +208,13 @@ public static class HeraldServerBuilderExtensions
         app.MapScalarApiReference("/api/docs", scalar => scalar.WithTitle("Herald API").WithOpenApiRoutePattern("/openapi/v1.json"));
 
         var api = app.MapGroup("/api/v1").RequireRateLimiting(PerKeyLimit);
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            // Publications in any answer link sandbox posts to the sandbox: keep the list of sandbox accounts current.
+            var services = context.HttpContext.RequestServices;
+            await services.GetRequiredService<PostLinks>().RefreshAsync(services.GetRequiredService<HeraldDbContext>(), context.HttpContext.RequestAborted);
+            return await next(context);
+        });
         api.MapPostsApi();
         api.MapPublicationsApi();
         api.MapContentsApi();

@@ -5,7 +5,6 @@ using Herald.Server.Dashboard;
 using Herald.Server.Data;
 using Herald.Server.Publications;
 using Herald.Storage;
-using Microsoft.EntityFrameworkCore;
 
 namespace Herald.Server.Hosting;
 
@@ -48,7 +47,7 @@ internal sealed class ServerStartup(
             await store.UpsertAccountAsync(account, cancellationToken);
         }
 
-        links.UseSandboxAccounts(await scope.ServiceProvider.GetRequiredService<HeraldDbContext>().Accounts.AsNoTracking().ToListAsync(cancellationToken));
+        await links.RefreshAsync(scope.ServiceProvider.GetRequiredService<HeraldDbContext>(), cancellationToken);
 
         ServerLog.Ready(logger, options.Role, HeraldDatabase.Describe(database.ConnectionString),
             sandbox.Server is { } server ? $", sandbox at {server.BaseAddress}" : "");

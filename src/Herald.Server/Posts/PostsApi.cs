@@ -21,7 +21,7 @@ internal static class PostsApi
     }
 
     private static async Task<Results<Ok<PreviewResponse>, ProblemHttpResult>> PreviewAsync(
-        PostRequest request, PostService posts, PostLinks links, CancellationToken cancellationToken)
+        PostRequest request, PostService posts, CancellationToken cancellationToken)
     {
         var result = await posts.PreviewAsync(request, cancellationToken);
         return result.Preview is { } preview ? TypedResults.Ok(preview) : ProblemResults.Invalid(result.Problems);

@@ -23,6 +23,7 @@ internal sealed class WebhookFanOut(ServerDbContext db, HeraldDbContext herald, 
     public async Task<IReadOnlyList<(Guid WebhookId, Guid PublicationId)>> RunAsync(CancellationToken cancellationToken)
     {
         var touched = new List<(Guid, Guid)>();
+        await links.RefreshAsync(herald, cancellationToken);
         var webhooks = await db.Webhooks.AsNoTracking().ToListAsync(cancellationToken);
         foreach (var webhook in webhooks)
         {

@@ -94,7 +94,23 @@ public sealed class AccountDirectory(HeraldDbContext db, IPublicationStore store
         baseUrl = ReadBaseUrl(draft.BaseUrl, problems);
         CheckKeys(draft.Credentials?.Keys, "credentials", problems);
         CheckKeys(draft.Settings?.Keys, "settings", problems);
+        CheckSettingValues(draft.Settings?.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)), problems);
         return problems;
+    }
+
+    /// <summary>
+    /// The settings Herald itself reads as flags must be <c>true</c> or <c>false</c>: <c>sandbox</c> decides where
+    /// the account publishes, and a value such as <c>yes</c> would fail every publication on it.
+    /// </summary>
+    public static void CheckSettingValues(IEnumerable<KeyValuePair<string, string?>>? settings, List<(string Field, string Message)> problems)
+    {
+        foreach (var (key, value) in settings ?? [])
+        {
+            if (key.Equals(Account.HostEndpointSetting, StringComparison.OrdinalIgnoreCase) && value is not null && !bool.TryParse(value, out _))
+            {
+                problems.Add(($"settings.{key}", $"must be true or false, not '{value}'"));
+            }
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Herald.Platforms.Checks;
 using Herald.Server.Accounts;
+using Herald.Server.Publications;
 using Herald.Storage.Accounts;
 
 namespace Herald.Server.Dashboard.Actions;
@@ -9,7 +10,8 @@ namespace Herald.Server.Dashboard.Actions;
 /// <c>DELETE /api/v1/accounts</c> (same rules, same refusals) and the same <see cref="AccountConnectionTester"/> as
 /// <c>POST /api/v1/accounts/{id}/test</c>; a refusal comes back as sentences naming the field, and nothing is stored.
 /// </summary>
-public sealed class AccountActions(AccountDirectory directory, AccountConnectionTester tester, AccountTestResults tests, ILogger<AccountActions> log)
+public sealed class AccountActions(
+    AccountDirectory directory, AccountConnectionTester tester, AccountTestResults tests, PostLinks links, ILogger<AccountActions> log)
 {
     /// <summary>The form's labels for the API's field names.</summary>
     private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
@@ -49,6 +51,7 @@ public sealed class AccountActions(AccountDirectory directory, AccountConnection
         switch (result.Change)
         {
             case AccountChange.Done:
+                links.Note(result.Account!);
                 DashboardLog.AccountChanged(log, result.Account!.Id.ToString(), "added");
                 return new(result.Detail, []);
             case AccountChange.Conflict:

@@ -28,21 +28,37 @@ document.addEventListener("DOMContentLoaded", pickBrowserZone);
 window.Blazor?.addEventListener?.("enhancedload", pickBrowserZone);
 
 // Live rows: while a page shows a publications table (data-live), the dashboard's event stream updates each row's
-// status, link and error as the workers change them. The browser reconnects by itself after a drop and sends the last
-// event id, so nothing is missed; the stream is closed when a navigation leaves no such table.
+// status, link and error as the workers change them. It starts from a position the page took before reading its rows,
+// so nothing in between is missed; the browser reconnects by itself after a drop (or when the server ends a stream),
+// sending the last event id. A hidden tab closes its stream and resumes from that id when shown again; the stream is
+// also closed when a navigation leaves no such table.
 let liveEvents = null;
+let liveFrom = null;
 
 function followPublications() {
   const table = document.querySelector("[data-live=publications]");
-  if (!table) {
+  if (!table || document.visibilityState === "hidden") {
     liveEvents?.close();
     liveEvents = null;
+    if (!table) liveFrom = null;
     return;
   }
   if (liveEvents) return;
-  // From when the page read its rows, so a change made before the stream opened is not missed.
-  liveEvents = new EventSource(`/dashboard/events?lastEventId=${encodeURIComponent(table.dataset.liveFrom ?? "")}`);
-  liveEvents.addEventListener("publication", (event) => showPublication(JSON.parse(event.data)));
+  liveFrom ??= table.dataset.liveFrom;
+  liveEvents = new EventSource(`/dashboard/events?lastEventId=${encodeURIComponent(liveFrom ?? "")}`);
+  liveEvents.addEventListener("publication", (event) => {
+    if (event.lastEventId) liveFrom = event.lastEventId;
+    showPublication(JSON.parse(event.data));
+  });
+  liveEvents.addEventListener("error", () => {
+    // Closed for good (signed out, or the server refused the position): say so instead of going stale in silence.
+    if (liveEvents?.readyState !== EventSource.CLOSED) return;
+    liveEvents = null;
+    for (const live of document.querySelectorAll("[data-live=publications]")) {
+      live.querySelector("caption").classList.remove("visually-hidden");
+      live.querySelector("caption").textContent = "Live updates stopped; reload the page to see the latest.";
+    }
+  });
 }
 
 function showPublication(publication) {
@@ -55,29 +71,35 @@ function showPublication(publication) {
     const error = row.querySelector("[data-field=error]");
     if (error) error.textContent = publication.error ?? "";
     const post = row.querySelector("[data-field=post]");
-    if (post) {
+    const url = /^https?:\/\//.test(publication.url ?? "") ? publication.url : null;
+    const link = post?.querySelector("a");
+    if (!post || (link?.href ?? null) === url) continue;
+    post.replaceChildren();
+    if (url) {
       const title = row.querySelector("td a")?.textContent ?? "the post";
-      const platform = publication.platform;
-      post.replaceChildren();
-      if (publication.url) {
-        const link = document.createElement("a");
-        link.href = publication.url;
-        link.rel = "noopener noreferrer";
-        link.target = "_blank";
-        link.textContent = "open";
-        const hidden = document.createElement("span");
-        hidden.className = "visually-hidden";
-        hidden.textContent = ` ${title} on ${platform}`;
-        link.append(hidden);
-        post.append(link);
-      }
+      const open = document.createElement("a");
+      open.href = url;
+      open.rel = "noopener noreferrer";
+      open.target = "_blank";
+      open.textContent = "open";
+      const hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = ` ${title} on ${publication.platform}`;
+      open.append(hidden);
+      post.append(open);
     }
   }
 }
 
 followPublications();
 document.addEventListener("DOMContentLoaded", followPublications);
-window.Blazor?.addEventListener?.("enhancedload", followPublications);
+document.addEventListener("visibilitychange", followPublications);
+window.Blazor?.addEventListener?.("enhancedload", () => {
+  liveEvents?.close();
+  liveEvents = null;
+  liveFrom = null;
+  followPublications();
+});
 
 // Times are shown in the browser's zone: the server reads it from the herald_tz cookie, kept here. When the zone is new
 // (the first visit, or a trip abroad) and the page already shows times, it is drawn again once, in that zone.

@@ -34,7 +34,7 @@ public sealed class OverviewQuery(HeraldDbContext db, PostLinks links, TimeProvi
     public static readonly PublicationStatus[] AttentionStatuses =
         [PublicationStatus.Failed, PublicationStatus.NeedsReview, PublicationStatus.AwaitingManualAction];
 
-    public async Task<OverviewData> LoadAsync(CancellationToken cancellationToken)
+    public async Task<OverviewData> LoadAsync(TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var counts = (await db.Publications.AsNoTracking().GroupBy(p => p.Status)
                 .Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(cancellationToken))
@@ -46,13 +46,13 @@ public sealed class OverviewQuery(HeraldDbContext db, PostLinks links, TimeProvi
         var attention = await db.Publications.AsNoTracking().Where(p => AttentionStatuses.Contains(p.Status))
             .OrderByDescending(p => p.UpdatedAt).Take(ListSize).ToListAsync(cancellationToken);
 
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = ViewerZone.Day(clock.GetUtcNow(), zone);
         var first = today.AddDays(1 - Days);
-        var from = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var to = from.AddDays(Days);
+        var from = ViewerZone.StartOf(first, zone);
+        var to = ViewerZone.StartOf(today.AddDays(1), zone);
         var inRange = await db.Publications.AsNoTracking().Where(p => p.ScheduledAt >= from && p.ScheduledAt < to)
             .Select(p => new { p.ScheduledAt, p.Status }).ToListAsync(cancellationToken);
-        var byDay = inRange.GroupBy(p => DateOnly.FromDateTime(p.ScheduledAt.UtcDateTime))
+        var byDay = inRange.GroupBy(p => ViewerZone.Day(p.ScheduledAt, zone))
             .ToDictionary(g => g.Key, g => g.GroupBy(p => p.Status).ToDictionary(s => s.Key, s => s.Count()));
         var days = Enumerable.Range(0, Days).Select(i => first.AddDays(i))
             .Select(d => new DayCounts(d, byDay.TryGetValue(d, out var c) ? c : new Dictionary<PublicationStatus, int>()))
@@ -68,6 +68,7 @@ public static class PublicationRows
 {
     public static async Task<PublicationRow[]> DescribeAsync(HeraldDbContext db, PostLinks links, IReadOnlyList<Publication> publications, CancellationToken cancellationToken)
     {
+        await links.RefreshAsync(db, cancellationToken);
         var contentIds = publications.Select(p => p.ContentId).Distinct().ToList();
         var accountIds = publications.Select(p => p.AccountId).Distinct().ToList();
         var titles = await db.Contents.AsNoTracking().Where(c => contentIds.Contains(c.Id))
