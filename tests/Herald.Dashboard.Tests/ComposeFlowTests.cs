@@ -83,7 +83,8 @@ public sealed partial class ComposeFlowTests(DashboardHost host)
         Assert.Equal("https://example.com/composed", (string?)stored["content"]!["canonicalUrl"]);
         Assert.All(stored["publications"]!.AsArray(), p => Assert.Equal(due, (DateTimeOffset)p!["scheduledAt"]!));
         Assert.All(stored["publications"]!.AsArray(), p => Assert.Equal(Zone, (string?)p!["timeZone"]));
-        if (DateTimeOffset.UtcNow < due.AddSeconds(-1))
+        var shownScheduled = DateTimeOffset.UtcNow < due.AddSeconds(-1);
+        if (shownScheduled)
         {
             // Still ahead: every row says Scheduled (on a machine slow enough to be past it, the workers may have begun).
             await Expect(rows.Locator(".badge").Filter(new() { HasText = "Scheduled" })).ToHaveCountAsync(Platforms.Length);
@@ -92,6 +93,11 @@ public sealed partial class ComposeFlowTests(DashboardHost host)
         // No reload: the rows follow the dashboard's event stream, and each links the post on the running sandbox.
         await Expect(rows.Locator("[data-field=status] .badge").Filter(new() { HasText = "Published" }))
             .ToHaveCountAsync(Platforms.Length, new() { Timeout = 120_000 });
+        if (shownScheduled)
+        {
+            // Each change was also said to screen readers, through the page's polite live region.
+            await Expect(page.Locator("#live-announcer[aria-live=polite]")).ToContainTextAsync(": Published");
+        }
         foreach (var row in await rows.AllAsync())
         {
             await Expect(row.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^open") }))

@@ -61,12 +61,26 @@ function followPublications() {
   });
 }
 
+// A status that changes under the reader is said by screen readers too, politely, through one live region.
+function announce(text) {
+  let region = document.getElementById("live-announcer");
+  if (!region) {
+    region = document.createElement("div");
+    region.id = "live-announcer";
+    region.className = "visually-hidden";
+    region.setAttribute("aria-live", "polite");
+    document.body.append(region);
+  }
+  region.textContent = text;
+}
+
 function showPublication(publication) {
   for (const row of document.querySelectorAll(`tr[data-publication="${CSS.escape(publication.id)}"]`)) {
     const badge = row.querySelector("[data-field=status] .badge");
     if (badge && badge.textContent !== publication.status) {
       badge.className = `badge status-${publication.status.toLowerCase()}`;
       badge.textContent = publication.status;
+      announce(`${row.querySelector("td a")?.textContent ?? "A publication"} on ${publication.platform}: ${publication.status}`);
     }
     const error = row.querySelector("[data-field=error]");
     if (error) error.textContent = publication.error ?? "";
