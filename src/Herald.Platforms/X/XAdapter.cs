@@ -354,13 +354,19 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
 
     /// <summary>
     /// A post's text made comparable with the text Herald sent: t.co links expanded back to what was written
-    /// (when X reports the link entities), the HTML entities X escapes decoded, NFC, trimmed.
+    /// (when X reports the link entities) and the link X appends for attached images removed, the HTML entities X
+    /// escapes decoded, NFC, trimmed.
     /// </summary>
     internal static string Comparable(string text, XEntities? entities)
     {
         foreach (var link in entities?.Urls ?? [])
         {
-            if (link.Url is { Length: > 0 } shortened && link.ExpandedUrl is { Length: > 0 } expanded)
+            if (link.Url is { Length: > 0 } mediaLink && (link.MediaKey is { Length: > 0 } || MediaLinkPattern().IsMatch(link.ExpandedUrl ?? "")))
+            {
+                // The link X adds for a post's images: Herald did not write it.
+                text = text.Replace(mediaLink, "", StringComparison.Ordinal);
+            }
+            else if (link.Url is { Length: > 0 } shortened && link.ExpandedUrl is { Length: > 0 } expanded)
             {
                 text = text.Replace(shortened, expanded, StringComparison.Ordinal);
             }
@@ -376,4 +382,7 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
 
     [GeneratedRegex("^[A-Za-z0-9_]{1,15}$", RegexOptions.CultureInvariant)]
     private static partial Regex UsernamePattern();
+
+    [GeneratedRegex("/status/[0-9]+/(photo|video)/[0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex MediaLinkPattern();
 }

@@ -64,10 +64,14 @@ internal sealed record XReferencedTweet(
 
 internal sealed record XEntities([property: JsonPropertyName("urls")] IReadOnlyList<XUrlEntity>? Urls);
 
-/// <summary>A link X rewrote: <c>url</c> is the t.co form in the text, <c>expanded_url</c> what was written.</summary>
+/// <summary>
+/// A link X rewrote: <c>url</c> is the t.co form in the text, <c>expanded_url</c> what was written; or, with a
+/// <c>media_key</c>, the link X adds to the text of a post with images.
+/// </summary>
 internal sealed record XUrlEntity(
     [property: JsonPropertyName("url")] string? Url,
-    [property: JsonPropertyName("expanded_url")] string? ExpandedUrl);
+    [property: JsonPropertyName("expanded_url")] string? ExpandedUrl,
+    [property: JsonPropertyName("media_key")] string? MediaKey = null);
 
 /// <summary>A page of <c>GET /2/users/:id/tweets</c>; <c>data</c> is absent when the timeline is empty.</summary>
 internal sealed record XTimelinePage(

@@ -8,7 +8,7 @@ namespace Herald.Sandbox.X;
 /// <summary>The X API v2 endpoints Herald uses, per docs/platforms.md, X.</summary>
 internal static class XEndpoints
 {
-    private static readonly string[] KnownTweetFields = ["author_id", "conversation_id", "created_at", "in_reply_to_user_id", "referenced_tweets"];
+    private static readonly string[] KnownTweetFields = ["author_id", "conversation_id", "created_at", "entities", "in_reply_to_user_id", "referenced_tweets"];
 
     public static RouteGroupBuilder MapX(this RouteGroupBuilder group)
     {
@@ -154,7 +154,7 @@ internal static class XEndpoints
                     },
                 },
             })
-            : Results.Json(new { data = TweetJson(post, Fields(context)) });
+            : Results.Json(new { data = TweetJson(post, Fields(context), state) });
     }
 
     /// <summary>
@@ -209,15 +209,42 @@ internal static class XEndpoints
 
         return Results.Json(new
         {
-            data = page.Select(p => TweetJson(p, fields)).ToList(),
+            data = page.Select(p => TweetJson(p, fields, state)).ToList(),
             meta = new { result_count = page.Count, newest_id = page[0].Id, oldest_id = page[^1].Id, next_token = next },
         });
     }
 
-    /// <summary><c>id</c>, <c>text</c> and <c>edit_history_tweet_ids</c> always; other fields only when <c>tweet.fields</c> asks.</summary>
-    private static Dictionary<string, object?> TweetJson(XPost post, IReadOnlySet<string> fields)
+    /// <summary>
+    /// <c>id</c>, <c>text</c> and <c>edit_history_tweet_ids</c> always; other fields only when <c>tweet.fields</c> asks.
+    /// A post with images reads back with a t.co link to them at the end of its text, named in <c>entities.urls</c>
+    /// with the first image's <c>media_key</c> (the sandbox shortens no other link).
+    /// </summary>
+    private static Dictionary<string, object?> TweetJson(XPost post, IReadOnlySet<string> fields, XState state)
     {
-        var json = new Dictionary<string, object?> { ["id"] = post.Id, ["text"] = post.Text, ["edit_history_tweet_ids"] = new[] { post.Id } };
+        var text = post.Text;
+        object? mediaLink = null;
+        if (post.Media.Count > 0)
+        {
+            var shortened = $"https://t.co/{post.Id[^10..]}";
+            var username = state.FindUser(post.AuthorId)?.Username ?? "i";
+            text = text.Length == 0 ? shortened : $"{text} {shortened}";
+            mediaLink = new
+            {
+                start = text.Length - shortened.Length,
+                end = text.Length,
+                url = shortened,
+                expanded_url = $"https://x.com/{username}/status/{post.Id}/photo/1",
+                display_url = $"pic.x.com/{post.Id[^10..]}",
+                media_key = post.Media[0].MediaKey,
+            };
+        }
+
+        var json = new Dictionary<string, object?> { ["id"] = post.Id, ["text"] = text, ["edit_history_tweet_ids"] = new[] { post.Id } };
+        if (fields.Contains("entities") && mediaLink is not null)
+        {
+            json["entities"] = new { urls = new[] { mediaLink } };
+        }
+
         if (fields.Contains("author_id"))
         {
             json["author_id"] = post.AuthorId;

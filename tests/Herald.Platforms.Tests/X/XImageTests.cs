@@ -124,9 +124,7 @@ public sealed class XImageTests : IClassFixture<SandboxFixture>, IDisposable
         var (account, user, token) = NewAccount("retry");
         var content = Post("Once.", Image(TestImages.Noise(30, 30), "Noise"));
 
-        Server.State.Faults = new SandboxFaults { ServerErrorRate = 1, PathContains = "/2/tweets" };
-        var first = await _adapter.PublishAsync(Request(content, account));
-        Server.State.Faults = SandboxFaults.None;
+        var first = await WithFaultsAsync(new SandboxFaults { ServerErrorRate = 1, PathContains = "/2/tweets" }, Request(content, account));
 
         Assert.NotEqual(PublishOutcomeKind.Published, first.Kind);
         var uploaded = Assert.Single(_images.Uploaded);
@@ -139,6 +137,30 @@ public sealed class XImageTests : IClassFixture<SandboxFixture>, IDisposable
         var post = Assert.Single(X.Posts, p => p.AuthorId == user.Id);
         Assert.Equal(uploaded.RemoteRef, Assert.Single(post.Media).Id);
         Assert.Equal("Noise", post.Media[0].AltText);
+    }
+
+    [Fact]
+    public async Task PublishAsync_CreateWithImagesAnsweredLost_FoundByLookupDespiteTheMediaLinkInItsText()
+    {
+        var (account, user, token) = NewAccount("lost");
+        var content = Post("Answer lost, post made.", Image(TestImages.Noise(22, 22), "Noise"));
+
+        var outcome = await WithFaultsAsync(new SandboxFaults { ServerErrorAfterCommitRate = 1, PathContains = "/2/tweets" }, Request(content, account));
+        var lookup = await _adapter.FindExistingAsync(Request(content, account) with { UncertainSince = _fixture.Clock.GetUtcNow() });
+
+        Assert.Equal(PublishOutcomeKind.Unknown, outcome.Kind);
+        var post = Assert.Single(X.Posts, p => p.AuthorId == user.Id);
+        Assert.Equal(ExistingPostState.Found, lookup.State);
+        Assert.Equal(post.Id, lookup.ExternalId);
+        // What the lookup read: X's text with the t.co link to the images at the end, named by its media key.
+        using var http = new HttpClient();
+        using var read = new HttpRequestMessage(HttpMethod.Get, new Uri(Server.PlatformBaseUrl("x") + $"/2/users/{user.Id}/tweets?tweet.fields=entities"));
+        read.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var answer = await http.SendAsync(read);
+        using var timeline = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+        var tweet = timeline.RootElement.GetProperty("data")[0];
+        Assert.StartsWith("Answer lost, post made. https://t.co/", tweet.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(post.Media[0].MediaKey, tweet.GetProperty("entities").GetProperty("urls")[0].GetProperty("media_key").GetString());
     }
 
     [Fact]
@@ -180,11 +202,10 @@ public sealed class XImageTests : IClassFixture<SandboxFixture>, IDisposable
         var (account, user, _) = NewAccount("upfail");
         var content = Post("Upload fails.", Image(TestImages.Noise(16, 16), "Noise"));
 
-        Server.State.Faults = fault == "server error"
+        var faults = fault == "server error"
             ? new SandboxFaults { ServerErrorRate = 1, PathContains = "/2/media/upload" }
             : new SandboxFaults { RateLimitRate = 1, RetryAfterSeconds = 90, PathContains = "/2/media/upload" };
-        var outcome = await _adapter.PublishAsync(Request(content, account));
-        Server.State.Faults = SandboxFaults.None;
+        var outcome = await WithFaultsAsync(faults, Request(content, account));
 
         Assert.Equal(fault == "server error" ? PublishOutcomeKind.Transient : PublishOutcomeKind.RateLimited, outcome.Kind);
         Assert.StartsWith("Image 1", outcome.Error, StringComparison.Ordinal);
@@ -258,6 +279,20 @@ public sealed class XImageTests : IClassFixture<SandboxFixture>, IDisposable
         var payload = _adapter.Render(Post("Preview.", Image(TestImages.Noise(8, 8), "x")), account);
 
         Assert.Contains("\"media\":{\"media_ids\":[\"{id of image 1}\"]}", payload.Body, StringComparison.Ordinal);
+    }
+
+    /// <summary>Publishes with <paramref name="faults"/> in force, then switches them off.</summary>
+    private async Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, PublishRequest request)
+    {
+        Server.State.Faults = faults;
+        try
+        {
+            return await _adapter.PublishAsync(request);
+        }
+        finally
+        {
+            Server.State.Faults = SandboxFaults.None;
+        }
     }
 
     private ContentImage Image(byte[] bytes, string? alt) => _images.Image(bytes, alt);
