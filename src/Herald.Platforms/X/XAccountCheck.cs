@@ -8,7 +8,7 @@ internal sealed partial class XAdapter
 {
     public async Task<AccountCheckResult> CheckAsync(Account account, CancellationToken cancellationToken = default)
     {
-        using var call = await CallAsync(account, HttpMethod.Get, "2/users/me", null, cancellationToken);
+        using var call = await _api.CallAsync(account, HttpMethod.Get, "2/users/me", null, cancellationToken);
         return AccountChecks.From(call.Answer, DisplayName, "GET /2/users/me",
             body => (AccountChecks.Read(body, "data", "username"), AccountChecks.Read(body, "data", "id")));
     }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -38,8 +37,8 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
     /// <summary>How far before the uncertain send a post still counts as its result: clocks differ a little.</summary>
     private static readonly TimeSpan ClockMargin = TimeSpan.FromMinutes(15);
 
-    private readonly IHttpClientFactory _httpClientFactory;
-    private readonly XAuthorization _authorization;
+    private readonly XApi _api;
+    private readonly XMediaUpload _media;
     private readonly TimeProvider _timeProvider;
     private readonly XOptions _options;
     private readonly ContentLimits _contentLimits;
@@ -48,10 +47,10 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
     public XAdapter(IHttpClientFactory httpClientFactory, IAccountCredentialsStore credentialsStore, IOptions<XOptions> options, TimeProvider timeProvider, ContentLimits contentLimits)
     {
         _contentLimits = contentLimits;
-        _httpClientFactory = httpClientFactory;
-        _authorization = new XAuthorization(httpClientFactory, credentialsStore, timeProvider);
         _timeProvider = timeProvider;
         _options = options.Value;
+        _api = new XApi(httpClientFactory, new XAuthorization(httpClientFactory, credentialsStore, timeProvider), timeProvider, _options);
+        _media = new XMediaUpload(_api, timeProvider);
         Platform = new PlatformDescriptor
         {
             Id = PlatformId,
@@ -67,6 +66,9 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
             },
         };
     }
+
+    /// <summary>What Herald checks of a content's images before scheduling (docs/platforms.md, X, "Images").</summary>
+    internal static readonly ImageSupport ImageLimits = new(MaxCount: 4, MaxAltLength: 1_000);
 
     public PlatformDescriptor Platform { get; }
 
@@ -103,7 +105,18 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
             }
         }
 
-        problems.AddRange(ImageRules.NotSupported(content, PlatformId, DisplayName));
+        problems.AddRange(ImageRules.Validate(content, ImageLimits, PlatformId, DisplayName));
+        foreach (var (image, index) in content.Images.Select((image, index) => (image, index)))
+        {
+            // X counts alt text in code points; an emoji sequence that is one character to a reader may be several.
+            if (image.Alt is { } alt && new StringInfo(alt).LengthInTextElements <= ImageLimits.MaxAltLength &&
+                alt.EnumerateRunes().Count() is var points && points > ImageLimits.MaxAltLength)
+            {
+                problems.Add(new ValidationProblem($"images[{index}].alt", string.Create(CultureInfo.InvariantCulture,
+                    $"is {points:N0} code points long as X counts it; X takes at most {ImageLimits.MaxAltLength:N0}"), PlatformId));
+            }
+        }
+
         return problems;
     }
 
@@ -114,8 +127,11 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
         var rendered = parts.Select((text, index) =>
         {
             var count = XTextCounter.Instance.Count(text);
-            // A reply's parent id is known only once the part before it is posted.
-            var body = Serialize(text, index == 0 ? null : $"<id of part {index}>");
+            // A reply's parent id is known only once the part before it is posted; the media ids once the images are uploaded.
+            var mediaIds = index == 0 && content.Images.Count > 0
+                ? content.Images.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"{{id of image {i + 1}}}")).ToList()
+                : null;
+            var body = Serialize(text, index == 0 ? null : $"<id of part {index}>", mediaIds);
             return new RenderedPart(text, count.Count, count.Limit, count.Unit) { Body = body };
         }).ToList();
         return new RenderedPayload("application/json", rendered.Count == 0 ? "" : rendered[0].Body!, CreateEndpoint) { Parts = rendered };
@@ -149,13 +165,27 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
             return lookupFailure;
         }
 
+        // Images go on the first part: uploaded (or reused from an earlier try) before it is created.
+        IReadOnlyList<string>? mediaIds = null;
+        if (confirmed.Count == 0 && request.Content.Images.Count > 0)
+        {
+            var (ids, failure) = await _media.UploadAsync(request, cancellationToken);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            mediaIds = ids;
+        }
+
         var previous = confirmed.Count > 0 ? confirmed[^1] : null;
         var first = confirmed.Count > 0 ? confirmed[0] : null;
         var status = 0;
         TimeSpan? exhausted = null;
         for (var index = confirmed.Count; index < parts.Count; index++)
         {
-            using var call = await CallAsync(account, HttpMethod.Post, "2/tweets", Serialize(parts[index], previous), cancellationToken);
+            var body = Serialize(parts[index], previous, index == 0 ? mediaIds : null);
+            using var call = await _api.CallAsync(account, HttpMethod.Post, "2/tweets", XApi.Json(body), cancellationToken);
             if (call.Problem(account, _timeProvider, create: true) is { } problem)
             {
                 return parts.Count == 1 ? problem : problem with { Error = $"Part {index + 1} of {parts.Count}: {problem.Error}" };
@@ -231,7 +261,7 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
                 CultureInfo.InvariantCulture,
                 $"2/users/{Uri.EscapeDataString(user.Id!)}/tweets?max_results={_options.LookupPageSize}&tweet.fields=referenced_tweets,entities{startTime}") +
                 (token is null ? "" : "&pagination_token=" + Uri.EscapeDataString(token));
-            using var call = await CallAsync(account, HttpMethod.Get, relative, null, cancellationToken);
+            using var call = await _api.CallAsync(account, HttpMethod.Get, relative, null, cancellationToken);
             if (call.Problem(account, _timeProvider, create: false) is { } problem)
             {
                 return ExistingPostLookup.Unavailable($"Could not read the X account's posts: {problem.Error}");
@@ -270,8 +300,15 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
 
     private ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, XTextCounter.Instance, limits: _contentLimits);
 
-    private static string Serialize(string text, string? inReplyTo) =>
-        JsonSerializer.Serialize(new XCreateTweetRequest { Text = text, Reply = inReplyTo is null ? null : new XReply(inReplyTo) }, PlatformHttp.Json);
+    private static string Serialize(string text, string? inReplyTo, IReadOnlyList<string>? mediaIds = null) =>
+        JsonSerializer.Serialize(
+            new XCreateTweetRequest
+            {
+                Text = text,
+                Reply = inReplyTo is null ? null : new XReply(inReplyTo),
+                Media = mediaIds is null ? null : new XCreateMedia(mediaIds),
+            },
+            PlatformHttp.Json);
 
     private Uri PostUrl(string username, string id) =>
         new(_options.WebBaseUrl.AbsoluteUri.TrimEnd('/') + $"/{Uri.EscapeDataString(username)}/status/{Uri.EscapeDataString(id)}");
@@ -298,7 +335,7 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
             return (cached, null);
         }
 
-        using var call = await CallAsync(account, HttpMethod.Get, "2/users/me", null, cancellationToken);
+        using var call = await _api.CallAsync(account, HttpMethod.Get, "2/users/me", null, cancellationToken);
         if (call.Problem(account, _timeProvider, create: false) is { } problem)
         {
             // A read creates nothing: a lost answer is simply worth another try.
@@ -316,54 +353,20 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
     }
 
     /// <summary>
-    /// One call, signed for the account. When X refuses an OAuth 2.0 token (401) and the account can renew it,
-    /// the token is renewed and the call sent once more: a 401 means X did nothing with the request.
-    /// </summary>
-    private async Task<XCall> CallAsync(Account account, HttpMethod method, string relative, string? json, CancellationToken cancellationToken)
-    {
-        var baseUrl = account.BaseUrl ?? _options.DefaultBaseUrl;
-        var url = PlatformHttp.Combine(baseUrl, relative);
-        var (answer, usedToken) = await SendOnceAsync(account, method, url, json, cancellationToken);
-        if (answer.Failure is not null || answer.Status != 401 || XAuthorization.SchemeOf(account.Credentials) != XAuthScheme.OAuth2)
-        {
-            return new XCall(answer, null);
-        }
-
-        var refresh = await _authorization.RefreshAsync(account, baseUrl, usedToken, cancellationToken);
-        if (!refresh.Renewed)
-        {
-            return new XCall(answer, refresh);
-        }
-
-        answer.Dispose();
-        (answer, _) = await SendOnceAsync(account, method, url, json, cancellationToken);
-        return new XCall(answer, refresh);
-    }
-
-    private async Task<(PlatformAnswer Answer, string UsedToken)> SendOnceAsync(
-        Account account, HttpMethod method, Uri url, string? json, CancellationToken cancellationToken)
-    {
-        using var message = new HttpRequestMessage(method, url);
-        if (json is not null)
-        {
-            message.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        }
-
-        message.Headers.UserAgent.Add(new ProductInfoHeaderValue("Herald", "1.0"));
-        var usedToken = XAuthorization.Authorize(message, account, _timeProvider);
-        var client = _httpClientFactory.CreateClient(HttpClientName);
-        return (await PlatformHttp.SendAsync(client, message, DisplayName, cancellationToken), usedToken);
-    }
-
-    /// <summary>
     /// A post's text made comparable with the text Herald sent: t.co links expanded back to what was written
-    /// (when X reports the link entities), the HTML entities X escapes decoded, NFC, trimmed.
+    /// (when X reports the link entities) and the link X appends for attached images removed, the HTML entities X
+    /// escapes decoded, NFC, trimmed.
     /// </summary>
     internal static string Comparable(string text, XEntities? entities)
     {
         foreach (var link in entities?.Urls ?? [])
         {
-            if (link.Url is { Length: > 0 } shortened && link.ExpandedUrl is { Length: > 0 } expanded)
+            if (link.Url is { Length: > 0 } mediaLink && (link.MediaKey is { Length: > 0 } || MediaLinkPattern().IsMatch(link.ExpandedUrl ?? "")))
+            {
+                // The link X adds for a post's images: Herald did not write it.
+                text = text.Replace(mediaLink, "", StringComparison.Ordinal);
+            }
+            else if (link.Url is { Length: > 0 } shortened && link.ExpandedUrl is { Length: > 0 } expanded)
             {
                 text = text.Replace(shortened, expanded, StringComparison.Ordinal);
             }
@@ -380,37 +383,6 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
     [GeneratedRegex("^[A-Za-z0-9_]{1,15}$", RegexOptions.CultureInvariant)]
     private static partial Regex UsernamePattern();
 
-    /// <summary>The answer of one call and, when a 401 led to a token renewal, what came of it.</summary>
-    private sealed class XCall(PlatformAnswer answer, XRefresh? refresh) : IDisposable
-    {
-        public PlatformAnswer Answer { get; } = answer;
-
-        /// <summary>The outcome when the call did not succeed; null on a 2xx answer.</summary>
-        public PublishOutcome? Problem(Account account, TimeProvider timeProvider, bool create)
-        {
-            if (Answer.Failure is { } failure)
-            {
-                return failure;
-            }
-
-            if (Answer.IsSuccess)
-            {
-                return null;
-            }
-
-            if (Answer.Status == 401 && refresh?.Failure is { } refreshFailure)
-            {
-                return refreshFailure;
-            }
-
-            return XErrors.Classify(
-                Answer.Status,
-                Answer.Body,
-                XErrors.RateLimitWait(Answer.Response, timeProvider),
-                XAuthorization.UnauthorizedAdvice(account.Credentials, refresh),
-                create);
-        }
-
-        public void Dispose() => Answer.Dispose();
-    }
+    [GeneratedRegex("/status/[0-9]+/(photo|video)/[0-9]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex MediaLinkPattern();
 }

@@ -10,7 +10,30 @@ internal sealed record XCreateTweetRequest
 
     [JsonPropertyName("reply")]
     public XReply? Reply { get; init; }
+
+    /// <summary>The images of the first part: <c>{"media_ids":[…]}</c>, 1 to 4 ids.</summary>
+    [JsonPropertyName("media")]
+    public XCreateMedia? Media { get; init; }
 }
+
+/// <summary><c>media</c> of a create: the ids of uploads, in the order they show.</summary>
+internal sealed record XCreateMedia([property: JsonPropertyName("media_ids")] IReadOnlyList<string> MediaIds);
+
+/// <summary><c>{"data":{"id","media_key",…}}</c>, the answer of <c>POST /2/media/upload</c>.</summary>
+internal sealed record XMediaUploaded([property: JsonPropertyName("data")] XMediaUploadedData? Data);
+
+internal sealed record XMediaUploadedData(
+    [property: JsonPropertyName("id")] string? Id,
+    [property: JsonPropertyName("media_key")] string? MediaKey);
+
+/// <summary>The body of <c>POST /2/media/metadata</c>: <c>{"id":…,"metadata":{"alt_text":{"text":…}}}</c>.</summary>
+internal sealed record XMediaMetadataRequest(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("metadata")] XMediaMetadata Metadata);
+
+internal sealed record XMediaMetadata([property: JsonPropertyName("alt_text")] XAltText AltText);
+
+internal sealed record XAltText([property: JsonPropertyName("text")] string Text);
 
 /// <summary>All ids are strings in X's API v2.</summary>
 internal sealed record XReply([property: JsonPropertyName("in_reply_to_tweet_id")] string InReplyToTweetId);
@@ -41,10 +64,14 @@ internal sealed record XReferencedTweet(
 
 internal sealed record XEntities([property: JsonPropertyName("urls")] IReadOnlyList<XUrlEntity>? Urls);
 
-/// <summary>A link X rewrote: <c>url</c> is the t.co form in the text, <c>expanded_url</c> what was written.</summary>
+/// <summary>
+/// A link X rewrote: <c>url</c> is the t.co form in the text, <c>expanded_url</c> what was written; or, with a
+/// <c>media_key</c>, the link X adds to the text of a post with images.
+/// </summary>
 internal sealed record XUrlEntity(
     [property: JsonPropertyName("url")] string? Url,
-    [property: JsonPropertyName("expanded_url")] string? ExpandedUrl);
+    [property: JsonPropertyName("expanded_url")] string? ExpandedUrl,
+    [property: JsonPropertyName("media_key")] string? MediaKey = null);
 
 /// <summary>A page of <c>GET /2/users/:id/tweets</c>; <c>data</c> is absent when the timeline is empty.</summary>
 internal sealed record XTimelinePage(

@@ -8,7 +8,7 @@ namespace Herald.Sandbox.X;
 /// <summary>The X API v2 endpoints Herald uses, per docs/platforms.md, X.</summary>
 internal static class XEndpoints
 {
-    private static readonly string[] KnownTweetFields = ["author_id", "conversation_id", "created_at", "in_reply_to_user_id", "referenced_tweets"];
+    private static readonly string[] KnownTweetFields = ["author_id", "conversation_id", "created_at", "entities", "in_reply_to_user_id", "referenced_tweets"];
 
     public static RouteGroupBuilder MapX(this RouteGroupBuilder group)
     {
@@ -22,6 +22,9 @@ internal static class XEndpoints
             Results.Json(new { data = new { id = user.Id, name = user.Name, username = user.Username } })));
         v2.MapGet("/users/{id}/tweets", (HttpContext c, SandboxState s, string id) => WithUser(c, s, _ => Timeline(c, s.X, id)));
         v2.MapPost("/oauth2/token", TokenAsync);
+        v2.MapXMedia();
+        group.MapGet("/media/{id}", (SandboxState s, string id) =>
+            s.X.Media.Find(id) is { } media ? Results.File(media.Bytes, media.MediaType) : Results.Json(XState.Problem(404, "Not Found", "No such media."), statusCode: 404));
         return group;
     }
 
@@ -41,20 +44,16 @@ internal static class XEndpoints
         }
 
         // Every create counts against the window, and every answer carries its state (docs/platforms.md, X, "Rate limits").
-        var (allowed, window) = state.CountCreate(user);
-        var headers = context.Response.Headers;
-        headers["x-rate-limit-limit"] = window.Limit.ToString(CultureInfo.InvariantCulture);
-        headers["x-rate-limit-remaining"] = window.Remaining.ToString(CultureInfo.InvariantCulture);
-        headers["x-rate-limit-reset"] = Math.Ceiling(window.Reset.ToUnixTimeMilliseconds() / 1000.0).ToString(CultureInfo.InvariantCulture);
-        if (!allowed)
+        if (Limited(context, state.CountCreate(user)) is { } tooMany)
         {
-            return Results.Json(XState.Problem(429, "Too Many Requests", "Too Many Requests"), statusCode: 429);
+            return tooMany;
         }
 
         await state.WaitIfHeldAsync(context.RequestAborted);
 
         string? text;
         string? inReplyTo = null;
+        List<string>? mediaIds = null;
         try
         {
             using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
@@ -69,18 +68,29 @@ internal static class XEndpoints
 
                 inReplyTo = parent.GetString();
             }
+
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("media", out var media))
+            {
+                if (media.ValueKind != JsonValueKind.Object || !media.TryGetProperty("media_ids", out var ids) || ids.ValueKind != JsonValueKind.Array)
+                {
+                    return InvalidRequest("media.media_ids", "$.media.media_ids must be an array of 1 to 4 media ids.");
+                }
+
+                // A number instead of a string is not a valid id: it fails the id pattern as "".
+                mediaIds = [.. ids.EnumerateArray().Select(id => id.ValueKind == JsonValueKind.String ? id.GetString()! : "")];
+            }
         }
         catch (JsonException)
         {
             return InvalidRequest("body", "The request body is not valid JSON.");
         }
 
-        if (text is null)
+        if (text is null && mediaIds is null)
         {
             return InvalidRequest("text", "$.text is required (a post without media needs text).");
         }
 
-        var result = state.Create(user, text, inReplyTo);
+        var result = state.Create(user, text ?? "", inReplyTo, mediaIds);
         return result.Post is { } post
             ? Results.Json(new { data = new { id = post.Id, text = post.Text, edit_history_tweet_ids = new[] { post.Id } } }, statusCode: 201)
             : Results.Json(result.Error, statusCode: result.Status);
@@ -124,7 +134,7 @@ internal static class XEndpoints
             token_type = "bearer",
             expires_in = seconds,
             access_token = tokens.AccessToken,
-            scope = "tweet.read tweet.write users.read offline.access",
+            scope = "tweet.read tweet.write users.read offline.access media.write",
             refresh_token = tokens.RefreshToken,
         });
     }
@@ -144,7 +154,7 @@ internal static class XEndpoints
                     },
                 },
             })
-            : Results.Json(new { data = TweetJson(post, Fields(context)) });
+            : Results.Json(new { data = TweetJson(post, Fields(context), state) });
     }
 
     /// <summary>
@@ -199,15 +209,42 @@ internal static class XEndpoints
 
         return Results.Json(new
         {
-            data = page.Select(p => TweetJson(p, fields)).ToList(),
+            data = page.Select(p => TweetJson(p, fields, state)).ToList(),
             meta = new { result_count = page.Count, newest_id = page[0].Id, oldest_id = page[^1].Id, next_token = next },
         });
     }
 
-    /// <summary><c>id</c>, <c>text</c> and <c>edit_history_tweet_ids</c> always; other fields only when <c>tweet.fields</c> asks.</summary>
-    private static Dictionary<string, object?> TweetJson(XPost post, IReadOnlySet<string> fields)
+    /// <summary>
+    /// <c>id</c>, <c>text</c> and <c>edit_history_tweet_ids</c> always; other fields only when <c>tweet.fields</c> asks.
+    /// A post with images reads back with a t.co link to them at the end of its text, named in <c>entities.urls</c>
+    /// with the first image's <c>media_key</c> (the sandbox shortens no other link).
+    /// </summary>
+    private static Dictionary<string, object?> TweetJson(XPost post, IReadOnlySet<string> fields, XState state)
     {
-        var json = new Dictionary<string, object?> { ["id"] = post.Id, ["text"] = post.Text, ["edit_history_tweet_ids"] = new[] { post.Id } };
+        var text = post.Text;
+        object? mediaLink = null;
+        if (post.Media.Count > 0)
+        {
+            var shortened = $"https://t.co/{post.Id[^10..]}";
+            var username = state.FindUser(post.AuthorId)?.Username ?? "i";
+            text = text.Length == 0 ? shortened : $"{text} {shortened}";
+            mediaLink = new
+            {
+                start = text.Length - shortened.Length,
+                end = text.Length,
+                url = shortened,
+                expanded_url = $"https://x.com/{username}/status/{post.Id}/photo/1",
+                display_url = $"pic.x.com/{post.Id[^10..]}",
+                media_key = post.Media[0].MediaKey,
+            };
+        }
+
+        var json = new Dictionary<string, object?> { ["id"] = post.Id, ["text"] = text, ["edit_history_tweet_ids"] = new[] { post.Id } };
+        if (fields.Contains("entities") && mediaLink is not null)
+        {
+            json["entities"] = new { urls = new[] { mediaLink } };
+        }
+
         if (fields.Contains("author_id"))
         {
             json["author_id"] = post.AuthorId;
@@ -245,17 +282,28 @@ internal static class XEndpoints
             .Where(f => KnownTweetFields.Contains(f, StringComparer.Ordinal))
             .ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>Puts the window's state in the <c>x-rate-limit-*</c> headers; the 429 to answer when it was used up.</summary>
+    internal static IResult? Limited(HttpContext context, (bool Allowed, XRateWindow Window) count)
+    {
+        var (allowed, window) = count;
+        var headers = context.Response.Headers;
+        headers["x-rate-limit-limit"] = window.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["x-rate-limit-remaining"] = window.Remaining.ToString(CultureInfo.InvariantCulture);
+        headers["x-rate-limit-reset"] = Math.Ceiling(window.Reset.ToUnixTimeMilliseconds() / 1000.0).ToString(CultureInfo.InvariantCulture);
+        return allowed ? null : Results.Json(XState.Problem(429, "Too Many Requests", "Too Many Requests"), statusCode: 429);
+    }
+
     private static IResult WithUser(HttpContext context, SandboxState sandbox, Func<XSandboxUser, IResult> then)
     {
         var caller = sandbox.X.Authenticate(context.Request, formBody: null);
         return caller.Authenticated ? then(caller.User!) : Refused(caller);
     }
 
-    private static IResult Refused(XCaller caller) => caller.FailureStatus == 403
+    internal static IResult Refused(XCaller caller) => caller.FailureStatus == 403
         ? Results.Json(new { title = "Unsupported Authentication", detail = caller.FailureDetail, type = "https://api.twitter.com/2/problems/unsupported-authentication", status = 403 }, statusCode: 403)
         : Results.Json(XState.Problem(401, "Unauthorized", "Unauthorized"), statusCode: 401);
 
-    private static IResult InvalidRequest(string parameter, string message) => Results.Json(new
+    internal static IResult InvalidRequest(string parameter, string message) => Results.Json(new
     {
         errors = new[] { new { parameters = new Dictionary<string, string[]> { [parameter] = [] }, message } },
         title = "Invalid Request",

@@ -25,6 +25,9 @@ public sealed record XPost
     /// <summary>Its X weighted length, as the sandbox counted it.</summary>
     public required int WeightedLength { get; init; }
 
+    /// <summary>The uploads attached with <c>media.media_ids</c>, in order.</summary>
+    public IReadOnlyList<XMedia> Media { get; init; } = [];
+
     public bool Deleted { get; internal set; }
 }
 

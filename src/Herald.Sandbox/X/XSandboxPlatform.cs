@@ -21,5 +21,5 @@ internal sealed class XSandboxPlatform : SandboxPlatform<XState>
     protected override XState Create(SandboxState sandbox) => new(sandbox);
 
     protected override IEnumerable<SandboxPost> Posts(XState state) =>
-        state.Posts.Select(p => new SandboxPost(Id, p.Id, p.Text, p.InReplyToId, p.CreatedAt));
+        state.Posts.Select(p => new SandboxPost(Id, p.Id, p.Text, p.InReplyToId, p.CreatedAt) { Images = [.. p.Media.Select(m => m.Image)] });
 }

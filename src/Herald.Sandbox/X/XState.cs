@@ -41,9 +41,13 @@ public sealed class XState
         AddConsumer(SandboxAccounts.XConsumerKey, SandboxAccounts.XConsumerSecret);
         AddOAuth1Token(user, SandboxAccounts.XConsumerKey, SandboxAccounts.XOAuth1Token, SandboxAccounts.XOAuth1TokenSecret);
         _appOnlyTokens.Add(SandboxAccounts.XAppOnlyToken);
+        Media = new XMediaState(sandbox);
     }
 
     internal SandboxState Sandbox { get; }
+
+    /// <summary>Uploaded images, their alt text and owners.</summary>
+    public XMediaState Media { get; }
 
     /// <summary>Every accepted post, deleted ones included, in creation order.</summary>
     public IReadOnlyList<XPost> Posts
@@ -257,31 +261,57 @@ public sealed class XState
     }
 
     /// <summary>Counts a create against the user's window; false when the window was used up already.</summary>
-    internal (bool Allowed, XRateWindow Window) CountCreate(XSandboxUser user)
+    internal (bool Allowed, XRateWindow Window) CountCreate(XSandboxUser user) => Count(user, "POST /2/tweets", Sandbox.Options.X.CreatesPerWindow);
+
+    /// <summary>
+    /// Counts a call of <paramref name="endpoint"/> against the user's 15-minute window of that endpoint (each endpoint
+    /// has its own, as in X's table); false when it was used up already.
+    /// </summary>
+    internal (bool Allowed, XRateWindow Window) Count(XSandboxUser user, string endpoint, int limit)
     {
         var options = Sandbox.Options;
         var now = Sandbox.TimeProvider.GetUtcNow();
+        var key = endpoint + "\n" + user.Id;
         lock (_lock)
         {
-            if (!_windows.TryGetValue(user.Id, out var window) || now >= window.Start + options.X.CreateWindow)
+            if (!_windows.TryGetValue(key, out var window) || now >= window.Start + options.X.CreateWindow)
             {
                 window = (now, 0);
             }
 
-            var allowed = options.DisableRateLimits || window.Used < options.X.CreatesPerWindow;
+            var allowed = options.DisableRateLimits || window.Used < limit;
             if (allowed)
             {
                 window.Used++;
             }
 
-            _windows[user.Id] = window;
-            return (allowed, new XRateWindow(options.X.CreatesPerWindow, Math.Max(0, options.X.CreatesPerWindow - window.Used), window.Start + options.X.CreateWindow));
+            _windows[key] = window;
+            return (allowed, new XRateWindow(limit, Math.Max(0, limit - window.Used), window.Start + options.X.CreateWindow));
         }
     }
 
-    /// <summary>Creates a post: the parent must exist, the text must be valid by X's count, and not a recent repeat.</summary>
-    internal XCreateResult Create(XSandboxUser user, string text, string? inReplyToId)
+    /// <summary>
+    /// Creates a post: the parent must exist, the media ids (when given) must be 1 to 4 of the user's own live uploads,
+    /// the text must be valid by X's count (it may be empty with media), and not a recent repeat.
+    /// </summary>
+    internal XCreateResult Create(XSandboxUser user, string text, string? inReplyToId, IReadOnlyList<string>? mediaIds = null)
     {
+        IReadOnlyList<XMedia> media = [];
+        if (mediaIds is not null)
+        {
+            if (Media.ForPost(user, mediaIds) is not { } found)
+            {
+                return new XCreateResult(null, 400, new
+                {
+                    title = "Invalid Request",
+                    type = "https://api.x.com/2/problems/invalid-request",
+                    detail = "Your media IDs are invalid.",
+                });
+            }
+
+            media = found;
+        }
+
         var length = XWeightedLength.Of(text, out var invalidCharacters);
         var now = Sandbox.TimeProvider.GetUtcNow();
         lock (_lock)
@@ -296,7 +326,7 @@ public sealed class XState
                 }
             }
 
-            if (length == 0 || length > XWeightedLength.Max || invalidCharacters)
+            if ((length == 0 && media.Count == 0) || length > XWeightedLength.Max || invalidCharacters)
             {
                 // The v2 status and wording for an over-long text are UNCONFIRMED (docs/platforms.md, X, "Errors"):
                 // the sandbox answers a 400 invalid-request problem naming the weighted length.
@@ -332,8 +362,10 @@ public sealed class XState
                 ConversationId = parent?.ConversationId ?? id,
                 CreatedAt = now,
                 WeightedLength = length,
+                Media = media,
             };
             _posts.Add(post);
+            Media.Attach(media);
             return new XCreateResult(post, 201, null);
         }
     }

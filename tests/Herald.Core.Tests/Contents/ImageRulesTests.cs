@@ -38,10 +38,10 @@ public sealed class ImageRulesTests
     [Fact]
     public void NotSupported_ContentWithImages_RefusedClearly()
     {
-        Assert.Empty(ImageRules.NotSupported(With(), "x", "X"));
+        Assert.Empty(ImageRules.NotSupported(With(), "medium", "Medium"));
 
-        var problem = Assert.Single(ImageRules.NotSupported(With(Image("a")), "x", "X"));
+        var problem = Assert.Single(ImageRules.NotSupported(With(Image("a")), "medium", "Medium"));
         Assert.Equal("images", problem.Field);
-        Assert.Contains("cannot be attached on X yet", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be attached on Medium yet", problem.Message, StringComparison.Ordinal);
     }
 }

@@ -32,7 +32,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
         _sandbox = await SandboxServer.StartAsync(new SandboxOptions { Random = new Random(3) });
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(_clock);
-        services.AddHerald().AddMastodon(o => o.MediaPollInterval = TimeSpan.Zero).AddX();
+        services.AddHerald().AddMastodon(o => o.MediaPollInterval = TimeSpan.Zero).AddX().AddMedium();
         services.AddHeraldStorage($"Data Source={Path.Combine(_directory, "herald.db")}");
         _services = services.BuildServiceProvider();
         await _services.MigrateHeraldDatabaseAsync();
@@ -128,17 +128,51 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     public async Task Schedule_PlatformWithoutImages_RefusedClearlyNotSentWithout()
     {
         var content = await ReadAsync("images: [{src: ./a.png, alt: x}]", "Hello.", ("a.png", Png(8, 8)));
-        var x = new Account
+        var medium = new Account
         {
-            Platform = "x",
-            DisplayName = "x",
-            Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.XAccessToken },
-            BaseUrl = _sandbox.PlatformBaseUrl("x"),
+            Platform = "medium",
+            DisplayName = "medium",
+            Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.MediumToken },
+            BaseUrl = _sandbox.PlatformBaseUrl("medium"),
         };
 
-        var ex = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleAsync(content, x));
+        var ex = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleAsync(content, medium));
 
-        Assert.Contains(ex.Problems, p => p.Field == "images" && p.Platform == "x" && p.Message.Contains("cannot be attached on X yet", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Field == "images" && p.Platform == "medium" && p.Message.Contains("cannot be attached on Medium yet", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Schedule_ImageForX_StoredThenPublishedFromTheDatabaseWithItsAltText()
+    {
+        var content = await ReadAsync("images: [{src: ./pics/bell.png, alt: \"A brass bell\"}]", "Our new logo, on X.", ("pics/bell.png", Png(48, 24)));
+        var publication = await ScheduleAsync(content, X());
+        Directory.Delete(Path.Combine(_directory, "pics"), recursive: true);
+
+        var outcome = await RunAsync(publication.Id);
+
+        Assert.True(outcome.Kind == PublishOutcomeKind.Published, outcome.Error);
+        var post = Assert.Single(_sandbox.State.X.Posts, p => p.Id == outcome.ExternalId);
+        var media = Assert.Single(post.Media);
+        Assert.Equal(("A brass bell", "image/png", 48, 24), (media.AltText, media.MediaType, media.Width, media.Height));
+        await using var scope = _services.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetPublicationAsync(publication.Id);
+        Assert.Equal(media.Id, Assert.Single(stored!.UploadedMedia).RemoteRef);
+    }
+
+    [Fact]
+    public async Task Schedule_FiveImagesOnX_RefusedNamingTheRuleAndNothingStored()
+    {
+        var content = await ReadAsync("images: [{src: ./a.png, alt: a}, {src: ./a.png, alt: b}, {src: ./a.png, alt: c}, {src: ./a.png, alt: d}, {src: ./a.png, alt: e}]",
+            "Too many.", ("a.png", Png(8, 8)));
+
+        var ex = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleAsync(content, X()));
+
+        Assert.Contains(ex.Problems, p => p.Field == "images" && p.Platform == "x" && p.Message.Contains("X takes at most 4 on a post", StringComparison.Ordinal));
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        Assert.Equal(0, await db.Contents.CountAsync());
+        Assert.Equal(0, await db.Set<Herald.Storage.Media.MediaRow>().CountAsync());
+        Assert.DoesNotContain(_sandbox.Requests.For("x"), r => r.Method == "POST");
     }
 
     private static byte[] Frame() =>
@@ -166,6 +200,15 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
         await File.WriteAllTextAsync(markdown, $"---\n{frontMatter}\n---\n{body}\n");
         return await new MarkdownFileReader(new ContentLimits(), _clock).ReadAsync(markdown);
     }
+
+    private Account X() => new()
+    {
+        Platform = "x",
+        DisplayName = "x",
+        Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.XAccessToken },
+        Settings = new Dictionary<string, string> { ["username"] = SandboxAccounts.XUsername },
+        BaseUrl = _sandbox.PlatformBaseUrl("x"),
+    };
 
     private Account Mastodon() => new()
     {

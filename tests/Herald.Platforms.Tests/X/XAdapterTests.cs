@@ -213,17 +213,9 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
     [Fact]
     public async Task PublishAsync_OAuth1_SignsEveryCallAndTheSandboxVerifiesIt()
     {
-        var user = X.AddUser(Name("oauth1"));
-        var (consumerKey, consumerSecret, token, tokenSecret) = ($"ck-{user.Id}", $"cs-{Guid.NewGuid():N}", $"{user.Id}-tok", $"ts-{Guid.NewGuid():N}");
-        X.AddConsumer(consumerKey, consumerSecret);
-        X.AddOAuth1Token(user, consumerKey, token, tokenSecret);
-        var account = XAccount(new AccountCredentials
-        {
-            ["consumer_key"] = consumerKey,
-            ["consumer_secret"] = consumerSecret,
-            ["access_token"] = token,
-            ["access_token_secret"] = tokenSecret,
-        });
+        var signer = XOAuth1User.Add(X, Name("oauth1"));
+        var (consumerSecret, token, tokenSecret) = (signer.ConsumerSecret, signer.Token, signer.TokenSecret);
+        var account = XAccount(signer.Credentials);
         var content = Post("Signed with OAuth 1.0a");
 
         var outcome = await _adapter.PublishAsync(Request(content, account));
