@@ -3,7 +3,6 @@ using Herald.Publications;
 using Herald.Server.Accounts;
 using Herald.Server.Dashboard;
 using Herald.Server.Data;
-using Herald.Server.Publications;
 using Herald.Storage;
 
 namespace Herald.Server.Hosting;
@@ -17,7 +16,6 @@ internal sealed class ServerStartup(
     IServiceProvider services,
     HeraldServerOptions options,
     ServerSandbox sandbox,
-    PostLinks links,
     IConfiguration configuration,
     PlatformRegistry registry,
     HeraldDatabaseInfo database,
@@ -46,8 +44,6 @@ internal sealed class ServerStartup(
         {
             await store.UpsertAccountAsync(account, cancellationToken);
         }
-
-        await links.RefreshAsync(scope.ServiceProvider.GetRequiredService<HeraldDbContext>(), cancellationToken);
 
         ServerLog.Ready(logger, options.Role, HeraldDatabase.Describe(database.ConnectionString),
             sandbox.Server is { } server ? $", sandbox at {server.BaseAddress}" : "");
