@@ -38,7 +38,12 @@ internal sealed class WorkerProcess(int index, string cliDll, string logFile, IR
         {
             info.Environment["LD_PRELOAD"] = Faketime.Library ?? throw new InvalidOperationException("--skew: libfaketime is not installed (apt-get install faketime)");
             info.Environment["FAKETIME"] = Skew;
-            info.Environment["FAKETIME_DONT_FAKE_MONOTONIC"] = "1";
+            // The monotonic clock is shifted too, on purpose. With it left alone (FAKETIME_DONT_FAKE_MONOTONIC=1),
+            // libfaketime 0.9.10 still moves the deadlines of timed waits on a monotonic condition variable, so
+            // .NET's Monitor.Wait(700 ms) returns at once — and with it the timeout of every synchronous socket
+            // read, which failed the worker's PostgreSQL reads ("TimeoutException: Exception while reading from
+            // stream") within a second. A constant shift of the monotonic clock is invisible to Herald, which only
+            // measures intervals on it; real clock skew (NTP) moves the wall clock alone, as here.
         }
 
         File.AppendAllText(logFile, $"--- start {Stamp()} ---\n");

@@ -15,8 +15,8 @@ internal static partial class HeraldLog
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Publication {PublicationId} on {Platform}: attempt {Attempt} left it {Status}")]
     public static partial void AttemptEnded(ILogger logger, string publicationId, string platform, int attempt, Herald.Publications.PublicationStatus status);
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "The dispatcher failed ({ExceptionType}: {Reason}); trying again in a second")]
-    public static partial void DispatchFailed(ILogger logger, string exceptionType, string reason);
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Error, Message = "The dispatcher failed ({ExceptionType}: {Reason}); trying again in {Seconds} s")]
+    public static partial void DispatchFailed(ILogger logger, string exceptionType, string reason, double seconds);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Publication {PublicationId} was taken over by another worker; this worker's result was not saved")]
     public static partial void LostLease(ILogger logger, string publicationId);
@@ -29,4 +29,10 @@ internal static partial class HeraldLog
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Workers were not signalled ({ExceptionType}); they will find the change at their next safety poll")]
     public static partial void SignalFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "A claimed batch could not be handed to the job engine; {Count} publications given back for any worker to take now")]
+    public static partial void ClaimReleased(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "A claimed batch of {Count} could not be handed to the job engine nor given back ({ExceptionType}); its lease's expiry brings it back")]
+    public static partial void ClaimNotReleased(ILogger logger, int count, string exceptionType);
 }

@@ -20,6 +20,13 @@ public sealed class Dispatcher(
 {
     private readonly int _maxPending = options.MaxPendingBatches ?? options.Count * 2;
 
+    /// <summary>The longest wait between two looks while the dispatcher keeps failing.</summary>
+    internal static readonly TimeSpan MaxFailureBackoff = TimeSpan.FromSeconds(16);
+
+    // Looks in a row that failed: each waits twice as long as the one before (1, 2, 4 … 16 s), so a worker whose
+    // database keeps failing it claims less and less often; a look that succeeds starts over.
+    private int _failures;
+
     /// <summary>Wake-ups so far (the benchmark reads it).</summary>
     public long WakeUps { get; private set; }
 
@@ -32,6 +39,7 @@ public sealed class Dispatcher(
             {
                 WakeUps++;
                 wakeAt = await DispatchUntilAsync(cancellationToken);
+                _failures = 0;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -39,8 +47,9 @@ public sealed class Dispatcher(
             }
             catch (Exception ex)
             {
-                HeraldLog.DispatchFailed(logger, Engine.PublicationRunner.ExceptionChain(ex), ex.Message);
-                wakeAt = timeProvider.GetUtcNow() + TimeSpan.FromSeconds(1);
+                var backoff = FailureBackoff(++_failures);
+                HeraldLog.DispatchFailed(logger, Engine.PublicationRunner.ExceptionChain(ex), ex.Message, backoff.TotalSeconds);
+                wakeAt = timeProvider.GetUtcNow() + backoff;
             }
 
             try
@@ -56,6 +65,13 @@ public sealed class Dispatcher(
                 return;
             }
         }
+    }
+
+    /// <summary>How long to wait after the <paramref name="failures"/>-th failed look in a row: 1, 2, 4 … 16 s.</summary>
+    internal static TimeSpan FailureBackoff(int failures)
+    {
+        var seconds = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(failures, 16) - 1));
+        return seconds < MaxFailureBackoff ? seconds : MaxFailureBackoff;
     }
 
     /// <summary>Claims and enqueues everything due now (while workers keep up); returns how long to sleep.</summary>
@@ -81,15 +97,25 @@ public sealed class Dispatcher(
             if (claimed.Count > 0)
             {
                 var held = claimed.Where(c => c.DueAt is not null).ToDictionary(c => c.Id.Value, c => c.DueAt!.Value);
-                await sink.EnqueueAsync(
-                    new ClaimedBatch(
-                        token,
-                        [.. claimed.Where(c => !c.Recovered).Select(c => c.Id.Value)],
-                        [.. claimed.Where(c => c.Recovered).Select(c => c.Id.Value)])
-                    {
-                        NotBefore = held.Count > 0 ? held : null,
-                    },
-                    cancellationToken);
+                try
+                {
+                    await sink.EnqueueAsync(
+                        new ClaimedBatch(
+                            token,
+                            [.. claimed.Where(c => !c.Recovered).Select(c => c.Id.Value)],
+                            [.. claimed.Where(c => c.Recovered).Select(c => c.Id.Value)])
+                        {
+                            NotBefore = held.Count > 0 ? held : null,
+                        },
+                        cancellationToken);
+                }
+                catch (Exception ex)
+                {
+                    // Not handed off (or not known to be): give the rows back at once rather than hold them for a
+                    // whole lease. Should the job exist after all, it finds none of them still under this claim.
+                    await ReleaseAsync(token, claimed.Count, ex);
+                    throw;
+                }
             }
 
             if (claimed.Count < options.BatchSize)
@@ -107,6 +133,21 @@ public sealed class Dispatcher(
 
         // Already due yet not claimed: another process holds those rows for a moment.
         return next.Value <= after ? after + TimeSpan.FromMilliseconds(10) : next.Value < after + safetyPoll ? next.Value : after + safetyPoll;
+    }
+
+    private async Task ReleaseAsync(string token, int count, Exception handOffFailure)
+    {
+        // Its own deadline, not the dispatcher's token: a host stopping mid hand-off must still give the rows back.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5), timeProvider);
+        try
+        {
+            var released = await queue.ReleaseClaimAsync(token, timeProvider.GetUtcNow(), deadline.Token);
+            HeraldLog.ClaimReleased(logger, released);
+        }
+        catch (Exception ex)
+        {
+            HeraldLog.ClaimNotReleased(logger, count, $"{Engine.PublicationRunner.ExceptionChain(handOffFailure)}, then {Engine.PublicationRunner.ExceptionChain(ex)}");
+        }
     }
 }
 

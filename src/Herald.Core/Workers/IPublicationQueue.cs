@@ -42,6 +42,15 @@ public interface IPublicationQueue
     Task<DateTimeOffset?> NextWakeAsync(CancellationToken cancellationToken = default) => NextWakeAsync(TimeSpan.Zero, cancellationToken);
 
     /// <summary>
+    /// Gives back what a claim still holds when its hand-off to the job engine failed: the rows still
+    /// <c>Publishing</c> under <paramref name="claimToken"/> (no job took them, so nothing was sent) get a lease
+    /// that ends at <paramref name="now"/>, and the next claim in any process takes them as never taken — run as
+    /// fresh, no attempt counted twice — instead of after the whole lease. Rows a job already took are left alone.
+    /// Returns how many were given back; other processes' dispatchers are woken when there were any.
+    /// </summary>
+    Task<int> ReleaseClaimAsync(string claimToken, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// A batch job takes the rows its claim holds: those of <paramref name="ids"/> still <c>Publishing</c> under
     /// <paramref name="claimToken"/> get <paramref name="runId"/> as owner and a fresh lease. A second run of
     /// the same job finds none.

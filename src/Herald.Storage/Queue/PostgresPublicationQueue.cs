@@ -67,6 +67,18 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
         return QueueTimes.Earliest(due - holdAhead, lease);
     }
 
+    public async Task<int> ReleaseClaimAsync(string claimToken, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(PostgresQueueSql.ReleaseClaim);
+        command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter("token", NpgsqlDbType.Text) { Value = claimToken });
+        command.Parameters.Add(new NpgsqlParameter("channel", NpgsqlDbType.Text) { Value = PostgresDueChannel.Channel });
+        command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Text) { Value = PostgresDueChannel.Payload(now) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return reader.GetInt32(0);
+    }
+
     public async Task<IReadOnlyList<PublicationId>> TakeOwnershipAsync(
         IReadOnlyCollection<PublicationId> ids, string claimToken, string runId, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
     {

@@ -58,6 +58,22 @@ internal static class PostgresQueueSql
         RETURNING p.id, NULL::text, due.next_attempt_at
         """;
 
+    /// <summary>
+    /// A claim whose hand-off failed gives its rows back: their lease ends at <c>@now</c> (the owner stays the
+    /// claim's token, so the next claim takes them as never taken), and the other dispatchers are woken in the same
+    /// statement when any row was given back.
+    /// </summary>
+    public static readonly string ReleaseClaim = $"""
+        WITH released AS (
+            UPDATE publications
+            SET lease_expires_at = @now, version = version + 1
+            WHERE lease_owner = @token AND {QueueSql.IsLeased}
+            RETURNING id),
+        woken AS (
+            SELECT pg_notify(@channel, @payload) FROM (SELECT 1 FROM released LIMIT 1) AS any_released)
+        SELECT (SELECT count(*) FROM released)::int, (SELECT count(*) FROM woken)::int
+        """;
+
     /// <summary>A job replaces the claim's token with its run id on the rows still under that claim.</summary>
     public static readonly string TakeOwnership = $"""
         UPDATE publications

@@ -72,6 +72,17 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
         return QueueTimes.Earliest(Ticks(reader, 0) - holdAhead, Ticks(reader, 1));
     }
 
+    public async Task<int> ReleaseClaimAsync(string claimToken, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        // One process on SQLite: its own dispatcher finds the rows at its next look, so there is no one to wake.
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = SqliteQueueSql.ReleaseClaim;
+        command.Parameters.AddWithValue("$now", now.UtcTicks);
+        command.Parameters.AddWithValue("$token", claimToken);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<PublicationId>> TakeOwnershipAsync(
         IReadOnlyCollection<PublicationId> ids, string claimToken, string runId, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
     {

@@ -50,6 +50,13 @@ internal static class SqliteQueueSql
         RETURNING id;
         """;
 
+    /// <summary>A claim whose hand-off failed gives its rows back: their lease ends at <c>$now</c>, the owner stays the claim's token.</summary>
+    public static readonly string ReleaseClaim = $"""
+        UPDATE publications
+        SET lease_expires_at = $now, version = version + 1
+        WHERE lease_owner = $token AND {QueueSql.IsLeased}
+        """;
+
     /// <summary>A job replaces the claim's token with its run id; <paramref name="idParameters"/> name the ids.</summary>
     public static string TakeOwnership(IEnumerable<string> idParameters) => $"""
         UPDATE publications

@@ -117,6 +117,105 @@ public sealed class PublicationQueueTests
         Assert.Empty(await queue.TakeOwnershipAsync([id], token, "run-rerun", Now.AddMinutes(5)));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReleaseClaim_ClaimNoJobTook_IsTakenByTheNextClaimAtOnceAsFreshWithNoAttemptCountedTwice(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var id = await SeedAsync(services, due: Now.AddSeconds(-1));
+        var queue = services.GetRequiredService<IPublicationQueue>();
+        var token = ClaimTokens.New();
+        await queue.ClaimDueAsync(10, Now, Now.AddMinutes(5), token);
+        Assert.Empty(await queue.ClaimDueAsync(10, Now.AddSeconds(1), Now.AddMinutes(5), "claim-too-early"));
+
+        Assert.Equal(1, await queue.ReleaseClaimAsync(token, Now.AddSeconds(1)));
+
+        Assert.Equal(Now.AddSeconds(1), await queue.NextWakeAsync());
+        var claimed = await queue.ClaimDueAsync(10, Now.AddSeconds(2), Now.AddMinutes(5), "claim-next");
+        Assert.Equal([new ClaimedPublication(id, Recovered: false)], claimed);
+        var stored = await LoadAsync(services, id);
+        Assert.Equal("claim-next", stored.LeaseOwner);
+        Assert.Equal(1, stored.AttemptCount);
+        Assert.Equal(0, stored.RecoveryCount);
+        // The failed hand-off's job, should it run after all, finds nothing left under its claim.
+        Assert.Empty(await queue.TakeOwnershipAsync([id], token, "run-late", Now.AddMinutes(5)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ReleaseClaim_RowsAJobAlreadyTook_AreLeftUnderTheJobsLease(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var taken = await SeedAsync(services, due: Now.AddSeconds(-2));
+        var queue = services.GetRequiredService<IPublicationQueue>();
+        var token = ClaimTokens.New();
+        await queue.ClaimDueAsync(10, Now, Now.AddMinutes(5), token);
+        Assert.Equal([taken], await queue.TakeOwnershipAsync([taken], token, "run-alive", Now.AddMinutes(5)));
+
+        Assert.Equal(0, await queue.ReleaseClaimAsync(token, Now.AddSeconds(1)));
+
+        Assert.Empty(await queue.ClaimDueAsync(10, Now.AddSeconds(2), Now.AddMinutes(5), "claim-other"));
+        var stored = await LoadAsync(services, taken);
+        Assert.Equal("run-alive", stored.LeaseOwner);
+        Assert.Equal(Now.AddMinutes(5), stored.LeaseExpiresAt);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Dispatcher_HandOffToTheJobEngineFails_GivesTheClaimBackForAnyWorkerToTakeAtOnce(bool postgres)
+    {
+        // A worker whose job engine cannot take a batch (its database connection failing, say) must not keep
+        // the rows it claimed from every other worker for a whole lease.
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var ids = new[] { await SeedAsync(services, due: Now.AddSeconds(-3)), await SeedAsync(services, due: Now.AddSeconds(-2)) };
+        var queue = services.GetRequiredService<IPublicationQueue>();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
+        var sink = new FailingSink();
+        var options = new WorkerOptions { LeaseDuration = TimeSpan.FromMinutes(5) };
+        var dispatcher = new Dispatcher(
+            queue, sink, new DueSignal(), options, TimeSpan.FromMinutes(1), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<Dispatcher>.Instance);
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.DispatchOnceAsync(CancellationToken.None));
+
+        Assert.Equal("the job engine is unreachable", failure.Message);
+        Assert.Equal(1, sink.Attempts);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var claimed = await queue.ClaimDueAsync(10, clock.GetUtcNow(), clock.GetUtcNow().AddMinutes(5), "claim-healthy-worker");
+        Assert.Equal(ids.Select(i => i.Value).Order(), claimed.Select(c => c.Id.Value).Order());
+        Assert.All(claimed, c => Assert.False(c.Recovered));
+        foreach (var id in ids)
+        {
+            Assert.Equal(1, (await LoadAsync(services, id)).AttemptCount);
+        }
+    }
+
+    [Fact]
+    public void Dispatcher_FailingLooksInARow_WaitTwiceAsLongEachTimeUpTo16Seconds()
+    {
+        Assert.Equal(
+            [1, 2, 4, 8, 16, 16, 16],
+            new[] { 1, 2, 3, 4, 5, 6, int.MaxValue }.Select(n => Dispatcher.FailureBackoff(n).TotalSeconds));
+    }
+
+    private sealed class FailingSink : IBatchSink
+    {
+        public int Attempts { get; private set; }
+
+        public Task<long> PendingAsync(CancellationToken cancellationToken = default) => Task.FromResult(0L);
+
+        public Task EnqueueAsync(ClaimedBatch batch, CancellationToken cancellationToken = default)
+        {
+            Attempts++;
+            throw new InvalidOperationException("the job engine is unreachable");
+        }
+    }
+
     /// <summary>
     /// Regression (D2): a recovery used to stage the dead attempt's history row with the number the next attempt
     /// would reuse, so a worker dying in between left a row every later recovery collided with on the unique
