@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -17,9 +16,7 @@ namespace Herald.Benchmarks;
 /// </summary>
 internal static class ApiScenario
 {
-    public sealed record Load(string Name, int Clients, int Requests, int Failures, double PerSecond, double P50Ms, double P99Ms, double MaxMs);
-
-    public sealed record Outcome(Load Posts, Load Pages, int Stored, long PeakRssMb);
+    public sealed record Outcome(LoadResult Posts, LoadResult Pages, int Stored, long PeakRssMb);
 
     public static async Task<Outcome> RunAsync(string admin, int stored, TimeSpan duration, Action<string> progress)
     {
@@ -57,9 +54,9 @@ internal static class ApiScenario
         };
 
         progress("warming up POST /api/v1/posts");
-        await RunLoadAsync("warm-up", http, 50, TimeSpan.FromSeconds(5), Post, 201, server);
+        await HttpLoad.RunAsync("warm-up", http, 50, TimeSpan.FromSeconds(5), Post, 201, server);
         progress($"POST /api/v1/posts, 50 clients, {duration.TotalSeconds:0} s");
-        var posts = await RunLoadAsync("POST /api/v1/posts (one target)", http, 50, duration, Post, 201, server);
+        var posts = await HttpLoad.RunAsync("POST /api/v1/posts (one target)", http, 50, duration, Post, 201, server);
 
         var have = await CountAsync(database.ConnectionString);
         if (have < stored)
@@ -76,63 +73,15 @@ internal static class ApiScenario
         HttpRequestMessage Page(int client) => new(HttpMethod.Get,
             "api/v1/publications?status=Scheduled&platform=devto&limit=50" +
             (cursors[client].Cursor is { } cursor ? "&cursor=" + Uri.EscapeDataString(cursor) : ""));
-        void Next(int client, JsonNode body) =>
-            cursors[client] = (string?)body["nextCursor"] is { } next && cursors[client].Page < 20 ? (next, cursors[client].Page + 1) : (null, 0);
+        void Next(int client, string body) =>
+            cursors[client] = (string?)JsonNode.Parse(body)!["nextCursor"] is { } next && cursors[client].Page < 20 ? (next, cursors[client].Page + 1) : (null, 0);
 
         progress("warming up GET /api/v1/publications");
-        await RunLoadAsync("warm-up", http, 10, TimeSpan.FromSeconds(5), Page, 200, server, Next);
+        await HttpLoad.RunAsync("warm-up", http, 10, TimeSpan.FromSeconds(5), Page, 200, server, Next);
         progress($"GET /api/v1/publications (filtered page of 50, {total:N0} stored), 10 clients, {duration.TotalSeconds:0} s");
-        var pages = await RunLoadAsync("GET /api/v1/publications (filtered, 50 a page)", http, 10, duration, Page, 200, server, Next);
+        var pages = await HttpLoad.RunAsync("GET /api/v1/publications (filtered, 50 a page)", http, 10, duration, Page, 200, server, Next);
         return new Outcome(posts, pages, total, server.PeakRssMb);
     }
-
-    /// <summary>
-    /// <paramref name="clients"/> loops, each sending <paramref name="request"/> and awaiting the answer before the next,
-    /// for <paramref name="duration"/>. An answer other than <paramref name="expected"/> counts as a failure.
-    /// </summary>
-    private static async Task<Load> RunLoadAsync(
-        string name, HttpClient http, int clients, TimeSpan duration, Func<int, HttpRequestMessage> request, int expected, ServerProcess server,
-        Action<int, JsonNode>? read = null)
-    {
-        var failures = 0;
-        var started = Stopwatch.StartNew();
-        using var sampling = new CancellationTokenSource();
-        var sampler = server.SampleRssAsync(sampling.Token);
-        var loops = Enumerable.Range(0, clients).Select(client => Task.Run(async () =>
-        {
-            var latencies = new List<double>();
-            while (started.Elapsed < duration)
-            {
-                using var message = request(client);
-                var sent = Stopwatch.GetTimestamp();
-                using var response = await http.SendAsync(message);
-                var body = await response.Content.ReadAsStringAsync();
-                latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
-                if ((int)response.StatusCode != expected)
-                {
-                    if (Interlocked.Increment(ref failures) == 1)
-                    {
-                        Console.Error.WriteLine($"{name}: HTTP {(int)response.StatusCode}: {body[..Math.Min(400, body.Length)]}");
-                    }
-                }
-                else
-                {
-                    read?.Invoke(client, JsonNode.Parse(body)!);
-                }
-            }
-
-            return latencies;
-        })).ToList();
-        var all = (await Task.WhenAll(loops)).SelectMany(l => l).Order().ToList();
-        var elapsed = started.Elapsed;
-        await sampling.CancelAsync();
-        await sampler;
-        return new Load(name, clients, all.Count, failures, all.Count / elapsed.TotalSeconds,
-            Percentile(all, 0.50), Percentile(all, 0.99), all.Count == 0 ? 0 : all[^1]);
-    }
-
-    private static double Percentile(List<double> sorted, double p) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
     private static async Task<JsonNode> ReadAsync(HttpResponseMessage response, int expected)
     {
@@ -177,124 +126,4 @@ internal static class ApiScenario
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary><c>herald serve --role api</c> in its own process, on a free loopback port, with the per-key limit lifted.</summary>
-    private sealed class ServerProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private long _peakKb;
-
-        private ServerProcess(Process process, Uri address)
-        {
-            _process = process;
-            Address = address;
-        }
-
-        public Uri Address { get; }
-
-        public int Pid => _process.Id;
-
-        public long PeakRssMb => Math.Max(Interlocked.Read(ref _peakKb), ProcessStatus.Kb(_process.Id, "VmHWM:")) / 1024;
-
-        public static async Task<ServerProcess> StartAsync(string connectionString, string credentialKey)
-        {
-            var port = FreePort();
-            var address = new Uri($"http://127.0.0.1:{port}/");
-            var info = new ProcessStartInfo("dotnet", [BenchPaths.HeraldCli, "serve", "--role", "api", "--urls", address.ToString().TrimEnd('/')])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            info.Environment["Herald__Database"] = connectionString;
-            info.Environment["Herald__CredentialKey"] = credentialKey;
-            // 50 clients on one key would meet the per-key limit (600 a minute) at once: what is measured is the API's cost.
-            info.Environment["Herald__Server__RateLimitPermits"] = "100000000";
-            var process = Process.Start(info)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var server = new ServerProcess(process, address);
-            using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
-            var deadline = Stopwatch.StartNew();
-            while (true)
-            {
-                if (process.HasExited)
-                {
-                    throw new InvalidOperationException($"herald serve exited with {process.ExitCode} before it was ready.");
-                }
-
-                try
-                {
-                    if ((await probe.GetAsync(new Uri("health/ready", UriKind.Relative))).IsSuccessStatusCode)
-                    {
-                        return server;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-                catch (TaskCanceledException)
-                {
-                }
-
-                if (deadline.Elapsed > TimeSpan.FromMinutes(2))
-                {
-                    await server.DisposeAsync();
-                    throw new TimeoutException("herald serve was not ready within two minutes.");
-                }
-
-                await Task.Delay(200);
-            }
-        }
-
-        /// <summary>Reads VmRSS every 200 ms until cancelled, keeping the highest.</summary>
-        public async Task SampleRssAsync(CancellationToken cancellationToken)
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                var kb = ProcessStatus.Kb(_process.Id, "VmRSS:");
-                if (kb > Interlocked.Read(ref _peakKb))
-                {
-                    Interlocked.Exchange(ref _peakKb, kb);
-                }
-
-                await Task.Delay(200, CancellationToken.None);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            await _process.WaitForExitAsync();
-            _process.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        }
-    }
-}
-
-/// <summary>A field of <c>/proc/&lt;pid&gt;/status</c> in kB (VmRSS, VmHWM); 0 once the process is gone.</summary>
-internal static class ProcessStatus
-{
-    public static long Kb(int pid, string field)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
 }

@@ -3,7 +3,8 @@ using Herald.Benchmarks;
 
 // One run of every scenario (docs/benchmarks.md). PostgreSQL from HERALD_TEST_POSTGRES (scripts/start-postgres.sh).
 // `--quick` runs a tenth of the sizes, to check the harness itself; `--light` runs the contenders against a light
-// platform in its own process instead of the in-process sandbox; `--api` loads the REST API of `herald serve`.
+// platform in its own process instead of the in-process sandbox; `--api` loads the REST API of `herald serve`;
+// `--dashboard` times the dashboard's pages with 100,000 publications stored.
 var admin = Environment.GetEnvironmentVariable("HERALD_TEST_POSTGRES")
     ?? throw new InvalidOperationException("Set HERALD_TEST_POSTGRES: eval \"$(bash scripts/start-postgres.sh | grep '^export ')\"");
 var scale = args.Contains("--quick") ? 10 : 1;
@@ -35,6 +36,22 @@ if (args.Contains("--api"))
     }
 
     Console.WriteLine($"Publications stored during the reads: {api.Stored:N0}. Server resident memory, highest seen: {api.PeakRssMb} MB.");
+    return;
+}
+
+if (args.Contains("--dashboard"))
+{
+    var dashboard = await DashboardScenario.RunAsync(admin, N(100_000), TimeSpan.FromSeconds(scale == 1 ? 15 : 5), line => Console.WriteLine($"  {line}"));
+    Console.WriteLine();
+    Console.WriteLine($"{dashboard.Stored:N0} publications stored; one client at a time; server resident memory, highest seen: {dashboard.PeakRssMb} MB.");
+    Console.WriteLine();
+    Console.WriteLine("| Page | Requests | Failed | p50 | p99 | max |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+    foreach (var page in dashboard.Pages)
+    {
+        Console.WriteLine($"| {page.Name} | {page.Requests:N0} | {page.Failures:N0} | {page.P50Ms:0.0} ms | {page.P99Ms:0.0} ms | {page.MaxMs:0.0} ms |");
+    }
+
     return;
 }
 
