@@ -25,6 +25,8 @@ public static class XServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<XOptions>, XOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        // X takes images: scheduling reads and checks them with it (without it, a post with an image is refused).
+        services.TryAddSingleton<Herald.Media.IImageInspector, Herald.Platforms.Media.SkiaImageInspector>();
 
         // No transport retry: a POST is not idempotent; the engine retries after reconciling.
         services.AddHttpClient(XAdapter.HttpClientName)
