@@ -12,7 +12,6 @@ using Herald.Validation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using SkiaSharp;
 
 namespace Herald.IntegrationTests.Engine;
 
@@ -49,7 +48,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     [Fact]
     public async Task Schedule_ImageFromDisk_IsStoredAndPublishedFromTheDatabase()
     {
-        var content = await ReadAsync("images: [{src: ./pics/bell.png, alt: \"A brass bell\"}]", "Our new logo.", ("pics/bell.png", Png(64, 32)));
+        var content = await ReadAsync("images: [{src: ./pics/bell.png, alt: \"A brass bell\"}]", "Our new logo.", ("pics/bell.png", TestImages.Png(64, 32)));
         var publication = await ScheduleAsync(content, Mastodon());
         // The file is no longer needed: the bytes are in the database.
         Directory.Delete(Path.Combine(_directory, "pics"), recursive: true);
@@ -68,7 +67,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     [Fact]
     public async Task Publish_CreateFailsTransientlyAfterTheUpload_RetryReusesTheStoredUpload()
     {
-        var content = await ReadAsync("images: [{src: ./a.png, alt: Noise}]", "Retry me.", ("a.png", Png(16, 16)));
+        var content = await ReadAsync("images: [{src: ./a.png, alt: Noise}]", "Retry me.", ("a.png", TestImages.Png(16, 16)));
         var publication = await ScheduleAsync(content, Mastodon());
         _sandbox.State.Faults = new SandboxFaults { ServerErrorRate = 1, PathContains = "/api/v1/statuses" };
         PublishOutcome first;
@@ -112,7 +111,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
             ("anim.gif", [0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
                 .. Frame(), .. Frame(), 0x3B]),
             ("clip.mp4", [0, 0, 0, 0x18, .. "ftypmp42"u8.ToArray(), 0, 0, 0, 0, 0, 0, 0, 0]),
-            ("a.png", Png(8, 8)));
+            ("a.png", TestImages.Png(8, 8)));
 
         var ex = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleAsync(content, Mastodon()));
 
@@ -127,7 +126,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     [Fact]
     public async Task Schedule_PlatformWithoutImages_RefusedClearlyNotSentWithout()
     {
-        var content = await ReadAsync("images: [{src: ./a.png, alt: x}]", "Hello.", ("a.png", Png(8, 8)));
+        var content = await ReadAsync("images: [{src: ./a.png, alt: x}]", "Hello.", ("a.png", TestImages.Png(8, 8)));
         var medium = new Account
         {
             Platform = "medium",
@@ -144,7 +143,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     [Fact]
     public async Task Schedule_ImageForX_StoredThenPublishedFromTheDatabaseWithItsAltText()
     {
-        var content = await ReadAsync("images: [{src: ./pics/bell.png, alt: \"A brass bell\"}]", "Our new logo, on X.", ("pics/bell.png", Png(48, 24)));
+        var content = await ReadAsync("images: [{src: ./pics/bell.png, alt: \"A brass bell\"}]", "Our new logo, on X.", ("pics/bell.png", TestImages.Png(48, 24)));
         var publication = await ScheduleAsync(content, X());
         Directory.Delete(Path.Combine(_directory, "pics"), recursive: true);
 
@@ -163,7 +162,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     public async Task Schedule_FiveImagesOnX_RefusedNamingTheRuleAndNothingStored()
     {
         var content = await ReadAsync("images: [{src: ./a.png, alt: a}, {src: ./a.png, alt: b}, {src: ./a.png, alt: c}, {src: ./a.png, alt: d}, {src: ./a.png, alt: e}]",
-            "Too many.", ("a.png", Png(8, 8)));
+            "Too many.", ("a.png", TestImages.Png(8, 8)));
 
         var ex = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleAsync(content, X()));
 
@@ -178,14 +177,6 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     private static byte[] Frame() =>
         [0x21, 0xF9, 0x04, 0x00, 0x0A, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00];
 
-    private static byte[] Png(int width, int height)
-    {
-        using var bitmap = new SKBitmap(width, height);
-        bitmap.Erase(new SKColor(200, 120, 40));
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
-    }
 
     private async Task<Content> ReadAsync(string frontMatter, string body, params (string Path, byte[] Bytes)[] files)
     {

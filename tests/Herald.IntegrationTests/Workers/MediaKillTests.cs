@@ -7,7 +7,6 @@ using Herald.Sandbox.Hosting;
 using Herald.Scheduling;
 using Herald.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using SkiaSharp;
 
 namespace Herald.IntegrationTests.Workers;
 
@@ -79,7 +78,7 @@ public sealed class MediaKillTests
         var directory = Directory.CreateTempSubdirectory("herald-media-kill-").FullName;
         try
         {
-            await File.WriteAllBytesAsync(Path.Combine(directory, "bell.png"), Png(64, 32));
+            await File.WriteAllBytesAsync(Path.Combine(directory, "bell.png"), TestImages.Png(64, 32));
             var markdown = Path.Combine(directory, "post.md");
             await File.WriteAllTextAsync(markdown, "---\nimages: [{src: ./bell.png, alt: \"A brass bell on a wooden beam\"}]\n---\nThe bell is back.\n");
             var content = await new MarkdownFileReader(new ContentLimits(), TimeProvider.System).ReadAsync(markdown);
@@ -123,14 +122,5 @@ public sealed class MediaKillTests
 
             await Task.Delay(100);
         }
-    }
-
-    private static byte[] Png(int width, int height)
-    {
-        using var bitmap = new SKBitmap(width, height);
-        bitmap.Erase(new SKColor(200, 120, 40));
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
     }
 }
