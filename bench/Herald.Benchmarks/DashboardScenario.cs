@@ -28,7 +28,7 @@ internal static partial class DashboardScenario
         progress($"storing {stored:N0} publications over 100 accounts");
         await BenchDatabase.SeedAsync(host.Services, new Uri("http://127.0.0.1:9/api"), null, stored, 100, now.AddDays(2));
         await SpreadAsync(database.ConnectionString, now);
-        progress("spread over the 30 days before and after today: past ones Published (3 % Failed), later ones Scheduled");
+        progress("spread over the 30 days before and after today: past ones Published (3 % Failed) with their attempt, later ones Scheduled");
 
         var password = $"Bench-{Guid.NewGuid():N}";
         await AddUserAsync(database.ConnectionString, credentialKey, "bench", password);
@@ -96,6 +96,12 @@ internal static partial class DashboardScenario
                 attempt_count = CASE WHEN status = 'Scheduled' THEN 0 ELSE 1 END,
                 created_at = scheduled_at - interval '1 day',
                 updated_at = CASE WHEN status = 'Scheduled' THEN scheduled_at - interval '1 day' ELSE scheduled_at + interval '1 minute' END;
+            INSERT INTO attempts (publication_id, number, started_at, ended_at, outcome, http_status, error)
+            SELECT id, 1, scheduled_at, scheduled_at + interval '800 milliseconds',
+                   CASE WHEN status = 'Published' THEN 'Published' ELSE 'Permanent' END,
+                   CASE WHEN status = 'Published' THEN 201 ELSE 422 END,
+                   last_error
+            FROM publications WHERE status IN ('Published', 'Failed');
             """,
             connection);
         command.Parameters.AddWithValue("now", now);

@@ -30,7 +30,7 @@ internal static class HttpLoad
                 var sent = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(message);
                 var body = await response.Content.ReadAsStringAsync();
-                latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                var elapsed = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
                 if ((int)response.StatusCode != expected)
                 {
                     if (Interlocked.Increment(ref failures) == 1)
@@ -40,6 +40,8 @@ internal static class HttpLoad
                 }
                 else
                 {
+                    // Only the answers asked for are timed: a quick redirect or error must not flatter the percentiles.
+                    latencies.Add(elapsed);
                     read?.Invoke(client, body);
                 }
             }

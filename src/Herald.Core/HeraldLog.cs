@@ -30,7 +30,7 @@ internal static partial class HeraldLog
     [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Workers were not signalled ({ExceptionType}); they will find the change at their next safety poll")]
     public static partial void SignalFailed(ILogger logger, string exceptionType);
 
-    [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "A claimed batch could not be handed to the job engine; {Count} publications given back for any worker to take now")]
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "A claimed batch could not be handed to the job engine; {Count} publications given back for any worker to take")]
     public static partial void ClaimReleased(ILogger logger, int count);
 
     [LoggerMessage(EventId = 1107, Level = LogLevel.Warning, Message = "A claimed batch of {Count} could not be handed to the job engine nor given back ({ExceptionType}); its lease's expiry brings it back")]

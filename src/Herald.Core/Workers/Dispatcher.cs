@@ -21,9 +21,9 @@ public sealed class Dispatcher(
     private readonly int _maxPending = options.MaxPendingBatches ?? options.Count * 2;
 
     /// <summary>The longest wait between two looks while the dispatcher keeps failing.</summary>
-    internal static readonly TimeSpan MaxFailureBackoff = TimeSpan.FromSeconds(16);
+    internal static readonly TimeSpan MaxFailureBackoff = TimeSpan.FromSeconds(8);
 
-    // Looks in a row that failed: each waits twice as long as the one before (1, 2, 4 … 16 s), so a worker whose
+    // Looks in a row that failed: each waits twice as long as the one before (1, 2, 4, 8 s), so a worker whose
     // database keeps failing it claims less and less often; a look that succeeds starts over.
     private int _failures;
 
@@ -49,7 +49,18 @@ public sealed class Dispatcher(
             {
                 var backoff = FailureBackoff(++_failures);
                 HeraldLog.DispatchFailed(logger, Engine.PublicationRunner.ExceptionChain(ex), ex.Message, backoff.TotalSeconds);
-                wakeAt = timeProvider.GetUtcNow() + backoff;
+                try
+                {
+                    // Deaf to signals: the claim it gave back wakes every dispatcher, this one too, and a failing
+                    // one must not take its rows straight back from the healthy ones.
+                    await Task.Delay(backoff, timeProvider, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                continue;
             }
 
             try
@@ -67,10 +78,10 @@ public sealed class Dispatcher(
         }
     }
 
-    /// <summary>How long to wait after the <paramref name="failures"/>-th failed look in a row: 1, 2, 4 … 16 s.</summary>
+    /// <summary>How long to wait after the <paramref name="failures"/>-th failed look in a row: 1, 2, 4, then 8 s.</summary>
     internal static TimeSpan FailureBackoff(int failures)
     {
-        var seconds = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(failures, 16) - 1));
+        var seconds = TimeSpan.FromSeconds(Math.Pow(2, Math.Min(failures, 8) - 1));
         return seconds < MaxFailureBackoff ? seconds : MaxFailureBackoff;
     }
 
@@ -111,9 +122,11 @@ public sealed class Dispatcher(
                 }
                 catch (Exception ex)
                 {
-                    // Not handed off (or not known to be): give the rows back at once rather than hold them for a
-                    // whole lease. Should the job exist after all, it finds none of them still under this claim.
-                    await ReleaseAsync(token, claimed.Count, ex);
+                    // Not handed off (or not known to be): give the rows back now rather than hold them for a whole
+                    // lease — a held one not before its due instant, so no claim can send it early. Should the job
+                    // exist after all, it and the next claim race for each row, and exactly one of them takes it.
+                    var until = held.Count > 0 ? held.Values.Max() : DateTimeOffset.MinValue;
+                    await ReleaseAsync(token, claimed.Count, until, ex);
                     throw;
                 }
             }
@@ -135,14 +148,18 @@ public sealed class Dispatcher(
         return next.Value <= after ? after + TimeSpan.FromMilliseconds(10) : next.Value < after + safetyPoll ? next.Value : after + safetyPoll;
     }
 
-    private async Task ReleaseAsync(string token, int count, Exception handOffFailure)
+    private async Task ReleaseAsync(string token, int count, DateTimeOffset notBefore, Exception handOffFailure)
     {
         // Its own deadline, not the dispatcher's token: a host stopping mid hand-off must still give the rows back.
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5), timeProvider);
         try
         {
-            var released = await queue.ReleaseClaimAsync(token, timeProvider.GetUtcNow(), deadline.Token);
-            HeraldLog.ClaimReleased(logger, released);
+            var now = timeProvider.GetUtcNow();
+            var released = await queue.ReleaseClaimAsync(token, notBefore > now ? notBefore : now, deadline.Token);
+            if (released > 0)
+            {
+                HeraldLog.ClaimReleased(logger, released);
+            }
         }
         catch (Exception ex)
         {

@@ -44,11 +44,12 @@ public interface IPublicationQueue
     /// <summary>
     /// Gives back what a claim still holds when its hand-off to the job engine failed: the rows still
     /// <c>Publishing</c> under <paramref name="claimToken"/> (no job took them, so nothing was sent) get a lease
-    /// that ends at <paramref name="now"/>, and the next claim in any process takes them as never taken — run as
-    /// fresh, no attempt counted twice — instead of after the whole lease. Rows a job already took are left alone.
-    /// Returns how many were given back; other processes' dispatchers are woken when there were any.
+    /// that ends at <paramref name="leaseEndsAt"/> (now, or the latest due instant of the rows it held ahead, so none
+    /// is sent early), and the next claim in any process takes them as never taken — run as fresh, no attempt counted
+    /// twice — instead of after the whole lease. Rows a job already took are left alone. Returns how many were given
+    /// back; other processes' dispatchers are woken when there were any.
     /// </summary>
-    Task<int> ReleaseClaimAsync(string claimToken, DateTimeOffset now, CancellationToken cancellationToken = default);
+    Task<int> ReleaseClaimAsync(string claimToken, DateTimeOffset leaseEndsAt, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// A batch job takes the rows its claim holds: those of <paramref name="ids"/> still <c>Publishing</c> under

@@ -67,13 +67,13 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
         return QueueTimes.Earliest(due - holdAhead, lease);
     }
 
-    public async Task<int> ReleaseClaimAsync(string claimToken, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<int> ReleaseClaimAsync(string claimToken, DateTimeOffset leaseEndsAt, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(PostgresQueueSql.ReleaseClaim);
-        command.Parameters.Add(new NpgsqlParameter("now", NpgsqlDbType.TimestampTz) { Value = now.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter("ends", NpgsqlDbType.TimestampTz) { Value = leaseEndsAt.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter("token", NpgsqlDbType.Text) { Value = claimToken });
         command.Parameters.Add(new NpgsqlParameter("channel", NpgsqlDbType.Text) { Value = PostgresDueChannel.Channel });
-        command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Text) { Value = PostgresDueChannel.Payload(now) });
+        command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Text) { Value = PostgresDueChannel.Payload(leaseEndsAt) });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return reader.GetInt32(0);

@@ -59,14 +59,14 @@ internal static class PostgresQueueSql
         """;
 
     /// <summary>
-    /// A claim whose hand-off failed gives its rows back: their lease ends at <c>@now</c> (the owner stays the
+    /// A claim whose hand-off failed gives its rows back: their lease ends at <c>@ends</c> (the owner stays the
     /// claim's token, so the next claim takes them as never taken), and the other dispatchers are woken in the same
     /// statement when any row was given back.
     /// </summary>
     public static readonly string ReleaseClaim = $"""
         WITH released AS (
             UPDATE publications
-            SET lease_expires_at = @now, version = version + 1
+            SET lease_expires_at = @ends, version = version + 1
             WHERE lease_owner = @token AND {QueueSql.IsLeased}
             RETURNING id),
         woken AS (

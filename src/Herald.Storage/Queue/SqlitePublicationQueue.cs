@@ -72,13 +72,13 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
         return QueueTimes.Earliest(Ticks(reader, 0) - holdAhead, Ticks(reader, 1));
     }
 
-    public async Task<int> ReleaseClaimAsync(string claimToken, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<int> ReleaseClaimAsync(string claimToken, DateTimeOffset leaseEndsAt, CancellationToken cancellationToken = default)
     {
         // One process on SQLite: its own dispatcher finds the rows at its next look, so there is no one to wake.
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = SqliteQueueSql.ReleaseClaim;
-        command.Parameters.AddWithValue("$now", now.UtcTicks);
+        command.Parameters.AddWithValue("$ends", leaseEndsAt.UtcTicks);
         command.Parameters.AddWithValue("$token", claimToken);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -50,10 +50,10 @@ internal static class SqliteQueueSql
         RETURNING id;
         """;
 
-    /// <summary>A claim whose hand-off failed gives its rows back: their lease ends at <c>$now</c>, the owner stays the claim's token.</summary>
+    /// <summary>A claim whose hand-off failed gives its rows back: their lease ends at <c>$ends</c>, the owner stays the claim's token.</summary>
     public static readonly string ReleaseClaim = $"""
         UPDATE publications
-        SET lease_expires_at = $now, version = version + 1
+        SET lease_expires_at = $ends, version = version + 1
         WHERE lease_owner = $token AND {QueueSql.IsLeased}
         """;
 

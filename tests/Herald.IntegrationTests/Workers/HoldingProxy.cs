@@ -6,9 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace Herald.IntegrationTests.Workers;
 
 /// <summary>
-/// A loopback HTTP proxy in front of one sandbox platform that forwards every request, except that it holds the
-/// first matching one unanswered (and never forwards it) until the caller lets it through — how a test stops a
-/// worker at the instant its create request is on the wire.
+/// A loopback HTTP proxy in front of one sandbox platform that forwards every request, except that it holds each
+/// matching one unanswered (and never forwards it) until <see cref="PassEverything"/> — how a test stops a worker at
+/// the instant its create request is on the wire, before the platform has it.
 /// </summary>
 internal sealed class HoldingProxy : IAsyncDisposable
 {

@@ -1,6 +1,7 @@
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Formatting;
+using Herald.Platforms;
 using Herald.Publications;
 using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
@@ -36,9 +37,10 @@ public sealed class MediaKillTests
         {
             ["Herald__Database"] = database.ConnectionString,
             ["Herald__CredentialKey"] = key,
-            // Long enough an attempt that the kill lands while the create is held; short enough a lease to recover soon.
-            ["Herald__Workers__LeaseDuration"] = "00:00:14",
-            ["Herald__Workers__AttemptTimeout"] = "00:00:08",
+            // An attempt long enough for a cold process on a busy machine to upload and reach the create, so the kill
+            // lands while the create is held; a lease not much longer, so the second worker recovers it soon after.
+            ["Herald__Workers__LeaseDuration"] = "00:00:40",
+            ["Herald__Workers__AttemptTimeout"] = "00:00:30",
             ["Herald__Workers__HoldAhead"] = "00:00:01",
             ["Herald__Workers__SafetyPoll"] = "00:00:01",
             ["Herald__RateLimits__Enabled"] = "false",
@@ -54,8 +56,13 @@ public sealed class MediaKillTests
             first.Kill();
         }
 
-        var uploadsBeforeTheKill = Uploads(sandbox);
-        Assert.Equal(1, uploadsBeforeTheKill);
+        // Killed mid-attempt: still under the dead run's lease, the upload stored, nothing posted.
+        var killed = await LoadAsync(provider, publication.Id);
+        Assert.Equal(PublicationStatus.Publishing, killed.Status);
+        Assert.StartsWith("run-", killed.LeaseOwner, StringComparison.Ordinal);
+        Assert.Equal(1, killed.AttemptCount);
+        Assert.Single(killed.UploadedMedia);
+        Assert.Equal(1, Uploads(sandbox));
         Assert.Empty(sandbox.State.X.Posts);
         proxy.PassEverything();
         using var second = await WorkerProcess.StartAsync(environment);
@@ -68,6 +75,11 @@ public sealed class MediaKillTests
         Assert.Equal(("A brass bell on a wooden beam", 64, 32), (media.AltText, media.Width, media.Height));
         Assert.Equal(1, Uploads(sandbox));
         Assert.Equal(media.Id, Assert.Single(published.UploadedMedia).RemoteRef);
+        // The second worker took it over when the lease expired: the lost attempt counted, then the one that posted.
+        Assert.Equal(2, published.AttemptCount);
+        await using var scope = provider.CreateAsyncScope();
+        var attempts = await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetAttemptsAsync(publication.Id);
+        Assert.Equal([(1, PublishOutcomeKind.Unknown), (2, PublishOutcomeKind.Published)], attempts.OrderBy(a => a.Number).Select(a => (a.Number, a.Outcome)));
     }
 
     private static int Uploads(SandboxServer sandbox) =>

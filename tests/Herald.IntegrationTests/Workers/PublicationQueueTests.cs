@@ -195,12 +195,36 @@ public sealed class PublicationQueueTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Dispatcher_HandOffFailsForARowHeldAhead_GivesItBackNotBeforeItsDueInstant(bool postgres)
+    {
+        // Claimed 1.5 s ahead of its due instant: given back now, another worker would send it early.
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var held = await SeedAsync(services, due: Now.AddMilliseconds(1500));
+        var queue = services.GetRequiredService<IPublicationQueue>();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now);
+        var options = new WorkerOptions { LeaseDuration = TimeSpan.FromMinutes(5), HoldAhead = TimeSpan.FromSeconds(2) };
+        var dispatcher = new Dispatcher(
+            queue, new FailingSink(), new DueSignal(), options, TimeSpan.FromMinutes(1), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<Dispatcher>.Instance);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.DispatchOnceAsync(CancellationToken.None));
+
+        Assert.Equal(Now.AddMilliseconds(1500), (await LoadAsync(services, held)).LeaseExpiresAt);
+        Assert.Empty(await queue.ClaimDueAsync(10, Now.AddSeconds(1), Now.AddMinutes(5), "claim-before-the-instant"));
+        Assert.Equal(
+            [new ClaimedPublication(held, Recovered: false)],
+            await queue.ClaimDueAsync(10, Now.AddMilliseconds(1501), Now.AddMinutes(5), "claim-after-the-instant"));
+    }
+
     [Fact]
-    public void Dispatcher_FailingLooksInARow_WaitTwiceAsLongEachTimeUpTo16Seconds()
+    public void Dispatcher_FailingLooksInARow_WaitTwiceAsLongEachTimeUpTo8Seconds()
     {
         Assert.Equal(
-            [1, 2, 4, 8, 16, 16, 16],
-            new[] { 1, 2, 3, 4, 5, 6, int.MaxValue }.Select(n => Dispatcher.FailureBackoff(n).TotalSeconds));
+            [1, 2, 4, 8, 8, 8],
+            new[] { 1, 2, 3, 4, 5, int.MaxValue }.Select(n => Dispatcher.FailureBackoff(n).TotalSeconds));
     }
 
     private sealed class FailingSink : IBatchSink
