@@ -105,7 +105,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     [InlineData("images: [{src: ./a.png}]", "images[0].alt", "is required on Mastodon")]
     [InlineData("images: [./a.png, ./a.png, ./a.png, ./a.png, ./a.png]", "images", "at most 4")]
     [InlineData("images: [{src: ./missing.png, alt: x}]", "images[0].src", "names no file")]
-    [InlineData("images: [{src: 'http://127.0.0.1/a.png', alt: x}]", "images[0].src", "does not fetch remote images yet")]
+    [InlineData("images: [{src: 'http://127.0.0.1/a.png', alt: x}]", "images[0].src", "points at a private address: 127.0.0.1 is a loopback address")]
     public async Task Schedule_RefusedImage_NamedAndNothingStored(string frontMatter, string field, string rule)
     {
         var content = await ReadAsync(frontMatter, "Refused.",
@@ -178,15 +178,6 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     private static byte[] Frame() =>
         [0x21, 0xF9, 0x04, 0x00, 0x0A, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00];
 
-    private static byte[] Png(int width, int height)
-    {
-        using var bitmap = new SKBitmap(width, height);
-        bitmap.Erase(new SKColor(200, 120, 40));
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
-    }
-
     private async Task<Content> ReadAsync(string frontMatter, string body, params (string Path, byte[] Bytes)[] files)
     {
         foreach (var (path, bytes) in files)
@@ -210,26 +201,11 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
         BaseUrl = _sandbox.PlatformBaseUrl("x"),
     };
 
-    private Account Mastodon() => new()
-    {
-        Platform = "mastodon",
-        DisplayName = "sandbox",
-        Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.MastodonToken },
-        BaseUrl = _sandbox.PlatformBaseUrl("mastodon"),
-    };
+    private Account Mastodon() => ImageFlow.Mastodon(_sandbox);
 
-    private async Task<Publication> ScheduleAsync(Content content, Account account)
-    {
-        await using var scope = _services.CreateAsyncScope();
-        var scheduler = scope.ServiceProvider.GetRequiredService<IPublicationScheduler>();
-        return Assert.Single(await scheduler.ScheduleAsync(content, [account], ScheduleTime.Now(_clock)));
-    }
+    private static byte[] Png(int width, int height) => ImageFlow.Png(width, height);
 
-    /// <summary>One attempt in a fresh scope, from what the database holds.</summary>
-    private async Task<PublishOutcome> RunAsync(PublicationId id)
-    {
-        await using var scope = _services.CreateAsyncScope();
-        var details = (await scope.ServiceProvider.GetRequiredService<IPublicationScheduler>().GetAsync(id))!;
-        return await scope.ServiceProvider.GetRequiredService<PublicationRunner>().RunAsync(details.Publication, details.Content!, details.Account!, "test-worker");
-    }
+    private Task<Publication> ScheduleAsync(Content content, Account account) => ImageFlow.ScheduleAsync(_services, content, account, _clock);
+
+    private Task<PublishOutcome> RunAsync(PublicationId id) => ImageFlow.RunAsync(_services, id);
 }
