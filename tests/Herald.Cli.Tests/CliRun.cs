@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Herald.Cli;
 using Herald.Sandbox.Hosting;
 using Herald.Testing;
@@ -86,6 +87,14 @@ internal sealed class CliRun : IDisposable
                 ["Accounts"] = accounts ?? new Dictionary<string, object>(),
             },
         }));
+
+    /// <summary>Sets <c>Herald:{section}</c> in the settings file to <paramref name="values"/>, keeping the rest.</summary>
+    public void SetSection(string section, Dictionary<string, object> values)
+    {
+        var settings = JsonNode.Parse(File.ReadAllText(ConfigPath))!;
+        settings["Herald"]![section] = JsonSerializer.SerializeToNode(values);
+        File.WriteAllText(ConfigPath, settings.ToJsonString());
+    }
 
     /// <summary>Runs the command and cancels it (as Ctrl+C does) as soon as its output contains <paramref name="cancelAt"/>.</summary>
     public async Task<(int ExitCode, string Output, string Error)> InvokeCancellingAsync(string cancelAt, params string[] args)

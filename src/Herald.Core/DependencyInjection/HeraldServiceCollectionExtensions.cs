@@ -2,6 +2,7 @@ using Herald.Accounts;
 using Herald.DependencyInjection;
 using Herald.Engine;
 using Herald.Formatting;
+using Herald.Media.Fetching;
 using Herald.Platforms;
 using Herald.Scheduling;
 using Herald.Workers;
@@ -16,7 +17,7 @@ public static class HeraldServiceCollectionExtensions
     /// <summary>
     /// Adds Herald's engine and platform registry. Add platforms on the returned builder:
     /// <c>services.AddHerald().AddDevTo().AddLinkedIn()</c>. Settings come from the host's configuration
-    /// (<c>Herald:MaxRetries</c>, <c>Herald:Limits</c>, <c>Herald:Retry</c>, <c>Herald:RateLimits</c>, and
+    /// (<c>Herald:MaxRetries</c>, <c>Herald:Limits</c>, <c>Herald:Media</c>, <c>Herald:Retry</c>, <c>Herald:RateLimits</c>, and
     /// <c>Herald:Workers</c>, whose lease and attempt budget the inline run and the workers share), then from
     /// <paramref name="configure"/>; bad values stop the host's start, each named with its key.
     /// </summary>
@@ -29,6 +30,7 @@ public static class HeraldServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WorkerOptions>>().Value);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<HeraldOptions>>().Value.Limits);
         services.TryAddSingleton<MarkdownFileReader>();
+        services.AddHeraldMediaFetching();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new PlatformRegistry(sp.GetServices<IPlatformAdapter>()));
         services.TryAddSingleton<IPublishingEngine, PublishingEngine>();

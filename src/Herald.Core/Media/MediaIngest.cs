@@ -1,15 +1,16 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Herald.Contents;
+using Herald.Media.Fetching;
 using Herald.Validation;
 
 namespace Herald.Media;
 
 /// <summary>
-/// Scheduling's first half for images: every image of every content is read once into a private temporary copy,
-/// hashed (SHA-256), sniffed and inspected, and the content's images get their facts. Nothing is stored: a refusal
-/// (a missing file, a video, an animated GIF, a file over <see cref="ContentLimits.MaxImageBytes"/>) throws with
-/// every problem named, before the transaction. <see cref="PreparedMedia.StoreAsync"/> is the second half, inside it.
+/// Scheduling's first half for images: every image of every content is read once — from its file, or fetched from its
+/// URL through the guarded <see cref="RemoteMediaFetcher"/> — into a private temporary copy, hashed (SHA-256), sniffed
+/// and inspected, and the content's images get their facts (a fetched image keeps its URL as its source). Nothing is
+/// stored: a refusal (a missing file, an unreachable or private-address URL, a video, an animated GIF, a file over
+/// <see cref="ContentLimits.MaxImageBytes"/>) throws with every problem named, before the transaction. <see cref="PreparedMedia.StoreAsync"/> is the second half, inside it.
 /// </summary>
 internal static class MediaIngest
 {
@@ -17,7 +18,8 @@ internal static class MediaIngest
 
     /// <summary>Reads and checks the images of <paramref name="contents"/>, each with the prefix of its fields (<c>items[2].</c> in a bulk call).</summary>
     public static async Task<PreparedMedia> PrepareAsync(
-        IReadOnlyList<(Content Content, string Prefix)> contents, IImageInspector? inspector, ContentLimits limits, CancellationToken cancellationToken)
+        IReadOnlyList<(Content Content, string Prefix)> contents, IImageInspector? inspector, RemoteMediaFetcher? fetcher, ContentLimits limits,
+        CancellationToken cancellationToken)
     {
         var prepared = new PreparedMedia();
         var problems = new List<ValidationProblem>();
@@ -41,7 +43,7 @@ internal static class MediaIngest
                 {
                     var image = content.Images[i];
                     var field = string.Create(CultureInfo.InvariantCulture, $"{prefix}images[{i}].src");
-                    images.Add(image.IsStored ? image : await ReadAsync(image, field, inspector, limits, prepared, problems, cancellationToken) ?? image);
+                    images.Add(image.IsStored ? image : await ReadAsync(image, field, new Readers(inspector, fetcher, limits, prepared), problems, cancellationToken) ?? image);
                 }
 
                 content.ReplaceImages(images);
@@ -62,37 +64,21 @@ internal static class MediaIngest
     }
 
     private static async Task<ContentImage?> ReadAsync(
-        ContentImage image, string field, IImageInspector inspector, ContentLimits limits, PreparedMedia prepared,
-        List<ValidationProblem> problems, CancellationToken cancellationToken)
+        ContentImage image, string field, Readers readers, List<ValidationProblem> problems, CancellationToken cancellationToken)
     {
-        if (image.IsRemote)
+        var (outcome, what) = image.IsRemote ? await FetchAsync(image, readers, cancellationToken) : await CopyFileAsync(image, readers, cancellationToken);
+        if (outcome.Refusal is { } refusal)
         {
-            // The guarded fetch of remote images is not built yet: refused clearly rather than fetched unguarded.
-            problems.Add(new ValidationProblem(field, $"is a URL ({image.Source}); Herald does not fetch remote images yet: download it and give its local path"));
+            problems.Add(new ValidationProblem(field, refusal));
             return null;
         }
 
-        var file = new FileInfo(image.Source);
-        if (!file.Exists)
-        {
-            problems.Add(new ValidationProblem(field, $"names no file: '{image.Source}' does not exist (a relative src is read from the Markdown file's folder)"));
-            return null;
-        }
-
-        if (file.Length > limits.MaxImageBytes)
-        {
-            problems.Add(new ValidationProblem(field, string.Create(CultureInfo.InvariantCulture,
-                $"is {file.Length:N0} bytes; Herald accepts images up to {limits.MaxImageBytes:N0} bytes ({ContentLimits.Section}:{nameof(ContentLimits.MaxImageBytes)})")));
-            return null;
-        }
-
-        var copy = await prepared.CopyAsync(file, cancellationToken);
-        var type = MediaSniffer.Sniff(copy.Header);
+        var type = MediaSniffer.Sniff(outcome.Copy!.Header);
         if (type is null || !Accepted.Contains(type, StringComparer.Ordinal))
         {
             problems.Add(new ValidationProblem(field, type switch
             {
-                null => $"is not an image Herald can read ({file.Name}): it takes PNG, JPEG, WebP and GIF files, recognised by their content",
+                null => $"is not an image Herald can read ({what}): it takes PNG, JPEG, WebP and GIF files, recognised by their content",
                 _ when type.StartsWith("video/", StringComparison.Ordinal) => $"is a video ({type}); Herald posts images only for now",
                 _ => $"is {type}; Herald takes PNG, JPEG, WebP and GIF images (convert it to one of these)",
             }));
@@ -100,96 +86,54 @@ internal static class MediaIngest
         }
 
         ImageInspection inspection;
-        await using (var stream = File.OpenRead(copy.Path))
+        await using (var stream = File.OpenRead(outcome.Copy.Path))
         {
-            inspection = inspector.Inspect(stream);
+            inspection = readers.Inspector.Inspect(stream);
         }
 
-        if (inspection.Refusal is { } refusal)
+        if (inspection.Refusal is { } refused)
         {
-            problems.Add(new ValidationProblem(field, refusal));
+            problems.Add(new ValidationProblem(field, refused));
             return null;
         }
 
-        var media = new StoredMedia(copy.Sha256, type, copy.Length, inspection.Width, inspection.Height);
-        prepared.Add(media, copy.Path);
+        var media = new StoredMedia(outcome.Copy.Sha256, type, outcome.Copy.Length, inspection.Width, inspection.Height);
+        readers.Prepared.Add(media, outcome.Copy.Path);
         return image with { Sha256 = media.Sha256, MediaType = media.MediaType, Length = media.Length, Width = media.Width, Height = media.Height };
     }
-}
 
-/// <summary>Images read and checked, waiting in temporary copies to be stored; the copies go when it is disposed.</summary>
-internal sealed class PreparedMedia : IAsyncDisposable
-{
-    private readonly Dictionary<string, (StoredMedia Media, string Path)> _media = new(StringComparer.Ordinal);
-    private readonly List<string> _files = [];
-
-    /// <summary>How many distinct images wait to be stored.</summary>
-    public int Count => _media.Count;
-
-    public void Add(StoredMedia media, string path) => _media.TryAdd(media.Sha256, (media, path));
-
-    /// <summary>Copies <paramref name="file"/> to a private temporary file, hashing it and keeping its first bytes on the way.</summary>
-    public async Task<(string Path, string Sha256, long Length, byte[] Header)> CopyAsync(FileInfo file, CancellationToken cancellationToken)
+    /// <summary>A local file's private copy, and its name for messages.</summary>
+    private static async Task<(CopyOutcome Outcome, string What)> CopyFileAsync(ContentImage image, Readers readers, CancellationToken cancellationToken)
     {
-        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"herald-media-{Guid.NewGuid():N}");
-        _files.Add(path);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var header = new byte[MediaSniffer.HeaderLength];
-        var headerLength = 0;
-        long length = 0;
-        var buffer = new byte[81920];
-        await using (var source = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true))
-        await using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, useAsync: true))
+        var file = new FileInfo(image.Source);
+        if (!file.Exists)
         {
-            int read;
-            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-                var take = Math.Min(read, header.Length - headerLength);
-                if (take > 0)
-                {
-                    Array.Copy(buffer, 0, header, headerLength, take);
-                    headerLength += take;
-                }
-
-                length += read;
-                await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            }
+            return (CopyOutcome.Refused($"names no file: '{image.Source}' does not exist (a relative src is read from the Markdown file's folder)"), file.Name);
         }
 
-        return (path, Convert.ToHexStringLower(hash.GetHashAndReset()), length, header[..headerLength]);
-    }
-
-    /// <summary>Stores every image the store does not hold yet, streaming each from its copy.</summary>
-    public async Task StoreAsync(IMediaStore store, CancellationToken cancellationToken)
-    {
-        foreach (var (media, path) in _media.Values)
+        var max = readers.Limits.MaxImageBytes;
+        if (file.Length > max)
         {
-            if (await store.ContainsAsync(media.Sha256, cancellationToken))
-            {
-                continue;
-            }
-
-            await using var data = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
-            await store.AddAsync(media, data, cancellationToken);
-        }
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        foreach (var file in _files)
-        {
-            try
-            {
-                File.Delete(file);
-            }
-            catch (IOException)
-            {
-                // A temporary copy left behind is cleaned by the system's temporary folder policy.
-            }
+            return (CopyOutcome.Refused(CopyOutcome.TooLarge(file.Length, max)), file.Name);
         }
 
-        _files.Clear();
-        return ValueTask.CompletedTask;
+        await using var source = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1, useAsync: true);
+        var copy = await readers.Prepared.CopyAsync(source, max, cancellationToken);
+        return (copy is null ? CopyOutcome.Refused(CopyOutcome.TooLarge(null, max)) : new CopyOutcome(copy, null, null), file.Name);
     }
+
+    /// <summary>A URL's bytes through the guarded fetcher, and what the server called them for messages.</summary>
+    private static async Task<(CopyOutcome Outcome, string What)> FetchAsync(ContentImage image, Readers readers, CancellationToken cancellationToken)
+    {
+        if (readers.Fetcher is null)
+        {
+            return (CopyOutcome.Refused("is a URL, and no remote media fetcher is registered (AddHerald registers one)"), image.Source);
+        }
+
+        var fetched = await readers.Fetcher.FetchAsync(new Uri(image.Source), readers.Prepared, readers.Limits.MaxImageBytes, cancellationToken);
+        return (fetched, fetched.ClaimedType is { } claimed ? $"the server called it {claimed}" : "the server sent no type");
+    }
+
+    /// <summary>What reading an image needs.</summary>
+    private sealed record Readers(IImageInspector Inspector, RemoteMediaFetcher? Fetcher, ContentLimits Limits, PreparedMedia Prepared);
 }

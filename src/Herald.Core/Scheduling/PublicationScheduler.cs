@@ -1,6 +1,7 @@
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Media;
+using Herald.Media.Fetching;
 using Herald.Platforms;
 using Herald.Publications;
 using Herald.Validation;
@@ -20,7 +21,8 @@ internal sealed class PublicationScheduler(
     ContentLimits contentLimits,
     IMediaStore? mediaStore = null,
     IImageInspector? imageInspector = null,
-    ILogger<PublicationScheduler>? logger = null) : IPublicationScheduler
+    ILogger<PublicationScheduler>? logger = null,
+    RemoteMediaFetcher? mediaFetcher = null) : IPublicationScheduler
 {
     private readonly ILogger _logger = logger ?? NullLogger<PublicationScheduler>.Instance;
 
@@ -58,7 +60,7 @@ internal sealed class PublicationScheduler(
         // Images are read, hashed and checked before anything is stored; their bytes are stored with the rows.
         await using var media = await MediaIngest.PrepareAsync(
             items.Select((item, i) => (item.Content, single ? "" : $"items[{i}].")).DistinctBy(c => c.Content).ToList(),
-            imageInspector, contentLimits, cancellationToken);
+            imageInspector, mediaFetcher, contentLimits, cancellationToken);
         if (media.Count > 0 && mediaStore is null)
         {
             throw new ContentValidationException([new ValidationProblem("images", "cannot be stored: no media store is registered (AddHeraldStorage registers one)")]);

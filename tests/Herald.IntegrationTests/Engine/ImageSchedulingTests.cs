@@ -48,7 +48,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     [Fact]
     public async Task Schedule_ImageFromDisk_IsStoredAndPublishedFromTheDatabase()
     {
-        var content = await ReadAsync("images: [{src: ./pics/bell.png, alt: \"A brass bell\"}]", "Our new logo.", ("pics/bell.png", TestImages.Png(64, 32)));
+        var content = await ReadAsync("images: [{src: ./pics/bell.png, alt: \"A brass bell\"}]", "Our new logo.", ("pics/bell.png", ImageFlow.Png(64, 32)));
         var publication = await ScheduleAsync(content, Mastodon());
         // The file is no longer needed: the bytes are in the database.
         Directory.Delete(Path.Combine(_directory, "pics"), recursive: true);
@@ -67,7 +67,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     [Fact]
     public async Task Publish_CreateFailsTransientlyAfterTheUpload_RetryReusesTheStoredUpload()
     {
-        var content = await ReadAsync("images: [{src: ./a.png, alt: Noise}]", "Retry me.", ("a.png", TestImages.Png(16, 16)));
+        var content = await ReadAsync("images: [{src: ./a.png, alt: Noise}]", "Retry me.", ("a.png", ImageFlow.Png(16, 16)));
         var publication = await ScheduleAsync(content, Mastodon());
         _sandbox.State.Faults = new SandboxFaults { ServerErrorRate = 1, PathContains = "/api/v1/statuses" };
         PublishOutcome first;
@@ -104,14 +104,14 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     [InlineData("images: [{src: ./a.png}]", "images[0].alt", "is required on Mastodon")]
     [InlineData("images: [./a.png, ./a.png, ./a.png, ./a.png, ./a.png]", "images", "at most 4")]
     [InlineData("images: [{src: ./missing.png, alt: x}]", "images[0].src", "names no file")]
-    [InlineData("images: [{src: 'http://127.0.0.1/a.png', alt: x}]", "images[0].src", "does not fetch remote images yet")]
+    [InlineData("images: [{src: 'http://127.0.0.1/a.png', alt: x}]", "images[0].src", "points at a private address: 127.0.0.1 is a loopback address")]
     public async Task Schedule_RefusedImage_NamedAndNothingStored(string frontMatter, string field, string rule)
     {
         var content = await ReadAsync(frontMatter, "Refused.",
             ("anim.gif", [0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
                 .. Frame(), .. Frame(), 0x3B]),
             ("clip.mp4", [0, 0, 0, 0x18, .. "ftypmp42"u8.ToArray(), 0, 0, 0, 0, 0, 0, 0, 0]),
-            ("a.png", TestImages.Png(8, 8)));
+            ("a.png", ImageFlow.Png(8, 8)));
 
         var ex = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleAsync(content, Mastodon()));
 
@@ -126,7 +126,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     [Fact]
     public async Task Schedule_PlatformWithoutImages_RefusedClearlyNotSentWithout()
     {
-        var content = await ReadAsync("images: [{src: ./a.png, alt: x}]", "Hello.", ("a.png", TestImages.Png(8, 8)));
+        var content = await ReadAsync("images: [{src: ./a.png, alt: x}]", "Hello.", ("a.png", ImageFlow.Png(8, 8)));
         var medium = new Account
         {
             Platform = "medium",
@@ -143,7 +143,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     [Fact]
     public async Task Schedule_ImageForX_StoredThenPublishedFromTheDatabaseWithItsAltText()
     {
-        var content = await ReadAsync("images: [{src: ./pics/bell.png, alt: \"A brass bell\"}]", "Our new logo, on X.", ("pics/bell.png", TestImages.Png(48, 24)));
+        var content = await ReadAsync("images: [{src: ./pics/bell.png, alt: \"A brass bell\"}]", "Our new logo, on X.", ("pics/bell.png", ImageFlow.Png(48, 24)));
         var publication = await ScheduleAsync(content, X());
         Directory.Delete(Path.Combine(_directory, "pics"), recursive: true);
 
@@ -162,7 +162,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     public async Task Schedule_FiveImagesOnX_RefusedNamingTheRuleAndNothingStored()
     {
         var content = await ReadAsync("images: [{src: ./a.png, alt: a}, {src: ./a.png, alt: b}, {src: ./a.png, alt: c}, {src: ./a.png, alt: d}, {src: ./a.png, alt: e}]",
-            "Too many.", ("a.png", TestImages.Png(8, 8)));
+            "Too many.", ("a.png", ImageFlow.Png(8, 8)));
 
         var ex = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleAsync(content, X()));
 
@@ -176,7 +176,6 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
 
     private static byte[] Frame() =>
         [0x21, 0xF9, 0x04, 0x00, 0x0A, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00];
-
 
     private async Task<Content> ReadAsync(string frontMatter, string body, params (string Path, byte[] Bytes)[] files)
     {
@@ -201,26 +200,9 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
         BaseUrl = _sandbox.PlatformBaseUrl("x"),
     };
 
-    private Account Mastodon() => new()
-    {
-        Platform = "mastodon",
-        DisplayName = "sandbox",
-        Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.MastodonToken },
-        BaseUrl = _sandbox.PlatformBaseUrl("mastodon"),
-    };
+    private Account Mastodon() => ImageFlow.Mastodon(_sandbox);
 
-    private async Task<Publication> ScheduleAsync(Content content, Account account)
-    {
-        await using var scope = _services.CreateAsyncScope();
-        var scheduler = scope.ServiceProvider.GetRequiredService<IPublicationScheduler>();
-        return Assert.Single(await scheduler.ScheduleAsync(content, [account], ScheduleTime.Now(_clock)));
-    }
+    private Task<Publication> ScheduleAsync(Content content, Account account) => ImageFlow.ScheduleAsync(_services, content, account, _clock);
 
-    /// <summary>One attempt in a fresh scope, from what the database holds.</summary>
-    private async Task<PublishOutcome> RunAsync(PublicationId id)
-    {
-        await using var scope = _services.CreateAsyncScope();
-        var details = (await scope.ServiceProvider.GetRequiredService<IPublicationScheduler>().GetAsync(id))!;
-        return await scope.ServiceProvider.GetRequiredService<PublicationRunner>().RunAsync(details.Publication, details.Content!, details.Account!, "test-worker");
-    }
+    private Task<PublishOutcome> RunAsync(PublicationId id) => ImageFlow.RunAsync(_services, id);
 }

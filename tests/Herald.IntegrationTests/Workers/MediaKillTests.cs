@@ -90,7 +90,7 @@ public sealed class MediaKillTests
         var directory = Directory.CreateTempSubdirectory("herald-media-kill-").FullName;
         try
         {
-            await File.WriteAllBytesAsync(Path.Combine(directory, "bell.png"), TestImages.Png(64, 32));
+            await File.WriteAllBytesAsync(Path.Combine(directory, "bell.png"), Engine.ImageFlow.Png(64, 32));
             var markdown = Path.Combine(directory, "post.md");
             await File.WriteAllTextAsync(markdown, "---\nimages: [{src: ./bell.png, alt: \"A brass bell on a wooden beam\"}]\n---\nThe bell is back.\n");
             var content = await new MarkdownFileReader(new ContentLimits(), TimeProvider.System).ReadAsync(markdown);

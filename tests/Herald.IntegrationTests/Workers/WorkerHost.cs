@@ -32,7 +32,8 @@ internal sealed class WorkerHost : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.Services.AddSingleton(clock);
-        builder.Services.AddHerald().AddDevTo();
+        // Mastodon for the tests that schedule images (it also registers the image inspector).
+        builder.Services.AddHerald().AddDevTo().AddMastodon();
         builder.Services.AddHeraldStorage(database.ConnectionString, credentialKey);
         builder.Services.AddHeraldJobs(configuration);
         var host = builder.Build();
