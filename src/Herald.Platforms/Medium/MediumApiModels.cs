@@ -41,3 +41,8 @@ internal sealed record MediumUser(
 internal sealed record MediumPostCreated(
     [property: JsonPropertyName("id")] string? Id,
     [property: JsonPropertyName("url")] string? Url);
+
+/// <summary>The fields Herald reads from the 201 answer of <c>POST /v1/images</c>.</summary>
+internal sealed record MediumImageUploaded(
+    [property: JsonPropertyName("url")] string? Url,
+    [property: JsonPropertyName("md5")] string? Md5);
