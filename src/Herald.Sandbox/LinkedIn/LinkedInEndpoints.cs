@@ -85,18 +85,18 @@ internal static class LinkedInEndpoints
                 return Error(400, new { status = 400, code = "INVALID_REQUEST_BODY", message = "The request body must be a JSON object." });
             }
 
+            var images = ContentImages(root, out var multiImage, out var contentError);
             input = new LinkedInCreateInput(
                 Author: Text(root, "author"),
                 Commentary: Text(root, "commentary"),
                 Visibility: Text(root, "visibility"),
                 LifecycleState: Text(root, "lifecycleState"),
                 HasDistribution: root.TryGetProperty("distribution", out var distribution) && distribution.ValueKind == JsonValueKind.Object)
-                with
-                {
-                    Images = ContentImages(root, out var multiImage, out var contentError),
-                    MultiImage = multiImage,
-                    ContentError = contentError,
-                };
+            {
+                Images = images,
+                MultiImage = multiImage,
+                ContentError = contentError,
+            };
         }
         catch (JsonException)
         {
