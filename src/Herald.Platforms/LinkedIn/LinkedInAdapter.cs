@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Herald.Accounts;
 using Herald.Contents;
@@ -30,18 +28,19 @@ internal sealed partial class LinkedInAdapter : IPlatformAdapter, Checks.IAccoun
     internal const string AccessTokenCredential = "access_token";
 
     private const string DisplayName = "LinkedIn";
-    private const string RestliProtocolVersion = "2.0.0";
     private static readonly string[] Visibilities = ["PUBLIC", "CONNECTIONS", "LOGGED_IN"];
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly TimeProvider _timeProvider;
     private readonly LinkedInOptions _options;
+    private readonly LinkedInImages _images;
 
     public LinkedInAdapter(IHttpClientFactory httpClientFactory, IOptions<LinkedInOptions> options, TimeProvider timeProvider)
     {
         _httpClientFactory = httpClientFactory;
         _timeProvider = timeProvider;
         _options = options.Value;
+        _images = new LinkedInImages(timeProvider, _options);
         Platform = new PlatformDescriptor
         {
             Id = PlatformId,
@@ -113,7 +112,7 @@ internal sealed partial class LinkedInAdapter : IPlatformAdapter, Checks.IAccoun
                 string.Create(CultureInfo.InvariantCulture, $"with the hook, link and hashtags must leave room for the text: they take {fixedLength:N0} of LinkedIn's {LinkedInPostText.MaxLength:N0} characters"));
         }
 
-        problems.AddRange(ImageRules.NotSupported(content, PlatformId, DisplayName));
+        problems.AddRange(ImageRules.Validate(content, LinkedInImages.Limits, PlatformId, DisplayName));
         return problems;
     }
 
@@ -121,9 +120,11 @@ internal sealed partial class LinkedInAdapter : IPlatformAdapter, Checks.IAccoun
     {
         var parts = LinkedInPostText.Fit(LinkedInPostText.Compose(content, account));
         var draft = LinkedInPostText.Draft(parts);
+        // The image URNs are known once the images are uploaded.
+        var placeholders = content.Images.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"{{urn of image {i + 1}}}")).ToList();
         var payload = ModeOf(account) == Mode.Api
-            ? new RenderedPayload("application/json", Serialize(BuildRequest(parts, account)), "POST /rest/posts")
-            : new RenderedPayload("text/plain", draft, null);
+            ? new RenderedPayload("application/json", Serialize(BuildRequest(parts, account, content, placeholders)), "POST /rest/posts")
+            : new RenderedPayload("text/plain", draft + LinkedInImages.ManualList(content), null);
         return payload with { Parts = [new RenderedPart(draft, LinkedInPostText.Length(draft), LinkedInPostText.MaxLength, "code points")] };
     }
 
@@ -134,7 +135,7 @@ internal sealed partial class LinkedInAdapter : IPlatformAdapter, Checks.IAccoun
         switch (ModeOf(account))
         {
             case Mode.Manual:
-                return PublishOutcome.ManualActionRequired(LinkedInPostText.Draft(parts));
+                return PublishOutcome.ManualActionRequired(LinkedInPostText.Draft(parts) + LinkedInImages.ManualList(request.Content));
             case null:
                 return PublishOutcome.Permanent($"LinkedIn account setting 'mode' must be manual or api, not '{account.Setting("mode")}'.");
         }
@@ -151,17 +152,22 @@ internal sealed partial class LinkedInAdapter : IPlatformAdapter, Checks.IAccoun
             return PublishOutcome.Permanent($"LinkedIn account setting 'visibility' must be one of {string.Join(", ", Visibilities)}.");
         }
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, PostsUri(account))
+        var caller = new LinkedInCaller(
+            _httpClientFactory.CreateClient(HttpClientName), account.BaseUrl ?? _options.DefaultBaseUrl, token, _options.Version);
+        IReadOnlyList<string> imageUrns = [];
+        if (request.Content.Images.Count > 0)
         {
-            Content = new StringContent(Serialize(BuildRequest(parts, account)), Encoding.UTF8, "application/json"),
-        };
-        message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        message.Headers.TryAddWithoutValidation("LinkedIn-Version", _options.Version);
-        message.Headers.TryAddWithoutValidation("X-Restli-Protocol-Version", RestliProtocolVersion);
-        message.Headers.UserAgent.Add(new ProductInfoHeaderValue("Herald", "1.0"));
+            var (urns, imageFailure) = await _images.UploadAsync(request, caller, author, cancellationToken);
+            if (urns is null)
+            {
+                return imageFailure!;
+            }
 
-        var client = _httpClientFactory.CreateClient(HttpClientName);
-        using var answer = await PlatformHttp.SendAsync(client, message, DisplayName, cancellationToken);
+            imageUrns = urns;
+        }
+
+        var body = Serialize(BuildRequest(parts, account, request.Content, imageUrns));
+        using var answer = await caller.SendAsync(HttpMethod.Post, caller.Rest("posts"), LinkedInCaller.Json(body), cancellationToken);
         if (answer.Failure is { } failure)
         {
             return failure;
@@ -190,12 +196,27 @@ internal sealed partial class LinkedInAdapter : IPlatformAdapter, Checks.IAccoun
             ? ExistingPostLookup.NotFound("LinkedIn refuses a repeat of the same text and names the earlier post, so resending is safe.")
             : ExistingPostLookup.CannotTell("A manual LinkedIn draft is posted by hand; only its author knows whether it was."));
 
-    private LinkedInPostRequest BuildRequest(LinkedInPostParts parts, Account account) => new()
+    private static LinkedInPostRequest BuildRequest(LinkedInPostParts parts, Account account, Content content, IReadOnlyList<string> imageUrns) => new()
     {
         Author = account.Setting("author_urn") ?? "",
         Commentary = LinkedInPostText.Commentary(parts),
         Visibility = VisibilityOf(account) ?? "PUBLIC",
+        Content = PostContent(content, imageUrns),
     };
+
+    /// <summary>One image as <c>content.media</c>, several as <c>content.multiImage</c>; <c>alt: ""</c> sends no altText.</summary>
+    private static LinkedInPostContent? PostContent(Content content, IReadOnlyList<string> imageUrns)
+    {
+        var images = imageUrns
+            .Select((urn, i) => new LinkedInPostImage(urn, string.IsNullOrEmpty(content.Images[i].Alt) ? null : content.Images[i].Alt))
+            .ToList();
+        return images.Count switch
+        {
+            0 => null,
+            1 => new LinkedInPostContent { Media = images[0] },
+            _ => new LinkedInPostContent { MultiImage = new LinkedInMultiImage(images) },
+        };
+    }
 
     private static Mode? ModeOf(Account account) => account.Setting("mode")?.Trim().ToLowerInvariant() switch
     {
@@ -213,11 +234,6 @@ internal sealed partial class LinkedInAdapter : IPlatformAdapter, Checks.IAccoun
     private static bool IsAuthorUrn(string urn) =>
         (urn.StartsWith("urn:li:person:", StringComparison.Ordinal) && urn.Length > "urn:li:person:".Length) ||
         (urn.StartsWith("urn:li:organization:", StringComparison.Ordinal) && urn.Length > "urn:li:organization:".Length);
-
-    private Uri PostsUri(Account account)
-    {
-        return PlatformHttp.Combine(account.BaseUrl ?? _options.DefaultBaseUrl, "rest/posts");
-    }
 
     private static string Serialize(LinkedInPostRequest request) => JsonSerializer.Serialize(request, PlatformHttp.Json);
 }

@@ -18,6 +18,12 @@ public sealed class LinkedInOptions
 
     /// <summary>How long one HTTP call may take. Default 30 seconds; a create that times out is reconciled.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long to wait between two reads of an uploaded image that LinkedIn is still processing (at most 30 reads per
+    /// image, then the attempt is retried later with the same upload). Default 2 seconds; zero reads again at once.
+    /// </summary>
+    public TimeSpan ImagePollInterval { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>Reports every problem of a <see cref="LinkedInOptions"/> at once.</summary>
@@ -35,6 +41,10 @@ internal sealed class LinkedInOptionsValidator : IValidateOptions<LinkedInOption
         }
 
         PlatformOptionRules.Timeout(failures, "Herald:LinkedIn:Timeout", options.Timeout);
+        if (options.ImagePollInterval < TimeSpan.Zero || options.ImagePollInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Herald:LinkedIn:ImagePollInterval must be between 00:00:00 and 00:01:00, such as 00:00:02 (not {options.ImagePollInterval}).");
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

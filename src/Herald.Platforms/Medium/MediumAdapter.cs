@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -13,7 +14,8 @@ namespace Herald.Platforms.Medium;
 
 /// <summary>
 /// Publishes articles to Medium through its legacy API (docs/platforms.md, Medium): <c>GET /v1/me</c> for the author id
-/// (asked once per account), then <c>POST /v1/users/{authorId}/posts</c> with Markdown content.
+/// (asked once per account), each image uploaded with <c>POST /v1/images</c> (<see cref="MediumImages"/>), then
+/// <c>POST /v1/users/{authorId}/posts</c> with Markdown content.
 /// </summary>
 /// <remarks>
 /// The content is <c># {title}</c>, a blank line, and the Markdown body with relative links and images made
@@ -43,12 +45,14 @@ internal sealed partial class MediumAdapter : IPlatformAdapter, Checks.IAccountC
     private readonly TimeProvider _timeProvider;
     private readonly MediumOptions _options;
     private readonly ConcurrentDictionary<AccountId, string> _authorIds = new();
+    private readonly MediumImages _images;
 
     public MediumAdapter(IHttpClientFactory httpClientFactory, IOptions<MediumOptions> options, TimeProvider timeProvider)
     {
         _httpClientFactory = httpClientFactory;
         _timeProvider = timeProvider;
         _options = options.Value;
+        _images = new MediumImages(timeProvider);
         Platform = new PlatformDescriptor
         {
             Id = PlatformId,
@@ -95,13 +99,16 @@ internal sealed partial class MediumAdapter : IPlatformAdapter, Checks.IAccountC
             Problem("canonical_url", "must be an absolute http or https URL for Medium");
         }
 
-        problems.AddRange(ImageRules.NotSupported(content, PlatformId, DisplayName));
+        problems.AddRange(ImageRules.Validate(content, MediumImages.Limits, PlatformId, DisplayName));
         return problems;
     }
 
-    /// <summary>The create body. The endpoint names the author as <c>{authorId}</c>: Herald learns it from <c>/v1/me</c> when it sends.</summary>
+    /// <summary>
+    /// The create body. The endpoint names the author as <c>{authorId}</c>: Herald learns it from <c>/v1/me</c> when it
+    /// sends; an image's URL once Medium has it.
+    /// </summary>
     public RenderedPayload Render(Content content, Account account) =>
-        new("application/json", Serialize(BuildRequest(content, account)), "POST /v1/users/{authorId}/posts");
+        new("application/json", Serialize(BuildRequest(content, account, Placeholders(content))), "POST /v1/users/{authorId}/posts");
 
     public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
@@ -123,9 +130,21 @@ internal sealed partial class MediumAdapter : IPlatformAdapter, Checks.IAccountC
             return failure!;
         }
 
-        using var message = Message(HttpMethod.Post, ApiUri(account, $"users/{Uri.EscapeDataString(authorId)}/posts"), token);
-        message.Content = new StringContent(Serialize(BuildRequest(request.Content, account)), Encoding.UTF8, "application/json");
         var client = _httpClientFactory.CreateClient(HttpClientName);
+        IReadOnlyList<string> imageUrls = [];
+        if (request.Content.Images.Count > 0)
+        {
+            var (urls, imageFailure) = await _images.UploadAsync(request, client, (method, relative) => Message(method, ApiUri(account, relative), token), cancellationToken);
+            if (urls is null)
+            {
+                return imageFailure!;
+            }
+
+            imageUrls = urls;
+        }
+
+        using var message = Message(HttpMethod.Post, ApiUri(account, $"users/{Uri.EscapeDataString(authorId)}/posts"), token);
+        message.Content = new StringContent(Serialize(BuildRequest(request.Content, account, imageUrls)), Encoding.UTF8, "application/json");
         using var answer = await PlatformHttp.SendAsync(client, message, DisplayName, cancellationToken);
         if (answer.Failure is { } sendFailure)
         {
@@ -161,7 +180,10 @@ internal sealed partial class MediumAdapter : IPlatformAdapter, Checks.IAccountC
             .ToList();
     }
 
-    private MediumCreatePostRequest BuildRequest(Content content, Account account)
+    private static List<string> Placeholders(Content content) =>
+        [.. content.Images.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"{{url of image {i + 1}}}"))];
+
+    private static MediumCreatePostRequest BuildRequest(Content content, Account account, IReadOnlyList<string> imageUrls)
     {
         var canonical = content.CanonicalUrl is { } url && PlatformHttp.IsHttpUrl(url) ? url : null;
         var body = canonical is null ? content.Body : MarkdownText.MakeLinksAbsolute(content.Body, canonical);
@@ -171,7 +193,8 @@ internal sealed partial class MediumAdapter : IPlatformAdapter, Checks.IAccountC
         {
             Title = title,
             // Medium shows only the content: the title goes in as its heading (docs/platforms.md, Medium, "Create body").
-            Content = string.IsNullOrWhiteSpace(body) ? $"# {title}\n" : $"# {title}\n\n{body.Trim()}\n",
+            // The cover and the content's images come right under it, where a reader of an article expects them.
+            Content = $"# {title}\n\n{MediumImages.Figures(content, imageUrls)}{(string.IsNullOrWhiteSpace(body) ? "" : body.Trim() + "\n")}".TrimEnd('\n') + "\n",
             Tags = tags.Count == 0 ? null : tags,
             CanonicalUrl = canonical?.AbsoluteUri,
             PublishStatus = PublishStatusOf(account) ?? "public",

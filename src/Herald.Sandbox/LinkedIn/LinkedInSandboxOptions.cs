@@ -8,4 +8,10 @@ public sealed class LinkedInSandboxOptions
     /// "Rate limits"); 150 stands in for the member quota an app sees in its Developer Portal.
     /// </summary>
     public int PostsPerDay { get; set; } = 150;
+
+    /// <summary>
+    /// How many reads of an uploaded image's status still see <c>PROCESSING</c> before it is <c>AVAILABLE</c> (or
+    /// <c>PROCESSING_FAILED</c>). Default 1: the first read after the upload sees it processing.
+    /// </summary>
+    public int ImageProcessingPolls { get; set; } = 1;
 }

@@ -20,5 +20,5 @@ internal sealed class LinkedInSandboxPlatform : SandboxPlatform<LinkedInState>
     protected override LinkedInState Create(SandboxState sandbox) => new(sandbox);
 
     protected override IEnumerable<SandboxPost> Posts(LinkedInState state) =>
-        state.Posts.Select(p => new SandboxPost(Id, p.Urn, p.Commentary, null, p.CreatedAt));
+        state.Posts.Select(p => new SandboxPost(Id, p.Urn, p.Commentary, null, p.CreatedAt) { Images = [.. p.Images.Select(i => i.Shown)] });
 }

@@ -24,10 +24,14 @@ public sealed class LinkedInState
     internal LinkedInState(SandboxState sandbox)
     {
         Sandbox = sandbox;
+        Images = new LinkedInImageState(sandbox);
         AddMember(SandboxAccounts.LinkedInToken, SandboxAccounts.LinkedInAuthorUrn);
     }
 
     internal SandboxState Sandbox { get; }
+
+    /// <summary>The Images API's images.</summary>
+    public LinkedInImageState Images { get; }
 
     /// <summary>Every accepted post, in creation order.</summary>
     public IReadOnlyList<LinkedInPost> Posts
@@ -115,7 +119,13 @@ public sealed class LinkedInState
         var invalid = Validate(input);
         if (invalid is not null)
         {
-            return new LinkedInCreateResult(null, 400, new { status = 400, code = "INVALID_REQUEST_BODY", message = invalid });
+            return new LinkedInCreateResult(null, 400, BadRequest(invalid));
+        }
+
+        var (images, imageStatus, imageError) = Images.ForPost(member.AuthorUrn, [.. input.Images.Select(i => i.Id)]);
+        if (images is null)
+        {
+            return new LinkedInCreateResult(null, imageStatus, imageError);
         }
 
         var now = Sandbox.TimeProvider.GetUtcNow();
@@ -164,6 +174,8 @@ public sealed class LinkedInState
                 Visibility = input.Visibility!,
                 LifecycleState = input.LifecycleState!,
                 CreatedAt = now,
+                Images = [.. images.Select((image, i) => new LinkedInPostImage(image, input.Images[i].AltText))],
+                MultiImage = input.MultiImage,
             };
             _posts.Add(post);
             _dailyPosts[member.AuthorUrn] = (today, used + 1);
@@ -171,8 +183,19 @@ public sealed class LinkedInState
         }
     }
 
+    /// <summary>LinkedIn's validation error body.</summary>
+    internal static object BadRequest(string message) => new { status = 400, code = "INVALID_REQUEST_BODY", message };
+
+    /// <summary>LinkedIn's permission error body (the shape clients report: <c>serviceErrorCode</c> 100).</summary>
+    internal static object AccessDenied(string message) => new { serviceErrorCode = 100, code = "ACCESS_DENIED", message, status = 403 };
+
     private static string? Validate(LinkedInCreateInput input)
     {
+        if (input.ContentError is not null)
+        {
+            return input.ContentError;
+        }
+
         if (input.Commentary is null)
         {
             return "/commentary :: field is required but not found and has no default value";

@@ -47,6 +47,11 @@ internal static class MediumEndpoints
             });
         });
         v1.MapPost("/users/{authorId}/posts", CreateAsync);
+        v1.MapPost("/images", UploadAsync).DisableAntiforgery();
+        // Where uploads are served, as Medium serves them from its image host; no token needed.
+        group.MapGet("/images/{name}", (SandboxState s, string name) => s.Medium.Images.Find(name) is { } image
+            ? Results.File(image.Bytes, image.MediaType)
+            : Results.Json(MediumState.Error("Image not found.", 6004), statusCode: 404));
         return group;
     }
 
@@ -121,6 +126,37 @@ internal static class MediumEndpoints
         }
 
         return Results.Json(new { data }, statusCode: 201);
+    }
+
+    /// <summary>
+    /// <c>POST /v1/images</c>: <c>multipart/form-data</c> with exactly one part named <c>image</c> carrying an image
+    /// Content-Type; answers 201 <c>{"data":{"url","md5"}}</c> (docs/platforms.md, Medium, "Images").
+    /// </summary>
+    private static async Task<IResult> UploadAsync(HttpContext context, SandboxState sandbox)
+    {
+        var user = (MediumSandboxUser)context.Items[UserKey]!;
+        if (!context.Request.HasFormContentType || context.Request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return Results.Json(MediumState.Error("The request must be multipart/form-data with one part named image."), statusCode: 400);
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var files = new List<(string Name, string? ContentType, byte[] Bytes)>();
+        foreach (var file in form.Files)
+        {
+            using var copy = new MemoryStream();
+            await file.CopyToAsync(copy, context.RequestAborted);
+            files.Add((file.Name, file.ContentType, copy.ToArray()));
+        }
+
+        var (image, status, error) = sandbox.Medium.Images.Upload(user, files);
+        if (image is null)
+        {
+            return Results.Json(MediumState.Error(error!, status == 403 ? 6027 : MediumState.ValidationErrorCode), statusCode: status);
+        }
+
+        var url = $"{context.Request.Scheme}://{context.Request.Host}/medium/images/{image.FileName}";
+        return Results.Json(new { data = new { url, md5 = image.Md5 } }, statusCode: 201);
     }
 
     private static string? Text(JsonElement root, string name) =>

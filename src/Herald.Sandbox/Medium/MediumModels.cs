@@ -1,7 +1,12 @@
 namespace Herald.Sandbox.Medium;
 
 /// <summary>A user of the simulated Medium, known by their integration token.</summary>
-public sealed record MediumSandboxUser(string Id, string Username, string Name, string Token)
+/// <param name="Id">The user id, 65 hexadecimal digits.</param>
+/// <param name="Username">The @name.</param>
+/// <param name="Name">The display name.</param>
+/// <param name="Token">The integration token.</param>
+/// <param name="CanUploadImages">Whether the token has the <c>uploadImage</c> scope (an extended scope Medium grants on request).</param>
+public sealed record MediumSandboxUser(string Id, string Username, string Name, string Token, bool CanUploadImages = true)
 {
     /// <summary>Never prints the token.</summary>
     public override string ToString() => $"@{Username}";
@@ -37,6 +42,9 @@ public sealed record MediumPost
     public required string Url { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The images in the content, in order, as Medium side-loads them (with their alt text).</summary>
+    public IReadOnlyList<MediumPostImage> Images { get; init; } = [];
 }
 
 /// <summary>The fields of a create body, as sent (nulls for absent or mistyped fields).</summary>

@@ -18,5 +18,5 @@ internal sealed class MediumSandboxPlatform : SandboxPlatform<MediumState>
     protected override MediumState Create(SandboxState sandbox) => new(sandbox);
 
     protected override IEnumerable<SandboxPost> Posts(MediumState state) =>
-        state.Posts.Select(p => new SandboxPost(Id, p.Id, p.Title + "\n" + p.Content, null, p.CreatedAt));
+        state.Posts.Select(p => new SandboxPost(Id, p.Id, p.Title + "\n" + p.Content, null, p.CreatedAt) { Images = [.. p.Images.Select(i => i.Image)] });
 }

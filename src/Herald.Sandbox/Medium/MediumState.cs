@@ -28,10 +28,14 @@ public sealed class MediumState
     internal MediumState(SandboxState sandbox)
     {
         Sandbox = sandbox;
+        Images = new MediumImageState(sandbox);
         AddUser(SandboxAccounts.MediumToken, SandboxAccounts.MediumUsername, "Herald Sandbox");
     }
 
     internal SandboxState Sandbox { get; }
+
+    /// <summary>The images uploaded with <c>POST /v1/images</c>.</summary>
+    public MediumImageState Images { get; }
 
     /// <summary>Every accepted post, in creation order.</summary>
     public IReadOnlyList<MediumPost> Posts
@@ -46,8 +50,12 @@ public sealed class MediumState
     }
 
     /// <summary>Adds a user who authenticates with the integration token <paramref name="token"/>.</summary>
+    /// <param name="token">The integration token.</param>
+    /// <param name="username">The @name.</param>
+    /// <param name="name">The display name; the username when null.</param>
+    /// <param name="canUploadImages">Whether the token has the <c>uploadImage</c> scope.</param>
     /// <exception cref="InvalidOperationException">The token or the username is taken.</exception>
-    public MediumSandboxUser AddUser(string token, string username, string? name = null)
+    public MediumSandboxUser AddUser(string token, string username, string? name = null, bool canUploadImages = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentException.ThrowIfNullOrEmpty(username);
@@ -59,7 +67,7 @@ public sealed class MediumState
             }
 
             // Medium user ids are long hexadecimal strings.
-            var user = new MediumSandboxUser(RandomHex(65), username, name ?? username, token);
+            var user = new MediumSandboxUser(RandomHex(65), username, name ?? username, token, canUploadImages);
             _usersByToken[token] = user;
             return user;
         }
@@ -112,6 +120,7 @@ public sealed class MediumState
                 License = input.License ?? "all-rights-reserved",
                 Url = $"https://medium.com/@{user.Username}/{Slug(title)}-{id}",
                 CreatedAt = now,
+                Images = Images.InContent(input.Content!, input.ContentFormat!),
             };
             _posts.Add(post);
             return new MediumCreateResult(post, 201, null);

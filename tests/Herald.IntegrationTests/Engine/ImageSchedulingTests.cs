@@ -124,9 +124,41 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Schedule_PlatformWithoutImages_RefusedClearlyNotSentWithout()
+    public async Task Schedule_ImageForMedium_StoredThenUploadedAndWrittenIntoTheArticle()
     {
-        var content = await ReadAsync("images: [{src: ./a.png, alt: x}]", "Hello.", ("a.png", ImageFlow.Png(8, 8)));
+        var content = await ReadAsync(
+            "title: Bells\ntype: article\nimages: [{src: ./pics/bell.png, alt: \"A brass bell\"}]", "All about bells.", ("pics/bell.png", ImageFlow.Png(48, 24)));
+        var medium = new Account
+        {
+            Platform = "medium",
+            DisplayName = "medium",
+            Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.MediumToken },
+            BaseUrl = _sandbox.PlatformBaseUrl("medium"),
+        };
+        var publication = await ScheduleAsync(content, medium);
+        Directory.Delete(Path.Combine(_directory, "pics"), recursive: true);
+
+        var outcome = await RunAsync(publication.Id);
+
+        Assert.True(outcome.Kind == PublishOutcomeKind.Published, outcome.Error);
+        var post = Assert.Single(_sandbox.State.Medium.Posts, p => p.Id == outcome.ExternalId);
+        var image = Assert.Single(post.Images);
+        Assert.Equal(("A brass bell", "image/png", 48, 24), (image.Alt, image.Upload!.MediaType, image.Upload.Width, image.Upload.Height));
+        await using var scope = _services.CreateAsyncScope();
+        var stored = await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetPublicationAsync(publication.Id);
+        Assert.Equal(image.Url, Assert.Single(stored!.UploadedMedia).RemoteRef);
+    }
+
+    [Theory]
+    [InlineData("images: [{src: ./anim.gif, alt: Moving}]", "images[0].src", "animated GIF")]
+    [InlineData("images: [{src: ./a.png}]", "images[0].alt", "is required on Medium")]
+    [InlineData("images: [{src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}, {src: ./a.png, alt: x}]", "images", "at most 20")]
+    public async Task Schedule_RefusedImageForMedium_NamedAndNothingStoredOrSent(string frontMatter, string field, string rule)
+    {
+        var content = await ReadAsync("title: Refused\ntype: article\n" + frontMatter, "Refused.",
+            ("anim.gif", [0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xFF, 0xFF, 0xFF,
+                .. Frame(), .. Frame(), 0x3B]),
+            ("a.png", ImageFlow.Png(8, 8)));
         var medium = new Account
         {
             Platform = "medium",
@@ -137,7 +169,12 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
 
         var ex = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleAsync(content, medium));
 
-        Assert.Contains(ex.Problems, p => p.Field == "images" && p.Platform == "medium" && p.Message.Contains("cannot be attached on Medium yet", StringComparison.Ordinal));
+        Assert.Contains(ex.Problems, p => p.Field == field && p.Message.Contains(rule, StringComparison.Ordinal));
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        Assert.Equal(0, await db.Contents.CountAsync());
+        Assert.Equal(0, await db.Set<Herald.Storage.Media.MediaRow>().CountAsync());
+        Assert.Empty(_sandbox.Requests.For("medium"));
     }
 
     [Fact]
