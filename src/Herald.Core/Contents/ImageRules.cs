@@ -50,7 +50,7 @@ public static class ImageRules
         ArgumentNullException.ThrowIfNull(content);
         return content.Images.Count == 0
             ? []
-            : [new ValidationProblem("images", $"cannot be attached on {displayName} yet: Herald posts images to Mastodon, Bluesky and X only; leave {displayName} out of the targets, or remove the images for it", platformId)];
+            : [new ValidationProblem("images", $"cannot be attached on {displayName} yet: Herald posts images to Mastodon, Bluesky, X, Threads and Dev.to only; leave {displayName} out of the targets, or remove the images for it", platformId)];
     }
 
     private static string Name(ContentImage image) =>
