@@ -44,14 +44,6 @@ public static class ImageRules
         return problems;
     }
 
-    /// <summary>A platform whose adapter does not attach images yet: a content with images is refused, never sent without them.</summary>
-    public static IReadOnlyList<ValidationProblem> NotSupported(Content content, string platformId, string displayName)
-    {
-        ArgumentNullException.ThrowIfNull(content);
-        return content.Images.Count == 0
-            ? []
-            : [new ValidationProblem("images", $"cannot be attached on {displayName} yet: Herald posts images to Mastodon, Bluesky, X, Medium and LinkedIn only; leave {displayName} out of the targets, or remove the images for it", platformId)];
-    }
 
     private static string Name(ContentImage image) =>
         image.IsRemote ? image.Source : Path.GetFileName(image.Source) is { Length: > 0 } file ? file : image.Source;

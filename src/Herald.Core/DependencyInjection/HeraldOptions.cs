@@ -19,4 +19,19 @@ public sealed class HeraldOptions
     /// <c>MaxThreadParts</c> (default 25) and <c>Platforms:{platform}:MaxThreadParts</c>.
     /// </summary>
     public ContentLimits Limits { get; set; } = new();
+
+    /// <summary>
+    /// Where <c>herald serve</c> is reachable from the internet, such as <c>https://herald.example.com</c>
+    /// (<c>Herald:PublicBaseUrl</c>). Platforms that fetch images themselves (Threads, Dev.to) are given
+    /// <c>{PublicBaseUrl}/media/{sha256}</c> for an image stored from a local file. Null (the default): such an image
+    /// is refused for them at scheduling time.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary><see cref="PublicBaseUrl"/> as an absolute URL ending in <c>/</c>; null when unset or not a valid http(s) URL.</summary>
+    public Uri? PublicBaseUri =>
+        Uri.TryCreate(PublicBaseUrl?.Trim(), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) &&
+        string.IsNullOrEmpty(url.Query) && string.IsNullOrEmpty(url.Fragment)
+            ? new Uri(url.AbsoluteUri.TrimEnd('/') + "/")
+            : null;
 }

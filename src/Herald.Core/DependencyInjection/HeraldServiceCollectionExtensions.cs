@@ -60,6 +60,12 @@ internal sealed class HeraldOptionsValidator : IValidateOptions<HeraldOptions>
             failures.Add($"{HeraldOptions.Section}:{nameof(HeraldOptions.MaxRetries)} must be 0 or more (not {options.MaxRetries}).");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl) && options.PublicBaseUri is null)
+        {
+            failures.Add($"{HeraldOptions.Section}:{nameof(HeraldOptions.PublicBaseUrl)} must be an absolute http or https URL without query or fragment, " +
+                         $"where 'herald serve' is reachable from the internet, such as https://herald.example.com (not '{options.PublicBaseUrl}').");
+        }
+
         failures.AddRange(options.Limits.Problems());
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

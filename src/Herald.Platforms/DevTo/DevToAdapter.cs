@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Herald.Accounts;
 using Herald.Contents;
+using Herald.DependencyInjection;
 using Herald.Formatting;
 using Herald.Platforms.Http;
 using Herald.Validation;
@@ -51,9 +52,11 @@ internal sealed partial class DevToAdapter : IPlatformAdapter, Checks.IAccountCh
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly TimeProvider _timeProvider;
     private readonly DevToOptions _options;
+    private readonly Uri? _publicBase;
 
-    public DevToAdapter(IHttpClientFactory httpClientFactory, IOptions<DevToOptions> options, TimeProvider timeProvider)
+    public DevToAdapter(IHttpClientFactory httpClientFactory, IOptions<DevToOptions> options, TimeProvider timeProvider, IOptions<HeraldOptions> herald)
     {
+        _publicBase = herald.Value.PublicBaseUri;
         _httpClientFactory = httpClientFactory;
         _timeProvider = timeProvider;
         _options = options.Value;
@@ -127,7 +130,7 @@ internal sealed partial class DevToAdapter : IPlatformAdapter, Checks.IAccountCh
                 string.Create(CultureInfo.InvariantCulture, $"must be at most 800 KB ({MaxBodyBytes:N0} bytes of UTF-8) for Dev.to, footer included (it has {bodyBytes:N0})"));
         }
 
-        problems.AddRange(ImageRules.NotSupported(content, PlatformId, DisplayName));
+        problems.AddRange(DevToImages.Problems(content, _publicBase, PlatformId, DisplayName));
         return problems;
     }
 
@@ -261,6 +264,8 @@ internal sealed partial class DevToAdapter : IPlatformAdapter, Checks.IAccountCh
     {
         var canonical = content.CanonicalUrl is { } url && PlatformHttp.IsHttpUrl(url) ? url : null;
         var body = canonical is null ? content.Body : MarkdownText.MakeLinksAbsolute(content.Body, canonical);
+        // Forem has no image upload: the content's images go after the body by public URL (docs/platforms.md, Dev.to, "Images").
+        body = DevToImages.Append(body, content.Images, _publicBase);
         if (account.Setting("footer") is { } footer && !string.IsNullOrWhiteSpace(footer))
         {
             body = string.IsNullOrWhiteSpace(body)

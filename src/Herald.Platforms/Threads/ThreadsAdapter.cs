@@ -1,6 +1,7 @@
 using System.Globalization;
 using Herald.Accounts;
 using Herald.Contents;
+using Herald.DependencyInjection;
 using Herald.Formatting.Text;
 using Herald.Validation;
 using Microsoft.Extensions.Options;
@@ -35,9 +36,12 @@ internal sealed partial class ThreadsAdapter : IPlatformAdapter, Checks.IAccount
     private readonly TimeProvider _timeProvider;
     private readonly ThreadsOptions _options;
     private readonly ContentLimits _contentLimits;
+    private readonly Uri? _publicBase;
 
-    public ThreadsAdapter(IHttpClientFactory httpClientFactory, IOptions<ThreadsOptions> options, TimeProvider timeProvider, ContentLimits contentLimits)
+    public ThreadsAdapter(
+        IHttpClientFactory httpClientFactory, IOptions<ThreadsOptions> options, TimeProvider timeProvider, ContentLimits contentLimits, IOptions<HeraldOptions> herald)
     {
+        _publicBase = herald.Value.PublicBaseUri;
         _contentLimits = contentLimits;
         _httpClientFactory = httpClientFactory;
         _timeProvider = timeProvider;
@@ -94,14 +98,14 @@ internal sealed partial class ThreadsAdapter : IPlatformAdapter, Checks.IAccount
             }
         }
 
-        problems.AddRange(ImageRules.NotSupported(content, PlatformId, DisplayName));
+        problems.AddRange(ThreadsImages.Problems(content, _publicBase, PlatformId));
         return problems;
     }
 
     public RenderedPayload Render(Content content, Account account)
     {
         var parts = Compose(content).Parts;
-        var rendered = parts.Select((text, index) => RenderPart(text, index)).ToList();
+        var rendered = parts.Select((text, index) => RenderPart(text, index, index == 0 ? content.Images : [])).ToList();
         var body = rendered.Count > 0 ? rendered[0].Body! : ThreadsForm.Encode(ThreadsForm.TextContainer("", null));
         return new RenderedPayload(ThreadsForm.MediaType, body, $"POST /{UserIdOf(account) ?? "me"}/threads") { Parts = rendered };
     }
@@ -128,11 +132,17 @@ internal sealed partial class ThreadsAdapter : IPlatformAdapter, Checks.IAccount
         }
 
         var publisher = new ThreadsPartPublisher(api!, ownPosts, _options, _timeProvider);
+        var images = new ThreadsImageContainers(api!, publisher, _publicBase, _timeProvider);
         var ids = confirmed.ToList();
         int? status = null;
         for (var index = confirmed.Count; index < parts.Count; index++)
         {
-            var part = await publisher.PublishAsync(parts[index], ids.LastOrDefault(), ids, cancellationToken);
+            // The images go on the first part: an image or carousel container instead of a text one.
+            var (text, replyTo) = (parts[index], ids.LastOrDefault());
+            Func<CancellationToken, Task<(string?, PublishOutcome?)>>? container = index == 0 && request.Content.Images.Count > 0
+                ? ct => images.ContainerAsync(request, text, replyTo, ct)
+                : null;
+            var part = await publisher.PublishAsync(text, replyTo, ids, cancellationToken, container);
             if (part.Failure is { } failure)
             {
                 return InContext(failure, index, parts.Count);
@@ -265,11 +275,17 @@ internal sealed partial class ThreadsAdapter : IPlatformAdapter, Checks.IAccount
 
     private ShortFormText Compose(Content content) => ShortForm.Compose(content, PlatformId, ThreadsTextCounter.Instance, limits: _contentLimits);
 
-    private static RenderedPart RenderPart(string text, int index)
+    private RenderedPart RenderPart(string text, int index, IReadOnlyList<ContentImage> images)
     {
         var count = ThreadsTextCounter.Instance.Count(text);
         var links = count.Measure(TextUnits.Links)!;
-        var fields = ThreadsForm.TextContainer(text, index == 0 ? null : ReplyPlaceholder(index));
+        string Url(int i) => ThreadsImages.UrlOf(images[i], _publicBase)?.AbsoluteUri ?? $"{{public URL of image {i + 1}}}";
+        var fields = images.Count switch
+        {
+            0 => ThreadsForm.TextContainer(text, index == 0 ? null : ReplyPlaceholder(index)),
+            1 => ThreadsForm.ImageContainer(Url(0), images[0].Alt, text, null, carouselItem: false),
+            _ => ThreadsForm.CarouselContainer([.. images.Select((_, i) => $"{{container of image {i + 1}}}")], text, null),
+        };
         return new RenderedPart(text, count.Count, count.Limit, count.Unit)
         {
             Secondary = (links.Count, links.Limit, links.Unit),

@@ -27,6 +27,10 @@ internal sealed class ThreadsApi(HttpClient client, Uri baseUrl, string userId, 
     public Task<ThreadsAnswer<ThreadsIdAnswer>> CreateTextContainerAsync(string text, string? replyToId, CancellationToken cancellationToken) =>
         SendAsync<ThreadsIdAnswer>(HttpMethod.Post, $"{userId}/threads", ThreadsForm.TextContainer(text, replyToId), a => !string.IsNullOrEmpty(a.Id), cancellationToken);
 
+    /// <summary><c>POST /{user}/threads</c> with any container's fields (an image, a carousel item, a carousel).</summary>
+    public Task<ThreadsAnswer<ThreadsIdAnswer>> CreateContainerAsync(IReadOnlyList<KeyValuePair<string, string>> fields, CancellationToken cancellationToken) =>
+        SendAsync<ThreadsIdAnswer>(HttpMethod.Post, $"{userId}/threads", fields, a => !string.IsNullOrEmpty(a.Id), cancellationToken);
+
     /// <summary><c>GET /{container-id}?fields=status,error_message</c>.</summary>
     public Task<ThreadsAnswer<ThreadsContainerStatus>> ContainerStatusAsync(string containerId, CancellationToken cancellationToken) =>
         SendAsync<ThreadsContainerStatus>(HttpMethod.Get, containerId, [new("fields", "status,error_message")], a => a.Status is not null, cancellationToken);
@@ -153,6 +157,49 @@ internal static class ThreadsForm
         }
 
         return fields;
+    }
+
+    /// <summary>
+    /// An image container (docs/platforms.md, Threads, "Images"): <c>media_type=IMAGE</c>, <c>image_url</c>, and
+    /// <c>alt_text</c> when there is one; a carousel item has <c>is_carousel_item=true</c> and no text, a single
+    /// image carries the post's text (and <c>reply_to_id</c> for a reply).
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ImageContainer(string imageUrl, string? alt, string? text, string? replyToId, bool carouselItem)
+    {
+        var fields = new List<KeyValuePair<string, string>> { new("media_type", "IMAGE"), new("image_url", imageUrl) };
+        if (carouselItem)
+        {
+            fields.Add(new("is_carousel_item", "true"));
+        }
+
+        if (!string.IsNullOrEmpty(alt))
+        {
+            fields.Add(new("alt_text", alt));
+        }
+
+        AddTextAndReply(fields, text, replyToId);
+        return fields;
+    }
+
+    /// <summary>A carousel container: <c>media_type=CAROUSEL</c>, <c>children</c> (the item containers, comma-separated), <c>text</c>.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> CarouselContainer(IReadOnlyList<string> children, string text, string? replyToId)
+    {
+        var fields = new List<KeyValuePair<string, string>> { new("media_type", "CAROUSEL"), new("children", string.Join(',', children)) };
+        AddTextAndReply(fields, text, replyToId);
+        return fields;
+    }
+
+    private static void AddTextAndReply(List<KeyValuePair<string, string>> fields, string? text, string? replyToId)
+    {
+        if (!string.IsNullOrEmpty(text))
+        {
+            fields.Add(new("text", text));
+        }
+
+        if (replyToId is not null)
+        {
+            fields.Add(new("reply_to_id", replyToId));
+        }
     }
 
     /// <summary><c>application/x-www-form-urlencoded</c>, encoded as <see cref="FormUrlEncodedContent"/> does.</summary>

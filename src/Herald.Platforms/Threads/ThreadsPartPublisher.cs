@@ -22,16 +22,19 @@ internal sealed class ThreadsPartPublisher(ThreadsApi api, ThreadsOwnPosts ownPo
     /// <param name="replyToId">The published media id of the previous part; null for a first post.</param>
     /// <param name="earlierParts">The media ids of this thread's earlier parts, never taken for this one.</param>
     /// <param name="cancellationToken">Cancels the waits and calls.</param>
-    public async Task<PartResult> PublishAsync(string text, string? replyToId, IReadOnlyCollection<string> earlierParts, CancellationToken cancellationToken)
+    /// <param name="container">
+    /// Makes (or finds again) the part's container when it is not a plain text one: an image or a carousel
+    /// (<see cref="ThreadsImageContainers"/>); null for a text container.
+    /// </param>
+    public async Task<PartResult> PublishAsync(
+        string text, string? replyToId, IReadOnlyCollection<string> earlierParts, CancellationToken cancellationToken,
+        Func<CancellationToken, Task<(string? ContainerId, PublishOutcome? Failure)>>? container = null)
     {
         var startedAt = timeProvider.GetUtcNow();
-        var created = await api.CreateTextContainerAsync(text, replyToId, cancellationToken);
-        if (created.Value?.Id is not { Length: > 0 } containerId)
+        var (containerId, refused) = container is null ? await CreateAsync(api.CreateTextContainerAsync(text, replyToId, cancellationToken)) : await container(cancellationToken);
+        if (containerId is null)
         {
-            var failure = created.Failure!;
-            return PartResult.Failed(failure.Kind == PublishOutcomeKind.Unknown
-                ? PublishOutcome.Transient($"{failure.Error} Only a container could have been made, which is never shown; nothing was posted.", failure.HttpStatus)
-                : failure);
+            return PartResult.Failed(refused!);
         }
 
         var wait = new ContainerWait(options, timeProvider);
@@ -89,6 +92,32 @@ internal sealed class ThreadsPartPublisher(ThreadsApi api, ThreadsOwnPosts ownPo
                 ? await ownPosts.UsedUpQuotaAsync(replyToId is not null, cancellationToken) ?? limited
                 : published.Failure!);
         }
+    }
+
+    /// <summary>
+    /// A container creation's id; an answer lost on the way is a plain retry, since a container is never shown.
+    /// </summary>
+    public static async Task<(string? ContainerId, PublishOutcome? Failure)> CreateAsync(Task<ThreadsAnswer<ThreadsIdAnswer>> create)
+    {
+        var created = await create;
+        if (created.Value?.Id is { Length: > 0 } containerId)
+        {
+            return (containerId, null);
+        }
+
+        var failure = created.Failure!;
+        return (null, failure.Kind == PublishOutcomeKind.Unknown
+            ? PublishOutcome.Transient($"{failure.Error} Only a container could have been made, which is never shown; nothing was posted.", failure.HttpStatus)
+            : failure);
+    }
+
+    /// <summary>Waits until a carousel item is FINISHED (Threads downloaded its image); the outcome that stops, else null.</summary>
+    public async Task<PublishOutcome?> WaitUntilFinishedAsync(string containerId, CancellationToken cancellationToken)
+    {
+        var state = await WaitForContainerAsync(containerId, new ContainerWait(options, timeProvider), afterPublish: false, cancellationToken);
+        return state.Published
+            ? PublishOutcome.Unknown($"Threads carousel item {containerId} is already PUBLISHED: an earlier try's carousel may have gone out.")
+            : state.Failure;
     }
 
     /// <summary>

@@ -236,7 +236,9 @@ internal static class DevToEndpoints
     private static string BodyHtml(string markdown) =>
         string.Concat(markdown.Replace("\r\n", "\n", StringComparison.Ordinal)
             .Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(p => $"<p>{WebUtility.HtmlEncode(p)}</p>\n"));
+            .Select(p => DevToMarkdownImages.Alone(p) is var (alt, url)
+                ? $"<figure><img src=\"{WebUtility.HtmlEncode(url)}\" alt=\"{WebUtility.HtmlEncode(alt)}\"></figure>\n"
+                : $"<p>{WebUtility.HtmlEncode(p)}</p>\n"));
 
     private static string Page(DevToArticle article)
     {
@@ -247,6 +249,11 @@ internal static class DevToEndpoints
         if (!article.Published)
         {
             html.Append("<p><strong>Draft</strong>: not published.</p>\n");
+        }
+
+        if (article.MainImage is { Length: > 0 } cover)
+        {
+            html.Append("<img class=\"cover\" src=\"").Append(WebUtility.HtmlEncode(cover)).Append("\" alt=\"\">\n");
         }
 
         html.Append("<h1>").Append(WebUtility.HtmlEncode(article.Title)).Append("</h1>\n")

@@ -19,5 +19,8 @@ internal sealed class DevToSandboxPlatform : SandboxPlatform<DevToState>
     protected override DevToState Create(SandboxState sandbox) => new(sandbox);
 
     protected override IEnumerable<SandboxPost> Posts(DevToState state) =>
-        state.Articles.Select(a => new SandboxPost(Id, a.Id.ToString(CultureInfo.InvariantCulture), a.Title + "\n" + a.BodyMarkdown, null, a.CreatedAt));
+        state.Articles.Select(a => new SandboxPost(Id, a.Id.ToString(CultureInfo.InvariantCulture), a.Title + "\n" + a.BodyMarkdown, null, a.CreatedAt)
+        {
+            Images = DevToMarkdownImages.Of(a),
+        });
 }

@@ -17,7 +17,7 @@ internal static class ThreadsEndpoints
     private const int MaxPageSize = 100;
 
     private static readonly string[] MediaFields =
-        ["id", "media_product_type", "media_type", "permalink", "owner", "username", "text", "timestamp", "shortcode", "is_quote_post"];
+        ["id", "media_product_type", "media_type", "permalink", "owner", "username", "text", "timestamp", "shortcode", "is_quote_post", "alt_text"];
 
     private static readonly string[] ContainerFields = ["id", "status", "error_message"];
     private static readonly string[] UserFields = ["id", "username"];
@@ -32,6 +32,9 @@ internal static class ThreadsEndpoints
         api.MapGet("/{userId}/threads_publishing_limit", PublishingLimitAsync);
         api.MapGet("/{id}/replies", ListRepliesAsync);
         api.MapGet("/{id}", ReadNodeAsync);
+        // Not Graph: where the sandbox's pages show the images it downloaded.
+        group.MapGet("/media/{containerId}", (SandboxState sandbox, string containerId) =>
+            sandbox.Threads.ImageOf(containerId) is { } image ? Results.Bytes(image.Bytes, image.MediaType) : Results.NotFound());
         return group;
     }
 
@@ -44,9 +47,34 @@ internal static class ThreadsEndpoints
             return refused;
         }
 
+        var mediaType = parameters.GetValueOrDefault("media_type");
+        ThreadsImage? image = null;
+        if (mediaType == "IMAGE" && parameters.GetValueOrDefault("image_url") is { Length: > 0 } url)
+        {
+            if (parameters.GetValueOrDefault("alt_text") is { Length: > ThreadsImageFetch.MaxAltText })
+            {
+                return Error(state, ThreadsState.InvalidParameter($"Param alt_text must be at most {ThreadsImageFetch.MaxAltText} characters long."));
+            }
+
+            // Threads downloads the image itself, when the container is made.
+            var (fetched, fetchError) = await ThreadsImageFetch.FetchAsync(url, parameters.GetValueOrDefault("alt_text"), context.RequestAborted);
+            if (fetchError is not null)
+            {
+                return Error(state, fetchError);
+            }
+
+            image = fetched;
+        }
+
+        var media = new ThreadsContainerMedia
+        {
+            Image = image,
+            IsCarouselItem = parameters.GetValueOrDefault("is_carousel_item") == "true",
+            Children = parameters.GetValueOrDefault("children")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
+        };
         var (container, error) = state.CreateContainer(
-            user!, parameters.GetValueOrDefault("media_type"), parameters.GetValueOrDefault("text"),
-            parameters.GetValueOrDefault("reply_to_id"), parameters.GetValueOrDefault("reply_control"));
+            user!, mediaType, parameters.GetValueOrDefault("text"),
+            parameters.GetValueOrDefault("reply_to_id"), parameters.GetValueOrDefault("reply_control"), media);
         return error is not null ? Error(state, error) : Results.Json(new { id = container!.Id });
     }
 
@@ -320,7 +348,8 @@ internal static class ThreadsEndpoints
             {
                 "id" => post.Id,
                 "media_product_type" => "THREADS",
-                "media_type" => "TEXT_POST",
+                "media_type" => post.MediaType,
+                "alt_text" => post.Images.Count == 1 ? post.Images[0].AltText : null,
                 "permalink" => post.Permalink.AbsoluteUri,
                 "owner" => new { id = post.UserId },
                 "username" => post.Username,

@@ -32,6 +32,18 @@ public sealed record ThreadsContainer
 
     public required string Text { get; init; }
 
+    /// <summary><c>TEXT</c>, <c>IMAGE</c> or <c>CAROUSEL</c>.</summary>
+    public string MediaType { get; init; } = "TEXT";
+
+    /// <summary>The image Threads downloaded from <c>image_url</c>, for an IMAGE container.</summary>
+    public ThreadsImage? Image { get; init; }
+
+    /// <summary>An item of a carousel (<c>is_carousel_item=true</c>): never published on its own.</summary>
+    public bool IsCarouselItem { get; init; }
+
+    /// <summary>A carousel's item containers, in order.</summary>
+    public IReadOnlyList<string> Children { get; init; } = [];
+
     /// <summary>The published media this container replies to, when it is a reply.</summary>
     public string? ReplyToId { get; init; }
 
@@ -65,6 +77,12 @@ public sealed record ThreadsPost
     /// <summary>The container it was published from.</summary>
     public required string ContainerId { get; init; }
 
+    /// <summary><c>TEXT_POST</c>, <c>IMAGE</c> or <c>CAROUSEL_ALBUM</c>, as Graph names a post's media type.</summary>
+    public string MediaType { get; init; } = "TEXT_POST";
+
+    /// <summary>Its images with their alt text, in order (one, or a carousel's).</summary>
+    public IReadOnlyList<ThreadsImage> Images { get; init; } = [];
+
     public required string Shortcode { get; init; }
 
     public required DateTimeOffset Timestamp { get; init; }
@@ -77,6 +95,16 @@ public sealed record ThreadsPost
     /// <summary><c>https://www.threads.net/@{username}/post/{shortcode}</c> (docs/platforms.md, Threads).</summary>
     public Uri Permalink => new($"https://www.threads.net/@{Username}/post/{Shortcode}");
 }
+
+/// <summary>An image the simulated Threads downloaded for a container.</summary>
+/// <param name="ContainerId">The IMAGE container it was downloaded for; the sandbox serves it at <c>/threads/media/{ContainerId}</c>.</param>
+/// <param name="Url">The <c>image_url</c> it came from.</param>
+/// <param name="AltText">The <c>alt_text</c> ("" for none).</param>
+/// <param name="MediaType">The type read from the bytes.</param>
+/// <param name="Bytes">What the URL served.</param>
+/// <param name="Width">Its width in pixels, from the file header.</param>
+/// <param name="Height">Its height in pixels.</param>
+public sealed record ThreadsImage(string ContainerId, string Url, string AltText, string MediaType, byte[] Bytes, int Width, int Height);
 
 /// <summary>A Graph API error (docs/platforms.md, Threads, "Errors"): HTTP status and the <c>error</c> object's fields.</summary>
 internal sealed record ThreadsGraphError(int HttpStatus, int Code, string Message, int? Subcode = null, string? UserTitle = null, string? UserMessage = null)

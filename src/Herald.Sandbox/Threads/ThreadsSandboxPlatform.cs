@@ -20,5 +20,8 @@ internal sealed class ThreadsSandboxPlatform : SandboxPlatform<ThreadsState>
     protected override ThreadsState Create(SandboxState sandbox) => new(sandbox);
 
     protected override IEnumerable<SandboxPost> Posts(ThreadsState state) =>
-        state.Posts.Select(p => new SandboxPost(Id, p.Id, p.Text, p.ReplyToId, p.Timestamp));
+        state.Posts.Select(p => new SandboxPost(Id, p.Id, p.Text, p.ReplyToId, p.Timestamp)
+        {
+            Images = [.. p.Images.Select(i => new SandboxImage(i.AltText, i.MediaType, i.Bytes.LongLength, i.Width, i.Height, $"/threads/media/{i.ContainerId}"))],
+        });
 }

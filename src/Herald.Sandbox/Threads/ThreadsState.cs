@@ -108,9 +108,15 @@ public sealed class ThreadsState
         return (user, null);
     }
 
-    /// <summary>Creates a TEXT container after Threads' checks: permission, media type, text, limits and the post replied to.</summary>
-    internal (ThreadsContainer? Container, ThreadsGraphError? Error) CreateContainer(ThreadsUser user, string? mediaType, string? text, string? replyToId, string? replyControl)
+    /// <summary>
+    /// Creates a container after Threads' checks: permission, media type, text, limits and the post replied to; an
+    /// IMAGE container with the image already downloaded (<see cref="ThreadsImageFetch"/>), a CAROUSEL naming 2 to
+    /// 20 FINISHED item containers of the same profile.
+    /// </summary>
+    internal (ThreadsContainer? Container, ThreadsGraphError? Error) CreateContainer(
+        ThreadsUser user, string? mediaType, string? text, string? replyToId, string? replyControl, ThreadsContainerMedia? media = null)
     {
+        media ??= new ThreadsContainerMedia();
         if (!user.Permissions.Contains(ThreadsPermissions.ContentPublish))
         {
             return (null, PermissionError(ThreadsPermissions.ContentPublish));
@@ -121,14 +127,25 @@ public sealed class ThreadsState
             return (null, InvalidParameter("The parameter media_type is required."));
         }
 
-        if (mediaType is not "TEXT")
+        if (mediaType is not ("TEXT" or "IMAGE" or "CAROUSEL"))
         {
-            return (null, mediaType is "IMAGE" or "VIDEO" or "CAROUSEL"
-                ? InvalidParameter($"The sandbox simulates TEXT posts only, not {mediaType}.")
+            return (null, mediaType is "VIDEO"
+                ? InvalidParameter("The sandbox simulates TEXT, IMAGE and CAROUSEL posts, not VIDEO.")
                 : InvalidParameter("Param media_type must be one of {TEXT, IMAGE, VIDEO, CAROUSEL}."));
         }
 
-        if (string.IsNullOrWhiteSpace(text))
+        if (mediaType == "IMAGE" && media.Image is null)
+        {
+            return (null, InvalidParameter("Param image_url is required for an IMAGE post."));
+        }
+
+        if (media.Image is { AltText.Length: > ThreadsImageFetch.MaxAltText })
+        {
+            return (null, InvalidParameter($"Param alt_text must be at most {ThreadsImageFetch.MaxAltText} characters long."));
+        }
+
+        text ??= "";
+        if (mediaType == "TEXT" && string.IsNullOrWhiteSpace(text))
         {
             return (null, InvalidParameter("Param text is required for a TEXT post."));
         }
@@ -181,6 +198,11 @@ public sealed class ThreadsState
                 }
             }
 
+            if (mediaType == "CAROUSEL" && CarouselProblemLocked(user, media.Children, now) is { } carouselError)
+            {
+                return (null, carouselError);
+            }
+
             var id = NewId("178", _containers.ContainsKey);
 
             var container = new ThreadsContainer
@@ -188,6 +210,10 @@ public sealed class ThreadsState
                 Id = id,
                 UserId = user.Id,
                 Text = text,
+                MediaType = mediaType,
+                Image = media.Image is { } image ? image with { ContainerId = id } : null,
+                IsCarouselItem = media.IsCarouselItem && mediaType == "IMAGE",
+                Children = mediaType == "CAROUSEL" ? media.Children : [],
                 ReplyToId = replyToId,
                 CreatedAt = now,
                 NotFoundPollsLeft = Math.Max(0, Sandbox.Options.Threads.NotFoundPolls),
@@ -309,6 +335,17 @@ public sealed class ThreadsState
                 return (null, MediaNotFound(creationId));
             }
 
+            if (container.IsCarouselItem)
+            {
+                return (null, InvalidParameter($"Param creation_id: the media container {creationId} is a carousel item; publish the CAROUSEL container that names it."));
+            }
+
+            var children = container.Children.Select(c => _containers[c]).ToList();
+            if (children.Any(c => c.MediaId is not null || now >= c.CreatedAt + ContainerLifetime))
+            {
+                return (null, InvalidParameter($"Param creation_id: an item of carousel {creationId} has expired or was published already."));
+            }
+
             var isReply = container.ReplyToId is not null;
             var (posts, replies) = UsageLocked(user, now);
             var (used, quota) = isReply
@@ -334,15 +371,61 @@ public sealed class ThreadsState
                 Text = container.Text,
                 ReplyToId = container.ReplyToId,
                 ContainerId = container.Id,
+                MediaType = container.MediaType switch { "IMAGE" => "IMAGE", "CAROUSEL" => "CAROUSEL_ALBUM", _ => "TEXT_POST" },
+                Images = container.Image is { } image ? [image] : [.. children.Select(c => c.Image!)],
                 Shortcode = NewShortcode(),
                 Timestamp = now,
                 Sequence = ++_sequence,
             };
             container.MediaId = id;
+            foreach (var child in children)
+            {
+                // The items went out with the carousel: PUBLISHED, and never usable again.
+                child.MediaId = id;
+            }
+
             _posts.Add(post);
             _postsById[id] = post;
             return (post, null);
         }
+    }
+
+    /// <summary>The image of an IMAGE container, whoever owns it; null when there is none.</summary>
+    internal ThreadsImage? ImageOf(string containerId)
+    {
+        lock (_lock)
+        {
+            return _containers.GetValueOrDefault(containerId)?.Image;
+        }
+    }
+
+    /// <summary>Why <paramref name="children"/> cannot make a carousel: 2 to 20 unpublished, FINISHED items of the profile.</summary>
+    private ThreadsGraphError? CarouselProblemLocked(ThreadsUser user, IReadOnlyList<string> children, DateTimeOffset now)
+    {
+        if (children.Count is < 2 or > 20)
+        {
+            return InvalidParameter($"Param children must name 2 to 20 carousel item containers (it names {children.Count}).");
+        }
+
+        foreach (var child in children)
+        {
+            if (!_containers.TryGetValue(child, out var item) || item.UserId != user.Id || !item.IsCarouselItem)
+            {
+                return InvalidParameter($"Param children: {child} is not a carousel item container of this profile.", subcode: 33);
+            }
+
+            if (item.MediaId is not null || now >= item.CreatedAt + ContainerLifetime)
+            {
+                return InvalidParameter($"Param children: the carousel item {child} has expired or was published already.");
+            }
+
+            if (item.NotFoundPollsLeft > 0 || item.InProgressPollsLeft > 0)
+            {
+                return InvalidParameter($"Param children: the carousel item {child} is not FINISHED yet.");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

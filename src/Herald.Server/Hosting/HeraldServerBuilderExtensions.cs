@@ -9,6 +9,7 @@ using Herald.Server.Events;
 using Herald.Server.Health;
 using Herald.Server.Idempotency;
 using Herald.Server.Keys;
+using Herald.Server.Media;
 using Herald.Server.Metrics;
 using Herald.Server.Posts;
 using Herald.Server.Problems;
@@ -169,7 +170,8 @@ public static class HeraldServerBuilderExtensions
     /// <summary>Addresses a browser may ask the dashboard for: everything but the API and the machine endpoints.</summary>
     private static bool IsDashboardPath(PathString path) =>
         !path.StartsWithSegments("/api") && !path.StartsWithSegments("/health") && !path.StartsWithSegments("/metrics") &&
-        !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/jobs") && !path.StartsWithSegments("/dashboard/assets");
+        !path.StartsWithSegments("/openapi") && !path.StartsWithSegments("/jobs") && !path.StartsWithSegments("/dashboard/assets") &&
+        !path.StartsWithSegments(PublicMediaEndpoint.Path);
 
     /// <summary>
     /// The pipeline and the routes: <c>/health/live</c> and <c>/health/ready</c> (no key), <c>/openapi/v1.json</c> and
@@ -222,6 +224,7 @@ public static class HeraldServerBuilderExtensions
         api.MapKeysApi();
         api.MapEventsApi();
         api.MapWebhooksApi();
+        app.MapPublicMedia();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireScope(ApiScopes.Read);
         app.MapHeraldDashboard();
 

@@ -34,14 +34,4 @@ public sealed class ImageRulesTests
         Assert.Contains("at most 2", problems[0].Message, StringComparison.Ordinal);
         Assert.Contains("11 characters", problems[1].Message, StringComparison.Ordinal);
     }
-
-    [Fact]
-    public void NotSupported_ContentWithImages_RefusedClearly()
-    {
-        Assert.Empty(ImageRules.NotSupported(With(), "medium", "Medium"));
-
-        var problem = Assert.Single(ImageRules.NotSupported(With(Image("a")), "medium", "Medium"));
-        Assert.Equal("images", problem.Field);
-        Assert.Contains("cannot be attached on Medium yet", problem.Message, StringComparison.Ordinal);
-    }
 }

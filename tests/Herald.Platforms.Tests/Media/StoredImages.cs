@@ -24,6 +24,10 @@ internal sealed class StoredImages
         return new ContentImage { Source = $"/images/{sha[..8]}", Alt = alt, Sha256 = sha, MediaType = MediaSniffer.Sniff(bytes), Length = bytes.Length };
     }
 
+    /// <summary>The stored bytes named <paramref name="sha"/>, as <c>IMediaStore.OpenReadAsync</c> gives them; null when none.</summary>
+    public Task<Stream?> OpenAsync(string sha, CancellationToken cancellationToken) =>
+        Task.FromResult<Stream?>(_bytes.TryGetValue(sha, out var bytes) ? new MemoryStream(bytes) : null);
+
     public static Content Post(string text, params ContentImage[] images) => new() { Type = ContentType.Post, Body = text, Images = images };
 
     public PublishRequest Request(Content content, Account account) => new(content, account, $"pub-{Guid.NewGuid():N}")

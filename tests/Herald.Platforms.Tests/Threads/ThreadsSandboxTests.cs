@@ -117,7 +117,7 @@ public sealed class ThreadsSandboxTests : IClassFixture<SandboxFixture>, IDispos
     }
 
     [Fact]
-    public async Task Create_MissingTextOrOtherMediaType_Refused100()
+    public async Task Create_MissingTextOrImageUrlOrOtherMediaType_Refused100()
     {
         var (token, _) = NewUser("fields");
 
@@ -126,7 +126,7 @@ public sealed class ThreadsSandboxTests : IClassFixture<SandboxFixture>, IDispos
         using var badControl = await PostAsync("me/threads", token, [new("media_type", "TEXT"), new("text", "x"), new("reply_control", "nobody")]);
 
         Assert.Equal(100, (await JsonAsync(noText)).GetProperty("error").GetProperty("code").GetInt32());
-        Assert.Contains("TEXT posts only", (await JsonAsync(image)).GetProperty("error").GetProperty("message").GetString());
+        Assert.Contains("image_url is required", (await JsonAsync(image)).GetProperty("error").GetProperty("message").GetString());
         Assert.Contains("reply_control", (await JsonAsync(badControl)).GetProperty("error").GetProperty("message").GetString());
     }
 

@@ -1,0 +1,170 @@
+using Herald.Contents;
+using Herald.Media;
+
+namespace Herald.Platforms.Media;
+
+/// <summary>
+/// Images for platforms that fetch them from a URL themselves (Threads, Dev.to): the URL each image is given, and
+/// what Herald's server answers at <c>{Herald:PublicBaseUrl}/media/{sha256}</c> (docs/api.md, "Public media").
+/// </summary>
+/// <remarks>
+/// An image whose source is an http(s) URL is given that URL when the platform can take it as it is. Any other
+/// image is given <c>media/{sha256}?fit={platform}</c> under the public base URL: the stored bytes fitted to that
+/// platform (<see cref="ImageFitter"/>: re-encoded without metadata, scaled and compressed within its limits). The
+/// same stored bytes always give the same fitted bytes, so the variant is as cacheable as the original.
+/// </remarks>
+public static class PublicMedia
+{
+    /// <summary>The fitted variants the server serves, by their <c>fit</c> name.</summary>
+    private static readonly Dictionary<string, ImageTarget> Fits = new(StringComparer.Ordinal)
+    {
+        [Threads.ThreadsImages.Fit] = Threads.ThreadsImages.Target,
+        [DevTo.DevToImages.Fit] = DevTo.DevToImages.Target,
+    };
+
+    /// <summary>Whether <paramref name="sha256"/> is 64 lower-case hex digits, as Herald names stored bytes.</summary>
+    public static bool IsSha256(string? sha256) =>
+        sha256 is { Length: 64 } && sha256.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+
+    /// <summary>Whether <paramref name="fit"/> names a variant the server serves (<c>threads</c>, <c>devto</c>).</summary>
+    public static bool IsFit(string fit) => Fits.ContainsKey(fit);
+
+    /// <summary>
+    /// The stored bytes named <paramref name="sha256"/>, as they are (no <paramref name="fit"/>, streamed) or fitted
+    /// to a platform; null when nothing is stored under that name.
+    /// </summary>
+    /// <param name="open">Opens stored bytes by SHA-256, as <see cref="IMediaStore.OpenReadAsync"/> does.</param>
+    /// <param name="sha256">The name of the bytes.</param>
+    /// <param name="fit">A name <see cref="IsFit"/> accepts, or null for the bytes as stored.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public static async Task<PublicMediaFile?> OpenAsync(
+        Func<string, CancellationToken, Task<Stream?>> open, string sha256, string? fit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        if (!IsSha256(sha256) || (fit is not null && !IsFit(fit)))
+        {
+            return null;
+        }
+
+        var stored = await open(sha256, cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        if (fit is null)
+        {
+            // The type is read from the first bytes, which are then sent first: the rest streams from the store.
+            var header = new byte[MediaSniffer.HeaderLength];
+            var read = await stored.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
+            var type = MediaSniffer.Sniff(header.AsSpan(0, read)) ?? "application/octet-stream";
+            return new PublicMediaFile(new PrefixedStream(header[..read], stored), type, $"\"{sha256}\"", null);
+        }
+
+        await using (stored)
+        {
+            var fitted = ImageFitter.Fit(stored, Fits[fit]);
+            return new PublicMediaFile(new MemoryStream(fitted.Bytes, writable: false), fitted.MediaType, $"\"{sha256}-{fit}\"", fitted.Bytes.LongLength);
+        }
+    }
+
+    /// <summary>
+    /// The URL a platform fetches <paramref name="image"/> from: its source URL when it is remote and
+    /// <paramref name="sourceFits"/> says the platform takes it as it is, else the fitted variant under
+    /// <paramref name="publicBase"/>; null when there is no public base URL for it.
+    /// </summary>
+    internal static Uri? UrlOf(ContentImage image, Uri? publicBase, string fit, Func<ContentImage, bool> sourceFits)
+    {
+        if (image.IsRemote && sourceFits(image))
+        {
+            return new Uri(image.Source);
+        }
+
+        return publicBase is null || image.Sha256 is null ? null : new Uri(publicBase, $"media/{image.Sha256}?fit={fit}");
+    }
+
+    /// <summary>The problem of an image a platform cannot be given a URL for, named <c>images[i].src</c>.</summary>
+    internal static string NoPublicUrl(ContentImage image, string displayName, string why) =>
+        $"is a local file ({Path.GetFileName(image.Source)}) and {displayName} {why}: give the image as an http(s) URL where it is already public, " +
+        "or set Herald:PublicBaseUrl to the address where 'herald serve' is reachable from the internet, so that Herald serves it at {PublicBaseUrl}/media/{sha256}";
+}
+
+/// <summary>What the server sends for a <c>/media/{sha256}</c> request.</summary>
+/// <param name="Content">The bytes; the caller disposes of it.</param>
+/// <param name="MediaType">Their type, read from the bytes.</param>
+/// <param name="ETag">A strong entity tag: the same name always means the same bytes.</param>
+/// <param name="Length">Their size when known before sending.</param>
+public sealed record PublicMediaFile(Stream Content, string MediaType, string ETag, long? Length);
+
+/// <summary>A read-only stream of a few bytes already read, then the rest of the stream they came from.</summary>
+internal sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
+{
+    private int _position;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_position < prefix.Length)
+        {
+            var take = Math.Min(buffer.Length, prefix.Length - _position);
+            prefix.AsSpan(_position, take).CopyTo(buffer);
+            _position += take;
+            return take;
+        }
+
+        return rest.Read(buffer);
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_position < prefix.Length)
+        {
+            var take = Math.Min(buffer.Length, prefix.Length - _position);
+            prefix.AsMemory(_position, take).CopyTo(buffer);
+            _position += take;
+            return take;
+        }
+
+        return await rest.ReadAsync(buffer, cancellationToken);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            rest.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await rest.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}
