@@ -34,7 +34,7 @@ internal static class MediaIngest
 
                 if (inspector is null)
                 {
-                    problems.Add(new ValidationProblem($"{prefix}images", "cannot be read: no image inspector is registered (AddMastodon() or AddBluesky() registers one)"));
+                    problems.Add(new ValidationProblem($"{prefix}images", "cannot be read: no image inspector is registered (every platform's AddX(), AddMastodon() … registers one)"));
                     continue;
                 }
 

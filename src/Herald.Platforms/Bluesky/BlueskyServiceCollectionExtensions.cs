@@ -2,6 +2,7 @@ using Herald.DependencyInjection;
 using Herald.Platforms;
 using Herald.Platforms.Bluesky;
 using Herald.Platforms.Http;
+using Herald.Platforms.Media;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,7 @@ public static class BlueskyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BlueskyOptions>, BlueskyOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         // Scheduling reads the images of a content with it (sniffed, measured, animation refused).
-        services.TryAddSingleton<Herald.Media.IImageInspector, Herald.Platforms.Media.SkiaImageInspector>();
+        services.AddImageInspector();
 
         // No transport retry: a create is retried by the engine, under the same record key.
         services.AddHttpClient(BlueskyAdapter.HttpClientName)

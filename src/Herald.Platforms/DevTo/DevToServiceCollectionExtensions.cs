@@ -2,6 +2,7 @@ using Herald.DependencyInjection;
 using Herald.Platforms;
 using Herald.Platforms.DevTo;
 using Herald.Platforms.Http;
+using Herald.Platforms.Media;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public static class DevToServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DevToOptions>, DevToOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddImageInspector();
 
         // No transport retry handler: a POST is not idempotent, and retrying is the engine's job
         // (docs/architecture.md "Retry"), after reconciling an Unknown outcome.

@@ -2,6 +2,7 @@ using Herald.DependencyInjection;
 using Herald.Platforms;
 using Herald.Platforms.Http;
 using Herald.Platforms.LinkedIn;
+using Herald.Platforms.Media;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public static class LinkedInServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LinkedInOptions>, LinkedInOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddImageInspector();
 
         // No transport retry: a POST is not idempotent; the engine retries after reconciling.
         services.AddHttpClient(LinkedInAdapter.HttpClientName)

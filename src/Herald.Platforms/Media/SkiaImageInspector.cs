@@ -1,5 +1,7 @@
 using System.Globalization;
 using Herald.Media;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SkiaSharp;
 
 namespace Herald.Platforms.Media;
@@ -34,5 +36,16 @@ internal sealed class SkiaImageInspector : IImageInspector
 
         var (width, height) = SkiaImages.Displayed(codec);
         return new ImageInspection { MediaType = type, Width = width, Height = height };
+    }
+}
+
+/// <summary>Registers the inspector; every platform that takes images calls it, so any one of them is enough to schedule images.</summary>
+internal static class ImageInspectorRegistration
+{
+    /// <summary>Adds <see cref="SkiaImageInspector"/> once (scheduling refuses every image without an inspector).</summary>
+    public static IServiceCollection AddImageInspector(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IImageInspector, SkiaImageInspector>();
+        return services;
     }
 }

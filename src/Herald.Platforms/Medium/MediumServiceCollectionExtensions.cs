@@ -1,6 +1,7 @@
 using Herald.DependencyInjection;
 using Herald.Platforms;
 using Herald.Platforms.Http;
+using Herald.Platforms.Media;
 using Herald.Platforms.Medium;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ public static class MediumServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediumOptions>, MediumOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddImageInspector();
 
         // No transport retry: a POST is not idempotent, and Medium offers no way to check afterwards.
         services.AddHttpClient(MediumAdapter.HttpClientName)

@@ -1,6 +1,7 @@
 using Herald.DependencyInjection;
 using Herald.Platforms;
 using Herald.Platforms.Http;
+using Herald.Platforms.Media;
 using Herald.Platforms.Threads;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ public static class ThreadsServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ThreadsOptions>, ThreadsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddImageInspector();
 
         // No transport retry: threads_publish must never be repeated blindly; the adapter decides from the
         // container's status, and the engine retries the rest.

@@ -1,6 +1,7 @@
 using Herald.DependencyInjection;
 using Herald.Platforms;
 using Herald.Platforms.Http;
+using Herald.Platforms.Media;
 using Herald.Platforms.X;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -25,8 +26,7 @@ public static class XServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<XOptions>, XOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        // X takes images: scheduling reads and checks them with it (without it, a post with an image is refused).
-        services.TryAddSingleton<Herald.Media.IImageInspector, Herald.Platforms.Media.SkiaImageInspector>();
+        services.AddImageInspector();
 
         // No transport retry: a POST is not idempotent; the engine retries after reconciling.
         services.AddHttpClient(XAdapter.HttpClientName)
