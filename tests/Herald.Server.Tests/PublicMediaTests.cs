@@ -7,24 +7,21 @@ using SkiaSharp;
 namespace Herald.Server.Tests;
 
 /// <summary>
-/// <c>GET /media/{sha256}</c>: the stored bytes for platforms that download images themselves, without a key, with
-/// their type, an ETag and a year's immutable caching; a fitted variant with <c>?fit=</c>; 404 for anything else.
+/// <c>GET /media/{sha256}?fit=…</c>: a stored image re-encoded for a platform that downloads images itself, without a
+/// key, with its type, an ETag and a year's immutable caching; never the bytes as scheduled; 404 for anything unknown.
 /// </summary>
 public abstract class PublicMediaTests(ServerFactory server)
 {
     [Fact]
-    public async Task Get_StoredImage_ServedWithoutAKeyWithTypeETagAndImmutableCaching()
+    public async Task Get_WithoutFit_RefusedSoTheBytesAsScheduledWithTheirMetadataNeverLeave()
     {
-        var (sha, bytes) = await StoreAsync(Png(30, 20, seed: 1));
+        var (sha, _) = await StoreAsync(Png(30, 20, seed: 1));
         using var client = server.CreateClient();
 
         using var answer = await client.GetAsync(new Uri($"/media/{sha}", UriKind.Relative));
 
-        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
-        Assert.Equal("image/png", answer.Content.Headers.ContentType?.MediaType);
-        Assert.Equal($"\"{sha}\"", answer.Headers.ETag?.Tag);
-        Assert.Equal("public, max-age=31536000, immutable", answer.Headers.CacheControl?.ToString());
-        Assert.Equal(bytes, await answer.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Contains("fit is required: threads or devto", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -32,8 +29,8 @@ public abstract class PublicMediaTests(ServerFactory server)
     {
         var (sha, _) = await StoreAsync(Png(31, 20, seed: 2));
         using var client = server.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/media/{sha}");
-        request.Headers.TryAddWithoutValidation("If-None-Match", $"\"{sha}\"");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/media/{sha}?fit=devto");
+        request.Headers.TryAddWithoutValidation("If-None-Match", $"\"{sha}-devto\"");
 
         using var answer = await client.SendAsync(request);
 
@@ -52,13 +49,14 @@ public abstract class PublicMediaTests(ServerFactory server)
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         Assert.Equal("image/jpeg", answer.Content.Headers.ContentType?.MediaType);
         Assert.Equal($"\"{sha}-threads\"", answer.Headers.ETag?.Tag);
+        Assert.Equal("public, max-age=31536000, immutable", answer.Headers.CacheControl?.ToString());
         using var decoded = SKBitmap.Decode(await answer.Content.ReadAsByteArrayAsync());
         Assert.Equal((40, 30), (decoded.Width, decoded.Height));
     }
 
     [Theory]
-    [InlineData("0000000000000000000000000000000000000000000000000000000000000000", "")]
-    [InlineData("not-a-hash", "")]
+    [InlineData("0000000000000000000000000000000000000000000000000000000000000000", "?fit=threads")]
+    [InlineData("not-a-hash", "?fit=threads")]
     [InlineData("../herald.db", "")]
     public async Task Get_UnknownOrMalformedHash_NotFound(string sha, string query)
     {

@@ -30,18 +30,19 @@ public static class PublicMedia
     public static bool IsFit(string fit) => Fits.ContainsKey(fit);
 
     /// <summary>
-    /// The stored bytes named <paramref name="sha256"/>, as they are (no <paramref name="fit"/>, streamed) or fitted
-    /// to a platform; null when nothing is stored under that name.
+    /// The stored bytes named <paramref name="sha256"/> fitted to a platform (re-encoded: no metadata such as GPS EXIF
+    /// leaves Herald this way either); null when nothing is stored under that name or <paramref name="fit"/> names no
+    /// variant. The bytes as stored are never served.
     /// </summary>
     /// <param name="open">Opens stored bytes by SHA-256, as <see cref="IMediaStore.OpenReadAsync"/> does.</param>
     /// <param name="sha256">The name of the bytes.</param>
-    /// <param name="fit">A name <see cref="IsFit"/> accepts, or null for the bytes as stored.</param>
+    /// <param name="fit">A name <see cref="IsFit"/> accepts.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     public static async Task<PublicMediaFile?> OpenAsync(
-        Func<string, CancellationToken, Task<Stream?>> open, string sha256, string? fit, CancellationToken cancellationToken)
+        Func<string, CancellationToken, Task<Stream?>> open, string sha256, string fit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(open);
-        if (!IsSha256(sha256) || (fit is not null && !IsFit(fit)))
+        if (!IsSha256(sha256) || !IsFit(fit))
         {
             return null;
         }
@@ -50,15 +51,6 @@ public static class PublicMedia
         if (stored is null)
         {
             return null;
-        }
-
-        if (fit is null)
-        {
-            // The type is read from the first bytes, which are then sent first: the rest streams from the store.
-            var header = new byte[MediaSniffer.HeaderLength];
-            var read = await stored.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken);
-            var type = MediaSniffer.Sniff(header.AsSpan(0, read)) ?? "application/octet-stream";
-            return new PublicMediaFile(new PrefixedStream(header[..read], stored), type, $"\"{sha256}\"", null);
         }
 
         await using (stored)
@@ -93,78 +85,5 @@ public static class PublicMedia
 /// <param name="Content">The bytes; the caller disposes of it.</param>
 /// <param name="MediaType">Their type, read from the bytes.</param>
 /// <param name="ETag">A strong entity tag: the same name always means the same bytes.</param>
-/// <param name="Length">Their size when known before sending.</param>
+/// <param name="Length">Their size.</param>
 public sealed record PublicMediaFile(Stream Content, string MediaType, string ETag, long? Length);
-
-/// <summary>A read-only stream of a few bytes already read, then the rest of the stream they came from.</summary>
-internal sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
-{
-    private int _position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        if (_position < prefix.Length)
-        {
-            var take = Math.Min(buffer.Length, prefix.Length - _position);
-            prefix.AsSpan(_position, take).CopyTo(buffer);
-            _position += take;
-            return take;
-        }
-
-        return rest.Read(buffer);
-    }
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        if (_position < prefix.Length)
-        {
-            var take = Math.Min(buffer.Length, prefix.Length - _position);
-            prefix.AsMemory(_position, take).CopyTo(buffer);
-            _position += take;
-            return take;
-        }
-
-        return await rest.ReadAsync(buffer, cancellationToken);
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            rest.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await rest.DisposeAsync();
-        await base.DisposeAsync();
-    }
-}

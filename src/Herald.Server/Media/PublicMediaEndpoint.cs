@@ -4,8 +4,8 @@ using Herald.Platforms.Media;
 namespace Herald.Server.Media;
 
 /// <summary>
-/// <c>GET /media/{sha256}</c> (and <c>?fit=threads</c>, <c>?fit=devto</c>): the stored image bytes for platforms that
-/// download images themselves (docs/api.md, "Public media"). No key: Threads and Dev.to fetch it, and a SHA-256 is
+/// <c>GET /media/{sha256}?fit=threads</c> (or <c>devto</c>): a stored image, re-encoded for a platform that downloads
+/// images itself (docs/api.md, "Public media"). No key: Threads and Dev.to fetch it, and a SHA-256 is
 /// known only to whoever has the image or its link. Immutable: the name is the content's hash (a fitted variant's
 /// bytes are the same for the same stored bytes), so it is cached for a year and revalidated by its ETag.
 /// </summary>
@@ -21,17 +21,20 @@ internal static class PublicMediaEndpoint
     private static async Task ServeAsync(HttpContext context, string sha256, IMediaStore store)
     {
         var response = context.Response;
-        var fit = context.Request.Query["fit"].ToString() is { Length: > 0 } named ? named : null;
-        if (fit is not null && !PublicMedia.IsFit(fit))
-        {
-            response.StatusCode = StatusCodes.Status400BadRequest;
-            await response.WriteAsync($"fit must be threads or devto, not '{fit}'.", context.RequestAborted);
-            return;
-        }
-
         if (!PublicMedia.IsSha256(sha256))
         {
             response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        // Only re-encoded variants: the bytes as scheduled may carry metadata (GPS EXIF) that must not leave Herald.
+        var fit = context.Request.Query["fit"].ToString();
+        if (!PublicMedia.IsFit(fit))
+        {
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            await response.WriteAsync(
+                fit.Length == 0 ? "fit is required: threads or devto (images are served only re-encoded, without their metadata)." : $"fit must be threads or devto, not '{fit}'.",
+                context.RequestAborted);
             return;
         }
 

@@ -45,8 +45,7 @@ internal sealed class PublicMediaHost : IAsyncDisposable
         });
         app.MapGet("/media/{sha256}", async (HttpContext context, string sha256) =>
         {
-            var fit = context.Request.Query["fit"].ToString() is { Length: > 0 } named ? named : null;
-            var file = await PublicMedia.OpenAsync(host.Images.OpenAsync, sha256, fit, context.RequestAborted);
+            var file = await PublicMedia.OpenAsync(host.Images.OpenAsync, sha256, context.Request.Query["fit"].ToString(), context.RequestAborted);
             if (file is null)
             {
                 return Results.NotFound();
