@@ -336,6 +336,8 @@ public sealed partial class DocumentedSettingsTests : IDisposable
             Enum value => Enum.GetNames(underlying).First(n => n != value.ToString()),
             Uri uri => new UriBuilder(uri) { Host = "documented-setting.example" }.Uri.ToString(),
             string text when text.Length == 6 && text.All(char.IsAsciiDigit) => "202507",
+            // An address setting with no default (Herald:PublicBaseUrl): an absolute URL is valid wherever one is taken.
+            "" or null when underlying == typeof(string) => "https://documented-setting.example/",
             null when underlying == typeof(TimeSpan) => "00:00:07",
             null when underlying == typeof(int) => "7",
             _ => throw new InvalidOperationException($"no distinctive value for a {type.Name} (default '{defaultValue}'); add one"),

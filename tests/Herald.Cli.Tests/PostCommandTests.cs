@@ -22,6 +22,29 @@ public sealed partial class PostCommandTests
     }
 
     [Fact]
+    public async Task Post_ImageExampleToAllInTheSandbox_PublishesWhereItCanAndSaysWhereNotAndWhy()
+    {
+        using var run = new CliRun();
+        var example = Path.Combine(CliRun.RepositoryRoot, "examples", "post-with-image.md");
+
+        var (exitCode, output, error) = await run.InvokeAsync("post", example, "--to", "all", "--sandbox");
+        var named = await run.InvokeAsync("post", example, "--to", "mastodon,devto", "--sandbox");
+
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{output}\n{error}");
+        foreach (var platform in new[] { "mastodon", "bluesky", "x" })
+        {
+            Assert.Matches($@"{platform}\s+✓ published", output);
+        }
+
+        Assert.Contains("warning: left out of 'all': devto: title: is required for Dev.to", error, StringComparison.Ordinal);
+        Assert.Contains("warning: left out of 'all': threads: images[0].src: is a local file (herald-bell.png) and Threads downloads images from a public URL", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("devto ", output, StringComparison.Ordinal);
+        // Named targets stay all or nothing: one refusal refuses the command, and nothing is sent.
+        Assert.Equal(2, named.ExitCode);
+        Assert.Contains("error: nothing was sent.", named.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_StoppedAfterTheFirstTarget_HandsTheRestBackUnsentAndSaysSo()
     {
         using var run = new CliRun();

@@ -77,11 +77,7 @@ internal static class PostCommand
                     t.Known.Source == AccountSource.Stored || resolved.Count(o => o.Adapter == t.Adapter) > 1 ? t.Known.Name : t.Adapter.Platform.Id))
                 .ToList();
 
-            var problems = targets.SelectMany(t => t.Adapter.Validate(content, t.Account)).ToList();
-            if (problems.Count > 0)
-            {
-                throw new ContentValidationException(problems);
-            }
+            targets = LeaveOutRefused(targets, content, args.To, reporter);
 
             if (args.DryRun && args.Json)
             {
@@ -143,6 +139,35 @@ internal static class PostCommand
         reporter.Line($"Run `herald work{(sandbox ? " --sandbox" : "")}` to publish when it is due; `herald status{(sandbox ? " --sandbox" : "")} ID` shows progress.");
         reporter.Json(publications.Select(p => PublicationJson.From(p, shortIds[p.Id], sandbox, p.Url)));
         return HeraldCommandLine.Ok;
+    }
+
+    /// <summary>
+    /// The targets the content can go to. Named targets are all or nothing: one refusal refuses the command. With
+    /// <c>all</c>, the targets that refuse this content are left out, each with its reasons on standard error, and the
+    /// others go ahead; only when every one refuses is the command refused.
+    /// </summary>
+    private static List<Target> LeaveOutRefused(List<Target> targets, Content content, string to, Reporter reporter)
+    {
+        var checkedTargets = targets.Select(t => (Target: t, Problems: t.Adapter.Validate(content, t.Account))).ToList();
+        var problems = checkedTargets.SelectMany(c => c.Problems).ToList();
+        if (problems.Count == 0)
+        {
+            return targets;
+        }
+
+        var everything = to.Split(',', StringSplitOptions.TrimEntries).Any(n => n.Equals("all", StringComparison.OrdinalIgnoreCase));
+        var going = checkedTargets.Where(c => c.Problems.Count == 0).Select(c => c.Target).ToList();
+        if (!everything || going.Count == 0)
+        {
+            throw new ContentValidationException(problems);
+        }
+
+        foreach (var (target, refusals) in checkedTargets.Where(c => c.Problems.Count > 0))
+        {
+            reporter.Warning($"left out of 'all': {target.Label}: {string.Join("; ", refusals.Select(p => $"{p.Field}: {p.Message}"))}");
+        }
+
+        return going;
     }
 
     /// <summary>The adapters <c>--to</c> names (or every one for <c>all</c>); an unknown name is refused with the known ones.</summary>
