@@ -246,18 +246,8 @@ public sealed class LinkedInImageTests : IClassFixture<SandboxFixture>, IDisposa
         Assert.Contains("\"content\":{\"media\":{\"id\":\"{urn of image 1}\",\"altText\":\"x\"}}", payload.Body, StringComparison.Ordinal);
     }
 
-    private async Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, PublishRequest request)
-    {
-        Server.State.Faults = faults;
-        try
-        {
-            return await _adapter.PublishAsync(request);
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
-    }
+    private Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, PublishRequest request) =>
+        Server.WithFaultsAsync(faults, () => _adapter.PublishAsync(request));
 
     private ContentImage Image(byte[] bytes, string? alt) => _images.Image(bytes, alt);
 

@@ -176,18 +176,8 @@ public sealed class MediumImageTests : IClassFixture<SandboxFixture>, IDisposabl
         Assert.Contains("![x]({url of image 1})", payload.Body, StringComparison.Ordinal);
     }
 
-    private async Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, PublishRequest request)
-    {
-        Server.State.Faults = faults;
-        try
-        {
-            return await _adapter.PublishAsync(request);
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
-    }
+    private Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, PublishRequest request) =>
+        Server.WithFaultsAsync(faults, () => _adapter.PublishAsync(request));
 
     private ContentImage Image(byte[] bytes, string? alt) => _images.Image(bytes, alt);
 

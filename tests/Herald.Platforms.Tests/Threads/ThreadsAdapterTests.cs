@@ -784,18 +784,8 @@ public sealed class ThreadsAdapterTests : IClassFixture<SandboxFixture>, IDispos
     }
 
     /// <summary>Runs <paramref name="act"/> with <paramref name="faults"/> in force, then clears them.</summary>
-    private async Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, Func<Task<PublishOutcome>> act)
-    {
-        Server.State.Faults = faults;
-        try
-        {
-            return await act();
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
-    }
+    private Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, Func<Task<PublishOutcome>> act) =>
+        Server.WithFaultsAsync(faults, act);
 
     /// <summary>Runs <paramref name="act"/> while new containers answer "not found" and then IN_PROGRESS for that many checks.</summary>
     private async Task<PublishOutcome> WithContainerPollsAsync(Func<Task<PublishOutcome>> act, int inProgress = 0, int notFound = 0)

@@ -313,18 +313,8 @@ public sealed class ThreadsImageTests : IClassFixture<SandboxFixture>, IAsyncLif
         Assert.DoesNotContain(Threads.Containers, c => c.UserId == user.Id);
     }
 
-    private async Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, PublishRequest request)
-    {
-        Server.State.Faults = faults;
-        try
-        {
-            return await _adapter.PublishAsync(request);
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
-    }
+    private Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, PublishRequest request) =>
+        Server.WithFaultsAsync(faults, () => _adapter.PublishAsync(request));
 
     private ServiceProvider Build(Uri? publicBase)
     {

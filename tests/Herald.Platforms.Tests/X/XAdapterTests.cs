@@ -713,18 +713,8 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
     private static PublishRequest Request(Content content, Account account) => new(content, account, "herald-test");
 
     /// <summary>Runs <paramref name="action"/> with <paramref name="faults"/> in force, then switches them off.</summary>
-    private async Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, Func<Task<PublishOutcome>> action)
-    {
-        Server.State.Faults = faults;
-        try
-        {
-            return await action();
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
-    }
+    private Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, Func<Task<PublishOutcome>> action) =>
+        Server.WithFaultsAsync(faults, action);
 
     private static int ClosedPort()
     {

@@ -282,18 +282,8 @@ public sealed class XImageTests : IClassFixture<SandboxFixture>, IDisposable
     }
 
     /// <summary>Publishes with <paramref name="faults"/> in force, then switches them off.</summary>
-    private async Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, PublishRequest request)
-    {
-        Server.State.Faults = faults;
-        try
-        {
-            return await _adapter.PublishAsync(request);
-        }
-        finally
-        {
-            Server.State.Faults = SandboxFaults.None;
-        }
-    }
+    private Task<PublishOutcome> WithFaultsAsync(SandboxFaults faults, PublishRequest request) =>
+        Server.WithFaultsAsync(faults, () => _adapter.PublishAsync(request));
 
     private ContentImage Image(byte[] bytes, string? alt) => _images.Image(bytes, alt);
 
