@@ -96,8 +96,8 @@ internal static partial class DashboardScenario
                 attempt_count = CASE WHEN status = 'Scheduled' THEN 0 ELSE 1 END,
                 created_at = scheduled_at - interval '1 day',
                 updated_at = CASE WHEN status = 'Scheduled' THEN scheduled_at - interval '1 day' ELSE scheduled_at + interval '1 minute' END;
-            INSERT INTO attempts (publication_id, number, started_at, ended_at, outcome, http_status, error)
-            SELECT id, 1, scheduled_at, scheduled_at + interval '800 milliseconds',
+            INSERT INTO attempts (publication_id, account_id, number, started_at, ended_at, outcome, http_status, error)
+            SELECT id, account_id, 1, scheduled_at, scheduled_at + interval '800 milliseconds',
                    CASE WHEN status = 'Published' THEN 'Published' ELSE 'Permanent' END,
                    CASE WHEN status = 'Published' THEN 201 ELSE 422 END,
                    last_error

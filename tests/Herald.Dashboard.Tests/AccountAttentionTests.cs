@@ -75,6 +75,7 @@ public sealed class AccountAttentionTests
             await store.AddAttemptAsync(new Attempt
             {
                 PublicationId = publication.Id,
+                AccountId = account.Id,
                 Number = i + 1,
                 StartedAt = started,
                 EndedAt = started.AddSeconds(1),

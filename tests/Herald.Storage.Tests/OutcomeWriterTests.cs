@@ -45,6 +45,7 @@ public abstract class OutcomeWriterTests<TDatabase>(TDatabase database) : IClass
         Assert.Equal(row.ExpectedVersion + 1, stored.Version);
         var attempt = Assert.Single(await AttemptsAsync(id));
         Assert.Equal(1, attempt.Number);
+        Assert.Equal(stored.AccountId, attempt.AccountId);
         Assert.Equal(PublishOutcomeKind.Published, attempt.Outcome);
         Assert.Equal(201, attempt.HttpStatus);
         Assert.Equal(Now, attempt.StartedAt);
@@ -305,6 +306,7 @@ public abstract class OutcomeWriterTests<TDatabase>(TDatabase database) : IClass
             publication.BeginAttempt("worker", Now.AddMinutes(5), Now);
             await store.AddPublicationAsync(publication);
             ids.Add(publication.Id);
+            _accounts[publication.Id] = account.Id;
         }
 
         return ids;
@@ -332,9 +334,13 @@ public abstract class OutcomeWriterTests<TDatabase>(TDatabase database) : IClass
         return publication.Version;
     }
 
-    protected static Attempt Attempt(PublicationId id, int number, PublishOutcomeKind outcome, int? httpStatus, string? error = null) => new()
+    /// <summary>The account of each seeded publication, for its attempts.</summary>
+    private readonly Dictionary<PublicationId, AccountId> _accounts = [];
+
+    protected Attempt Attempt(PublicationId id, int number, PublishOutcomeKind outcome, int? httpStatus, string? error = null) => new()
     {
         PublicationId = id,
+        AccountId = _accounts[id],
         Number = number,
         StartedAt = Now,
         EndedAt = Now.AddSeconds(2),

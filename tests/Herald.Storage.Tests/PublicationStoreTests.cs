@@ -181,6 +181,7 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
             await store.AddAttemptAsync(new Attempt
             {
                 PublicationId = publication.Id,
+                AccountId = publication.AccountId,
                 Number = 1,
                 StartedAt = Now,
                 EndedAt = Now.AddSeconds(2),
@@ -196,6 +197,7 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
             await store.AddAttemptAsync(new Attempt
             {
                 PublicationId = publication.Id,
+                AccountId = publication.AccountId,
                 Number = 2,
                 StartedAt = Now.AddMinutes(1),
                 EndedAt = Now.AddMinutes(1).AddSeconds(1),
@@ -225,6 +227,7 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
         Assert.Null(loaded.LastError);
         var attempts = await readStore.GetAttemptsAsync(publication.Id);
         Assert.Equal([1, 2], attempts.Select(a => a.Number));
+        Assert.All(attempts, a => Assert.Equal(account.Id, a.AccountId));
         Assert.Equal(PublishOutcomeKind.Transient, attempts[0].Outcome);
         Assert.Equal(503, attempts[0].HttpStatus);
         Assert.Equal("503 from Dev.to", attempts[0].Error);
@@ -249,6 +252,7 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
             await store.SaveOutcomeAsync(loaded, new Attempt
             {
                 PublicationId = loaded.Id,
+                AccountId = loaded.AccountId,
                 Number = 1,
                 StartedAt = Now,
                 EndedAt = Now.AddSeconds(2),
@@ -296,6 +300,7 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
         await Assert.ThrowsAsync<PublicationConflictException>(() => storeB.SaveOutcomeAsync(copyB, new Attempt
         {
             PublicationId = copyB.Id,
+            AccountId = copyB.AccountId,
             Number = 1,
             StartedAt = Now,
             EndedAt = Now,

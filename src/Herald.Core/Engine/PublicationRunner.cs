@@ -506,6 +506,7 @@ public sealed class PublicationRunner(
     private static Attempt AttemptOf(Publication publication, DateTimeOffset started, DateTimeOffset ended, PublishOutcomeKind outcome, int? httpStatus, string? error) => new()
     {
         PublicationId = publication.Id,
+        AccountId = publication.AccountId,
         Number = publication.AttemptCount,
         StartedAt = started,
         EndedAt = ended,

@@ -9,6 +9,9 @@ public sealed class Attempt
 
     public PublicationId PublicationId { get; init; }
 
+    /// <summary>The account the attempt was made with (the publication's), so "how did this account's last attempt end?" is one lookup.</summary>
+    public required AccountId AccountId { get; init; }
+
     /// <summary>1 for the first try.</summary>
     public int Number { get; init; }
 

@@ -167,6 +167,7 @@ public sealed class BatchExecutor(
             new Attempt
             {
                 PublicationId = publication.Id,
+                AccountId = publication.AccountId,
                 Number = publication.AttemptCount,
                 StartedAt = failedAt,
                 EndedAt = failedAt,

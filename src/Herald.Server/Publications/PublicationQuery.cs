@@ -33,6 +33,8 @@ internal static class PublicationQuery
 
     public const int MaxPageSize = 200;
 
+    private const string LikeEscape = "\\";
+
     public static async Task<PublicationQueryResult> ListAsync(
         HeraldDbContext db, PlatformRegistry registry, PublicationFilter filter, CancellationToken cancellationToken)
     {
@@ -133,10 +135,18 @@ internal static class PublicationQuery
 
         if (!string.IsNullOrWhiteSpace(filter.Title))
         {
-            var text = filter.Title.Trim().ToLowerInvariant();
-            query = query.Where(p => db.Contents.Any(c => c.Id == p.ContentId && c.Title.ToLower().Contains(text)));
+            // LIKE with the text's own wildcards escaped (not Contains, which PostgreSQL runs as strpos): a LIKE on
+            // lower(title) can read the trigram index the PostgreSQL schema has where pg_trgm is available.
+            var pattern = "%" + LikeEscaped(filter.Title.Trim().ToLowerInvariant()) + "%";
+            query = query.Where(p => db.Contents.Any(c => c.Id == p.ContentId && EF.Functions.Like(c.Title.ToLower(), pattern, LikeEscape)));
         }
 
         return query;
     }
+
+    /// <summary>The text with LIKE's wildcards (<c>%</c>, <c>_</c>) and the escape character itself matched as written.</summary>
+    private static string LikeEscaped(string text) =>
+        text.Replace(LikeEscape, LikeEscape + LikeEscape, StringComparison.Ordinal)
+            .Replace("%", LikeEscape + "%", StringComparison.Ordinal)
+            .Replace("_", LikeEscape + "_", StringComparison.Ordinal);
 }

@@ -121,6 +121,10 @@ internal sealed class PublicationConfiguration : IEntityTypeConfiguration<Public
         builder.HasIndex(p => new { p.ContentId, p.AccountId }).HasDatabaseName("ix_publications_content_account");
         builder.HasIndex(p => new { p.CreatedAt, p.Id }).HasDatabaseName("ix_publications_created");
         builder.HasIndex(p => new { p.UpdatedAt, p.Id }).HasDatabaseName("ix_publications_updated");
+        // The dashboard's status filter and counts by status (the table pages by creation within one status), and its
+        // calendar and chart, which read the publications due between two instants.
+        builder.HasIndex(p => new { p.Status, p.CreatedAt, p.Id }).HasDatabaseName("ix_publications_status_created");
+        builder.HasIndex(p => p.ScheduledAt).HasDatabaseName("ix_publications_scheduled");
     }
 }
 
@@ -134,6 +138,10 @@ internal sealed class AttemptConfiguration : IEntityTypeConfiguration<Attempt>
         builder.Property(a => a.PublicationId).HasColumnName("publication_id").HasConversion(v => v.Value, v => new PublicationId(v));
         builder.HasOne<Publication>().WithMany().HasForeignKey(a => a.PublicationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(a => new { a.PublicationId, a.Number }).IsUnique();
+        // Not a foreign key: a copy of the publication's account, so that the newest attempt of each account (the
+        // dashboard's "credentials refused" check) is read from this index instead of every attempt joined to its publication.
+        builder.Property(a => a.AccountId).HasColumnName("account_id").HasConversion(v => v.Value, v => new AccountId(v));
+        builder.HasIndex(a => new { a.AccountId, a.Id }).HasDatabaseName("ix_attempts_account");
         builder.Property(a => a.Number).HasColumnName("number");
         builder.Property(a => a.StartedAt).HasColumnName("started_at");
         builder.Property(a => a.EndedAt).HasColumnName("ended_at");

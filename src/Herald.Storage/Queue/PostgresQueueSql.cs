@@ -31,10 +31,10 @@ internal static class PostgresQueueSql
                 attempt_count = p.attempt_count + CASE WHEN due.lease_owner LIKE {NeverTaken} THEN 0 ELSE 1 END,
                 recovery_count = p.recovery_count + CASE WHEN due.lease_owner LIKE {NeverTaken} OR p.work_started_at IS NULL THEN 0 ELSE 1 END
             FROM due WHERE p.id = due.id
-            RETURNING p.id, due.lease_owner, due.attempt_count AS ended, due.updated_at AS last_write, due.lease_expires_at AS expired),
+            RETURNING p.id, p.account_id, due.lease_owner, due.attempt_count AS ended, due.updated_at AS last_write, due.lease_expires_at AS expired),
         history AS (
-            INSERT INTO attempts (publication_id, number, started_at, ended_at, outcome, error)
-            SELECT id, ended, least(last_write, expired), expired, {QueueSql.UnknownOutcome}, @lost
+            INSERT INTO attempts (publication_id, account_id, number, started_at, ended_at, outcome, error)
+            SELECT id, account_id, ended, least(last_write, expired), expired, {QueueSql.UnknownOutcome}, @lost
             FROM claimed WHERE lease_owner NOT LIKE {NeverTaken} AND ended > 0
             ON CONFLICT (publication_id, number) DO NOTHING)
         SELECT id, lease_owner FROM claimed

@@ -276,6 +276,7 @@ public sealed class PublicationQueueTests
         Assert.Equal([1, 2, 3], attempts.Select(a => a.Number));
         Assert.All(attempts, a => Assert.Equal(Herald.Platforms.PublishOutcomeKind.Unknown, a.Outcome));
         Assert.All(attempts, a => Assert.Contains("lease expired", a.Error, StringComparison.Ordinal));
+        Assert.All(attempts, a => Assert.Equal(stored.AccountId, a.AccountId));
     }
 
     /// <summary>

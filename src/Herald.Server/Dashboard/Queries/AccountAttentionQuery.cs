@@ -19,13 +19,15 @@ public sealed class AccountAttentionQuery(AccountDirectory directory, HeraldDbCo
     public async Task<IReadOnlyList<AccountAttention>> LoadAsync(CancellationToken cancellationToken)
     {
         var accounts = await directory.ListAsync(cancellationToken);
-        // The newest attempt of each account (attempt ids grow with time), then those attempts' status.
-        var newest = await db.Attempts.AsNoTracking()
-            .Join(db.Publications, a => a.PublicationId, p => p.Id, (a, p) => new { p.AccountId, a.Id })
-            .GroupBy(x => x.AccountId).Select(g => g.Max(x => x.Id)).ToListAsync(cancellationToken);
+        // The newest attempt of each account (attempt ids grow with time): one step down the (account, id) index per
+        // account, however many attempts are stored. Then the status of those few.
+        var newest = (await db.Accounts.AsNoTracking()
+                .Select(account => db.Attempts.Where(a => a.AccountId == account.Id).Max(a => (long?)a.Id))
+                .ToListAsync(cancellationToken))
+            .OfType<long>().ToList();
         var refused = (await db.Attempts.AsNoTracking()
                 .Where(a => newest.Contains(a.Id) && (a.HttpStatus == 401 || a.HttpStatus == 403))
-                .Join(db.Publications, a => a.PublicationId, p => p.Id, (a, p) => new { p.AccountId, a.HttpStatus, a.EndedAt })
+                .Select(a => new { a.AccountId, a.HttpStatus, a.EndedAt })
                 .ToListAsync(cancellationToken))
             .ToDictionary(x => x.AccountId);
 

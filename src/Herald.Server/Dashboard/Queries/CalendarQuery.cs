@@ -1,3 +1,4 @@
+using Herald.Publications;
 using Herald.Server.Publications;
 using Herald.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -31,18 +32,27 @@ public sealed class CalendarQuery(HeraldDbContext db, PostLinks links)
 
     private async Task<CalendarDays> LoadAsync(DateOnly first, DateOnly end, int perDay, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
-        var from = ViewerZone.StartOf(first, zone);
-        var to = ViewerZone.StartOf(end, zone);
-        var due = await db.Publications.AsNoTracking().Where(p => p.ScheduledAt >= from && p.ScheduledAt < to)
-            .Select(p => new { p.Id, p.ScheduledAt }).ToListAsync(cancellationToken);
-        var byDay = due.GroupBy(p => ViewerZone.Day(p.ScheduledAt, zone)).ToList();
-        var shownIds = byDay.SelectMany(g => g.OrderBy(p => p.ScheduledAt).Take(perDay)).Select(p => p.Id).ToList();
-        var shown = await db.Publications.AsNoTracking().Where(p => shownIds.Contains(p.Id)).ToListAsync(cancellationToken);
+        var totals = (await DueTimeCounts.ByDayAsync(db, first, end, zone, cancellationToken))
+            .ToDictionary(day => day.Key, day => day.Value.Values.Sum());
+
+        // The first publications of each day that has any, in one statement: a short read of the due-time index per day,
+        // however many the day holds.
+        IQueryable<Publication>? firstOfEachDay = null;
+        foreach (var day in totals.Keys.Order())
+        {
+            var dayStart = ViewerZone.StartOf(day, zone);
+            var dayEnd = ViewerZone.StartOf(day.AddDays(1), zone);
+            var ofDay = db.Publications.AsNoTracking().Where(p => p.ScheduledAt >= dayStart && p.ScheduledAt < dayEnd)
+                .OrderBy(p => p.ScheduledAt).ThenBy(p => p.Id).Take(perDay);
+            firstOfEachDay = firstOfEachDay is null ? ofDay : firstOfEachDay.Concat(ofDay);
+        }
+
+        var shown = firstOfEachDay is null ? [] : await firstOfEachDay.ToListAsync(cancellationToken);
         var rows = await PublicationRows.DescribeAsync(db, links, [.. shown.OrderBy(p => p.ScheduledAt)], cancellationToken);
         return new CalendarDays(
             first,
             end,
             rows.GroupBy(r => ViewerZone.Day(r.ScheduledAt, zone)).ToDictionary(g => g.Key, g => (IReadOnlyList<PublicationRow>)[.. g]),
-            byDay.ToDictionary(g => g.Key, g => g.Count()));
+            totals);
     }
 }

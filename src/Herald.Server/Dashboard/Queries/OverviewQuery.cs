@@ -41,19 +41,15 @@ public sealed class OverviewQuery(HeraldDbContext db, PostLinks links, TimeProvi
             .ToDictionary(x => x.Status, x => x.Count);
 
         var waiting = new[] { PublicationStatus.Scheduled, PublicationStatus.RetryScheduled };
+        // By the instant each is next tried (a retry's, not its first schedule's): the queue's own due index.
         var dueNext = await db.Publications.AsNoTracking().Where(p => waiting.Contains(p.Status))
-            .OrderBy(p => p.ScheduledAt).Take(ListSize).ToListAsync(cancellationToken);
+            .OrderBy(p => p.NextAttemptAt).Take(ListSize).ToListAsync(cancellationToken);
         var attention = await db.Publications.AsNoTracking().Where(p => AttentionStatuses.Contains(p.Status))
             .OrderByDescending(p => p.UpdatedAt).Take(ListSize).ToListAsync(cancellationToken);
 
         var today = ViewerZone.Day(clock.GetUtcNow(), zone);
         var first = today.AddDays(1 - Days);
-        var from = ViewerZone.StartOf(first, zone);
-        var to = ViewerZone.StartOf(today.AddDays(1), zone);
-        var inRange = await db.Publications.AsNoTracking().Where(p => p.ScheduledAt >= from && p.ScheduledAt < to)
-            .Select(p => new { p.ScheduledAt, p.Status }).ToListAsync(cancellationToken);
-        var byDay = inRange.GroupBy(p => ViewerZone.Day(p.ScheduledAt, zone))
-            .ToDictionary(g => g.Key, g => g.GroupBy(p => p.Status).ToDictionary(s => s.Key, s => s.Count()));
+        var byDay = await DueTimeCounts.ByDayAsync(db, first, today.AddDays(1), zone, cancellationToken);
         var days = Enumerable.Range(0, Days).Select(i => first.AddDays(i))
             .Select(d => new DayCounts(d, byDay.TryGetValue(d, out var c) ? c : new Dictionary<PublicationStatus, int>()))
             .ToList();

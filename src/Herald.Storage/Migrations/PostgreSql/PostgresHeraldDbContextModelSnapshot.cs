@@ -169,6 +169,10 @@ namespace Herald.Storage.Migrations.PostgreSql
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
                     b.Property<DateTimeOffset>("EndedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ended_at");
@@ -200,6 +204,9 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasColumnName("started_at");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_attempts_account");
 
                     b.HasIndex("PublicationId", "Number")
                         .IsUnique();
@@ -350,6 +357,9 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasDatabaseName("ix_publications_due")
                         .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
 
+                    b.HasIndex("ScheduledAt")
+                        .HasDatabaseName("ix_publications_scheduled");
+
                     b.HasIndex("ContentId", "AccountId")
                         .HasDatabaseName("ix_publications_content_account");
 
@@ -358,6 +368,9 @@ namespace Herald.Storage.Migrations.PostgreSql
 
                     b.HasIndex("UpdatedAt", "Id")
                         .HasDatabaseName("ix_publications_updated");
+
+                    b.HasIndex("Status", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_publications_status_created");
 
                     b.ToTable("publications", (string)null);
                 });

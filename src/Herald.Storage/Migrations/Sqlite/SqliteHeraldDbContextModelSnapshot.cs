@@ -162,6 +162,10 @@ namespace Herald.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
                     b.Property<long>("EndedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("ended_at");
@@ -193,6 +197,9 @@ namespace Herald.Storage.Migrations.Sqlite
                         .HasColumnName("started_at");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_attempts_account");
 
                     b.HasIndex("PublicationId", "Number")
                         .IsUnique();
@@ -343,6 +350,9 @@ namespace Herald.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_publications_due")
                         .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
 
+                    b.HasIndex("ScheduledAt")
+                        .HasDatabaseName("ix_publications_scheduled");
+
                     b.HasIndex("ContentId", "AccountId")
                         .HasDatabaseName("ix_publications_content_account");
 
@@ -351,6 +361,9 @@ namespace Herald.Storage.Migrations.Sqlite
 
                     b.HasIndex("UpdatedAt", "Id")
                         .HasDatabaseName("ix_publications_updated");
+
+                    b.HasIndex("Status", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_publications_status_created");
 
                     b.ToTable("publications", (string)null);
                 });
