@@ -28,6 +28,33 @@ internal static class ImageFitter
 {
     private static readonly int[] Qualities = [90, 80, 70, 60];
 
+    private static readonly SemaphoreSlim Turn = new(1, 1);
+
+    /// <summary>
+    /// Waits until no other image is being fitted in this process; dispose the result when done. A large image costs
+    /// its decoded bitmap, a resized copy and the encoded bytes (about 100 MB for a 20 MB photo), and the platforms of
+    /// a post are published side by side: one at a time keeps a worker's memory to one image's worth. Fitting is CPU
+    /// work, so on a machine with few cores taking turns costs little time.
+    /// </summary>
+    public static async Task<IDisposable> WaitTurnAsync(CancellationToken cancellationToken)
+    {
+        await Turn.WaitAsync(cancellationToken);
+        return new TurnRelease();
+    }
+
+    private sealed class TurnRelease : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                Turn.Release();
+            }
+        }
+    }
+
     public static FittedImage Fit(Stream source, ImageTarget target)
     {
         ArgumentNullException.ThrowIfNull(source);
