@@ -96,6 +96,22 @@ internal sealed class CliRun : IDisposable
         File.WriteAllText(ConfigPath, settings.ToJsonString());
     }
 
+    /// <summary>Sets <c>Herald:{key}</c> in the settings file to <paramref name="value"/>, keeping the rest.</summary>
+    public void SetSetting(string key, string value)
+    {
+        var settings = JsonNode.Parse(File.ReadAllText(ConfigPath))!;
+        settings["Herald"]![key] = value;
+        File.WriteAllText(ConfigPath, settings.ToJsonString());
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="name"/> in the run's folder (next to files from <see cref="WriteFile"/>).</summary>
+    public string WriteBytes(string name, byte[] bytes)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
     /// <summary>Runs the command and cancels it (as Ctrl+C does) as soon as its output contains <paramref name="cancelAt"/>.</summary>
     public async Task<(int ExitCode, string Output, string Error)> InvokeCancellingAsync(string cancelAt, params string[] args)
     {

@@ -308,6 +308,26 @@ public abstract class ServerApiTests(ServerFactory server)
     }
 
     [Fact]
+    public async Task Previews_ImageGivenByUrl_ListedPerTargetAsItWouldGoWithoutBeingFetched()
+    {
+        using var client = await Server.ClientWithScopesAsync(ApiScopes.Read);
+        const string cat = "https://images.example/cat.jpg";
+        var markdown = $"---\ntitle: Cats {Guid.NewGuid():N}\nimages: [{{src: '{cat}', alt: \"A cat\"}}]\n---\nAll about cats.\n";
+
+        var result = await client.PostJsonAsync("/api/v1/previews", new { markdown, targets = new[] { "devto", "bluesky" } }).ExpectAsync(HttpStatusCode.OK);
+
+        var targets = result["targets"]!.AsArray();
+        var devto = Assert.Single(targets.Single(t => (string?)t!["platform"] == "devto")!["images"]!.AsArray())!;
+        Assert.Equal(("url", cat, "A cat"), ((string?)devto["delivery"], (string?)devto["url"], (string?)devto["alt"]));
+        Assert.Equal("sent as is: Dev.to downloads it from its own URL", (string?)devto["fitting"]);
+        var bluesky = Assert.Single(targets.Single(t => (string?)t!["platform"] == "bluesky")!["images"]!.AsArray())!;
+        Assert.Equal(("upload", cat), ((string?)bluesky["delivery"], (string?)bluesky["source"]));
+        Assert.StartsWith("fetched at scheduling (a preview fetches nothing), then fitted to at most 1,000,000 bytes", (string?)bluesky["fitting"], StringComparison.Ordinal);
+        Assert.Null(bluesky["length"]);
+        Assert.Empty(bluesky["refusals"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Publications_UnknownId_Is404Problem()
     {
         using var client = await Server.ClientWithScopesAsync(ApiScopes.Write);

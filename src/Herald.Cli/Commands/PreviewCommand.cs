@@ -5,6 +5,7 @@ using Herald.Cli.Configuration;
 using Herald.Cli.Output;
 using Herald.Formatting;
 using Herald.Platforms;
+using Herald.Platforms.Media;
 using Herald.Validation;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,7 +13,9 @@ namespace Herald.Cli.Commands;
 
 /// <summary>
 /// <c>herald preview FILE.md --to x,bluesky [--json] [--sandbox]</c>: the exact payload each platform would receive, with
-/// each part's count against the platform's limit. Sends nothing and needs no credentials.
+/// each part's count against the platform's limit, and each image as the platform would get it (<see cref="ImagePreviewer"/>:
+/// local images read and fitted as publishing fits them; images given by URL are not fetched). Sends nothing and needs
+/// no credentials.
 /// </summary>
 internal static class PreviewCommand
 {
@@ -27,7 +30,7 @@ internal static class PreviewCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "The Markdown file, with optional YAML front matter." };
         var to = new Option<string>("--to") { Description = "Comma-separated platforms, e.g. x,bluesky,mastodon (or 'all').", Required = true };
-        var json = new Option<bool>("--json") { Description = "Machine-readable output: platform, parts, text, count, limit, facets." };
+        var json = new Option<bool>("--json") { Description = "Machine-readable output: platform, parts, text, count, limit, facets, images." };
         var sandbox = new Option<bool>("--sandbox") { Description = "Preview for the sandbox's own accounts, as `post --sandbox` would send: their settings and the limits the sandbox enforces." };
         var command = new Command("preview", "Show exactly what each platform would receive, with counts and limits; sends nothing.") { file, to, json, sandbox };
         command.Add(CommonOptions.Config);
@@ -48,8 +51,13 @@ internal static class PreviewCommand
             await using var services = CliServices.Build(configuration, verbose: false);
             var registry = services.GetRequiredService<PlatformRegistry>();
             var content = await services.GetRequiredService<MarkdownFileReader>().ReadAsync(file.FullName, cancellationToken);
+            var adapters = PostCommand.ResolveTargets(to, registry);
 
-            var previews = PostCommand.ResolveTargets(to, registry)
+            // Local images are read (relative to the Markdown file) and checked as scheduling would; images given by URL
+            // are fetched only when scheduled, so a preview sends no request.
+            var images = services.GetRequiredService<ImagePreviewer>();
+            var unreadable = await images.ReadLocalImagesAsync(content, cancellationToken);
+            var previews = adapters
                 .Select(adapter =>
                 {
                     // The sandbox's accounts carry the settings its simulated platforms expect (a LinkedIn author, a Threads
@@ -57,7 +65,8 @@ internal static class PreviewCommand
                     var account = sandbox
                         ? AccountCatalog.ForSandbox(configuration, adapter.Platform)
                         : AccountCatalog.FromConfiguration(configuration, adapter.Platform);
-                    return new Preview(adapter.Platform, adapter.Render(content, account), adapter.Validate(content, account));
+                    List<ValidationProblem> problems = [.. unreadable, .. adapter.Validate(content, account)];
+                    return new Preview(adapter.Platform, adapter.Render(content, account), problems, images.Describe(adapter, content, account, problems));
                 })
                 .ToList();
 
@@ -94,7 +103,8 @@ internal static class PreviewCommand
         }
     }
 
-    private sealed record Preview(PlatformDescriptor Platform, RenderedPayload Payload, IReadOnlyList<ValidationProblem> Problems);
+    private sealed record Preview(
+        PlatformDescriptor Platform, RenderedPayload Payload, IReadOnlyList<ValidationProblem> Problems, IReadOnlyList<ImagePreview> Images);
 
     private static void Print(Preview preview, Reporter reporter)
     {
@@ -115,7 +125,9 @@ internal static class PreviewCommand
             reporter.Block(payload.Parts.Count > 1 ? $"part {i + 1}/{payload.Parts.Count} · {counts}" : counts, part.Text);
         }
 
-        foreach (var problem in preview.Problems)
+        PreviewImages.Print(preview.Images, reporter);
+        // An image's own refusals are shown with it.
+        foreach (var problem in preview.Problems.Where(p => !PreviewImages.IsAboutAnImage(p)))
         {
             reporter.Line($"  ! would be refused: {problem}");
         }
@@ -145,5 +157,6 @@ internal static class PreviewCommand
             facets = part.Facets.Select(f => new { kind = f.Kind, byteStart = f.ByteStart, byteEnd = f.ByteEnd, value = f.Value }),
         }),
         problems = preview.Problems.Select(p => new { field = p.Field, rule = p.Message }),
+        images = preview.Images,
     };
 }

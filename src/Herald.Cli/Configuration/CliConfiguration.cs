@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Herald.Storage;
 using Microsoft.Extensions.Configuration;
@@ -16,17 +17,47 @@ internal static class CliConfiguration
 {
     /// <summary>
     /// The settings; with <paramref name="sandbox"/> the database is the sandbox's own (<see cref="SandboxDatabase"/>),
-    /// so that nothing tried against the sandbox mixes with real publications or reaches real workers.
+    /// so that nothing tried against the sandbox mixes with real publications or reaches real workers, and images given
+    /// by URL may come from the sandbox itself (<see cref="SandboxOrigin"/>).
     /// </summary>
     public static IConfigurationRoot Build(FileInfo? configFile, bool sandbox = false)
     {
         var settings = Read(configFile);
-        return sandbox
-            ? new ConfigurationBuilder()
-                .AddConfiguration(settings)
-                .AddInMemoryCollection(new Dictionary<string, string?> { ["Herald:Database"] = SandboxDatabase(settings) })
-                .Build()
-            : settings;
+        if (!sandbox)
+        {
+            return settings;
+        }
+
+        var overrides = new Dictionary<string, string?> { ["Herald:Database"] = SandboxDatabase(settings) };
+        if (SandboxOrigin(settings) is { } origin)
+        {
+            // Appended after the origins the user allowed, which stay as they are.
+            var next = settings.GetSection(AllowedOriginsKey).GetChildren()
+                .Select(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i + 1 : 0)
+                .DefaultIfEmpty(0).Max();
+            overrides[string.Create(CultureInfo.InvariantCulture, $"{AllowedOriginsKey}:{next}")] = origin;
+        }
+
+        return new ConfigurationBuilder().AddConfiguration(settings).AddInMemoryCollection(overrides).Build();
+    }
+
+    private const string AllowedOriginsKey = "Herald:Media:AllowedOrigins";
+
+    /// <summary>
+    /// The standalone sandbox's origin (<c>http://127.0.0.1:5980</c>), which a <c>--sandbox</c> command may fetch images
+    /// from although it is a loopback address: that host and port only, not every private address. Null when
+    /// <c>Herald:Sandbox:Url</c> is not a URL (the command that needs the sandbox says so).
+    /// </summary>
+    public static string? SandboxOrigin(IConfiguration configuration)
+    {
+        try
+        {
+            return SandboxUrl(configuration).GetLeftPart(UriPartial.Authority);
+        }
+        catch (CliInputException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Where the standalone sandbox (<c>herald sandbox</c>) listens: <c>Herald:Sandbox:Url</c>, by default port 5980 on loopback.</summary>

@@ -17,9 +17,18 @@ internal static class MediaIngest
     private static readonly string[] Accepted = ["image/png", "image/jpeg", "image/gif", "image/webp"];
 
     /// <summary>Reads and checks the images of <paramref name="contents"/>, each with the prefix of its fields (<c>items[2].</c> in a bulk call).</summary>
+    public static Task<PreparedMedia> PrepareAsync(
+        IReadOnlyList<(Content Content, string Prefix)> contents, IImageInspector? inspector, RemoteMediaFetcher? fetcher, ContentLimits limits,
+        CancellationToken cancellationToken) =>
+        PrepareAsync(contents, inspector, fetcher, limits, localOnly: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PrepareAsync(IReadOnlyList{ValueTuple{Content, string}}, IImageInspector?, RemoteMediaFetcher?, ContentLimits, CancellationToken)"/>;
+    /// with <paramref name="localOnly"/> (a preview) images given by URL are left as they are: nothing is fetched.
+    /// </summary>
     public static async Task<PreparedMedia> PrepareAsync(
         IReadOnlyList<(Content Content, string Prefix)> contents, IImageInspector? inspector, RemoteMediaFetcher? fetcher, ContentLimits limits,
-        CancellationToken cancellationToken)
+        bool localOnly, CancellationToken cancellationToken)
     {
         var prepared = new PreparedMedia();
         var problems = new List<ValidationProblem>();
@@ -27,7 +36,7 @@ internal static class MediaIngest
         {
             foreach (var (content, prefix) in contents)
             {
-                if (content.Images.Count == 0 || content.Images.All(i => i.IsStored))
+                if (content.Images.All(i => i.IsStored || (localOnly && i.IsRemote)))
                 {
                     continue;
                 }
@@ -43,7 +52,7 @@ internal static class MediaIngest
                 {
                     var image = content.Images[i];
                     var field = string.Create(CultureInfo.InvariantCulture, $"{prefix}images[{i}].src");
-                    images.Add(image.IsStored ? image : await ReadAsync(image, field, new Readers(inspector, fetcher, limits, prepared), problems, cancellationToken) ?? image);
+                    images.Add(image.IsStored || (localOnly && image.IsRemote) ? image : await ReadAsync(image, field, new Readers(inspector, fetcher, limits, prepared), problems, cancellationToken) ?? image);
                 }
 
                 content.ReplaceImages(images);

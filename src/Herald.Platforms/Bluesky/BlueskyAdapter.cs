@@ -27,7 +27,7 @@ namespace Herald.Platforms.Bluesky;
 /// URI of the first post, its URL <c>https://bsky.app/profile/{handle}/post/{rkey}</c>. Setting:
 /// <c>language</c>, used when the content names none.
 /// </remarks>
-internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccountCheck
+internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccountCheck, Media.IImageRoutes
 {
     internal const string HttpClientName = "Herald.Bluesky";
     internal const string PlatformId = "bluesky";
@@ -71,6 +71,9 @@ internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccount
     internal static readonly ImageSupport ImageLimits = new ImageSupport(MaxCount: 4, MaxAltLength: 2_000);
 
     public PlatformDescriptor Platform { get; }
+
+    /// <summary>Images are fitted to Bluesky's limits and uploaded as blobs (<see cref="BlueskyMedia"/>).</summary>
+    public Media.ImageRoute RouteOf(ContentImage image, Account account) => Media.ImageRoute.Upload(BlueskyMedia.Target);
 
     public IReadOnlyList<ValidationProblem> Validate(Content content, Account account)
     {

@@ -24,7 +24,7 @@ namespace Herald.Platforms.DevTo;
 /// between a published article and a draft. Content overrides for <c>devto</c>: <c>title</c>,
 /// <c>description</c>, <c>series</c> and <c>tags</c> (comma-separated).
 /// </remarks>
-internal sealed partial class DevToAdapter : IPlatformAdapter, Checks.IAccountCheck
+internal sealed partial class DevToAdapter : IPlatformAdapter, Checks.IAccountCheck, Media.IImageRoutes
 {
     internal const string HttpClientName = "Herald.DevTo";
     internal const string ApiKeyCredential = "api_key";
@@ -75,6 +75,10 @@ internal sealed partial class DevToAdapter : IPlatformAdapter, Checks.IAccountCh
     }
 
     public PlatformDescriptor Platform { get; }
+
+    /// <summary>Dev.to shows each image from a URL: a remote image's own, a local one's fitted copy served by Herald.</summary>
+    public Media.ImageRoute RouteOf(ContentImage image, Account account) =>
+        Media.ImageRoute.Download(DevToImages.UrlOf(image, _publicBase), image.IsRemote ? null : DevToImages.Target);
 
     public IReadOnlyList<ValidationProblem> Validate(Content content, Account account)
     {

@@ -37,7 +37,7 @@ internal static class DevToImages
 
         for (var i = 0; i < content.Images.Count; i++)
         {
-            if (UrlOf(content.Images[i], publicBase) is null)
+            if (PublicMedia.HasNoUrl(content.Images[i], publicBase, UrlOf(content.Images[i], publicBase)))
             {
                 yield return new ValidationProblem(string.Create(CultureInfo.InvariantCulture, $"images[{i}].src"),
                     PublicMedia.NoPublicUrl(content.Images[i], displayName, "has no image upload API (an article shows images by URL only)"), platformId);

@@ -21,7 +21,7 @@ namespace Herald.Platforms.LinkedIn;
 /// <c>urn:li:organization:…</c>), <c>visibility</c> (PUBLIC, CONNECTIONS or LOGGED_IN; default PUBLIC),
 /// <c>hook</c> and <c>cta</c> (see <see cref="LinkedInPostText"/>).
 /// </remarks>
-internal sealed partial class LinkedInAdapter : IPlatformAdapter, Checks.IAccountCheck
+internal sealed partial class LinkedInAdapter : IPlatformAdapter, Checks.IAccountCheck, Media.IImageRoutes
 {
     internal const string HttpClientName = "Herald.LinkedIn";
     internal const string PlatformId = "linkedin";
@@ -63,6 +63,10 @@ internal sealed partial class LinkedInAdapter : IPlatformAdapter, Checks.IAccoun
     }
 
     public PlatformDescriptor Platform { get; }
+
+    /// <summary>In API mode images are fitted and uploaded (<see cref="LinkedInImages"/>); in manual mode a person attaches them.</summary>
+    public Media.ImageRoute RouteOf(ContentImage image, Account account) =>
+        ModeOf(account) == Mode.Api ? Media.ImageRoute.Upload(LinkedInImages.Target) : Media.ImageRoute.ByHand;
 
     public IReadOnlyList<ValidationProblem> Validate(Content content, Account account)
     {

@@ -28,7 +28,7 @@ namespace Herald.Platforms.Mastodon;
 /// <c>spoiler_text</c> (a content warning on every part) and <c>language</c> (used when the content names
 /// none).
 /// </remarks>
-internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccountCheck
+internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccountCheck, Media.IImageRoutes
 {
     internal const string HttpClientName = "Herald.Mastodon";
     internal const string PlatformId = "mastodon";
@@ -82,6 +82,9 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccoun
     internal static readonly ImageSupport ImageLimits = new ImageSupport(MaxCount: 4, MaxAltLength: 1_500);
 
     public PlatformDescriptor Platform { get; }
+
+    /// <summary>Images are fitted to Mastodon's limits and uploaded (<see cref="MastodonMedia"/>).</summary>
+    public Media.ImageRoute RouteOf(ContentImage image, Account account) => Media.ImageRoute.Upload(MastodonMedia.Target);
 
     public IReadOnlyList<ValidationProblem> Validate(Content content, Account account)
     {

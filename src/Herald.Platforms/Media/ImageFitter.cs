@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using SkiaSharp;
 
@@ -12,9 +11,12 @@ namespace Herald.Platforms.Media;
 internal sealed record ImageTarget(long MaxBytes, long MaxPixels, int MaxSide, IReadOnlyList<string> MediaTypes);
 
 /// <summary>An image ready to upload, and what fitting did to it.</summary>
-internal sealed record FittedImage(byte[] Bytes, string MediaType, int Width, int Height, string Fitting)
+internal sealed record FittedImage(byte[] Bytes, string MediaType, int Width, int Height, ImageFitting Steps)
 {
     public string Sha256 => Convert.ToHexStringLower(SHA256.HashData(Bytes));
+
+    /// <summary>What fitting did, in words (<see cref="ImageFitting.Describe"/>).</summary>
+    public string Fitting => Steps.Describe();
 }
 
 /// <summary>
@@ -65,12 +67,7 @@ internal static class ImageFitter
         var (width, height) = (upright.Width, upright.Height);
         var scale = Math.Min(1.0, Math.Min(Math.Sqrt((double)target.MaxPixels / ((double)width * height)), (double)target.MaxSide / Math.Max(width, height)));
         var format = Format(sourceType, target);
-        var notes = new List<string>();
-        if (format != sourceType)
-        {
-            notes.Add($"converted from {sourceType} to {format}");
-        }
-
+        var toFitSize = false;
         for (var round = 0; round < 30; round++)
         {
             var w = Math.Max(1, (int)Math.Floor(width * scale));
@@ -82,25 +79,15 @@ internal static class ImageFitter
                 var bytes = Encode(bitmap, format, quality);
                 if (bytes.LongLength <= target.MaxBytes)
                 {
-                    if (w != width || h != height)
-                    {
-                        notes.Add(string.Create(CultureInfo.InvariantCulture, $"resized from {width}×{height} to {w}×{h}"));
-                    }
-
-                    if (format != "image/png")
-                    {
-                        notes.Add(string.Create(CultureInfo.InvariantCulture, $"quality {quality}"));
-                    }
-
-                    notes.Add("metadata removed");
-                    return new FittedImage(bytes, format, w, h, string.Join(", ", notes));
+                    var steps = new ImageFitting(sourceType, width, height, format, w, h, format == "image/png" ? null : quality, toFitSize);
+                    return new FittedImage(bytes, format, w, h, steps);
                 }
             }
 
             if (format == "image/png" && target.MediaTypes.Contains("image/jpeg"))
             {
                 format = "image/jpeg";
-                notes.Add("converted from image/png to image/jpeg to fit the size limit");
+                toFitSize = true;
                 continue;
             }
 

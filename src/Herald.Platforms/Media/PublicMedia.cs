@@ -76,6 +76,13 @@ public static class PublicMedia
         return publicBase is null || image.Sha256 is null ? null : new Uri(publicBase, $"media/{image.Sha256}?fit={fit}");
     }
 
+    /// <summary>
+    /// Whether <paramref name="image"/> is refused for want of a URL: it has none now (<see cref="UrlOf"/> is null) and will
+    /// not have one once stored — a local image not stored yet gets one under <paramref name="publicBase"/> when there is one.
+    /// Validation runs before scheduling stores the bytes, so it must not refuse what storing makes servable.
+    /// </summary>
+    internal static bool HasNoUrl(ContentImage image, Uri? publicBase, Uri? url) => url is null && (publicBase is null || image.IsStored);
+
     /// <summary>The problem of an image a platform cannot be given a URL for, named <c>images[i].src</c>.</summary>
     internal static string NoPublicUrl(ContentImage image, string displayName, string why) =>
         $"is a local file ({Path.GetFileName(image.Source)}) and {displayName} {why}: give the image as an http(s) URL where it is already public, " +

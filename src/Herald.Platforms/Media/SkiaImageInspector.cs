@@ -42,10 +42,12 @@ internal sealed class SkiaImageInspector : IImageInspector
 /// <summary>Registers the inspector; every platform that takes images calls it, so any one of them is enough to schedule images.</summary>
 internal static class ImageInspectorRegistration
 {
-    /// <summary>Adds <see cref="SkiaImageInspector"/> once (scheduling refuses every image without an inspector).</summary>
+    /// <summary>Adds <see cref="SkiaImageInspector"/> once (scheduling refuses every image without an inspector), and the <see cref="ImagePreviewer"/> previews use.</summary>
     public static IServiceCollection AddImageInspector(this IServiceCollection services)
     {
         services.TryAddSingleton<IImageInspector, SkiaImageInspector>();
+        // One per preview: it keeps the fits it made for that preview only.
+        services.TryAddTransient<ImagePreviewer>();
         return services;
     }
 }

@@ -26,7 +26,7 @@ namespace Herald.Platforms.Medium;
 /// <c>title</c> and <c>tags</c> (comma-separated). Medium has no idempotency and no way to list one's
 /// posts, so a create whose answer was lost cannot be checked: a person decides.
 /// </remarks>
-internal sealed partial class MediumAdapter : IPlatformAdapter, Checks.IAccountCheck
+internal sealed partial class MediumAdapter : IPlatformAdapter, Checks.IAccountCheck, Media.IImageRoutes
 {
     internal const string HttpClientName = "Herald.Medium";
     internal const string PlatformId = "medium";
@@ -68,6 +68,9 @@ internal sealed partial class MediumAdapter : IPlatformAdapter, Checks.IAccountC
     }
 
     public PlatformDescriptor Platform { get; }
+
+    /// <summary>Images are fitted to Medium's limits and uploaded (<see cref="MediumImages"/>).</summary>
+    public Media.ImageRoute RouteOf(ContentImage image, Account account) => Media.ImageRoute.Upload(MediumImages.Target);
 
     public IReadOnlyList<ValidationProblem> Validate(Content content, Account account)
     {

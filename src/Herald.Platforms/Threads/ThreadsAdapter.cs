@@ -23,7 +23,7 @@ namespace Herald.Platforms.Threads;
 /// id, default <c>me</c>). In a rendered reply's body, <c>part-N-media-id</c> stands for the media id of part N,
 /// known only once it is published; the token is added to every request and never rendered.</para>
 /// </remarks>
-internal sealed partial class ThreadsAdapter : IPlatformAdapter, Checks.IAccountCheck
+internal sealed partial class ThreadsAdapter : IPlatformAdapter, Checks.IAccountCheck, Media.IImageRoutes
 {
     internal const string HttpClientName = "Herald.Threads";
     internal const string PlatformId = "threads";
@@ -63,6 +63,11 @@ internal sealed partial class ThreadsAdapter : IPlatformAdapter, Checks.IAccount
     }
 
     public PlatformDescriptor Platform { get; }
+
+    /// <summary>Threads downloads each image: a remote JPEG or PNG within its limits from its own URL, any other from Herald's fitted copy.</summary>
+    public Media.ImageRoute RouteOf(ContentImage image, Account account) => image.IsRemote && ThreadsImages.SourceFits(image)
+        ? Media.ImageRoute.Download(ThreadsImages.UrlOf(image, _publicBase), null, image.IsStored ? null : ThreadsImages.SourceCondition)
+        : Media.ImageRoute.Download(ThreadsImages.UrlOf(image, _publicBase), ThreadsImages.Target);
 
     public IReadOnlyList<ValidationProblem> Validate(Content content, Account account)
     {

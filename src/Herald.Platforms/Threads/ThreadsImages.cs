@@ -32,6 +32,10 @@ internal static class ThreadsImages
     public static bool SourceFits(ContentImage image) =>
         !image.IsStored || (image.MediaType is "image/jpeg" or "image/png" && image.Length <= MaxBytes);
 
+    /// <summary>What decides, once a remote image is fetched at scheduling, whether Threads takes it from its own URL.</summary>
+    public const string SourceCondition =
+        "its own URL if, fetched at scheduling, it is a JPEG or PNG of at most 8,000,000 bytes; else Herald's fitted copy under Herald:PublicBaseUrl (refused without one)";
+
     /// <summary>The URL Threads fetches <paramref name="image"/> from; null when it has none.</summary>
     public static Uri? UrlOf(ContentImage image, Uri? publicBase) => PublicMedia.UrlOf(image, publicBase, Fit, SourceFits);
 
@@ -46,7 +50,7 @@ internal static class ThreadsImages
         for (var i = 0; i < content.Images.Count; i++)
         {
             var image = content.Images[i];
-            if (UrlOf(image, publicBase) is null)
+            if (PublicMedia.HasNoUrl(image, publicBase, UrlOf(image, publicBase)))
             {
                 yield return new ValidationProblem(string.Create(CultureInfo.InvariantCulture, $"images[{i}].src"), image.IsRemote
                     ? $"is a {image.MediaType} of {image.Length:N0} bytes, which Threads does not take from its URL (JPEG or PNG up to {MaxBytes:N0} bytes); " +

@@ -23,7 +23,7 @@ namespace Herald.Platforms.X;
 /// <c>consumer_secret</c>, <c>access_token</c>, <c>access_token_secret</c>). Setting <c>username</c> names
 /// the account for post URLs; without it Herald asks <c>GET /2/users/me</c> once per account.
 /// </remarks>
-internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
+internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck, Media.IImageRoutes
 {
     internal const string HttpClientName = "Herald.X";
     internal const string PlatformId = "x";
@@ -71,6 +71,9 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck
     internal static readonly ImageSupport ImageLimits = new(MaxCount: 4, MaxAltLength: 1_000);
 
     public PlatformDescriptor Platform { get; }
+
+    /// <summary>Images are fitted to X's limits and uploaded (<see cref="XMediaUpload"/>).</summary>
+    public Media.ImageRoute RouteOf(ContentImage image, Account account) => Media.ImageRoute.Upload(XMediaUpload.Target);
 
     public IReadOnlyList<ValidationProblem> Validate(Content content, Account account)
     {

@@ -1,5 +1,6 @@
 using Herald.Contents;
 using Herald.Platforms;
+using Herald.Platforms.Media;
 using Herald.Server.Publications;
 
 namespace Herald.Server.Posts;
@@ -93,7 +94,11 @@ public sealed record PartPreview(string Text, int Count, int Limit, string Unit,
 public sealed record PreviewResponse(IReadOnlyList<TargetPreview> Targets);
 
 /// <summary>
-/// One target's preview: the exact payload (null when the content cannot even be rendered there), and every rule the
-/// content breaks there (empty when it can go).
+/// One target's preview: the exact payload (null when the content cannot even be rendered there), every rule the
+/// content breaks there (empty when it can go), and each image as that platform would get it — the same description
+/// <c>herald preview</c> gives. Images given by URL are not fetched for a preview: they are fetched at scheduling.
 /// </summary>
-public sealed record TargetPreview(string Platform, string AccountId, PayloadPreview? Payload, IReadOnlyList<string> Problems);
+public sealed record TargetPreview(string Platform, string AccountId, PayloadPreview? Payload, IReadOnlyList<string> Problems)
+{
+    public IReadOnlyList<ImagePreview> Images { get; init; } = [];
+}

@@ -1,5 +1,6 @@
 using Herald.Contents;
 using Herald.Platforms;
+using Herald.Platforms.Media;
 using Herald.Publications;
 using Herald.Scheduling;
 using Herald.Server.Hosting;
@@ -28,6 +29,7 @@ public sealed class PostService(
     IPublicationScheduler scheduler,
     ContentLimits limits,
     TimeProvider clock,
+    ImagePreviewer images,
     ILogger<PostService> logger)
 {
     /// <summary>Like a dry run, but a target whose rules the content breaks is shown with its problems instead of refusing the request.</summary>
@@ -45,7 +47,8 @@ public sealed class PostService(
         return new PostPreviewResult([], new PreviewResponse([.. targets.Select(t =>
         {
             var adapter = registry.Resolve(t.Account.Platform);
-            var refused = adapter.Validate(content, t.Account).Select(p => $"{p.Field}: {p.Message}").ToList();
+            var problems = adapter.Validate(content, t.Account);
+            var refused = problems.Select(p => $"{p.Field}: {p.Message}").ToList();
             PayloadPreview? payload = null;
             if (refused.Count == 0)
             {
@@ -53,7 +56,11 @@ public sealed class PostService(
                 payload = PayloadPreview.From(t.Account.Id.ToString(), t.Account.DisplayName, t.Account.Platform, adapter.Render(content, t.Account));
             }
 
-            return new TargetPreview(t.Account.Platform, t.Account.Id.ToString(), payload, refused);
+            // Nothing is read or fetched here: an image's bytes are read when the content is scheduled.
+            return new TargetPreview(t.Account.Platform, t.Account.Id.ToString(), payload, refused)
+            {
+                Images = images.Describe(adapter, content, t.Account, problems),
+            };
         })]));
     }
 

@@ -2,7 +2,7 @@ using SkiaSharp;
 
 namespace Herald.Platforms.Tests.Media;
 
-/// <summary>Images made for tests with SkiaSharp: noise (which compresses badly, so files are large), and hand-built GIFs.</summary>
+/// <summary>Images made for tests with SkiaSharp: noise (which compresses badly, so files are large), one colour, and hand-built GIFs. The CLI tests share this file.</summary>
 internal static class TestImages
 {
     /// <summary>A <paramref name="width"/>×<paramref name="height"/> image of seeded noise, encoded as <paramref name="format"/>.</summary>
@@ -20,6 +20,16 @@ internal static class TestImages
         System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
         using var image = SKImage.FromBitmap(bitmap);
         using var data = image.Encode(format, quality);
+        return data.ToArray();
+    }
+
+    /// <summary>A <paramref name="width"/>×<paramref name="height"/> PNG of one colour (small, whatever its size).</summary>
+    public static byte[] Solid(int width, int height)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        bitmap.Erase(new SKColor(10, 160, 90));
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
         return data.ToArray();
     }
 

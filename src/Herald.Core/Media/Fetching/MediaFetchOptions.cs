@@ -2,8 +2,9 @@ namespace Herald.Media.Fetching;
 
 /// <summary>
 /// How Herald fetches an image given by URL at scheduling time (section <c>Herald:Media</c>). By default only public
-/// addresses are reached: loopback, private, link-local (cloud metadata included), shared (CGNAT), multicast and
-/// unspecified addresses are refused, whatever name leads to them.
+/// addresses are reached: loopback, private, link-local (cloud metadata included), site-local, shared (CGNAT),
+/// benchmarking, documentation, reserved, multicast and unspecified addresses are refused, whatever name leads to
+/// them, and so are the IPv6 forms that lead to such an IPv4 address (IPv4-mapped, NAT64, 6to4).
 /// </summary>
 public sealed class MediaFetchOptions
 {
@@ -21,6 +22,13 @@ public sealed class MediaFetchOptions
     /// they are private; every other host is checked. Empty by default.
     /// </summary>
     public string[] AllowedHosts { get; set; } = [];
+
+    /// <summary>
+    /// Origins such as <c>http://127.0.0.1:5980</c> (scheme, host and port) reached even when their host is private:
+    /// that port of that host only, every other port and host is checked. A <c>--sandbox</c> command of the CLI adds
+    /// the sandbox's own, so that images it serves can be posted to it. Empty by default.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
 
     /// <summary>How long one image's fetch may take in all, redirects and body included. Default 30 seconds.</summary>
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -45,5 +53,22 @@ public sealed class MediaFetchOptions
         {
             yield return $"{Section}:{nameof(AllowedHosts)} must list host names, not empty values.";
         }
+
+        foreach (var origin in AllowedOrigins.Where(o => ParseOrigin(o) is null))
+        {
+            yield return $"{Section}:{nameof(AllowedOrigins)} must list origins such as http://127.0.0.1:5980 (scheme, host and port, no path), not '{origin}'.";
+        }
+    }
+
+    /// <summary>An origin's scheme, host and port (the scheme's own port when none is written); null when it is not one.</summary>
+    internal static (string Scheme, string Host, int Port)? ParseOrigin(string? origin)
+    {
+        if (!Uri.TryCreate(origin?.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") ||
+            uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+        {
+            return null;
+        }
+
+        return (uri.Scheme, uri.IdnHost.Trim('[', ']'), uri.Port);
     }
 }

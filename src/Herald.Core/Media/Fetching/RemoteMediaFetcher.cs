@@ -55,7 +55,8 @@ internal sealed class RemoteMediaFetcher(IHttpClientFactory httpClientFactory, I
         {
             return CopyOutcome.Refused(
                 $"points at a private address: {blocked.Message}; Herald fetches images from public " +
-                $"addresses only, unless {Settings}:{nameof(MediaFetchOptions.AllowedHosts)} names the host or {Settings}:{nameof(MediaFetchOptions.AllowPrivateAddresses)} is true");
+                $"addresses only, unless {Settings}:{nameof(MediaFetchOptions.AllowedHosts)} names the host, {Settings}:{nameof(MediaFetchOptions.AllowedOrigins)} its origin, " +
+                $"or {Settings}:{nameof(MediaFetchOptions.AllowPrivateAddresses)} is true");
         }
         catch (HttpRequestException ex)
         {
