@@ -136,6 +136,40 @@ public abstract class ServerApiTests(ServerFactory server)
     }
 
     [Fact]
+    public async Task Posts_ImageGivenByAPathOnTheServer_IsRefusedNamingTheImage_AndNothingIsRead()
+    {
+        using var client = await Server.ClientWithScopesAsync(ApiScopes.Write);
+        // A file on the server's disk that decodes as an image: the API must not read it, whoever calls it.
+        var onServer = Path.Combine(Path.GetTempPath(), $"herald-server-file-{Guid.NewGuid():N}.png");
+        using (var bitmap = new SkiaSharp.SKBitmap(8, 8))
+        using (var image = SkiaSharp.SKImage.FromBitmap(bitmap))
+        using (var png = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100))
+        {
+            await File.WriteAllBytesAsync(onServer, png.ToArray());
+        }
+
+        try
+        {
+            var title = $"Local image {Guid.NewGuid():N}";
+            var problem = await client.PostJsonAsync("/api/v1/posts", new
+            {
+                markdown = $"---\ntype: post\nimages:\n  - src: {onServer}\n    alt: A file on the server\n---\n{title}\n",
+                targets = new[] { "mastodon" },
+            }).ExpectAsync(HttpStatusCode.UnprocessableEntity);
+
+            Api.AssertProblem(problem, 422);
+            var message = (string)problem["errors"]!["images[0].src"]![0]!;
+            Assert.Contains("must be an http(s) URL", message, StringComparison.Ordinal);
+            var page = await client.GetAsync($"/api/v1/publications?q={Uri.EscapeDataString(title)}").ExpectAsync(HttpStatusCode.OK);
+            Assert.Empty(page["items"]!.AsArray());
+        }
+        finally
+        {
+            File.Delete(onServer);
+        }
+    }
+
+    [Fact]
     public async Task Posts_DryRun_ReturnsEachPayloadWithCountsAndStoresNothing()
     {
         using var client = await Server.ClientWithScopesAsync(ApiScopes.Write);

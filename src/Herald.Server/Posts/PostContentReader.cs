@@ -19,7 +19,19 @@ internal static class PostContentReader
 
             try
             {
-                return MarkdownDocument.Parse(request.Markdown, now, limits);
+                var parsed = MarkdownDocument.Parse(request.Markdown, now, limits);
+                // A path would be read from the server's own disk: any file there that decodes as an image could be
+                // published by whoever may call the API. Over HTTP, images come by URL (fetched through the guarded client).
+                var found = problems.Count;
+                for (var i = 0; i < parsed.Images.Count; i++)
+                {
+                    if (!parsed.Images[i].IsRemote)
+                    {
+                        problems.Add(($"images[{i}].src", $"must be an http(s) URL, not '{parsed.Images[i].Source}': the server does not read files from its own disk (put the image at a public URL, or post from the command line, which reads local files)"));
+                    }
+                }
+
+                return problems.Count > found ? null : parsed;
             }
             catch (Herald.Validation.ContentValidationException ex)
             {
