@@ -111,7 +111,8 @@ internal static class DoctorCommand
 
             foreach (var (known, result) in await AccountTester.TestAsync(services, configuration, sandbox, accounts, cancellationToken))
             {
-                checks.Add(new(known.Name, result.Verdict == AccountCheckVerdict.Works, AccountTester.Describe(result), AccountTester.Fix(known, result, sandbox)));
+                checks.Add(new(known.Name, result.CanDoAll, string.Join("\n  ", AccountTester.Capabilities(result).Prepend(AccountTester.Describe(result))),
+                    AccountTester.Fix(known, result, sandbox)));
             }
 
             await using var scope = services.CreateAsyncScope();
