@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Herald.Accounts;
 using Herald.Platforms.Checks;
+using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
 using Herald.Sandbox.Threads;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Herald.Sandbox;
 using Herald.Server.Keys;
 
 namespace Herald.Server.Tests;
