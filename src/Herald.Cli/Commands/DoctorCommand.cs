@@ -3,7 +3,6 @@ using System.Text.Json;
 using Herald.Cli.Accounts;
 using Herald.Cli.Configuration;
 using Herald.Cli.Output;
-using Herald.Platforms.Checks;
 using Herald.Publications;
 using Herald.Storage;
 using Herald.Storage.Security;
