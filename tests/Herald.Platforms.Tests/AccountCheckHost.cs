@@ -19,11 +19,11 @@ internal static class AccountCheckHost
     /// <summary>An account of <paramref name="platform"/> on the sandbox, with a name of its own.</summary>
     public static Account AccountOf(
         SandboxFixture fixture, string platform, AccountCredentials credentials, IReadOnlyDictionary<string, string>? settings = null) => new()
-    {
-        Platform = platform,
-        DisplayName = $"check {Guid.NewGuid():N}",
-        BaseUrl = fixture.Server.PlatformBaseUrl(platform),
-        Credentials = credentials,
-        Settings = new Dictionary<string, string>(settings ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase),
-    };
+        {
+            Platform = platform,
+            DisplayName = $"check {Guid.NewGuid():N}",
+            BaseUrl = fixture.Server.PlatformBaseUrl(platform),
+            Credentials = credentials,
+            Settings = new Dictionary<string, string>(settings ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase),
+        };
 }
