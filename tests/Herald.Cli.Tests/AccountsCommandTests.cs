@@ -47,8 +47,13 @@ public sealed class AccountsCommandTests
         Assert.True(test.ExitCode == 0, test.Output + test.Error);
         Assert.Matches(@"✓ devto:work\s+works: .+ They belong to ", test.Output);
         Assert.Matches(@"✓ mastodon:personal\s+works: ", test.Output);
+        Assert.Contains("\n  can post: yes, upload images: yes, read posts back: yes\n", test.Output, StringComparison.Ordinal);
         var tested = Assert.Single(JsonDocument.Parse(testJson.Output).RootElement.EnumerateArray());
         Assert.True(tested.GetProperty("works").GetBoolean());
+        Assert.True(tested.GetProperty("canDoAll").GetBoolean());
+        Assert.Equal(["post", "uploadImages", "readBack"], tested.GetProperty("capabilities").EnumerateArray().Select(c => c.GetProperty("capability").GetString()));
+        Assert.All(tested.GetProperty("capabilities").EnumerateArray(), c => Assert.Equal("yes", c.GetProperty("answer").GetString()));
+        Assert.Equal(["read", "write"], tested.GetProperty("grantedScopes").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal("works", tested.GetProperty("verdict").GetString());
         Assert.False(string.IsNullOrEmpty(tested.GetProperty("identity").GetString()));
         Assert.True(testAll.ExitCode == 0, testAll.Output + testAll.Error);
@@ -75,6 +80,38 @@ public sealed class AccountsCommandTests
         Assert.Contains("credentials refused", test.Output, StringComparison.Ordinal);
         Assert.Contains("fix: enter them again: herald accounts remove mastodon:wrong --sandbox", test.Output, StringComparison.Ordinal);
         NoSecretIn(added, test);
+    }
+
+    [Fact]
+    public async Task Test_TokenLackingAScope_WarnsNamingItAndTheFix_ExitOne()
+    {
+        await using var sandbox = await SandboxServer.StartAsync();
+        sandbox.State.Mastodon.AddAccount(Sentinel, "textonly", ["read", "write:statuses"]);
+        using var run = new CliRun();
+        run.UseStandaloneSandbox(sandbox);
+        var added = await run.InvokeAsync(new NoTerminal(), "accounts", "add", "mastodon:textonly", "--sandbox", "--credential", $"access_token={Sentinel}");
+
+        var test = await run.InvokeAsync("accounts", "test", "mastodon:textonly", "--sandbox");
+        var json = await run.InvokeAsync("accounts", "test", "mastodon:textonly", "--sandbox", "--json");
+        var doctor = await run.InvokeAsync("doctor", "--sandbox");
+
+        Assert.Equal(0, added.ExitCode);
+        Assert.True(test.ExitCode == 1, test.Output + test.Error);
+        Assert.Matches(@"⚠ mastodon:textonly\s+works, but cannot do all Herald needs: .+ They belong to textonly", test.Output);
+        Assert.Contains("\n  can post: yes, upload images: no (lacks write:media), read posts back: yes\n", test.Output, StringComparison.Ordinal);
+        Assert.Contains("\n  the token's application lacks write:media: images cannot be posted.\n", test.Output, StringComparison.Ordinal);
+        Assert.Contains("\n  fix: create a token with the scopes write:statuses, write:media, read:statuses, read:accounts", test.Output, StringComparison.Ordinal);
+        Assert.Equal(1, json.ExitCode);
+        var tested = Assert.Single(JsonDocument.Parse(json.Output).RootElement.EnumerateArray());
+        Assert.True(tested.GetProperty("works").GetBoolean());
+        Assert.False(tested.GetProperty("canDoAll").GetBoolean());
+        Assert.Equal(["write:media"], tested.GetProperty("missingScopes").EnumerateArray().Select(c => c.GetString()));
+        var images = tested.GetProperty("capabilities").EnumerateArray().Single(c => c.GetProperty("capability").GetString() == "uploadImages");
+        Assert.Equal("no", images.GetProperty("answer").GetString());
+        Assert.Contains("Preferences → Development", images.GetProperty("fix").GetString(), StringComparison.Ordinal);
+        Assert.Contains("✗ mastodon:textonly", doctor.Output, StringComparison.Ordinal);
+        Assert.Contains("upload images: no (lacks write:media)", doctor.Output, StringComparison.Ordinal);
+        NoSecretIn(added, test, json, doctor);
     }
 
     [Fact]

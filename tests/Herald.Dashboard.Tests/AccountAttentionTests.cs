@@ -38,10 +38,16 @@ public sealed class AccountAttentionTests
             await AccountWithAttemptsAsync(store, "fine", now, 500, 201);
             tests.Record(retested.Id, Verdict(retested, AccountCheckVerdict.Works, now.AddMinutes(5)));
             tests.Record(testedBad.Id, Verdict(testedBad, AccountCheckVerdict.CredentialsRefused, now.AddMinutes(5)));
+            var lacking = await AccountWithAttemptsAsync(store, "lacking", now);
+            tests.Record(lacking.Id, Verdict(lacking, AccountCheckVerdict.Works, now.AddMinutes(6)) with
+            {
+                Capabilities = [new CapabilityCheck(AccountCapability.UploadImages, CapabilityAnswer.No, "the token lacks write:media") { MissingScopes = ["write:media"] }],
+            });
 
             var listed = await scope.ServiceProvider.GetRequiredService<AccountAttentionQuery>().LoadAsync(CancellationToken.None);
 
-            Assert.Equal(["tested bad", "refused"], listed.Select(a => a.DisplayName));
+            Assert.Equal(["lacking", "tested bad", "refused"], listed.Select(a => a.DisplayName));
+            Assert.Contains("cannot do all Herald needs: upload images: no (lacks write:media)", listed[0].Reason, StringComparison.Ordinal);
             Assert.Contains("HTTP 401", listed.Single(a => a.Id == refused.Id).Reason, StringComparison.Ordinal);
             Assert.Contains("the last connection test was refused", listed.Single(a => a.Id == testedBad.Id).Reason, StringComparison.Ordinal);
             Assert.DoesNotContain(listed, a => a.Id == recovered.Id);

@@ -9,7 +9,7 @@ namespace Herald.Platforms.Tests;
 
 /// <summary>
 /// The who-am-I call of every platform (<see cref="AccountChecker"/>) over real HTTP against the sandbox: its fixed
-/// accounts work and are named; a wrong token is refused; a missing one is refused without a call; an address nobody
+/// accounts work, are named and lack nothing Herald needs; a wrong token is refused; a missing one is refused without a call; an address nobody
 /// listens on is unreachable.
 /// </summary>
 public sealed class AccountCheckTests(SandboxFixture fixture) : IClassFixture<SandboxFixture>
@@ -24,6 +24,12 @@ public sealed class AccountCheckTests(SandboxFixture fixture) : IClassFixture<Sa
             var result = await checker.CheckAsync(AccountOf(platform.Id, platform.Account.Credentials, platform.Account.Settings));
             Assert.True(result.Verdict == AccountCheckVerdict.Works, $"{platform.Id}: {result}");
             Assert.False(string.IsNullOrEmpty(result.Identity ?? result.IdentityId), $"{platform.Id} named nobody");
+
+            // What the credentials can do: the sandbox's own accounts lack nothing, and each answer says why.
+            Assert.True(result.CanDoAll, $"{platform.Id}: {CapabilityText.Summary(result.Capabilities)}");
+            Assert.Contains(result.Capabilities, c => c.Capability == AccountCapability.Post);
+            Assert.All(result.Capabilities, c => Assert.False(string.IsNullOrWhiteSpace(c.Reason), $"{platform.Id} {c.Capability}"));
+            Assert.Empty(result.MissingScopes);
         }
     }
 
@@ -76,21 +82,8 @@ public sealed class AccountCheckTests(SandboxFixture fixture) : IClassFixture<Sa
         Assert.True(unreachable.Verdict == AccountCheckVerdict.Unreachable, unreachable.ToString());
     }
 
-    private Account AccountOf(string platform, IReadOnlyDictionary<string, string> credentials, IReadOnlyDictionary<string, string> settings) => new()
-    {
-        Platform = platform,
-        DisplayName = $"check {Guid.NewGuid():N}",
-        BaseUrl = fixture.Server.PlatformBaseUrl(platform),
-        Credentials = new AccountCredentials(credentials),
-        Settings = new Dictionary<string, string>(settings, StringComparer.OrdinalIgnoreCase),
-    };
+    private Account AccountOf(string platform, IReadOnlyDictionary<string, string> credentials, IReadOnlyDictionary<string, string> settings) =>
+        AccountCheckHost.AccountOf(fixture, platform, new AccountCredentials(credentials), settings);
 
-    private ServiceProvider Services()
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(fixture.Clock);
-        services.AddHerald().AddEveryPlatform();
-        services.AddSingleton<AccountChecker>();
-        return services.BuildServiceProvider();
-    }
+    private ServiceProvider Services() => AccountCheckHost.Services(fixture);
 }

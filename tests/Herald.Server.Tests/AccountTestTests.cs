@@ -1,13 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
+using Herald.Sandbox;
 using Herald.Server.Keys;
 
 namespace Herald.Server.Tests;
 
 /// <summary>
 /// <c>POST /accounts/{id}/test</c> over real HTTP against the in-process sandbox, for every platform: the sandbox
-/// accounts work and name their identity; wrong credentials are refused by the platform; an endpoint nobody listens
-/// on is unreachable.
+/// accounts work, name their identity and say what they can do; a token lacking a scope works but cannot do all
+/// Herald needs; wrong credentials are refused by the platform; an endpoint nobody listens on is unreachable.
 /// </summary>
 public abstract class AccountTestTests(ServerFactory server)
 {
@@ -25,7 +26,38 @@ public abstract class AccountTestTests(ServerFactory server)
             Assert.True((string?)result["verdict"] == "Works", $"{platform}: {result.ToJsonString()}");
             Assert.False(string.IsNullOrEmpty((string?)result["identity"] ?? (string?)result["identityId"]), $"{platform} named nobody");
             Assert.Equal(platform, (string)result["platform"]!);
+            Assert.True((bool)result["canDoAll"]!, $"{platform}: {result.ToJsonString()}");
+            var capabilities = result["capabilities"]!.AsArray();
+            Assert.Contains(capabilities, c => (string)c!["capability"]! == "Post");
+            Assert.All(capabilities, c => Assert.False(string.IsNullOrEmpty((string?)c!["reason"]), result.ToJsonString()));
         }
+    }
+
+    [Fact]
+    public async Task Test_TokenLackingAScope_WorksButCannotDoAll_NamingTheScope()
+    {
+        using var client = await server.ClientWithScopesAsync(ApiScopes.Write);
+        var token = $"scoped-{Guid.NewGuid():N}";
+        server.Sandbox.State.Mastodon.AddAccount(token, "textonly", ["read", "write:statuses"]);
+        var created = await client.PostJsonAsync("/api/v1/accounts", new
+        {
+            platform = "mastodon",
+            displayName = $"scoped {Guid.NewGuid():N}",
+            credentials = new Dictionary<string, string> { ["access_token"] = token },
+            baseUrl = server.Sandbox.PlatformBaseUrl("mastodon").ToString(),
+        }).ExpectAsync(HttpStatusCode.Created);
+
+        var result = await client.PostAsync($"/api/v1/accounts/{(string)created["id"]!}/test", null).ExpectAsync(HttpStatusCode.OK);
+
+        Assert.True((string?)result["verdict"] == "Works", result.ToJsonString());
+        Assert.False((bool)result["canDoAll"]!);
+        Assert.Equal(["read", "write:statuses"], result["grantedScopes"]!.AsArray().Select(s => (string)s!));
+        Assert.Equal(["write:media"], result["missingScopes"]!.AsArray().Select(s => (string)s!));
+        var images = result["capabilities"]!.AsArray().Single(c => (string)c!["capability"]! == "UploadImages")!;
+        Assert.Equal("No", (string)images["answer"]!);
+        Assert.Equal(["write:media"], images["missingScopes"]!.AsArray().Select(s => (string)s!));
+        Assert.Contains("write:media", (string)images["fix"]!, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, result.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]

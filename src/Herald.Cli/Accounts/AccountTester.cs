@@ -17,6 +17,9 @@ internal static class AccountTester
     public sealed record Tested(KnownAccount Known, AccountCheckResult Result)
     {
         public bool Works => Result.Verdict == AccountCheckVerdict.Works;
+
+        /// <summary>✓ works and lacks nothing Herald needs, ⚠ works but lacks something, ✗ does not work.</summary>
+        public string Mark => Result.CanDoAll ? "✓" : Works ? "⚠" : "✗";
     }
 
     public static async Task<List<Tested>> TestAsync(
@@ -38,19 +41,28 @@ internal static class AccountTester
         return results;
     }
 
-    /// <summary>The line a person reads: ✓ and whose the credentials are, or ✗ with what went wrong.</summary>
+    /// <summary>The line a person reads: whose the credentials are, or what went wrong.</summary>
     public static string Describe(AccountCheckResult result) => result.Verdict switch
     {
-        AccountCheckVerdict.Works => $"works: {result.Detail}" + (result.Identity ?? result.IdentityId) switch { null => "", _ => $" They belong to {Who(result)}." },
+        AccountCheckVerdict.Works => (result.CanDoAll ? "works: " : "works, but cannot do all Herald needs: ") + result.Detail +
+            (result.Identity ?? result.IdentityId) switch { null => "", _ => $" They belong to {Who(result)}." },
         AccountCheckVerdict.CredentialsRefused => $"credentials refused: {result.Detail}",
         AccountCheckVerdict.Unreachable => $"platform unreachable: {result.Detail}",
         _ => $"unexpected answer: {result.Detail}",
     };
 
-    /// <summary>What to do about a result that is not a working account.</summary>
+    /// <summary>
+    /// What the credentials can do, as lines under the account's: the capabilities, then why any is not a yes
+    /// (none when the check did not reach the platform).
+    /// </summary>
+    public static IReadOnlyList<string> Capabilities(AccountCheckResult result) => result.Capabilities.Count == 0
+        ? []
+        : [$"can {CapabilityText.Summary(result.Capabilities)}", .. CapabilityText.Reasons(result.Capabilities)];
+
+    /// <summary>What to do about a result that is not a working account, or one that lacks something Herald needs.</summary>
     public static string? Fix(KnownAccount known, AccountCheckResult result, bool sandbox) => result.Verdict switch
     {
-        AccountCheckVerdict.Works => null,
+        AccountCheckVerdict.Works => CapabilityText.Fix(result.Capabilities),
         AccountCheckVerdict.CredentialsRefused when known.Source == AccountSource.Configuration =>
             $"correct the credentials in the configuration ({Herald.Storage.Accounts.ConfiguredAccount.SectionPath(known.Account.Platform)})",
         AccountCheckVerdict.CredentialsRefused =>

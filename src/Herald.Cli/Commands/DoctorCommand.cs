@@ -3,7 +3,6 @@ using System.Text.Json;
 using Herald.Cli.Accounts;
 using Herald.Cli.Configuration;
 using Herald.Cli.Output;
-using Herald.Platforms.Checks;
 using Herald.Publications;
 using Herald.Storage;
 using Herald.Storage.Security;
@@ -111,7 +110,8 @@ internal static class DoctorCommand
 
             foreach (var (known, result) in await AccountTester.TestAsync(services, configuration, sandbox, accounts, cancellationToken))
             {
-                checks.Add(new(known.Name, result.Verdict == AccountCheckVerdict.Works, AccountTester.Describe(result), AccountTester.Fix(known, result, sandbox)));
+                checks.Add(new(known.Name, result.CanDoAll, string.Join("\n  ", AccountTester.Capabilities(result).Prepend(AccountTester.Describe(result))),
+                    AccountTester.Fix(known, result, sandbox)));
             }
 
             await using var scope = services.CreateAsyncScope();

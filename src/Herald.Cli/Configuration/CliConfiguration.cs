@@ -176,7 +176,7 @@ internal static class CliConfiguration
         Map("DEVTO_API_KEY", "Herald:Accounts:devto:Credentials:api_key");
         Map("LINKEDIN_ACCESS_TOKEN", "Herald:Accounts:linkedin:Credentials:access_token");
         Map("LINKEDIN_AUTHOR_URN", "Herald:Accounts:linkedin:Settings:author_urn");
-        foreach (var credential in new[] { "access_token", "refresh_token", "client_id", "client_secret", "consumer_key", "consumer_secret", "access_token_secret" })
+        foreach (var credential in new[] { "access_token", "refresh_token", "client_id", "client_secret", "consumer_key", "consumer_secret", "access_token_secret", "scope" })
         {
             Map("X_" + credential.ToUpperInvariant(), $"Herald:Accounts:x:Credentials:{credential}");
         }

@@ -19,10 +19,24 @@ public enum AccountCheckVerdict
 }
 
 /// <summary>
-/// The verdict, in Herald's words (never a credential, never the platform's body), and the identity the platform
-/// reported: a display handle (<see cref="Identity"/>) and the platform's id for it (<see cref="IdentityId"/>).
+/// The verdict, in Herald's words (never a credential, never the platform's body), the identity the platform
+/// reported: a display handle (<see cref="Identity"/>) and the platform's id for it (<see cref="IdentityId"/>), and
+/// what the credentials can do (<see cref="Capabilities"/>, only when they work).
 /// </summary>
-public sealed record AccountCheckResult(AccountCheckVerdict Verdict, string Detail, string? Identity = null, string? IdentityId = null);
+public sealed record AccountCheckResult(AccountCheckVerdict Verdict, string Detail, string? Identity = null, string? IdentityId = null)
+{
+    /// <summary>Each thing Herald needs of the account on its platform, yes, no or unknown; empty unless the credentials work.</summary>
+    public IReadOnlyList<CapabilityCheck> Capabilities { get; init; } = [];
+
+    /// <summary>The scopes or permissions the platform said the credentials carry; null when it did not say.</summary>
+    public IReadOnlyList<string>? GrantedScopes { get; init; }
+
+    /// <summary>Every scope a capability lacks, once each.</summary>
+    public IReadOnlyList<string> MissingScopes => CapabilityText.Missing(Capabilities);
+
+    /// <summary>The credentials work and nothing Herald needs is known to be missing (an unknown capability is not missing).</summary>
+    public bool CanDoAll => CapabilityText.CanDoAll(Verdict, Capabilities);
+}
 
 /// <summary>A platform adapter that can ask its platform whose an account's credentials are.</summary>
 public interface IAccountCheck

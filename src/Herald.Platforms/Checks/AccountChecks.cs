@@ -7,7 +7,16 @@ namespace Herald.Platforms.Checks;
 internal static class AccountChecks
 {
     /// <summary>The string (or number, as text) at <paramref name="path"/> in a JSON body; null when it is not there.</summary>
-    public static string? Read(string body, params string[] path)
+    public static string? Read(string body, params string[] path) =>
+        Node(body, path) is System.Text.Json.Nodes.JsonValue v ? v.ToString() : null;
+
+    /// <summary>The strings of the JSON array at <paramref name="path"/> in a JSON body; null when there is none.</summary>
+    public static IReadOnlyList<string>? ReadArray(string body, params string[] path) =>
+        Node(body, path) is System.Text.Json.Nodes.JsonArray array
+            ? [.. array.OfType<System.Text.Json.Nodes.JsonValue>().Select(v => v.ToString()).Where(s => s.Length > 0)]
+            : null;
+
+    private static System.Text.Json.Nodes.JsonNode? Node(string body, string[] path)
     {
         try
         {
@@ -17,7 +26,7 @@ internal static class AccountChecks
                 node = node is System.Text.Json.Nodes.JsonObject o ? o[name] : null;
             }
 
-            return node is System.Text.Json.Nodes.JsonValue v ? v.ToString() : null;
+            return node;
         }
         catch (System.Text.Json.JsonException)
         {
@@ -51,6 +60,34 @@ internal static class AccountChecks
         using var message = build(token);
         using var answer = await PlatformHttp.SendAsync(client, message, platform, cancellationToken);
         return From(answer, platform, endpoint, read, refuses);
+    }
+
+    /// <summary>
+    /// What working credentials may do, from a second call that lists their scopes: <paramref name="message"/> to
+    /// <paramref name="endpoint"/>, whose JSON array at <paramref name="path"/> holds the scopes granted, judged
+    /// against <paramref name="needs"/>. Without such an array every capability is unknown, saying why
+    /// (<paramref name="unlisted"/> when the answer was a 2xx without it).
+    /// </summary>
+    public static async Task<AccountCheckResult> WithScopesAsync(
+        AccountCheckResult works, HttpClient client, HttpRequestMessage message, string platform, string endpoint, string[] path,
+        IReadOnlyList<ScopeNeed> needs, string holder, Func<string, string> fix, string unlisted, CancellationToken cancellationToken)
+    {
+        using var request = message;
+        using var answer = await PlatformHttp.SendAsync(client, request, platform, cancellationToken);
+        var answered = answer.Failure is null && answer.IsSuccess;
+        var scopes = answered ? ReadArray(answer.Body, path) : null;
+        if (scopes is null)
+        {
+            var why = answered ? unlisted
+                : $"{endpoint} answered {(answer.Failure is null ? $"HTTP {answer.Status}" : "nothing")}";
+            return works with
+            {
+                Capabilities = ScopeJudge.All(needs.Select(n => n.Capability), CapabilityAnswer.Unknown,
+                    $"Not known: {why}; the first post that needs it tells."),
+            };
+        }
+
+        return works with { GrantedScopes = scopes, Capabilities = ScopeJudge.Judge(scopes, needs, holder, fix) };
     }
 
     public static AccountCheckResult Missing(string platform, string credential) =>

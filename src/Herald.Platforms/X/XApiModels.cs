@@ -99,4 +99,8 @@ internal sealed record XTokenResponse
 
     [JsonPropertyName("expires_in")]
     public int? ExpiresIn { get; init; }
+
+    /// <summary>The scopes the new token carries, space-separated.</summary>
+    [JsonPropertyName("scope")]
+    public string? Scope { get; init; }
 }

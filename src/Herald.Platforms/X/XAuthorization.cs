@@ -42,6 +42,12 @@ internal sealed class XAuthorization(IHttpClientFactory httpClientFactory, IAcco
     public const string ConsumerSecret = "consumer_secret";
     public const string AccessTokenSecret = "access_token_secret";
 
+    /// <summary>
+    /// The scopes of the OAuth 2.0 access token, space-separated, as X's token answer gives them: kept at each renewal
+    /// (or entered with the token) so that <c>herald accounts test</c> can say what the token may do.
+    /// </summary>
+    public const string Scope = "scope";
+
     /// <summary>Saves of a renewed pair before giving up.</summary>
     private const int SaveAttempts = 5;
 
@@ -185,6 +191,11 @@ internal sealed class XAuthorization(IHttpClientFactory httpClientFactory, IAcco
             credentials[RefreshToken] = newRefresh;
         }
 
+        if (tokens.Scope is { Length: > 0 } scope)
+        {
+            credentials[Scope] = scope;
+        }
+
         // The old refresh token is spent: the new pair must reach the database, or after a restart the account needs
         // authorizing again. Kept even if the caller gives up now (no cancellation), and retried over a passing outage.
         await SaveRenewedAsync(account.Id, credentials);
@@ -202,6 +213,11 @@ internal sealed class XAuthorization(IHttpClientFactory httpClientFactory, IAcco
 
         credentials[AccessToken] = storedToken;
         credentials[RefreshToken] = stored[RefreshToken];
+        if (stored[Scope] is { Length: > 0 } scope)
+        {
+            credentials[Scope] = scope;
+        }
+
         return true;
     }
 

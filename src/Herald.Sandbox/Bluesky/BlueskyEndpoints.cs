@@ -51,6 +51,11 @@ internal static class BlueskyEndpoints
             return Error(429, "RateLimitExceeded", "Rate Limit Exceeded");
         }
 
+        if (session is { Account.Status: "takendown" })
+        {
+            return Error(401, "AccountTakedown", "Account has been taken down");
+        }
+
         return session is { } s
             ? Results.Json(SessionJson(context, s.Account, s.Access, s.Refresh))
             : Error(401, "AuthenticationRequired", "Invalid identifier or password");
@@ -85,7 +90,7 @@ internal static class BlueskyEndpoints
                 : Error(400, "InvalidToken", "Token could not be verified");
         }
 
-        return Results.Json(new { handle = account.Handle, did = account.Did, active = true });
+        return Results.Json(new { handle = account.Handle, did = account.Did, active = account.Status is null, status = account.Status });
     }
 
     private static async Task<IResult> CreateRecordAsync(HttpContext context, SandboxState sandbox)
@@ -94,6 +99,11 @@ internal static class BlueskyEndpoints
         if (Authenticate(context, state) is not { } account)
         {
             return Refusal(context, state);
+        }
+
+        if (Inactive(account) is { } inactive)
+        {
+            return inactive;
         }
 
         JsonDocument document;
@@ -150,6 +160,11 @@ internal static class BlueskyEndpoints
         if (Authenticate(context, state) is not { } account)
         {
             return Refusal(context, state);
+        }
+
+        if (Inactive(account) is { } inactive)
+        {
+            return inactive;
         }
 
         // The declared length is checked first, then the body as it streams.
@@ -229,7 +244,8 @@ internal static class BlueskyEndpoints
                 new { id = "#atproto_pds", type = "AtprotoPersonalDataServer", serviceEndpoint = $"{context.Request.Scheme}://{context.Request.Host}/bluesky" },
             },
         },
-        active = true,
+        active = account.Status is null,
+        status = account.Status,
     };
 
     /// <summary>The xrpc-server rate-limit headers (docs/platforms.md, Bluesky): reset in epoch seconds, policy <c>limit;w=window</c>.</summary>
@@ -243,6 +259,14 @@ internal static class BlueskyEndpoints
     }
 
     /// <summary>The account of the request's access token; null when it has none or it is not valid now.</summary>
+    /// <summary>The PDS refuses an inactive account's writes, naming why (<see cref="BlueskyAccount.Status"/>).</summary>
+    private static IResult? Inactive(BlueskyAccount account) => account.Status switch
+    {
+        null => null,
+        "takendown" => Error(400, "AccountTakedown", "Account has been taken down"),
+        _ => Error(400, "AccountDeactivated", $"Account is {account.Status}"),
+    };
+
     private static BlueskyAccount? Authenticate(HttpContext context, BlueskyState state) =>
         BearerOf(context) is { } token ? state.Authenticate(token, out _) : null;
 

@@ -3,6 +3,13 @@ namespace Herald.Sandbox.Bluesky;
 /// <summary>An account of the simulated PDS: a handle, its DID, and the app password it logs in with.</summary>
 public sealed record BlueskyAccount(string Did, string Handle, string AppPassword)
 {
+    /// <summary>
+    /// Null for an active account; else why it is not (<c>deactivated</c>, <c>suspended</c>, <c>takendown</c>): its
+    /// session says <c>active: false</c> with this <c>status</c>, its writes are refused, and a takendown account
+    /// cannot log in.
+    /// </summary>
+    public string? Status { get; set; }
+
     /// <summary>Never prints the password.</summary>
     public override string ToString() => $"{Handle} ({Did})";
 }

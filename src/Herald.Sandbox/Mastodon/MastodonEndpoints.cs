@@ -22,19 +22,37 @@ internal static class MastodonEndpoints
             s.Mastodon.Media.Find(id) is { } media ? Results.File(media.Bytes, media.MediaType) : Error(404, "Record not found"));
 
         var api = group.MapGroup("/api/v1").AddEndpointFilter(AuthorizeAsync);
-        group.MapGroup("/api/v2").AddEndpointFilter(AuthorizeAsync).MapPost("/media", UploadAsync).DisableAntiforgery();
+        group.MapGroup("/api/v2").AddEndpointFilter(AuthorizeAsync).MapPost("/media", UploadAsync).DisableAntiforgery().Needs("write:media");
         api.MapGet("/media/{id}", (HttpContext c, SandboxState s, string id) => s.Mastodon.Media.Read(AccountOf(c), id) switch
         {
             ({ } media, var status) => Results.Json(MediaJson(c, media), statusCode: status),
             _ => Error(404, "Record not found"),
-        });
-        api.MapPost("/statuses", CreateAsync);
+        }).Needs("write:media");
+        api.MapPost("/statuses", CreateAsync).Needs("write:statuses");
         api.MapGet("/statuses/{id}", (HttpContext c, SandboxState s, string id) =>
-            s.Mastodon.Find(id) is { } status ? Results.Json(StatusJson(c, status)) : Error(404, "Record not found"));
-        api.MapGet("/accounts/verify_credentials", (HttpContext c) => Results.Json(AccountJson(c, AccountOf(c))));
-        api.MapGet("/accounts/{id}/statuses", (HttpContext c, SandboxState s, string id) => AccountStatuses(c, s.Mastodon, id));
+            s.Mastodon.Find(id) is { } status ? Results.Json(StatusJson(c, status)) : Error(404, "Record not found")).Needs("read:statuses");
+        api.MapGet("/accounts/verify_credentials", (HttpContext c) => Results.Json(AccountJson(c, AccountOf(c)))).Needs("read:accounts", "profile");
+        api.MapGet("/accounts/{id}/statuses", (HttpContext c, SandboxState s, string id) => AccountStatuses(c, s.Mastodon, id)).Needs("read:statuses");
+
+        // The token's application; `scopes` since Mastodon 4.3. Any token may ask.
+        api.MapGet("/apps/verify_credentials", (HttpContext c) => Results.Json(new
+        {
+            name = "Herald",
+            website = (string?)null,
+            scopes = AccountOf(c).Scopes,
+            redirect_uris = new[] { "urn:ietf:wg:oauth:2.0:oob" },
+            redirect_uri = "urn:ietf:wg:oauth:2.0:oob",
+        }));
         return group;
     }
+
+    /// <summary>
+    /// Refuses the call with 403, as Mastodon does, unless the token has one of <paramref name="scopes"/> (or its
+    /// parent, <c>write</c> for <c>write:media</c>). Runs after <see cref="AuthorizeAsync"/> has found the account.
+    /// </summary>
+    private static RouteHandlerBuilder Needs(this RouteHandlerBuilder endpoint, params string[] scopes) =>
+        endpoint.AddEndpointFilter(async (context, next) =>
+            AccountOf(context.HttpContext).Allows(scopes) ? await next(context) : Error(403, "This action is outside the authorized scopes"));
 
     private static async ValueTask<object?> AuthorizeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -6,6 +6,16 @@ public sealed record MastodonAccount(string Id, string Username, string AccessTo
     /// <summary>A disabled (or unconfirmed) login: every call is refused with 403.</summary>
     public bool Disabled { get; set; }
 
+    /// <summary>
+    /// The OAuth scopes of the token's application, as <c>GET /api/v1/apps/verify_credentials</c> lists them; calls
+    /// outside them are refused with 403. <c>read</c> and <c>write</c> cover every <c>read:…</c> and <c>write:…</c>.
+    /// </summary>
+    public IReadOnlyList<string> Scopes { get; init; } = ["read", "write"];
+
+    /// <summary>Whether the token may make a call that takes any of <paramref name="scopes"/> (or their parent).</summary>
+    public bool Allows(params string[] scopes) =>
+        scopes.Any(scope => Scopes.Contains(scope) || (scope.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon && Scopes.Contains(scope[..colon])));
+
     /// <summary>Never prints the token.</summary>
     public override string ToString() => "@" + Username;
 }

@@ -53,9 +53,12 @@ public sealed class MastodonState
         }
     }
 
-    /// <summary>Adds an account that authenticates with <paramref name="accessToken"/>.</summary>
+    /// <summary>
+    /// Adds an account that authenticates with <paramref name="accessToken"/>, whose application has
+    /// <paramref name="scopes"/> (default <c>read write</c>).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The token is taken.</exception>
-    public MastodonAccount AddAccount(string accessToken, string username)
+    public MastodonAccount AddAccount(string accessToken, string username, IReadOnlyList<string>? scopes = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(accessToken);
         ArgumentException.ThrowIfNullOrEmpty(username);
@@ -66,7 +69,10 @@ public sealed class MastodonState
                 throw new InvalidOperationException("A Mastodon sandbox account already has that access token.");
             }
 
-            var account = new MastodonAccount((_nextAccountId++).ToString(CultureInfo.InvariantCulture), username, accessToken);
+            var account = new MastodonAccount((_nextAccountId++).ToString(CultureInfo.InvariantCulture), username, accessToken)
+            {
+                Scopes = scopes ?? ["read", "write"],
+            };
             _accountsByToken[accessToken] = account;
             return account;
         }

@@ -31,6 +31,7 @@ internal static class ThreadsEndpoints
         api.MapPost("/{userId}/threads_publish", PublishAsync);
         api.MapGet("/{userId}/threads_publishing_limit", PublishingLimitAsync);
         api.MapGet("/{id}/replies", ListRepliesAsync);
+        api.MapGet("/debug_token", DebugTokenAsync);
         api.MapGet("/{id}", ReadNodeAsync);
         // Not Graph: where the sandbox's pages show the images it downloaded.
         group.MapGet("/media/{containerId}", (SandboxState sandbox, string containerId) =>
@@ -316,6 +317,54 @@ internal static class ThreadsEndpoints
     /// The request's parameters and the profile of its <c>access_token</c> parameter, which must be the path's
     /// <c>me</c> or user id; or the Graph error refusing it.
     /// </summary>
+    /// <summary>
+    /// <c>GET /debug_token?input_token=…&amp;access_token=…</c>: what Threads knows of <c>input_token</c>: whether it is
+    /// valid, whose it is, when it expires (0 for never) and its permissions (<c>scopes</c>). The caller's own token
+    /// must be valid; an unknown or expired input token answers 200 with <c>is_valid</c> false, as the Graph API does.
+    /// </summary>
+    private static async Task<IResult> DebugTokenAsync(HttpContext context, SandboxState sandbox)
+    {
+        var state = sandbox.Threads;
+        var (parameters, _, refused) = await AuthorizeAsync(context, state, "me");
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        if (parameters.GetValueOrDefault("input_token") is not { Length: > 0 } input)
+        {
+            return Error(state, new ThreadsGraphError(400, 100, "The parameter input_token is required"));
+        }
+
+        var user = state.FindByToken(input);
+        var now = sandbox.TimeProvider.GetUtcNow();
+        if (user is null || (user.ExpiresAt is { } expiry && now >= expiry))
+        {
+            return Results.Json(new
+            {
+                data = new
+                {
+                    error = new { code = 190, message = user is null ? "Invalid OAuth access token." : "Session has expired." },
+                    is_valid = false,
+                    scopes = Array.Empty<string>(),
+                },
+            });
+        }
+
+        return Results.Json(new
+        {
+            data = new
+            {
+                type = "USER",
+                application = "Herald sandbox",
+                expires_at = user.ExpiresAt?.ToUnixTimeSeconds() ?? 0,
+                is_valid = true,
+                scopes = user.Permissions.Order(StringComparer.Ordinal),
+                user_id = user.Id,
+            },
+        });
+    }
+
     private static async Task<(Dictionary<string, string> Parameters, ThreadsUser? User, IResult? Refused)> AuthorizeAsync(
         HttpContext context, ThreadsState state, string userId)
     {

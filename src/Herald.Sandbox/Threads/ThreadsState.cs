@@ -82,17 +82,23 @@ public sealed class ThreadsState
     }
 
     /// <summary>The profile of a token, or Graph's error 190 when the token is unknown or expired.</summary>
-    internal (ThreadsUser? User, ThreadsGraphError? Error) Authenticate(string? accessToken)
+    /// <summary>The profile <paramref name="accessToken"/> acts as, expired or not; null for a token never issued.</summary>
+    internal ThreadsUser? FindByToken(string? accessToken)
     {
-        ThreadsUser? user = null;
-        if (!string.IsNullOrEmpty(accessToken))
+        if (string.IsNullOrEmpty(accessToken))
         {
-            lock (_lock)
-            {
-                user = _usersByToken.GetValueOrDefault(accessToken);
-            }
+            return null;
         }
 
+        lock (_lock)
+        {
+            return _usersByToken.GetValueOrDefault(accessToken);
+        }
+    }
+
+    internal (ThreadsUser? User, ThreadsGraphError? Error) Authenticate(string? accessToken)
+    {
+        var user = FindByToken(accessToken);
         if (user is null)
         {
             return (null, new ThreadsGraphError(400, 190, "Invalid OAuth access token - Cannot parse access token"));

@@ -134,7 +134,7 @@ internal static class XEndpoints
             token_type = "bearer",
             expires_in = seconds,
             access_token = tokens.AccessToken,
-            scope = "tweet.read tweet.write users.read offline.access media.write",
+            scope = sandbox.X.ScopesOf(clientId!),
             refresh_token = tokens.RefreshToken,
         });
     }

@@ -15,11 +15,15 @@ public sealed class XState
 
     private const long SnowflakeEpochMilliseconds = 1288834974657;
 
+    /// <summary>What a user grants Herald's X app: posting, reading, images and renewal.</summary>
+    private const string DefaultScopes = "tweet.read tweet.write users.read offline.access media.write";
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, XSandboxUser> _usersById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (XSandboxUser User, DateTimeOffset? ExpiresAt)> _accessTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (XSandboxUser User, string ClientId)> _refreshTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _clients = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _clientScopes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _consumers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (XSandboxUser User, string ConsumerKey, string Secret)> _oauth1Tokens = new(StringComparer.Ordinal);
     private readonly HashSet<string> _appOnlyTokens = new(StringComparer.Ordinal);
@@ -91,12 +95,26 @@ public sealed class XState
         }
     }
 
-    /// <summary>Registers an OAuth 2.0 app: a public client (no secret) or a confidential one.</summary>
-    public void AddClient(string clientId, string? clientSecret = null)
+    /// <summary>
+    /// Registers an OAuth 2.0 app: a public client (no secret) or a confidential one, whose tokens carry
+    /// <paramref name="scopes"/> (space-separated; by default every scope Herald asks for), as the token answer's
+    /// <c>scope</c> says.
+    /// </summary>
+    public void AddClient(string clientId, string? clientSecret = null, string? scopes = null)
     {
         lock (_lock)
         {
             _clients.Add(clientId, clientSecret);
+            _clientScopes.Add(clientId, scopes ?? DefaultScopes);
+        }
+    }
+
+    /// <summary>The scopes an app's user granted it, as the token answer lists them.</summary>
+    internal string ScopesOf(string clientId)
+    {
+        lock (_lock)
+        {
+            return _clientScopes.GetValueOrDefault(clientId, DefaultScopes);
         }
     }
 

@@ -18,8 +18,7 @@ public sealed class AccountConnectionTester(IAccountEndpointResolver endpoints, 
         var result = endpoints.Resolve(stored, out var reason) is { } account
             ? await checker.CheckAsync(account, cancellationToken)
             : new AccountCheckResult(AccountCheckVerdict.Unreachable, reason ?? "This server cannot reach the account's endpoint.");
-        var response = new AccountTestResponse(
-            stored.Id.ToString(), stored.Platform, result.Verdict, result.Detail, result.Identity, result.IdentityId, clock.GetUtcNow());
+        var response = AccountTestResponse.From(stored, result, clock.GetUtcNow());
         results.Record(stored.Id, response);
         return response;
     }

@@ -90,7 +90,11 @@ public sealed class AccountActions(
         var who = test.Identity ?? test.IdentityId;
         return test.Verdict switch
         {
-            AccountCheckVerdict.Works => $"Works: {test.Detail}" + (who is null ? "" : $" They belong to {who}."),
+            AccountCheckVerdict.Works => (test.CanDoAll ? "Works: " : "Works, but cannot do all Herald needs: ") + test.Detail +
+                (who is null ? "" : $" They belong to {who}.") +
+                (test.Capabilities.Count == 0 ? "" : $" Can {CapabilityText.Summary(test.Capabilities)}.") +
+                string.Concat(CapabilityText.Reasons(test.Capabilities).Select(r => " " + r)) +
+                (CapabilityText.Fix(test.Capabilities) is { } fix ? $" To fix: {fix}." : ""),
             AccountCheckVerdict.CredentialsRefused => $"Credentials refused: {test.Detail}",
             AccountCheckVerdict.Unreachable => $"Platform unreachable: {test.Detail}",
             _ => $"Unexpected answer: {test.Detail}",

@@ -11,7 +11,8 @@ public sealed record AccountAttention(AccountId Id, string Platform, string Disp
 
 /// <summary>
 /// Accounts whose credentials were refused: the platform answered 401 or 403 to the newest attempt made with the
-/// account, or the account's last connection test (since this server started) ended in "credentials refused".
+/// account, or the account's last connection test (since this server started) ended in "credentials refused", or
+/// showed credentials that work but lack something Herald needs (a scope for images, a deactivated account).
 /// Herald stores no token expiry, so an expiring token shows only once the platform refuses it.
 /// </summary>
 public sealed class AccountAttentionQuery(AccountDirectory directory, HeraldDbContext db, AccountTestResults tests)
@@ -38,6 +39,11 @@ public sealed class AccountAttentionQuery(AccountDirectory directory, HeraldDbCo
             if (test is { Verdict: AccountCheckVerdict.CredentialsRefused })
             {
                 attention.Add(new(account.Id, account.Platform, account.DisplayName, $"the last connection test was refused: {test.Detail}", test.CheckedAt));
+            }
+            else if (test is { Verdict: AccountCheckVerdict.Works, CanDoAll: false })
+            {
+                attention.Add(new(account.Id, account.Platform, account.DisplayName,
+                    $"the last connection test shows its credentials cannot do all Herald needs: {CapabilityText.Summary(test.Capabilities)}", test.CheckedAt));
             }
             else if (refused.TryGetValue(account.Id, out var attempt) && !(test is { Verdict: AccountCheckVerdict.Works } && test.CheckedAt > attempt.EndedAt))
             {
