@@ -19,9 +19,10 @@ public sealed class ToolPackageTests
         var output = Directory.CreateTempSubdirectory("herald-pack-").FullName;
         try
         {
-            // --no-build packs what this test run was built from: seconds, not a second build.
+            // --no-build packs what this test run was built from: seconds, not a second build; --no-restore, because
+            // that build restored it.
             var pack = Process.Start(new ProcessStartInfo("dotnet",
-                ["pack", Path.Combine(CliRun.RepositoryRoot, "src", "Herald.Cli"), "--no-build", "-c", Configuration, "-o", output, "--nologo"])
+                ["pack", Path.Combine(CliRun.RepositoryRoot, "src", "Herald.Cli"), "--no-build", "--no-restore", "-c", Configuration, "-o", output, "--nologo"])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

@@ -200,6 +200,8 @@ public sealed partial class DashboardFlowTests(DashboardHost host)
 
         // From January's month to the week of its first day, then back to the week of 31 December when that is another.
         await page.GetByRole(AriaRole.Link, new() { Name = "Next month" }).ClickAsync();
+        // January's page must be there before its Week link is clicked (on a busy machine December's may still be).
+        await Expect(page.Locator("caption")).ToContainTextAsync($"January {year}, in {zone}");
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Calendar view" }).GetByRole(AriaRole.Link, new() { Name = "Week" }).ClickAsync();
         var firstWeek = MondayOf(new DateOnly(year, 1, 1));
         await Expect(page).ToHaveURLAsync(new Regex($"/calendar\\?week={Iso(firstWeek)}$"));

@@ -73,7 +73,8 @@ public sealed class DueTimeTests
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        // Generous: the other tests of this run share the machine; the wake-up, not the wait, is what is tested.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
         while (!condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "The dispatcher did not wake.");

@@ -16,6 +16,7 @@ namespace Herald.IntegrationTests.Workers;
 /// PostgreSQL, the file is deleted), a <c>herald work</c> process uploads the image to X and is killed with SIGKILL
 /// while its create request is on the wire, and a second <c>herald work</c> publishes it.
 /// </summary>
+[Collection(RealTimeCollection.Name)]
 public sealed class MediaKillTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Herald.Sandbox.Hosting;
 namespace Herald.IntegrationTests.Workers;
 
 /// <summary>Three <c>herald work</c> processes on one PostgreSQL; one is killed with SIGKILL mid-run and restarted.</summary>
+[Collection(RealTimeCollection.Name)]
 public sealed class MultiProcessTests
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace Herald.IntegrationTests.Workers;
 /// Several workers on one real PostgreSQL against one sandbox over HTTP: the shared rate limit, and recovery
 /// from a sandbox that fails, rate-limits and drops connections after accepting.
 /// </summary>
+[Collection(RealTimeCollection.Name)]
 public sealed class SharedWorkTests
 {
     [Fact]
