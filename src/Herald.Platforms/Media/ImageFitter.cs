@@ -61,6 +61,7 @@ internal static class ImageFitter
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(target);
+        NativeMemoryTuning.KeepLargeBlocksReturnable();
         using var codec = SKCodec.Create(source) ?? throw new InvalidDataException("The stored image cannot be decoded.");
         var sourceType = SkiaImages.MediaType(codec.EncodedFormat);
         using var upright = SkiaImages.DecodeUpright(codec);

@@ -124,7 +124,10 @@ internal sealed class PublicationConfiguration : IEntityTypeConfiguration<Public
         // The dashboard's status filter and counts by status (the table pages by creation within one status), and its
         // calendar and chart, which read the publications due between two instants.
         builder.HasIndex(p => new { p.Status, p.CreatedAt, p.Id }).HasDatabaseName("ix_publications_status_created");
-        builder.HasIndex(p => p.ScheduledAt).HasDatabaseName("ix_publications_scheduled");
+        // What needs attention, newest first: read within those statuses, not by walking every newer row of any status.
+        builder.HasIndex(p => new { p.Status, p.UpdatedAt, p.Id }).HasDatabaseName("ix_publications_status_updated");
+        // With the status, the chart's and calendar's counts by due time are read from the index alone.
+        builder.HasIndex(p => new { p.ScheduledAt, p.Status }).HasDatabaseName("ix_publications_scheduled");
     }
 }
 

@@ -73,10 +73,12 @@ internal static class DueTimeCounts
     private static Task<List<QuarterCount>> QuarterHoursAsync(HeraldDbContext db, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         // The same statement for both databases, apart from how each stores an instant: PostgreSQL as timestamptz,
-        // SQLite as UTC ticks (UtcTicksConverter).
+        // SQLite as UTC ticks (UtcTicksConverter). date_part, not extract: extract answers in numeric, whose division
+        // costs far more per row than date_part's double precision (exact for whole seconds, and off by well under a
+        // microsecond otherwise, which moves no instant across a quarter hour unless it is that close to one).
         var query = db.Database.IsNpgsql()
             ? db.Database.SqlQuery<QuarterCount>($"""
-                SELECT floor(extract(epoch FROM scheduled_at) / {QuarterHourSeconds})::bigint AS "Quarter", status AS "Status", count(*)::int AS "Count"
+                SELECT floor(date_part('epoch', scheduled_at) / {QuarterHourSeconds})::bigint AS "Quarter", status AS "Status", count(*)::int AS "Count"
                 FROM publications WHERE scheduled_at >= {from.ToUniversalTime()} AND scheduled_at < {to.ToUniversalTime()}
                 GROUP BY 1, 2
                 """)

@@ -360,7 +360,7 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasDatabaseName("ix_publications_due")
                         .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
 
-                    b.HasIndex("ScheduledAt")
+                    b.HasIndex("ScheduledAt", "Status")
                         .HasDatabaseName("ix_publications_scheduled");
 
                     b.HasIndex("ContentId", "AccountId")
@@ -374,6 +374,9 @@ namespace Herald.Storage.Migrations.PostgreSql
 
                     b.HasIndex("Status", "CreatedAt", "Id")
                         .HasDatabaseName("ix_publications_status_created");
+
+                    b.HasIndex("Status", "UpdatedAt", "Id")
+                        .HasDatabaseName("ix_publications_status_updated");
 
                     b.ToTable("publications", (string)null);
                 });

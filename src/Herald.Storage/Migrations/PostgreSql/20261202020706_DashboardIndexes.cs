@@ -42,12 +42,17 @@ namespace Herald.Storage.Migrations.PostgreSql
             migrationBuilder.CreateIndex(
                 name: "ix_publications_scheduled",
                 table: "publications",
-                column: "scheduled_at");
+                columns: new[] { "scheduled_at", "status" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_publications_status_created",
                 table: "publications",
                 columns: new[] { "status", "created_at", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_publications_status_updated",
+                table: "publications",
+                columns: new[] { "status", "updated_at", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_attempts_account",
@@ -66,6 +71,10 @@ namespace Herald.Storage.Migrations.PostgreSql
 
             migrationBuilder.DropIndex(
                 name: "ix_publications_status_created",
+                table: "publications");
+
+            migrationBuilder.DropIndex(
+                name: "ix_publications_status_updated",
                 table: "publications");
 
             migrationBuilder.DropIndex(

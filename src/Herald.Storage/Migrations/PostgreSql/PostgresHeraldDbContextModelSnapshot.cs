@@ -357,7 +357,7 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasDatabaseName("ix_publications_due")
                         .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
 
-                    b.HasIndex("ScheduledAt")
+                    b.HasIndex("ScheduledAt", "Status")
                         .HasDatabaseName("ix_publications_scheduled");
 
                     b.HasIndex("ContentId", "AccountId")
@@ -371,6 +371,9 @@ namespace Herald.Storage.Migrations.PostgreSql
 
                     b.HasIndex("Status", "CreatedAt", "Id")
                         .HasDatabaseName("ix_publications_status_created");
+
+                    b.HasIndex("Status", "UpdatedAt", "Id")
+                        .HasDatabaseName("ix_publications_status_updated");
 
                     b.ToTable("publications", (string)null);
                 });

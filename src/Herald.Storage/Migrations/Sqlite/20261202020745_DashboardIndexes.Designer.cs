@@ -353,7 +353,7 @@ namespace Herald.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_publications_due")
                         .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
 
-                    b.HasIndex("ScheduledAt")
+                    b.HasIndex("ScheduledAt", "Status")
                         .HasDatabaseName("ix_publications_scheduled");
 
                     b.HasIndex("ContentId", "AccountId")
@@ -367,6 +367,9 @@ namespace Herald.Storage.Migrations.Sqlite
 
                     b.HasIndex("Status", "CreatedAt", "Id")
                         .HasDatabaseName("ix_publications_status_created");
+
+                    b.HasIndex("Status", "UpdatedAt", "Id")
+                        .HasDatabaseName("ix_publications_status_updated");
 
                     b.ToTable("publications", (string)null);
                 });

@@ -24,12 +24,17 @@ namespace Herald.Storage.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "ix_publications_scheduled",
                 table: "publications",
-                column: "scheduled_at");
+                columns: new[] { "scheduled_at", "status" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_publications_status_created",
                 table: "publications",
                 columns: new[] { "status", "created_at", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_publications_status_updated",
+                table: "publications",
+                columns: new[] { "status", "updated_at", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_attempts_account",
@@ -46,6 +51,10 @@ namespace Herald.Storage.Migrations.Sqlite
 
             migrationBuilder.DropIndex(
                 name: "ix_publications_status_created",
+                table: "publications");
+
+            migrationBuilder.DropIndex(
+                name: "ix_publications_status_updated",
                 table: "publications");
 
             migrationBuilder.DropIndex(
