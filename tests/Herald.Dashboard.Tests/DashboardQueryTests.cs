@@ -81,6 +81,26 @@ public sealed class DashboardQueryTests
 
     [Theory]
     [MemberData(nameof(Databases))]
+    public async Task DayCounts_Before1970_PutARowASecondBeforeMidnightOnItsOwnDay(string database)
+    {
+        await TestDatabases.WithDatabaseAsync(database, async provider =>
+        {
+            var (first, end) = (new DateOnly(1960, 6, 1), new DateOnly(1960, 6, 3));
+            Assert.True(DueTimeCounts.DaysBeginOnQuarterHours(first, end, TimeZoneInfo.Utc));
+            var midnight = new DateTimeOffset(1960, 6, 2, 0, 0, 0, TimeSpan.Zero);
+            await SeedAsync(provider, [midnight.AddSeconds(-1), midnight, midnight.AddMinutes(14)]);
+
+            await using var scope = provider.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Herald.Storage.HeraldDbContext>();
+            var counted = await DueTimeCounts.ByDayAsync(db, first, end, TimeZoneInfo.Utc, CancellationToken.None);
+
+            Assert.Equal(1, counted[new DateOnly(1960, 6, 1)].Values.Sum());
+            Assert.Equal(2, counted[new DateOnly(1960, 6, 2)].Values.Sum());
+        }, AddQueries);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
     public async Task CalendarMonth_ShowsTheFirstFiveOfEachDayInDueOrder_AndCountsTheRest(string database)
     {
         await TestDatabases.WithDatabaseAsync(database, async provider =>

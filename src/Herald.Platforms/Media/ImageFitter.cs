@@ -30,21 +30,27 @@ internal static class ImageFitter
 {
     private static readonly int[] Qualities = [90, 80, 70, 60];
 
-    private static readonly SemaphoreSlim Turn = new(1, 1);
+    // As many images fitted at once as there are cores: fitting is CPU work, so more at once would only hold more
+    // images in memory (a 20 MB photo costs its decoded bitmap, a resized copy and the encoded bytes, about 100 MB)
+    // without finishing sooner. Publishing and the public /media answers wait in separate lines, so anonymous
+    // requests for images cannot hold up an attempt, whose wait counts against its time budget.
+    private static readonly SemaphoreSlim PublishTurns = new(Environment.ProcessorCount, Environment.ProcessorCount);
 
-    /// <summary>
-    /// Waits until no other image is being fitted in this process; dispose the result when done. A large image costs
-    /// its decoded bitmap, a resized copy and the encoded bytes (about 100 MB for a 20 MB photo), and the platforms of
-    /// a post are published side by side: one at a time keeps a worker's memory to one image's worth. Fitting is CPU
-    /// work, so on a machine with few cores taking turns costs little time.
-    /// </summary>
-    public static async Task<IDisposable> WaitTurnAsync(CancellationToken cancellationToken)
+    private static readonly SemaphoreSlim ServeTurns = new(Environment.ProcessorCount, Environment.ProcessorCount);
+
+    /// <summary>Waits for a turn to fit an image for publishing; dispose the result when done.</summary>
+    public static Task<IDisposable> WaitTurnAsync(CancellationToken cancellationToken) => WaitAsync(PublishTurns, cancellationToken);
+
+    /// <summary>Waits for a turn to fit an image a platform downloads from <c>/media</c>; dispose the result when done.</summary>
+    public static Task<IDisposable> WaitServeTurnAsync(CancellationToken cancellationToken) => WaitAsync(ServeTurns, cancellationToken);
+
+    private static async Task<IDisposable> WaitAsync(SemaphoreSlim turns, CancellationToken cancellationToken)
     {
-        await Turn.WaitAsync(cancellationToken);
-        return new TurnRelease();
+        await turns.WaitAsync(cancellationToken);
+        return new TurnRelease(turns);
     }
 
-    private sealed class TurnRelease : IDisposable
+    private sealed class TurnRelease(SemaphoreSlim turns) : IDisposable
     {
         private int _released;
 
@@ -52,7 +58,7 @@ internal static class ImageFitter
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                Turn.Release();
+                turns.Release();
             }
         }
     }

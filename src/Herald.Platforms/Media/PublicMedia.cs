@@ -47,7 +47,7 @@ public static class PublicMedia
             return null;
         }
 
-        using var turn = await ImageFitter.WaitTurnAsync(cancellationToken);
+        using var turn = await ImageFitter.WaitServeTurnAsync(cancellationToken);
         var stored = await open(sha256, cancellationToken);
         if (stored is null)
         {

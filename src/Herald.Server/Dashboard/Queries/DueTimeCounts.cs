@@ -15,8 +15,6 @@ internal static class DueTimeCounts
 {
     private const long QuarterHourSeconds = 15 * 60;
 
-    private const long UnixEpochTicks = 621_355_968_000_000_000;
-
     /// <summary>The days from <paramref name="first"/> up to <paramref name="end"/> (exclusive) that have publications due.</summary>
     public static async Task<Dictionary<DateOnly, Dictionary<PublicationStatus, int>>> ByDayAsync(
         HeraldDbContext db, DateOnly first, DateOnly end, TimeZoneInfo zone, CancellationToken cancellationToken)
@@ -26,9 +24,14 @@ internal static class DueTimeCounts
         var days = new Dictionary<DateOnly, Dictionary<PublicationStatus, int>>();
         if (DaysBeginOnQuarterHours(first, end, zone))
         {
-            foreach (var group in await QuarterHoursAsync(db, from, to, cancellationToken))
+            var postgres = db.Database.IsNpgsql();
+            foreach (var group in await QuarterHoursAsync(db, postgres, from, to, cancellationToken))
             {
-                var at = DateTimeOffset.FromUnixTimeSeconds(group.Quarter * QuarterHourSeconds);
+                // PostgreSQL numbers quarter hours from the Unix epoch, SQLite from tick 0 (never negative, so its integer
+                // division rounds down as PostgreSQL's floor does, before 1970 too).
+                var at = postgres
+                    ? DateTimeOffset.FromUnixTimeSeconds(group.Quarter * QuarterHourSeconds)
+                    : new DateTimeOffset(group.Quarter * QuarterHourSeconds * TimeSpan.TicksPerSecond, TimeSpan.Zero);
                 Add(days, ViewerZone.Day(at, zone), Enum.Parse<PublicationStatus>(group.Status), group.Count);
             }
         }
@@ -69,21 +72,22 @@ internal static class DueTimeCounts
         counts[status] = counts.GetValueOrDefault(status) + count;
     }
 
-    /// <summary>The rows due in [from, to), grouped by quarter hour since the Unix epoch and status.</summary>
-    private static Task<List<QuarterCount>> QuarterHoursAsync(HeraldDbContext db, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    /// <summary>The rows due in [from, to), grouped by quarter hour and status.</summary>
+    private static Task<List<QuarterCount>> QuarterHoursAsync(
+        HeraldDbContext db, bool postgres, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         // The same statement for both databases, apart from how each stores an instant: PostgreSQL as timestamptz,
         // SQLite as UTC ticks (UtcTicksConverter). date_part, not extract: extract answers in numeric, whose division
         // costs far more per row than date_part's double precision (exact for whole seconds, and off by well under a
         // microsecond otherwise, which moves no instant across a quarter hour unless it is that close to one).
-        var query = db.Database.IsNpgsql()
+        var query = postgres
             ? db.Database.SqlQuery<QuarterCount>($"""
                 SELECT floor(date_part('epoch', scheduled_at) / {QuarterHourSeconds})::bigint AS "Quarter", status AS "Status", count(*)::int AS "Count"
                 FROM publications WHERE scheduled_at >= {from.ToUniversalTime()} AND scheduled_at < {to.ToUniversalTime()}
                 GROUP BY 1, 2
                 """)
             : db.Database.SqlQuery<QuarterCount>($"""
-                SELECT (scheduled_at - {UnixEpochTicks}) / {QuarterHourSeconds * TimeSpan.TicksPerSecond} AS "Quarter", status AS "Status", count(*) AS "Count"
+                SELECT scheduled_at / {QuarterHourSeconds * TimeSpan.TicksPerSecond} AS "Quarter", status AS "Status", count(*) AS "Count"
                 FROM publications WHERE scheduled_at >= {from.UtcTicks} AND scheduled_at < {to.UtcTicks}
                 GROUP BY 1, 2
                 """);

@@ -59,7 +59,9 @@ public sealed class OverviewQuery(HeraldDbContext db, PostLinks links, TimeProvi
             .ToList();
 
         var rows = await PublicationRows.DescribeAsync(db, links, [.. dueNext, .. attention], cancellationToken);
-        return new OverviewData(counts, rows[..dueNext.Count], rows[dueNext.Count..], days);
+        // Due next is in the order of each one's next try, so its Due column shows that time (a retry's, not its first schedule's).
+        var due = rows[..dueNext.Count].Select((row, i) => row with { ScheduledAt = dueNext[i].NextAttemptAt ?? row.ScheduledAt }).ToList();
+        return new OverviewData(counts, due, rows[dueNext.Count..], days);
     }
 }
 

@@ -19,7 +19,10 @@ namespace Herald.Storage.Migrations.PostgreSql
                 defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
 
             // Attempts made before the column existed take their publication's account.
-            migrationBuilder.Sql("UPDATE attempts SET account_id = (SELECT p.account_id FROM publications p WHERE p.id = attempts.publication_id);");
+            migrationBuilder.Sql("UPDATE attempts SET account_id = (SELECT p.account_id FROM publications p WHERE p.id = attempts.publication_id) WHERE EXISTS (SELECT 1 FROM publications p WHERE p.id = attempts.publication_id);");
+            // No default once filled: a process of an older Herald still running against this database would otherwise
+            // store its attempts under no account without a word; now its insert fails and says why.
+            migrationBuilder.Sql("ALTER TABLE attempts ALTER COLUMN account_id DROP DEFAULT;");
 
             // The title search (lower(title) LIKE '%…%') reads a trigram index where pg_trgm can be had: it ships with
             // PostgreSQL and is a trusted extension, so a database owner may create it. Where it cannot be created (a

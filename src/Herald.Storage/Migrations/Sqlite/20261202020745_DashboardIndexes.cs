@@ -19,7 +19,7 @@ namespace Herald.Storage.Migrations.Sqlite
                 defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
 
             // Attempts made before the column existed take their publication's account.
-            migrationBuilder.Sql("UPDATE attempts SET account_id = (SELECT p.account_id FROM publications p WHERE p.id = attempts.publication_id);");
+            migrationBuilder.Sql("UPDATE attempts SET account_id = (SELECT p.account_id FROM publications p WHERE p.id = attempts.publication_id) WHERE EXISTS (SELECT 1 FROM publications p WHERE p.id = attempts.publication_id);");
 
             migrationBuilder.CreateIndex(
                 name: "ix_publications_scheduled",
