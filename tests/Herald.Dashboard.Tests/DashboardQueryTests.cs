@@ -45,9 +45,7 @@ public sealed class DashboardQueryTests
             {
                 var (first, end) = (new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 31));
                 Assert.True(DueTimeCounts.DaysBeginOnQuarterHours(first, end, zone));
-                await using var scope = provider.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<Herald.Storage.HeraldDbContext>();
-                var counted = await DueTimeCounts.ByDayAsync(db, first, end, zone, CancellationToken.None);
+                var counted = await CountAsync(provider, first, end, zone);
 
                 var expected = statuses.Where(s => ViewerZone.Day(s.At, zone) is var d && d >= first && d < end)
                     .GroupBy(s => ViewerZone.Day(s.At, zone))
@@ -70,9 +68,7 @@ public sealed class DashboardQueryTests
             var midnight = ViewerZone.StartOf(new DateOnly(1930, 6, 2), zone);
             await SeedAsync(provider, [midnight.AddSeconds(-1), midnight, midnight.AddMinutes(5)]);
 
-            await using var scope = provider.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<Herald.Storage.HeraldDbContext>();
-            var counted = await DueTimeCounts.ByDayAsync(db, first, end, zone, CancellationToken.None);
+            var counted = await CountAsync(provider, first, end, zone);
 
             Assert.Equal(1, counted[new DateOnly(1930, 6, 1)].Values.Sum());
             Assert.Equal(2, counted[new DateOnly(1930, 6, 2)].Values.Sum());
@@ -90,9 +86,7 @@ public sealed class DashboardQueryTests
             var midnight = new DateTimeOffset(1960, 6, 2, 0, 0, 0, TimeSpan.Zero);
             await SeedAsync(provider, [midnight.AddSeconds(-1), midnight, midnight.AddMinutes(14)]);
 
-            await using var scope = provider.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<Herald.Storage.HeraldDbContext>();
-            var counted = await DueTimeCounts.ByDayAsync(db, first, end, TimeZoneInfo.Utc, CancellationToken.None);
+            var counted = await CountAsync(provider, first, end, TimeZoneInfo.Utc);
 
             Assert.Equal(1, counted[new DateOnly(1960, 6, 1)].Values.Sum());
             Assert.Equal(2, counted[new DateOnly(1960, 6, 2)].Values.Sum());
@@ -149,6 +143,14 @@ public sealed class DashboardQueryTests
             Assert.Equal(["Growth of 100% in Q1", "Growth of 1000 in Q1"], await TitlesAsync("growth of 100"));
             Assert.Empty(await TitlesAsync("\\"));
         }, AddQueries);
+    }
+
+    private static async Task<Dictionary<DateOnly, Dictionary<PublicationStatus, int>>> CountAsync(
+        IServiceProvider provider, DateOnly first, DateOnly end, TimeZoneInfo zone)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Herald.Storage.HeraldDbContext>();
+        return await DueTimeCounts.ByDayAsync(db, first, end, zone, CancellationToken.None);
     }
 
     private static void AddQueries(IServiceCollection services)
