@@ -103,6 +103,12 @@ public sealed record RenderedPart(string Text, int Count, int Limit, string Unit
 
     /// <summary>Rich-text facets (Bluesky): links, mentions and hashtags with their UTF-8 byte ranges.</summary>
     public IReadOnlyList<RenderedFacet> Facets { get; init; } = [];
+
+    /// <summary>
+    /// For a part over a limit: how much of <see cref="Text"/> (UTF-16 code units, cut between grapheme clusters) fits
+    /// within every limit, so that a preview can mark the rest (<see cref="Formatting.Text.TextFit"/>). Null when all of it fits.
+    /// </summary>
+    public int? FittingLength { get; init; }
 }
 
 /// <summary>A link, mention or hashtag and the UTF-8 byte range [start, end) of its text.</summary>

@@ -143,6 +143,7 @@ internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccount
             {
                 Body = body,
                 Secondary = count.Measure(TextUnits.Utf8Bytes) is { } bytes ? (bytes.Count, bytes.Limit, bytes.Unit) : null,
+                FittingLength = count.IsWithinLimit ? null : TextFit.FittingLength(text, BlueskyTextCounter.Instance),
                 Facets = spans.Select(s => new RenderedFacet(
                     s.Kind, s.ByteStart, s.ByteEnd, s.Kind == BlueskyFacetSpan.Mention && _dids.TryGetValue(s.Value, out var resolved) ? resolved : s.Value)).ToList(),
             });

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Herald.Accounts;
 using Herald.Contents;
+using Herald.Formatting.Text;
 using Herald.Platforms.Http;
 using Herald.Validation;
 using Microsoft.Extensions.Options;
@@ -129,7 +130,13 @@ internal sealed partial class LinkedInAdapter : IPlatformAdapter, Checks.IAccoun
         var payload = ModeOf(account) == Mode.Api
             ? new RenderedPayload("application/json", Serialize(BuildRequest(parts, account, content, placeholders)), "POST /rest/posts")
             : new RenderedPayload("text/plain", draft + LinkedInImages.ManualList(content), null);
-        return payload with { Parts = [new RenderedPart(draft, LinkedInPostText.Length(draft), LinkedInPostText.MaxLength, "code points")] };
+        return payload with
+        {
+            Parts = [new RenderedPart(draft, LinkedInPostText.Length(draft), LinkedInPostText.MaxLength, "code points")
+            {
+                FittingLength = TextFit.FittingLength(draft, text => LinkedInPostText.Length(text) <= LinkedInPostText.MaxLength),
+            }],
+        };
     }
 
     public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)

@@ -141,6 +141,7 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccoun
             parts.Add(new RenderedPart(text, count.Count, count.Limit, count.Unit)
             {
                 Body = Serialize(BuildRequest(text, replyTo, content, account, mediaIds)),
+                FittingLength = count.IsWithinLimit ? null : TextFit.FittingLength(text, counter),
             });
         }
 

@@ -295,6 +295,7 @@ internal sealed partial class ThreadsAdapter : IPlatformAdapter, Checks.IAccount
         {
             Secondary = (links.Count, links.Limit, links.Unit),
             Body = ThreadsForm.Encode(fields),
+            FittingLength = count.IsWithinLimit ? null : TextFit.FittingLength(text, ThreadsTextCounter.Instance),
         };
     }
 

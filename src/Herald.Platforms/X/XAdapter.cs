@@ -135,7 +135,7 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck,
                 ? content.Images.Select((_, i) => string.Create(CultureInfo.InvariantCulture, $"{{id of image {i + 1}}}")).ToList()
                 : null;
             var body = Serialize(text, index == 0 ? null : $"<id of part {index}>", mediaIds);
-            return new RenderedPart(text, count.Count, count.Limit, count.Unit) { Body = body };
+            return new RenderedPart(text, count.Count, count.Limit, count.Unit) { Body = body, FittingLength = count.IsWithinLimit ? null : TextFit.FittingLength(text, XTextCounter.Instance) };
         }).ToList();
         return new RenderedPayload("application/json", rendered.Count == 0 ? "" : rendered[0].Body!, CreateEndpoint) { Parts = rendered };
     }

@@ -83,11 +83,16 @@ public sealed record PayloadPreview(string Platform, string AccountId, string Ac
         new(platform, accountId, accountName, payload.MediaType, payload.Endpoint, payload.Body, [.. payload.Parts.Select(PartPreview.From)]);
 }
 
-/// <summary>One post of a payload: its text, the platform's count and limit, a second limit if any, and its facets.</summary>
-public sealed record PartPreview(string Text, int Count, int Limit, string Unit, int? SecondaryCount, int? SecondaryLimit, string? SecondaryUnit, IReadOnlyList<RenderedFacet> Facets)
+/// <summary>
+/// One post of a payload: its text, the platform's count and limit, a second limit if any, and its facets. For a part
+/// over a limit, <paramref name="FittingLength"/> is how much of the text (UTF-16 code units) fits; the rest is what to cut.
+/// </summary>
+public sealed record PartPreview(
+    string Text, int Count, int Limit, string Unit, int? SecondaryCount, int? SecondaryLimit, string? SecondaryUnit, IReadOnlyList<RenderedFacet> Facets,
+    int? FittingLength = null)
 {
     internal static PartPreview From(RenderedPart part) =>
-        new(part.Text, part.Count, part.Limit, part.Unit, part.Secondary?.Count, part.Secondary?.Limit, part.Secondary?.Unit, part.Facets);
+        new(part.Text, part.Count, part.Limit, part.Unit, part.Secondary?.Count, part.Secondary?.Limit, part.Secondary?.Unit, part.Facets, part.FittingLength);
 }
 
 /// <summary>What <c>POST /previews</c> answers: per target, the payload with its counts and what would be refused.</summary>

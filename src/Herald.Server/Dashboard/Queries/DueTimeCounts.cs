@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
 using Herald.Publications;
 using Herald.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -6,93 +9,68 @@ namespace Herald.Server.Dashboard.Queries;
 
 /// <summary>
 /// How many publications are due on each day of a range in the viewer's time zone, by status, counted by the database.
-/// The database groups the rows by the quarter hour they are due in, and the quarter hours are then put on the
-/// viewer's days: every zone's offset today is a whole number of quarter hours, so no quarter hour straddles two days.
-/// Where a day of the range does not begin on a quarter hour (a zone's old local mean time), the rows are read instead.
-/// So the cost is one index range read with a few thousand groups out, not every row in the range sent to the server.
+/// The server works out where each of the viewer's days begins and ends (daylight-saving changes and old local mean
+/// times included) and sends those ranges with the statement; the database reads the due-time index once per day and
+/// returns a count per day and status. So the cost is one index range read with a few rows out, never every row of the
+/// range sent to the server.
 /// </summary>
 internal static class DueTimeCounts
 {
-    private const long QuarterHourSeconds = 15 * 60;
-
     /// <summary>The days from <paramref name="first"/> up to <paramref name="end"/> (exclusive) that have publications due.</summary>
     public static async Task<Dictionary<DateOnly, Dictionary<PublicationStatus, int>>> ByDayAsync(
         HeraldDbContext db, DateOnly first, DateOnly end, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
-        var from = ViewerZone.StartOf(first, zone);
-        var to = ViewerZone.StartOf(end, zone);
+        var dayCount = end.DayNumber - first.DayNumber;
         var days = new Dictionary<DateOnly, Dictionary<PublicationStatus, int>>();
-        if (DaysBeginOnQuarterHours(first, end, zone))
+        if (dayCount <= 0)
         {
-            var postgres = db.Database.IsNpgsql();
-            foreach (var group in await QuarterHoursAsync(db, postgres, from, to, cancellationToken))
-            {
-                // PostgreSQL numbers quarter hours from the Unix epoch, SQLite from tick 0 (never negative, so its integer
-                // division rounds down as PostgreSQL's floor does, before 1970 too).
-                var at = postgres
-                    ? DateTimeOffset.FromUnixTimeSeconds(group.Quarter * QuarterHourSeconds)
-                    : new DateTimeOffset(group.Quarter * QuarterHourSeconds * TimeSpan.TicksPerSecond, TimeSpan.Zero);
-                Add(days, ViewerZone.Day(at, zone), Enum.Parse<PublicationStatus>(group.Status), group.Count);
-            }
+            return days;
         }
-        else
+
+        foreach (var group in await DayRangeQuery(db, first, dayCount, zone).ToListAsync(cancellationToken))
         {
-            var rows = await db.Publications.AsNoTracking().Where(p => p.ScheduledAt >= from && p.ScheduledAt < to)
-                .Select(p => new { p.ScheduledAt, p.Status }).ToListAsync(cancellationToken);
-            foreach (var row in rows)
+            var day = first.AddDays(group.Day);
+            if (!days.TryGetValue(day, out var counts))
             {
-                Add(days, ViewerZone.Day(row.ScheduledAt, zone), row.Status, 1);
+                days[day] = counts = [];
             }
+
+            var status = Enum.Parse<PublicationStatus>(group.Status);
+            counts[status] = counts.GetValueOrDefault(status) + group.Count;
         }
 
         return days;
     }
 
-    /// <summary>Whether every day boundary from <paramref name="first"/> to <paramref name="end"/> falls on a quarter hour.</summary>
-    internal static bool DaysBeginOnQuarterHours(DateOnly first, DateOnly end, TimeZoneInfo zone)
+    /// <summary>
+    /// One statement for both databases: the days as a small table of (number, start, end), joined to the publications
+    /// due in each. Each bound is a parameter in the database's own form for an instant (PostgreSQL: timestamptz; SQLite:
+    /// UTC ticks, as <c>UtcTicksConverter</c> stores them), so the join reads the (scheduled_at, status) index.
+    /// </summary>
+    private static IQueryable<DayCount> DayRangeQuery(HeraldDbContext db, DateOnly first, int dayCount, TimeZoneInfo zone)
     {
-        for (var day = first; day <= end; day = day.AddDays(1))
+        var postgres = db.Database.IsNpgsql();
+        var sql = new StringBuilder("WITH days(day, day_start, day_end) AS (VALUES ");
+        var arguments = new object[dayCount * 3];
+        var start = ViewerZone.StartOf(first, zone);
+        for (var i = 0; i < dayCount; i++)
         {
-            if (ViewerZone.StartOf(day, zone).ToUnixTimeMilliseconds() % (QuarterHourSeconds * 1000) != 0)
-            {
-                return false;
-            }
+            var next = ViewerZone.StartOf(first.AddDays(i + 1), zone);
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({{{3 * i}}}, {{{(3 * i) + 1}}}, {{{(3 * i) + 2}}})");
+            arguments[3 * i] = i;
+            arguments[(3 * i) + 1] = postgres ? start.ToUniversalTime() : start.UtcTicks;
+            arguments[(3 * i) + 2] = postgres ? next.ToUniversalTime() : next.UtcTicks;
+            start = next;
         }
 
-        return true;
+        sql.Append("""
+            )
+            SELECT d.day AS "Day", p.status AS "Status", CAST(count(*) AS integer) AS "Count"
+            FROM days d JOIN publications p ON p.scheduled_at >= d.day_start AND p.scheduled_at < d.day_end
+            GROUP BY d.day, p.status
+            """);
+        return db.Database.SqlQuery<DayCount>(FormattableStringFactory.Create(sql.ToString(), arguments));
     }
 
-    private static void Add(Dictionary<DateOnly, Dictionary<PublicationStatus, int>> days, DateOnly day, PublicationStatus status, int count)
-    {
-        if (!days.TryGetValue(day, out var counts))
-        {
-            days[day] = counts = [];
-        }
-
-        counts[status] = counts.GetValueOrDefault(status) + count;
-    }
-
-    /// <summary>The rows due in [from, to), grouped by quarter hour and status.</summary>
-    private static Task<List<QuarterCount>> QuarterHoursAsync(
-        HeraldDbContext db, bool postgres, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
-    {
-        // The same statement for both databases, apart from how each stores an instant: PostgreSQL as timestamptz,
-        // SQLite as UTC ticks (UtcTicksConverter). date_part, not extract: extract answers in numeric, whose division
-        // costs far more per row than date_part's double precision (exact for whole seconds, and off by well under a
-        // microsecond otherwise, which moves no instant across a quarter hour unless it is that close to one).
-        var query = postgres
-            ? db.Database.SqlQuery<QuarterCount>($"""
-                SELECT floor(date_part('epoch', scheduled_at) / {QuarterHourSeconds})::bigint AS "Quarter", status AS "Status", count(*)::int AS "Count"
-                FROM publications WHERE scheduled_at >= {from.ToUniversalTime()} AND scheduled_at < {to.ToUniversalTime()}
-                GROUP BY 1, 2
-                """)
-            : db.Database.SqlQuery<QuarterCount>($"""
-                SELECT scheduled_at / {QuarterHourSeconds * TimeSpan.TicksPerSecond} AS "Quarter", status AS "Status", count(*) AS "Count"
-                FROM publications WHERE scheduled_at >= {from.UtcTicks} AND scheduled_at < {to.UtcTicks}
-                GROUP BY 1, 2
-                """);
-        return query.ToListAsync(cancellationToken);
-    }
-
-    private sealed record QuarterCount(long Quarter, string Status, int Count);
+    private sealed record DayCount(int Day, string Status, int Count);
 }

@@ -24,7 +24,7 @@ public sealed record OverviewData(
     IReadOnlyList<DayCounts> LastDays);
 
 /// <summary>The overview's numbers, read from Herald's tables (no copy of any count is kept).</summary>
-public sealed class OverviewQuery(HeraldDbContext db, PostLinks links, TimeProvider clock)
+public sealed class OverviewQuery(HeraldDbContext db, IServiceScopeFactory scopes, PostLinks links, TimeProvider clock)
 {
     public const int Days = 30;
 
@@ -36,10 +36,25 @@ public sealed class OverviewQuery(HeraldDbContext db, PostLinks links, TimeProvi
 
     public async Task<OverviewData> LoadAsync(TimeZoneInfo zone, CancellationToken cancellationToken)
     {
-        var counts = (await db.Publications.AsNoTracking().GroupBy(p => p.Status)
+        var today = ViewerZone.Day(clock.GetUtcNow(), zone);
+        var first = today.AddDays(1 - Days);
+        // The two counts read many index entries each (every publication, and every one of the last 30 days), so each
+        // runs on a connection of its own, beside the short reads of the lists.
+        var counts = InScopeOfItsOwnAsync(async other => (await other.Publications.AsNoTracking().GroupBy(p => p.Status)
                 .Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(cancellationToken))
-            .ToDictionary(x => x.Status, x => x.Count);
+            .ToDictionary(x => x.Status, x => x.Count));
+        var byDay = InScopeOfItsOwnAsync(other => DueTimeCounts.ByDayAsync(other, first, today.AddDays(1), zone, cancellationToken));
+        var lists = ListsAsync(cancellationToken);
+        await Task.WhenAll(counts, byDay, lists);
 
+        var days = Enumerable.Range(0, Days).Select(i => first.AddDays(i))
+            .Select(d => new DayCounts(d, byDay.Result.TryGetValue(d, out var c) ? c : new Dictionary<PublicationStatus, int>()))
+            .ToList();
+        return new OverviewData(counts.Result, lists.Result.DueNext, lists.Result.NeedsAttention, days);
+    }
+
+    private async Task<(IReadOnlyList<PublicationRow> DueNext, IReadOnlyList<PublicationRow> NeedsAttention)> ListsAsync(CancellationToken cancellationToken)
+    {
         var waiting = new[] { PublicationStatus.Scheduled, PublicationStatus.RetryScheduled };
         // By the instant each is next tried (a retry's, not its first schedule's): the queue's own due index.
         var dueNext = await db.Publications.AsNoTracking().Where(p => waiting.Contains(p.Status))
@@ -51,17 +66,17 @@ public sealed class OverviewQuery(HeraldDbContext db, PostLinks links, TimeProvi
                 .Aggregate(Queryable.Concat).ToListAsync(cancellationToken))
             .OrderByDescending(p => p.UpdatedAt).Take(ListSize).ToList();
 
-        var today = ViewerZone.Day(clock.GetUtcNow(), zone);
-        var first = today.AddDays(1 - Days);
-        var byDay = await DueTimeCounts.ByDayAsync(db, first, today.AddDays(1), zone, cancellationToken);
-        var days = Enumerable.Range(0, Days).Select(i => first.AddDays(i))
-            .Select(d => new DayCounts(d, byDay.TryGetValue(d, out var c) ? c : new Dictionary<PublicationStatus, int>()))
-            .ToList();
-
         var rows = await PublicationRows.DescribeAsync(db, links, [.. dueNext, .. attention], cancellationToken);
         // Due next is in the order of each one's next try, so its Due column shows that time (a retry's, not its first schedule's).
         var due = rows[..dueNext.Count].Select((row, i) => row with { ScheduledAt = dueNext[i].NextAttemptAt ?? row.ScheduledAt }).ToList();
-        return new OverviewData(counts, due, rows[dueNext.Count..], days);
+        return (due, rows[dueNext.Count..]);
+    }
+
+    /// <summary>Runs <paramref name="read"/> with a context (and so a connection) of its own.</summary>
+    private async Task<T> InScopeOfItsOwnAsync<T>(Func<HeraldDbContext, Task<T>> read)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await read(scope.ServiceProvider.GetRequiredService<HeraldDbContext>());
     }
 }
 
