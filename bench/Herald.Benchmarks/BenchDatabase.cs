@@ -133,6 +133,13 @@ internal sealed class BenchDatabase : IAsyncDisposable
         }
 
         NpgsqlConnection.ClearAllPools();
+        if (Environment.GetEnvironmentVariable("HERALD_BENCH_KEEP_DATABASE") == "1")
+        {
+            // To look at the plans afterwards (EXPLAIN ANALYZE on the same rows); drop it by hand.
+            Console.WriteLine($"  kept PostgreSQL database {_name} (HERALD_BENCH_KEEP_DATABASE=1)");
+            return;
+        }
+
         await using var connection = new NpgsqlConnection(_admin);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)", connection);

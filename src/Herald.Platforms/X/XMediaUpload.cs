@@ -117,7 +117,7 @@ internal sealed class XMediaUpload(XApi api, TimeProvider timeProvider)
         }
 
         var error = call.Answer.Status == 403
-            ? $"Image {number}: X refused the {what} (HTTP 403){Said(call)}. The app needs Read and Write permission and an OAuth 2.0 token the media.write scope."
+            ? $"Image {number}: X refused the {what} (HTTP 403){Said(call)}. The app needs Read and Write permission and an OAuth 2.0 token with the media.write scope."
             : $"Image {number} ({what}): {problem.Error}";
         return problem.Kind == PublishOutcomeKind.Unknown
             ? PublishOutcome.Transient(error, problem.HttpStatus)

@@ -9,6 +9,8 @@ namespace Herald.Sandbox.X;
 /// </summary>
 internal static class XMediaEndpoints
 {
+    private const string MediaWriteScope = "media.write";
+
     public static RouteGroupBuilder MapXMedia(this RouteGroupBuilder v2)
     {
         v2.MapPost("/media/upload", UploadAsync).DisableAntiforgery();
@@ -99,6 +101,12 @@ internal static class XMediaEndpoints
         if (!caller.Authenticated)
         {
             return (null, XEndpoints.Refused(caller));
+        }
+
+        // An OAuth 2.0 token needs the media.write scope for uploads and their alt text; X answers a bare 403.
+        if (!caller.Has(MediaWriteScope))
+        {
+            return (null, Results.Json(XState.Problem(403, "Forbidden", "Forbidden"), statusCode: 403));
         }
 
         return XEndpoints.Limited(context, state.Count(caller.User!, endpoint, limit)) is { } tooMany ? (null, tooMany) : (caller.User, null);

@@ -52,6 +52,12 @@ internal enum XAuthKind
 internal sealed record XCaller(XSandboxUser? User, XAuthKind Kind, int FailureStatus = 0, string? FailureDetail = null)
 {
     public bool Authenticated => User is not null;
+
+    /// <summary>The scopes an OAuth 2.0 token was granted (space-separated); null for every scope, and for OAuth 1.0a.</summary>
+    public string? Scopes { get; init; }
+
+    /// <summary>Whether the caller may do what <paramref name="scope"/> allows.</summary>
+    public bool Has(string scope) => Scopes is null || Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal);
 }
 
 /// <summary>What a create came to: the post, or an error status and body; the rate-limit state goes in headers either way.</summary>

@@ -20,7 +20,7 @@ public sealed class XState
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, XSandboxUser> _usersById = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (XSandboxUser User, DateTimeOffset? ExpiresAt)> _accessTokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (XSandboxUser User, DateTimeOffset? ExpiresAt, string? Scopes)> _accessTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (XSandboxUser User, string ClientId)> _refreshTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _clients = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _clientScopes = new(StringComparer.Ordinal);
@@ -85,13 +85,16 @@ public sealed class XState
         }
     }
 
-    /// <summary>A fixed OAuth 2.0 user token for <paramref name="user"/>, valid until <paramref name="expiresAt"/> (forever when null).</summary>
-    public void AddAccessToken(XSandboxUser user, string accessToken, DateTimeOffset? expiresAt = null)
+    /// <summary>
+    /// A fixed OAuth 2.0 user token for <paramref name="user"/>, valid until <paramref name="expiresAt"/> (forever when
+    /// null), granted <paramref name="scopes"/> (space-separated; every scope when null).
+    /// </summary>
+    public void AddAccessToken(XSandboxUser user, string accessToken, DateTimeOffset? expiresAt = null, string? scopes = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(accessToken);
         lock (_lock)
         {
-            _accessTokens.Add(accessToken, (user, expiresAt));
+            _accessTokens.Add(accessToken, (user, expiresAt, scopes));
         }
     }
 
@@ -227,7 +230,7 @@ public sealed class XState
                 }
 
                 return _accessTokens.TryGetValue(token, out var entry) && (entry.ExpiresAt is null || now < entry.ExpiresAt)
-                    ? new XCaller(entry.User, XAuthKind.OAuth2User)
+                    ? new XCaller(entry.User, XAuthKind.OAuth2User) { Scopes = entry.Scopes }
                     : new XCaller(null, XAuthKind.OAuth2User, 401, "Unauthorized");
             }
 
@@ -427,7 +430,7 @@ public sealed class XState
     private XTokenPair IssueLocked(XSandboxUser user, string clientId)
     {
         var pair = new XTokenPair(NewToken(), NewToken(), Sandbox.TimeProvider.GetUtcNow() + Sandbox.Options.X.AccessTokenLifetime);
-        _accessTokens[pair.AccessToken] = (user, pair.ExpiresAt);
+        _accessTokens[pair.AccessToken] = (user, pair.ExpiresAt, _clientScopes.GetValueOrDefault(clientId, DefaultScopes));
         _refreshTokens[pair.RefreshToken] = (user, clientId);
         return pair;
     }

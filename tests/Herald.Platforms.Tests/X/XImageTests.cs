@@ -103,6 +103,23 @@ public sealed class XImageTests : IClassFixture<SandboxFixture>, IDisposable
     }
 
     [Fact]
+    public async Task PublishAsync_TokenWithoutMediaWrite_FailsNamingTheScope_AndPostsNothing()
+    {
+        var user = X.AddUser(Name("noscope"));
+        var token = $"token-noscope-{Guid.NewGuid():N}";
+        X.AddAccessToken(user, token, scopes: "tweet.read tweet.write users.read offline.access");
+        var account = XAccount(new AccountCredentials { ["access_token"] = token });
+
+        var outcome = await _adapter.PublishAsync(Request(Post("A picture.", Image(TestImages.Noise(12, 12), "Noise")), account));
+
+        Assert.NotEqual(PublishOutcomeKind.Published, outcome.Kind);
+        Assert.Contains("X refused the upload (HTTP 403)", outcome.Error, StringComparison.Ordinal);
+        Assert.Contains("media.write scope", outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(X.Posts, p => p.AuthorId == user.Id);
+        Assert.DoesNotContain(token, outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PublishAsync_Thread_ImagesOnTheFirstPartOnly()
     {
         var (account, user, _) = NewAccount("thread");

@@ -68,6 +68,22 @@ public sealed class XMediaSandboxTests : IClassFixture<SandboxFixture>, IDisposa
     }
 
     [Fact]
+    public async Task Upload_WithATokenLackingMediaWrite_403AndNothingStored()
+    {
+        var user = X.AddUser($"noscope_{Guid.NewGuid():N}"[..15]);
+        var token = $"no-media-{Guid.NewGuid():N}";
+        X.AddAccessToken(user, token, scopes: "tweet.read tweet.write users.read");
+        var before = X.Media.All.Count;
+
+        using var response = await UploadAsync(token, TestImages.Noise(8, 8));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(("Forbidden", 403), (json.RootElement.GetProperty("title").GetString(), json.RootElement.GetProperty("status").GetInt32()));
+        Assert.Equal(before, X.Media.All.Count);
+    }
+
+    [Fact]
     public async Task Upload_WithoutCredentials_401()
     {
         var before = X.Media.All.Count;
