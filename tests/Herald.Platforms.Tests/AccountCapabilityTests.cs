@@ -51,6 +51,27 @@ public sealed class AccountCapabilityTests(SandboxFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Mastodon_Before43_ListsNoScopes_SoEachCapabilityIsUnknownSayingWhy()
+    {
+        var token = $"mastodon-{Guid.NewGuid():N}";
+        Server.State.Mastodon.AddAccount(token, "older", ["read", "write:statuses"]);
+        Server.State.Options.Mastodon.Version = new Version(4, 2, 10);
+        try
+        {
+            var result = await CheckAsync("mastodon", new() { ["access_token"] = token });
+
+            Assert.Equal(AccountCheckVerdict.Works, result.Verdict);
+            Assert.All(result.Capabilities, c => Assert.Equal(CapabilityAnswer.Unknown, c.Answer));
+            Assert.Contains("Mastodon before 4.3", result.Capabilities[0].Reason, StringComparison.Ordinal);
+            Assert.Empty(result.MissingScopes);
+        }
+        finally
+        {
+            Server.State.Options.Mastodon.Version = new Version(4, 3, 0);
+        }
+    }
+
+    [Fact]
     public async Task Mastodon_ReadOnlyToken_CannotPostOrUpload_ButReadsBack()
     {
         var token = $"mastodon-{Guid.NewGuid():N}";

@@ -34,15 +34,15 @@ internal static class MastodonEndpoints
         api.MapGet("/accounts/verify_credentials", (HttpContext c) => Results.Json(AccountJson(c, AccountOf(c)))).Needs("read:accounts", "profile");
         api.MapGet("/accounts/{id}/statuses", (HttpContext c, SandboxState s, string id) => AccountStatuses(c, s.Mastodon, id)).Needs("read:statuses");
 
-        // The token's application; `scopes` since Mastodon 4.3. Any token may ask.
-        api.MapGet("/apps/verify_credentials", (HttpContext c) => Results.Json(new
+        // The token's application; `scopes` since Mastodon 4.3 (left out before, as older instances do). Any token may ask.
+        api.MapGet("/apps/verify_credentials", (HttpContext c, SandboxState s) => Results.Json(new
         {
             name = "Herald",
             website = (string?)null,
-            scopes = AccountOf(c).Scopes,
+            scopes = s.Options.Mastodon.Version >= new Version(4, 3) ? AccountOf(c).Scopes : null,
             redirect_uris = new[] { "urn:ietf:wg:oauth:2.0:oob" },
             redirect_uri = "urn:ietf:wg:oauth:2.0:oob",
-        }));
+        }, IgnoreNulls));
         return group;
     }
 
@@ -168,6 +168,11 @@ internal static class MastodonEndpoints
         headers["X-RateLimit-Reset"] = window.Reset.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
     }
 
+    private static readonly JsonSerializerOptions IgnoreNulls = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
     private static MastodonAccount AccountOf(HttpContext context) => (MastodonAccount)context.Items[AccountKey]!;
 
     private static string Origin(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}/mastodon";
@@ -176,7 +181,7 @@ internal static class MastodonEndpoints
     {
         domain = context.Request.Host.Host,
         title = "Herald sandbox",
-        version = "4.3.0",
+        version = state.Sandbox.Options.Mastodon.Version.ToString(3),
         source_url = "https://github.com/mastodon/mastodon",
         description = "A simulated Mastodon instance for Herald's tests.",
         configuration = new

@@ -3,6 +3,12 @@ namespace Herald.Sandbox.Mastodon;
 /// <summary>The simulated Mastodon instance's limits: <c>new SandboxOptions { Mastodon = { MaxCharacters = 1000 } }</c>.</summary>
 public sealed class MastodonSandboxOptions
 {
+    /// <summary>
+    /// The Mastodon version the instance reports (<c>GET /api/v2/instance</c>). Before 4.3,
+    /// <c>GET /api/v1/apps/verify_credentials</c> lists no <c>scopes</c>, so what a token may do cannot be read there.
+    /// </summary>
+    public Version Version { get; set; } = new(4, 3, 0);
+
     /// <summary>The simulated Mastodon instance's <c>max_characters</c> (upstream default 500); tests may set 1,000.</summary>
     public int MaxCharacters { get; set; } = 500;
 
