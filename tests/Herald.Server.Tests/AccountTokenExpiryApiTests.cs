@@ -7,7 +7,7 @@ using Herald.Server.Keys;
 namespace Herald.Server.Tests;
 
 /// <summary>
-/// <c>tokenExpiresAt</c> on <c>/api/v1/accounts</c>: stated with a token of fixed lifetime, shown in every answer (null
+/// <c>tokenExpiresAt</c> on <c>/api/v1/accounts</c>: stated with a token of fixed lifetime, shown in every answer (left out
 /// when not known), refused by name when it is not an ISO 8601 instant, and forgotten when new credentials come
 /// without one. Never a credential in any answer.
 /// </summary>
@@ -42,7 +42,6 @@ public sealed class AccountTokenExpiryApiTests(SqliteServerFactory server) : ICl
             var renewed = await client.PatchAsync($"/api/v1/accounts/{id}", Json(new { credentials = new Dictionary<string, string> { ["access_token"] = "another" } }))
                 .ExpectAsync(HttpStatusCode.OK);
             Assert.Null(renewed["tokenExpiresAt"]);
-            Assert.True(renewed.AsObject().ContainsKey("tokenExpiresAt"));
             var one = await client.GetAsync($"/api/v1/accounts/{id}").ExpectAsync(HttpStatusCode.OK);
             Assert.Null(one["tokenExpiresAt"]);
         }

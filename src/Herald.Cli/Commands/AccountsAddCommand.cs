@@ -66,9 +66,10 @@ internal static class AccountsAddCommand
                 }
 
                 var credentials = Collect(platform, given, sandbox, prompt);
-                var draft = (sandbox
+                var draft = sandbox
                     ? FromSandbox(AccountCatalog.SandboxAccount(platform, name, settings, credentials, settingsWin: true))
-                    : new AccountDraft(platform.Id, name, credentials, settings, parse.GetValue(baseUrl))) with { TokenExpiresAt = parse.GetValue(tokenExpiresAt) };
+                    : new AccountDraft(platform.Id, name, credentials, settings, parse.GetValue(baseUrl));
+                draft = draft with { TokenExpiresAt = parse.GetValue(tokenExpiresAt) };
 
                 await services.MigrateHeraldDatabaseAsync(cancellationToken);
                 await using var scope = services.CreateAsyncScope();

@@ -8,7 +8,7 @@ namespace Herald.Server.Accounts;
 /// read them, and when they were last entered (<see cref="CredentialsRenewedAt"/>: the account's creation, or the last
 /// change of its credentials through the API; null for accounts stored before Herald kept it, or from configuration),
 /// and when its access token expires (<see cref="TokenExpiresAt"/>: what the platform answered when Herald last renewed
-/// the token, or what was stated with the credentials; null when not known).
+/// the token, or what was stated with the credentials; null, and so left out of the answer, when not known).
 /// </summary>
 public sealed record AccountResponse(
     string Id,
