@@ -28,6 +28,8 @@ internal sealed class AccountCredentialsStore(IServiceScopeFactory scopes, Heral
         var account = await db.Accounts.FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken)
             ?? throw new InvalidOperationException($"Account {accountId} does not exist; its renewed credentials cannot be kept.");
         db.Entry(account).Property(a => a.Credentials).CurrentValue = new AccountCredentials(credentials) { Owner = accountId };
+        // The renewed token's expiry as the platform gave it; a renewal that gave none leaves it unknown, not the old token's.
+        db.Entry(account).Property<DateTimeOffset?>(HeraldDbContext.TokenExpiresAtProperty).CurrentValue = credentials.AccessTokenExpiresAt;
         await db.SaveChangesAsync(cancellationToken);
     }
 

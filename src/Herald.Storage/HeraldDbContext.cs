@@ -19,6 +19,13 @@ public abstract class HeraldDbContext(DbContextOptions options) : DbContext(opti
     /// </summary>
     public const string CredentialsRenewedAtProperty = "CredentialsRenewedAt";
 
+    /// <summary>
+    /// The shadow property (column <c>token_expires_at</c>) holding when an account's access token expires: what the
+    /// platform said when it renewed the token, or what the user stated with fixed-lifetime credentials; null when
+    /// not known. Read with <c>EF.Property</c>.
+    /// </summary>
+    public const string TokenExpiresAtProperty = "TokenExpiresAt";
+
     internal CredentialProtector Protector { get; } = options.FindExtension<HeraldOptionsExtension>()?.Protector
         ?? throw new InvalidOperationException("Herald's context needs the credential key: register it with AddHeraldStorage.");
 

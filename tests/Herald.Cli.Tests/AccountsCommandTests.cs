@@ -34,8 +34,8 @@ public sealed class AccountsCommandTests
         Assert.Contains("✓ Added devto:work (Dev.to, sandbox): credentials api_key stored encrypted", work.Output, StringComparison.Ordinal);
         Assert.Equal(0, personal.ExitCode);
         Assert.Equal(0, list.ExitCode);
-        Assert.Matches(@"devto:work\s+stored\s+api_key", list.Output);
-        Assert.Matches(@"x:sandbox\s+sandbox\s+access_token", list.Output);
+        Assert.Matches(@"devto:work\s+stored\s+unknown\s+api_key", list.Output);
+        Assert.Matches(@"x:sandbox\s+sandbox\s+unknown\s+access_token", list.Output);
         var accounts = JsonDocument.Parse(json.Output).RootElement.EnumerateArray().ToList();
         var devto = Assert.Single(accounts, a => a.GetProperty("account").GetString() == "devto:work");
         Assert.Equal("stored", devto.GetProperty("source").GetString());
@@ -191,6 +191,26 @@ public sealed class AccountsCommandTests
         Refused(tested, "ACCOUNTS: 'all' names no account");
         Assert.Equal(0, listed.ExitCode);
         Assert.Empty(JsonDocument.Parse(listed.Output).RootElement.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Add_TokenExpiresAt_IsListedWhenAnInstantAndRefusedNamingTheFlagOtherwise()
+    {
+        using var run = new CliRun();
+        var expiresAt = DateTimeOffset.UtcNow.AddDays(40).AddHours(2);
+
+        var refused = await run.InvokeAsync(new NoTerminal(), "accounts", "add", "threads:me", "--credential", "access_token=x", "--token-expires-at", "in 60 days");
+        var added = await run.InvokeAsync(new NoTerminal(), "accounts", "add", "threads:me", "--credential", $"access_token={Sentinel}",
+            "--token-expires-at", expiresAt.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+        var list = await run.InvokeAsync("accounts", "list");
+        var json = await run.InvokeAsync("accounts", "list", "--json");
+
+        Refused(refused, "error: --token-expires-at: must be an ISO 8601 instant with an offset");
+        Assert.True(added.ExitCode == 0, added.Error);
+        Assert.Matches(@"threads:me\s+stored\s+in 40 days\s+access_token", list.Output);
+        var listed = Assert.Single(JsonDocument.Parse(json.Output).RootElement.EnumerateArray());
+        Assert.Equal(expiresAt.ToUnixTimeSeconds(), listed.GetProperty("tokenExpiresAt").GetDateTimeOffset().ToUnixTimeSeconds());
+        Assert.DoesNotContain(Sentinel, list.Output + json.Output, StringComparison.Ordinal);
     }
 
     [Fact]

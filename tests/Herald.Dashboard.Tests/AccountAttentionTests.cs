@@ -1,3 +1,4 @@
+using System.Globalization;
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Platforms;
@@ -6,8 +7,10 @@ using Herald.Publications;
 using Herald.Server.Accounts;
 using Herald.Server.Dashboard.Queries;
 using Herald.Storage;
+using Herald.Storage.Accounts;
 using Herald.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Herald.Dashboard.Tests;
 
@@ -57,6 +60,59 @@ public sealed class AccountAttentionTests
             services.AddSingleton<AccountTestResults>();
             services.AddScoped<AccountAttentionQuery>();
         });
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task TokenExpiry_WithinAWeekOrPastAndNotRenewable_IsListedWithTheDateAndWhatToDo(string database)
+    {
+        var now = new DateTimeOffset(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
+        var clock = new FakeTimeProvider(now);
+        await TestDatabases.WithDatabaseAsync(database, async provider =>
+        {
+            var soon = await AddAsync(provider, "threads", "soon", now.AddDays(3), ["access_token"]);
+            var expired = await AddAsync(provider, "linkedin", "expired", now.AddDays(-1), ["access_token"]);
+            await AddAsync(provider, "threads", "later", now.AddDays(30), ["access_token"]);
+            await AddAsync(provider, "x", "renewable", now.AddHours(1), ["access_token", "refresh_token", "client_id"]);
+            await AddAsync(provider, "devto", "unknown", null, ["api_key"]);
+
+            var listed = await LoadAsync(provider);
+
+            Assert.Equal(["soon", "expired"], listed.Select(a => a.DisplayName));
+            Assert.Equal("its access token expires on 2026-12-05 (in 3 days) and Herald cannot renew it", listed[0].Reason);
+            Assert.Equal(now.AddDays(3), listed[0].At);
+            Assert.Contains($"PATCH /api/v1/accounts/{soon.Id} with credentials and tokenExpiresAt", listed[0].Advice, StringComparison.Ordinal);
+            Assert.Equal("its access token expired on 2026-12-01 and Herald cannot renew it", listed.Single(a => a.Id == expired.Id).Reason);
+
+            // A week on, the one that expired in 30 days is not yet due; a day later it is.
+            clock.Advance(TimeSpan.FromDays(22) + TimeSpan.FromHours(23));
+            Assert.DoesNotContain(await LoadAsync(provider), a => a.DisplayName == "later");
+            clock.Advance(TimeSpan.FromHours(1));
+            Assert.Contains(await LoadAsync(provider), a => a.DisplayName == "later" && a.Reason.Contains("(in 7 days)", StringComparison.Ordinal));
+        }, services =>
+        {
+            services.AddHerald().AddEveryPlatform();
+            services.AddSingleton<TimeProvider>(clock);
+            services.AddSingleton<AccountTestResults>();
+            services.AddScoped<AccountAttentionQuery>();
+        });
+    }
+
+    private static async Task<IReadOnlyList<AccountAttention>> LoadAsync(IServiceProvider provider)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AccountAttentionQuery>().LoadAsync(CancellationToken.None);
+    }
+
+    /// <summary>An account added as the API adds one, with <paramref name="expiresAt"/> stated (or not).</summary>
+    private static async Task<Account> AddAsync(IServiceProvider provider, string platform, string name, DateTimeOffset? expiresAt, string[] keys)
+    {
+        await using var scope = provider.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<AccountDirectory>().AddAsync(
+            new AccountDraft(platform, name, keys.ToDictionary(k => k, k => $"{k}-value"), null, null, expiresAt?.ToString("O", CultureInfo.InvariantCulture)),
+            CancellationToken.None);
+        Assert.True(result.Change == AccountChange.Done, string.Join("; ", result.Problems));
+        return result.Account!;
     }
 
     private static AccountTestResponse Verdict(Account account, AccountCheckVerdict verdict, DateTimeOffset at) =>

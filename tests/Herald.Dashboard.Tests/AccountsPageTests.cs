@@ -59,6 +59,40 @@ public sealed class AccountsPageTests(DashboardHost host)
     }
 
     [Fact]
+    public async Task ATokenStatedToExpireSoon_ShowsOnTheListAndUnderNeedsAttention()
+    {
+        var name = $"expiring {Guid.NewGuid():N}";
+        var expiresAt = DateTimeOffset.UtcNow.AddDays(3).AddHours(2);
+        var id = (string)(await host.PostAsync("/api/v1/accounts", new
+        {
+            platform = "devto",
+            displayName = name,
+            credentials = new Dictionary<string, string> { ["api_key"] = "a-key-that-expires" },
+            tokenExpiresAt = expiresAt.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+        }))["id"]!;
+        try
+        {
+            var page = await host.SignedInPageAsync();
+            await page.GotoAsync("/accounts");
+            await Expect(page.GetByRole(AriaRole.Columnheader, new() { Name = "Token expires" })).ToBeVisibleAsync();
+            await Expect(Row(page, name).Locator("[data-token-expires]")).ToContainTextAsync("in 3 days");
+            await Expect(Row(page, "wrong key").Locator("[data-token-expires]")).ToContainTextAsync("unknown");
+            Assert.DoesNotContain("a-key-that-expires", await page.ContentAsync(), StringComparison.Ordinal);
+
+            await page.GotoAsync("/");
+            var attention = page.Locator("ul.account-attention li", new() { HasText = $"'{name}'" });
+            await Expect(attention).ToContainTextAsync(
+                $"its access token expires on {expiresAt.UtcDateTime:yyyy-MM-dd} (in 3 days) and Herald cannot renew it");
+            await Expect(attention).ToContainTextAsync("tokenExpiresAt");
+            await page.Context.CloseAsync();
+        }
+        finally
+        {
+            (await host.Api.DeleteAsync($"/api/v1/accounts/{id}?cancelPending=true")).Dispose();
+        }
+    }
+
+    [Fact]
     public async Task ATestThroughTheRestApi_IsTheOneThePageShows()
     {
         // One tester for both: the verdict of POST /api/v1/accounts/{id}/test is the page's last test.

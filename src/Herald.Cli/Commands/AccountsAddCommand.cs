@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Herald.Cli.Commands;
 
 /// <summary>
-/// <c>herald accounts add PLATFORM:NAME [--credential KEY=VALUE]… [--setting KEY=VALUE]… [--base-url URL] [--sandbox]</c>:
+/// <c>herald accounts add PLATFORM:NAME [--credential KEY=VALUE]… [--setting KEY=VALUE]… [--base-url URL] [--token-expires-at TIME] [--sandbox]</c>:
 /// stores an account with its credentials encrypted. Each credential the platform needs comes from
 /// <c>--credential</c>, else the environment (<c>HERALD_CREDENTIAL_API_KEY</c> for <c>api_key</c>), else — at a
 /// terminal — a question answered without echo; with <c>--sandbox</c>, else the sandbox's own. No credential is ever
@@ -32,7 +32,12 @@ internal static class AccountsAddCommand
         };
         var setting = new Option<string[]>("--setting", "-s") { Description = "An account setting as KEY=VALUE (repeatable), e.g. author_urn=urn:li:person:…" };
         var baseUrl = new Option<string?>("--base-url") { Description = "The platform's address for this account, e.g. your Mastodon instance (https://mastodon.social)." };
-        var command = new Command("add", "Store an account (credentials encrypted, never shown again).") { account, credential, setting, baseUrl };
+        var tokenExpiresAt = new Option<string?>("--token-expires-at")
+        {
+            Description = "When the access token expires, as an ISO 8601 instant (2026-12-31T00:00:00Z), for a token with a fixed lifetime " +
+                "that Herald cannot renew (Threads and LinkedIn tokens last 60 days); the overview warns 7 days ahead.",
+        };
+        var command = new Command("add", "Store an account (credentials encrypted, never shown again).") { account, credential, setting, baseUrl, tokenExpiresAt };
         command.Add(CommonOptions.Config);
         command.Add(CommonOptions.Sandbox);
         command.SetAction(async (parse, cancellationToken) =>
@@ -64,6 +69,7 @@ internal static class AccountsAddCommand
                 var draft = sandbox
                     ? FromSandbox(AccountCatalog.SandboxAccount(platform, name, settings, credentials, settingsWin: true))
                     : new AccountDraft(platform.Id, name, credentials, settings, parse.GetValue(baseUrl));
+                draft = draft with { TokenExpiresAt = parse.GetValue(tokenExpiresAt) };
 
                 await services.MigrateHeraldDatabaseAsync(cancellationToken);
                 await using var scope = services.CreateAsyncScope();
@@ -183,6 +189,7 @@ internal static class AccountsAddCommand
         "baseUrl" => "--base-url",
         "credentials" => "--credential",
         "settings" => "--setting",
+        TokenExpiry.Field => "--token-expires-at",
         _ => field,
     };
 }

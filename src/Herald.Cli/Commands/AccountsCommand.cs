@@ -30,8 +30,8 @@ internal static class AccountsCommand
 
     private static Command List(TextWriter output, TextWriter error)
     {
-        var json = new Option<bool>("--json") { Description = "Machine-readable output: an array of {account, platform, name, id, source, sandbox, baseUrl, credentialKeys, credentialsReadable, settings}." };
-        var command = new Command("list", "Show every account: where it comes from and which credential keys are set (never their values).") { json };
+        var json = new Option<bool>("--json") { Description = "Machine-readable output: an array of {account, platform, name, id, source, sandbox, baseUrl, credentialKeys, credentialsReadable, settings, tokenExpiresAt}." };
+        var command = new Command("list", "Show every account: where it comes from, when its token expires (where known) and which credential keys are set (never their values).") { json };
         command.Add(CommonOptions.Config);
         command.Add(CommonOptions.Sandbox);
         command.SetAction(async (parse, cancellationToken) =>
@@ -43,9 +43,17 @@ internal static class AccountsCommand
                 var configuration = CliConfiguration.Build(parse.GetValue(CommonOptions.Config), sandbox);
                 await using var services = CliServices.Build(configuration, verbose: false);
                 var accounts = await CliAccountsFactory.Create(services, configuration, sandbox).ListAsync(cancellationToken);
+                Dictionary<AccountId, CredentialDates> dates;
+                await using (var scope = services.CreateAsyncScope())
+                {
+                    dates = await scope.ServiceProvider.GetRequiredService<AccountDirectory>().CredentialDatesAsync(cancellationToken);
+                }
+
+                DateTimeOffset? ExpiresAt(KnownAccount known) =>
+                    known.Source == AccountSource.Stored ? dates.GetValueOrDefault(known.Account.Id)?.TokenExpiresAt : null;
                 if (parse.GetValue(json))
                 {
-                    await output.WriteLineAsync(JsonSerializer.Serialize(accounts.Select(AccountJson.From), PublicationJson.Options));
+                    await output.WriteLineAsync(JsonSerializer.Serialize(accounts.Select(a => AccountJson.From(a, ExpiresAt(a))), PublicationJson.Options));
                     return HeraldCommandLine.Ok;
                 }
 
@@ -57,14 +65,15 @@ internal static class AccountsCommand
                 }
 
                 var width = Math.Max(7, accounts.Max(a => a.Name.Length)) + 2;
-                reporter.Line($"{"ACCOUNT".PadRight(width)}{"FROM",-15}CREDENTIALS SET");
+                var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+                reporter.Line($"{"ACCOUNT".PadRight(width)}{"FROM",-15}{"TOKEN EXPIRES",-20}CREDENTIALS SET");
                 foreach (var known in accounts)
                 {
                     var keys = AccountDirectory.CredentialKeys(known.Account);
                     var credentials = known.Account.Credentials.UnreadableReason is { } unreadable
                         ? $"unreadable: {unreadable}"
                         : keys.Count == 0 ? "none" : string.Join(", ", keys);
-                    reporter.Line($"{known.Name.PadRight(width)}{Describe(known.Source),-15}{credentials}");
+                    reporter.Line($"{known.Name.PadRight(width)}{Describe(known.Source),-15}{TokenExpiry.Describe(ExpiresAt(known), now),-20}{credentials}");
                 }
 
                 return HeraldCommandLine.Ok;
@@ -130,7 +139,10 @@ internal static class AccountsCommand
     };
 }
 
-/// <summary>One account in <c>herald accounts list --json</c>: never a credential, only which keys are set.</summary>
+/// <summary>
+/// One account in <c>herald accounts list --json</c>: never a credential, only which keys are set, and when its access
+/// token expires (null when not known).
+/// </summary>
 internal sealed record AccountJson(
     string Account,
     string Platform,
@@ -141,9 +153,10 @@ internal sealed record AccountJson(
     Uri? BaseUrl,
     IReadOnlyList<string> CredentialKeys,
     bool CredentialsReadable,
-    IReadOnlyDictionary<string, string> Settings)
+    IReadOnlyDictionary<string, string> Settings,
+    DateTimeOffset? TokenExpiresAt)
 {
-    public static AccountJson From(KnownAccount known) => new(
+    public static AccountJson From(KnownAccount known, DateTimeOffset? tokenExpiresAt) => new(
         known.Name,
         known.Account.Platform,
         known.Account.DisplayName,
@@ -155,5 +168,6 @@ internal sealed record AccountJson(
         AccountDirectory.CredentialKeys(known.Account),
         known.Account.Credentials.UnreadableReason is null,
         known.Account.Settings.Where(s => !s.Key.Equals(AccountDirectory.DeletedSetting, StringComparison.OrdinalIgnoreCase))
-            .ToDictionary(s => s.Key, s => s.Value, StringComparer.OrdinalIgnoreCase));
+            .ToDictionary(s => s.Key, s => s.Value, StringComparer.OrdinalIgnoreCase),
+        tokenExpiresAt);
 }

@@ -43,6 +43,13 @@ public sealed class AccountCredentials : IEnumerable<KeyValuePair<string, string
     /// </summary>
     internal AccountId? Owner { get; init; }
 
+    /// <summary>
+    /// When the access token in these credentials expires, as the platform said when it issued it (an OAuth 2
+    /// <c>expires_in</c>); null when not known. An adapter sets it when it renews the token; storage keeps it in a
+    /// column of its own, beside the credentials, and does not fill it when it loads them. Not a secret.
+    /// </summary>
+    public DateTimeOffset? AccessTokenExpiresAt { get; set; }
+
     public int Count => _values.Count;
 
     public string? this[string key]

@@ -15,6 +15,9 @@ internal sealed partial class BlueskyAdapter
 {
     private static readonly AccountCapability[] Needs = [AccountCapability.Post, AccountCapability.UploadImages, AccountCapability.ReadBack];
 
+    /// <summary>With the app password Herald logs in again whenever the session and its refresh token have expired.</summary>
+    public bool CanRenew(AccountCredentials credentials) => credentials.Has(BlueskySessions.AppPasswordCredential);
+
     public async Task<AccountCheckResult> CheckAsync(Account account, CancellationToken cancellationToken = default)
     {
         using var call = await _sessions.SendAsync(account, session =>

@@ -27,7 +27,7 @@ namespace Herald.Platforms.Bluesky;
 /// URI of the first post, its URL <c>https://bsky.app/profile/{handle}/post/{rkey}</c>. Setting:
 /// <c>language</c>, used when the content names none.
 /// </remarks>
-internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccountCheck, Media.IImageRoutes
+internal sealed partial class BlueskyAdapter : IPlatformAdapter, Checks.IAccountCheck, Checks.ICredentialRenewal, Media.IImageRoutes
 {
     internal const string HttpClientName = "Herald.Bluesky";
     internal const string PlatformId = "bluesky";

@@ -23,6 +23,10 @@ internal sealed partial class XAdapter
         new(AccountCapability.ReadBack, ["tweet.read"], ["users.read"]),
     ];
 
+    /// <summary>An OAuth 2.0 token with a refresh token and client id is renewed when X refuses it; OAuth 1.0a tokens do not expire.</summary>
+    public bool CanRenew(AccountCredentials credentials) =>
+        XAuthorization.SchemeOf(credentials) == XAuthScheme.OAuth2 && credentials.Has(XAuthorization.RefreshToken) && credentials.Has(XAuthorization.ClientId);
+
     public async Task<AccountCheckResult> CheckAsync(Account account, CancellationToken cancellationToken = default)
     {
         using var call = await _api.CallAsync(account, HttpMethod.Get, "2/users/me", null, cancellationToken);

@@ -23,7 +23,7 @@ namespace Herald.Platforms.X;
 /// <c>consumer_secret</c>, <c>access_token</c>, <c>access_token_secret</c>). Setting <c>username</c> names
 /// the account for post URLs; without it Herald asks <c>GET /2/users/me</c> once per account.
 /// </remarks>
-internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck, Media.IImageRoutes
+internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck, Checks.ICredentialRenewal, Media.IImageRoutes
 {
     internal const string HttpClientName = "Herald.X";
     internal const string PlatformId = "x";

@@ -196,6 +196,9 @@ internal sealed class XAuthorization(IHttpClientFactory httpClientFactory, IAcco
             credentials[Scope] = scope;
         }
 
+        // X says how long the new access token lasts (two hours); without it the expiry is unknown, not the old one's.
+        credentials.AccessTokenExpiresAt = tokens.ExpiresIn is int seconds and > 0 ? timeProvider.GetUtcNow().AddSeconds(seconds) : null;
+
         // The old refresh token is spent: the new pair must reach the database, or after a restart the account needs
         // authorizing again. Kept even if the caller gives up now (no cancellation), and retried over a passing outage.
         await SaveRenewedAsync(account.Id, credentials);

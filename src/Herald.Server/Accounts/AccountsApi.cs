@@ -19,20 +19,20 @@ internal static class AccountsApi
         var group = api.MapGroup("/accounts").WithTags("Accounts");
         group.MapGet("/", async (AccountDirectory directory, CancellationToken ct) =>
             {
-                var renewed = await directory.CredentialsRenewedAsync(ct);
-                return TypedResults.Ok((await directory.ListAsync(ct)).Select(a => AccountResponse.From(a, renewed.GetValueOrDefault(a.Id))).ToList());
+                var dates = await directory.CredentialDatesAsync(ct);
+                return TypedResults.Ok((await directory.ListAsync(ct)).Select(a => AccountResponse.From(a, dates.GetValueOrDefault(a.Id))).ToList());
             })
             .RequireScope(ApiScopes.Read).WithSummary("Lists the accounts (never a credential).");
         group.MapGet("/{id}", async Task<Results<Ok<AccountResponse>, ProblemHttpResult>> (string id, AccountDirectory directory, CancellationToken ct) =>
                 await directory.FindAsync(id, ct) is { } account
-                    ? TypedResults.Ok(AccountResponse.From(account, await directory.CredentialsRenewedAsync(account.Id, ct)))
+                    ? TypedResults.Ok(AccountResponse.From(account, await directory.CredentialDatesAsync(account.Id, ct)))
                     : ProblemResults.NotFound("account", id))
             .RequireScope(ApiScopes.Read).WithSummary("One account (never a credential).");
         group.MapPost("/", CreateAsync).RequireScope(ApiScopes.Write)
-            .WithSummary("Adds an account: platform, display name, credentials (write-only), settings, base URL.")
+            .WithSummary("Adds an account: platform, display name, credentials (write-only), settings, base URL, token expiry.")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPatch("/{id}", UpdateAsync).RequireScope(ApiScopes.Write)
-            .WithSummary("Changes an account's name, credentials, settings or base URL; only what is given changes.")
+            .WithSummary("Changes an account's name, credentials, settings, base URL or token expiry; only what is given changes.")
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapDelete("/{id}", DeleteAsync).RequireScope(ApiScopes.Write)
             .WithSummary("Deletes an account; refused while publications wait on it, unless cancelPending=true cancels them.")
@@ -45,7 +45,8 @@ internal static class AccountsApi
         CreateAccountRequest request, AccountDirectory directory, PostLinks links, CancellationToken cancellationToken)
     {
         var result = await directory.AddAsync(
-            new AccountDraft(request.Platform, request.DisplayName, request.Credentials, request.Settings, request.BaseUrl), cancellationToken);
+            new AccountDraft(request.Platform, request.DisplayName, request.Credentials, request.Settings, request.BaseUrl, request.TokenExpiresAt),
+            cancellationToken);
         if (result.Account is { } added)
         {
             links.Note(added);
@@ -56,7 +57,7 @@ internal static class AccountsApi
             AccountChange.Invalid => ProblemResults.Invalid(result.Problems),
             AccountChange.Conflict => ProblemResults.Conflict("The account exists", result.Detail + " Change it with PATCH."),
             _ => TypedResults.Created($"/api/v1/accounts/{result.Account!.Id}",
-                AccountResponse.From(result.Account, await directory.CredentialsRenewedAsync(result.Account.Id, cancellationToken))),
+                AccountResponse.From(result.Account, await directory.CredentialDatesAsync(result.Account.Id, cancellationToken))),
         };
     }
 
@@ -78,6 +79,7 @@ internal static class AccountsApi
 
         var baseUrl = request.BaseUrl is null ? account.BaseUrl : AccountDirectory.ReadBaseUrl(request.BaseUrl, problems);
         AccountDirectory.CheckSettingValues(request.Settings, problems);
+        var tokenExpiresAt = TokenExpiry.Read(request.TokenExpiresAt, problems);
         if (problems.Count > 0)
         {
             return ProblemResults.Invalid(problems);
@@ -110,10 +112,14 @@ internal static class AccountsApi
 
         if (request.Credentials is not null)
         {
-            await directory.MarkCredentialsRenewedAsync(updated, clock.GetUtcNow(), cancellationToken);
+            await directory.MarkCredentialsRenewedAsync(updated, clock.GetUtcNow(), tokenExpiresAt, cancellationToken);
+        }
+        else if (tokenExpiresAt is { } expiresAt)
+        {
+            await directory.SetTokenExpiresAtAsync(updated, expiresAt, cancellationToken);
         }
 
-        return TypedResults.Ok(AccountResponse.From(updated, await directory.CredentialsRenewedAsync(updated.Id, cancellationToken)));
+        return TypedResults.Ok(AccountResponse.From(updated, await directory.CredentialDatesAsync(updated.Id, cancellationToken)));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(

@@ -35,22 +35,41 @@ public sealed class AccountDirectory(HeraldDbContext db, IPublicationStore store
         return [.. accounts.Where(a => !IsDeleted(a)).OrderBy(a => a.Platform, StringComparer.Ordinal).ThenBy(a => a.DisplayName, StringComparer.Ordinal)];
     }
 
-    /// <summary>When each account's credentials were last entered (null where that is not known).</summary>
-    public Task<Dictionary<AccountId, DateTimeOffset?>> CredentialsRenewedAsync(CancellationToken cancellationToken) =>
+    /// <summary>When each account's credentials were last entered and when its access token expires (null where not known).</summary>
+    public Task<Dictionary<AccountId, CredentialDates>> CredentialDatesAsync(CancellationToken cancellationToken) =>
         db.Accounts.AsNoTracking()
-            .Select(a => new { a.Id, At = EF.Property<DateTimeOffset?>(a, HeraldDbContext.CredentialsRenewedAtProperty) })
-            .ToDictionaryAsync(a => a.Id, a => a.At, cancellationToken);
+            .Select(a => new
+            {
+                a.Id,
+                RenewedAt = EF.Property<DateTimeOffset?>(a, HeraldDbContext.CredentialsRenewedAtProperty),
+                ExpiresAt = EF.Property<DateTimeOffset?>(a, HeraldDbContext.TokenExpiresAtProperty),
+            })
+            .ToDictionaryAsync(a => a.Id, a => new CredentialDates(a.RenewedAt, a.ExpiresAt), cancellationToken);
 
-    /// <summary>When <paramref name="id"/>'s credentials were last entered.</summary>
-    public Task<DateTimeOffset?> CredentialsRenewedAsync(AccountId id, CancellationToken cancellationToken) =>
-        db.Accounts.AsNoTracking().Where(a => a.Id == id)
-            .Select(a => EF.Property<DateTimeOffset?>(a, HeraldDbContext.CredentialsRenewedAtProperty))
-            .FirstOrDefaultAsync(cancellationToken);
+    /// <summary>When <paramref name="id"/>'s credentials were last entered and when its access token expires.</summary>
+    public async Task<CredentialDates> CredentialDatesAsync(AccountId id, CancellationToken cancellationToken) =>
+        await db.Accounts.AsNoTracking().Where(a => a.Id == id)
+            .Select(a => new CredentialDates(
+                EF.Property<DateTimeOffset?>(a, HeraldDbContext.CredentialsRenewedAtProperty),
+                EF.Property<DateTimeOffset?>(a, HeraldDbContext.TokenExpiresAtProperty)))
+            .FirstOrDefaultAsync(cancellationToken) ?? CredentialDates.Unknown;
 
-    /// <summary>Marks the tracked <paramref name="account"/>'s credentials as entered at <paramref name="at"/> and saves.</summary>
-    public async Task MarkCredentialsRenewedAsync(Account account, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks the tracked <paramref name="account"/>'s credentials as entered at <paramref name="at"/>, with the access
+    /// token expiring at <paramref name="tokenExpiresAt"/> (null: not known; new credentials make an old expiry
+    /// meaningless), and saves.
+    /// </summary>
+    public async Task MarkCredentialsRenewedAsync(Account account, DateTimeOffset at, DateTimeOffset? tokenExpiresAt, CancellationToken cancellationToken)
     {
         db.Entry(account).Property<DateTimeOffset?>(HeraldDbContext.CredentialsRenewedAtProperty).CurrentValue = at;
+        db.Entry(account).Property<DateTimeOffset?>(HeraldDbContext.TokenExpiresAtProperty).CurrentValue = tokenExpiresAt;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Sets when the tracked <paramref name="account"/>'s access token expires, as the user stated it, and saves.</summary>
+    public async Task SetTokenExpiresAtAsync(Account account, DateTimeOffset tokenExpiresAt, CancellationToken cancellationToken)
+    {
+        db.Entry(account).Property<DateTimeOffset?>(HeraldDbContext.TokenExpiresAtProperty).CurrentValue = tokenExpiresAt;
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -69,8 +88,9 @@ public sealed class AccountDirectory(HeraldDbContext db, IPublicationStore store
     /// <summary>
     /// Checks a new account as the API and the CLI both describe it: a known platform, a display name of 1 to 200
     /// characters, a base URL that is https (plain http only to a loopback address, a sandbox), keys of 1 to 100
-    /// characters. Problems are keyed by the API's field names (<c>platform</c>, <c>displayName</c>, <c>baseUrl</c>,
-    /// <c>credentials</c>, <c>settings</c>); nothing is stored.
+    /// characters, a token expiry (when given) that is an ISO 8601 instant. Problems are keyed by the API's field names
+    /// (<c>platform</c>, <c>displayName</c>, <c>baseUrl</c>, <c>credentials</c>, <c>settings</c>, <c>tokenExpiresAt</c>);
+    /// nothing is stored.
     /// </summary>
     public List<(string Field, string Message)> Check(AccountDraft draft, out IPlatformAdapter? adapter, out Uri? baseUrl)
     {
@@ -95,6 +115,7 @@ public sealed class AccountDirectory(HeraldDbContext db, IPublicationStore store
         CheckKeys(draft.Credentials?.Keys, "credentials", problems);
         CheckKeys(draft.Settings?.Keys, "settings", problems);
         CheckSettingValues(draft.Settings?.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)), problems);
+        TokenExpiry.Read(draft.TokenExpiresAt, problems);
         return problems;
     }
 
@@ -143,7 +164,7 @@ public sealed class AccountDirectory(HeraldDbContext db, IPublicationStore store
             Settings = new Dictionary<string, string>(draft.Settings ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase),
             CreatedAt = now,
         }, cancellationToken);
-        await MarkCredentialsRenewedAsync(stored, now, cancellationToken);
+        await MarkCredentialsRenewedAsync(stored, now, TokenExpiry.Read(draft.TokenExpiresAt, []), cancellationToken);
         return new(AccountChange.Done, stored, [], $"{adapter.Platform.DisplayName} account '{name}' added.");
     }
 
@@ -283,13 +304,23 @@ public sealed class AccountDirectory(HeraldDbContext db, IPublicationStore store
     }
 }
 
-/// <summary>A new account as given: platform, display name, credentials (write-only), settings, base URL.</summary>
+/// <summary>
+/// A new account as given: platform, display name, credentials (write-only), settings, base URL, and when its access
+/// token expires (an ISO 8601 instant, for a token the platform issued with a fixed lifetime; null when not known).
+/// </summary>
 public sealed record AccountDraft(
     string? Platform,
     string? DisplayName,
     IReadOnlyDictionary<string, string>? Credentials,
     IReadOnlyDictionary<string, string>? Settings,
-    string? BaseUrl);
+    string? BaseUrl,
+    string? TokenExpiresAt = null);
+
+/// <summary>When an account's credentials were last entered, and when its access token expires; null where not known.</summary>
+public sealed record CredentialDates(DateTimeOffset? RenewedAt, DateTimeOffset? TokenExpiresAt)
+{
+    public static CredentialDates Unknown { get; } = new(null, null);
+}
 
 /// <summary>How a change to the accounts ended.</summary>
 public enum AccountChange

@@ -65,6 +65,8 @@ internal sealed class AccountConfiguration(CredentialProtector protector) : IEnt
         // When the credentials were last entered (the account created, or its credentials changed through the server).
         // Kept by storage only, so the domain type stays free of it.
         builder.Property<DateTimeOffset?>(HeraldDbContext.CredentialsRenewedAtProperty).HasColumnName("credentials_renewed_at");
+        // When the access token expires, where Herald knows it (a renewal's expires_in, or stated by the user); not a secret.
+        builder.Property<DateTimeOffset?>(HeraldDbContext.TokenExpiresAtProperty).HasColumnName("token_expires_at");
     }
 }
 

@@ -6,6 +6,7 @@ using Herald.Platforms;
 using Herald.Publications;
 using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
+using Herald.Storage.Accounts;
 using Herald.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,8 @@ public sealed class XTokenRenewalTests
         Assert.Equal(PublicationStatus.Published, (await processTwo.PublicationAsync(second.Publication.Id)).Status);
         Assert.Equal(1, world.TokenCalls);
         Assert.True(await world.StoredRefreshTokenIsLiveAsync(accountId));
+        // X's answer said how long the new token lasts: kept beside the pair, as the accounts list and overview show it.
+        Assert.Equal(world.Clock.GetUtcNow() + world.Sandbox.State.Options.X.AccessTokenLifetime, await world.StoredTokenExpiresAtAsync(accountId));
     }
 
     [Theory]
@@ -193,6 +196,13 @@ public sealed class XTokenRenewalTests
             });
             using var renewed = await http.PostAsync(new Uri(Sandbox.PlatformBaseUrl("x") + "/2/oauth2/token"), form);
             return renewed.IsSuccessStatusCode;
+        }
+
+        /// <summary>When the database says the account's access token expires (null when not known).</summary>
+        public async Task<DateTimeOffset?> StoredTokenExpiresAtAsync(AccountId accountId)
+        {
+            await using var scope = _setup.CreateAsyncScope();
+            return (await scope.ServiceProvider.GetRequiredService<AccountDirectory>().CredentialDatesAsync(accountId, CancellationToken.None)).TokenExpiresAt;
         }
 
         public async ValueTask DisposeAsync()

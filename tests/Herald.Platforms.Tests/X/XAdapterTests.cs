@@ -276,6 +276,8 @@ public sealed class XAdapterTests : IClassFixture<SandboxFixture>, IDisposable
         Assert.Single(X.Posts, p => p.AuthorId == user.Id);
         Assert.NotEqual(issued.AccessToken, account.Credentials["access_token"]);
         Assert.NotEqual(issued.RefreshToken, account.Credentials["refresh_token"]);
+        // X's answer said how long the new token lasts (expires_in): the sandbox's two hours, from now.
+        Assert.Equal(_fixture.Clock.GetUtcNow() + Server.State.Options.X.AccessTokenLifetime, account.Credentials.AccessTokenExpiresAt);
         var token = Assert.Single(Server.Requests.For("x"), r => r.Path == "/x/2/oauth2/token" && r.Body.Contains(Uri.EscapeDataString(clientId), StringComparison.Ordinal));
         Assert.Contains("grant_type=refresh_token", token.Body);
         Assert.Contains($"refresh_token={Uri.EscapeDataString(issued.RefreshToken)}", token.Body);

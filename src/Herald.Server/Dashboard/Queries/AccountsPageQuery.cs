@@ -19,10 +19,10 @@ public sealed class AccountsPageQuery(
 {
     public async Task<IReadOnlyList<AccountRow>> LoadAsync(CancellationToken cancellationToken)
     {
-        var renewed = await directory.CredentialsRenewedAsync(cancellationToken);
+        var dates = await directory.CredentialDatesAsync(cancellationToken);
         var paused = await RateLimitState.PausedAsync(db, clock.GetUtcNow(), cancellationToken);
         return [.. (await directory.ListAsync(cancellationToken)).Select(a => new AccountRow(
-            AccountResponse.From(a, renewed.GetValueOrDefault(a.Id)),
+            AccountResponse.From(a, dates.GetValueOrDefault(a.Id)),
             PlatformName(a.Platform),
             limits.For(a.Platform),
             paused.TryGetValue(RateLimitState.Key(a.Platform, a.Id), out var until) ? until : null,

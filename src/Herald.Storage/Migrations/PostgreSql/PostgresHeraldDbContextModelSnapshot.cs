@@ -62,6 +62,10 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasColumnType("text")
                         .HasColumnName("settings");
 
+                    b.Property<DateTimeOffset?>("TokenExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("token_expires_at");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Platform", "DisplayName")
@@ -357,14 +361,14 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasDatabaseName("ix_publications_due")
                         .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
 
-                    b.HasIndex("ScheduledAt", "Status")
-                        .HasDatabaseName("ix_publications_scheduled");
-
                     b.HasIndex("ContentId", "AccountId")
                         .HasDatabaseName("ix_publications_content_account");
 
                     b.HasIndex("CreatedAt", "Id")
                         .HasDatabaseName("ix_publications_created");
+
+                    b.HasIndex("ScheduledAt", "Status")
+                        .HasDatabaseName("ix_publications_scheduled");
 
                     b.HasIndex("UpdatedAt", "Id")
                         .HasDatabaseName("ix_publications_updated");

@@ -57,6 +57,10 @@ namespace Herald.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("settings");
 
+                    b.Property<long?>("TokenExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("token_expires_at");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Platform", "DisplayName")
@@ -350,14 +354,14 @@ namespace Herald.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_publications_due")
                         .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
 
-                    b.HasIndex("ScheduledAt", "Status")
-                        .HasDatabaseName("ix_publications_scheduled");
-
                     b.HasIndex("ContentId", "AccountId")
                         .HasDatabaseName("ix_publications_content_account");
 
                     b.HasIndex("CreatedAt", "Id")
                         .HasDatabaseName("ix_publications_created");
+
+                    b.HasIndex("ScheduledAt", "Status")
+                        .HasDatabaseName("ix_publications_scheduled");
 
                     b.HasIndex("UpdatedAt", "Id")
                         .HasDatabaseName("ix_publications_updated");
