@@ -108,6 +108,8 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
             // Stored credentials this worker cannot read (another key, a damaged row) are replaced without being
             // read: entering them again is how a user recovers from a lost or mistyped key.
             entry.Property(a => a.Credentials).CurrentValue = configured;
+            // The stored expiry belonged to the credentials just replaced; the new ones' is not known.
+            entry.Property<DateTimeOffset?>(HeraldDbContext.TokenExpiresAtProperty).CurrentValue = null;
         }
 
         // Unchanged values leave the row unmodified: nothing is written for an account used as configured.

@@ -82,7 +82,7 @@ public sealed class AccountsPageTests(DashboardHost host)
             await page.GotoAsync("/");
             var attention = page.Locator("ul.account-attention li", new() { HasText = $"'{name}'" });
             await Expect(attention).ToContainTextAsync(
-                $"its access token expires on {expiresAt.UtcDateTime:yyyy-MM-dd} (in 3 days) and Herald cannot renew it");
+                "its access token expires in 3 days and Herald cannot renew it");
             await Expect(attention).ToContainTextAsync("tokenExpiresAt");
             await page.Context.CloseAsync();
         }

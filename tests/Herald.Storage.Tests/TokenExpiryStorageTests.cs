@@ -65,6 +65,38 @@ public abstract class TokenExpiryStorageTests<TDatabase>(TDatabase database) : I
         Assert.Equal(dates, all[account.Id]);
     }
 
+    [Fact]
+    public async Task Upsert_NewConfiguredCredentials_ForgetTheOldTokensExpiry_TheSameCredentialsKeepIt()
+    {
+        await using var services = Services();
+        var name = $"configured-{Guid.NewGuid():N}";
+        Account Configured(string token) => new()
+        {
+            Platform = "threads",
+            DisplayName = name,
+            Credentials = new AccountCredentials { ["access_token"] = token },
+            CreatedAt = Now,
+        };
+        async Task<Account> UpsertAsync(Account account)
+        {
+            await using var scope = services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<IPublicationStore>().UpsertAccountAsync(account);
+        }
+
+        var account = await UpsertAsync(Configured("first-token"));
+        // As a renewal saves them: the stored credentials (with what tells where they came from), and the lifetime.
+        var renewed = new AccountCredentials(account.Credentials) { AccessTokenExpiresAt = Now.AddDays(3) };
+        await services.GetRequiredService<IAccountCredentialsStore>().SaveCredentialsAsync(account.Id, renewed);
+
+        await UpsertAsync(Configured("first-token"));
+        var kept = await DatesAsync(services, account.Id);
+        await UpsertAsync(Configured("second-token"));
+        var replaced = await DatesAsync(services, account.Id);
+
+        Assert.Equal(Now.AddDays(3), kept.TokenExpiresAt);
+        Assert.Null(replaced.TokenExpiresAt);
+    }
+
     private ServiceProvider Services()
     {
         var services = new ServiceCollection();
@@ -91,6 +123,28 @@ public abstract class TokenExpiryStorageTests<TDatabase>(TDatabase database) : I
     {
         await using var scope = services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<AccountDirectory>().CredentialDatesAsync(id, CancellationToken.None);
+    }
+}
+
+/// <summary>How an expiry reads, and when it needs a person: never for a token Herald renews itself.</summary>
+public sealed class TokenExpiryWordsTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 2, 9, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(-60, false, "expired", true)]
+    [InlineData(60, false, "in less than a day", true)]
+    [InlineData(3 * 24 * 60 + 600, false, "in 3 days", true)]
+    [InlineData(30 * 24 * 60, false, "in 30 days", false)]
+    [InlineData(-60, true, "renewed by Herald when needed", false)]
+    [InlineData(120, true, "renewed by Herald when needed", false)]
+    public void Describe_AndExpiresSoon(int minutesLeft, bool renewedByHerald, string words, bool soon)
+    {
+        var expiresAt = Now.AddMinutes(minutesLeft);
+
+        Assert.Equal(words, TokenExpiry.Describe(expiresAt, Now, renewedByHerald));
+        Assert.Equal(soon, TokenExpiry.ExpiresSoon(expiresAt, Now, renewedByHerald));
+        Assert.Equal("unknown", TokenExpiry.Describe(null, Now, renewedByHerald));
     }
 }
 

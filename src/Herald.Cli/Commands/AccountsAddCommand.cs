@@ -65,6 +65,14 @@ internal static class AccountsAddCommand
                     throw new CliInputException("--base-url: not with --sandbox; a sandbox account calls the sandbox the command runs with");
                 }
 
+                // Checked before any secret is asked for, so a mistyped date does not cost the user their typing.
+                var expiryProblems = new List<(string Field, string Message)>();
+                TokenExpiry.Read(parse.GetValue(tokenExpiresAt), expiryProblems);
+                if (expiryProblems.Count > 0)
+                {
+                    throw new CliInputException($"{FlagOf(expiryProblems[0].Field)}: {expiryProblems[0].Message}");
+                }
+
                 var credentials = Collect(platform, given, sandbox, prompt);
                 var draft = sandbox
                     ? FromSandbox(AccountCatalog.SandboxAccount(platform, name, settings, credentials, settingsWin: true))

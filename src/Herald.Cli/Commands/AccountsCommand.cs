@@ -3,6 +3,8 @@ using System.Text.Json;
 using Herald.Cli.Accounts;
 using Herald.Cli.Configuration;
 using Herald.Cli.Output;
+using Herald.Platforms;
+using Herald.Platforms.Checks;
 using Herald.Storage.Accounts;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -66,6 +68,7 @@ internal static class AccountsCommand
 
                 var width = Math.Max(7, accounts.Max(a => a.Name.Length)) + 2;
                 var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+                var registry = services.GetRequiredService<PlatformRegistry>();
                 reporter.Line($"{"ACCOUNT".PadRight(width)}{"FROM",-15}{"TOKEN EXPIRES",-20}CREDENTIALS SET");
                 foreach (var known in accounts)
                 {
@@ -73,7 +76,7 @@ internal static class AccountsCommand
                     var credentials = known.Account.Credentials.UnreadableReason is { } unreadable
                         ? $"unreadable: {unreadable}"
                         : keys.Count == 0 ? "none" : string.Join(", ", keys);
-                    reporter.Line($"{known.Name.PadRight(width)}{Describe(known.Source),-15}{TokenExpiry.Describe(ExpiresAt(known), now),-20}{credentials}");
+                    reporter.Line($"{known.Name.PadRight(width)}{Describe(known.Source),-15}{TokenExpiry.Describe(ExpiresAt(known), now, CredentialRenewal.CanRenew(registry, known.Account)),-20}{credentials}");
                 }
 
                 return HeraldCommandLine.Ok;

@@ -134,7 +134,9 @@ internal sealed partial class LinkedInAdapter : IPlatformAdapter, Checks.IAccoun
         {
             Parts = [new RenderedPart(draft, LinkedInPostText.Length(draft), LinkedInPostText.MaxLength, "code points")
             {
-                FittingLength = TextFit.FittingLength(draft, text => LinkedInPostText.Length(text) <= LinkedInPostText.MaxLength),
+                FittingLength = LinkedInPostText.Length(draft) <= LinkedInPostText.MaxLength
+                    ? null
+                    : TextFit.FittingLength(draft, text => LinkedInPostText.Length(text) <= LinkedInPostText.MaxLength),
             }],
         };
     }

@@ -35,14 +35,22 @@ internal static class MastodonEndpoints
         api.MapGet("/accounts/{id}/statuses", (HttpContext c, SandboxState s, string id) => AccountStatuses(c, s.Mastodon, id)).Needs("read:statuses");
 
         // The token's application; `scopes` since Mastodon 4.3 (left out before, as older instances do). Any token may ask.
-        api.MapGet("/apps/verify_credentials", (HttpContext c, SandboxState s) => Results.Json(new
+        api.MapGet("/apps/verify_credentials", (HttpContext c, SandboxState s) =>
         {
-            name = "Herald",
-            website = (string?)null,
-            scopes = s.Options.Mastodon.Version >= new Version(4, 3) ? AccountOf(c).Scopes : null,
-            redirect_uris = new[] { "urn:ietf:wg:oauth:2.0:oob" },
-            redirect_uri = "urn:ietf:wg:oauth:2.0:oob",
-        }, IgnoreNulls));
+            var app = new Dictionary<string, object?>
+            {
+                ["name"] = "Herald",
+                ["website"] = null,
+                ["redirect_uris"] = new[] { "urn:ietf:wg:oauth:2.0:oob" },
+                ["redirect_uri"] = "urn:ietf:wg:oauth:2.0:oob",
+            };
+            if (s.Options.Mastodon.Version >= new Version(4, 3))
+            {
+                app["scopes"] = AccountOf(c).Scopes;
+            }
+
+            return Results.Json(app);
+        });
         return group;
     }
 
@@ -168,10 +176,9 @@ internal static class MastodonEndpoints
         headers["X-RateLimit-Reset"] = window.Reset.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
     }
 
-    private static readonly JsonSerializerOptions IgnoreNulls = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
+    // "4.2" and "4.2.10" alike as major.minor.patch, as Mastodon reports its version.
+    private static string Version3(Version version) =>
+        string.Create(CultureInfo.InvariantCulture, $"{version.Major}.{version.Minor}.{Math.Max(version.Build, 0)}");
 
     private static MastodonAccount AccountOf(HttpContext context) => (MastodonAccount)context.Items[AccountKey]!;
 
@@ -181,7 +188,7 @@ internal static class MastodonEndpoints
     {
         domain = context.Request.Host.Host,
         title = "Herald sandbox",
-        version = state.Sandbox.Options.Mastodon.Version.ToString(3),
+        version = Version3(state.Sandbox.Options.Mastodon.Version),
         source_url = "https://github.com/mastodon/mastodon",
         description = "A simulated Mastodon instance for Herald's tests.",
         configuration = new

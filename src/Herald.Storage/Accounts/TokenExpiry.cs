@@ -39,12 +39,21 @@ public static partial class TokenExpiry
         return null;
     }
 
-    /// <summary><c>unknown</c>, <c>expired</c>, <c>in less than a day</c>, <c>in 1 day</c> or <c>in N days</c>, as of <paramref name="now"/>.</summary>
-    public static string Describe(DateTimeOffset? expiresAt, DateTimeOffset now)
+    /// <summary>
+    /// <c>unknown</c>, <c>expired</c>, <c>in less than a day</c>, <c>in 1 day</c> or <c>in N days</c> (whole days left),
+    /// as of <paramref name="now"/>; <c>renewed by Herald when needed</c> for a token Herald renews itself
+    /// (<paramref name="renewedByHerald"/>: an X OAuth 2.0 token with its refresh token, which lives two hours).
+    /// </summary>
+    public static string Describe(DateTimeOffset? expiresAt, DateTimeOffset now, bool renewedByHerald = false)
     {
         if (expiresAt is not { } at)
         {
             return "unknown";
+        }
+
+        if (renewedByHerald)
+        {
+            return "renewed by Herald when needed";
         }
 
         var left = at - now;
@@ -54,8 +63,12 @@ public static partial class TokenExpiry
             : $"in {(int)left.TotalDays} days";
     }
 
-    /// <summary>Whether the token has expired or expires within <see cref="Soon"/> of <paramref name="now"/>.</summary>
-    public static bool ExpiresSoon(DateTimeOffset? expiresAt, DateTimeOffset now) => expiresAt is { } at && at - now <= Soon;
+    /// <summary>
+    /// Whether the token has expired or expires within <see cref="Soon"/> of <paramref name="now"/> and Herald cannot
+    /// renew it (<paramref name="renewedByHerald"/> false): what a person must act on.
+    /// </summary>
+    public static bool ExpiresSoon(DateTimeOffset? expiresAt, DateTimeOffset now, bool renewedByHerald = false) =>
+        !renewedByHerald && expiresAt is { } at && at - now <= Soon;
 
     // A date, a time to the minute or finer, and an offset: an instant, never a wall-clock time read in some zone.
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

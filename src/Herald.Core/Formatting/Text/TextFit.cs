@@ -18,15 +18,34 @@ public static class TextFit
             return null;
         }
 
+        // Grapheme boundaries, found only as far as the search reaches; boundaries[low] fits (the empty start always
+        // counts as fitting) and boundaries[high] does not. The steps double first and halve after, so the cost grows
+        // with the length that fits, not with the length of the text (a long text over a short limit stays cheap).
         var boundaries = new List<int> { 0 };
-        for (var at = 0; at < text.Length;)
+        int Boundary(int index)
         {
-            at += Graphemes.NextLength(text.AsSpan(at));
-            boundaries.Add(at);
+            while (boundaries.Count <= index && boundaries[^1] < text.Length)
+            {
+                boundaries.Add(boundaries[^1] + Graphemes.NextLength(text.AsSpan(boundaries[^1])));
+            }
+
+            return Math.Min(index, boundaries.Count - 1);
         }
 
-        // boundaries[low] fits (the empty start always counts as fitting); boundaries[high] does not.
-        var (low, high) = (0, boundaries.Count - 1);
+        var (low, high) = (0, -1);
+        for (var step = 1; high < 0; step *= 2)
+        {
+            var probe = Boundary(low + step);
+            if (boundaries[probe] == text.Length || !fits(text[..boundaries[probe]]))
+            {
+                high = probe;
+            }
+            else
+            {
+                low = probe;
+            }
+        }
+
         while (high - low > 1)
         {
             var middle = low + ((high - low) / 2);

@@ -61,8 +61,8 @@ public sealed class AccountAttentionQuery(AccountDirectory directory, HeraldDbCo
                 attention.Add(new(account.Id, account.Platform, account.DisplayName,
                     $"the platform refused its credentials on the last attempt (HTTP {attempt.HttpStatus})", attempt.EndedAt));
             }
-            else if (dates.GetValueOrDefault(account.Id)?.TokenExpiresAt is { } expiresAt && TokenExpiry.ExpiresSoon(expiresAt, now) &&
-                !CredentialRenewal.CanRenew(registry, account))
+            else if (dates.GetValueOrDefault(account.Id)?.TokenExpiresAt is { } expiresAt &&
+                TokenExpiry.ExpiresSoon(expiresAt, now, CredentialRenewal.CanRenew(registry, account)))
             {
                 attention.Add(new(account.Id, account.Platform, account.DisplayName, ExpiryReason(expiresAt, now), expiresAt, ExpiryAdvice(account.Id)));
             }
@@ -75,8 +75,8 @@ public sealed class AccountAttentionQuery(AccountDirectory directory, HeraldDbCo
         "Get a new access token from the platform (docs/platforms.md says where) and enter it with its expiry: " +
         $"PATCH /api/v1/accounts/{id} with credentials and tokenExpiresAt.";
 
+    // No date in the words: the overview shows the instant beside them, in the viewer's own time zone.
     private static string ExpiryReason(DateTimeOffset expiresAt, DateTimeOffset now) =>
-        (expiresAt <= now ? "its access token expired on " : "its access token expires on ") +
-        expiresAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) +
-        (expiresAt <= now ? "" : $" ({TokenExpiry.Describe(expiresAt, now)})") + " and Herald cannot renew it";
+        (expiresAt <= now ? "its access token has expired" : $"its access token expires {TokenExpiry.Describe(expiresAt, now)}") +
+        " and Herald cannot renew it";
 }

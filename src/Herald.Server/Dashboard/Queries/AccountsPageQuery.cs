@@ -1,4 +1,5 @@
 using Herald.Platforms;
+using Herald.Platforms.Checks;
 using Herald.Server.Accounts;
 using Herald.Storage;
 using Herald.Storage.Accounts;
@@ -9,9 +10,11 @@ namespace Herald.Server.Dashboard.Queries;
 
 /// <summary>
 /// One account as the Accounts page lists it: what the API's <c>GET /accounts</c> answers (never a credential, only
-/// which keys are set), the platform's write limit, a pause the platform asked for, and the last connection test.
+/// which keys are set), the platform's write limit, a pause the platform asked for, the last connection test, and
+/// whether Herald renews the account's token itself when it expires (so its expiry needs no one).
 /// </summary>
-public sealed record AccountRow(AccountResponse Account, string PlatformName, RateLimitRule? Limit, DateTimeOffset? PausedUntil, AccountTestResponse? LastTest);
+public sealed record AccountRow(
+    AccountResponse Account, string PlatformName, RateLimitRule? Limit, DateTimeOffset? PausedUntil, AccountTestResponse? LastTest, bool RenewedByHerald = false);
 
 /// <summary>The Accounts page's rows, read through the same <see cref="AccountDirectory"/> as the API.</summary>
 public sealed class AccountsPageQuery(
@@ -26,7 +29,8 @@ public sealed class AccountsPageQuery(
             PlatformName(a.Platform),
             limits.For(a.Platform),
             paused.TryGetValue(RateLimitState.Key(a.Platform, a.Id), out var until) ? until : null,
-            tests.Last(a.Id)))];
+            tests.Last(a.Id),
+            CredentialRenewal.CanRenew(registry, a)))];
     }
 
     /// <summary>The platforms an account can be added for: id and name, in the registry's order.</summary>

@@ -45,7 +45,8 @@ internal static class DueTimeCounts
     /// <summary>
     /// One statement for both databases: the days as a small table of (number, start, end), joined to the publications
     /// due in each. Each bound is a parameter in the database's own form for an instant (PostgreSQL: timestamptz; SQLite:
-    /// UTC ticks, as <c>UtcTicksConverter</c> stores them), so the join reads the (scheduled_at, status) index.
+    /// UTC ticks, as <c>UtcTicksConverter</c> stores them), so the join reads the (scheduled_at, status) index. CROSS JOIN
+    /// keeps the days as the outer loop on SQLite (whose planner does not reorder it); PostgreSQL plans it as any join.
     /// </summary>
     private static IQueryable<DayCount> DayRangeQuery(HeraldDbContext db, DateOnly first, int dayCount, TimeZoneInfo zone)
     {
@@ -66,7 +67,7 @@ internal static class DueTimeCounts
         sql.Append("""
             )
             SELECT d.day AS "Day", p.status AS "Status", CAST(count(*) AS integer) AS "Count"
-            FROM days d JOIN publications p ON p.scheduled_at >= d.day_start AND p.scheduled_at < d.day_end
+            FROM days d CROSS JOIN publications p WHERE p.scheduled_at >= d.day_start AND p.scheduled_at < d.day_end
             GROUP BY d.day, p.status
             """);
         return db.Database.SqlQuery<DayCount>(FormattableStringFactory.Create(sql.ToString(), arguments));
