@@ -16,8 +16,12 @@ bash scripts/install-chromium.sh
 echo "==> Building"
 dotnet build Herald.slnx --configuration Release --nologo -v quiet
 
-echo "==> Checking formatting (dotnet format --verify-no-changes; run \`dotnet format Herald.slnx\` to fix)"
-dotnet format Herald.slnx --verify-no-changes --no-restore
+# The format check (minutes of work that the tests do not wait for) runs beside the tests; its verdict is printed
+# after them and fails the run like a failed test.
+echo "==> Checking formatting beside the tests (dotnet format --verify-no-changes; run \`dotnet format Herald.slnx\` to fix)"
+format_log=$(mktemp)
+dotnet format Herald.slnx --verify-no-changes --no-restore >"$format_log" 2>&1 &
+format=$!
 
 echo "==> Testing"
 # Two lanes of test projects side by side (the machine this was tuned on has 2 cores), each lane one project after
@@ -53,8 +57,19 @@ wait "$first"
 status_a=$?
 wait "$second"
 status_b=$?
+wait "$format"
+status_format=$?
 set -e
-status=$((status_a != 0 || status_b != 0))
+status=$((status_a != 0 || status_b != 0 || status_format != 0))
+
+echo "==> Formatting"
+if [[ $status_format -eq 0 ]]; then
+  echo "formatting: no changes needed"
+else
+  cat "$format_log"
+  echo "formatting: the files above need \`dotnet format Herald.slnx\` (exit $status_format)"
+fi
+rm -f "$format_log"
 
 # One closing line for the whole suite, summed over the test projects.
 awk '/(Passed|Failed)!  -/ {
