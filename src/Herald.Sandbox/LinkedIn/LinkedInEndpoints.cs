@@ -50,6 +50,11 @@ internal static class LinkedInEndpoints
         rest.MapGet("/images/{urn}", (HttpContext c, SandboxState s, string urn) =>
         {
             var (image, status, error) = s.LinkedIn.Images.Read(Authenticate(c, s.LinkedIn)!, urn);
+            if (image is not null && s.Options.LinkedIn.ImageReadsForbidden)
+            {
+                return Error(403, LinkedInState.AccessDenied("Not enough permissions to access media resource"));
+            }
+
             return image is null ? Error(status, error!) : Results.Json(LinkedInImageState.Json(image, Origin(c)));
         });
 

@@ -14,4 +14,10 @@ public sealed class LinkedInSandboxOptions
     /// <c>PROCESSING_FAILED</c>). Default 1: the first read after the upload sees it processing.
     /// </summary>
     public int ImageProcessingPolls { get; set; } = 1;
+
+    /// <summary>
+    /// Answers every <c>GET /rest/images/{urn}</c> with 403 "Not enough permissions to access media resource", as
+    /// clients report for member tokens that may post images but not read them. The image still finishes processing.
+    /// </summary>
+    public bool ImageReadsForbidden { get; set; }
 }

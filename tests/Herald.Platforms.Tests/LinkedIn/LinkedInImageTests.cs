@@ -38,6 +38,7 @@ public sealed class LinkedInImageTests : IClassFixture<SandboxFixture>, IDisposa
     {
         Server.State.Faults = SandboxFaults.None;
         Server.State.Options.LinkedIn.ImageProcessingPolls = 1;
+        Server.State.Options.LinkedIn.ImageReadsForbidden = false;
         _services.Dispose();
     }
 
@@ -93,6 +94,31 @@ public sealed class LinkedInImageTests : IClassFixture<SandboxFixture>, IDisposa
         var page = await http.GetStringAsync(new Uri("/", UriKind.Relative));
         Assert.Contains($"<img src=\"{listed.Images[0].Path}\" alt=\"A square of coloured noise\"", page, StringComparison.Ordinal);
         Assert.Equal(image.Bytes, await http.GetByteArrayAsync(new Uri(listed.Images[0].Path, UriKind.Relative)));
+    }
+
+    [Fact]
+    public async Task PublishAsync_TokenMayNotReadImages_PostsAfterAGraceInsteadOfFailing()
+    {
+        Server.State.Options.LinkedIn.ImageReadsForbidden = true;
+        Server.State.Options.LinkedIn.ImageProcessingPolls = 0;
+        var (account, token, author) = NewAccount("noread");
+
+        var outcome = await _adapter.PublishAsync(Request(Post("Cannot read images.", Image(TestImages.Noise(20, 20), "Noise")), account));
+
+        Assert.True(outcome.Kind == PublishOutcomeKind.Published, outcome.Error);
+        var image = Assert.Single(Server.State.LinkedIn.Images.All, i => i.Owner == author);
+        var sent = Sent(token);
+        Assert.Equal(
+            [
+                "POST /linkedin/rest/images?action=initializeUpload", $"PUT /linkedin/dms-uploads/{image.Id}",
+                $"GET /linkedin/rest/images/{image.Urn}", "POST /linkedin/rest/posts",
+            ],
+            sent.Select(r => $"{r.Method} {r.Path}{r.QueryString}").ToList());
+        Assert.Equal([200, 201, 403, 201], sent.Select(r => r.StatusCode));
+        Assert.Single(Server.State.LinkedIn.Posts, p => p.Author == author);
+        Assert.Equal(image.Urn, Assert.Single(_images.Uploaded).RemoteRef);
+        using var create = JsonDocument.Parse(sent[3].Body);
+        Assert.Equal(image.Urn, create.RootElement.GetProperty("content").GetProperty("media").GetProperty("id").GetString());
     }
 
     [Fact]
