@@ -4,7 +4,14 @@ using Herald.Benchmarks;
 // One run of every scenario (docs/benchmarks.md). PostgreSQL from HERALD_TEST_POSTGRES (scripts/start-postgres.sh).
 // `--quick` runs a tenth of the sizes, to check the harness itself; `--light` runs the contenders against a light
 // platform in its own process instead of the in-process sandbox; `--api` loads the REST API of `herald serve`;
-// `--dashboard` times the dashboard's pages with 100,000 publications stored.
+// `--dashboard` times the dashboard's pages with 100,000 publications stored; `--images DIR` writes the large images
+// of the worker-memory run (bench/images/memory.sh).
+if (args is ["--images", var imageDirectory])
+{
+    LargeImages.Write(imageDirectory);
+    return;
+}
+
 var admin = Environment.GetEnvironmentVariable("HERALD_TEST_POSTGRES")
     ?? throw new InvalidOperationException("Set HERALD_TEST_POSTGRES: eval \"$(bash scripts/start-postgres.sh | grep '^export ')\"");
 var scale = args.Contains("--quick") ? 10 : 1;

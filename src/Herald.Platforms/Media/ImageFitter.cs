@@ -30,45 +30,26 @@ internal static class ImageFitter
 {
     private static readonly int[] Qualities = [90, 80, 70, 60];
 
-    // As many images fitted at once as there are cores: fitting is CPU work, so more at once would only hold more
-    // images in memory (a 20 MB photo costs its decoded bitmap, a resized copy and the encoded bytes, about 100 MB)
-    // without finishing sooner. Publishing and the public /media answers wait in separate lines, so anonymous
-    // requests for images cannot hold up an attempt, whose wait counts against its time budget.
-    private static readonly SemaphoreSlim PublishTurns = new(Environment.ProcessorCount, Environment.ProcessorCount);
-
-    private static readonly SemaphoreSlim ServeTurns = new(Environment.ProcessorCount, Environment.ProcessorCount);
-
-    /// <summary>Waits for a turn to fit an image for publishing; dispose the result when done.</summary>
-    public static Task<IDisposable> WaitTurnAsync(CancellationToken cancellationToken) => WaitAsync(PublishTurns, cancellationToken);
-
-    /// <summary>Waits for a turn to fit an image a platform downloads from <c>/media</c>; dispose the result when done.</summary>
-    public static Task<IDisposable> WaitServeTurnAsync(CancellationToken cancellationToken) => WaitAsync(ServeTurns, cancellationToken);
-
-    private static async Task<IDisposable> WaitAsync(SemaphoreSlim turns, CancellationToken cancellationToken)
-    {
-        await turns.WaitAsync(cancellationToken);
-        return new TurnRelease(turns);
-    }
-
-    private sealed class TurnRelease(SemaphoreSlim turns) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                turns.Release();
-            }
-        }
-    }
-
+    /// <summary>The image in <paramref name="source"/> fitted to <paramref name="target"/>.</summary>
     public static FittedImage Fit(Stream source, ImageTarget target)
     {
+        using var codec = Open(source);
+        return Fit(codec, target);
+    }
+
+    /// <summary>A decoder for the image in <paramref name="source"/>, which reads only its header so far.</summary>
+    public static SKCodec Open(Stream source)
+    {
         ArgumentNullException.ThrowIfNull(source);
+        return SKCodec.Create(source) ?? throw new InvalidDataException("The stored image cannot be decoded.");
+    }
+
+    /// <summary>The image <paramref name="codec"/> reads fitted to <paramref name="target"/>.</summary>
+    public static FittedImage Fit(SKCodec codec, ImageTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
         ArgumentNullException.ThrowIfNull(target);
         NativeMemoryTuning.KeepLargeBlocksReturnable();
-        using var codec = SKCodec.Create(source) ?? throw new InvalidDataException("The stored image cannot be decoded.");
         var sourceType = SkiaImages.MediaType(codec.EncodedFormat);
         using var upright = SkiaImages.DecodeUpright(codec);
         var (width, height) = (upright.Width, upright.Height);
@@ -80,11 +61,12 @@ internal static class ImageFitter
             var w = Math.Max(1, (int)Math.Floor(width * scale));
             var h = Math.Max(1, (int)Math.Floor(height * scale));
             using var sized = w == width && h == height ? null : Resize(upright, w, h);
-            var bitmap = sized ?? upright;
+            using var opaque = format == "image/jpeg" ? OnWhite(sized ?? upright) : null;
+            var bitmap = opaque ?? sized ?? upright;
             foreach (var quality in format == "image/png" ? [100] : Qualities)
             {
-                var bytes = Encode(bitmap, format, quality);
-                if (bytes.LongLength <= target.MaxBytes)
+                var bytes = Encode(bitmap, format, quality, target.MaxBytes);
+                if (bytes is not null)
                 {
                     var steps = new ImageFitting(sourceType, width, height, format, w, h, format == "image/png" ? null : quality, toFitSize);
                     return new FittedImage(bytes, format, w, h, steps);
@@ -110,32 +92,46 @@ internal static class ImageFitter
         : "image/jpeg";
 
     private static SKBitmap Resize(SKBitmap bitmap, int width, int height) =>
-        bitmap.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul), new SKSamplingOptions(SKCubicResampler.Mitchell))
+        bitmap.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, bitmap.AlphaType), new SKSamplingOptions(SKCubicResampler.Mitchell))
         ?? throw new InvalidDataException("The image could not be resized.");
 
-    private static byte[] Encode(SKBitmap bitmap, string format, int quality)
+    /// <summary>
+    /// The bitmap drawn on white, as JPEG has no transparency and viewers show a transparent image on a light page;
+    /// null when it is opaque already (a photo), which needs no copy.
+    /// </summary>
+    private static SKBitmap? OnWhite(SKBitmap bitmap)
     {
-        if (format == "image/jpeg")
+        if (bitmap.AlphaType == SKAlphaType.Opaque)
         {
-            // JPEG has no transparency: drawn on white, as viewers show a transparent image on a light page.
-            using var opaque = new SKBitmap(new SKImageInfo(bitmap.Width, bitmap.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
-            using (var canvas = new SKCanvas(opaque))
-            {
-                canvas.Clear(SKColors.White);
-                using var drawn = SKImage.FromBitmap(bitmap);
-                canvas.DrawImage(drawn, 0, 0, SKSamplingOptions.Default);
-            }
-
-            return EncodeAs(opaque, SKEncodedImageFormat.Jpeg, quality);
+            return null;
         }
 
-        return EncodeAs(bitmap, format == "image/webp" ? SKEncodedImageFormat.Webp : SKEncodedImageFormat.Png, quality);
+        var opaque = new SKBitmap(new SKImageInfo(bitmap.Width, bitmap.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using var canvas = new SKCanvas(opaque);
+        canvas.Clear(SKColors.White);
+        canvas.DrawBitmap(bitmap, 0, 0, SKSamplingOptions.Default); // drawn from its pixels; an SKImage of a mutable bitmap would copy them first
+        return opaque;
     }
 
-    private static byte[] EncodeAs(SKBitmap bitmap, SKEncodedImageFormat format, int quality)
+    /// <summary>
+    /// The bitmap encoded, or null when the encoding is over <paramref name="maxBytes"/>. Encoded straight from the
+    /// pixels into a buffer that stops keeping bytes past the limit: a 20 MB photo can take a dozen tries, and a refused
+    /// one then costs no memory beyond the limit.
+    /// </summary>
+    private static byte[]? Encode(SKBitmap bitmap, string format, int quality, long maxBytes)
     {
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(format, quality) ?? throw new InvalidDataException($"The image could not be encoded as {format}.");
-        return data.ToArray();
+        var encoding = format switch
+        {
+            "image/jpeg" => SKEncodedImageFormat.Jpeg,
+            "image/webp" => SKEncodedImageFormat.Webp,
+            _ => SKEncodedImageFormat.Png,
+        };
+        using var output = new CappedBuffer(maxBytes);
+        if (!bitmap.Encode(output, encoding, quality))
+        {
+            throw new InvalidDataException($"The image could not be encoded as {encoding}.");
+        }
+
+        return output.ToArray();
     }
 }

@@ -47,18 +47,8 @@ public static class PublicMedia
             return null;
         }
 
-        using var turn = await ImageFitter.WaitServeTurnAsync(cancellationToken);
-        var stored = await open(sha256, cancellationToken);
-        if (stored is null)
-        {
-            return null;
-        }
-
-        await using (stored)
-        {
-            var fitted = ImageFitter.Fit(stored, Fits[fit]);
-            return new PublicMediaFile(new MemoryStream(fitted.Bytes, writable: false), fitted.MediaType, $"\"{sha256}-{fit}\"", fitted.Bytes.LongLength);
-        }
+        var fitted = await FitLine.Serving.FitAsync(token => open(sha256, token), Fits[fit], cancellationToken);
+        return fitted is null ? null : new PublicMediaFile(new MemoryStream(fitted.Bytes, writable: false), fitted.MediaType, $"\"{sha256}-{fit}\"", fitted.Bytes.LongLength);
     }
 
     /// <summary>

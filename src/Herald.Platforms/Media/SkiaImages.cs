@@ -21,10 +21,14 @@ internal static class SkiaImages
     public static (int Width, int Height) Displayed(SKCodec codec) =>
         SwapsSides(codec.EncodedOrigin) ? (codec.Info.Height, codec.Info.Width) : (codec.Info.Width, codec.Info.Height);
 
-    /// <summary>The decoded image turned upright as its EXIF orientation says, so dropping the metadata does not turn it.</summary>
+    /// <summary>
+    /// The decoded image turned upright as its EXIF orientation says, so dropping the metadata does not turn it. An
+    /// image without transparency (a JPEG, an RGB PNG) is marked opaque, so encoding it as JPEG needs no copy drawn on white.
+    /// </summary>
     public static SKBitmap DecodeUpright(SKCodec codec)
     {
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var alpha = codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, alpha);
         var decoded = new SKBitmap(info);
         var result = codec.GetPixels(info, decoded.GetPixels());
         if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
@@ -42,11 +46,10 @@ internal static class SkiaImages
         using (decoded)
         {
             var (width, height) = SwapsSides(origin) ? (info.Height, info.Width) : (info.Width, info.Height);
-            var upright = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+            var upright = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, alpha));
             using var canvas = new SKCanvas(upright);
             canvas.SetMatrix(OriginMatrix(origin, info.Width, info.Height));
-            using var image = SKImage.FromBitmap(decoded);
-            canvas.DrawImage(image, 0, 0, SKSamplingOptions.Default);
+            canvas.DrawBitmap(decoded, 0, 0, SKSamplingOptions.Default);
             return upright;
         }
     }

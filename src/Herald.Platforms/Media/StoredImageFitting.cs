@@ -14,10 +14,9 @@ internal static class StoredImageFitting
             return (null, PublishOutcome.Permanent($"Image {number} was never stored: schedule the content again."));
         }
 
-        using var turn = await ImageFitter.WaitTurnAsync(cancellationToken);
-        await using var stored = await request.OpenMedia(image.Sha256, cancellationToken);
-        return stored is null
+        var fitted = await FitLine.Publishing.FitAsync(token => request.OpenMedia(image.Sha256, token), target, cancellationToken);
+        return fitted is null
             ? (null, PublishOutcome.Permanent($"Image {number} is no longer in Herald's database (sha256 {image.Sha256})."))
-            : (ImageFitter.Fit(stored, target), null);
+            : (fitted, null);
     }
 }

@@ -67,6 +67,62 @@ public sealed class ImageFitterTests
         Assert.Contains("metadata removed", fitted.Fitting, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(SKAlphaType.Premul)] // with transparency: drawn on white before it becomes a JPEG
+    [InlineData(SKAlphaType.Opaque)] // without: encoded as it is
+    public void Fit_PngOverTheLimit_BecomesJpegWithItsColoursAndTransparencyOnWhite(SKAlphaType alpha)
+    {
+        var source = HalfClearHalfBlueOverNoise(200, 100, alpha);
+        var target = new ImageTarget(MaxBytes: source.Length - 1, MaxPixels: 10_000_000, MaxSide: 4000, ["image/jpeg", "image/png"]);
+
+        var fitted = Fit(source, target);
+
+        Assert.Equal(("image/jpeg", 200, 100), (fitted.MediaType, fitted.Width, fitted.Height));
+        using var decoded = SKBitmap.Decode(fitted.Bytes);
+        var left = decoded.GetPixel(40, 75);
+        var right = decoded.GetPixel(160, 75);
+        if (alpha == SKAlphaType.Premul)
+        {
+            Assert.True(left is { Red: > 235, Green: > 235, Blue: > 235 }, $"transparent became {left}, not white");
+        }
+        else
+        {
+            Assert.True(left is { Red: < 20, Green: < 20, Blue: < 20 }, $"black became {left}");
+        }
+
+        Assert.True(right is { Red: < 30, Green: < 30, Blue: > 220 }, $"blue became {right}");
+    }
+
+    /// <summary>
+    /// A PNG whose top half is noise (so it is larger than its JPEG) and whose bottom half is clear (black, when
+    /// <paramref name="alpha"/> is opaque) on the left and blue on the right.
+    /// </summary>
+    private static byte[] HalfClearHalfBlueOverNoise(int width, int height, SKAlphaType alpha)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, alpha));
+        bitmap.Erase(SKColors.Transparent);
+        var random = new Random(7);
+        for (var y = 0; y < height / 2; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                bitmap.SetPixel(x, y, new SKColor((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
+            }
+        }
+
+        for (var y = height / 2; y < height; y++)
+        {
+            for (var x = width / 2; x < width; x++)
+            {
+                bitmap.SetPixel(x, y, new SKColor(0, 0, 255));
+            }
+        }
+
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
     [Fact]
     public void Fit_SameInput_SameBytes()
     {
