@@ -211,6 +211,37 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
         Assert.DoesNotContain(_sandbox.Requests.For("x"), r => r.Method == "POST");
     }
 
+    [Theory]
+    [InlineData("mastodon", "/api/v1/statuses", "/mastodon/api/v2/media")]
+    [InlineData("x", "/2/tweets", "/x/2/media/upload")]
+    public async Task Publish_CreateAnswerLostAfterTheUpload_FoundOnThePlatform_NeitherPostedNorUploadedAgain(string platform, string create, string upload)
+    {
+        var content = await ReadAsync("images: [{src: ./a.png, alt: A lost answer}]", $"The answer to this {platform} post is lost.", ("a.png", ImageFlow.Png(16, 16)));
+        var publication = await ScheduleAsync(content, platform == "x" ? X() : Mastodon());
+        // The platform makes the post, then the connection drops before its answer: Herald cannot tell from the call.
+        _sandbox.State.Faults = new SandboxFaults { DropAfterAcceptRate = 1, PathContains = create, MaxFaults = 1 };
+        PublishOutcome outcome;
+        try
+        {
+            outcome = await RunAsync(publication.Id);
+        }
+        finally
+        {
+            _sandbox.State.Faults = SandboxFaults.None;
+        }
+
+        // Looked up in the same attempt and found: published, with its image, from one upload and one create.
+        Assert.True(outcome.Kind == PublishOutcomeKind.Published, outcome.Error);
+        var requests = _sandbox.Requests.For(platform);
+        var sent = Assert.Single(requests, r => r.Method == "POST" && r.Path.EndsWith(create, StringComparison.Ordinal));
+        Assert.Contains(requests, r => r.Method == "GET" && r.Sequence > sent.Sequence); // the lookup that found it
+        Assert.Single(requests, r => r.Path == upload);
+        var attached = platform == "x"
+            ? Assert.Single(_sandbox.State.X.Posts, p => p.Id == outcome.ExternalId).Media.Select(m => m.AltText)
+            : Assert.Single(_sandbox.State.Mastodon.Statuses, s => s.Id == outcome.ExternalId).Media.Select(m => m.Description);
+        Assert.Equal("A lost answer", Assert.Single(attached));
+    }
+
     private static byte[] Frame() =>
         [0x21, 0xF9, 0x04, 0x00, 0x0A, 0x00, 0x00, 0x00, 0x2C, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00];
 
