@@ -181,11 +181,17 @@ public sealed class PublicationRunner(
             var limiter = limiters?.For(publication.Platform, publication.AccountId);
             var permits = limiter is null ? 0 : PartsLeft(adapter, publication, content, account);
             using var permit = limiter is null || !lease.CanStartAttempt ? null : await limiter.AcquireAsync(permits, stopping);
-            if (permit is { IsAcquired: false } || !lease.CanStartAttempt)
+            // Image uploads are limited apart on some platforms (Mastodon: 30 per 30 minutes): one permit per image
+            // not uploaded yet, taken after the create's permit (a refusal here costs one create permit, the cheaper).
+            var uploads = permit is { IsAcquired: false } ? 0 : UploadsLeft(publication, content);
+            var uploadLimiter = uploads == 0 ? null : limiters?.For(RateLimitPolicies.Uploads(publication.Platform), publication.AccountId);
+            using var uploadPermit = uploadLimiter is null || !lease.CanStartAttempt ? null : await uploadLimiter.AcquireAsync(uploads, stopping);
+            if (permit is { IsAcquired: false } || uploadPermit is { IsAcquired: false } || !lease.CanStartAttempt)
             {
                 // No permit (or too little lease left to finish safely): nothing is sent and no retry is used.
                 var now = timeProvider.GetUtcNow();
-                var until = permit is not null && permit.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? now + wait : now;
+                var until = (permit is { IsAcquired: false } ? permit : uploadPermit) is { } refused
+                            && refused.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? now + wait : now;
                 return await DeferHeldAsync(until);
             }
 
@@ -452,6 +458,15 @@ public sealed class PublicationRunner(
             }
         }
     }
+
+    /// <summary>
+    /// How many images this attempt will upload: those of the first post not uploaded by an earlier try (none once a
+    /// part is confirmed: images go on the first post). An upload the platform has since forgotten is counted as done.
+    /// </summary>
+    private static int UploadsLeft(Publication publication, Content content) =>
+        publication.ThreadPartIds.Count > 0
+            ? 0
+            : Enumerable.Range(0, content.Images.Count).Count(i => !publication.UploadedMedia.Any(m => m.Part == 0 && m.Image == i));
 
     /// <summary>How many requests the rest of this publication makes (thread parts not yet confirmed), at least one.</summary>
     private static int PartsLeft(IPlatformAdapter adapter, Publication publication, Content content, Account account)

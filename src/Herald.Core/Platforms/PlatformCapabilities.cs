@@ -12,6 +12,12 @@ public sealed record PlatformCapabilities
 
     /// <summary>The platform's default write rate limit: this many creates per window.</summary>
     public RateLimitDefault? DefaultRateLimit { get; init; }
+
+    /// <summary>
+    /// The platform's limit on image uploads, counted apart from its creates (Mastodon: 30 per 30 minutes per
+    /// account); null when uploads count only against <see cref="DefaultRateLimit"/>, or the platform takes no uploads.
+    /// </summary>
+    public RateLimitDefault? UploadRateLimit { get; init; }
 }
 
 /// <summary>A fixed-window rate limit: <paramref name="Permits"/> per <paramref name="Window"/>.</summary>

@@ -74,6 +74,7 @@ internal sealed partial class MastodonAdapter : IPlatformAdapter, Checks.IAccoun
                 SupportsThreads = true,
                 // The per-account status creation limit, 300 per 3 hours (docs/platforms.md, Mastodon, "Rate limits").
                 DefaultRateLimit = new RateLimitDefault(300, TimeSpan.FromHours(3)),
+                UploadRateLimit = new RateLimitDefault(30, TimeSpan.FromMinutes(30)),
             },
         };
     }

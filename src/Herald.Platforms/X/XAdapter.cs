@@ -63,6 +63,7 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck,
                 // docs/platforms.md, X, "Rate limits": the current per-endpoint table gives 100 / 15 min per user;
                 // tiers differ, and the x-rate-limit-* headers of each answer are what Herald obeys.
                 DefaultRateLimit = new RateLimitDefault(100, TimeSpan.FromMinutes(15)),
+                UploadRateLimit = new RateLimitDefault(500, TimeSpan.FromMinutes(15)),
             },
         };
     }

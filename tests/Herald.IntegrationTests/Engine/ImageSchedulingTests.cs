@@ -21,29 +21,13 @@ namespace Herald.IntegrationTests.Engine;
 /// </summary>
 public sealed class ImageSchedulingTests : IAsyncLifetime
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("herald-images-").FullName;
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
-    private SandboxServer _sandbox = null!;
-    private ServiceProvider _services = null!;
+    private ImageWorld _world = null!;
 
-    public async Task InitializeAsync()
-    {
-        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { Random = new Random(3) });
-        var services = new ServiceCollection();
-        services.AddSingleton<TimeProvider>(_clock);
-        services.AddHerald().AddMastodon(o => o.MediaPollInterval = TimeSpan.Zero).AddX().AddMedium();
-        services.AddHeraldStorage($"Data Source={Path.Combine(_directory, "herald.db")}");
-        _services = services.BuildServiceProvider();
-        await _services.MigrateHeraldDatabaseAsync();
-    }
+    public async Task InitializeAsync() =>
+        _world = await ImageWorld.StartAsync(_clock, new SandboxOptions { Random = new Random(3) }, h => h.AddMastodon(o => o.MediaPollInterval = TimeSpan.Zero).AddX().AddMedium());
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await _sandbox.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async Task DisposeAsync() => await _world.DisposeAsync();
 
     [Fact]
     public async Task Schedule_ImageFromDisk_IsStoredAndPublishedFromTheDatabase()
@@ -51,15 +35,15 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
         var content = await ReadAsync("images: [{src: ./pics/bell.png, alt: \"A brass bell\"}]", "Our new logo.", ("pics/bell.png", ImageFlow.Png(64, 32)));
         var publication = await ScheduleAsync(content, Mastodon());
         // The file is no longer needed: the bytes are in the database.
-        Directory.Delete(Path.Combine(_directory, "pics"), recursive: true);
+        Directory.Delete(Path.Combine(_world.Directory, "pics"), recursive: true);
 
         var outcome = await RunAsync(publication.Id);
 
         Assert.True(outcome.Kind == PublishOutcomeKind.Published, outcome.Error);
-        var status = Assert.Single(_sandbox.State.Mastodon.Statuses, s => s.Id == outcome.ExternalId);
+        var status = Assert.Single(_world.Sandbox.State.Mastodon.Statuses, s => s.Id == outcome.ExternalId);
         var media = Assert.Single(status.Media);
         Assert.Equal(("A brass bell", "image/png", 64, 32), (media.Description, media.MediaType, media.Width, media.Height));
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _world.Services.CreateAsyncScope();
         var stored = await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetPublicationAsync(publication.Id);
         Assert.Equal(media.Id, Assert.Single(stored!.UploadedMedia).RemoteRef);
     }
@@ -69,7 +53,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     {
         var content = await ReadAsync("images: [{src: ./a.png, alt: Noise}]", "Retry me.", ("a.png", ImageFlow.Png(16, 16)));
         var publication = await ScheduleAsync(content, Mastodon());
-        _sandbox.State.Faults = new SandboxFaults { ServerErrorRate = 1, PathContains = "/api/v1/statuses" };
+        _world.Sandbox.State.Faults = new SandboxFaults { ServerErrorRate = 1, PathContains = "/api/v1/statuses" };
         PublishOutcome first;
         try
         {
@@ -77,12 +61,12 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
         }
         finally
         {
-            _sandbox.State.Faults = SandboxFaults.None;
+            _world.Sandbox.State.Faults = SandboxFaults.None;
         }
 
         // A 5xx on a create is an unknown outcome: looked up (nothing found), then retried.
         Assert.Equal(PublishOutcomeKind.Unknown, first.Kind);
-        await using (var scope = _services.CreateAsyncScope())
+        await using (var scope = _world.Services.CreateAsyncScope())
         {
             var waiting = await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetPublicationAsync(publication.Id);
             Assert.Equal(PublicationStatus.RetryScheduled, waiting!.Status);
@@ -94,8 +78,8 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
         var second = await RunAsync(publication.Id);
 
         Assert.True(second.Kind == PublishOutcomeKind.Published, second.Error);
-        Assert.Single(_sandbox.Requests.For("mastodon"), r => r.Path == "/mastodon/api/v2/media");
-        Assert.Single(Assert.Single(_sandbox.State.Mastodon.Statuses, s => s.Id == second.ExternalId).Media);
+        Assert.Single(_world.Sandbox.Requests.For("mastodon"), r => r.Path == "/mastodon/api/v2/media");
+        Assert.Single(Assert.Single(_world.Sandbox.State.Mastodon.Statuses, s => s.Id == second.ExternalId).Media);
     }
 
     [Theory]
@@ -116,11 +100,11 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleAsync(content, Mastodon()));
 
         Assert.Contains(ex.Problems, p => p.Field == field && p.Message.Contains(rule, StringComparison.Ordinal));
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _world.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
         Assert.Equal(0, await db.Contents.CountAsync());
         Assert.Equal(0, await db.Set<Herald.Storage.Media.MediaRow>().CountAsync());
-        Assert.DoesNotContain(_sandbox.Requests.For("mastodon"), r => r.Method == "POST");
+        Assert.DoesNotContain(_world.Sandbox.Requests.For("mastodon"), r => r.Method == "POST");
     }
 
     [Fact]
@@ -133,18 +117,18 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
             Platform = "medium",
             DisplayName = "medium",
             Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.MediumToken },
-            BaseUrl = _sandbox.PlatformBaseUrl("medium"),
+            BaseUrl = _world.Sandbox.PlatformBaseUrl("medium"),
         };
         var publication = await ScheduleAsync(content, medium);
-        Directory.Delete(Path.Combine(_directory, "pics"), recursive: true);
+        Directory.Delete(Path.Combine(_world.Directory, "pics"), recursive: true);
 
         var outcome = await RunAsync(publication.Id);
 
         Assert.True(outcome.Kind == PublishOutcomeKind.Published, outcome.Error);
-        var post = Assert.Single(_sandbox.State.Medium.Posts, p => p.Id == outcome.ExternalId);
+        var post = Assert.Single(_world.Sandbox.State.Medium.Posts, p => p.Id == outcome.ExternalId);
         var image = Assert.Single(post.Images);
         Assert.Equal(("A brass bell", "image/png", 48, 24), (image.Alt, image.Upload!.MediaType, image.Upload.Width, image.Upload.Height));
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _world.Services.CreateAsyncScope();
         var stored = await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetPublicationAsync(publication.Id);
         Assert.Equal(image.Url, Assert.Single(stored!.UploadedMedia).RemoteRef);
     }
@@ -164,17 +148,17 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
             Platform = "medium",
             DisplayName = "medium",
             Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.MediumToken },
-            BaseUrl = _sandbox.PlatformBaseUrl("medium"),
+            BaseUrl = _world.Sandbox.PlatformBaseUrl("medium"),
         };
 
         var ex = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleAsync(content, medium));
 
         Assert.Contains(ex.Problems, p => p.Field == field && p.Message.Contains(rule, StringComparison.Ordinal));
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _world.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
         Assert.Equal(0, await db.Contents.CountAsync());
         Assert.Equal(0, await db.Set<Herald.Storage.Media.MediaRow>().CountAsync());
-        Assert.Empty(_sandbox.Requests.For("medium"));
+        Assert.Empty(_world.Sandbox.Requests.For("medium"));
     }
 
     [Fact]
@@ -182,15 +166,15 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     {
         var content = await ReadAsync("images: [{src: ./pics/bell.png, alt: \"A brass bell\"}]", "Our new logo, on X.", ("pics/bell.png", ImageFlow.Png(48, 24)));
         var publication = await ScheduleAsync(content, X());
-        Directory.Delete(Path.Combine(_directory, "pics"), recursive: true);
+        Directory.Delete(Path.Combine(_world.Directory, "pics"), recursive: true);
 
         var outcome = await RunAsync(publication.Id);
 
         Assert.True(outcome.Kind == PublishOutcomeKind.Published, outcome.Error);
-        var post = Assert.Single(_sandbox.State.X.Posts, p => p.Id == outcome.ExternalId);
+        var post = Assert.Single(_world.Sandbox.State.X.Posts, p => p.Id == outcome.ExternalId);
         var media = Assert.Single(post.Media);
         Assert.Equal(("A brass bell", "image/png", 48, 24), (media.AltText, media.MediaType, media.Width, media.Height));
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _world.Services.CreateAsyncScope();
         var stored = await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetPublicationAsync(publication.Id);
         Assert.Equal(media.Id, Assert.Single(stored!.UploadedMedia).RemoteRef);
     }
@@ -204,11 +188,11 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<ContentValidationException>(() => ScheduleAsync(content, X()));
 
         Assert.Contains(ex.Problems, p => p.Field == "images" && p.Platform == "x" && p.Message.Contains("X takes at most 4 on a post", StringComparison.Ordinal));
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _world.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
         Assert.Equal(0, await db.Contents.CountAsync());
         Assert.Equal(0, await db.Set<Herald.Storage.Media.MediaRow>().CountAsync());
-        Assert.DoesNotContain(_sandbox.Requests.For("x"), r => r.Method == "POST");
+        Assert.DoesNotContain(_world.Sandbox.Requests.For("x"), r => r.Method == "POST");
     }
 
     [Theory]
@@ -219,7 +203,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
         var content = await ReadAsync("images: [{src: ./a.png, alt: A lost answer}]", $"The answer to this {platform} post is lost.", ("a.png", ImageFlow.Png(16, 16)));
         var publication = await ScheduleAsync(content, platform == "x" ? X() : Mastodon());
         // The platform makes the post, then the connection drops before its answer: Herald cannot tell from the call.
-        _sandbox.State.Faults = new SandboxFaults { DropAfterAcceptRate = 1, PathContains = create, MaxFaults = 1 };
+        _world.Sandbox.State.Faults = new SandboxFaults { DropAfterAcceptRate = 1, PathContains = create, MaxFaults = 1 };
         PublishOutcome outcome;
         try
         {
@@ -227,18 +211,18 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
         }
         finally
         {
-            _sandbox.State.Faults = SandboxFaults.None;
+            _world.Sandbox.State.Faults = SandboxFaults.None;
         }
 
         // Looked up in the same attempt and found: published, with its image, from one upload and one create.
         Assert.True(outcome.Kind == PublishOutcomeKind.Published, outcome.Error);
-        var requests = _sandbox.Requests.For(platform);
+        var requests = _world.Sandbox.Requests.For(platform);
         var sent = Assert.Single(requests, r => r.Method == "POST" && r.Path.EndsWith(create, StringComparison.Ordinal));
         Assert.Contains(requests, r => r.Method == "GET" && r.Sequence > sent.Sequence); // the lookup that found it
         Assert.Single(requests, r => r.Path == upload);
         var attached = platform == "x"
-            ? Assert.Single(_sandbox.State.X.Posts, p => p.Id == outcome.ExternalId).Media.Select(m => m.AltText)
-            : Assert.Single(_sandbox.State.Mastodon.Statuses, s => s.Id == outcome.ExternalId).Media.Select(m => m.Description);
+            ? Assert.Single(_world.Sandbox.State.X.Posts, p => p.Id == outcome.ExternalId).Media.Select(m => m.AltText)
+            : Assert.Single(_world.Sandbox.State.Mastodon.Statuses, s => s.Id == outcome.ExternalId).Media.Select(m => m.Description);
         Assert.Equal("A lost answer", Assert.Single(attached));
     }
 
@@ -249,12 +233,12 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
     {
         foreach (var (path, bytes) in files)
         {
-            var full = Path.Combine(_directory, path);
+            var full = Path.Combine(_world.Directory, path);
             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
             await File.WriteAllBytesAsync(full, bytes);
         }
 
-        var markdown = Path.Combine(_directory, "post.md");
+        var markdown = Path.Combine(_world.Directory, "post.md");
         await File.WriteAllTextAsync(markdown, $"---\n{frontMatter}\n---\n{body}\n");
         return await new MarkdownFileReader(new ContentLimits(), _clock).ReadAsync(markdown);
     }
@@ -265,12 +249,12 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
         DisplayName = "x",
         Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.XAccessToken },
         Settings = new Dictionary<string, string> { ["username"] = SandboxAccounts.XUsername },
-        BaseUrl = _sandbox.PlatformBaseUrl("x"),
+        BaseUrl = _world.Sandbox.PlatformBaseUrl("x"),
     };
 
-    private Account Mastodon() => ImageFlow.Mastodon(_sandbox);
+    private Account Mastodon() => ImageFlow.Mastodon(_world.Sandbox);
 
-    private Task<Publication> ScheduleAsync(Content content, Account account) => ImageFlow.ScheduleAsync(_services, content, account, _clock);
+    private Task<Publication> ScheduleAsync(Content content, Account account) => ImageFlow.ScheduleAsync(_world.Services, content, account, _clock);
 
-    private Task<PublishOutcome> RunAsync(PublicationId id) => ImageFlow.RunAsync(_services, id);
+    private Task<PublishOutcome> RunAsync(PublicationId id) => ImageFlow.RunAsync(_world.Services, id);
 }

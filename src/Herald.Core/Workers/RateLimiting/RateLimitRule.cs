@@ -24,7 +24,18 @@ public sealed class RateLimitPolicies(
 
     public bool Enabled { get; } = enabled;
 
-    /// <summary>The rule for <paramref name="platform"/>, or null when it is not limited.</summary>
+    private const string UploadsSuffix = "/uploads";
+
+    /// <summary>
+    /// The key of <paramref name="platform"/>'s image uploads, limited apart from its creates
+    /// (<see cref="PlatformCapabilities.UploadRateLimit"/>): give it to <see cref="For"/> and to a limiter.
+    /// </summary>
+    public static string Uploads(string platform) => platform + UploadsSuffix;
+
+    /// <summary>
+    /// The rule for <paramref name="platform"/> (or its <see cref="Uploads"/> key), or null when it is not limited.
+    /// Switching a platform's limit off in configuration switches off its upload limit too.
+    /// </summary>
     public RateLimitRule? For(string platform)
     {
         if (!Enabled)
@@ -32,13 +43,21 @@ public sealed class RateLimitPolicies(
             return null;
         }
 
-        var configured = _overrides.TryGetValue(platform, out var o) ? o : null;
+        var uploads = platform.EndsWith(UploadsSuffix, StringComparison.Ordinal);
+        var name = uploads ? platform[..^UploadsSuffix.Length] : platform;
+        var configured = _overrides.TryGetValue(name, out var o) ? o : null;
         if (configured?.Enabled == false)
         {
             return null;
         }
 
-        var defaults = registry.TryResolve(platform, out var adapter) ? adapter.Platform.Capabilities.DefaultRateLimit : null;
+        var capabilities = registry.TryResolve(name, out var adapter) ? adapter.Platform.Capabilities : null;
+        if (uploads)
+        {
+            return capabilities?.UploadRateLimit is { } upload ? new RateLimitRule(upload.Permits, upload.Window) : null;
+        }
+
+        var defaults = capabilities?.DefaultRateLimit;
         var permits = configured?.Permits ?? defaults?.Permits;
         var window = configured?.Window ?? defaults?.Window;
         return permits is { } p && window is { } w ? new RateLimitRule(p, w) : null;

@@ -1,0 +1,81 @@
+using Herald.Contents;
+using Herald.Formatting;
+using Herald.Platforms;
+using Herald.Publications;
+using Herald.Sandbox;
+using Herald.Sandbox.Hosting;
+using Herald.Storage;
+using Herald.Workers.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Herald.IntegrationTests.Engine;
+
+/// <summary>
+/// Image uploads paced by their own limit (Mastodon: 30 per 30 minutes per account) through Herald's real parts
+/// against the sandbox's Mastodon, which enforces that limit on the same fake clock.
+/// </summary>
+public sealed class UploadPacingTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+    private ImageWorld _world = null!;
+
+    public async Task InitializeAsync() =>
+        _world = await ImageWorld.StartAsync(_clock, new SandboxOptions { Random = new Random(5), TimeProvider = _clock }, h => h.AddMastodon(o => o.MediaPollInterval = TimeSpan.Zero));
+
+    public async Task DisposeAsync() => await _world.DisposeAsync();
+
+    [Fact]
+    public void Policies_MastodonUploads_ThirtyPerThirtyMinutes_OffWithThePlatformsLimit()
+    {
+        var registry = _world.Services.GetRequiredService<PlatformRegistry>();
+
+        Assert.Equal(new RateLimitRule(30, TimeSpan.FromMinutes(30)), new RateLimitPolicies(registry).For(RateLimitPolicies.Uploads("mastodon")));
+        Assert.Null(new RateLimitPolicies(registry, overrides: new Dictionary<string, RateLimitOverride> { ["mastodon"] = new(Enabled: false) })
+            .For(RateLimitPolicies.Uploads("mastodon")));
+        Assert.Null(new RateLimitPolicies(registry, enabled: false).For(RateLimitPolicies.Uploads("mastodon")));
+    }
+
+    [Fact]
+    public async Task EightPostsOfFourImages_SevenGoThenTheEighthWaitsForTheWindow_NeverA429()
+    {
+        var image = Path.Combine(_world.Directory, "a.png");
+        await File.WriteAllBytesAsync(image, ImageFlow.Png(16, 16));
+        var publications = new List<Publication>();
+        for (var n = 1; n <= 8; n++)
+        {
+            var markdown = Path.Combine(_world.Directory, $"post{n}.md");
+            await File.WriteAllTextAsync(markdown, $"---\nimages: [{{src: ./a.png, alt: one}}, {{src: ./a.png, alt: two}}, {{src: ./a.png, alt: three}}, {{src: ./a.png, alt: four}}]\n---\nPost number {n}.\n");
+            var content = await new MarkdownFileReader(new ContentLimits(), _clock).ReadAsync(markdown);
+            publications.Add(await ImageFlow.ScheduleAsync(_world.Services, content, ImageFlow.Mastodon(_world.Sandbox), _clock));
+        }
+
+        foreach (var publication in publications)
+        {
+            await ImageFlow.RunAsync(_world.Services, publication.Id);
+        }
+
+        // 7 × 4 = 28 uploads fit in 30; the eighth post's 4 do not, so it waits without sending anything.
+        var uploads = _world.Sandbox.Requests.For("mastodon").Where(r => r.Path == "/mastodon/api/v2/media").ToList();
+        Assert.Equal(28, uploads.Count);
+        Assert.All(uploads, r => Assert.NotEqual(429, r.StatusCode));
+        var eighth = await GetAsync(publications[^1].Id);
+        Assert.Equal(PublicationStatus.Scheduled, eighth.Status);
+        Assert.Empty(eighth.UploadedMedia);
+        Assert.InRange(eighth.NextAttemptAt!.Value - _clock.GetUtcNow(), TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(31));
+        Assert.Equal(7, _world.Sandbox.State.Mastodon.Statuses.Count);
+
+        _clock.Advance(eighth.NextAttemptAt.Value - _clock.GetUtcNow());
+        var outcome = await ImageFlow.RunAsync(_world.Services, eighth.Id);
+
+        Assert.True(outcome.Kind == PublishOutcomeKind.Published, outcome.Error);
+        Assert.Equal(4, Assert.Single(_world.Sandbox.State.Mastodon.Statuses, s => s.Id == outcome.ExternalId).Media.Count);
+        Assert.DoesNotContain(_world.Sandbox.Requests.For("mastodon"), r => r.StatusCode == 429);
+    }
+
+    private async Task<Publication> GetAsync(PublicationId id)
+    {
+        await using var scope = _world.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<IPublicationStore>().GetPublicationAsync(id))!;
+    }
+}
