@@ -199,6 +199,44 @@ public sealed class PostgresRateLimitersTests(PostgresDatabase database) : IClas
     }
 
     [Fact]
+    public async Task ReturnUnused_FreesTheSlotsForEveryWorkerAtOnce()
+    {
+        var lease = await Worker().AcquireAsync(Permits);
+        Assert.True(lease.IsAcquired);
+
+        PublishRateLimiter.ReturnUnused(lease);
+        lease.Dispose(); // given back once: disposing afterwards counts nothing
+
+        var deadline = TimeProvider.System.GetUtcNow().AddSeconds(30);
+        while (await SlotsAsync() > 0)
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, "The returned slots were never freed.");
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+
+        using var again = await Worker().AcquireAsync(Permits);
+        Assert.True(again.IsAcquired);
+    }
+
+    [Fact]
+    public async Task Denied_ForSeveralPermits_WaitsUntilThatManyHaveFreed()
+    {
+        var a = Worker();
+        for (var i = 0; i < Permits; i++)
+        {
+            (await a.AcquireAsync(1)).Dispose(); // completed 10 s apart
+            await WaitUntilCompletedAsync();
+            _clock.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        using var two = await Worker().AcquireAsync(2);
+
+        // Two must free: the second oldest completed 20 s ago, so 40 s more — not the oldest's 30 s.
+        Assert.False(two.IsAcquired);
+        Assert.Equal(TimeSpan.FromSeconds(40), RetryAfter(two));
+    }
+
+    [Fact]
     public async Task Park_IsWhatTheDashboardReads_UntilItIsOver()
     {
         var until = _clock.GetUtcNow().AddMinutes(2);

@@ -177,21 +177,32 @@ public sealed class PublicationRunner(
                 started = timeProvider.GetUtcNow();
             }
 
-            // One permit per request the platform will see: a thread of n parts is n writes.
+            // One permit per request the platform will see: a thread of n parts is n writes. Where image uploads have a
+            // limit of their own (Mastodon: 30 per 30 minutes), also one there per image still to upload.
             var limiter = limiters?.For(publication.Platform, publication.AccountId);
             var permits = limiter is null ? 0 : PartsLeft(adapter, publication, content, account);
             using var permit = limiter is null || !lease.CanStartAttempt ? null : await limiter.AcquireAsync(permits, stopping);
-            // Image uploads are limited apart on some platforms (Mastodon: 30 per 30 minutes): one permit per image
-            // not uploaded yet, taken after the create's permit (a refusal here costs one create permit, the cheaper).
-            var uploads = permit is { IsAcquired: false } ? 0 : UploadsLeft(publication, content);
-            var uploadLimiter = uploads == 0 ? null : limiters?.For(RateLimitPolicies.Uploads(publication.Platform), publication.AccountId);
-            using var uploadPermit = uploadLimiter is null || !lease.CanStartAttempt ? null : await uploadLimiter.AcquireAsync(uploads, stopping);
+            RateLimitLease? uploadPermit;
+            try
+            {
+                uploadPermit = permit is { IsAcquired: false } || !lease.CanStartAttempt ? null : await AcquireUploadsAsync(publication, content, stopping);
+            }
+            catch
+            {
+                PublishRateLimiter.ReturnUnused(permit); // nothing was sent
+                throw;
+            }
+
+            using var uploadLease = uploadPermit;
             if (permit is { IsAcquired: false } || uploadPermit is { IsAcquired: false } || !lease.CanStartAttempt)
             {
-                // No permit (or too little lease left to finish safely): nothing is sent and no retry is used.
+                // No permit (or too little lease left to finish safely): nothing is sent and no retry is used, and a
+                // permit granted on one key is given back unused, so waiting for the other costs nothing.
                 var now = timeProvider.GetUtcNow();
-                var until = (permit is { IsAcquired: false } ? permit : uploadPermit) is { } refused
+                var until = (permit is { IsAcquired: false } ? permit : uploadPermit) is { IsAcquired: false } refused
                             && refused.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? now + wait : now;
+                PublishRateLimiter.ReturnUnused(permit);
+                PublishRateLimiter.ReturnUnused(uploadPermit);
                 return await DeferHeldAsync(until);
             }
 
@@ -460,13 +471,20 @@ public sealed class PublicationRunner(
     }
 
     /// <summary>
-    /// How many images this attempt will upload: those of the first post not uploaded by an earlier try (none once a
-    /// part is confirmed: images go on the first post). An upload the platform has since forgotten is counted as done.
+    /// Permits for the images this attempt will upload, where the platform limits uploads apart; null when it does not
+    /// or there is none to upload. Those are the first post's images without a stored upload of the same bytes (none
+    /// once a part is confirmed: images go on the first post). A stored upload the adapter finds too old to reuse (X
+    /// keeps one 20 hours) is counted as done: the platform's own 429 still stops it.
     /// </summary>
-    private static int UploadsLeft(Publication publication, Content content) =>
-        publication.ThreadPartIds.Count > 0
+    private async Task<RateLimitLease?> AcquireUploadsAsync(Publication publication, Content content, CancellationToken cancellationToken)
+    {
+        var uploads = publication.ThreadPartIds.Count > 0
             ? 0
-            : Enumerable.Range(0, content.Images.Count).Count(i => !publication.UploadedMedia.Any(m => m.Part == 0 && m.Image == i));
+            : Enumerable.Range(0, content.Images.Count).Count(i =>
+                !publication.UploadedMedia.Any(m => m.Part == 0 && m.Image == i && m.Sha256 == content.Images[i].Sha256));
+        var limiter = uploads == 0 ? null : limiters?.For(RateLimitPolicies.Uploads(publication.Platform), publication.AccountId);
+        return limiter is null ? null : await limiter.AcquireAsync(uploads, cancellationToken);
+    }
 
     /// <summary>How many requests the rest of this publication makes (thread parts not yet confirmed), at least one.</summary>
     private static int PartsLeft(IPlatformAdapter adapter, Publication publication, Content content, Account account)

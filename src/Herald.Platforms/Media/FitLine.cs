@@ -32,18 +32,34 @@ internal sealed class FitLine(int turns, long largeDecodedBytes = FitLine.LargeD
     public async Task<FittedImage?> FitAsync(Func<CancellationToken, Task<Stream?>> open, ImageTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(open);
-        using var turn = await WaitTurnAsync(cancellationToken);
-        var stored = await open(cancellationToken);
-        if (stored is null)
+        var turn = await WaitTurnAsync(cancellationToken);
+        try
         {
-            return null;
-        }
+            var stored = await open(cancellationToken);
+            if (stored is null)
+            {
+                return null;
+            }
 
-        await using (stored)
+            await using (stored)
+            {
+                using var codec = ImageFitter.Open(stored);
+                if ((long)codec.Info.Width * codec.Info.Height * 4 <= largeDecodedBytes) // the decoded bitmap's size
+                {
+                    return ImageFitter.Fit(codec, target);
+                }
+
+                // A large image gives its turn back while it waits for the large one, so that small images go on;
+                // it takes a turn again once it has the large one (large before turn: the order never crosses).
+                turn.Dispose();
+                using var large = await WaitLargeTurnAsync(long.MaxValue, cancellationToken);
+                turn = await WaitTurnAsync(cancellationToken);
+                return ImageFitter.Fit(codec, target);
+            }
+        }
+        finally
         {
-            using var codec = ImageFitter.Open(stored);
-            using var large = await WaitLargeTurnAsync((long)codec.Info.Width * codec.Info.Height * 4, cancellationToken);
-            return ImageFitter.Fit(codec, target);
+            turn.Dispose();
         }
     }
 

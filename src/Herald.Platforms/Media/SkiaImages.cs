@@ -24,10 +24,13 @@ internal static class SkiaImages
     /// <summary>
     /// The decoded image turned upright as its EXIF orientation says, so dropping the metadata does not turn it. An
     /// image without transparency (a JPEG, an RGB PNG) is marked opaque, so encoding it as JPEG needs no copy drawn on white.
+    /// A cut-off file is decoded as far as it goes; its missing rows are left transparent (white in a JPEG), not black.
     /// </summary>
-    public static SKBitmap DecodeUpright(SKCodec codec)
+    public static SKBitmap DecodeUpright(SKCodec codec) =>
+        DecodeUpright(codec, codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul);
+
+    private static SKBitmap DecodeUpright(SKCodec codec, SKAlphaType alpha)
     {
-        var alpha = codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, alpha);
         var decoded = new SKBitmap(info);
         var result = codec.GetPixels(info, decoded.GetPixels());
@@ -35,6 +38,12 @@ internal static class SkiaImages
         {
             decoded.Dispose();
             throw new InvalidDataException($"The image could not be decoded: {result}.");
+        }
+
+        if (result == SKCodecResult.IncompleteInput && alpha == SKAlphaType.Opaque)
+        {
+            decoded.Dispose();
+            return DecodeUpright(codec, SKAlphaType.Premul);
         }
 
         var origin = codec.EncodedOrigin;

@@ -52,9 +52,12 @@ internal sealed class PostgresRateLimiter(
         RETURNING id
         """;
 
+    // Completed slots free oldest first: the wait is until as many have freed as the request is missing (null when
+    // too few have completed, the rest being still in flight).
     private const string WhenFree = """
         SELECT (SELECT parked_until FROM rate_limit_parks WHERE key = @key AND parked_until > @now),
-               (SELECT min(completed_at) FROM rate_limit_slots WHERE key = @key AND completed_at IS NOT NULL)
+               (SELECT completed_at FROM rate_limit_slots WHERE key = @key AND completed_at IS NOT NULL ORDER BY completed_at
+                OFFSET greatest(0, (SELECT count(*) FROM rate_limit_slots WHERE key = @key) + @count - @permits - 1) LIMIT 1)
         """;
 
     private const string Park = """
@@ -106,7 +109,9 @@ internal sealed class PostgresRateLimiter(
         }
         else
         {
-            await using var reader = await Command(connection, WhenFree, now, id).ExecuteReaderAsync(cancellationToken);
+            var whenFree = Command(connection, WhenFree, now, id);
+            whenFree.Parameters.Add(new NpgsqlParameter("count", NpgsqlDbType.Integer) { Value = count });
+            await using var reader = await whenFree.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             lease = !reader.IsDBNull(0)
                 ? Denied(reader.GetFieldValue<DateTimeOffset>(0) - now)
@@ -129,12 +134,19 @@ internal sealed class PostgresRateLimiter(
         return command;
     }
 
-    private async Task CompleteAsync(Guid[] ids, DateTimeOffset completedAt)
+    /// <summary>Frees the slots <paramref name="ids"/>: counted from <paramref name="completedAt"/> when used, else deleted.</summary>
+    private async Task FreeAsync(Guid[] ids, DateTimeOffset completedAt, bool used)
     {
         try
         {
-            await using var command = dataSource.CreateCommand("UPDATE rate_limit_slots SET completed_at = @at WHERE id = ANY(@ids)");
-            command.Parameters.Add(new NpgsqlParameter("at", NpgsqlDbType.TimestampTz) { Value = completedAt.ToUniversalTime() });
+            await using var command = dataSource.CreateCommand(used
+                ? "UPDATE rate_limit_slots SET completed_at = @at WHERE id = ANY(@ids)"
+                : "DELETE FROM rate_limit_slots WHERE id = ANY(@ids)");
+            if (used)
+            {
+                command.Parameters.Add(new NpgsqlParameter("at", NpgsqlDbType.TimestampTz) { Value = completedAt.ToUniversalTime() });
+            }
+
             command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids });
             await command.ExecuteNonQueryAsync(CancellationToken.None);
         }
@@ -145,28 +157,10 @@ internal sealed class PostgresRateLimiter(
         }
     }
 
-    private sealed class Granted(PostgresRateLimiter limiter, Guid[] ids) : RateLimitLease
+    // Completion time is taken now; the write may land a moment later, which only makes the limit stricter.
+    private sealed class Granted(PostgresRateLimiter limiter, Guid[] ids) : ReturnableLease
     {
-        private int _released;
-
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            // Completion time is taken now; the write may land a moment later, which only makes the limit stricter.
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                _ = limiter.CompleteAsync(ids, limiter.Now());
-            }
-        }
+        protected override void Free(bool used) => _ = limiter.FreeAsync(ids, limiter.Now(), used);
     }
 
     private DateTimeOffset Now() => timeProvider.GetUtcNow();

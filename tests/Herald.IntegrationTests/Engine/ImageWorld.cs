@@ -22,14 +22,35 @@ internal sealed class ImageWorld : IAsyncDisposable
     public static async Task<ImageWorld> StartAsync(TimeProvider clock, SandboxOptions sandboxOptions, Action<HeraldBuilder> platforms)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("herald-images-").FullName;
-        var sandbox = await SandboxServer.StartAsync(sandboxOptions);
-        var services = new ServiceCollection();
-        services.AddSingleton(clock);
-        platforms(services.AddHerald());
-        services.AddHeraldStorage($"Data Source={Path.Combine(directory, "herald.db")}");
-        var provider = services.BuildServiceProvider();
-        await provider.MigrateHeraldDatabaseAsync();
-        return new ImageWorld(directory, sandbox, provider);
+        SandboxServer? sandbox = null;
+        ServiceProvider? provider = null;
+        try
+        {
+            sandbox = await SandboxServer.StartAsync(sandboxOptions);
+            var services = new ServiceCollection();
+            services.AddSingleton(clock);
+            platforms(services.AddHerald());
+            services.AddHeraldStorage($"Data Source={Path.Combine(directory, "herald.db")}");
+            provider = services.BuildServiceProvider();
+            await provider.MigrateHeraldDatabaseAsync();
+            return new ImageWorld(directory, sandbox, provider);
+        }
+        catch
+        {
+            // Nothing left behind when the sandbox or the database does not start.
+            if (provider is not null)
+            {
+                await provider.DisposeAsync();
+            }
+
+            if (sandbox is not null)
+            {
+                await sandbox.DisposeAsync();
+            }
+
+            System.IO.Directory.Delete(directory, recursive: true);
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

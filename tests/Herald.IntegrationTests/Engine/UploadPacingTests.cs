@@ -62,6 +62,10 @@ public sealed class UploadPacingTests : IAsyncLifetime
         var eighth = await GetAsync(publications[^1].Id);
         Assert.Equal(PublicationStatus.Scheduled, eighth.Status);
         Assert.Empty(eighth.UploadedMedia);
+        Assert.Equal((0, 0), (eighth.AttemptCount, eighth.RetryCount)); // waiting for room uses no attempt and no retry
+        // The create permit it was granted before the uploads were refused was given back: 7 of 300 used, not 8.
+        var creates = _world.Services.GetRequiredService<IPublishRateLimiters>().For("mastodon", eighth.AccountId)!;
+        Assert.Equal(300 - 7, creates.GetStatistics()!.CurrentAvailablePermits);
         Assert.InRange(eighth.NextAttemptAt!.Value - _clock.GetUtcNow(), TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(31));
         Assert.Equal(7, _world.Sandbox.State.Mastodon.Statuses.Count);
 

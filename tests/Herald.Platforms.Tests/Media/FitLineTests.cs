@@ -55,6 +55,25 @@ public sealed class FitLineTests
     }
 
     [Fact]
+    public async Task FitAsync_LargeImageWaitingForTheLargeTurn_LeavesItsTurnToSmallImages()
+    {
+        var line = new FitLine(turns: 1, largeDecodedBytes: 100);
+        var held = await line.WaitLargeTurnAsync(101, CancellationToken.None); // a large image being fitted
+        var large = TestImages.Noise(40, 30, SKEncodedImageFormat.Png); // 4,800 bytes decoded: large here
+        var small = TestImages.Noise(5, 4, SKEncodedImageFormat.Png); // 80 bytes decoded
+
+        var waiting = line.FitAsync(_ => Task.FromResult<Stream?>(new MemoryStream(large)), Anything, CancellationToken.None);
+        var beside = await line.FitAsync(_ => Task.FromResult<Stream?>(new MemoryStream(small)), Anything, CancellationToken.None).WaitAsync(Generous);
+
+        Assert.Equal((5, 4), (beside!.Width, beside.Height));
+        Assert.False(waiting.IsCompleted, "the large image waits for the large turn");
+        held.Dispose();
+        var fitted = await waiting.WaitAsync(Generous);
+        Assert.Equal((40, 30), (fitted!.Width, fitted.Height));
+        using var free = await line.WaitTurnAsync(CancellationToken.None).WaitAsync(Generous); // its turn was given back
+    }
+
+    [Fact]
     public async Task FitAsync_CancelledWhileALargeImageIsFitted_GivesItsTurnBack()
     {
         var line = new FitLine(turns: 1, largeDecodedBytes: 100);

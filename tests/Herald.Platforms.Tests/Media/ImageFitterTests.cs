@@ -93,6 +93,23 @@ public sealed class ImageFitterTests
         Assert.True(right is { Red: < 30, Green: < 30, Blue: > 220 }, $"blue became {right}");
     }
 
+    [Fact]
+    public void Fit_CutOffJpeg_KeepsWhatItHasAndTheMissingRowsComeOutWhiteNotBlack()
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(256, 256, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        bitmap.Erase(new SKColor(0, 0, 255));
+        using var encoded = bitmap.Encode(SKEncodedImageFormat.Jpeg, 100);
+        var cutOff = encoded.ToArray()[..(int)(encoded.Size * 6 / 10)];
+
+        var fitted = Fit(cutOff, new ImageTarget(MaxBytes: 5_000_000, MaxPixels: 10_000_000, MaxSide: 4000, Common));
+
+        using var decoded = SKBitmap.Decode(fitted.Bytes);
+        var top = decoded.GetPixel(128, 5);
+        var bottom = decoded.GetPixel(128, 250);
+        Assert.True(top is { Red: < 30, Green: < 30, Blue: > 220 }, $"the rows it has became {top}, not blue");
+        Assert.True(bottom is { Red: > 235, Green: > 235, Blue: > 235 }, $"the missing rows became {bottom}, not white");
+    }
+
     /// <summary>
     /// A PNG whose top half is noise (so it is larger than its JPEG) and whose bottom half is clear (black, when
     /// <paramref name="alpha"/> is opaque) on the left and blue on the right.

@@ -14,6 +14,56 @@ public abstract class PublishRateLimiter : RateLimiter
 
     protected static RateLimitLease Denied(TimeSpan retryAfter) => new DeniedLease(retryAfter);
 
+    /// <summary>
+    /// Gives a granted <paramref name="lease"/> back unused: nothing was sent, so its slots are freed at once instead of
+    /// counting for a window. Any other lease (denied, of another limiter, null) is only disposed.
+    /// </summary>
+    public static void ReturnUnused(RateLimitLease? lease)
+    {
+        if (lease is ReturnableLease returnable)
+        {
+            returnable.ReturnUnused();
+        }
+
+        lease?.Dispose();
+    }
+
+    /// <summary>A granted lease that can be given back unused (<see cref="PublishRateLimiter.ReturnUnused(RateLimitLease)"/>).</summary>
+    protected abstract class ReturnableLease : RateLimitLease
+    {
+        private int _released;
+
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+
+        /// <summary>Frees the slots without counting them: called once, and disposing afterwards does nothing.</summary>
+        internal void ReturnUnused()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                Free(used: false);
+            }
+        }
+
+        /// <summary>Frees the slots: <paramref name="used"/> when the request was made (they count for a window from now).</summary>
+        protected abstract void Free(bool used);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                Free(used: true);
+            }
+        }
+    }
+
     private sealed class DeniedLease(TimeSpan retryAfter) : RateLimitLease
     {
         public override bool IsAcquired => false;

@@ -69,21 +69,23 @@ internal sealed class SlidingLogRateLimiter(RateLimitRule rule, TimeProvider tim
                 return new Granted(this, wanted);
             }
 
-            // The oldest completed slot frees first; if every slot is in flight, none frees sooner than a window from now.
-            return Denied(_completed.Count > 0 ? _completed.Peek() + rule.Window - now : rule.Window);
+            // Completed slots free oldest first: wait for as many as are missing. Slots still in flight free no sooner
+            // than a window from now.
+            var missing = _inFlight + _completed.Count + wanted - rule.Permits;
+            return Denied(missing <= _completed.Count ? _completed.ElementAt(missing - 1) + rule.Window - now : rule.Window);
         }
     }
 
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
         ValueTask.FromResult(AttemptAcquireCore(permitCount));
 
-    private void Complete(int permits)
+    private void Free(int permits, bool used)
     {
         var now = timeProvider.GetUtcNow();
         lock (_lock)
         {
             _inFlight -= permits;
-            for (var i = 0; i < permits; i++)
+            for (var i = 0; used && i < permits; i++)
             {
                 _completed.Enqueue(now);
             }
@@ -100,27 +102,9 @@ internal sealed class SlidingLogRateLimiter(RateLimitRule rule, TimeProvider tim
         }
     }
 
-    private sealed class Granted(SlidingLogRateLimiter limiter, int permits) : RateLimitLease
+    private sealed class Granted(SlidingLogRateLimiter limiter, int permits) : ReturnableLease
     {
-        private int _released;
-
-        public override bool IsAcquired => true;
-
-        public override IEnumerable<string> MetadataNames => [];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            metadata = null;
-            return false;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                limiter.Complete(permits);
-            }
-        }
+        protected override void Free(bool used) => limiter.Free(permits, used);
     }
 }
 
