@@ -221,6 +221,9 @@ public sealed partial class DocumentedSettingsTests : IDisposable
             _ when key == platform + "Permits" => new("7", sp => Expect(sp.GetRequiredService<RateLimitPolicies>().For(SamplePlatform)?.Permits, 7)),
             _ when key == platform + "Window" => new("00:00:47", sp => Expect(sp.GetRequiredService<RateLimitPolicies>().For(SamplePlatform)?.Window, TimeSpan.FromSeconds(47))),
             _ when key == platform + "Enabled" => new("false", sp => Expect(sp.GetRequiredService<RateLimitPolicies>().For(SamplePlatform), null)),
+            // Mastodon's page says this switches its upload limit off too.
+            "Herald:RateLimits:mastodon:Enabled" => new("false", sp =>
+                Expect(sp.GetRequiredService<RateLimitPolicies>().For(RateLimitPolicies.Uploads("mastodon")), null)),
 
             // Anything else lives in an options type bound from its section.
             _ => OptionsProbe(key),
