@@ -218,7 +218,9 @@ public sealed class PublicationRunner(
             // before it would start the thread again from its first part).
             var result = await SendAsync(adapter, publication, RequestFor(publication, content, account), uncertainBefore, budget.Token);
             var report = await SaveAsync(publication, started, result, null);
-            await ParkIfAskedAsync(limiter, result);
+            // A 429 on an upload holds back the account's uploads where the platform limits them apart, not its posts.
+            var asked = result.FromUpload ? limiters?.For(RateLimitPolicies.Uploads(publication.Platform), publication.AccountId) : null;
+            await ParkIfAskedAsync(asked ?? limiter, result);
             return report;
         }
         catch (OperationCanceledException) when (abandon.IsCancellationRequested)

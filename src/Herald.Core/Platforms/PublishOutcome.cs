@@ -62,6 +62,12 @@ public sealed record PublishOutcome
     /// </summary>
     public bool RefusedAsDuplicate { get; init; }
 
+    /// <summary>
+    /// The outcome is an image upload's, not the create's: a rate limit it names is the platform's upload limit
+    /// (<see cref="PlatformCapabilities.UploadRateLimit"/>), so it holds back uploads on the account, not its posts.
+    /// </summary>
+    public bool FromUpload { get; init; }
+
     /// <summary>The ready-to-paste draft, for <see cref="PublishOutcomeKind.ManualActionRequired"/>.</summary>
     public string? Draft { get; init; }
 

@@ -80,7 +80,7 @@ internal sealed class MastodonMedia(TimeProvider timeProvider, MastodonOptions o
         using var answer = await PlatformHttp.SendAsync(client, message, DisplayName, cancellationToken);
         if (Failed(answer, number) is { } failure)
         {
-            return (null, failure);
+            return (null, failure with { FromUpload = true });
         }
 
         if (PlatformHttp.TryDeserialize<MastodonMediaAttachment>(answer.Body)?.Id is not { Length: > 0 } id)

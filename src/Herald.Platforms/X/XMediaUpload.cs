@@ -88,7 +88,7 @@ internal sealed class XMediaUpload(XApi api, TimeProvider timeProvider)
         using var call = await api.CallAsync(request.Account, HttpMethod.Post, "2/media/upload", Form, cancellationToken);
         if (Failed(call, request, number, "upload") is { } failure)
         {
-            return (null, failure);
+            return (null, failure with { FromUpload = true });
         }
 
         if (PlatformHttp.TryDeserialize<XMediaUploaded>(call.Answer.Body)?.Data?.Id is not { Length: > 0 } id)

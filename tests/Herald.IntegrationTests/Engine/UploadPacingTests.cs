@@ -77,6 +77,37 @@ public sealed class UploadPacingTests : IAsyncLifetime
         Assert.DoesNotContain(_world.Sandbox.Requests.For("mastodon"), r => r.StatusCode == 429);
     }
 
+    [Fact]
+    public async Task UploadAnswered429_HoldsBackTheAccountsUploads_NotItsPosts()
+    {
+        await File.WriteAllBytesAsync(Path.Combine(_world.Directory, "a.png"), ImageFlow.Png(16, 16));
+        var markdown = Path.Combine(_world.Directory, "post.md");
+        await File.WriteAllTextAsync(markdown, "---\nimages: [{src: ./a.png, alt: one}]\n---\nAn upload meets a 429.\n");
+        var content = await new MarkdownFileReader(new ContentLimits(), _clock).ReadAsync(markdown);
+        var publication = await ImageFlow.ScheduleAsync(_world.Services, content, ImageFlow.Mastodon(_world.Sandbox), _clock);
+        _world.Sandbox.State.Faults = new SandboxFaults { RateLimitRate = 1, RetryAfterSeconds = 600, PathContains = "/api/v2/media", MaxFaults = 1 };
+        PublishOutcome outcome;
+        try
+        {
+            outcome = await ImageFlow.RunAsync(_world.Services, publication.Id);
+        }
+        finally
+        {
+            _world.Sandbox.State.Faults = SandboxFaults.None;
+        }
+
+        Assert.Equal((PublishOutcomeKind.RateLimited, true), (outcome.Kind, outcome.FromUpload));
+        var limiters = _world.Services.GetRequiredService<IPublishRateLimiters>();
+        using (var upload = await limiters.For(RateLimitPolicies.Uploads("mastodon"), publication.AccountId)!.AcquireAsync(1))
+        {
+            Assert.False(upload.IsAcquired, "uploads wait for the platform's reset");
+        }
+
+        var post = await limiters.For("mastodon", publication.AccountId)!.AcquireAsync(1);
+        Assert.True(post.IsAcquired, "a text post to the same account goes on");
+        PublishRateLimiter.ReturnUnused(post);
+    }
+
     private async Task<Publication> GetAsync(PublicationId id)
     {
         await using var scope = _world.Services.CreateAsyncScope();
