@@ -60,9 +60,9 @@ public sealed partial class PostCommandTests
 
         // Handed back at once, due now, the claim not counted: a worker sends them without a lost attempt to count.
         var (_, status, _) = await run.InvokeAsync("status", "--sandbox");
-        Assert.Matches(@"mastodon\s+Scheduled\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+0\s", status);
-        Assert.Matches(@"bluesky\s+Scheduled\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+0\s", status);
-        Assert.Matches(@"devto\s+Published", status);
+        Assert.Matches(@"mastodon\s+sandbox\s+Scheduled\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+0\s", status);
+        Assert.Matches(@"bluesky\s+sandbox\s+Scheduled\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+0\s", status);
+        Assert.Matches(@"devto\s+sandbox\s+Published", status);
     }
 
     [Fact]

@@ -68,7 +68,9 @@ public sealed class StatusCommandTests
         Assert.Empty(await StatusJsonAsync(run, "--since", DateTime.Today.AddDays(10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
 
         var (_, table, _) = await run.InvokeAsync("status", "--platform", "linkedin");
-        Assert.Matches(@"(?m)^[0-9a-f]{7,12}\s+linkedin\s+AwaitingManualAction", table);
+        // Each row names its account: configured accounts are "default".
+        Assert.Matches(@"(?m)^ID\s+PLATFORM\s+ACCOUNT\s+STATUS", table);
+        Assert.Matches(@"(?m)^[0-9a-f]{7,12}\s+linkedin\s+default\s+AwaitingManualAction", table);
         Assert.DoesNotContain("devto", table, StringComparison.Ordinal);
     }
 

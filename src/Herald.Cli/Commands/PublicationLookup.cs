@@ -41,6 +41,14 @@ internal sealed class PublicationLookup(HeraldDbContext db, IPublicationStore st
     /// <summary>The id's last twelve hex digits: the random part the short id is cut from.</summary>
     public static string RandomPart(PublicationId id) => id.Value.ToString("N")[^RandomPartLength..];
 
+    /// <summary>The display name of each account of <paramref name="publications"/> (an account since removed has none).</summary>
+    public async Task<IReadOnlyDictionary<AccountId, string>> AccountNamesAsync(
+        IReadOnlyList<Publication> publications, CancellationToken cancellationToken = default)
+    {
+        var ids = publications.Select(p => p.AccountId).Distinct().ToList();
+        return await db.Accounts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.DisplayName, cancellationToken);
+    }
+
     /// <summary>
     /// The short id of each of <paramref name="publications"/>: <see cref="ShortIdLength"/> characters of its random
     /// part, or as many more as it takes to differ from every other publication in the database.

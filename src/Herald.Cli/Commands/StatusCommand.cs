@@ -88,7 +88,8 @@ internal static class StatusCommand
                     }
                     else
                     {
-                        PrintTable(publications, shortIds, filter, urlOf, reporter);
+                        var accounts = await lookup.AccountNamesAsync(publications, cancellationToken);
+                        PrintTable(publications, shortIds, accounts, filter, urlOf, reporter);
                     }
                 }
 
@@ -125,6 +126,7 @@ internal static class StatusCommand
     private static void PrintTable(
         IReadOnlyList<Publication> publications,
         IReadOnlyDictionary<PublicationId, string> shortIds,
+        IReadOnlyDictionary<AccountId, string> accounts,
         PublicationFilter filter,
         Func<Publication, Uri?> urlOf,
         Reporter reporter)
@@ -137,13 +139,16 @@ internal static class StatusCommand
             return;
         }
 
+        // Several accounts on one platform read apart by their names (as --to and --account take them).
+        string Account(Publication p) => Shorten(accounts.TryGetValue(p.AccountId, out var name) ? name : "(removed)", 20);
         var width = Math.Max(8, shortIds.Values.Max(s => s.Length));
-        reporter.Line($"{"ID".PadRight(width)}  {"PLATFORM",-9} {"STATUS",-20} {"DUE (UTC)",-19}  TRIES  RESULT");
+        var accountWidth = Math.Max(7, publications.Max(p => Account(p).Length));
+        reporter.Line($"{"ID".PadRight(width)}  {"PLATFORM",-9} {"ACCOUNT".PadRight(accountWidth)}  {"STATUS",-20} {"DUE (UTC)",-19}  TRIES  RESULT");
         foreach (var p in publications)
         {
             var due = p.NextAttemptAt ?? p.ScheduledAt;
             var result = p.Status == PublicationStatus.Published ? urlOf(p)?.ToString() ?? "" : p.LastError ?? "";
-            reporter.Line($"{shortIds[p.Id].PadRight(width)}  {p.Platform,-9} {p.Status,-20} {Utc(due),-19}  {p.AttemptCount,5}  {Shorten(result, 60)}");
+            reporter.Line($"{shortIds[p.Id].PadRight(width)}  {p.Platform,-9} {Account(p).PadRight(accountWidth)}  {p.Status,-20} {Utc(due),-19}  {p.AttemptCount,5}  {Shorten(result, 60)}");
         }
     }
 
