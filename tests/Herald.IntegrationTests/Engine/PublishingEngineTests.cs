@@ -73,6 +73,7 @@ public sealed class PublishingEngineTests
             QuotaExhaustedFor = TimeSpan.FromMinutes(90),
             HttpStatus = 504,
             RefusedAsDuplicate = true,
+            FromUpload = true,
             Draft = "A draft.",
             FoundByLookup = true,
         };
