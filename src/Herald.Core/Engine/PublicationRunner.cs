@@ -219,7 +219,7 @@ public sealed class PublicationRunner(
             var result = await SendAsync(adapter, publication, RequestFor(publication, content, account), uncertainBefore, budget.Token);
             var report = await SaveAsync(publication, started, result, null);
             // A 429 on an upload holds back the account's uploads where the platform limits them apart, not its posts.
-            var asked = result.FromUpload ? limiters?.For(RateLimitPolicies.Uploads(publication.Platform), publication.AccountId) : null;
+            var asked = result.FromUpload ? UploadLimiterOf(publication) : null;
             await ParkIfAskedAsync(asked ?? limiter, result);
             return report;
         }
@@ -484,9 +484,13 @@ public sealed class PublicationRunner(
             ? 0
             : Enumerable.Range(0, content.Images.Count).Count(i =>
                 !publication.UploadedMedia.Any(m => m.Part == 0 && m.Image == i && m.Sha256 == content.Images[i].Sha256));
-        var limiter = uploads == 0 ? null : limiters?.For(RateLimitPolicies.Uploads(publication.Platform), publication.AccountId);
+        var limiter = uploads == 0 ? null : UploadLimiterOf(publication);
         return limiter is null ? null : await limiter.AcquireAsync(uploads, cancellationToken);
     }
+
+    /// <summary>The limiter of the account's image uploads; null when the platform does not limit them apart.</summary>
+    private PublishRateLimiter? UploadLimiterOf(Publication publication) =>
+        limiters?.For(RateLimitPolicies.Uploads(publication.Platform), publication.AccountId);
 
     /// <summary>How many requests the rest of this publication makes (thread parts not yet confirmed), at least one.</summary>
     private static int PartsLeft(IPlatformAdapter adapter, Publication publication, Content content, Account account)

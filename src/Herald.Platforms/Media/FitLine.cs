@@ -44,7 +44,8 @@ internal sealed class FitLine(int turns, long largeDecodedBytes = FitLine.LargeD
             await using (stored)
             {
                 using var codec = ImageFitter.Open(stored);
-                if ((long)codec.Info.Width * codec.Info.Height * 4 <= largeDecodedBytes) // the decoded bitmap's size
+                var decodedBytes = (long)codec.Info.Width * codec.Info.Height * 4;
+                if (decodedBytes <= largeDecodedBytes)
                 {
                     return ImageFitter.Fit(codec, target);
                 }
@@ -52,7 +53,7 @@ internal sealed class FitLine(int turns, long largeDecodedBytes = FitLine.LargeD
                 // A large image gives its turn back while it waits for the large one, so that small images go on;
                 // it takes a turn again once it has the large one (large before turn: the order never crosses).
                 turn.Dispose();
-                using var large = await WaitLargeTurnAsync(long.MaxValue, cancellationToken);
+                using var large = await WaitLargeTurnAsync(decodedBytes, cancellationToken);
                 turn = await WaitTurnAsync(cancellationToken);
                 return ImageFitter.Fit(codec, target);
             }
