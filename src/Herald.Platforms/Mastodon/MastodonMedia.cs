@@ -23,10 +23,14 @@ internal sealed class MastodonMedia(TimeProvider timeProvider, MastodonOptions o
     private const int MaxPolls = 60;
 
     /// <summary>
-    /// Mastodon's defaults: an image strictly under 16 MiB and at most 33,177,600 pixels (7680×4320), in JPEG, PNG
-    /// or WebP (a GIF is re-encoded as PNG).
+    /// Mastodon's defaults: an image strictly under 16 MiB, in JPEG, PNG or WebP (a GIF is re-encoded as PNG). Mastodon
+    /// takes up to 33,177,600 pixels (7680×4320) but keeps at most 8,294,400 (3840×2160), resizing anything larger
+    /// itself; Herald scales to that, so it sends no pixels Mastodon would drop.
     /// </summary>
-    internal static readonly ImageTarget Target = new(16L * 1024 * 1024 - 1, 33_177_600, 7680, ["image/jpeg", "image/png", "image/webp"]);
+    internal static readonly ImageTarget Target = new(16L * 1024 * 1024 - 1, KeptPixels, 7680, ["image/jpeg", "image/png", "image/webp"]);
+
+    /// <summary>The most pixels Mastodon keeps of an image (3840×2160); it resizes a larger one on upload.</summary>
+    internal const long KeptPixels = 8_294_400;
 
     /// <summary>The media ids to attach, in the content's order; or the outcome that ends the attempt.</summary>
     public async Task<(IReadOnlyList<string>? Ids, PublishOutcome? Failure)> UploadAsync(

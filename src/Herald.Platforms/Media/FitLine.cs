@@ -55,7 +55,14 @@ internal sealed class FitLine(int turns, long largeDecodedBytes = FitLine.LargeD
                 turn.Dispose();
                 using var large = await WaitLargeTurnAsync(decodedBytes, cancellationToken);
                 turn = await WaitTurnAsync(cancellationToken);
-                return ImageFitter.Fit(codec, target);
+                try
+                {
+                    return ImageFitter.Fit(codec, target);
+                }
+                finally
+                {
+                    NativeMemoryTuning.ReturnFreedMemory(); // before the next large image takes the turn
+                }
             }
         }
         finally

@@ -25,6 +25,7 @@ internal sealed record FittedImage(byte[] Bytes, string MediaType, int Width, in
 /// in the platform's formats (a GIF or a refused format becomes PNG or JPEG), then, while over the byte limit, JPEG
 /// and WebP quality stepped down (90, 80, 70, 60) before the dimensions (by a quarter each round); a PNG over
 /// the limit becomes a JPEG (transparency on white) when the platform takes JPEG. The same input gives the same bytes.
+/// Each size is decoded by <see cref="SizedDecoder"/>, which decodes a JPEG no larger than it needs.
 /// </summary>
 internal static class ImageFitter
 {
@@ -51,8 +52,8 @@ internal static class ImageFitter
         ArgumentNullException.ThrowIfNull(target);
         NativeMemoryTuning.KeepLargeBlocksReturnable();
         var sourceType = SkiaImages.MediaType(codec.EncodedFormat);
-        using var upright = SkiaImages.DecodeUpright(codec);
-        var (width, height) = (upright.Width, upright.Height);
+        using var decoder = new SizedDecoder(codec);
+        var (width, height) = decoder.Size;
         var scale = Math.Min(1.0, Math.Min(Math.Sqrt((double)target.MaxPixels / ((double)width * height)), (double)target.MaxSide / Math.Max(width, height)));
         var format = Format(sourceType, target);
         var toFitSize = false;
@@ -60,9 +61,9 @@ internal static class ImageFitter
         {
             var w = Math.Max(1, (int)Math.Floor(width * scale));
             var h = Math.Max(1, (int)Math.Floor(height * scale));
-            using var sized = w == width && h == height ? null : Resize(upright, w, h);
-            using var opaque = format == "image/jpeg" ? OnWhite(sized ?? upright) : null;
-            var bitmap = opaque ?? sized ?? upright;
+            using var sized = decoder.At(w, h);
+            using var opaque = format == "image/jpeg" ? OnWhite(sized.Bitmap) : null;
+            var bitmap = opaque ?? sized.Bitmap;
             foreach (var quality in format == "image/png" ? [100] : Qualities)
             {
                 var bytes = Encode(bitmap, format, quality, target.MaxBytes);
@@ -90,10 +91,6 @@ internal static class ImageFitter
         sourceType is not null && sourceType != "image/gif" && target.MediaTypes.Contains(sourceType) ? sourceType
         : sourceType == "image/gif" && target.MediaTypes.Contains("image/png") ? "image/png"
         : "image/jpeg";
-
-    private static SKBitmap Resize(SKBitmap bitmap, int width, int height) =>
-        bitmap.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, bitmap.AlphaType), new SKSamplingOptions(SKCubicResampler.Mitchell))
-        ?? throw new InvalidDataException("The image could not be resized.");
 
     /// <summary>
     /// The bitmap drawn on white, as JPEG has no transparency and viewers show a transparent image on a light page;

@@ -8,6 +8,8 @@ namespace Herald.Platforms.Media;
 /// such a block is freed it raises the threshold to that block's size, so the next decoded bitmap or encoded image of
 /// the same size comes from the heap instead, which keeps it. A worker that had fitted four 20 MB photos held several
 /// hundred MB that way. Setting the threshold once fixes it at its default, so every large block stays a mapping.
+/// And once a large image is done, <see cref="ReturnFreedMemory"/> hands back what the codecs' many small blocks
+/// left free in the heaps of the threads that fitted it, which glibc otherwise keeps for those threads.
 /// Only where glibc is the C library (Linux); anywhere else nothing changes.
 /// </summary>
 internal static class NativeMemoryTuning
@@ -18,8 +20,13 @@ internal static class NativeMemoryTuning
 
     private static int _applied;
 
+    private static readonly Lazy<MallocTrim?> Trim = new(() => Export<MallocTrim>("malloc_trim"));
+
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate int MallOpt(int parameter, int value);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate int MallocTrim(nuint pad);
 
     /// <summary>Sets glibc's large-block threshold once per process; returns whether it was set now.</summary>
     public static bool KeepLargeBlocksReturnable()
@@ -29,11 +36,25 @@ internal static class NativeMemoryTuning
             return false;
         }
 
-        if (!NativeLibrary.TryLoad("libc.so.6", out var libc) || !NativeLibrary.TryGetExport(libc, "mallopt", out var address))
+        return Export<MallOpt>("mallopt") is { } mallOpt && mallOpt(MmapThresholdParameter, MmapThresholdBytes) == 1;
+    }
+
+    /// <summary>Gives the free memory in glibc's heaps back to the system; returns whether there was glibc to ask.</summary>
+    public static bool ReturnFreedMemory()
+    {
+        if (!OperatingSystem.IsLinux() || Trim.Value is not { } trim)
         {
-            return false; // another C library (musl), which keeps no such threshold
+            return false;
         }
 
-        return Marshal.GetDelegateForFunctionPointer<MallOpt>(address)(MmapThresholdParameter, MmapThresholdBytes) == 1;
+        trim(0);
+        return true;
     }
+
+    /// <summary>A glibc function; null under another C library (musl), which keeps no such threshold or heaps.</summary>
+    private static T? Export<T>(string name)
+        where T : Delegate =>
+        NativeLibrary.TryLoad("libc.so.6", out var libc) && NativeLibrary.TryGetExport(libc, name, out var address)
+            ? Marshal.GetDelegateForFunctionPointer<T>(address)
+            : null;
 }

@@ -22,16 +22,18 @@ internal static class SkiaImages
         SwapsSides(codec.EncodedOrigin) ? (codec.Info.Height, codec.Info.Width) : (codec.Info.Width, codec.Info.Height);
 
     /// <summary>
-    /// The decoded image turned upright as its EXIF orientation says, so dropping the metadata does not turn it. An
-    /// image without transparency (a JPEG, an RGB PNG) is marked opaque, so encoding it as JPEG needs no copy drawn on white.
-    /// A cut-off file is decoded as far as it goes; its missing rows are left transparent (white in a JPEG), not black.
+    /// The image decoded at <paramref name="size"/> (a size <paramref name="codec"/> decodes to, in its stored
+    /// orientation; its full size when null) and turned upright as its EXIF orientation says, so dropping the metadata
+    /// does not turn it. An image without transparency (a JPEG, an RGB PNG) is marked opaque, so encoding it as JPEG
+    /// needs no copy drawn on white. A cut-off file is decoded as far as it goes; its missing rows are left transparent
+    /// (white in a JPEG), not black.
     /// </summary>
-    public static SKBitmap DecodeUpright(SKCodec codec) =>
-        DecodeUpright(codec, codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul);
+    public static SKBitmap DecodeUpright(SKCodec codec, SKSizeI? size = null) =>
+        DecodeUpright(codec, size ?? codec.Info.Size, codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul);
 
-    private static SKBitmap DecodeUpright(SKCodec codec, SKAlphaType alpha)
+    private static SKBitmap DecodeUpright(SKCodec codec, SKSizeI size, SKAlphaType alpha)
     {
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, alpha);
+        var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, alpha);
         var decoded = new SKBitmap(info);
         var result = codec.GetPixels(info, decoded.GetPixels());
         if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
@@ -43,7 +45,7 @@ internal static class SkiaImages
         if (result == SKCodecResult.IncompleteInput && alpha == SKAlphaType.Opaque)
         {
             decoded.Dispose();
-            return DecodeUpright(codec, SKAlphaType.Premul);
+            return DecodeUpright(codec, size, SKAlphaType.Premul);
         }
 
         var origin = codec.EncodedOrigin;
@@ -64,7 +66,7 @@ internal static class SkiaImages
     }
 
     /// <summary>The transform that draws an image stored with <paramref name="origin"/> upright (the EXIF orientations 2 to 8).</summary>
-    private static SKMatrix OriginMatrix(SKEncodedOrigin origin, int width, int height) => origin switch
+    public static SKMatrix OriginMatrix(SKEncodedOrigin origin, int width, int height) => origin switch
     {
         SKEncodedOrigin.TopRight => new SKMatrix(-1, 0, width, 0, 1, 0, 0, 0, 1),
         SKEncodedOrigin.BottomRight => new SKMatrix(-1, 0, width, 0, -1, height, 0, 0, 1),

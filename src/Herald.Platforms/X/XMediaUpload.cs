@@ -19,10 +19,11 @@ internal sealed class XMediaUpload(XApi api, TimeProvider timeProvider)
 {
     /// <summary>
     /// X's image limits, read conservatively: "5 MB" as 5,000,000 bytes, in JPEG, PNG or WebP (a GIF is re-encoded as
-    /// PNG, since an animated one is refused before). X gives no pixel limit for images; 8192 on a side keeps
-    /// a decoded image within reason.
+    /// PNG, since an animated one is refused before). X gives no pixel limit for images; a larger image is scaled to
+    /// 4,096 pixels a side, the largest named size X serves images at, so a large photo fits the bytes at a higher
+    /// quality and its fitting takes less memory.
     /// </summary>
-    internal static readonly ImageTarget Target = new(5_000_000, 8192L * 8192, 8192, ["image/jpeg", "image/png", "image/webp"]);
+    internal static readonly ImageTarget Target = new(5_000_000, 4096L * 4096, 4096, ["image/jpeg", "image/png", "image/webp"]);
 
     /// <summary>
     /// How long an earlier upload is reused. X keeps an unattached upload for <c>expires_after_secs</c> (a day in
