@@ -185,7 +185,7 @@ public sealed class PublicationRunner(
             RateLimitLease? uploadPermit;
             try
             {
-                uploadPermit = permit is { IsAcquired: false } || !lease.CanStartAttempt ? null : await AcquireUploadsAsync(publication, content, stopping);
+                uploadPermit = permit is { IsAcquired: false } || !lease.CanStartAttempt ? null : await AcquireUploadsAsync(adapter, publication, content, stopping);
             }
             catch
             {
@@ -475,15 +475,17 @@ public sealed class PublicationRunner(
     /// <summary>
     /// Permits for the images this attempt will upload, where the platform limits uploads apart; null when it does not
     /// or there is none to upload. Those are the first post's images without a stored upload of the same bytes (none
-    /// once a part is confirmed: images go on the first post). A stored upload the adapter finds too old to reuse (X
-    /// keeps one 20 hours) is counted as done: the platform's own 429 still stops it.
+    /// once a part is confirmed: images go on the first post), or with one older than the platform lets Herald reuse
+    /// (<see cref="PlatformCapabilities.UploadsReusableFor"/>), which the adapter uploads again.
     /// </summary>
-    private async Task<RateLimitLease?> AcquireUploadsAsync(Publication publication, Content content, CancellationToken cancellationToken)
+    private async Task<RateLimitLease?> AcquireUploadsAsync(IPlatformAdapter adapter, Publication publication, Content content, CancellationToken cancellationToken)
     {
+        // An upload the platform no longer keeps (X: after 20 hours) is made again, so it needs a permit again.
+        var keptSince = adapter.Platform.Capabilities.UploadsReusableFor is { } reusableFor ? timeProvider.GetUtcNow() - reusableFor : DateTimeOffset.MinValue;
         var uploads = publication.ThreadPartIds.Count > 0
             ? 0
-            : Enumerable.Range(0, content.Images.Count).Count(i =>
-                !publication.UploadedMedia.Any(m => m.Part == 0 && m.Image == i && m.Sha256 == content.Images[i].Sha256));
+            : Enumerable.Range(0, content.Images.Count).Count(i => !publication.UploadedMedia.Any(m =>
+                m.Part == 0 && m.Image == i && m.Sha256 == content.Images[i].Sha256 && m.UploadedAt > keptSince));
         var limiter = uploads == 0 ? null : UploadLimiterOf(publication);
         return limiter is null ? null : await limiter.AcquireAsync(uploads, cancellationToken);
     }

@@ -18,6 +18,12 @@ public sealed record PlatformCapabilities
     /// account); null when uploads count only against <see cref="DefaultRateLimit"/>, or the platform takes no uploads.
     /// </summary>
     public RateLimitDefault? UploadRateLimit { get; init; }
+
+    /// <summary>
+    /// How long an image upload stays usable for a post (X: Herald reuses one for 20 hours); an older one is uploaded
+    /// again, so it counts against <see cref="UploadRateLimit"/> again. Null when an upload stays usable.
+    /// </summary>
+    public TimeSpan? UploadsReusableFor { get; init; }
 }
 
 /// <summary>A fixed-window rate limit: <paramref name="Permits"/> per <paramref name="Window"/>.</summary>

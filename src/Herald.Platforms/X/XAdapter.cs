@@ -64,6 +64,7 @@ internal sealed partial class XAdapter : IPlatformAdapter, Checks.IAccountCheck,
                 // tiers differ, and the x-rate-limit-* headers of each answer are what Herald obeys.
                 DefaultRateLimit = new RateLimitDefault(100, TimeSpan.FromMinutes(15)),
                 UploadRateLimit = new RateLimitDefault(500, TimeSpan.FromMinutes(15)),
+                UploadsReusableFor = XMediaUpload.ReuseFor,
             },
         };
     }

@@ -11,7 +11,7 @@ using SkiaSharp;
 
 namespace Herald.IntegrationTests.Engine;
 
-/// <summary>The steps the image tests share: a test image, the sandbox's Mastodon account, a schedule and an attempt, each in a fresh scope.</summary>
+/// <summary>The steps the image tests share: a test image, the sandbox's Mastodon and X accounts, a schedule and an attempt, each in a fresh scope.</summary>
 internal static class ImageFlow
 {
     /// <summary>A PNG of one colour.</summary>
@@ -30,6 +30,15 @@ internal static class ImageFlow
         DisplayName = "sandbox",
         Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.MastodonToken },
         BaseUrl = sandbox.PlatformBaseUrl("mastodon"),
+    };
+
+    public static Account X(SandboxServer sandbox) => new()
+    {
+        Platform = "x",
+        DisplayName = "x",
+        Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.XAccessToken },
+        Settings = new Dictionary<string, string> { ["username"] = SandboxAccounts.XUsername },
+        BaseUrl = sandbox.PlatformBaseUrl("x"),
     };
 
     public static async Task<Publication> ScheduleAsync(IServiceProvider services, Content content, Account account, TimeProvider clock)

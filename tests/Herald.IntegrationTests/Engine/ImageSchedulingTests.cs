@@ -243,14 +243,7 @@ public sealed class ImageSchedulingTests : IAsyncLifetime
         return await new MarkdownFileReader(new ContentLimits(), _clock).ReadAsync(markdown);
     }
 
-    private Account X() => new()
-    {
-        Platform = "x",
-        DisplayName = "x",
-        Credentials = new AccountCredentials { ["access_token"] = SandboxAccounts.XAccessToken },
-        Settings = new Dictionary<string, string> { ["username"] = SandboxAccounts.XUsername },
-        BaseUrl = _world.Sandbox.PlatformBaseUrl("x"),
-    };
+    private Account X() => ImageFlow.X(_world.Sandbox);
 
     private Account Mastodon() => ImageFlow.Mastodon(_world.Sandbox);
 

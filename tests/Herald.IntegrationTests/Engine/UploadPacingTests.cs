@@ -21,7 +21,7 @@ public sealed class UploadPacingTests : IAsyncLifetime
     private ImageWorld _world = null!;
 
     public async Task InitializeAsync() =>
-        _world = await ImageWorld.StartAsync(_clock, new SandboxOptions { Random = new Random(5), TimeProvider = _clock }, h => h.AddMastodon(o => o.MediaPollInterval = TimeSpan.Zero));
+        _world = await ImageWorld.StartAsync(_clock, new SandboxOptions { Random = new Random(5), TimeProvider = _clock }, h => h.AddMastodon(o => o.MediaPollInterval = TimeSpan.Zero).AddX());
 
     public async Task DisposeAsync() => await _world.DisposeAsync();
 
@@ -80,21 +80,8 @@ public sealed class UploadPacingTests : IAsyncLifetime
     [Fact]
     public async Task UploadAnswered429_HoldsBackTheAccountsUploads_NotItsPosts()
     {
-        await File.WriteAllBytesAsync(Path.Combine(_world.Directory, "a.png"), ImageFlow.Png(16, 16));
-        var markdown = Path.Combine(_world.Directory, "post.md");
-        await File.WriteAllTextAsync(markdown, "---\nimages: [{src: ./a.png, alt: one}]\n---\nAn upload meets a 429.\n");
-        var content = await new MarkdownFileReader(new ContentLimits(), _clock).ReadAsync(markdown);
-        var publication = await ImageFlow.ScheduleAsync(_world.Services, content, ImageFlow.Mastodon(_world.Sandbox), _clock);
-        _world.Sandbox.State.Faults = new SandboxFaults { RateLimitRate = 1, RetryAfterSeconds = 600, PathContains = "/api/v2/media", MaxFaults = 1 };
-        PublishOutcome outcome;
-        try
-        {
-            outcome = await ImageFlow.RunAsync(_world.Services, publication.Id);
-        }
-        finally
-        {
-            _world.Sandbox.State.Faults = SandboxFaults.None;
-        }
+        var publication = await ScheduleOneImageAsync("An upload meets a 429.", ImageFlow.Mastodon(_world.Sandbox));
+        var outcome = await RunWithFaultAsync(publication.Id, new SandboxFaults { RateLimitRate = 1, RetryAfterSeconds = 600, PathContains = "/api/v2/media", MaxFaults = 1 });
 
         Assert.Equal((PublishOutcomeKind.RateLimited, true), (outcome.Kind, outcome.FromUpload));
         var limiters = _world.Services.GetRequiredService<IPublishRateLimiters>();
@@ -106,6 +93,50 @@ public sealed class UploadPacingTests : IAsyncLifetime
         var post = await limiters.For("mastodon", publication.AccountId)!.AcquireAsync(1);
         Assert.True(post.IsAcquired, "a text post to the same account goes on");
         PublishRateLimiter.ReturnUnused(post);
+    }
+
+    [Fact]
+    public async Task XUploadTooOldToReuse_IsMadeAgain_AndTakesAnUploadPermitAgain()
+    {
+        var publication = await ScheduleOneImageAsync("A retry a day later.", ImageFlow.X(_world.Sandbox));
+        // The upload goes through, the create is refused (a 429, so nothing was posted): the upload is kept for the retry.
+        var refused = await RunWithFaultAsync(publication.Id, new SandboxFaults { RateLimitRate = 1, RetryAfterSeconds = 60, PathContains = "/2/tweets", MaxFaults = 1 });
+        Assert.Equal((PublishOutcomeKind.RateLimited, false), (refused.Kind, refused.FromUpload));
+
+        var uploadsLimiter = _world.Services.GetRequiredService<IPublishRateLimiters>().For(RateLimitPolicies.Uploads("x"), publication.AccountId)!;
+        Assert.Equal(500 - 1, uploadsLimiter.GetStatistics()!.CurrentAvailablePermits);
+
+        // 21 hours on, past the 20 Herald reuses an X upload for: the retry uploads the image again, and that upload
+        // took a permit of its own (the first one's window has long passed).
+        _clock.Advance(TimeSpan.FromHours(21));
+        var outcome = await ImageFlow.RunAsync(_world.Services, publication.Id);
+
+        Assert.True(outcome.Kind == PublishOutcomeKind.Published, outcome.Error);
+        Assert.Equal(2, _world.Sandbox.Requests.For("x").Count(r => r.Path == "/x/2/media/upload"));
+        Assert.Equal(500 - 1, uploadsLimiter.GetStatistics()!.CurrentAvailablePermits);
+    }
+
+    private async Task<Publication> ScheduleOneImageAsync(string text, Herald.Accounts.Account account)
+    {
+        await File.WriteAllBytesAsync(Path.Combine(_world.Directory, "a.png"), ImageFlow.Png(16, 16));
+        var markdown = Path.Combine(_world.Directory, "post.md");
+        await File.WriteAllTextAsync(markdown, $"---\nimages: [{{src: ./a.png, alt: one}}]\n---\n{text}\n");
+        var content = await new MarkdownFileReader(new ContentLimits(), _clock).ReadAsync(markdown);
+        return await ImageFlow.ScheduleAsync(_world.Services, content, account, _clock);
+    }
+
+    /// <summary>One attempt while the sandbox injects <paramref name="faults"/>.</summary>
+    private async Task<PublishOutcome> RunWithFaultAsync(PublicationId id, SandboxFaults faults)
+    {
+        _world.Sandbox.State.Faults = faults;
+        try
+        {
+            return await ImageFlow.RunAsync(_world.Services, id);
+        }
+        finally
+        {
+            _world.Sandbox.State.Faults = SandboxFaults.None;
+        }
     }
 
     private async Task<Publication> GetAsync(PublicationId id)
