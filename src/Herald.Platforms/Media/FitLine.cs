@@ -33,6 +33,7 @@ internal sealed class FitLine(int turns, long largeDecodedBytes = FitLine.LargeD
     {
         ArgumentNullException.ThrowIfNull(open);
         var turn = await WaitTurnAsync(cancellationToken);
+        IDisposable? large = null;
         try
         {
             var stored = await open(cancellationToken);
@@ -53,21 +54,21 @@ internal sealed class FitLine(int turns, long largeDecodedBytes = FitLine.LargeD
                 // A large image gives its turn back while it waits for the large one, so that small images go on;
                 // it takes a turn again once it has the large one (large before turn: the order never crosses).
                 turn.Dispose();
-                using var large = await WaitLargeTurnAsync(decodedBytes, cancellationToken);
+                large = await WaitLargeTurnAsync(decodedBytes, cancellationToken);
                 turn = await WaitTurnAsync(cancellationToken);
-                try
-                {
-                    return ImageFitter.Fit(codec, target);
-                }
-                finally
-                {
-                    NativeMemoryTuning.ReturnFreedMemory(); // before the next large image takes the turn
-                }
+                return ImageFitter.Fit(codec, target);
             }
         }
         finally
         {
             turn.Dispose();
+            if (large is not null)
+            {
+                // The codec and the stream are closed by now: what they and the fitting freed goes back to the system
+                // before the next large image takes the turn.
+                NativeMemoryTuning.ReturnFreedMemory();
+                large.Dispose();
+            }
         }
     }
 

@@ -4,11 +4,12 @@ namespace Herald.Platforms.Media;
 
 /// <summary>
 /// Gives <see cref="ImageFitter"/> the image at each size it tries, upright, for as little memory as the format allows.
-/// A JPEG (or WebP) is decoded smaller by its codec — libjpeg-turbo decodes at 1/8 to 8/8 of the full size — at the
-/// smallest such size that is not smaller than asked, a band of rows at a time, each band resampled into the bitmap of
-/// the exact size; so a 24-megapixel photo fitted to 4,096 pixels a side holds its fitted bitmap and one band, never
-/// its 96 MB full-size bitmap. A format the codec decodes only at full size (PNG, GIF) is decoded once and kept, and
-/// every size is resampled from it.
+/// A JPEG is decoded smaller by libjpeg-turbo, which decodes at 1/8 to 8/8 of the full size: at the smallest such size
+/// that is not smaller than asked, a band of rows at a time, each band resampled into the bitmap of the exact size; so a
+/// 24-megapixel photo fitted to 4,096 pixels a side holds its fitted bitmap and one band, never its 96 MB full-size
+/// bitmap. Each size asked for is decoded again from the file (the stored image is a seekable file). Any other format
+/// (PNG, GIF, WebP) is decoded whole once and kept, and every size is resampled from it: Skia decodes PNG and GIF only
+/// at full size, and its smaller WebP decoding gives invalid premultiplied edges where a lossy WebP is transparent.
 /// </summary>
 internal sealed class SizedDecoder(SKCodec codec) : IDisposable
 {
@@ -18,14 +19,15 @@ internal sealed class SizedDecoder(SKCodec codec) : IDisposable
     private const int BandRows = 256;
 
     /// <summary>
-    /// Rows a band keeps from the one before and reads past its own, for the resampling filter: Mitchell reads two
-    /// rows either side of a point, and a band that is only ever shrunk (by less than 2×) needs no more than that.
+    /// Rows a band keeps from the one before and reads past its own, for the resampling filter: Skia's cubic sampling
+    /// reads a 4×4 block of source pixels around each point, two rows either side, however much the image shrinks (it
+    /// takes no mipmaps). Sampling that averaged more rows (mipmaps, an area filter) would need more context.
     /// </summary>
     private const int Context = 4;
 
     private static readonly SKSamplingOptions Mitchell = new(SKCubicResampler.Mitchell);
 
-    private readonly bool _decodesSmaller = codec.GetScaledDimensions(0.5f) != codec.Info.Size;
+    private readonly bool _decodesSmaller = codec.EncodedFormat == SKEncodedImageFormat.Jpeg && codec.GetScaledDimensions(0.5f) != codec.Info.Size;
     private SKBitmap? _full;
 
     /// <summary>The image's size as displayed (after its EXIF orientation).</summary>
@@ -77,8 +79,9 @@ internal sealed class SizedDecoder(SKCodec codec) : IDisposable
     /// <summary>
     /// The image decoded at <paramref name="stored"/> a band of rows at a time and drawn, upright and resampled, into a
     /// bitmap of <paramref name="width"/> × <paramref name="height"/>. Each band draws only the rows whose filter reads
-    /// lie inside it, so the result is the one a whole decoded bitmap would give. Null when the codec cannot decode
-    /// rows top-down or the file ends early (the whole-bitmap decoding handles a cut-off file).
+    /// lie inside it, so there is no seam: the result is the one the whole decoded bitmap gives (to one step in a
+    /// channel for a turned image, which is turned and resampled in one draw here, in two there). Null when the codec
+    /// cannot decode rows top-down or the file ends early (the whole-bitmap decoding handles a cut-off file).
     /// </summary>
     private SKBitmap? ResizeInBands(SKSizeI stored, int width, int height)
     {

@@ -15,8 +15,10 @@ public sealed class SizedDecoderTests
     [InlineData((ushort)1)]
     [InlineData((ushort)2)]
     [InlineData((ushort)3)]
+    [InlineData((ushort)4)]
     [InlineData((ushort)5)]
     [InlineData((ushort)6)]
+    [InlineData((ushort)7)]
     [InlineData((ushort)8)]
     public void At_ASmallerSize_GivesWhatTheWholeDecodedBitmapGives(ushort orientation)
     {
@@ -81,6 +83,41 @@ public sealed class SizedDecoderTests
         Assert.Equal(SKAlphaType.Premul, sized.Bitmap.AlphaType);
         Assert.True(sized.Bitmap.GetPixel(250, 10) is { Blue: > 220, Alpha: 255 }, $"the rows it has became {sized.Bitmap.GetPixel(250, 10)}");
         Assert.Equal(0, sized.Bitmap.GetPixel(250, 490).Alpha);
+    }
+
+    /// <summary>
+    /// A WebP is decoded whole once and kept, like a PNG, never by libwebp's own scaling, which a review found giving
+    /// colour values above their alpha along the transparent edge of a lossy WebP.
+    /// </summary>
+    [Fact]
+    public void At_ALossyWebpWithTransparency_DecodedWholeOnce_AndItsSmallerSizeIsValidPremultiplied()
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(801, 601, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var source = bitmap.GetPixelSpan();
+        for (var i = 0; i < source.Length; i += 4)
+        {
+            var left = i / 4 % 801 < 400;
+            (source[i], source[i + 1], source[i + 2], source[i + 3]) = left ? ((byte)0, (byte)255, (byte)0, (byte)0) : ((byte)255, (byte)0, (byte)0, (byte)255);
+        }
+
+        using var encoded = bitmap.Encode(SKEncodedImageFormat.Webp, 80);
+        using var codec = SKCodec.Create(new MemoryStream(encoded.ToArray()));
+        using var decoder = new SizedDecoder(codec);
+
+        using var full = decoder.At(801, 601);
+        using var sized = decoder.At(89, 67);
+
+        Assert.False(full.Owned); // the whole decoding, kept for every size
+        var pixels = sized.Bitmap.GetPixelSpan();
+        var invalid = 0;
+        for (var i = 0; i < pixels.Length; i += 4)
+        {
+            var alpha = pixels[i + 3];
+            invalid += pixels[i] > alpha || pixels[i + 1] > alpha || pixels[i + 2] > alpha ? 1 : 0;
+        }
+
+        Assert.Equal(SKAlphaType.Premul, sized.Bitmap.AlphaType);
+        Assert.Equal(0, invalid);
     }
 
     private static int MostDifferentChannel(SKBitmap expected, SKBitmap actual)
