@@ -144,10 +144,20 @@ void Abandon(System.Runtime.InteropServices.PosixSignalContext _)
 using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Abandon);
 using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Abandon);
 var running = Stopwatch.StartNew();
-foreach (var worker in workers)
+try
 {
-    worker.Start();
-    Event($"worker {worker.Index} started (pid {worker.Pid}{(worker.Skew is null ? "" : $", clock {worker.Skew}")})");
+    foreach (var worker in workers)
+    {
+        worker.Start();
+        Event($"worker {worker.Index} started (pid {worker.Pid}{(worker.Skew is null ? "" : $", clock {worker.Skew}")})");
+    }
+}
+catch
+{
+    // One worker could not start (no libfaketime for --skew): the ones already started must not outlive the run.
+    FinishAll();
+    sandbox.Kill();
+    throw;
 }
 
 using var chaos = new CancellationTokenSource();

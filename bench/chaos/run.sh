@@ -11,7 +11,10 @@ export HERALD_TEST_POSTGRES
 
 if ! ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1; then
   echo "run.sh: installing libfaketime for the clock-skewed worker" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >&2 || echo "run.sh: no libfaketime; pass --skew '' to run without a skewed worker" >&2
+  # A new machine may have no package lists yet: read them once when the package is not found.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-upgrade faketime >&2 \
+    || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-upgrade faketime >&2; } \
+    || echo "run.sh: no libfaketime; pass --skew '' to run without a skewed worker" >&2
 fi
 
 dotnet build src/Herald.Cli -c Release --nologo -v quiet
