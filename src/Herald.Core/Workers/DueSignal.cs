@@ -60,6 +60,14 @@ public sealed class DueSignal : IDueNotifier
             }
         }
 
+        // Already signalled: one pending wake-up is enough (a burst of signals is one wake-up). Looked at first, since
+        // a process with no dispatcher (an API node) is signalled by every schedule and would otherwise throw and
+        // catch an exception each time; the catch is left for two signals racing past the look together.
+        if (_semaphore.CurrentCount > 0)
+        {
+            return;
+        }
+
         try
         {
             _semaphore.Release();
@@ -67,7 +75,6 @@ public sealed class DueSignal : IDueNotifier
         }
         catch (SemaphoreFullException)
         {
-            // Already signalled: one pending wake-up is enough (a burst of signals is one wake-up).
         }
     }
 
