@@ -43,8 +43,7 @@ internal sealed class SizedDecoder(SKCodec codec) : IDisposable
         }
 
         var stored = StoredSizeAtLeast(width, height);
-        var swaps = SkiaImages.SwapsSides(codec.EncodedOrigin);
-        if ((swaps ? (stored.Height, stored.Width) : (stored.Width, stored.Height)) == (width, height))
+        if (SkiaImages.Upright(codec.EncodedOrigin, stored) == (width, height))
         {
             return new Sized(SkiaImages.DecodeUpright(codec, stored), Owned: true);
         }
@@ -63,11 +62,11 @@ internal sealed class SizedDecoder(SKCodec codec) : IDisposable
     /// <summary>The smallest size the codec decodes to (in the stored orientation) that covers the size asked for.</summary>
     private SKSizeI StoredSizeAtLeast(int width, int height)
     {
-        var (storedWidth, storedHeight) = SkiaImages.SwapsSides(codec.EncodedOrigin) ? (height, width) : (width, height);
         for (var eighths = 1; eighths < Eighths; eighths++)
         {
             var size = codec.GetScaledDimensions(eighths / (float)Eighths);
-            if (size.Width >= storedWidth && size.Height >= storedHeight)
+            var upright = SkiaImages.Upright(codec.EncodedOrigin, size);
+            if (upright.Width >= width && upright.Height >= height)
             {
                 return size;
             }
@@ -85,7 +84,7 @@ internal sealed class SizedDecoder(SKCodec codec) : IDisposable
     /// </summary>
     private SKBitmap? ResizeInBands(SKSizeI stored, int width, int height)
     {
-        var alpha = codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;
+        var alpha = SkiaImages.DecodedAlpha(codec);
         var rowInfo = new SKImageInfo(stored.Width, stored.Height, SKColorType.Rgba8888, alpha);
         if (codec.StartScanlineDecode(rowInfo) != SKCodecResult.Success || codec.ScanlineOrder != SKCodecScanlineOrder.TopDown)
         {
@@ -93,7 +92,7 @@ internal sealed class SizedDecoder(SKCodec codec) : IDisposable
         }
 
         var origin = codec.EncodedOrigin;
-        var (uprightWidth, uprightHeight) = SkiaImages.SwapsSides(origin) ? (stored.Height, stored.Width) : (stored.Width, stored.Height);
+        var (uprightWidth, uprightHeight) = SkiaImages.Upright(origin, stored);
         var toTarget = SKMatrix.CreateScale((float)width / uprightWidth, (float)height / uprightHeight)
             .PreConcat(SkiaImages.OriginMatrix(origin, stored.Width, stored.Height));
         var target = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, alpha));

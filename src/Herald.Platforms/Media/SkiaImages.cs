@@ -15,11 +15,18 @@ internal static class SkiaImages
     };
 
     /// <summary>True when the EXIF orientation turns the image a quarter, so width and height swap when displayed.</summary>
-    public static bool SwapsSides(SKEncodedOrigin origin) =>
+    private static bool SwapsSides(SKEncodedOrigin origin) =>
         origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
 
-    public static (int Width, int Height) Displayed(SKCodec codec) =>
-        SwapsSides(codec.EncodedOrigin) ? (codec.Info.Height, codec.Info.Width) : (codec.Info.Width, codec.Info.Height);
+    public static (int Width, int Height) Displayed(SKCodec codec) => Upright(codec.EncodedOrigin, codec.Info.Size);
+
+    /// <summary>The width and height an image stored at <paramref name="stored"/> with <paramref name="origin"/> has upright.</summary>
+    public static (int Width, int Height) Upright(SKEncodedOrigin origin, SKSizeI stored) =>
+        SwapsSides(origin) ? (stored.Height, stored.Width) : (stored.Width, stored.Height);
+
+    /// <summary>How a decoded image's pixels are kept: opaque when the image has no transparency, else premultiplied.</summary>
+    public static SKAlphaType DecodedAlpha(SKCodec codec) =>
+        codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;
 
     /// <summary>
     /// The image decoded at <paramref name="size"/> (a size <paramref name="codec"/> decodes to, in its stored
@@ -29,7 +36,7 @@ internal static class SkiaImages
     /// (white in a JPEG), not black.
     /// </summary>
     public static SKBitmap DecodeUpright(SKCodec codec, SKSizeI? size = null) =>
-        DecodeUpright(codec, size ?? codec.Info.Size, codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul);
+        DecodeUpright(codec, size ?? codec.Info.Size, DecodedAlpha(codec));
 
     private static SKBitmap DecodeUpright(SKCodec codec, SKSizeI size, SKAlphaType alpha)
     {
@@ -56,7 +63,7 @@ internal static class SkiaImages
 
         using (decoded)
         {
-            var (width, height) = SwapsSides(origin) ? (info.Height, info.Width) : (info.Width, info.Height);
+            var (width, height) = Upright(origin, size);
             var upright = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, alpha));
             using var canvas = new SKCanvas(upright);
             canvas.SetMatrix(OriginMatrix(origin, info.Width, info.Height));
