@@ -44,7 +44,15 @@ internal sealed class WebhookDelivery(
                 .OrderBy(e => e.Id)
                 .FirstOrDefaultAsync(cancellationToken);
             var now = clock.GetUtcNow();
-            // Nothing left, or the oldest is waiting for its next attempt (or another job is sending it): later events wait behind it.
+            if (head is { Status: WebhookEventStatus.Pending } && head.NextAttemptAt > now)
+            {
+                // Woken before the oldest event's next attempt (another node's clock, or a job made for a newer event):
+                // come back then, or the attempt would wait for the sweep. Later events wait behind it.
+                queue.Schedule(webhookId, publicationId, head.NextAttemptAt);
+                return;
+            }
+
+            // Nothing left, or another job is sending the oldest (it goes on with the rest).
             if (head is null || head.NextAttemptAt > now || !await ClaimAsync(head, now, cancellationToken))
             {
                 return;
@@ -90,7 +98,7 @@ internal sealed class WebhookDelivery(
                 await db.SaveChangesAsync(cancellationToken);
                 db.ChangeTracker.Clear();
                 WebhookLog.Retrying(logger, webhookId, MessageId(head.Id), publicationId, attempt, error, delay);
-                queue.Schedule(webhookId, publicationId, delay);
+                queue.Schedule(webhookId, publicationId, record.NextAttemptAt);
                 return;
             }
 
