@@ -1,4 +1,5 @@
 using System.Net;
+using Herald.Server.Hosting;
 using Herald.Server.Keys;
 
 namespace Herald.Server.Tests;
@@ -25,7 +26,7 @@ public abstract class MetricsTests(ServerFactory server)
         await Api.WaitForAsync(() => client.GetAsync($"/api/v1/publications/{id}").ExpectAsync(HttpStatusCode.OK),
             d => (string?)d["publication"]!["status"] == "Published", "the post to be published");
 
-        // The publications gauge is a snapshot refreshed every 15 s.
+        // The publications gauge is a snapshot, refreshed every 200 ms here (MetricsSnapshotInterval; 15 s by default).
         var text = await Api.WaitForAsync(() => client.GetStringAsync("/metrics"),
             t => t.Contains("herald_publications{", StringComparison.Ordinal) && t.Contains("status=\"Published\"", StringComparison.Ordinal),
             "the metrics to show the published post", TimeSpan.FromSeconds(60));
@@ -39,13 +40,31 @@ public abstract class MetricsTests(ServerFactory server)
         Assert.Matches("herald_publish_duration_seconds_count\\{[^}]*platform=\"medium\"[^}]*status=\"Published\"[^}]*\\} [1-9]", text);
         Assert.Contains("http_server_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
     }
-
 }
+
+/// <summary>The metrics setting, checked at start.</summary>
+public sealed class MetricsOptionsTests
+{
+    [Fact]
+    public void MetricsSnapshotInterval_NotPositive_IsRefusedNamingTheSetting() =>
+        Assert.Contains("Herald:Server:MetricsSnapshotInterval must be positive", Assert.Single(new HeraldServerOptions { MetricsSnapshotInterval = TimeSpan.Zero }.Problems()),
+            StringComparison.Ordinal);
+}
+
+/// <summary>A server whose publications gauge is counted every 200 ms, so a test sees a publish in it at once.</summary>
+public class QuickMetricsServerFactory(TestDatabase database)
+    : ServerFactory(database, new Dictionary<string, string?> { ["Herald:Server:MetricsSnapshotInterval"] = "00:00:00.200" });
+
+/// <summary>On SQLite.</summary>
+public sealed class SqliteMetricsServerFactory() : QuickMetricsServerFactory(TestDatabase.Sqlite);
+
+/// <summary>On PostgreSQL.</summary>
+public sealed class PostgresMetricsServerFactory() : QuickMetricsServerFactory(TestDatabase.PostgreSql);
 
 /// <summary>Metrics on SQLite.</summary>
 [Collection(MetricsCollection.Name)]
-public sealed class SqliteMetricsTests(SqliteServerFactory server) : MetricsTests(server), IClassFixture<SqliteServerFactory>;
+public sealed class SqliteMetricsTests(SqliteMetricsServerFactory server) : MetricsTests(server), IClassFixture<SqliteMetricsServerFactory>;
 
 /// <summary>Metrics on PostgreSQL.</summary>
 [Collection(MetricsCollection.Name)]
-public sealed class PostgresMetricsTests(PostgresServerFactory server) : MetricsTests(server), IClassFixture<PostgresServerFactory>;
+public sealed class PostgresMetricsTests(PostgresMetricsServerFactory server) : MetricsTests(server), IClassFixture<PostgresMetricsServerFactory>;

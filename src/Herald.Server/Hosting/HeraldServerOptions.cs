@@ -23,6 +23,9 @@ public sealed class HeraldServerOptions
     /// <summary>The window of <see cref="RateLimitPermits"/>. Default one minute.</summary>
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often the <c>herald_publications</c> gauge (publications by status and platform) is counted again. Default 15 s.</summary>
+    public TimeSpan MetricsSnapshotInterval { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Whether this process serves the REST API.</summary>
     public bool ServesApi => Role is ServerRole.All or ServerRole.Api;
 
@@ -46,6 +49,11 @@ public sealed class HeraldServerOptions
         if (RateLimitWindow <= TimeSpan.Zero)
         {
             problems.Add($"{Section}:RateLimitWindow must be positive, such as 00:01:00.");
+        }
+
+        if (MetricsSnapshotInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:MetricsSnapshotInterval must be positive, such as 00:00:15.");
         }
 
         return problems;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Herald.Publications;
+using Herald.Server.Hosting;
 using Herald.Storage;
 using Herald.Workers;
 using Microsoft.EntityFrameworkCore;
@@ -12,14 +13,12 @@ namespace Herald.Server.Metrics;
 /// Herald's own metrics (meter <c>Herald</c>), exported with ASP.NET Core's HTTP server metrics at <c>/metrics</c> in
 /// Prometheus format: attempts by the status they ended in and platform, how long each attempt took (publish duration,
 /// read from its stored attempt row), lateness (sent − due) of published posts, and publications by status and platform
-/// (a snapshot of the table, refreshed every <see cref="SnapshotInterval"/>).
+/// (a snapshot of the table, refreshed every <see cref="HeraldServerOptions.MetricsSnapshotInterval"/>).
 /// Tags hold only statuses and platform ids — never content, accounts or errors.
 /// </summary>
 internal sealed class HeraldMetrics : BackgroundService
 {
     public const string MeterName = "Herald";
-
-    private static readonly TimeSpan SnapshotInterval = TimeSpan.FromSeconds(15);
 
     private readonly Meter _meter;
     private readonly Counter<long> _attempts;
@@ -31,11 +30,13 @@ internal sealed class HeraldMetrics : BackgroundService
         Channel.CreateBounded<(PublicationId, int, string, string)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _clock;
+    private readonly TimeSpan _snapshotInterval;
     private readonly BatchExecutor? _executor;
     private volatile IReadOnlyList<(string Status, string Platform, int Count)> _snapshot = [];
 
-    public HeraldMetrics(IMeterFactory meters, IServiceScopeFactory scopes, TimeProvider clock, IServiceProvider services)
+    public HeraldMetrics(IMeterFactory meters, IServiceScopeFactory scopes, TimeProvider clock, HeraldServerOptions options, IServiceProvider services)
     {
+        _snapshotInterval = options.MetricsSnapshotInterval;
         _meter = meters.Create(MeterName);
         _scopes = scopes;
         _clock = clock;
@@ -114,7 +115,7 @@ internal sealed class HeraldMetrics : BackgroundService
                     .Select(g => new { g.Key.Status, g.Key.Platform, Count = g.Count() })
                     .ToListAsync(stoppingToken);
                 _snapshot = [.. rows.Select(r => (r.Status.ToString(), r.Platform, r.Count))];
-                await Task.Delay(SnapshotInterval, _clock, stoppingToken);
+                await Task.Delay(_snapshotInterval, _clock, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -123,7 +124,7 @@ internal sealed class HeraldMetrics : BackgroundService
             catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException)
             {
                 // The database is away for a moment (or not migrated yet): the last snapshot stands.
-                await Task.Delay(SnapshotInterval, _clock, stoppingToken);
+                await Task.Delay(_snapshotInterval, _clock, stoppingToken);
             }
         }
     }
