@@ -27,8 +27,8 @@ echo "==> Testing"
 # Two lanes of test projects side by side (the machine this was tuned on has 2 cores), each lane one project after
 # another, the longest first: started in name order, the longest (IntegrationTests) began half-way through the run
 # and finished alone. The lanes are balanced by each project's measured time (README: Tests).
-lane_a=(Herald.IntegrationTests Herald.Cli.Tests Herald.Storage.Tests Herald.Core.Tests)
-lane_b=(Herald.Dashboard.Tests Herald.Platforms.Tests Herald.Server.Tests)
+lane_a=(Herald.IntegrationTests Herald.Cli.Tests Herald.Server.Tests Herald.Storage.Tests Herald.Core.Tests)
+lane_b=(Herald.Dashboard.Tests Herald.Platforms.Tests)
 for csproj in tests/*/*.csproj; do
   project=$(basename "$csproj" .csproj)
   if [[ " ${lane_a[*]} ${lane_b[*]} " != *" $project "* ]]; then
