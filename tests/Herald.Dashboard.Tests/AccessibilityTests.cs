@@ -1,5 +1,4 @@
 using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Herald.Dashboard.Tests;
@@ -8,6 +7,9 @@ namespace Herald.Dashboard.Tests;
 [Collection(DashboardCollection.Name)]
 public sealed class AccessibilityTests(DashboardHost host)
 {
+    /// <summary>axe-core as the Deque package bundles it.</summary>
+    private static readonly string AxeSource = new BundledAxeScriptProvider().GetScript();
+
     [Theory]
     [InlineData(ColorScheme.Light)]
     [InlineData(ColorScheme.Dark)]
@@ -41,13 +43,35 @@ public sealed class AccessibilityTests(DashboardHost host)
         Assert.True(findings.Count == 0, string.Join("\n", findings));
     }
 
-    private static async Task<IEnumerable<string>> ViolationsAsync(IPage page, string path)
+    [Fact]
+    public async Task TheCheck_FindsAPlantedViolation()
     {
-        // Every rule still runs on every element; only the violations, which this test reads, are gathered node by node
-        // and sent back from the browser (axe lists passes and the rest with one node each).
-        var result = await page.RunAxe(new AxeRunOptions { ResultTypes = [ResultType.Violations] });
-        return result.Violations
-            .Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{path}: {v.Id} ({v.Impact}) {v.Help} — {string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))}");
+        var page = await host.NewPageAsync();
+        await page.SetContentAsync("<html lang=\"en\"><head><title>Planted</title></head><body><main><img src=\"bell.png\"></main></body></html>");
+
+        var found = await ViolationsAsync(page, "planted");
+
+        await page.Context.CloseAsync();
+        Assert.Contains(found, f => f.StartsWith("planted: image-alt (critical)", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The page's serious and critical violations, one line each. axe is put into the page and run directly: only the
+    /// lines this test reads come back (about 0.4 s a page, against 1.4 s through the package's runner, which hands back
+    /// every result).
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> ViolationsAsync(IPage page, string path)
+    {
+        if (!await page.EvaluateAsync<bool>("() => typeof axe !== 'undefined'"))
+        {
+            await page.EvaluateAsync(AxeSource);
+        }
+
+        var found = await page.EvaluateAsync<string[]>("""
+            async () => (await axe.run(document, { resultTypes: ['violations'] })).violations
+              .filter(v => v.impact === 'serious' || v.impact === 'critical')
+              .map(v => `${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map(n => n.html).join(', ')}`)
+            """);
+        return [.. found.Select(f => $"{path}: {f}")];
     }
 }
