@@ -20,7 +20,7 @@ dotnet build Herald.slnx --configuration Release --nologo -v quiet
 # Style and analyzer rules already failed the build if broken (.editorconfig), so only whitespace is left to check.
 echo "==> Checking the layout beside the tests (dotnet format whitespace --verify-no-changes; run \`dotnet format Herald.slnx\` to fix)"
 format_log=$(mktemp)
-dotnet format whitespace Herald.slnx --verify-no-changes >"$format_log" 2>&1 &
+dotnet format whitespace Herald.slnx --verify-no-changes --no-restore >"$format_log" 2>&1 &
 format=$!
 
 echo "==> Testing"

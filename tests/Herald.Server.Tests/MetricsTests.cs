@@ -46,9 +46,16 @@ public abstract class MetricsTests(ServerFactory server)
 public sealed class MetricsOptionsTests
 {
     [Fact]
-    public void MetricsSnapshotInterval_NotPositive_IsRefusedNamingTheSetting() =>
-        Assert.Contains("Herald:Server:MetricsSnapshotInterval must be positive", Assert.Single(new HeraldServerOptions { MetricsSnapshotInterval = TimeSpan.Zero }.Problems()),
-            StringComparison.Ordinal);
+    public void MetricsSnapshotInterval_NotPositiveOrOverADay_IsRefusedNamingTheSetting()
+    {
+        foreach (var interval in new[] { TimeSpan.Zero, TimeSpan.FromDays(2) })
+        {
+            Assert.Contains("Herald:Server:MetricsSnapshotInterval must be positive and at most a day",
+                Assert.Single(new HeraldServerOptions { MetricsSnapshotInterval = interval }.Problems()), StringComparison.Ordinal);
+        }
+
+        Assert.Empty(new HeraldServerOptions().Problems());
+    }
 }
 
 /// <summary>A server whose publications gauge is counted every 200 ms, so a test sees a publish in it at once.</summary>

@@ -118,39 +118,48 @@ public abstract class WebhookTests(ServerFactory server)
     }
 
     [Fact]
-    public async Task Delivery_WokenBeforeTheEventIsDue_ComesBackAtThatWholeSecondInsteadOfWaitingForTheSweep()
+    public async Task Delivery_RetryJobWokenBeforeItsTime_ComesBackAtThatWholeSecond_OtherJobsForThePairJustEnd()
     {
         using var admin = await server.ClientWithScopesAsync(ApiScopes.Admin);
         var created = await admin.PostJsonAsync("/api/v1/webhooks", new { url = "https://example.com/not-due" }).ExpectAsync(HttpStatusCode.Created);
         var webhookId = Guid.Parse((string)created["webhook"]!["id"]!);
-        var publicationId = Guid.NewGuid();
-        // Due in an hour at .7 of a second: Hangfire, which keeps whole seconds, would hand a job for it out at .0.
-        var now = DateTimeOffset.UtcNow;
-        var due = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddHours(1).AddMilliseconds(700);
-        await using var scope = server.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ServerDbContext>();
-        db.WebhookEvents.Add(new WebhookEventRecord
+        try
         {
-            WebhookId = webhookId,
-            PublicationId = publicationId,
-            Type = WebhookEventTypes.Of(Herald.Publications.PublicationStatus.Published),
-            Body = "{}",
-            Status = WebhookEventStatus.Pending,
-            NextAttemptAt = due,
-            CreatedAt = now,
-        });
-        await db.SaveChangesAsync();
+            var publicationId = Guid.NewGuid();
+            // Due in an hour at .7 of a second: Hangfire, which keeps whole seconds, would hand a job for it out at .0.
+            var now = DateTimeOffset.UtcNow;
+            var due = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddHours(1).AddMilliseconds(700);
+            await using var scope = server.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ServerDbContext>();
+            db.WebhookEvents.Add(new WebhookEventRecord
+            {
+                WebhookId = webhookId,
+                PublicationId = publicationId,
+                Type = WebhookEventTypes.Of(Herald.Publications.PublicationStatus.Published),
+                Body = "{}",
+                Status = WebhookEventStatus.Pending,
+                NextAttemptAt = due,
+                CreatedAt = now,
+            });
+            await db.SaveChangesAsync();
+            List<DateTime> Scheduled() => [.. server.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledJobs(0, 10_000)
+                .Where(j => j.Value.Job?.Args is [_, Guid p, ..] && p == publicationId)
+                .Select(j => j.Value.EnqueueAt)];
 
-        await scope.ServiceProvider.GetRequiredService<WebhookDelivery>().RunAsync(webhookId, publicationId, CancellationToken.None);
+            // A newer event's job or the sweep's, early: it ends, adding nothing (the retry has its own job).
+            await scope.ServiceProvider.GetRequiredService<WebhookDelivery>().RunAsync(webhookId, publicationId, null, CancellationToken.None);
+            Assert.Empty(Scheduled());
 
-        var scheduled = server.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledJobs(0, 10_000)
-            .Where(j => j.Value.Job?.Args is [_, Guid p, _] && p == publicationId)
-            .Select(j => j.Value.EnqueueAt)
-            .ToList();
-        Assert.Equal([due.UtcDateTime.AddMilliseconds(300)], scheduled);
-        var untouched = await db.WebhookEvents.AsNoTracking().SingleAsync(e => e.PublicationId == publicationId);
-        Assert.Equal((WebhookEventStatus.Pending, 0, due), (untouched.Status, untouched.AttemptCount, untouched.NextAttemptAt));
-        await admin.DeleteAsync($"/api/v1/webhooks/{webhookId}").ExpectAsync(HttpStatusCode.NoContent);
+            // The retry's own job, early: it comes back at the next whole second.
+            await scope.ServiceProvider.GetRequiredService<WebhookDelivery>().RunAsync(webhookId, publicationId, due, CancellationToken.None);
+            Assert.Equal([due.UtcDateTime.AddMilliseconds(300)], Scheduled());
+            var untouched = await db.WebhookEvents.AsNoTracking().SingleAsync(e => e.PublicationId == publicationId);
+            Assert.Equal((WebhookEventStatus.Pending, 0, due), (untouched.Status, untouched.AttemptCount, untouched.NextAttemptAt));
+        }
+        finally
+        {
+            await admin.DeleteAsync($"/api/v1/webhooks/{webhookId}").ExpectAsync(HttpStatusCode.NoContent);
+        }
     }
 
     [Fact]

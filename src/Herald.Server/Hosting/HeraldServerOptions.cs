@@ -51,9 +51,9 @@ public sealed class HeraldServerOptions
             problems.Add($"{Section}:RateLimitWindow must be positive, such as 00:01:00.");
         }
 
-        if (MetricsSnapshotInterval <= TimeSpan.Zero)
+        if (MetricsSnapshotInterval <= TimeSpan.Zero || MetricsSnapshotInterval > TimeSpan.FromDays(1))
         {
-            problems.Add($"{Section}:MetricsSnapshotInterval must be positive, such as 00:00:15.");
+            problems.Add($"{Section}:MetricsSnapshotInterval must be positive and at most a day, such as 00:00:15.");
         }
 
         return problems;

@@ -33,9 +33,19 @@ internal sealed class WebhookDelivery(
     /// <summary>The <c>webhook-id</c> of an event: the same on every attempt, so a receiver can drop repeats.</summary>
     public static string MessageId(long eventId) => "msg_" + eventId.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A job made before retries carried their time (still in a job store after an upgrade).</summary>
+    [Queue(WebhookQueue.Name)]
+    [AutomaticRetry(Attempts = 0)]
+    public Task RunAsync(Guid webhookId, Guid publicationId, CancellationToken cancellationToken) =>
+        RunAsync(webhookId, publicationId, null, cancellationToken);
+
+    /// <summary>
+    /// Sends the pair's open events in order. <paramref name="retryAt"/> is set on the job a failed attempt scheduled:
+    /// the time of that event's next attempt.
+    /// </summary>
     [Queue(WebhookQueue.Name)]
     [AutomaticRetry(Attempts = 0)] // the job retries by itself, with its own backoff; a lost job is found again by the sweep
-    public async Task RunAsync(Guid webhookId, Guid publicationId, CancellationToken cancellationToken)
+    public async Task RunAsync(Guid webhookId, Guid publicationId, DateTimeOffset? retryAt, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -46,9 +56,14 @@ internal sealed class WebhookDelivery(
             var now = clock.GetUtcNow();
             if (head is { Status: WebhookEventStatus.Pending } && head.NextAttemptAt > now)
             {
-                // Woken before the oldest event's next attempt (another node's clock, or a job made for a newer event):
-                // come back then, or the attempt would wait for the sweep. Later events wait behind it.
-                queue.Schedule(webhookId, publicationId, head.NextAttemptAt);
+                // The retry's own job, woken before its time (Hangfire's whole seconds, another node's clock): it comes
+                // back then, or the attempt would wait for the sweep. Any other job for the pair (a newer event's, the
+                // sweep's) just ends: the retry's job exists already. Later events wait behind the oldest.
+                if (retryAt is { } at && (at - head.NextAttemptAt).Duration() < TimeSpan.FromMilliseconds(1))
+                {
+                    queue.Schedule(webhookId, publicationId, head.NextAttemptAt);
+                }
+
                 return;
             }
 
