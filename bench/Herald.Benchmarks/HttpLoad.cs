@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace Herald.Benchmarks;
 
 /// <summary>One load's result: every latency kept and sorted, so the percentiles are exact.</summary>
-internal sealed record LoadResult(string Name, int Clients, int Requests, int Failures, double PerSecond, double P50Ms, double P99Ms, double MaxMs);
+internal sealed record LoadResult(
+    string Name, int Clients, int Requests, int Failures, double PerSecond, double P50Ms, double P99Ms, double MaxMs, double ServerCpuMs = double.NaN, double PostgresCpuMs = double.NaN);
 
 /// <summary>A closed-loop HTTP load: a fixed number of clients, each awaiting its answer before the next request.</summary>
 internal static class HttpLoad
@@ -18,6 +19,7 @@ internal static class HttpLoad
         Action<int, string>? read = null)
     {
         var failures = 0;
+        var (serverCpu, postgresCpu) = (ProcessCpu.Of(server.Pid), ProcessCpu.OfPostgres());
         var started = Stopwatch.StartNew();
         using var sampling = new CancellationTokenSource();
         var sampler = server.SampleRssAsync(sampling.Token);
@@ -50,10 +52,12 @@ internal static class HttpLoad
         })).ToList();
         var all = (await Task.WhenAll(loops)).SelectMany(l => l).Order().ToList();
         var elapsed = started.Elapsed;
+        (serverCpu, postgresCpu) = (ProcessCpu.Of(server.Pid) - serverCpu, ProcessCpu.OfPostgres() - postgresCpu);
         await sampling.CancelAsync();
         await sampler;
         return new LoadResult(name, clients, all.Count, failures, all.Count / elapsed.TotalSeconds,
-            Percentile(all, 0.50), Percentile(all, 0.99), all.Count == 0 ? 0 : all[^1]);
+            Percentile(all, 0.50), Percentile(all, 0.99), all.Count == 0 ? 0 : all[^1],
+            all.Count == 0 ? 0 : serverCpu.TotalMilliseconds / all.Count, all.Count == 0 ? 0 : postgresCpu.TotalMilliseconds / all.Count);
     }
 
     public static double Percentile(List<double> sorted, double p) =>

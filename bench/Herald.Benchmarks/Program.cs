@@ -35,11 +35,11 @@ if (args.Contains("--api"))
 {
     var api = await ApiScenario.RunAsync(admin, N(100_000), TimeSpan.FromSeconds(scale == 1 ? 30 : 10), line => Console.WriteLine($"  {line}"));
     Console.WriteLine();
-    Console.WriteLine("| Load | Clients | Requests | Failed | Requests/s | p50 | p99 | max |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine("| Load | Clients | Requests | Failed | Requests/s | p50 | p99 | max | server CPU / request | PostgreSQL CPU / request |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var load in new[] { api.Posts, api.Pages })
     {
-        Console.WriteLine($"| {load.Name} | {load.Clients} | {load.Requests:N0} | {load.Failures:N0} | {load.PerSecond:N0} | {load.P50Ms:0.0} ms | {load.P99Ms:0.0} ms | {load.MaxMs:0.0} ms |");
+        Console.WriteLine($"| {load.Name} | {load.Clients} | {load.Requests:N0} | {load.Failures:N0} | {load.PerSecond:N0} | {load.P50Ms:0.0} ms | {load.P99Ms:0.0} ms | {load.MaxMs:0.0} ms | {load.ServerCpuMs:0.00} ms | {load.PostgresCpuMs:0.00} ms |");
     }
 
     Console.WriteLine($"Publications stored during the reads: {api.Stored:N0}. Server resident memory, highest seen: {api.PeakRssMb} MB.");

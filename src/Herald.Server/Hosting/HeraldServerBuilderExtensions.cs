@@ -130,6 +130,7 @@ public static class HeraldServerBuilderExtensions
         services.AddHeraldOptions<HeraldServerOptions>(HeraldServerOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldServerOptions>, HeraldServerOptionsValidator>());
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<HeraldServerOptions>>().Value);
+        services.TryAddSingleton(sp => new ApiKeyCache(sp.GetRequiredService<HeraldServerOptions>().ApiKeyCacheDuration, sp.GetRequiredService<TimeProvider>()));
         services.AddHeraldOptions<WebhookOptions>(WebhookOptions.Section);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<WebhookOptions>>().Value);
@@ -155,7 +156,7 @@ public static class HeraldServerBuilderExtensions
             services.AddScoped<ServerDbContext>(sp => sp.GetRequiredService<PostgresServerDbContext>());
         }
 
-        services.AddScoped(sp => new ApiKeys(sp.GetRequiredService<ServerDbContext>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddScoped(sp => new ApiKeys(sp.GetRequiredService<ServerDbContext>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ApiKeyCache>()));
         return services;
     }
 

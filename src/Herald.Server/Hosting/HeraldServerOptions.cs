@@ -26,6 +26,13 @@ public sealed class HeraldServerOptions
     /// <summary>How often the <c>herald_publications</c> gauge (publications by status and platform) is counted again. Default 15 s.</summary>
     public TimeSpan MetricsSnapshotInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// How long an API key the database confirmed is trusted without asking it again (default 5 s; zero asks on every
+    /// request). A key revoked through this server stops at once; one revoked on another node or with
+    /// <c>herald keys revoke</c> stops within this time.
+    /// </summary>
+    public TimeSpan ApiKeyCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Whether this process serves the REST API.</summary>
     public bool ServesApi => Role is ServerRole.All or ServerRole.Api;
 
@@ -54,6 +61,11 @@ public sealed class HeraldServerOptions
         if (MetricsSnapshotInterval <= TimeSpan.Zero || MetricsSnapshotInterval > TimeSpan.FromDays(1))
         {
             problems.Add($"{Section}:MetricsSnapshotInterval must be positive and at most a day, such as 00:00:15.");
+        }
+
+        if (ApiKeyCacheDuration < TimeSpan.Zero || ApiKeyCacheDuration > TimeSpan.FromMinutes(10))
+        {
+            problems.Add($"{Section}:ApiKeyCacheDuration must be from zero (check every request) to 10 minutes, such as 00:00:05.");
         }
 
         return problems;

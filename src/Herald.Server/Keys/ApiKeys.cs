@@ -35,11 +35,13 @@ public sealed class ApiKeys
 
     private readonly ServerDbContext _db;
     private readonly TimeProvider _timeProvider;
+    private readonly ApiKeyCache? _cache;
 
-    internal ApiKeys(ServerDbContext db, TimeProvider timeProvider)
+    internal ApiKeys(ServerDbContext db, TimeProvider timeProvider, ApiKeyCache? cache = null)
     {
         _db = db;
         _timeProvider = timeProvider;
+        _cache = cache;
     }
 
     public async Task<CreatedApiKey> CreateAsync(string name, IReadOnlyCollection<string> scopes, CancellationToken cancellationToken = default)
@@ -96,33 +98,47 @@ public sealed class ApiKeys
         var record = records[0];
         record.RevokedAt ??= _timeProvider.GetUtcNow();
         await _db.SaveChangesAsync(cancellationToken);
+        _cache?.Forget(record.Id);
         return ToInfo(record);
     }
 
-    /// <summary>The key's owner and scopes, or null when it is unknown or revoked.</summary>
+    /// <summary>
+    /// The key's owner and scopes, or null when it is unknown or revoked: from the cache when the database confirmed the
+    /// key less than its duration ago, otherwise from the database.
+    /// </summary>
     public async Task<AuthenticatedKey?> AuthenticateAsync(string key, CancellationToken cancellationToken = default)
     {
-        if (!key.StartsWith(KeyPrefix, StringComparison.Ordinal) || key.Length > 100)
+        if (HashOf(key) is not { } hash)
         {
             return null;
         }
 
-        var hash = Hash(key);
+        if (_cache?.Find(hash) is { } cached)
+        {
+            return cached;
+        }
+
         var record = await _db.ApiKeys.FirstOrDefaultAsync(k => k.Hash == hash, cancellationToken);
-        if (record is null || record.RevokedAt is not null)
+        AuthenticatedKey? authenticated = null;
+        if (record is { RevokedAt: null })
         {
-            return null;
+            var now = _timeProvider.GetUtcNow();
+            if (record.LastUsedAt is not { } used || now - used >= LastUsedResolution)
+            {
+                record.LastUsedAt = now;
+                await _db.SaveChangesAsync(cancellationToken);
+            }
+
+            authenticated = new AuthenticatedKey(record.Id, record.Name, ApiScopes.Expand(record.Scopes.Split(',', StringSplitOptions.RemoveEmptyEntries)));
         }
 
-        var now = _timeProvider.GetUtcNow();
-        if (record.LastUsedAt is not { } used || now - used >= LastUsedResolution)
-        {
-            record.LastUsedAt = now;
-            await _db.SaveChangesAsync(cancellationToken);
-        }
-
-        return new AuthenticatedKey(record.Id, record.Name, ApiScopes.Expand(record.Scopes.Split(',', StringSplitOptions.RemoveEmptyEntries)));
+        _cache?.Confirmed(hash, authenticated);
+        return authenticated;
     }
+
+    /// <summary>The hash a key is stored and cached by; null for what cannot be a key (wrong prefix, too long).</summary>
+    internal static string? HashOf(string key) =>
+        key.StartsWith(KeyPrefix, StringComparison.Ordinal) && key.Length <= 100 ? Hash(key) : null;
 
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
