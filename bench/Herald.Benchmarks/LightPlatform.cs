@@ -134,12 +134,17 @@ internal static class BenchPaths
         AppContext.BaseDirectory.Replace($"{Path.DirectorySeparatorChar}Herald.Benchmarks{Path.DirectorySeparatorChar}", $"{Path.DirectorySeparatorChar}{project}{Path.DirectorySeparatorChar}", StringComparison.Ordinal),
         file);
 
-    /// <summary>The <c>herald</c> CLI's build output, for a worker in its own process.</summary>
+    /// <summary>
+    /// The <c>herald</c> CLI's build output, for a worker or server in its own process; <c>HERALD_BENCH_CLI</c> names
+    /// another <c>herald.dll</c> (a copy of an earlier build, to compare two builds run by run on a noisy machine).
+    /// </summary>
     public static string HeraldCli
     {
         get
         {
-            var path = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Herald.Cli", "bin", "Release", "net10.0", "herald.dll"));
+            var path = Environment.GetEnvironmentVariable("HERALD_BENCH_CLI") is { Length: > 0 } other
+                ? Path.GetFullPath(other)
+                : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Herald.Cli", "bin", "Release", "net10.0", "herald.dll"));
             return File.Exists(path)
                 ? path
                 : throw new FileNotFoundException($"The worker scenarios run the herald CLI's Release build, and {path} is missing: run `dotnet build Herald.slnx -c Release` first.", path);

@@ -52,7 +52,7 @@ public static class HeraldStorageServiceCollectionExtensions
         else
         {
             // One connection pool per process for Herald's tables: EF Core and the queue share the data source.
-            services.AddSingleton(_ => NpgsqlDataSource.Create(normalized));
+            services.AddSingleton(_ => NpgsqlDataSource.Create(HeraldDatabase.WithPostgresDefaults(normalized)));
             services.AddDbContextPool<PostgresHeraldDbContext>((sp, o) => o
                 .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
                 .ReplaceService<IModelCacheKeyFactory, HeraldModelCacheKeyFactory>()

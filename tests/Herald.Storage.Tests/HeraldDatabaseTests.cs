@@ -35,6 +35,15 @@ public sealed class HeraldDatabaseTests
     }
 
     [Fact]
+    public void WithPostgresDefaults_PreparesStatementsUnlessTheConnectionStringSays()
+    {
+        Assert.Equal(HeraldDatabase.DefaultMaxAutoPrepare,
+            new Npgsql.NpgsqlConnectionStringBuilder(HeraldDatabase.WithPostgresDefaults("Host=db;Database=herald;Username=h")).MaxAutoPrepare);
+        Assert.Equal("Host=db;Max Auto Prepare=0", HeraldDatabase.WithPostgresDefaults("Host=db;Max Auto Prepare=0"));
+        Assert.Equal("Host=db;maxautoprepare=5", HeraldDatabase.WithPostgresDefaults("Host=db;maxautoprepare=5"));
+    }
+
+    [Fact]
     public void ResolveConnectionString_HeraldDatabaseWinsOverPostgresDsn()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

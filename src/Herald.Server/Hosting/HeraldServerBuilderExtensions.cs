@@ -146,12 +146,12 @@ public static class HeraldServerBuilderExtensions
         var normalized = HeraldDatabase.Normalize(connectionString);
         if (HeraldDatabase.DetectProvider(normalized) == DatabaseProvider.Sqlite)
         {
-            services.AddDbContext<SqliteServerDbContext>(o => o.UseSqlite(normalized, sqlite => sqlite.MigrationsHistoryTable(ServerDbContext.MigrationsHistoryTable)));
+            services.AddDbContextPool<SqliteServerDbContext>(o => o.UseSqlite(normalized, sqlite => sqlite.MigrationsHistoryTable(ServerDbContext.MigrationsHistoryTable)));
             services.AddScoped<ServerDbContext>(sp => sp.GetRequiredService<SqliteServerDbContext>());
         }
         else
         {
-            services.AddDbContext<PostgresServerDbContext>((sp, o) => o.UseNpgsql(
+            services.AddDbContextPool<PostgresServerDbContext>((sp, o) => o.UseNpgsql(
                 sp.GetRequiredService<NpgsqlDataSource>(), pg => pg.MigrationsHistoryTable(ServerDbContext.MigrationsHistoryTable)));
             services.AddScoped<ServerDbContext>(sp => sp.GetRequiredService<PostgresServerDbContext>());
         }

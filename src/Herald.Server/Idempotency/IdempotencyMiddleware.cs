@@ -21,7 +21,7 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider c
 
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
-    public async Task InvokeAsync(HttpContext context, ServerDbContext db)
+    public async Task InvokeAsync(HttpContext context)
     {
         if (!HttpMethods.IsPost(context.Request.Method) ||
             !context.Request.Path.StartsWithSegments("/api/v1", StringComparison.Ordinal) ||
@@ -38,6 +38,9 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next, TimeProvider c
             await WriteInvalidAsync(context, $"must be 1 to {MaxKeyLength} characters");
             return;
         }
+
+        // Resolved only here: most requests carry no key and need no database context.
+        var db = context.RequestServices.GetRequiredService<ServerDbContext>();
 
         var apiKeyId = Guid.Parse(apiKey);
         var hash = await HashRequestAsync(context.Request);
