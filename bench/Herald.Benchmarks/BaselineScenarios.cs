@@ -3,6 +3,7 @@ using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Herald.Sandbox;
 using Herald.Sandbox.Hosting;
+using Herald.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -30,7 +31,7 @@ internal static class BaselineScenarios
         using var host = HeraldScenarios.Build(database);
         await host.Services.MigrateHeraldDatabaseAsync();
         var ids = await BenchDatabase.SeedAsync(host.Services, sandbox, count, 1, due);
-        var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var dataSource = NpgsqlDataSource.Create(HeraldDatabase.WithPostgresDefaults(database.ConnectionString));
         var http = new HttpClient();
         HandWritten.Configure(dataSource, http, new Uri(sandbox.PlatformBaseUrl("devto").AbsoluteUri.TrimEnd('/') + "/"), SandboxAccounts.DevToKey);
         return (new Setup(database, sandbox, dataSource, http), ids);

@@ -57,8 +57,11 @@ internal static class HttpLoad
         await sampler;
         return new LoadResult(name, clients, all.Count, failures, all.Count / elapsed.TotalSeconds,
             Percentile(all, 0.50), Percentile(all, 0.99), all.Count == 0 ? 0 : all[^1],
-            all.Count == 0 ? 0 : serverCpu.TotalMilliseconds / all.Count, all.Count == 0 ? 0 : postgresCpu.TotalMilliseconds / all.Count);
+            PerRequest(serverCpu, all.Count), PerRequest(postgresCpu, all.Count));
     }
+
+    /// <summary>CPU milliseconds a request; NaN (shown as n/a) when none was measured.</summary>
+    private static double PerRequest(TimeSpan cpu, int requests) => requests == 0 || cpu <= TimeSpan.Zero ? double.NaN : cpu.TotalMilliseconds / requests;
 
     public static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

@@ -147,7 +147,9 @@ internal static class BenchPaths
                 : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Herald.Cli", "bin", "Release", "net10.0", "herald.dll"));
             return File.Exists(path)
                 ? path
-                : throw new FileNotFoundException($"The worker scenarios run the herald CLI's Release build, and {path} is missing: run `dotnet build Herald.slnx -c Release` first.", path);
+                : Environment.GetEnvironmentVariable("HERALD_BENCH_CLI") is { Length: > 0 }
+                    ? throw new FileNotFoundException($"HERALD_BENCH_CLI names {path}, which does not exist.", path)
+                    : throw new FileNotFoundException($"The worker scenarios run the herald CLI's Release build, and {path} is missing: run `dotnet build Herald.slnx -c Release` first.", path);
         }
     }
 }

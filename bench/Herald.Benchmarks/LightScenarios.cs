@@ -3,6 +3,7 @@ using Hangfire;
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Scheduling;
+using Herald.Storage;
 using Herald.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -37,7 +38,7 @@ internal static class LightScenarios
         using var host = HeraldScenarios.Build(database);
         await host.Services.MigrateHeraldDatabaseAsync();
         var ids = await BenchDatabase.SeedAsync(host.Services, platform.AccountBaseUrl, null, count, 1, due);
-        var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        var dataSource = NpgsqlDataSource.Create(HeraldDatabase.WithPostgresDefaults(database.ConnectionString));
         var http = new HttpClient();
         HandWritten.Configure(dataSource, http, platform.ApiBase, FloorKey);
         return new Setup(database, dataSource, http, ids);
@@ -175,7 +176,7 @@ internal static class LightScenarios
     /// </summary>
     private static async Task<LightResult> SubmitFloorAsync(BenchDatabase database, int count, int warmUp)
     {
-        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(HeraldDatabase.WithPostgresDefaults(database.ConnectionString));
         await using (var create = dataSource.CreateCommand(
             "CREATE TABLE floor_contents (id uuid PRIMARY KEY, title text NOT NULL, body text NOT NULL, fingerprint text NOT NULL);" +
             "CREATE INDEX ON floor_contents (fingerprint);" +

@@ -39,7 +39,7 @@ if (args.Contains("--api"))
     Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var load in new[] { api.Posts, api.Pages })
     {
-        Console.WriteLine($"| {load.Name} | {load.Clients} | {load.Requests:N0} | {load.Failures:N0} | {load.PerSecond:N0} | {load.P50Ms:0.0} ms | {load.P99Ms:0.0} ms | {load.MaxMs:0.0} ms | {load.ServerCpuMs:0.00} ms | {load.PostgresCpuMs:0.00} ms |");
+        Console.WriteLine($"| {load.Name} | {load.Clients} | {load.Requests:N0} | {load.Failures:N0} | {load.PerSecond:N0} | {load.P50Ms:0.0} ms | {load.P99Ms:0.0} ms | {load.MaxMs:0.0} ms | {Cpu(load.ServerCpuMs)} | {Cpu(load.PostgresCpuMs)} |");
     }
 
     Console.WriteLine($"Publications stored during the reads: {api.Stored:N0}. Server resident memory, highest seen: {api.PeakRssMb} MB.");
@@ -184,3 +184,5 @@ static string Row(Result r) => string.Create(CultureInfo.InvariantCulture,
     $"| {r.Name} | {r.Count:N0} | {Cell(r.PerSecond, "0")} | {Cell(r.P50Ms, "0 ms")} | {Cell(r.P99Ms, "0 ms")} | {Cell(r.MaxMs, "0 ms")} |");
 
 static string Cell(double value, string format) => double.IsNaN(value) ? "" : value.ToString(format, CultureInfo.InvariantCulture);
+
+static string Cpu(double ms) => double.IsNaN(ms) ? "n/a" : ms.ToString("0.00 'ms'", CultureInfo.InvariantCulture);

@@ -128,33 +128,55 @@ internal static class ProcessStatus
 /// <summary>
 /// CPU time used so far (user and system, from <c>/proc/&lt;pid&gt;/stat</c>), by one process or by every PostgreSQL
 /// process on the machine: taken before and after a load, it says how much CPU each request cost each side, a figure a
-/// noisy shared machine disturbs far less than requests per second.
+/// noisy shared machine disturbs far less than requests per second. Zero where <c>/proc</c> cannot be read.
 /// </summary>
 internal static class ProcessCpu
 {
-    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+    private const double TicksPerSecond = 100; // USER_HZ on Linux
 
-    public static TimeSpan Of(int pid)
+    /// <summary>The process's own CPU time.</summary>
+    public static TimeSpan Of(int pid) => Read(pid, withReapedChildren: false);
+
+    /// <summary>
+    /// Every process named <c>postgres</c> together, with the time of the backends that have already exited (the
+    /// postmaster counts its reaped children's time as its own), so the sum only grows.
+    /// </summary>
+    public static TimeSpan OfPostgres()
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // The fields after the command name (which may hold spaces, in parentheses): utime is the 14th, stime the 15th.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond);
+            return Directory.EnumerateDirectories("/proc")
+                .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+                .Where(pid => pid > 0 && Command(pid) == "postgres")
+                .Aggregate(TimeSpan.Zero, (sum, pid) => sum + Read(pid, withReapedChildren: true));
         }
-        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return TimeSpan.Zero;
         }
     }
 
-    /// <summary>Every process named <c>postgres</c> together (the server and its backends).</summary>
-    public static TimeSpan OfPostgres() =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && Command(pid) == "postgres")
-            .Aggregate(TimeSpan.Zero, (sum, pid) => sum + Of(pid));
+    private static TimeSpan Read(int pid, bool withReapedChildren)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // The fields after the command name (which may hold spaces, in parentheses): utime, stime, cutime and cstime
+            // are the 14th to 17th.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            if (withReapedChildren)
+            {
+                ticks += long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+            }
+
+            return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
 
     private static string? Command(int pid)
     {
@@ -162,7 +184,7 @@ internal static class ProcessCpu
         {
             return File.ReadAllText($"/proc/{pid}/comm").Trim();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }

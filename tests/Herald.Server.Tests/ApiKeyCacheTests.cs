@@ -20,12 +20,12 @@ public sealed class ApiKeyCacheTests
     {
         var cache = new ApiKeyCache(TimeSpan.FromSeconds(5), _time);
         Assert.Null(cache.Find("hash"));
-        cache.Confirmed("hash", Key);
+        cache.Confirmed("hash", Key, cache.Ask());
         _time.Advance(TimeSpan.FromSeconds(4.9));
         Assert.Same(Key, cache.Find("hash"));
         _time.Advance(TimeSpan.FromSeconds(0.1));
         Assert.Null(cache.Find("hash"));
-        cache.Confirmed("hash", Key);
+        cache.Confirmed("hash", Key, cache.Ask());
         Assert.Same(Key, cache.Find("hash"));
     }
 
@@ -34,19 +34,50 @@ public sealed class ApiKeyCacheTests
     {
         var cache = new ApiKeyCache(TimeSpan.FromMinutes(1), _time);
         var other = Key with { Id = Guid.NewGuid() };
-        cache.Confirmed("a", Key);
-        cache.Confirmed("b", other);
-        cache.Confirmed("a", null);
+        cache.Confirmed("a", Key, cache.Ask());
+        cache.Confirmed("b", other, cache.Ask());
+        cache.Confirmed("a", null, cache.Ask());
         Assert.Null(cache.Find("a"));
         cache.Forget(other.Id);
         Assert.Null(cache.Find("b"));
     }
 
     [Fact]
+    public void AnAnswerReadBeforeARevocationHere_IsNotKept_AndTheDurationCountsFromTheQuestion()
+    {
+        var cache = new ApiKeyCache(TimeSpan.FromSeconds(5), _time);
+        var ticket = cache.Ask();
+        // The database said yes; before that answer is recorded, this process revokes the key.
+        cache.Forget(Key.Id);
+        cache.Confirmed("hash", Key, ticket);
+        Assert.Null(cache.Find("hash"));
+
+        ticket = cache.Ask();
+        _time.Advance(TimeSpan.FromSeconds(3)); // a slow query
+        cache.Confirmed("hash", Key, ticket);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(cache.Find("hash"));
+    }
+
+    [Fact]
+    public void ExpiredEntries_AreDroppedAsNewKeysCome()
+    {
+        var cache = new ApiKeyCache(TimeSpan.FromSeconds(5), _time);
+        for (var i = 0; i < 100; i++)
+        {
+            cache.Confirmed($"old{i}", Key with { Id = Guid.NewGuid() }, cache.Ask());
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(6));
+        cache.Confirmed("new", Key, cache.Ask());
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
     public void ZeroDuration_ChecksEveryRequest()
     {
         var cache = new ApiKeyCache(TimeSpan.Zero, _time);
-        cache.Confirmed("hash", Key);
+        cache.Confirmed("hash", Key, cache.Ask());
         Assert.Null(cache.Find("hash"));
     }
 

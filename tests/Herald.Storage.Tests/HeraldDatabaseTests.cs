@@ -41,6 +41,15 @@ public sealed class HeraldDatabaseTests
             new Npgsql.NpgsqlConnectionStringBuilder(HeraldDatabase.WithPostgresDefaults("Host=db;Database=herald;Username=h")).MaxAutoPrepare);
         Assert.Equal("Host=db;Max Auto Prepare=0", HeraldDatabase.WithPostgresDefaults("Host=db;Max Auto Prepare=0"));
         Assert.Equal("Host=db;maxautoprepare=5", HeraldDatabase.WithPostgresDefaults("Host=db;maxautoprepare=5"));
+
+        // The URL form can turn it off too (behind a pooler that cannot keep prepared statements).
+        foreach (var url in new[] { "postgres://h@db/herald?maxautoprepare=0", "postgres://h@db/herald?sslmode=require&Max%20Auto%20Prepare=0" })
+        {
+            Assert.Equal(0, new Npgsql.NpgsqlConnectionStringBuilder(HeraldDatabase.WithPostgresDefaults(HeraldDatabase.Normalize(url))).MaxAutoPrepare);
+        }
+
+        var bad = Assert.Throws<InvalidOperationException>(() => HeraldDatabase.Normalize("postgres://h@db/herald?maxautoprepare=off"));
+        Assert.Contains("maxautoprepare must be a whole number", bad.Message, StringComparison.Ordinal);
     }
 
     [Fact]

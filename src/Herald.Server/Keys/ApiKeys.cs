@@ -118,6 +118,7 @@ public sealed class ApiKeys
             return cached;
         }
 
+        var ticket = _cache?.Ask();
         var record = await _db.ApiKeys.FirstOrDefaultAsync(k => k.Hash == hash, cancellationToken);
         AuthenticatedKey? authenticated = null;
         if (record is { RevokedAt: null })
@@ -132,7 +133,11 @@ public sealed class ApiKeys
             authenticated = new AuthenticatedKey(record.Id, record.Name, ApiScopes.Expand(record.Scopes.Split(',', StringSplitOptions.RemoveEmptyEntries)));
         }
 
-        _cache?.Confirmed(hash, authenticated);
+        if (ticket is { } asked)
+        {
+            _cache!.Confirmed(hash, authenticated, asked);
+        }
+
         return authenticated;
     }
 

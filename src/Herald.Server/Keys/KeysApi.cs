@@ -23,7 +23,7 @@ internal static class KeysApi
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapDelete("/{id}", async Task<Results<Ok<ApiKeyInfo>, ProblemHttpResult>> (string id, ApiKeys keys, CancellationToken ct) =>
                 await keys.RevokeAsync(id, ct) is { } revoked ? TypedResults.Ok(revoked) : ProblemResults.NotFound("API key", id))
-            .RequireScope(ApiScopes.Admin).WithSummary("Revokes an API key at once.");
+            .RequireScope(ApiScopes.Admin).WithSummary("Revokes an API key: at once on this server, within ApiKeyCacheDuration (5 s) on other API nodes.");
         return api;
     }
 
