@@ -142,14 +142,13 @@ internal static class BenchPaths
     {
         get
         {
-            var path = Environment.GetEnvironmentVariable("HERALD_BENCH_CLI") is { Length: > 0 } other
-                ? Path.GetFullPath(other)
-                : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Herald.Cli", "bin", "Release", "net10.0", "herald.dll"));
+            var other = Environment.GetEnvironmentVariable("HERALD_BENCH_CLI") is { Length: > 0 } named ? named : null;
+            var path = Path.GetFullPath(other ?? Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Herald.Cli", "bin", "Release", "net10.0", "herald.dll"));
             return File.Exists(path)
                 ? path
-                : Environment.GetEnvironmentVariable("HERALD_BENCH_CLI") is { Length: > 0 }
-                    ? throw new FileNotFoundException($"HERALD_BENCH_CLI names {path}, which does not exist.", path)
-                    : throw new FileNotFoundException($"The worker scenarios run the herald CLI's Release build, and {path} is missing: run `dotnet build Herald.slnx -c Release` first.", path);
+                : throw new FileNotFoundException(other is not null
+                    ? $"HERALD_BENCH_CLI names {path}, which does not exist."
+                    : $"The worker scenarios run the herald CLI's Release build, and {path} is missing: run `dotnet build Herald.slnx -c Release` first.", path);
         }
     }
 }

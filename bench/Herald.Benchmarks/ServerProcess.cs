@@ -127,8 +127,8 @@ internal static class ProcessStatus
 
 /// <summary>
 /// CPU time used so far (user and system, from <c>/proc/&lt;pid&gt;/stat</c>), by one process or by every PostgreSQL
-/// process on the machine: taken before and after a load, it says how much CPU each request cost each side, a figure a
-/// noisy shared machine disturbs far less than requests per second. Zero where <c>/proc</c> cannot be read.
+/// process on the machine: taken before and after a load, it says how much CPU each request cost each side. Zero where
+/// <c>/proc</c> cannot be read.
 /// </summary>
 internal static class ProcessCpu
 {

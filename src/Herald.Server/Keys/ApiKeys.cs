@@ -103,19 +103,14 @@ public sealed class ApiKeys
     }
 
     /// <summary>
-    /// The key's owner and scopes, or null when it is unknown or revoked: from the cache when the database confirmed the
-    /// key less than its duration ago, otherwise from the database.
+    /// The key's owner and scopes as the database has them, or null when it is unknown or revoked; the answer is recorded
+    /// in the cache, which the authentication handler reads before it comes here.
     /// </summary>
     public async Task<AuthenticatedKey?> AuthenticateAsync(string key, CancellationToken cancellationToken = default)
     {
         if (HashOf(key) is not { } hash)
         {
             return null;
-        }
-
-        if (_cache?.Find(hash) is { } cached)
-        {
-            return cached;
         }
 
         var ticket = _cache?.Ask();
