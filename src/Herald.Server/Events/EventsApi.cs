@@ -94,10 +94,11 @@ internal static class EventsApi
         HttpResponse response, IServiceScopeFactory scopes, PostLinks links, TimeProvider clock, PublicationCursor position,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // The result has set the stream's headers before it reads the first event: send them now. Otherwise a client
-        // waits for the headers until the first change, which on a quiet server may be hours away.
-        await response.StartAsync(cancellationToken);
-        await response.Body.FlushAsync(cancellationToken);
+        if (!await SendHeadersAsync(response, cancellationToken))
+        {
+            yield break; // the server began to stop (or the client left) before the stream began
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
             var changed = await ChangesAfterAsync(scopes, links, clock, position, cancellationToken);
@@ -119,6 +120,25 @@ internal static class EventsApi
             {
                 yield break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Sends the stream's headers, which the result has set before it reads the first event: otherwise a client waits
+    /// for them until the first change, which on a quiet server may be hours away. False when the stream ended while
+    /// they were being sent: the stream then ends without an error (a cancelled flush would otherwise fail the request).
+    /// </summary>
+    private static async Task<bool> SendHeadersAsync(HttpResponse response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await response.StartAsync(cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
         }
     }
 
