@@ -142,6 +142,33 @@ public sealed class DashboardQueryTests
         }, AddQueries);
     }
 
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Lists_ReadNoStoredPayload(string database)
+    {
+        SqlRecorder.Listen();
+        await TestDatabases.WithDatabaseAsync(database, async provider =>
+        {
+            // A list shows a row per publication: the rendered post stored with each (often kilobytes) is not read.
+            await SeedAsync(provider, [Now, Now.AddHours(1), Now.AddDays(1), Now.AddDays(2)]);
+
+            using var sql = SqlRecorder.Start();
+            await using var scope = provider.CreateAsyncScope();
+            var services = scope.ServiceProvider;
+            var db = services.GetRequiredService<Herald.Storage.HeraldDbContext>();
+            var page = await PublicationQuery.ListAsync(db, services.GetRequiredService<PlatformRegistry>(), new PublicationFilter(), CancellationToken.None);
+            var month = await services.GetRequiredService<CalendarQuery>().MonthAsync(new DateOnly(2026, 3, 1), TimeZoneInfo.Utc, CancellationToken.None);
+            var overview = await ActivatorUtilities.CreateInstance<OverviewQuery>(services).LoadAsync(TimeZoneInfo.Utc, CancellationToken.None);
+
+            Assert.Equal(4, page.Items.Count);
+            Assert.Equal(4, month.Shown.Values.Sum(day => day.Count));
+            Assert.NotEmpty(overview.DueNext);
+            var lists = sql.Commands.Where(c => c.Contains("publications", StringComparison.OrdinalIgnoreCase)).ToList();
+            Assert.True(lists.Count >= 3, $"expected the list, calendar and overview queries, recorded {lists.Count}");
+            Assert.DoesNotContain(lists, c => c.Contains("payload", StringComparison.OrdinalIgnoreCase));
+        }, AddQueries);
+    }
+
     private static async Task<Dictionary<DateOnly, Dictionary<PublicationStatus, int>>> CountAsync(
         IServiceProvider provider, DateOnly first, DateOnly end, TimeZoneInfo zone)
     {

@@ -60,6 +60,9 @@ public sealed class PostLinks
     public Uri? Of(Publication publication) =>
         Of(publication.AccountId, publication.Platform, publication.ExternalId, publication.Url);
 
+    public Uri? Of(PublicationSummary publication) =>
+        Of(publication.AccountId, publication.Platform, publication.ExternalId, publication.Url);
+
     public Uri? Of(AccountId account, string platform, string? externalId, Uri? stored)
     {
         if (externalId is null || !Volatile.Read(ref _sandboxAccounts).Contains(account))

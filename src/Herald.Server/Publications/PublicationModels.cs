@@ -24,10 +24,12 @@ public sealed record PublicationResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    internal static PublicationResponse From(Publication p, PostLinks links) => new(
+    internal static PublicationResponse From(Publication p, PostLinks links) => From(PublicationSummary.Of(p), links);
+
+    internal static PublicationResponse From(PublicationSummary p, PostLinks links) => new(
         p.Id.ToString(), p.ContentId.ToString(), p.AccountId.ToString(), p.Platform, p.Status, p.ScheduledAt, p.TimeZone,
-        p.AttemptCount, p.RetryCount, p.MaxRetries, p.NextAttemptAt, p.LastErrorKind, p.LastError, p.ExternalId, links.Of(p),
-        p.PublishedAt, p.CreatedAt, p.UpdatedAt);
+        p.AttemptCount, p.RetryCount, p.MaxRetries, p.NextAttemptAt, p.LastErrorKind, p.LastError, p.ExternalId,
+        links.Of(p), p.PublishedAt, p.CreatedAt, p.UpdatedAt);
 }
 
 /// <summary>One try: when, how long, how it ended, the platform's HTTP status and the sanitised error.</summary>

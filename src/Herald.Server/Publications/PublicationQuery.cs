@@ -20,7 +20,7 @@ internal sealed record PublicationFilter(
 /// <summary>A page of publications (newest first by creation), the cursor of the next page, or the filter's problems.</summary>
 internal sealed record PublicationQueryResult(
     IReadOnlyList<(string Field, string Message)> Problems,
-    IReadOnlyList<Publication> Items,
+    IReadOnlyList<PublicationSummary> Items,
     string? NextCursor);
 
 /// <summary>
@@ -62,7 +62,8 @@ internal static class PublicationQuery
             query = query.Where(after.Preceding(p => p.CreatedAt));
         }
 
-        var rows = await query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Take(size + 1).ToListAsync(cancellationToken);
+        var rows = await query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Take(size + 1)
+            .Select(PublicationSummary.Columns).ToListAsync(cancellationToken);
         var page = rows.Take(size).ToList();
         var next = rows.Count > size ? new PublicationCursor(page[^1].CreatedAt, page[^1].Id.Value).Encode() : null;
         return new PublicationQueryResult([], page, next);

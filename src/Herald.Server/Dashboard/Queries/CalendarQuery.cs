@@ -47,7 +47,7 @@ public sealed class CalendarQuery(HeraldDbContext db, PostLinks links)
             firstOfEachDay = firstOfEachDay is null ? ofDay : firstOfEachDay.Concat(ofDay);
         }
 
-        var shown = firstOfEachDay is null ? [] : await firstOfEachDay.ToListAsync(cancellationToken);
+        var shown = firstOfEachDay is null ? [] : await firstOfEachDay.Select(PublicationSummary.Columns).ToListAsync(cancellationToken);
         var rows = await PublicationRows.DescribeAsync(db, links, [.. shown.OrderBy(p => p.ScheduledAt)], cancellationToken);
         return new CalendarDays(
             first,

@@ -58,12 +58,12 @@ public sealed class OverviewQuery(HeraldDbContext db, IServiceScopeFactory scope
         var waiting = new[] { PublicationStatus.Scheduled, PublicationStatus.RetryScheduled };
         // By the instant each is next tried (a retry's, not its first schedule's): the queue's own due index.
         var dueNext = await db.Publications.AsNoTracking().Where(p => waiting.Contains(p.Status))
-            .OrderBy(p => p.NextAttemptAt).Take(ListSize).ToListAsync(cancellationToken);
+            .OrderBy(p => p.NextAttemptAt).Take(ListSize).Select(PublicationSummary.Columns).ToListAsync(cancellationToken);
         // The newest of each status that waits for a person, read down the (status, updated_at) index and merged here:
         // one statement, a few index entries each, however many newer rows of other statuses there are.
         var attention = (await AttentionStatuses
                 .Select(status => db.Publications.AsNoTracking().Where(p => p.Status == status).OrderByDescending(p => p.UpdatedAt).Take(ListSize))
-                .Aggregate(Queryable.Concat).ToListAsync(cancellationToken))
+                .Aggregate(Queryable.Concat).Select(PublicationSummary.Columns).ToListAsync(cancellationToken))
             .OrderByDescending(p => p.UpdatedAt).Take(ListSize).ToList();
 
         var rows = await PublicationRows.DescribeAsync(db, links, [.. dueNext, .. attention], cancellationToken);
@@ -83,7 +83,7 @@ public sealed class OverviewQuery(HeraldDbContext db, IServiceScopeFactory scope
 /// <summary>Adds titles and account names to publications, in two small queries (never an account's credentials).</summary>
 public static class PublicationRows
 {
-    public static async Task<PublicationRow[]> DescribeAsync(HeraldDbContext db, PostLinks links, IReadOnlyList<Publication> publications, CancellationToken cancellationToken)
+    public static async Task<PublicationRow[]> DescribeAsync(HeraldDbContext db, PostLinks links, IReadOnlyList<PublicationSummary> publications, CancellationToken cancellationToken)
     {
         await links.RefreshAsync(db, cancellationToken);
         var contentIds = publications.Select(p => p.ContentId).Distinct().ToList();
