@@ -32,6 +32,9 @@ public static class HeraldServerBuilderExtensions
 {
     private const string PerKeyLimit = "per-key";
 
+    /// <summary>The .NET runtime's own meter: GC, thread pool, JIT, exceptions and memory, as <c>dotnet_*</c> series.</summary>
+    private const string RuntimeMeter = "System.Runtime";
+
     /// <summary>
     /// Herald (engine, every platform, storage from <c>Herald:Database</c>), the server's tables, API-key
     /// authentication with scopes, per-key rate limiting, problem details, OpenAPI, health checks, and — unless the
@@ -107,7 +110,7 @@ public static class HeraldServerBuilderExtensions
         services.AddOpenApi(ServerOpenApi.Configure);
         services.AddHostedService<HeraldMetrics>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(HeraldMetrics.MeterName, WebhookMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddMeter(HeraldMetrics.MeterName, WebhookMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", RuntimeMeter)
             .AddPrometheusExporter());
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
