@@ -68,6 +68,13 @@ if (args.Contains("--herald-only"))
     return;
 }
 
+if (args.Contains("--lateness-only"))
+{
+    Console.WriteLine(Row(await HeraldScenarios.LatenessAsync("Herald, PostgreSQL: 100 due at one instant", admin, postgres: true, N(100))));
+    Console.WriteLine(Row(await HeraldScenarios.LatenessAsync("Herald, PostgreSQL: 1,000 due at one instant", admin, postgres: true, N(1_000))));
+    return;
+}
+
 if (args.Contains("--floor-only"))
 {
     Console.WriteLine(Row(await BaselineScenarios.NoQueueAsync(admin, N(10_000), N(1_000))));
