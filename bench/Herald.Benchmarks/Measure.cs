@@ -49,14 +49,15 @@ internal static class Wait
 /// <summary>
 /// Warms code in this process until the JIT has settled: tiered compilation recompiles hot methods in the background
 /// for many seconds on 2 busy cores, so a worker that has published a handful is not yet the warm worker a long-running
-/// one is. Runs <c>round</c> until one spent under 2% of its time compiling (all threads), at most <c>most</c>.
+/// one is. Runs <c>round</c> until two rounds in a row spent under 2% of their time compiling (all threads), or until
+/// <c>most</c> has passed.
 /// </summary>
 internal static class JitWarmUp
 {
     public static async Task<string> UntilSettledAsync(Func<Task> round, TimeSpan most)
     {
         var started = Stopwatch.StartNew();
-        var rounds = 0;
+        var (rounds, calm) = (0, 0);
         while (true)
         {
             var compiling = System.Runtime.JitInfo.GetCompilationTime();
@@ -64,7 +65,8 @@ internal static class JitWarmUp
             await round();
             rounds++;
             var share = (System.Runtime.JitInfo.GetCompilationTime() - compiling) / roundStarted.Elapsed;
-            if (share < 0.02 || started.Elapsed >= most)
+            calm = share < 0.02 ? calm + 1 : 0;
+            if (calm == 2 || started.Elapsed >= most)
             {
                 return $"warmed in {rounds} rounds, {started.Elapsed.TotalSeconds:0} s; the JIT took {share:P1} of the last round";
             }

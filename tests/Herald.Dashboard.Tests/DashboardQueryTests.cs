@@ -7,6 +7,7 @@ using Herald.Server.Dashboard.Queries;
 using Herald.Server.Hosting;
 using Herald.Server.Publications;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Herald.Dashboard.Tests;
 
@@ -149,7 +150,8 @@ public sealed class DashboardQueryTests
         SqlRecorder.Listen();
         await TestDatabases.WithDatabaseAsync(database, async provider =>
         {
-            // A list shows a row per publication: the rendered post stored with each (often kilobytes) is not read.
+            // A list shows a row per publication: the rendered post stored with each (often kilobytes), the lease,
+            // the idempotency key, the thread's part ids and the uploaded media are not read.
             await SeedAsync(provider, [Now, Now.AddHours(1), Now.AddDays(1), Now.AddDays(2)]);
 
             using var sql = SqlRecorder.Start();
@@ -159,13 +161,21 @@ public sealed class DashboardQueryTests
             var page = await PublicationQuery.ListAsync(db, services.GetRequiredService<PlatformRegistry>(), new PublicationFilter(), CancellationToken.None);
             var month = await services.GetRequiredService<CalendarQuery>().MonthAsync(new DateOnly(2026, 3, 1), TimeZoneInfo.Utc, CancellationToken.None);
             var overview = await ActivatorUtilities.CreateInstance<OverviewQuery>(services).LoadAsync(TimeZoneInfo.Utc, CancellationToken.None);
+            var changes = await Herald.Server.Events.PublicationChanges.AfterAsync(
+                db, new FakeTimeProvider(Now.AddDays(3)), new PublicationCursor(DateTimeOffset.MinValue, null), 10, CancellationToken.None);
 
             Assert.Equal(4, page.Items.Count);
             Assert.Equal(4, month.Shown.Values.Sum(day => day.Count));
             Assert.NotEmpty(overview.DueNext);
-            var lists = sql.Commands.Where(c => c.Contains("publications", StringComparison.OrdinalIgnoreCase)).ToList();
-            Assert.True(lists.Count >= 3, $"expected the list, calendar and overview queries, recorded {lists.Count}");
-            Assert.DoesNotContain(lists, c => c.Contains("payload", StringComparison.OrdinalIgnoreCase));
+            Assert.Equal(4, changes.Count);
+            // The table page, the calendar's days, the overview's two lists and the event stream's changes: each a
+            // query with a LIMIT (the counts beside them have none).
+            var lists = sql.Commands.Where(c => c.Contains("publications", StringComparison.OrdinalIgnoreCase) && c.Contains("LIMIT", StringComparison.OrdinalIgnoreCase)).ToList();
+            Assert.True(lists.Count >= 5, $"expected the five list queries, recorded {lists.Count}");
+            foreach (var column in (string[])["payload", "lease_owner", "idempotency_key", "thread_part_ids", "uploaded_media"])
+            {
+                Assert.DoesNotContain(lists, c => c.Contains(column, StringComparison.OrdinalIgnoreCase));
+            }
         }, AddQueries);
     }
 

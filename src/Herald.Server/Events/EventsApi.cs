@@ -34,7 +34,7 @@ internal static class EventsApi
         string Id, string ContentId, string AccountId, string Platform, PublicationStatus Status, int AttemptCount,
         Uri? Url, PublishOutcomeKind? ErrorKind, string? Error, DateTimeOffset? NextAttemptAt, DateTimeOffset UpdatedAt)
     {
-        public static PublicationEvent From(Publication p, PostLinks links) =>
+        public static PublicationEvent From(PublicationSummary p, PostLinks links) =>
             new(p.Id.ToString(), p.ContentId.ToString(), p.AccountId.ToString(), p.Platform, p.Status, p.AttemptCount,
                 links.Of(p), p.LastErrorKind, p.LastError, p.NextAttemptAt, p.UpdatedAt);
     }
@@ -143,7 +143,7 @@ internal static class EventsApi
     }
 
     /// <summary>The settled changes after <paramref name="position"/>, in order; null when the client went away.</summary>
-    private static async Task<List<Publication>?> ChangesAfterAsync(
+    private static async Task<List<PublicationSummary>?> ChangesAfterAsync(
         IServiceScopeFactory scopes, PostLinks links, TimeProvider clock, PublicationCursor position, CancellationToken cancellationToken)
     {
         try

@@ -1,4 +1,3 @@
-using Herald.Publications;
 using Herald.Server.Publications;
 using Herald.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -21,8 +20,11 @@ internal static class PublicationChanges
     /// <summary>Where a reader that starts now begins.</summary>
     public static PublicationCursor Now(TimeProvider clock) => new(clock.GetUtcNow() - SettleTime, null);
 
-    /// <summary>Up to <paramref name="limit"/> settled changes after <paramref name="position"/>, oldest first.</summary>
-    public static Task<List<Publication>> AfterAsync(
+    /// <summary>
+    /// Up to <paramref name="limit"/> settled changes after <paramref name="position"/>, oldest first: the columns an
+    /// event shows, not the stored payload (read every half second by each open stream).
+    /// </summary>
+    public static Task<List<PublicationSummary>> AfterAsync(
         HeraldDbContext db, TimeProvider clock, PublicationCursor position, int limit, CancellationToken cancellationToken)
     {
         var before = clock.GetUtcNow() - SettleTime;
@@ -31,9 +33,10 @@ internal static class PublicationChanges
             .Where(position.Following(p => p.UpdatedAt))
             .OrderBy(p => p.UpdatedAt).ThenBy(p => p.Id)
             .Take(limit)
+            .Select(PublicationSummary.Columns)
             .ToListAsync(cancellationToken);
     }
 
     /// <summary>The position just past <paramref name="publication"/>'s change.</summary>
-    public static PublicationCursor Past(Publication publication) => new(publication.UpdatedAt, publication.Id.Value);
+    public static PublicationCursor Past(PublicationSummary publication) => new(publication.UpdatedAt, publication.Id.Value);
 }
