@@ -128,7 +128,7 @@ internal static class EventsApi
     /// for them until the first change, which on a quiet server may be hours away. False when the stream ended while
     /// they were being sent: the stream then ends without an error (a cancelled flush would otherwise fail the request).
     /// </summary>
-    private static async Task<bool> SendHeadersAsync(HttpResponse response, CancellationToken cancellationToken)
+    internal static async Task<bool> SendHeadersAsync(HttpResponse response, CancellationToken cancellationToken)
     {
         try
         {
