@@ -84,50 +84,29 @@ internal static class ApiScenario
     }
 
     /// <summary>
-    /// Runs the load untimed in rounds of 5 s until two rounds in a row had the server's JIT compiling for under 2% of
-    /// their time (tiered compilation recompiles hot methods in the background for many seconds on 2 busy cores; a
-    /// server that has run for a while has done so), or for about twice the timed duration. Read from the runtime's own
-    /// metrics; a build whose <c>/metrics</c> has none (before 2026-12-03, run with HERALD_BENCH_CLI) warms one round.
+    /// Runs the load untimed in rounds of 5 s until the server's JIT has settled (<see cref="JitWarmUp"/>), for about
+    /// twice the timed duration at most. A build whose <c>/metrics</c> has no JIT series (before 2026-12-03, run with
+    /// HERALD_BENCH_CLI) warms one round.
     /// </summary>
-    private static async Task<string> WarmAsync(
-        HttpClient http, int clients, Func<int, HttpRequestMessage> request, int expected, ServerProcess server, Action<int, string>? read, TimeSpan duration)
-    {
-        var round = TimeSpan.FromSeconds(5);
-        var started = Stopwatch.StartNew();
-        var compiled = await JitSecondsAsync(http);
-        var calm = 0;
-        while (true)
-        {
-            var roundStarted = Stopwatch.StartNew();
-            await HttpLoad.RunAsync("warm-up", http, clients, round, request, expected, server, read);
-            var now = await JitSecondsAsync(http);
-            if (compiled is null || now is null)
-            {
-                return $"warmed for {started.Elapsed.TotalSeconds:0} s (this server's /metrics has no JIT series: one round)";
-            }
-
-            var share = (now.Value - compiled.Value) / roundStarted.Elapsed.TotalSeconds;
-            compiled = now;
-            calm = share < 0.02 ? calm + 1 : 0;
-            if (calm == 2 || started.Elapsed >= 2 * duration)
-            {
-                return $"warmed for {started.Elapsed.TotalSeconds:0} s; the JIT took {share:P1} of the last round";
-            }
-        }
-    }
+    private static Task<string> WarmAsync(
+        HttpClient http, int clients, Func<int, HttpRequestMessage> request, int expected, ServerProcess server, Action<int, string>? read, TimeSpan duration) =>
+        JitWarmUp.UntilSettledAsync(
+            () => HttpLoad.RunAsync("warm-up", http, clients, TimeSpan.FromSeconds(5), request, expected, server, read),
+            () => JitTimeAsync(http),
+            2 * duration);
 
     /// <summary>
-    /// The seconds the server's JIT has spent compiling, from <c>/metrics</c> (the runtime's <c>System.Runtime</c>
-    /// meter), or null when the server does not export it.
+    /// The time the server's JIT has spent compiling, from <c>/metrics</c> (the runtime's <c>System.Runtime</c> meter),
+    /// or null when the server does not export it.
     /// </summary>
-    private static async Task<double?> JitSecondsAsync(HttpClient http)
+    private static async Task<TimeSpan?> JitTimeAsync(HttpClient http)
     {
         const string Series = "dotnet_jit_compilation_time_seconds_total";
         var text = await http.GetStringAsync("metrics");
         // A sample line: the series, its labels (no spaces in them here), the value, and perhaps a timestamp.
         var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(Series, StringComparison.Ordinal));
         return line?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var value, ..]
-            ? double.Parse(value, CultureInfo.InvariantCulture)
+            ? TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture))
             : null;
     }
 

@@ -47,24 +47,39 @@ internal static class Wait
 }
 
 /// <summary>
-/// Warms code in this process until the JIT has settled: tiered compilation recompiles hot methods in the background
-/// for many seconds on 2 busy cores, so a worker that has published a handful is not yet the warm worker a long-running
-/// one is. Runs <c>round</c> until two rounds in a row spent under 2% of their time compiling (all threads), or until
-/// <c>most</c> has passed.
+/// Warms code until the JIT has settled: tiered compilation recompiles hot methods in the background for many seconds
+/// on 2 busy cores, so a process that has served a handful is not yet the warm one a long-running process is. Runs
+/// <c>round</c> until two rounds in a row spent under 2% of their time compiling (all threads), or until <c>most</c> has
+/// passed.
 /// </summary>
 internal static class JitWarmUp
 {
-    public static async Task<string> UntilSettledAsync(Func<Task> round, TimeSpan most)
+    /// <summary>Warms code in this process (its JIT time from <see cref="System.Runtime.JitInfo"/>).</summary>
+    public static Task<string> UntilSettledAsync(Func<Task> round, TimeSpan most) =>
+        UntilSettledAsync(round, () => Task.FromResult<TimeSpan?>(System.Runtime.JitInfo.GetCompilationTime()), most);
+
+    /// <summary>
+    /// Warms code in the process whose JIT time so far <paramref name="compiled"/> reads; when it cannot be read (null),
+    /// one round is all the warm-up.
+    /// </summary>
+    public static async Task<string> UntilSettledAsync(Func<Task> round, Func<Task<TimeSpan?>> compiled, TimeSpan most)
     {
         var started = Stopwatch.StartNew();
         var (rounds, calm) = (0, 0);
+        var before = await compiled();
         while (true)
         {
-            var compiling = System.Runtime.JitInfo.GetCompilationTime();
             var roundStarted = Stopwatch.StartNew();
             await round();
             rounds++;
-            var share = (System.Runtime.JitInfo.GetCompilationTime() - compiling) / roundStarted.Elapsed;
+            var after = await compiled();
+            if (before is null || after is null)
+            {
+                return $"warmed in one round, {started.Elapsed.TotalSeconds:0} s (the JIT's time could not be read)";
+            }
+
+            var share = (after.Value - before.Value) / roundStarted.Elapsed;
+            before = after;
             calm = share < 0.02 ? calm + 1 : 0;
             if (calm == 2 || started.Elapsed >= most)
             {
