@@ -104,12 +104,24 @@ public sealed class Dispatcher(
             var now = timeProvider.GetUtcNow();
             var token = ClaimTokens.New();
             // What falls due within HoldAhead is claimed now, made ready, and held until its instant by the batch.
-            var claimed = await queue.ClaimDueAsync(options.BatchSize, now, options.HoldAhead, now + options.LeaseDuration, token, cancellationToken);
+            var asked = options.BatchSize;
+            var claimed = await queue.ClaimDueAsync(asked, now, options.HoldAhead, now + options.LeaseDuration, token, cancellationToken);
             if (claimed.Count > 0)
             {
-                var held = claimed.Where(c => c.DueAt is not null).ToDictionary(c => c.Id.Value, c => c.DueAt!.Value);
+                IReadOnlyDictionary<Guid, DateTimeOffset> held = HeldOf(claimed);
                 try
                 {
+                    if (claimed.Count == asked && held.Count == asked && options.HeldBatchSize > asked)
+                    {
+                        // A full batch, all of it ahead of its instant: more of what falls due then is claimed into
+                        // the same batch, so that the batches holding one instant all run at it (Workers:Count of
+                        // them) instead of some waiting for a worker while it passes.
+                        var more = await queue.ClaimDueAsync(
+                            options.HeldBatchSize - asked, now, options.HoldAhead, now + options.LeaseDuration, token, cancellationToken);
+                        (asked, claimed) = (options.HeldBatchSize, [.. claimed, .. more]);
+                        held = HeldOf(claimed);
+                    }
+
                     await sink.EnqueueAsync(
                         new ClaimedBatch(
                             token,
@@ -131,7 +143,7 @@ public sealed class Dispatcher(
                 }
             }
 
-            if (claimed.Count < options.BatchSize)
+            if (claimed.Count < asked)
             {
                 break;
             }
@@ -147,6 +159,10 @@ public sealed class Dispatcher(
         // Already due yet not claimed: another process holds those rows for a moment.
         return next.Value <= after ? after + TimeSpan.FromMilliseconds(10) : next.Value < after + safetyPoll ? next.Value : after + safetyPoll;
     }
+
+    /// <summary>The claimed rows due after the claim's instant, each with the instant it must not be sent before.</summary>
+    private static Dictionary<Guid, DateTimeOffset> HeldOf(IReadOnlyList<ClaimedPublication> claimed) =>
+        claimed.Where(c => c.DueAt is not null).ToDictionary(c => c.Id.Value, c => c.DueAt!.Value);
 
     private async Task ReleaseAsync(string token, int count, DateTimeOffset notBefore, Exception handOffFailure)
     {

@@ -58,6 +58,15 @@ public sealed class WorkerOptions
     /// </summary>
     public TimeSpan HoldAhead { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The most publications one batch holds for their due instant. A claim that comes back as a full batch of
+    /// publications all due ahead of now (within <see cref="HoldAhead"/>) claims more under the same claim, up to
+    /// this many, so that what falls due at one instant is held by batches that all run at it, rather than some
+    /// waiting for a worker while the instant passes: <see cref="Count"/> × this many can go out at one instant.
+    /// Default 1,000; at most <see cref="BatchSize"/> turns it off.
+    /// </summary>
+    public int HeldBatchSize { get; set; } = 1000;
+
     /// <summary>Claimed batches allowed to wait for a worker before the dispatcher stops claiming; default 2 × <see cref="Count"/>.</summary>
     public int? MaxPendingBatches { get; set; }
 
@@ -73,6 +82,11 @@ public sealed class WorkerOptions
         if (BatchSize < 1)
         {
             problems.Add("Herald:Workers:BatchSize must be at least 1.");
+        }
+
+        if (HeldBatchSize < 1)
+        {
+            problems.Add("Herald:Workers:HeldBatchSize must be at least 1.");
         }
 
         if (ConcurrencyPerBatch < 1)

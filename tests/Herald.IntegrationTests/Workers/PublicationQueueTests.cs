@@ -219,12 +219,94 @@ public sealed class PublicationQueueTests
             await queue.ClaimDueAsync(10, Now.AddMilliseconds(1501), Now.AddMinutes(5), "claim-after-the-instant"));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Dispatcher_FullBatchAllDueAhead_HoldsUpToHeldBatchSizeInOneBatch(bool postgres)
+    {
+        // Seven due at one instant 1.5 s ahead, batches of 2: held in batches of 2 (and 3 running workers of 4), some
+        // would wait for a worker while the instant passed. One batch takes up to HeldBatchSize of them.
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var due = Now.AddMilliseconds(1500);
+        var ids = new List<PublicationId>();
+        for (var i = 0; i < 7; i++)
+        {
+            ids.Add(await SeedAsync(services, due));
+        }
+
+        var sink = new RecordingSink();
+        var options = new WorkerOptions { LeaseDuration = TimeSpan.FromMinutes(5), BatchSize = 2, HeldBatchSize = 5 };
+        var dispatcher = new Dispatcher(
+            services.GetRequiredService<IPublicationQueue>(), sink, new DueSignal(), options, TimeSpan.FromMinutes(1),
+            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now), Microsoft.Extensions.Logging.Abstractions.NullLogger<Dispatcher>.Instance);
+
+        await dispatcher.DispatchOnceAsync(CancellationToken.None);
+
+        Assert.Equal([5, 2], sink.Batches.Select(b => b.Fresh.Count));
+        Assert.Equal(ids.Select(i => i.Value).Order(), sink.Batches.SelectMany(b => b.Fresh).Order());
+        Assert.All(sink.Batches, b => Assert.Equal(b.Fresh.Order(), b.NotBefore!.Keys.Order()));
+        Assert.All(sink.Batches.SelectMany(b => b.NotBefore!.Values), at => Assert.Equal(due, at));
+        // One claim per batch, under one token: the job takes the whole batch over at once.
+        Assert.Equal(2, sink.Batches.Select(b => b.ClaimToken).Distinct().Count());
+        foreach (var batch in sink.Batches)
+        {
+            var owned = await services.GetRequiredService<IPublicationQueue>().TakeOwnershipAsync(
+                [.. batch.Fresh.Select(g => new PublicationId(g))], batch.ClaimToken, $"run-{Guid.NewGuid():N}", Now.AddMinutes(5));
+            Assert.Equal(batch.Fresh.Count, owned.Count);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Dispatcher_FullBatchDueNow_StaysAtBatchSizeSoThatTheWorkersShareIt(bool postgres)
+    {
+        // Due now, a full batch is not made bigger: batches of BatchSize spread a backlog over every worker. What is
+        // due ahead after it is held in a batch of up to HeldBatchSize.
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        for (var i = 0; i < 4; i++)
+        {
+            await SeedAsync(services, Now.AddSeconds(-1));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            await SeedAsync(services, Now.AddSeconds(1));
+        }
+
+        var sink = new RecordingSink();
+        var options = new WorkerOptions { LeaseDuration = TimeSpan.FromMinutes(5), BatchSize = 2, HeldBatchSize = 5 };
+        var dispatcher = new Dispatcher(
+            services.GetRequiredService<IPublicationQueue>(), sink, new DueSignal(), options, TimeSpan.FromMinutes(1),
+            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now), Microsoft.Extensions.Logging.Abstractions.NullLogger<Dispatcher>.Instance);
+
+        await dispatcher.DispatchOnceAsync(CancellationToken.None);
+
+        Assert.Equal([2, 2, 3], sink.Batches.Select(b => b.Fresh.Count));
+        Assert.Equal([0, 0, 3], sink.Batches.Select(b => b.NotBefore?.Count ?? 0));
+    }
+
     [Fact]
     public void Dispatcher_FailingLooksInARow_WaitTwiceAsLongEachTimeUpTo8Seconds()
     {
         Assert.Equal(
             [1, 2, 4, 8, 8, 8],
             new[] { 1, 2, 3, 4, 5, int.MaxValue }.Select(n => Dispatcher.FailureBackoff(n).TotalSeconds));
+    }
+
+    private sealed class RecordingSink : IBatchSink
+    {
+        public List<ClaimedBatch> Batches { get; } = [];
+
+        public Task<long> PendingAsync(CancellationToken cancellationToken = default) => Task.FromResult(0L);
+
+        public Task EnqueueAsync(ClaimedBatch batch, CancellationToken cancellationToken = default)
+        {
+            Batches.Add(batch);
+            return Task.CompletedTask;
+        }
     }
 
     private sealed class FailingSink : IBatchSink
