@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Text;
 using Herald.Publications;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -253,32 +255,40 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
 /// <summary>Turns a tracked publication and its attempt into an <see cref="OutcomeRow"/>.</summary>
 internal static class OutcomeRows
 {
-    public static OutcomeRow From(HeraldDbContext db, Publication publication, Attempt? attempt)
+    /// <summary>
+    /// The row of <paramref name="entry"/>'s publication as it is now tracked (changes already looked for), with
+    /// <paramref name="attempt"/>'s row when there is one.
+    /// </summary>
+    public static OutcomeRow From(HeraldDbContext db, EntityEntry<Publication> entry, Attempt? attempt)
     {
-        var entry = db.Entry(publication);
-        if (entry.State == EntityState.Detached)
+        var columns = new List<(IProperty, object?, bool)>(entry.Metadata.GetProperties().Count());
+        foreach (var property in entry.Properties)
         {
-            throw new InvalidOperationException(
-                $"Publication {publication.Id} was not loaded through this store; load it with GetPublicationAsync before saving.");
+            if (!property.Metadata.IsPrimaryKey())
+            {
+                columns.Add(((IProperty)property.Metadata, property.CurrentValue, property.IsModified));
+            }
         }
 
-        var columns = entry.Properties
-            .Where(p => !p.Metadata.IsPrimaryKey())
-            .Select(p => (p.Metadata, p.CurrentValue, p.IsModified))
-            .ToList();
-        var attemptType = db.Model.FindEntityType(typeof(Attempt))!;
-        var attemptColumns = attempt is null ? [] : attemptType.GetProperties()
-            .Where(p => p.ValueGenerated == ValueGenerated.Never)
-            .Select(p => ((IProperty)p, p.PropertyInfo!.GetValue(attempt)))
-            .ToList();
-        return new OutcomeRow(publication.Id.Value, entry.Property(p => p.Version).OriginalValue, columns, attemptColumns);
+        var attemptColumns = attempt is null ? [] : AttemptColumns(db).Select(c => (c.Property, c.Read(attempt))).ToList();
+        return new OutcomeRow(entry.Entity.Id.Value, (int)entry.OriginalValues[VersionOf(entry)]!, columns, attemptColumns);
     }
 
     /// <summary>What was written is now what the context holds: a later SaveChanges starts from it.</summary>
-    public static void Accept(HeraldDbContext db, Publication publication)
+    public static void Accept(EntityEntry<Publication> entry)
     {
-        var entry = db.Entry(publication);
         entry.OriginalValues.SetValues(entry.CurrentValues);
         entry.State = EntityState.Unchanged;
     }
+
+    private static IProperty VersionOf(EntityEntry<Publication> entry) =>
+        entry.Metadata.FindProperty(nameof(Publication.Version))!;
+
+    /// <summary>The attempt's columns the database does not generate, each with a reader of its value (one list per model).</summary>
+    private static IReadOnlyList<(IProperty Property, Func<Attempt, object?> Read)> AttemptColumns(HeraldDbContext db) =>
+        AttemptColumnsByModel.GetValue(db.Model, static model => [.. model.FindEntityType(typeof(Attempt))!.GetProperties()
+            .Where(p => p.ValueGenerated == ValueGenerated.Never)
+            .Select(p => (p, (Func<Attempt, object?>)p.GetGetter().GetClrValueUsingContainingEntity))]);
+
+    private static readonly ConditionalWeakTable<IModel, IReadOnlyList<(IProperty, Func<Attempt, object?>)>> AttemptColumnsByModel = new();
 }

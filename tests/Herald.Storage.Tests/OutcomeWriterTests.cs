@@ -320,7 +320,7 @@ public abstract class OutcomeWriterTests<TDatabase>(TDatabase database) : IClass
         var publication = await db.Publications.SingleAsync(p => p.Id == id);
         end(publication);
         db.ChangeTracker.DetectChanges();
-        return (OutcomeRows.From(db, publication, attempt), publication);
+        return (OutcomeRows.From(db, db.Entry(publication), attempt), publication);
     }
 
     /// <summary>Another writer changes the publication (and so its version); returns the new version.</summary>

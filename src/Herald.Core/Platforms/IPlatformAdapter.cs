@@ -58,7 +58,9 @@ public sealed record PublishRequest(Content Content, Account Account, string Ide
 
     /// <summary>
     /// The payload stored for this publication (<see cref="RenderedPayload.Body"/> of an earlier render). A resumed
-    /// thread continues from the parts of this payload, never from a new cut that could differ.
+    /// thread continues from the parts of this payload, never from a new cut that could differ. An adapter whose
+    /// payload is the whole request (Dev.to) sends it as stored; the runner passes the payload it stored just before
+    /// the send, rendered from the same content and account.
     /// </summary>
     public string? StoredPayload { get; init; }
 

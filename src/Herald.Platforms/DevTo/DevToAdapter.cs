@@ -95,9 +95,9 @@ internal sealed partial class DevToAdapter : IPlatformAdapter, Checks.IAccountCh
             Problem("published", publishedError);
         }
 
-        var article = BuildArticle(content, account, published: true).Article;
-        var titleLength = article.Title.EnumerateRunes().Count();
-        if (string.IsNullOrWhiteSpace(article.Title))
+        var title = TitleOf(content);
+        var titleLength = title.EnumerateRunes().Count();
+        if (string.IsNullOrWhiteSpace(title))
         {
             Problem("title", "is required for Dev.to");
         }
@@ -126,7 +126,7 @@ internal sealed partial class DevToAdapter : IPlatformAdapter, Checks.IAccountCh
             Problem("cover_image", "must be an absolute http or https URL for Dev.to");
         }
 
-        var bodyBytes = Encoding.UTF8.GetByteCount(article.BodyMarkdown);
+        var bodyBytes = Encoding.UTF8.GetByteCount(BodyOf(content, account));
         if (bodyBytes > MaxBodyBytes)
         {
             Problem(
@@ -160,8 +160,9 @@ internal sealed partial class DevToAdapter : IPlatformAdapter, Checks.IAccountCh
             return PublishOutcome.Permanent($"Dev.to account setting 'published' {published.Error}.");
         }
 
-        // The exact text Render shows is the text sent.
-        var json = Serialize(BuildArticle(request.Content, account, published.Value));
+        // The exact text Render shows is the text sent: the payload stored for the publication (rendered again
+        // before the send, and stored when it changed) when there is one, so it is not built a second time.
+        var json = request.StoredPayload ?? Serialize(BuildArticle(request.Content, account, published.Value));
         using var message = new HttpRequestMessage(HttpMethod.Post, ApiUri(account, "articles"))
         {
             Content = new StringContent(json, Encoding.UTF8, "application/json"),
@@ -266,17 +267,8 @@ internal sealed partial class DevToAdapter : IPlatformAdapter, Checks.IAccountCh
 
     private DevToCreateArticleRequest BuildArticle(Content content, Account account, bool published)
     {
-        var canonical = content.CanonicalUrl is { } url && PlatformHttp.IsHttpUrl(url) ? url : null;
-        var body = canonical is null ? content.Body : MarkdownText.MakeLinksAbsolute(content.Body, canonical);
-        // Forem has no image upload: the content's images go after the body by public URL (docs/platforms.md, Dev.to, "Images").
-        body = DevToImages.Append(body, content.Images, _publicBase);
-        if (account.Setting("footer") is { } footer && !string.IsNullOrWhiteSpace(footer))
-        {
-            body = string.IsNullOrWhiteSpace(body)
-                ? footer.Trim() + "\n"
-                : body.TrimEnd() + "\n\n---\n\n" + footer.Trim() + "\n";
-        }
-
+        var canonical = CanonicalOf(content);
+        var body = BodyOf(content, account);
         var description = content.OverrideFor(PlatformId, "description") ?? content.Description;
         if (string.IsNullOrWhiteSpace(description))
         {
@@ -296,6 +288,25 @@ internal sealed partial class DevToAdapter : IPlatformAdapter, Checks.IAccountCh
             Series = string.IsNullOrWhiteSpace(series) ? null : series.Trim(),
             MainImage = content.CoverImage?.IsAbsoluteUri == true ? content.CoverImage.AbsoluteUri : content.CoverImage?.OriginalString,
         });
+    }
+
+    private static Uri? CanonicalOf(Content content) => content.CanonicalUrl is { } url && PlatformHttp.IsHttpUrl(url) ? url : null;
+
+    /// <summary>The article's Markdown as sent: links made absolute against the canonical URL, images and the footer appended.</summary>
+    private string BodyOf(Content content, Account account)
+    {
+        var canonical = CanonicalOf(content);
+        var body = canonical is null ? content.Body : MarkdownText.MakeLinksAbsolute(content.Body, canonical);
+        // Forem has no image upload: the content's images go after the body by public URL (docs/platforms.md, Dev.to, "Images").
+        body = DevToImages.Append(body, content.Images, _publicBase);
+        if (account.Setting("footer") is { } footer && !string.IsNullOrWhiteSpace(footer))
+        {
+            body = string.IsNullOrWhiteSpace(body)
+                ? footer.Trim() + "\n"
+                : body.TrimEnd() + "\n\n---\n\n" + footer.Trim() + "\n";
+        }
+
+        return body;
     }
 
     private static string TitleOf(Content content) => (content.OverrideFor(PlatformId, "title") ?? content.Title).Trim();

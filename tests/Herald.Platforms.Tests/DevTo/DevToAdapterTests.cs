@@ -73,6 +73,21 @@ public sealed class DevToAdapterTests : IClassFixture<SandboxFixture>, IDisposab
     }
 
     [Fact]
+    public async Task PublishAsync_StoredPayload_SendsItAsStoredInsteadOfBuildingTheArticleAgain()
+    {
+        // The runner stores the rendered payload just before the send; the stored text is the text that goes out.
+        var (account, key) = NewAccount("stored-payload");
+        var content = Article("Stored payload article");
+        var stored = _adapter.Render(content, account).Body.Replace("Stored payload article", "Stored payload article, as stored", StringComparison.Ordinal);
+
+        var outcome = await _adapter.PublishAsync(Request(content, account) with { StoredPayload = stored });
+
+        Assert.Equal(PublishOutcomeKind.Published, outcome.Kind);
+        Assert.Equal(stored, Assert.Single(Server.Requests.For("devto"), r => r.Header("api-key") == key).Body);
+        Assert.Single(Server.State.DevTo.Articles, a => a.Title == "Stored payload article, as stored");
+    }
+
+    [Fact]
     public async Task PublishAsync_Created_ReturnsIdAndUrlFromTheAnswer()
     {
         var (account, _) = NewAccount("created");
