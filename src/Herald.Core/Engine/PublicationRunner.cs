@@ -156,6 +156,13 @@ public sealed class PublicationRunner(
                             "An earlier send had taken effect: the post was found on the platform.");
                     case ExistingPostState.NotFound:
                         publication.ResolveUncertainty(now);
+                        if (publication.ThreadPartIds.Count == 0)
+                        {
+                            // The earlier send did not take effect: what goes out now is rendered afresh, as for any
+                            // send (an account setting may have changed since), and stored with the send's mark.
+                            publication.SetPayload(adapter.Render(content, account).Body, now);
+                        }
+
                         break;
                     default:
                         return await GiveUpAsync(publication, account, started,

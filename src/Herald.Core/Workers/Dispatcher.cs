@@ -109,17 +109,22 @@ public sealed class Dispatcher(
             if (claimed.Count > 0)
             {
                 IReadOnlyDictionary<Guid, DateTimeOffset> held = HeldOf(claimed);
+                // What a failed hand-off gives back is due again no earlier than this: the latest instant held.
+                var notBefore = held.Count > 0 ? held.Values.Max() : DateTimeOffset.MinValue;
                 try
                 {
                     if (claimed.Count == asked && held.Count == asked && options.HeldBatchSize > asked)
                     {
                         // A full batch, all of it ahead of its instant: more of what falls due then is claimed into
                         // the same batch, so that the batches holding one instant all run at it (Workers:Count of
-                        // them) instead of some waiting for a worker while it passes.
+                        // them) instead of some waiting for a worker while it passes. Should that claim fail after
+                        // it took rows (its answer lost), they are given back not before the latest they can be due.
+                        notBefore = now + options.HoldAhead;
                         var more = await queue.ClaimDueAsync(
                             options.HeldBatchSize - asked, now, options.HoldAhead, now + options.LeaseDuration, token, cancellationToken);
                         (asked, claimed) = (options.HeldBatchSize, [.. claimed, .. more]);
                         held = HeldOf(claimed);
+                        notBefore = held.Values.Max();
                     }
 
                     await sink.EnqueueAsync(
@@ -137,8 +142,7 @@ public sealed class Dispatcher(
                     // Not handed off (or not known to be): give the rows back now rather than hold them for a whole
                     // lease — a held one not before its due instant, so no claim can send it early. Should the job
                     // exist after all, it and the next claim race for each row, and exactly one of them takes it.
-                    var until = held.Count > 0 ? held.Values.Max() : DateTimeOffset.MinValue;
-                    await ReleaseAsync(token, claimed.Count, until, ex);
+                    await ReleaseAsync(token, claimed.Count, notBefore, ex);
                     throw;
                 }
             }

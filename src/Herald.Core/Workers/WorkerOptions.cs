@@ -67,6 +67,12 @@ public sealed class WorkerOptions
     /// </summary>
     public int HeldBatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// The largest <see cref="HeldBatchSize"/> allowed: a held batch sends all its publications at once, and its ids
+    /// travel as one job's arguments and one statement's parameters.
+    /// </summary>
+    public const int MaxHeldBatchSize = 10_000;
+
     /// <summary>Claimed batches allowed to wait for a worker before the dispatcher stops claiming; default 2 × <see cref="Count"/>.</summary>
     public int? MaxPendingBatches { get; set; }
 
@@ -84,9 +90,9 @@ public sealed class WorkerOptions
             problems.Add("Herald:Workers:BatchSize must be at least 1.");
         }
 
-        if (HeldBatchSize < 1)
+        if (HeldBatchSize is < 1 or > MaxHeldBatchSize)
         {
-            problems.Add("Herald:Workers:HeldBatchSize must be at least 1.");
+            problems.Add($"Herald:Workers:HeldBatchSize must be between 1 and {MaxHeldBatchSize:N0} (it is {HeldBatchSize}).");
         }
 
         if (ConcurrencyPerBatch < 1)

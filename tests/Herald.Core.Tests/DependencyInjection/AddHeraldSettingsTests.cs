@@ -45,7 +45,7 @@ public sealed class AddHeraldSettingsTests
         Assert.Contains("Herald:MaxRetries must be 0 or more (not -1).", failures);
         Assert.Contains("Herald:Limits:MaxThreadParts must be positive (it is 0).", failures);
         Assert.Contains(failures, f => f.StartsWith("Herald:Workers:LeaseDuration (00:00:30) must be longer", StringComparison.Ordinal));
-        Assert.Contains("Herald:Workers:HeldBatchSize must be at least 1.", failures);
+        Assert.Contains("Herald:Workers:HeldBatchSize must be between 1 and 10,000 (it is 0).", failures);
     }
 
     [Theory]

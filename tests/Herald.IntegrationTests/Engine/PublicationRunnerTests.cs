@@ -51,6 +51,41 @@ public sealed class PublicationRunnerTests
     }
 
     [Fact]
+    public async Task Run_UncertainSendNotFound_SendsThePayloadRenderedAfreshNotTheOneStoredBeforeIt()
+    {
+        // A worker died after marking a send made with an old footer; the user changed the footer since. The lookup
+        // finds nothing, so that send did not take effect: what goes out is rendered now, and stored as sent.
+        await using var harness = await RunnerHarness.StartAsync();
+        var content = RunnerHarness.Article("Runner fresh render after lookup");
+        var (publication, stored) = await harness.ScheduleAsync(content, harness.DevToAccount());
+        var now = harness.Clock.GetUtcNow();
+        publication.BeginAttempt("worker-that-died", now.AddMinutes(5), now);
+        publication.SetPayload("{\"article\":{\"title\":\"Runner fresh render after lookup\",\"body_markdown\":\"old footer\"}}", now);
+        publication.BeginSend(now);
+        publication.EndWithoutOutcome(now, "The worker stopped.", now);
+        await harness.Store.SavePublicationAsync(publication);
+        var account = new Herald.Accounts.Account
+        {
+            Id = stored.Id,
+            Platform = stored.Platform,
+            DisplayName = stored.DisplayName,
+            BaseUrl = stored.BaseUrl,
+            Credentials = stored.Credentials,
+            Settings = new Dictionary<string, string> { ["footer"] = "*New footer.*" },
+        };
+
+        var result = await harness.Runner.RunAsync(publication, content, account, "worker-2");
+
+        Assert.True(result.IsSuccess, result.Error);
+        var requests = harness.Sandbox.Requests.For("devto");
+        Assert.Contains(requests, r => r.Method == "GET");
+        var sent = Assert.Single(requests, r => r.Method == "POST").Body;
+        Assert.Contains("*New footer.*", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain("old footer", sent, StringComparison.Ordinal);
+        Assert.Equal(sent, (await harness.Store.GetPublicationAsync(publication.Id))!.Payload);
+    }
+
+    [Fact]
     public async Task Run_DevTo503WithNoRetriesLeft_Fails()
     {
         await using var harness = await RunnerHarness.StartAsync(new SandboxFaults { ServerErrorRate = 1 });

@@ -260,6 +260,58 @@ public sealed class PublicationQueueTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task Dispatcher_SecondClaimOfAHeldBatchTakesRowsThenFails_GivesThemBackNotBeforeTheyAreDue(bool postgres)
+    {
+        // The claim that makes a held batch bigger took its rows, then its answer was lost: everything under the claim
+        // is given back, and none of it may be claimed as due before the latest instant it can be held for.
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var early = new[] { await SeedAsync(services, Now.AddMilliseconds(500)), await SeedAsync(services, Now.AddMilliseconds(500)) };
+        var late = new[] { await SeedAsync(services, Now.AddMilliseconds(1800)), await SeedAsync(services, Now.AddMilliseconds(1800)) };
+        var queue = services.GetRequiredService<IPublicationQueue>();
+        var sink = new RecordingSink();
+        var options = new WorkerOptions { LeaseDuration = TimeSpan.FromMinutes(5), BatchSize = 2, HeldBatchSize = 5, HoldAhead = TimeSpan.FromSeconds(2) };
+        var dispatcher = new Dispatcher(
+            new LosingSecondClaim(queue), sink, new DueSignal(), options, TimeSpan.FromMinutes(1),
+            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now), Microsoft.Extensions.Logging.Abstractions.NullLogger<Dispatcher>.Instance);
+
+        await Assert.ThrowsAsync<TimeoutException>(() => dispatcher.DispatchOnceAsync(CancellationToken.None));
+
+        Assert.Empty(sink.Batches);
+        foreach (var id in early.Concat(late))
+        {
+            Assert.Equal(Now.AddSeconds(2), (await LoadAsync(services, id)).LeaseExpiresAt);
+        }
+
+        Assert.Empty(await queue.ClaimDueAsync(10, Now.AddMilliseconds(1900), Now.AddMinutes(5), "claim-before-the-instant"));
+    }
+
+    /// <summary>A queue whose second claim takes its rows and then loses its answer.</summary>
+    private sealed class LosingSecondClaim(IPublicationQueue inner) : IPublicationQueue
+    {
+        private int _claims;
+
+        public async Task<IReadOnlyList<ClaimedPublication>> ClaimDueAsync(
+            int batchSize, DateTimeOffset now, TimeSpan holdAhead, DateTimeOffset leaseUntil, string claimToken, CancellationToken cancellationToken = default)
+        {
+            var claimed = await inner.ClaimDueAsync(batchSize, now, holdAhead, leaseUntil, claimToken, cancellationToken);
+            return ++_claims == 2 ? throw new TimeoutException("the claim's answer was lost") : claimed;
+        }
+
+        public Task<DateTimeOffset?> NextWakeAsync(TimeSpan holdAhead, CancellationToken cancellationToken = default) =>
+            inner.NextWakeAsync(holdAhead, cancellationToken);
+
+        public Task<int> ReleaseClaimAsync(string claimToken, DateTimeOffset leaseEndsAt, CancellationToken cancellationToken = default) =>
+            inner.ReleaseClaimAsync(claimToken, leaseEndsAt, cancellationToken);
+
+        public Task<IReadOnlyList<PublicationId>> TakeOwnershipAsync(
+            IReadOnlyCollection<PublicationId> ids, string claimToken, string runId, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
+            inner.TakeOwnershipAsync(ids, claimToken, runId, leaseUntil, cancellationToken);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task Dispatcher_FullBatchDueNow_StaysAtBatchSizeSoThatTheWorkersShareIt(bool postgres)
     {
         // Due now, a full batch is not made bigger: batches of BatchSize spread a backlog over every worker. What is
