@@ -30,9 +30,7 @@ public static class BlueskyServiceCollectionExtensions
         services.AddImageInspector();
 
         // No transport retry: a create is retried by the engine, under the same record key.
-        services.AddHttpClient(BlueskyAdapter.HttpClientName)
-            .ConfigureHttpClient((sp, client) => PlatformHttp.Configure(client, sp.GetRequiredService<IOptions<BlueskyOptions>>().Value.Timeout))
-            .RedactLoggedHeaders(_ => true);
+        services.AddPlatformHttpClient<BlueskyOptions>(BlueskyAdapter.HttpClientName, o => o.Timeout);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, BlueskyAdapter>());
         return builder;

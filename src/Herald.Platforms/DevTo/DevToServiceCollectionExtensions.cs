@@ -29,9 +29,7 @@ public static class DevToServiceCollectionExtensions
 
         // No transport retry handler: a POST is not idempotent, and retrying is the engine's job
         // (docs/architecture.md "Retry"), after reconciling an Unknown outcome.
-        services.AddHttpClient(DevToAdapter.HttpClientName)
-            .ConfigureHttpClient((sp, client) => PlatformHttp.Configure(client, sp.GetRequiredService<IOptions<DevToOptions>>().Value.Timeout))
-            .RedactLoggedHeaders(_ => true);
+        services.AddPlatformHttpClient<DevToOptions>(DevToAdapter.HttpClientName, o => o.Timeout);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, DevToAdapter>());
         return builder;

@@ -28,9 +28,7 @@ public static class LinkedInServiceCollectionExtensions
         services.AddImageInspector();
 
         // No transport retry: a POST is not idempotent; the engine retries after reconciling.
-        services.AddHttpClient(LinkedInAdapter.HttpClientName)
-            .ConfigureHttpClient((sp, client) => PlatformHttp.Configure(client, sp.GetRequiredService<IOptions<LinkedInOptions>>().Value.Timeout))
-            .RedactLoggedHeaders(_ => true);
+        services.AddPlatformHttpClient<LinkedInOptions>(LinkedInAdapter.HttpClientName, o => o.Timeout);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, LinkedInAdapter>());
         return builder;

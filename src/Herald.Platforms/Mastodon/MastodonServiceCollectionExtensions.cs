@@ -30,9 +30,7 @@ public static class MastodonServiceCollectionExtensions
         services.AddImageInspector();
 
         // No transport retry: a create is retried by the engine, with the same Idempotency-Key.
-        services.AddHttpClient(MastodonAdapter.HttpClientName)
-            .ConfigureHttpClient((sp, client) => PlatformHttp.Configure(client, sp.GetRequiredService<IOptions<MastodonOptions>>().Value.Timeout))
-            .RedactLoggedHeaders(_ => true);
+        services.AddPlatformHttpClient<MastodonOptions>(MastodonAdapter.HttpClientName, o => o.Timeout);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, MastodonAdapter>());
         return builder;

@@ -28,9 +28,7 @@ public static class MediumServiceCollectionExtensions
         services.AddImageInspector();
 
         // No transport retry: a POST is not idempotent, and Medium offers no way to check afterwards.
-        services.AddHttpClient(MediumAdapter.HttpClientName)
-            .ConfigureHttpClient((sp, client) => PlatformHttp.Configure(client, sp.GetRequiredService<IOptions<MediumOptions>>().Value.Timeout))
-            .RedactLoggedHeaders(_ => true);
+        services.AddPlatformHttpClient<MediumOptions>(MediumAdapter.HttpClientName, o => o.Timeout);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, MediumAdapter>());
         return builder;

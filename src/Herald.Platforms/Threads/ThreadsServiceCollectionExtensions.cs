@@ -29,9 +29,7 @@ public static class ThreadsServiceCollectionExtensions
 
         // No transport retry: threads_publish must never be repeated blindly; the adapter decides from the
         // container's status, and the engine retries the rest.
-        services.AddHttpClient(ThreadsAdapter.HttpClientName)
-            .ConfigureHttpClient((sp, client) => PlatformHttp.Configure(client, sp.GetRequiredService<IOptions<ThreadsOptions>>().Value.Timeout))
-            .RedactLoggedHeaders(_ => true);
+        services.AddPlatformHttpClient<ThreadsOptions>(ThreadsAdapter.HttpClientName, o => o.Timeout);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, ThreadsAdapter>());
         return builder;

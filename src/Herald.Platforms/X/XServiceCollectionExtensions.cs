@@ -29,9 +29,7 @@ public static class XServiceCollectionExtensions
         services.AddImageInspector();
 
         // No transport retry: a POST is not idempotent; the engine retries after reconciling.
-        services.AddHttpClient(XAdapter.HttpClientName)
-            .ConfigureHttpClient((sp, client) => PlatformHttp.Configure(client, sp.GetRequiredService<IOptions<XOptions>>().Value.Timeout))
-            .RedactLoggedHeaders(_ => true);
+        services.AddPlatformHttpClient<XOptions>(XAdapter.HttpClientName, o => o.Timeout);
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPlatformAdapter, XAdapter>());
         return builder;
