@@ -6,6 +6,7 @@ using Herald.Scheduling;
 using Herald.Storage;
 using Herald.Workers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace Herald.Benchmarks;
@@ -128,13 +129,7 @@ internal static class LightScenarios
         await platform.ResetAsync();
         await host.StartAsync();
         Console.WriteLine("  Herald worker: " + await JitWarmUp.UntilSettledAsync(
-            async () =>
-            {
-                await BenchDatabase.SeedAsync(host.Services, platform.AccountBaseUrl, null, warmUp, 100, DateTimeOffset.UtcNow);
-                await host.Services.GetRequiredService<IDueNotifier>().NotifyAsync();
-                await platform.WaitForAsync(warmUp);
-                await platform.ResetAsync();
-            },
+            () => PublishRoundAsync(host, platform, warmUp, 100, DateTimeOffset.UtcNow),
             TimeSpan.FromSeconds(90)));
 
         await BenchDatabase.MakeDueAsync(host.Services, ids, DateTimeOffset.UtcNow);
@@ -304,13 +299,7 @@ internal static class LightScenarios
         // Rounds of warmUp publications until the JIT has settled, as in a long-running worker. Each is due half a
         // second ahead, so it is claimed ahead, held and released at its instant: the path a scheduled post takes.
         Console.WriteLine("  warm worker: " + await JitWarmUp.UntilSettledAsync(
-            async () =>
-            {
-                await BenchDatabase.SeedAsync(host.Services, platform.AccountBaseUrl, null, warmUp, 10, DateTimeOffset.UtcNow.AddMilliseconds(500));
-                await host.Services.GetRequiredService<IDueNotifier>().NotifyAsync();
-                await platform.WaitForAsync(warmUp);
-                await platform.ResetAsync();
-            },
+            () => PublishRoundAsync(host, platform, warmUp, 10, DateTimeOffset.UtcNow.AddMilliseconds(500)),
             TimeSpan.FromSeconds(90)));
 
         var due = WholeSecond(DateTimeOffset.UtcNow.AddSeconds(5));
@@ -359,6 +348,15 @@ internal static class LightScenarios
         }
 
         return await platform.MeasureAsync($"Herald, PostgreSQL: {count:N0} due at one instant (cold `herald work`, started 10 s before)", count, double.NaN, due);
+    }
+
+    /// <summary>One warm-up round: <paramref name="count"/> publications due at <paramref name="due"/>, published, then forgotten by the platform.</summary>
+    private static async Task PublishRoundAsync(IHost host, LightPlatform platform, int count, int accounts, DateTimeOffset due)
+    {
+        await BenchDatabase.SeedAsync(host.Services, platform.AccountBaseUrl, null, count, accounts, due);
+        await host.Services.GetRequiredService<IDueNotifier>().NotifyAsync();
+        await platform.WaitForAsync(count);
+        await platform.ResetAsync();
     }
 
     private static DateTimeOffset WholeSecond(DateTimeOffset at) => new(at.Ticks - (at.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);

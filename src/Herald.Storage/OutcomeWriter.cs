@@ -1,7 +1,7 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Herald.Publications;
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -261,7 +261,7 @@ internal static class OutcomeRows
     /// </summary>
     public static OutcomeRow From(HeraldDbContext db, EntityEntry<Publication> entry, Attempt? attempt)
     {
-        var columns = new List<(IProperty, object?, bool)>(entry.Metadata.GetProperties().Count());
+        var columns = new List<(IProperty, object?, bool)>();
         foreach (var property in entry.Properties)
         {
             if (!property.Metadata.IsPrimaryKey())
@@ -271,7 +271,7 @@ internal static class OutcomeRows
         }
 
         var attemptColumns = attempt is null ? [] : AttemptColumns(db).Select(c => (c.Property, c.Read(attempt))).ToList();
-        return new OutcomeRow(entry.Entity.Id.Value, (int)entry.OriginalValues[VersionOf(entry)]!, columns, attemptColumns);
+        return new OutcomeRow(entry.Entity.Id.Value, (int)entry.Property(nameof(Publication.Version)).OriginalValue!, columns, attemptColumns);
     }
 
     /// <summary>What was written is now what the context holds: a later SaveChanges starts from it.</summary>
@@ -280,9 +280,6 @@ internal static class OutcomeRows
         entry.OriginalValues.SetValues(entry.CurrentValues);
         entry.State = EntityState.Unchanged;
     }
-
-    private static IProperty VersionOf(EntityEntry<Publication> entry) =>
-        entry.Metadata.FindProperty(nameof(Publication.Version))!;
 
     /// <summary>The attempt's columns the database does not generate, each with a reader of its value (one list per model).</summary>
     private static IReadOnlyList<(IProperty Property, Func<Attempt, object?> Read)> AttemptColumns(HeraldDbContext db) =>

@@ -3,6 +3,7 @@ using Herald.Contents;
 using Herald.Publications;
 using Herald.Workers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace Herald.Storage;
 
@@ -245,12 +246,12 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
 
     public async Task SavePublicationAsync(Publication publication, CancellationToken cancellationToken = default)
     {
-        if (PrepareOutcomeRow(publication, attempt: null, onlyChangeOfTheScope: true) is { } row)
+        if (PrepareOutcomeRow(publication, attempt: null, onlyChangeOfTheScope: true) is { } prepared)
         {
             // The usual case (a runner marking its attempt): the row alone, sharing a commit with the other
             // workers' writes (OutcomeWriter), version-checked like SaveChanges.
             cancellationToken.ThrowIfCancellationRequested();
-            await WriteAsync(publication, row);
+            await WriteAsync(prepared);
             return;
         }
 
@@ -265,12 +266,12 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
     }
 
     /// <summary>
-    /// The publication's row as the shared writer takes it, with the changes looked for once: every EF call that
-    /// reads an entry (<c>Entry</c>, <c>Entries</c>) looks for changes again by default, and on a burst of sends
-    /// those repeated looks (five a save) took a third of the worker's time. Null when
+    /// The publication's row as the shared writer takes it, with its tracked entry, the changes looked for once: every
+    /// EF call that reads an entry (<c>Entry</c>, <c>Entries</c>) looks for changes again by default, and on a burst of
+    /// sends those repeated looks (five a save) took a third of the worker's time. Null when
     /// <paramref name="onlyChangeOfTheScope"/> asks that the publication be the only change and it is not.
     /// </summary>
-    private OutcomeRow? PrepareOutcomeRow(Publication publication, Attempt? attempt, bool onlyChangeOfTheScope)
+    private (OutcomeRow Row, EntityEntry<Publication> Entry)? PrepareOutcomeRow(Publication publication, Attempt? attempt, bool onlyChangeOfTheScope)
     {
         db.ChangeTracker.DetectChanges();
         var detecting = db.ChangeTracker.AutoDetectChangesEnabled;
@@ -284,7 +285,7 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
                     $"Publication {publication.Id} was not loaded through this store; load it with GetPublicationAsync before saving.");
             }
 
-            return onlyChangeOfTheScope && !OnlyChangeIs(publication) ? null : OutcomeRows.From(db, entry, attempt);
+            return onlyChangeOfTheScope && !OnlyChangeIs(publication) ? null : (OutcomeRows.From(db, entry, attempt), entry);
         }
         finally
         {
@@ -292,25 +293,16 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
         }
     }
 
-    /// <summary>Writes <paramref name="row"/> through the shared writer; what was written is then what the context holds.</summary>
-    private async Task WriteAsync(Publication publication, OutcomeRow row)
+    /// <summary>Writes the row through the shared writer; what was written is then what the context holds.</summary>
+    private async Task WriteAsync((OutcomeRow Row, EntityEntry<Publication> Entry) prepared)
     {
-        if (!await outcomes.WriteAsync(row))
+        if (!await outcomes.WriteAsync(prepared.Row))
         {
             throw new PublicationConflictException(
-                publication.Id, new DbUpdateConcurrencyException("The publication's version changed since it was loaded."));
+                prepared.Entry.Entity.Id, new DbUpdateConcurrencyException("The publication's version changed since it was loaded."));
         }
 
-        var detecting = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            OutcomeRows.Accept(db.Entry(publication));
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = detecting;
-        }
+        OutcomeRows.Accept(prepared.Entry);
     }
 
     /// <summary>
@@ -381,7 +373,7 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
     {
         // The status and the attempt row are stored together or not at all, sharing a commit with other
         // workers' outcomes (OutcomeWriter). Not cancelled: an outcome that is known is always kept.
-        await WriteAsync(publication, PrepareOutcomeRow(publication, attempt, onlyChangeOfTheScope: false)!);
+        await WriteAsync(PrepareOutcomeRow(publication, attempt, onlyChangeOfTheScope: false)!.Value);
     }
 
     public void Attach(Publication publication) => db.Publications.Attach(publication);

@@ -236,10 +236,7 @@ public sealed class PublicationQueueTests
         }
 
         var sink = new RecordingSink();
-        var options = new WorkerOptions { LeaseDuration = TimeSpan.FromMinutes(5), BatchSize = 2, HeldBatchSize = 5 };
-        var dispatcher = new Dispatcher(
-            services.GetRequiredService<IPublicationQueue>(), sink, new DueSignal(), options, TimeSpan.FromMinutes(1),
-            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now), Microsoft.Extensions.Logging.Abstractions.NullLogger<Dispatcher>.Instance);
+        var dispatcher = SmallHeldBatchesDispatcher(services.GetRequiredService<IPublicationQueue>(), sink);
 
         await dispatcher.DispatchOnceAsync(CancellationToken.None);
 
@@ -270,10 +267,7 @@ public sealed class PublicationQueueTests
         var late = new[] { await SeedAsync(services, Now.AddMilliseconds(1800)), await SeedAsync(services, Now.AddMilliseconds(1800)) };
         var queue = services.GetRequiredService<IPublicationQueue>();
         var sink = new RecordingSink();
-        var options = new WorkerOptions { LeaseDuration = TimeSpan.FromMinutes(5), BatchSize = 2, HeldBatchSize = 5, HoldAhead = TimeSpan.FromSeconds(2) };
-        var dispatcher = new Dispatcher(
-            new LosingSecondClaim(queue), sink, new DueSignal(), options, TimeSpan.FromMinutes(1),
-            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now), Microsoft.Extensions.Logging.Abstractions.NullLogger<Dispatcher>.Instance);
+        var dispatcher = SmallHeldBatchesDispatcher(new LosingSecondClaim(queue), sink);
 
         await Assert.ThrowsAsync<TimeoutException>(() => dispatcher.DispatchOnceAsync(CancellationToken.None));
 
@@ -329,10 +323,7 @@ public sealed class PublicationQueueTests
         }
 
         var sink = new RecordingSink();
-        var options = new WorkerOptions { LeaseDuration = TimeSpan.FromMinutes(5), BatchSize = 2, HeldBatchSize = 5 };
-        var dispatcher = new Dispatcher(
-            services.GetRequiredService<IPublicationQueue>(), sink, new DueSignal(), options, TimeSpan.FromMinutes(1),
-            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now), Microsoft.Extensions.Logging.Abstractions.NullLogger<Dispatcher>.Instance);
+        var dispatcher = SmallHeldBatchesDispatcher(services.GetRequiredService<IPublicationQueue>(), sink);
 
         await dispatcher.DispatchOnceAsync(CancellationToken.None);
 
@@ -347,6 +338,13 @@ public sealed class PublicationQueueTests
             [1, 2, 4, 8, 8, 8],
             new[] { 1, 2, 3, 4, 5, int.MaxValue }.Select(n => Dispatcher.FailureBackoff(n).TotalSeconds));
     }
+
+    /// <summary>A dispatcher at <see cref="Now"/> claiming batches of 2, held batches of up to 5, 2 s ahead.</summary>
+    private static Dispatcher SmallHeldBatchesDispatcher(IPublicationQueue queue, IBatchSink sink) => new(
+        queue, sink, new DueSignal(),
+        new WorkerOptions { LeaseDuration = TimeSpan.FromMinutes(5), BatchSize = 2, HeldBatchSize = 5, HoldAhead = TimeSpan.FromSeconds(2) },
+        TimeSpan.FromMinutes(1),
+        new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now), Microsoft.Extensions.Logging.Abstractions.NullLogger<Dispatcher>.Instance);
 
     private sealed class RecordingSink : IBatchSink
     {
