@@ -13,19 +13,28 @@ public sealed class AttemptLease
     private readonly WorkerOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly long _started;
+    private readonly TimeSpan _length;
 
-    private AttemptLease(WorkerOptions options, TimeProvider timeProvider)
+    private AttemptLease(WorkerOptions options, TimeProvider timeProvider, TimeSpan length)
     {
         _options = options;
         _timeProvider = timeProvider;
         _started = timeProvider.GetTimestamp();
+        _length = length;
     }
 
     /// <summary>Starts measuring a lease of <see cref="WorkerOptions.LeaseDuration"/>; call it before the lease is written.</summary>
-    public static AttemptLease Start(WorkerOptions options, TimeProvider timeProvider) => new(options, timeProvider);
+    public static AttemptLease Start(WorkerOptions options, TimeProvider timeProvider) => new(options, timeProvider, options.LeaseDuration);
+
+    /// <summary>
+    /// Starts measuring a lease that is certain to last <paramref name="length"/> from now (at most
+    /// <see cref="WorkerOptions.LeaseDuration"/>); call it before the lease is written or kept.
+    /// </summary>
+    public static AttemptLease Start(WorkerOptions options, TimeProvider timeProvider, TimeSpan length) =>
+        new(options, timeProvider, length < options.LeaseDuration ? length : options.LeaseDuration);
 
     /// <summary>What is left of the lease, less the safety margin.</summary>
-    public TimeSpan Usable => _options.LeaseDuration - _timeProvider.GetElapsedTime(_started) - Margin;
+    public TimeSpan Usable => _length - _timeProvider.GetElapsedTime(_started) - Margin;
 
     /// <summary>True when a whole attempt still fits in the lease.</summary>
     public bool CanStartAttempt => Usable >= _options.AttemptTimeout;

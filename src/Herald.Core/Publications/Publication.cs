@@ -92,6 +92,11 @@ public sealed class Publication
 
     public DateTimeOffset CreatedAt { get; private init; }
 
+    /// <summary>
+    /// When what a user sees of it last changed (status, due time, outcome, error, content). The worker's own notes
+    /// during an attempt (a send or lookup about to start) bump <see cref="Version"/> only: they are not events, and a
+    /// write that changes no indexed column lets PostgreSQL update the row in place.
+    /// </summary>
     public DateTimeOffset UpdatedAt { get; private set; }
 
     /// <summary>Optimistic concurrency token; bumped on every change.</summary>
@@ -208,7 +213,7 @@ public sealed class Publication
         EnsureInFlight(nameof(BeginSend));
         UncertainSince ??= now;
         WorkStartedAt ??= now;
-        Touch(now);
+        Version++;
     }
 
     /// <summary>
@@ -219,7 +224,7 @@ public sealed class Publication
     {
         EnsureInFlight(nameof(BeginLookup));
         WorkStartedAt ??= now;
-        Touch(now);
+        Version++;
     }
 
     /// <summary>A lookup answered (found or not found): what happened to the earlier send is known.</summary>
@@ -228,7 +233,7 @@ public sealed class Publication
         if (UncertainSince is not null)
         {
             UncertainSince = null;
-            Touch(now);
+            Version++;
         }
     }
 

@@ -36,9 +36,14 @@ public sealed class BatchExecutor(
     {
         var runId = $"run-{Guid.NewGuid():N}";
         var ids = batch.Fresh.Concat(batch.Recovered).Select(g => new PublicationId(g)).ToList();
-        // Measured from before the lease is written: the local deadline can only be earlier than the stored one.
-        var lease = AttemptLease.Start(options, timeProvider);
-        var owned = await queue.TakeOwnershipAsync(ids, batch.ClaimToken, runId, timeProvider.GetUtcNow() + options.LeaseDuration, cancellationToken);
+        // Measured from before the lease is written or kept: the local deadline can only be earlier than the stored
+        // one. A job that starts moments after its claim keeps the claim's lease (its rows are then updated in place),
+        // which lasts at least LeaseDuration less the kept part from now; an older one is renewed.
+        var keptFor = options.ClaimLeaseKeptFor;
+        var lease = AttemptLease.Start(options, timeProvider, options.LeaseDuration - keptFor);
+        var now = timeProvider.GetUtcNow();
+        var owned = await queue.TakeOwnershipAsync(
+            ids, batch.ClaimToken, runId, now + options.LeaseDuration, now + options.LeaseDuration - keptFor, cancellationToken);
         if (owned.Count == 0)
         {
             // A re-run of a job whose claim was already taken over: the rows belong to someone else now.

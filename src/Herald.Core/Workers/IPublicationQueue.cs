@@ -53,14 +53,18 @@ public interface IPublicationQueue
 
     /// <summary>
     /// A batch job takes the rows its claim holds: those of <paramref name="ids"/> still <c>Publishing</c> under
-    /// <paramref name="claimToken"/> get <paramref name="runId"/> as owner and a fresh lease. A second run of
-    /// the same job finds none.
+    /// <paramref name="claimToken"/> get <paramref name="runId"/> as owner and a lease until
+    /// <paramref name="leaseUntil"/> — or, when <paramref name="keepLeaseFrom"/> is given, a row whose lease already
+    /// ends at or after it keeps that lease (a job that starts moments after its claim then changes no indexed
+    /// column, and PostgreSQL updates the row in place). Every row taken holds a lease until at least
+    /// <paramref name="keepLeaseFrom"/> (or <paramref name="leaseUntil"/>). A second run of the same job finds none.
     /// </summary>
     Task<IReadOnlyList<PublicationId>> TakeOwnershipAsync(
         IReadOnlyCollection<PublicationId> ids,
         string claimToken,
         string runId,
         DateTimeOffset leaseUntil,
+        DateTimeOffset? keepLeaseFrom = null,
         CancellationToken cancellationToken = default);
 }
 

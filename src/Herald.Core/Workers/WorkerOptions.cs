@@ -73,6 +73,21 @@ public sealed class WorkerOptions
     /// </summary>
     public const int MaxHeldBatchSize = 10_000;
 
+    /// <summary>
+    /// How much of a claim's lease may be gone when its job starts for the job to keep that lease rather than write a
+    /// new one: at most 1 s, and never more than the room the lease leaves beyond <see cref="HoldAhead"/>, a whole
+    /// <see cref="AttemptTimeout"/> and the safety margin, so a held publication still has a whole attempt left at its
+    /// instant. A job that keeps the claim's lease changes no indexed column when it takes its rows.
+    /// </summary>
+    internal TimeSpan ClaimLeaseKeptFor
+    {
+        get
+        {
+            var room = LeaseDuration - HoldAhead - AttemptTimeout - AttemptLease.SafetyMargin(this);
+            return room <= TimeSpan.Zero ? TimeSpan.Zero : room < TimeSpan.FromSeconds(1) ? room : TimeSpan.FromSeconds(1);
+        }
+    }
+
     /// <summary>Claimed batches allowed to wait for a worker before the dispatcher stops claiming; default 2 × <see cref="Count"/>.</summary>
     public int? MaxPendingBatches { get; set; }
 

@@ -80,13 +80,19 @@ internal sealed class PostgresPublicationQueue(NpgsqlDataSource dataSource) : IP
     }
 
     public async Task<IReadOnlyList<PublicationId>> TakeOwnershipAsync(
-        IReadOnlyCollection<PublicationId> ids, string claimToken, string runId, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
+        IReadOnlyCollection<PublicationId> ids,
+        string claimToken,
+        string runId,
+        DateTimeOffset leaseUntil,
+        DateTimeOffset? keepLeaseFrom = null,
+        CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(PostgresQueueSql.TakeOwnership);
         command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids.Select(i => i.Value).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("token", NpgsqlDbType.Text) { Value = claimToken });
         command.Parameters.Add(new NpgsqlParameter("run", NpgsqlDbType.Text) { Value = runId });
         command.Parameters.Add(new NpgsqlParameter("lease", NpgsqlDbType.TimestampTz) { Value = leaseUntil.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter("keep_from", NpgsqlDbType.TimestampTz) { Value = keepLeaseFrom is { } keep ? keep.ToUniversalTime() : DBNull.Value });
         var owned = new List<PublicationId>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -74,10 +74,15 @@ internal static class PostgresQueueSql
         SELECT (SELECT count(*) FROM released)::int, (SELECT count(*) FROM woken)::int
         """;
 
-    /// <summary>A job replaces the claim's token with its run id on the rows still under that claim.</summary>
+    /// <summary>
+    /// A job replaces the claim's token with its run id on the rows still under that claim. A lease that ends at or
+    /// after <c>@keep_from</c> is kept: written with its own value, the indexed column is unchanged and the update is
+    /// a heap-only (HOT) one, with no index entries to add.
+    /// </summary>
     public static readonly string TakeOwnership = $"""
         UPDATE publications
-        SET lease_owner = @run, lease_expires_at = @lease, work_started_at = NULL, version = version + 1
+        SET lease_owner = @run, work_started_at = NULL, version = version + 1,
+            lease_expires_at = CASE WHEN @keep_from IS NOT NULL AND lease_expires_at >= @keep_from THEN lease_expires_at ELSE @lease END
         WHERE id = ANY(@ids) AND lease_owner = @token AND {QueueSql.IsLeased}
         RETURNING id
         """;

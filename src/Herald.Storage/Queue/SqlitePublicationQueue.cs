@@ -84,7 +84,12 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
     }
 
     public async Task<IReadOnlyList<PublicationId>> TakeOwnershipAsync(
-        IReadOnlyCollection<PublicationId> ids, string claimToken, string runId, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default)
+        IReadOnlyCollection<PublicationId> ids,
+        string claimToken,
+        string runId,
+        DateTimeOffset leaseUntil,
+        DateTimeOffset? keepLeaseFrom = null,
+        CancellationToken cancellationToken = default)
     {
         if (ids.Count == 0)
         {
@@ -103,6 +108,7 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
         command.Parameters.AddWithValue("$run", runId);
         command.Parameters.AddWithValue("$token", claimToken);
         command.Parameters.AddWithValue("$lease", leaseUntil.UtcTicks);
+        command.Parameters.AddWithValue("$keep_from", keepLeaseFrom is { } keep ? keep.UtcTicks : DBNull.Value);
         var owned = new List<PublicationId>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

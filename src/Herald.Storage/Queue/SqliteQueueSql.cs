@@ -57,10 +57,14 @@ internal static class SqliteQueueSql
         WHERE lease_owner = $token AND {QueueSql.IsLeased}
         """;
 
-    /// <summary>A job replaces the claim's token with its run id; <paramref name="idParameters"/> name the ids.</summary>
+    /// <summary>
+    /// A job replaces the claim's token with its run id, keeping a lease that ends at or after <c>$keep_from</c> (as
+    /// on PostgreSQL); <paramref name="idParameters"/> name the ids.
+    /// </summary>
     public static string TakeOwnership(IEnumerable<string> idParameters) => $"""
         UPDATE publications
-        SET lease_owner = $run, lease_expires_at = $lease, work_started_at = NULL, version = version + 1
+        SET lease_owner = $run, work_started_at = NULL, version = version + 1,
+            lease_expires_at = CASE WHEN $keep_from IS NOT NULL AND lease_expires_at >= $keep_from THEN lease_expires_at ELSE $lease END
         WHERE id IN ({string.Join(", ", idParameters)}) AND lease_owner = $token AND {QueueSql.IsLeased}
         RETURNING id
         """;

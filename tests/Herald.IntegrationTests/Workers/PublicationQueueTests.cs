@@ -8,6 +8,7 @@ using Herald.Storage.Queue;
 using Herald.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Herald.IntegrationTests.Workers;
 
@@ -115,6 +116,122 @@ public sealed class PublicationQueueTests
 
         Assert.Equal([new ClaimedPublication(id, Recovered: true)], claimed);
         Assert.Empty(await queue.TakeOwnershipAsync([id], token, "run-rerun", Now.AddMinutes(5)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TakeOwnership_KeepingFromAnInstant_KeepsALeaseEndingAtOrAfterItAndRenewsAnEarlierOne(bool postgres)
+    {
+        await using var database = postgres ? await TestDatabase.PostgresAsync() : TestDatabase.Sqlite();
+        await using var services = await BuildAsync(database);
+        var fresh = await SeedAsync(services, due: Now.AddSeconds(-2));
+        var stale = await SeedAsync(services, due: Now.AddSeconds(-2));
+        var queue = services.GetRequiredService<IPublicationQueue>();
+        var (freshClaim, staleClaim) = (ClaimTokens.New(), ClaimTokens.New());
+        await queue.ClaimDueAsync(1, Now, Now.AddMinutes(5), freshClaim);
+        await queue.ClaimDueAsync(1, Now, Now.AddMinutes(4), staleClaim);
+        var (first, second) = (await LoadAsync(services, fresh)).LeaseOwner == freshClaim ? (fresh, stale) : (stale, fresh);
+
+        // The job starts with its claim's lease (until 09:05) still whole: kept. The other's (until 09:04) is renewed.
+        Assert.Equal([first], await queue.TakeOwnershipAsync([first], freshClaim, "run-kept", Now.AddMinutes(5).AddSeconds(1), keepLeaseFrom: Now.AddMinutes(5)));
+        Assert.Equal([second], await queue.TakeOwnershipAsync([second], staleClaim, "run-renewed", Now.AddMinutes(5).AddSeconds(1), keepLeaseFrom: Now.AddMinutes(5)));
+
+        var kept = await LoadAsync(services, first);
+        Assert.Equal(("run-kept", Now.AddMinutes(5)), (kept.LeaseOwner, kept.LeaseExpiresAt));
+        var renewed = await LoadAsync(services, second);
+        Assert.Equal(("run-renewed", Now.AddMinutes(5).AddSeconds(1)), (renewed.LeaseOwner, renewed.LeaseExpiresAt));
+    }
+
+    /// <summary>
+    /// What the worker writes between a claim and an outcome — the job taking its rows moments after the claim, then
+    /// "a send is starting" — changes no indexed column, so PostgreSQL can update the row in place (a heap-only
+    /// update adds no entry to any of the table's indexes); the fill factor leaves the page room for it.
+    /// </summary>
+    [Fact]
+    public async Task TakeOwnershipAndTheSendsMark_OnPostgres_AreHeapOnlyUpdates()
+    {
+        await using var database = await TestDatabase.PostgresAsync();
+        await using var services = await BuildAsync(database);
+        var id = await SeedAsync(services, due: Now.AddSeconds(-1));
+        var token = ClaimTokens.New();
+        await services.GetRequiredService<IPublicationQueue>().ClaimDueAsync(10, Now, Now.AddMinutes(5), token);
+
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        Assert.Equal($"{{fillfactor={PostgresHeraldDbContext.PublicationsFillFactor}}}", await ScalarAsync<string>(connection, null, "SELECT reloptions::text FROM pg_class WHERE relname = 'publications'"));
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand(PostgresQueueSql.TakeOwnership, connection, transaction))
+        {
+            take.Parameters.AddWithValue("ids", new[] { id.Value });
+            take.Parameters.AddWithValue("token", token);
+            take.Parameters.AddWithValue("run", "run-in-place");
+            take.Parameters.AddWithValue("lease", Now.AddMinutes(5).AddSeconds(1));
+            take.Parameters.AddWithValue("keep_from", Now.AddMinutes(5).AddSeconds(-1));
+            Assert.Equal(1, await take.ExecuteNonQueryAsync());
+        }
+
+        // The send's mark, as the worker's save writes it: the columns BeginSend changes, checked against the version.
+        var publication = await LoadAsync(services, id);
+        var version = publication.Version;
+        publication.BeginSend(Now);
+        await using (var mark = new NpgsqlCommand(
+            "UPDATE publications SET uncertain_since = @since, work_started_at = @since, version = @version WHERE id = @id AND version = @expected",
+            connection,
+            transaction))
+        {
+            mark.Parameters.AddWithValue("since", Now);
+            mark.Parameters.AddWithValue("version", publication.Version);
+            mark.Parameters.AddWithValue("id", id.Value);
+            mark.Parameters.AddWithValue("expected", version + 1); // the take above bumped it
+            Assert.Equal(1, await mark.ExecuteNonQueryAsync());
+        }
+
+        const string Counts = "SELECT pg_stat_get_xact_tuples_updated(c.oid) || '/' || pg_stat_get_xact_tuples_hot_updated(c.oid) FROM pg_class c WHERE relname = 'publications'";
+        Assert.Equal("2/2", await ScalarAsync<string>(connection, transaction, Counts));
+    }
+
+    /// <summary>
+    /// The mark's columns, from the model: BeginSend, BeginLookup and ResolveUncertainty change no column that an
+    /// index of <c>publications</c> holds or filters on, so the test above stays true as the model grows.
+    /// </summary>
+    [Fact]
+    public async Task WorkersNotesDuringAnAttempt_ChangeNoIndexedColumn()
+    {
+        await using var database = await TestDatabase.PostgresAsync();
+        await using var services = await BuildAsync(database);
+        var id = await SeedAsync(services, due: Now.AddSeconds(-1));
+        await services.GetRequiredService<IPublicationQueue>().ClaimDueAsync(10, Now, Now.AddMinutes(5), ClaimTokens.New());
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        var publication = await db.Publications.SingleAsync(p => p.Id == id);
+        var entity = db.Model.FindEntityType(typeof(Publication))!;
+        var indexed = entity.GetIndexes().SelectMany(i => i.Properties.Select(p => p.GetColumnName())
+                .Concat(i.GetFilter() is { } filter ? entity.GetProperties().Select(p => p.GetColumnName()).Where(c => filter.Contains(c, StringComparison.Ordinal)) : []))
+            .Concat(entity.FindPrimaryKey()!.Properties.Select(p => p.GetColumnName()))
+            .ToHashSet();
+        Assert.Contains("status", indexed);
+        Assert.Contains("updated_at", indexed);
+
+        publication.BeginSend(Now);
+        Assert.Equal(["uncertain_since", "version", "work_started_at"], Changed());
+        Assert.Empty(Changed().Intersect(indexed));
+
+        publication.ResolveUncertainty(Now);
+        publication.BeginLookup(Now);
+        Assert.Empty(Changed().Intersect(indexed));
+
+        List<string> Changed()
+        {
+            db.ChangeTracker.DetectChanges();
+            return [.. db.Entry(publication).Properties.Where(p => p.IsModified).Select(p => p.Metadata.GetColumnName()).Order()];
+        }
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     [Theory]
@@ -299,8 +416,13 @@ public sealed class PublicationQueueTests
             inner.ReleaseClaimAsync(claimToken, leaseEndsAt, cancellationToken);
 
         public Task<IReadOnlyList<PublicationId>> TakeOwnershipAsync(
-            IReadOnlyCollection<PublicationId> ids, string claimToken, string runId, DateTimeOffset leaseUntil, CancellationToken cancellationToken = default) =>
-            inner.TakeOwnershipAsync(ids, claimToken, runId, leaseUntil, cancellationToken);
+            IReadOnlyCollection<PublicationId> ids,
+            string claimToken,
+            string runId,
+            DateTimeOffset leaseUntil,
+            DateTimeOffset? keepLeaseFrom = null,
+            CancellationToken cancellationToken = default) =>
+            inner.TakeOwnershipAsync(ids, claimToken, runId, leaseUntil, keepLeaseFrom, cancellationToken);
     }
 
     [Theory]

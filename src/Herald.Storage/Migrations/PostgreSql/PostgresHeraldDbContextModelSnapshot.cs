@@ -380,6 +380,8 @@ namespace Herald.Storage.Migrations.PostgreSql
                         .HasDatabaseName("ix_publications_status_updated");
 
                     b.ToTable("publications", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("Herald.Storage.Configurations.RateLimitPark", b =>
