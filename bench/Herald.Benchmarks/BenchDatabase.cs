@@ -59,7 +59,11 @@ internal sealed class BenchDatabase : IAsyncDisposable
     /// accounts at <paramref name="baseUrl"/>; <paramref name="register"/> (when given) makes each API key known there first.
     /// </summary>
     public static async Task<List<Guid>> SeedAsync(
-        IServiceProvider services, Uri baseUrl, Action<string, int>? register, int count, int accounts, DateTimeOffset due)
+        IServiceProvider services, Uri baseUrl, Action<string, int>? register, int count, int accounts, DateTimeOffset due) =>
+        await SeedAsync(services, await AddAccountsAsync(services, baseUrl, register, accounts), count, due);
+
+    /// <summary>Stores <paramref name="accounts"/> Dev.to accounts at <paramref name="baseUrl"/> (see <see cref="SeedAsync(IServiceProvider, Uri, Action{string, int}?, int, int, DateTimeOffset)"/>).</summary>
+    public static async Task<List<Account>> AddAccountsAsync(IServiceProvider services, Uri baseUrl, Action<string, int>? register, int accounts)
     {
         var stored = new List<Account>();
         await using (var scope = services.CreateAsyncScope())
@@ -83,6 +87,16 @@ internal sealed class BenchDatabase : IAsyncDisposable
             await db.SaveChangesAsync();
         }
 
+        return stored;
+    }
+
+    /// <summary>
+    /// Stores <paramref name="count"/> articles due at <paramref name="due"/> over <paramref name="stored"/> (round
+    /// robin): a worker's rounds reuse its accounts, as a user's posts do, instead of adding accounts each round.
+    /// </summary>
+    public static async Task<List<Guid>> SeedAsync(IServiceProvider services, IReadOnlyList<Account> stored, int count, DateTimeOffset due)
+    {
+        var accounts = stored.Count;
         var devTo = services.GetRequiredService<PlatformRegistry>().Resolve("devto");
         var ids = new List<Guid>(count);
         for (var start = 0; start < count; start += 5000)

@@ -125,11 +125,12 @@ internal static class LightScenarios
         await using var database = await BenchDatabase.CreateAsync(admin, postgres: true);
         using var host = HeraldScenarios.Build(database);
         await host.Services.MigrateHeraldDatabaseAsync();
-        var ids = await BenchDatabase.SeedAsync(host.Services, platform.AccountBaseUrl, null, count, 100, DateTimeOffset.UtcNow.AddDays(1));
+        var accounts = await BenchDatabase.AddAccountsAsync(host.Services, platform.AccountBaseUrl, null, 100);
+        var ids = await BenchDatabase.SeedAsync(host.Services, accounts, count, DateTimeOffset.UtcNow.AddDays(1));
         await platform.ResetAsync();
         await host.StartAsync();
         Console.WriteLine("  Herald worker: " + await JitWarmUp.UntilSettledAsync(
-            () => PublishRoundAsync(host, platform, warmUp, 100, DateTimeOffset.UtcNow),
+            () => PublishRoundAsync(host, platform, warmUp, accounts, DateTimeOffset.UtcNow),
             TimeSpan.FromSeconds(90)));
 
         await BenchDatabase.MakeDueAsync(host.Services, ids, DateTimeOffset.UtcNow);
@@ -298,12 +299,13 @@ internal static class LightScenarios
         await platform.ResetAsync();
         // Rounds of warmUp publications until the JIT has settled, as in a long-running worker. Each is due half a
         // second ahead, so it is claimed ahead, held and released at its instant: the path a scheduled post takes.
+        var accounts = await BenchDatabase.AddAccountsAsync(host.Services, platform.AccountBaseUrl, null, Math.Max(1, count / 10));
         Console.WriteLine("  warm worker: " + await JitWarmUp.UntilSettledAsync(
-            () => PublishRoundAsync(host, platform, warmUp, 10, DateTimeOffset.UtcNow.AddMilliseconds(500)),
+            () => PublishRoundAsync(host, platform, warmUp, accounts, DateTimeOffset.UtcNow.AddMilliseconds(500)),
             TimeSpan.FromSeconds(90)));
 
         var due = WholeSecond(DateTimeOffset.UtcNow.AddSeconds(5));
-        await BenchDatabase.SeedAsync(host.Services, platform.AccountBaseUrl, null, count, Math.Max(1, count / 10), due);
+        await BenchDatabase.SeedAsync(host.Services, accounts, count, due);
         await host.Services.GetRequiredService<IDueNotifier>().NotifyAsync();
         await platform.WaitForAsync(count);
         await host.StopAsync();
@@ -351,9 +353,9 @@ internal static class LightScenarios
     }
 
     /// <summary>One warm-up round: <paramref name="count"/> publications due at <paramref name="due"/>, published, then forgotten by the platform.</summary>
-    private static async Task PublishRoundAsync(IHost host, LightPlatform platform, int count, int accounts, DateTimeOffset due)
+    private static async Task PublishRoundAsync(IHost host, LightPlatform platform, int count, IReadOnlyList<Account> accounts, DateTimeOffset due)
     {
-        await BenchDatabase.SeedAsync(host.Services, platform.AccountBaseUrl, null, count, accounts, due);
+        await BenchDatabase.SeedAsync(host.Services, accounts, count, due);
         await host.Services.GetRequiredService<IDueNotifier>().NotifyAsync();
         await platform.WaitForAsync(count);
         await platform.ResetAsync();
