@@ -146,7 +146,7 @@ public sealed class PublicationRunner(
                 switch (lookup.State)
                 {
                     case ExistingPostState.Found when adapter.Platform.Capabilities.SupportsThreads && lookup.ExternalId is { } partId:
-                        publication.ResolveUncertainty(now);
+                        publication.ResolveUncertainty();
                         await request.OnPartConfirmed(partId, stopping);
                         break;
                     case ExistingPostState.Found:
@@ -155,7 +155,7 @@ public sealed class PublicationRunner(
                             new PublishOutcome { Kind = PublishOutcomeKind.Published, ExternalId = lookup.ExternalId, Url = lookup.Url },
                             "An earlier send had taken effect: the post was found on the platform.");
                     case ExistingPostState.NotFound:
-                        publication.ResolveUncertainty(now);
+                        publication.ResolveUncertainty();
                         if (publication.ThreadPartIds.Count == 0)
                         {
                             // The earlier send did not take effect: what goes out now is rendered afresh, as for any
@@ -298,7 +298,7 @@ public sealed class PublicationRunner(
                         now);
                     return result;
                 case ExistingPostState.NotFound:
-                    publication.ResolveUncertainty(now);
+                    publication.ResolveUncertainty();
                     ScheduleRetryOrFail(publication, PublishOutcomeKind.Unknown, $"{result.Error} It was not found on the platform; it will be sent again.", result.RetryAfter, now);
                     return result;
                 default:
@@ -328,11 +328,11 @@ public sealed class PublicationRunner(
                 break;
             case PublishOutcomeKind.Transient or PublishOutcomeKind.RateLimited:
                 // The platform answered and did nothing: what this send did is known.
-                publication.ResolveUncertainty(now);
+                publication.ResolveUncertainty();
                 ScheduleRetryOrFail(publication, result.Kind, result.Error ?? "", result.RetryAfter, now);
                 break;
             default:
-                publication.ResolveUncertainty(now);
+                publication.ResolveUncertainty();
                 publication.MarkFailed(result.Kind, result.Error ?? "", now);
                 break;
         }

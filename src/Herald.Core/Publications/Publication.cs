@@ -228,7 +228,7 @@ public sealed class Publication
     }
 
     /// <summary>A lookup answered (found or not found): what happened to the earlier send is known.</summary>
-    public void ResolveUncertainty(DateTimeOffset now)
+    public void ResolveUncertainty()
     {
         if (UncertainSince is not null)
         {

@@ -16,11 +16,12 @@ internal static class PostgresQueueSql
     /// Takes over expired leases. A lease that expired under a job's run (not a claim token that no job took) is an
     /// attempt that ended without an outcome: the claim counts it (attempt_count; recovery_count when the run had
     /// begun to look it up or send it, so rows a dying worker never reached are not pushed towards review) and
-    /// writes its history row, in the same statement, so no later step can repeat an attempt number.
+    /// writes its history row, in the same statement, so no later step can repeat an attempt number. The row starts
+    /// when the run began to look the publication up or send it, or else at its last visible change (the claim).
     /// </summary>
     public static readonly string ClaimRecovered = $"""
         WITH due AS (
-            SELECT id, lease_owner, attempt_count, updated_at, lease_expires_at FROM publications
+            SELECT id, lease_owner, attempt_count, updated_at, work_started_at, lease_expires_at FROM publications
             WHERE {QueueSql.IsLeased} AND lease_expires_at < @now
             ORDER BY lease_expires_at
             LIMIT @limit
@@ -31,10 +32,11 @@ internal static class PostgresQueueSql
                 attempt_count = p.attempt_count + CASE WHEN due.lease_owner LIKE {NeverTaken} THEN 0 ELSE 1 END,
                 recovery_count = p.recovery_count + CASE WHEN due.lease_owner LIKE {NeverTaken} OR p.work_started_at IS NULL THEN 0 ELSE 1 END
             FROM due WHERE p.id = due.id
-            RETURNING p.id, p.account_id, due.lease_owner, due.attempt_count AS ended, due.updated_at AS last_write, due.lease_expires_at AS expired),
+            RETURNING p.id, p.account_id, due.lease_owner, due.attempt_count AS ended,
+                coalesce(due.work_started_at, due.updated_at) AS began, due.lease_expires_at AS expired),
         history AS (
             INSERT INTO attempts (publication_id, account_id, number, started_at, ended_at, outcome, error)
-            SELECT id, account_id, ended, least(last_write, expired), expired, {QueueSql.UnknownOutcome}, @lost
+            SELECT id, account_id, ended, least(began, expired), expired, {QueueSql.UnknownOutcome}, @lost
             FROM claimed WHERE lease_owner NOT LIKE {NeverTaken} AND ended > 0
             ON CONFLICT (publication_id, number) DO NOTHING)
         SELECT id, lease_owner FROM claimed

@@ -33,7 +33,7 @@ internal static class SqliteQueueSql
         WHERE {QueueSql.IsLeased} AND lease_expires_at < $now
         ORDER BY lease_expires_at LIMIT $limit;
         INSERT OR IGNORE INTO attempts (publication_id, account_id, number, started_at, ended_at, outcome, error)
-        SELECT id, account_id, attempt_count, min(updated_at, lease_expires_at), lease_expires_at, {QueueSql.UnknownOutcome}, $lost FROM publications
+        SELECT id, account_id, attempt_count, min(coalesce(work_started_at, updated_at), lease_expires_at), lease_expires_at, {QueueSql.UnknownOutcome}, $lost FROM publications
         WHERE id IN ({Expired})
           AND lease_owner NOT LIKE {NeverTaken} AND attempt_count > 0;
         UPDATE publications

@@ -180,7 +180,7 @@ public sealed class PublicationStateMachineTests
         Assert.Equal(Now, publication.UncertainSince);
 
         publication.BeginAttempt("w3", Now.AddMinutes(5), Now);
-        publication.ResolveUncertainty(Now);
+        publication.ResolveUncertainty();
         Assert.Null(publication.UncertainSince);
 
         // A person who was asked to check and says "retry" has answered: the post is not there.
