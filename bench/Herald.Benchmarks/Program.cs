@@ -124,17 +124,19 @@ async Task RunLightAsync()
     var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? [];
     bool Runs(string name) => only.Length == 0 || only.Contains(name);
     LightResult? floor = null, hangfire = null, herald = null;
-    if (Runs("floor"))
-    {
-        floor = await LightScenarios.FloorAsync(platform, admin, N(10_000), N(1_000));
-        Add(floor);
-    }
-
     if (Runs("hangfire"))
     {
         hangfire = await LightScenarios.HangfireThroughputAsync(platform, admin, N(5_000), N(500));
         Add(hangfire);
         Add(await LightScenarios.HangfireLatenessAsync(platform, admin, N(1_000)));
+    }
+
+    // The floor right before Herald: the two whose ratio is reported run back to back, on a cluster in the same state
+    // (the Hangfire scenarios' writes leave PostgreSQL checkpointing and vacuuming for a while after them).
+    if (Runs("floor"))
+    {
+        floor = await LightScenarios.FloorAsync(platform, admin, N(10_000), N(1_000));
+        Add(floor);
     }
 
     if (Runs("herald"))
