@@ -41,9 +41,8 @@ public sealed class BatchExecutor(
         // which lasts at least LeaseDuration less the kept part from now; an older one is renewed.
         var keptFor = options.ClaimLeaseKeptFor;
         var lease = AttemptLease.Start(options, timeProvider, options.LeaseDuration - keptFor);
-        var now = timeProvider.GetUtcNow();
-        var owned = await queue.TakeOwnershipAsync(
-            ids, batch.ClaimToken, runId, now + options.LeaseDuration, now + options.LeaseDuration - keptFor, cancellationToken);
+        var leaseUntil = timeProvider.GetUtcNow() + options.LeaseDuration;
+        var owned = await queue.TakeOwnershipAsync(ids, batch.ClaimToken, runId, leaseUntil, leaseUntil - keptFor, cancellationToken);
         if (owned.Count == 0)
         {
             // A re-run of a job whose claim was already taken over: the rows belong to someone else now.

@@ -15,8 +15,9 @@ public sealed class WorkerOptions
     /// Publications claimed per batch (one claim statement, one Hangfire job). Default 250: what a batch costs beyond
     /// its publications (its job, its claim and loads, its last sends finishing with few at once) weighs like some
     /// fifty of them, so on a backlog batches of 250 publish about a fifth faster than batches of 100
-    /// (docs/benchmarks.md), and a backlog of 1,000 still keeps four workers busy. Each batch sends <see cref="ConcurrencyPerBatch"/> at once; one that cannot start a whole attempt
-    /// in what is left of its lease gives the rest back, uncounted.
+    /// (docs/benchmarks.md), and a backlog of 1,000 still keeps four workers busy. Each batch sends
+    /// <see cref="ConcurrencyPerBatch"/> at once; one that cannot start a whole attempt in what is left of its lease
+    /// gives the rest back, uncounted.
     /// </summary>
     public int BatchSize { get; set; } = 250;
 
