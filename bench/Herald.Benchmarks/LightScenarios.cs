@@ -58,8 +58,10 @@ internal static class LightScenarios
             () => Parallel.ForEachAsync(all.Take(warmUp), options, async (id, _) => await HandWritten.PublishAsync(id)),
             TimeSpan.FromSeconds(90)));
         await platform.ResetAsync();
+        var cost = ProcessCost.Start();
         await Parallel.ForEachAsync(all.Skip(warmUp), options, async (id, _) => await HandWritten.PublishAsync(id));
         await platform.WaitForAsync(count);
+        Console.WriteLine(cost.Line("floor", count));
         return await platform.MeasureAsync("No queue: 20 tasks, SELECT + POST + UPDATE", count, double.NaN);
     }
 
@@ -133,9 +135,11 @@ internal static class LightScenarios
             () => PublishRoundAsync(host, platform, warmUp, accounts, DateTimeOffset.UtcNow),
             TimeSpan.FromSeconds(90)));
 
+        var cost = ProcessCost.Start();
         await BenchDatabase.MakeDueAsync(host.Services, ids, DateTimeOffset.UtcNow);
         await host.Services.GetRequiredService<IDueNotifier>().NotifyAsync();
         await platform.WaitForAsync(count);
+        Console.WriteLine(cost.Line("Herald worker", count));
         await host.StopAsync();
         return await platform.MeasureAsync($"Herald, PostgreSQL: {count:N0} due now, 100 accounts (warm worker)", count, double.NaN);
     }

@@ -88,3 +88,23 @@ internal static class JitWarmUp
         }
     }
 }
+
+/// <summary>
+/// What this process spent between <see cref="Start"/> and <see cref="Line"/>: CPU time, bytes allocated and garbage
+/// collections, per publication — the floor and Herald's worker run in this process one after the other, so each
+/// reading is one contender's (and the harness's waiting, which is small).
+/// </summary>
+internal readonly record struct ProcessCost(TimeSpan Cpu, long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+{
+    public static ProcessCost Start() => new(
+        Environment.CpuUsage.TotalTime, GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+        GC.GetTotalPauseDuration());
+
+    public string Line(string who, int publications)
+    {
+        var now = Start();
+        return $"  {who}: {(now.Cpu - Cpu).TotalMilliseconds * 1000 / publications:0} µs CPU and {(now.Allocated - Allocated) / publications / 1024.0:0.0} KB " +
+            $"allocated a publication; collections {now.Gen0 - Gen0}/{now.Gen1 - Gen1}/{now.Gen2 - Gen2} (gen0/1/2), " +
+            $"paused {(now.Paused - Paused).TotalMilliseconds:0} ms";
+    }
+}
