@@ -179,6 +179,7 @@ internal static class LightScenarios
             },
             TimeSpan.FromSeconds(60)));
 
+        var cost = ProcessCost.Start();
         var clock = Stopwatch.StartNew();
         for (var end = next + count; next < end; next++)
         {
@@ -186,6 +187,7 @@ internal static class LightScenarios
         }
 
         var submit = count / clock.Elapsed.TotalSeconds;
+        Console.WriteLine(cost.Line("ScheduleAsync", count) + $"; {clock.ElapsedMilliseconds} ms in all");
         await host.StopAsync();
         return new LightResult($"Herald, PostgreSQL: {count:N0} ScheduleAsync calls, one after another", count, submit, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, null, null, null);
     }
