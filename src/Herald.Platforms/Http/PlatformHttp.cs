@@ -97,7 +97,7 @@ internal static class PlatformHttp
                 bodyTimeout.CancelAfter(client.Timeout);
             }
 
-            var body = await ReadBodyAsync(response.Content, bodyTimeout.Token);
+            var body = await ReadBodyAsync(response.Content, ArrayPool<byte>.Shared, bodyTimeout.Token);
             if (body is null)
             {
                 var status = (int)response.StatusCode;
@@ -121,7 +121,7 @@ internal static class PlatformHttp
     /// Read into a pooled buffer as long as the announced length (else grown as it fills): a worker reads thousands of
     /// answers a second, and a fresh 80 KB buffer for each was most of what it allocated, and of its collections.
     /// </summary>
-    private static async Task<string?> ReadBodyAsync(HttpContent content, CancellationToken cancellationToken)
+    internal static async Task<string?> ReadBodyAsync(HttpContent content, ArrayPool<byte> pool, CancellationToken cancellationToken)
     {
         var announced = content.Headers.ContentLength;
         if (announced > MaxResponseBytes)
@@ -131,7 +131,7 @@ internal static class PlatformHttp
 
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
         // One byte more than announced: the read that finds the end needs room to try.
-        var buffer = ArrayPool<byte>.Shared.Rent(announced is { } length ? (int)length + 1 : UnannouncedReadBytes);
+        var buffer = pool.Rent(announced is { } length ? (int)length + 1 : UnannouncedReadBytes);
         var filled = 0;
         try
         {
@@ -139,7 +139,7 @@ internal static class PlatformHttp
             {
                 if (filled == buffer.Length)
                 {
-                    buffer = Grow(buffer, filled);
+                    buffer = Grow(pool, buffer, filled);
                 }
 
                 var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken);
@@ -157,23 +157,23 @@ internal static class PlatformHttp
         }
         finally
         {
-            Release(buffer, filled);
+            Release(pool, buffer, filled);
         }
     }
 
-    private static byte[] Grow(byte[] buffer, int filled)
+    private static byte[] Grow(ArrayPool<byte> pool, byte[] buffer, int filled)
     {
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxResponseBytes + 1));
+        var larger = pool.Rent(Math.Min(buffer.Length * 2, MaxResponseBytes + 1));
         buffer.AsSpan(0, filled).CopyTo(larger);
-        Release(buffer, filled);
+        Release(pool, buffer, filled);
         return larger;
     }
 
     /// <summary>Answers carry tokens (an OAuth exchange's, say): none is left in the pool for whoever rents it next.</summary>
-    private static void Release(byte[] buffer, int filled)
+    private static void Release(ArrayPool<byte> pool, byte[] buffer, int filled)
     {
         buffer.AsSpan(0, filled).Clear();
-        ArrayPool<byte>.Shared.Return(buffer);
+        pool.Return(buffer);
     }
 
     /// <summary>Decodes as <see cref="StreamReader"/> would with byte order marks detected: a mark decides, else UTF-8.</summary>
