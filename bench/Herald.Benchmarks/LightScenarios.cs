@@ -169,16 +169,7 @@ internal static class LightScenarios
             Credentials = new AccountCredentials { ["api_key"] = "light-submit" },
         };
         var when = ScheduleTime.At(DateTimeOffset.UtcNow.AddDays(1));
-        var next = 0;
-        Console.WriteLine("  ScheduleAsync: " + await JitWarmUp.UntilSettledAsync(
-            async () =>
-            {
-                for (var end = next + warmUp; next < end; next++)
-                {
-                    await ScheduleOneAsync(host.Services, account, when, next);
-                }
-            },
-            TimeSpan.FromSeconds(60)));
+        var next = await WarmUpCallsAsync("ScheduleAsync", warmUp, i => ScheduleOneAsync(host.Services, account, when, i));
         await BenchDatabase.ForgetArticlesAsync(host.Services);
 
         var cost = ProcessCost.Start();
@@ -233,25 +224,16 @@ internal static class LightScenarios
             await transaction.CommitAsync();
         }
 
-        var next = 0;
-        Console.WriteLine("  single-call floor: " + await JitWarmUp.UntilSettledAsync(
-            async () =>
-            {
-                for (var end = next + warmUp; next < end; next++)
-                {
-                    await OneAsync(next);
-                }
-            },
-            TimeSpan.FromSeconds(60)));
+        var next = await WarmUpCallsAsync("single-call floor", warmUp, OneAsync);
         await using (var empty = dataSource.CreateCommand("TRUNCATE floor_contents CASCADE"))
         {
             await empty.ExecuteNonQueryAsync();
         }
 
         var clock = Stopwatch.StartNew();
-        for (var i = next; i < next + count; i++)
+        for (var end = next + count; next < end; next++)
         {
-            await OneAsync(i);
+            await OneAsync(next);
         }
 
         var submit = count / clock.Elapsed.TotalSeconds;
@@ -385,6 +367,25 @@ internal static class LightScenarios
         }
 
         return await platform.MeasureAsync($"Herald, PostgreSQL: {count:N0} due at one instant (cold `herald work`, started 10 s before)", count, double.NaN, due);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="call"/> with 0, 1, 2, … one after another, in rounds of <paramref name="round"/> until the
+    /// JIT has settled (60 s at most), and prints how long that took; returns the next unused number.
+    /// </summary>
+    private static async Task<int> WarmUpCallsAsync(string who, int round, Func<int, Task> call)
+    {
+        var next = 0;
+        Console.WriteLine($"  {who}: " + await JitWarmUp.UntilSettledAsync(
+            async () =>
+            {
+                for (var end = next + round; next < end; next++)
+                {
+                    await call(next);
+                }
+            },
+            TimeSpan.FromSeconds(60)));
+        return next;
     }
 
     /// <summary>One warm-up round: <paramref name="count"/> publications due at <paramref name="due"/>, published, then forgotten by the platform.</summary>
