@@ -105,8 +105,9 @@ internal sealed class PostgresScheduleAtOnce(HeraldDbContext db)
     private string Unchanged(DbCommand command, IReadOnlyList<Account> accounts)
     {
         var type = db.Model.FindEntityType(typeof(Account))!;
+        // The id compared with `=` (it is the key, never null) so that each account is a primary-key probe.
         string Is(string property, Account account) =>
-            $"a.{Column(type.FindProperty(property)!)} IS NOT DISTINCT FROM {Parameter(command, type.FindProperty(property)!, property switch
+            $"a.{Column(type.FindProperty(property)!)} {(property == nameof(Account.Id) ? "=" : "IS NOT DISTINCT FROM")} {Parameter(command, type.FindProperty(property)!, property switch
             {
                 nameof(Account.Id) => account.Id,
                 nameof(Account.Platform) => account.Platform,
@@ -131,14 +132,17 @@ internal sealed class PostgresScheduleAtOnce(HeraldDbContext db)
         var status = publication.FindProperty(nameof(Publication.Status))!;
         var over = new[] { PublicationStatus.Failed, PublicationStatus.Cancelled }
             .Select(s => status.GetTypeMapping().Converter?.ConvertToProvider(s) as string ?? s.ToString()).ToArray();
-        // The contents with that fingerprint first (a handful), then their publications on the accounts by the
-        // (content, account) index: an account with many publications is never scanned.
-        return $"SELECT FROM {Table(publication)} p " +
-               $"WHERE p.{Column(publication.FindProperty(nameof(Publication.ContentId))!)} = ANY (ARRAY(" +
-               $"SELECT c.{Column(contentType.FindPrimaryKey()!.Properties[0])} FROM {Table(contentType)} c " +
-               $"WHERE c.{Column(contentType.FindProperty(PublicationStore.FingerprintProperty)!)} = {Parameter(command, ContentFingerprint.Of(content))})) " +
+        // The contents with that fingerprint first (a handful), then, for each, its publications on the accounts by the
+        // (content, account) index. Written as a lateral lookup per content rather than `content_id = ANY (ARRAY(…))`:
+        // the statement is prepared, and PostgreSQL's generic plan for the array form, made while the table is small or
+        // freshly emptied, scans every publication on every call — the lateral one can only be an index probe or a scan
+        // per content, and the probe is the cheaper at any size.
+        return $"SELECT FROM {Table(contentType)} c CROSS JOIN LATERAL (" +
+               $"SELECT FROM {Table(publication)} p " +
+               $"WHERE p.{Column(publication.FindProperty(nameof(Publication.ContentId))!)} = c.{Column(contentType.FindPrimaryKey()!.Properties[0])} " +
                $"AND p.{Column(publication.FindProperty(nameof(Publication.AccountId))!)} = ANY({Parameter(command, accounts)}) " +
-               $"AND p.{Column(status)} <> ALL({Parameter(command, over)}) LIMIT 1";
+               $"AND p.{Column(status)} <> ALL({Parameter(command, over)}) LIMIT 1) AS found " +
+               $"WHERE c.{Column(contentType.FindProperty(PublicationStore.FingerprintProperty)!)} = {Parameter(command, ContentFingerprint.Of(content))} LIMIT 1";
     }
 
     private static readonly Dictionary<string, Func<Content, object?>> ContentShadow =
