@@ -125,7 +125,7 @@ internal sealed class PostgresScheduleAtOnce(HeraldDbContext db)
     private bool Writable<T>() => db.Model.FindEntityType(typeof(T))!.GetProperties().All(p => p.ValueGenerated == ValueGenerated.Never);
 
     /// <summary>The repost guard's query: an earlier publication of the content on one of the accounts, published or on its way.</summary>
-    private string Earlier(DbCommand command, Content content, Guid[] accounts)
+    internal string Earlier(DbCommand command, Content content, Guid[] accounts)
     {
         var publication = db.Model.FindEntityType(typeof(Publication))!;
         var contentType = db.Model.FindEntityType(typeof(Content))!;

@@ -353,10 +353,6 @@ namespace Herald.Storage.Migrations.PostgreSql
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
-                    b.HasIndex("LeaseExpiresAt")
-                        .HasDatabaseName("ix_publications_lease")
-                        .HasFilter("status = 'Publishing'");
-
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_publications_due")
                         .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
@@ -369,6 +365,10 @@ namespace Herald.Storage.Migrations.PostgreSql
 
                     b.HasIndex("ScheduledAt", "Status")
                         .HasDatabaseName("ix_publications_scheduled");
+
+                    b.HasIndex("Status", "LeaseExpiresAt")
+                        .HasDatabaseName("ix_publications_lease")
+                        .HasFilter("status = 'Publishing'");
 
                     b.HasIndex("UpdatedAt", "Id")
                         .HasDatabaseName("ix_publications_updated");
