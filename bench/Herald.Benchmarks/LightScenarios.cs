@@ -346,13 +346,28 @@ internal static class LightScenarios
             await BenchDatabase.MakeDueAsync(host.Services, ids, due);
         }
 
-        var info = new ProcessStartInfo("dotnet", [BenchPaths.HeraldCli, "work", "--quiet"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // HERALD_BENCH_COLD_LOG=path keeps the worker's own output, each line with the time it arrived, to see where its
+        // first seconds go.
+        var log = Environment.GetEnvironmentVariable("HERALD_BENCH_COLD_LOG") is { Length: > 0 } path ? TextWriter.Synchronized(new StreamWriter(path)) : null;
+        var info = new ProcessStartInfo("dotnet", log is null ? [BenchPaths.HeraldCli, "work", "--quiet"] : [BenchPaths.HeraldCli, "work"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         info.Environment["Herald__Database"] = database.ConnectionString;
         info.Environment["Herald__CredentialKey"] = HeraldScenarios.Key;
         info.Environment["Herald__RateLimits__Enabled"] = "false";
         using var worker = Process.Start(info)!;
-        worker.OutputDataReceived += (_, _) => { };
-        worker.ErrorDataReceived += (_, _) => { };
+        void Keep(string? line)
+        {
+            if (line is not null)
+            {
+                log?.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} ({(DateTimeOffset.UtcNow - due).TotalMilliseconds:+0;-0} ms) {line}");
+            }
+        }
+
+        worker.OutputDataReceived += (_, e) => Keep(e.Data);
+        worker.ErrorDataReceived += (_, e) => Keep(e.Data);
         worker.BeginOutputReadLine();
         worker.BeginErrorReadLine();
         Console.WriteLine($"  cold worker started {(due - DateTimeOffset.UtcNow).TotalSeconds:0.0} s before the due instant");
@@ -364,6 +379,7 @@ internal static class LightScenarios
         {
             worker.Kill(entireProcessTree: true);
             await worker.WaitForExitAsync();
+            log?.Dispose();
         }
 
         return await platform.MeasureAsync($"Herald, PostgreSQL: {count:N0} due at one instant (cold `herald work`, started 10 s before)", count, double.NaN, due);
