@@ -104,21 +104,9 @@ public sealed class PublicationRunner(
         DateTimeOffset? notBefore = null)
     {
         var started = timeProvider.GetUtcNow();
-        // Whether the send was marked while the publication was held, and what the mark replaced.
-        var markedAhead = false;
-        var workStartedBefore = publication.WorkStartedAt;
         // Handed back, a held publication is due at its instant again, not now: another worker must not send it early.
-        // A send marked ahead that never started is unmarked: nothing went out, so there is nothing to look up.
-        Task<AttemptReport> DeferHeldAsync(DateTimeOffset until)
-        {
-            if (markedAhead)
-            {
-                publication.WithdrawSend(workStartedBefore);
-            }
-
-            return DeferAsync(publication, notBefore is { } due && due > until ? due : until);
-        }
-
+        Task<AttemptReport> DeferHeldAsync(DateTimeOffset until) =>
+            DeferAsync(publication, notBefore is { } due && due > until ? due : until);
         var sending = false;
         try
         {
@@ -184,18 +172,6 @@ public sealed class PublicationRunner(
 
             if (notBefore is { } dueAt)
             {
-                if (dueAt > timeProvider.GetUtcNow())
-                {
-                    // The send's mark is stored while the publication is held, so that at its instant only the request
-                    // is left to go (a burst of a thousand would otherwise queue a thousand marks first). A worker that
-                    // dies while holding it leaves it marked: the next one looks it up before sending, as after any
-                    // send that may have gone out. Not cancelled by stopping once begun (as the lookup's mark).
-                    workStartedBefore = publication.WorkStartedAt;
-                    publication.BeginSend(timeProvider.GetUtcNow());
-                    await store.SavePublicationAsync(publication, CancellationToken.None);
-                    markedAhead = true;
-                }
-
                 // Held ready: released at its due instant, never before it. The permit is taken after, at the instant
                 // the platform will see the request, so that rate limits count it when it is sent.
                 // A timer may fire a hair early against the clock it is compared with: it is read again each time.
@@ -239,13 +215,9 @@ public sealed class PublicationRunner(
 
             stopping.ThrowIfCancellationRequested();
             var uncertainBefore = lookedUp || publication.LastErrorKind == PublishOutcomeKind.Unknown || publication.RecoveryCount > 0;
-            if (!markedAhead)
-            {
-                publication.BeginSend(timeProvider.GetUtcNow());
-                // From this write on, a crash or a lost answer leaves the row marked: the next try looks it up first.
-                await store.SavePublicationAsync(publication, stopping);
-            }
-
+            publication.BeginSend(timeProvider.GetUtcNow());
+            // From this write on, a crash or a lost answer leaves the row marked: the next try looks it up first.
+            await store.SavePublicationAsync(publication, stopping);
             sending = true;
 
             using var budget = lease.NewBudget(timeProvider, abandon);

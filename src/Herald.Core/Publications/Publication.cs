@@ -64,10 +64,9 @@ public sealed class Publication
 
     /// <summary>
     /// When a send of this publication started whose outcome is not known yet: it may have taken effect on the
-    /// platform. Set before the first request of a send goes out (for a publication held for its instant, while it is
-    /// held); cleared only by a confirmed outcome, a lookup's answer, or a held send handed back before it started.
-    /// While it is set, every path — recovery, deferral, shutdown, a person's retry or reschedule — looks the post up
-    /// before anything is sent again.
+    /// platform. Set before the first request of a send goes out; cleared only by a confirmed outcome or a lookup's
+    /// answer. While it is set, every path — recovery, deferral, shutdown, a person's retry or reschedule — looks
+    /// the post up before anything is sent again.
     /// </summary>
     public DateTimeOffset? UncertainSince { get; private set; }
 
@@ -214,19 +213,6 @@ public sealed class Publication
         EnsureInFlight(nameof(BeginSend));
         UncertainSince ??= now;
         WorkStartedAt ??= now;
-        Version++;
-    }
-
-    /// <summary>
-    /// A send marked ahead of its due instant (<see cref="BeginSend"/> while the publication was held) did not start:
-    /// it is handed back before its first request. Nothing went out, so the mark is taken back, and the start of work
-    /// returns to <paramref name="workStartedAt"/>, what it was before the mark.
-    /// </summary>
-    public void WithdrawSend(DateTimeOffset? workStartedAt)
-    {
-        EnsureInFlight(nameof(WithdrawSend));
-        UncertainSince = null;
-        WorkStartedAt = workStartedAt;
         Version++;
     }
 

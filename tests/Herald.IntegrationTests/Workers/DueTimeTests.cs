@@ -71,51 +71,6 @@ public sealed class DueTimeTests
         Assert.Empty(sandbox.Requests.For("devto"));
     }
 
-    [Fact]
-    public async Task Worker_HoldingAPublication_StoresItsSendMarkBeforeTheInstantAndTakesItBackWhenHandingItBack()
-    {
-        var due = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
-        var clock = new FakeTimeProvider(due.AddMinutes(-1));
-        await using var database = TestDatabase.Sqlite();
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = clock });
-        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), clock);
-        var signal = workers.Services.GetRequiredService<DueSignal>();
-        var id = (await workers.ScheduleAsync(Articles.New("Marked while held"), Articles.DevTo(sandbox), ScheduleTime.At(due)))[0].Id;
-        await WaitUntilAsync(() => signal.IsWaiting);
-
-        clock.Advance(TimeSpan.FromSeconds(59));
-        // Held for its instant, a second away: the send's mark is stored now, so that at the instant only the request is
-        // left — and nothing has gone out.
-        Publication held = null!;
-        await WaitUntilAsync(async () => (held = (await workers.GetAsync(id)).Publication).UncertainSince is not null);
-        Assert.Equal(PublicationStatus.Publishing, held.Status);
-        Assert.Equal(due.AddSeconds(-1), held.UncertainSince);
-        Assert.Equal(due.AddSeconds(-1), held.WorkStartedAt);
-        Assert.Empty(sandbox.Requests.For("devto"));
-
-        // Stopped before its instant: handed back unmarked (nothing went out, so nothing is to be looked up) and not
-        // counted as an attempt that ended without an outcome.
-        await workers.StopHostAsync();
-        var handedBack = (await workers.GetAsync(id)).Publication;
-        Assert.Equal(PublicationStatus.Scheduled, handedBack.Status);
-        Assert.Equal(due, handedBack.NextAttemptAt);
-        Assert.Null(handedBack.UncertainSince);
-        Assert.Null(handedBack.WorkStartedAt);
-        Assert.Equal(0, handedBack.RecoveryCount);
-        Assert.Equal(0, handedBack.AttemptCount);
-        Assert.Empty(sandbox.Requests.For("devto"));
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold in time.");
-            await Task.Delay(10);
-        }
-    }
-
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         // Generous: the other tests of this run share the machine; the wake-up, not the wait, is what is tested.
