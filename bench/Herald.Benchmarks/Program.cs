@@ -4,8 +4,9 @@ using Herald.Benchmarks;
 // One run of every scenario (docs/benchmarks.md). PostgreSQL from HERALD_TEST_POSTGRES (scripts/start-postgres.sh).
 // `--quick` runs a tenth of the sizes, to check the harness itself; `--light` runs the contenders against a light
 // platform in its own process instead of the in-process sandbox; `--api` loads the REST API of `herald serve`;
-// `--dashboard` times the dashboard's pages with 100,000 publications stored; `--images DIR` writes the large images
-// of the worker-memory run (bench/images/memory.sh).
+// `--dashboard` times the dashboard's pages with 100,000 publications stored; `--footprint-only` the dispatcher's
+// wake-up and `herald work`'s memory beside 100,000 pending; `--images DIR` writes the large images of the
+// worker-memory run (bench/images/memory.sh).
 if (args is ["--images", var imageDirectory])
 {
     LargeImages.Write(imageDirectory);
@@ -75,6 +76,12 @@ if (args.Contains("--lateness-only"))
     return;
 }
 
+if (args.Contains("--footprint-only"))
+{
+    PrintFootprint(await FootprintScenario.RunAsync(admin, N(100_000)));
+    return;
+}
+
 if (args.Contains("--floor-only"))
 {
     Console.WriteLine(Row(await BaselineScenarios.NoQueueAsync(admin, N(10_000), N(1_000))));
@@ -100,12 +107,17 @@ foreach (var r in results)
     Console.WriteLine(Row(r));
 }
 
-Console.WriteLine();
-Console.WriteLine($"Dispatcher wake-up (empty claim + next-wake query): {footprint.WakeMsAt1k:0.000} ms with {N(1_000):N0} future publications, " +
-    $"{footprint.WakeMsAt100k:0.000} ms with {N(100_000):N0}.");
-Console.WriteLine($"`herald work` resident memory beside {N(100_000):N0} pending future publications: {footprint.RssMb} MB.");
-Console.WriteLine("Next-wake plan at the larger size:");
-Console.WriteLine(footprint.Plan);
+PrintFootprint(footprint);
+
+void PrintFootprint(FootprintScenario.Footprint footprint)
+{
+    Console.WriteLine();
+    Console.WriteLine($"Dispatcher wake-up (empty claim + next-wake query): {footprint.WakeMsAt1k:0.000} ms with {N(1_000):N0} future publications, " +
+        $"{footprint.WakeMsAt100k:0.000} ms with {N(100_000):N0}.");
+    Console.WriteLine($"`herald work` resident memory beside {N(100_000):N0} pending future publications: {footprint.RssMb} MB.");
+    Console.WriteLine("Next-wake plan at the larger size:");
+    Console.WriteLine(footprint.Plan);
+}
 
 // `--light`: every contender against bench/Herald.LightPlatform in its own process (docs/benchmarks.md,
 // "Against a light platform in its own process"), then the ratios within this run.
