@@ -66,7 +66,7 @@ internal sealed class SqlitePublicationQueue(string connectionString) : IPublica
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = QueueSql.NextWake;
+        command.CommandText = SqliteQueueSql.NextWake;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return QueueTimes.Earliest(Ticks(reader, 0) - holdAhead, Ticks(reader, 1));
