@@ -278,16 +278,10 @@ internal static class LightScenarios
         var when = ScheduleTime.At(DateTimeOffset.UtcNow.AddDays(1));
         List<ScheduleItem> Items(int from, int n) => [.. Enumerable.Range(from, n).Select(i => new ScheduleItem(SubmittedArticle(i), [accounts[i % accounts.Length]], when))];
 
-        var next = 0;
-        Console.WriteLine("  ScheduleManyAsync: " + await JitWarmUp.UntilSettledAsync(
-            async () =>
-            {
-                await ScheduleManyAsync(host.Services, Items(next, warmUp));
-                next += warmUp;
-            },
-            TimeSpan.FromSeconds(60)));
+        // Rounds of one call, each of the next warmUp articles.
+        var calls = await WarmUpCallsAsync("ScheduleManyAsync", 1, call => ScheduleManyAsync(host.Services, Items(call * warmUp, warmUp)));
         await BenchDatabase.ForgetArticlesAsync(host.Services);
-        var items = Items(next, count);
+        var items = Items(calls * warmUp, count);
         var cost = ProcessCost.Start();
         var clock = Stopwatch.StartNew();
         await ScheduleManyAsync(host.Services, items);

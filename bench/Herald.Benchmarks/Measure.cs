@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Diagnostics;
+using System.Globalization;
 using Herald.Sandbox.Hosting;
 
 namespace Herald.Benchmarks;
@@ -95,7 +95,7 @@ internal static class JitWarmUp
 /// collections, per publication — the floor and Herald's worker run in this process one after the other, so each
 /// reading is one contender's (and the harness's waiting, which is small). With PostgreSQL on this machine, also the
 /// CPU its processes spent meanwhile: on two shared cores, the process's and the server's together are what a
-/// publication costs, and unlike a rate they hardly move with the other tenants' load.
+/// publication costs (they move with the other tenants' load too, but less than a rate does).
 /// </summary>
 internal readonly record struct ProcessCost(TimeSpan Cpu, long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused, TimeSpan? Server)
 {

@@ -112,12 +112,12 @@ internal sealed class PublicationConfiguration : IEntityTypeConfiguration<Public
         // What the dispatcher asks: "what is due next?" and "whose lease expired?". Partial indexes hold only the
         // rows that can be due (or leased), ordered by time: the claim and the next-wake query read the few rows
         // at the front, so their cost does not grow with the number of future or finished publications.
-        builder.HasIndex(p => p.NextAttemptAt).HasDatabaseName("ix_publications_due")
+        builder.HasIndex(p => p.NextAttemptAt).HasDatabaseName(QueueSql.DueIndex)
             .HasFilter(QueueSql.IsDue);
         // The status leads the lease index although its filter already fixes it: with the status in the index
         // condition, PostgreSQL's generic plan for the recovery claim prefers this index to the (status, …) listing
         // ones, which would read every leased row — a whole burst in flight — on every claim to find the few expired.
-        builder.HasIndex(p => new { p.Status, p.LeaseExpiresAt }).HasDatabaseName("ix_publications_lease")
+        builder.HasIndex(p => new { p.Status, p.LeaseExpiresAt }).HasDatabaseName(QueueSql.LeaseIndex)
             .HasFilter(QueueSql.IsLeased);
         // What lists and streams page by: (time, id) keysets. With the id in the index, a page of rows that share
         // one instant (a bulk schedule stamps thousands with one) is read in order and stops at its size, instead of

@@ -33,13 +33,22 @@ internal static class QueueSql
     /// <summary>The outcome of the history row a claim writes for an attempt whose lease expired.</summary>
     public static readonly string UnknownOutcome = Literal(PublishOutcomeKind.Unknown);
 
+    /// <summary>The partial index of the rows that can be due, by due time (its filter is <see cref="IsDue"/>).</summary>
+    public const string DueIndex = "ix_publications_due";
+
+    /// <summary>The partial index of the leased rows, by lease expiry (its filter is <see cref="IsLeased"/>).</summary>
+    public const string LeaseIndex = "ix_publications_lease";
+
     /// <summary>The earliest due time and the earliest lease expiry: when the dispatcher must look again.</summary>
-    public static readonly string NextWake = $"""
+    public static readonly string NextWake = NextWakeFrom("publications", "publications");
+
+    /// <summary><see cref="NextWake"/>, each half reading the rows named by its source (a dialect may name the index to use).</summary>
+    public static string NextWakeFrom(string dueSource, string leaseSource) => $"""
         SELECT
-            (SELECT next_attempt_at FROM publications
+            (SELECT next_attempt_at FROM {dueSource}
              WHERE {IsDue} AND next_attempt_at IS NOT NULL
              ORDER BY next_attempt_at LIMIT 1),
-            (SELECT lease_expires_at FROM publications
+            (SELECT lease_expires_at FROM {leaseSource}
              WHERE {IsLeased} AND lease_expires_at IS NOT NULL
              ORDER BY lease_expires_at LIMIT 1)
         """;

@@ -57,15 +57,8 @@ internal static class SqliteQueueSql
     /// 0.02 ms from the front of <c>ix_publications_due</c>. <c>INDEXED BY</c> makes the statement fail rather than run
     /// without the index.
     /// </summary>
-    public static readonly string NextWake = $"""
-        SELECT
-            (SELECT next_attempt_at FROM publications INDEXED BY ix_publications_due
-             WHERE {QueueSql.IsDue} AND next_attempt_at IS NOT NULL
-             ORDER BY next_attempt_at LIMIT 1),
-            (SELECT lease_expires_at FROM publications INDEXED BY ix_publications_lease
-             WHERE {QueueSql.IsLeased} AND lease_expires_at IS NOT NULL
-             ORDER BY lease_expires_at LIMIT 1)
-        """;
+    public static readonly string NextWake = QueueSql.NextWakeFrom(
+        $"publications INDEXED BY {QueueSql.DueIndex}", $"publications INDEXED BY {QueueSql.LeaseIndex}");
 
     /// <summary>A claim whose hand-off failed gives its rows back: their lease ends at <c>$ends</c>, the owner stays the claim's token.</summary>
     public static readonly string ReleaseClaim = $"""
