@@ -24,7 +24,7 @@ internal sealed record OutcomeRow(
 
 /// <summary>
 /// Writes the end of every attempt in the process — the publication's new state and its attempt row — and the
-/// marks a runner saves on its way (the start of a send or a lookup: the publication's row alone), with group commit: a write that arrives while another is in flight joins the next group, and a group is one
+/// marks a runner saves on its way (the start of a send or a lookup: the publication's row alone), with group commit: a write that arrives while another is in flight joins the next group (marks before outcomes), and a group is one
 /// statement on PostgreSQL (one round trip, one commit) or one transaction on SQLite. Under light load every
 /// outcome is written alone and at once; under heavy load dozens share a commit. Each caller still waits for
 /// its own row to be durable before it moves on, so "the outcome is stored the moment it is known" holds.
@@ -80,14 +80,27 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
                 // One row per publication in a group: two saves of the same row with the same expected version
                 // would both see its id come back from one UPDATE, and one change would be lost unseen. A second
                 // one waits for the next group, where the version check refuses it.
+                // Marks first: a runner waits for its mark before it sends (held posts released at one instant all
+                // do), and for its outcome only before it finishes. Rows of one publication keep their order: a mark
+                // goes ahead only of other publications' rows.
                 var ids = new HashSet<Guid>();
+                var passedOver = new HashSet<Guid>();
                 group = [];
-                for (var i = 0; i < _pending.Count && group.Count < MaxGroup; i++)
+                foreach (var marksPass in (ReadOnlySpan<bool>)[true, false])
                 {
-                    if (ids.Add(_pending[i].Row.PublicationId))
+                    for (var i = 0; i < _pending.Count && group.Count < MaxGroup; i++)
                     {
-                        group.Add(_pending[i]);
-                        _pending.RemoveAt(i--);
+                        var id = _pending[i].Row.PublicationId;
+                        var mayGo = !marksPass || (_pending[i].Row.Attempt.Count == 0 && !passedOver.Contains(id));
+                        if (mayGo && ids.Add(id))
+                        {
+                            group.Add(_pending[i]);
+                            _pending.RemoveAt(i--);
+                        }
+                        else if (marksPass)
+                        {
+                            passedOver.Add(id);
+                        }
                     }
                 }
             }

@@ -417,6 +417,27 @@ public sealed class PostgresOutcomeWriterTests(PostgresDatabase database) : Outc
     }
 
     [Fact]
+    public async Task WriteAsync_MarksQueuedBehindAGroupOfOutcomes_GoInTheNextGroupFirst()
+    {
+        var ids = await SeedAsync(261);
+        var (first, outcomes, marked) = (ids[0], ids[1..251], ids[251..]);
+        var markRows = new List<OutcomeRow>();
+        foreach (var id in marked)
+        {
+            markRows.Add((await OutcomeAsync(id, p => p.BeginSend(Now.AddSeconds(1)), attempt: null)).Row);
+        }
+
+        // 250 outcomes wait, then 10 marks: in arrival order the marks would share the second group with the last 50.
+        var (_, writes) = await WriteBehindAWaitingGroupAsync(first, [.. await RowsAsync(outcomes), .. markRows]);
+
+        Assert.All(await Task.WhenAll(writes), Assert.True);
+        var markGroup = Assert.Single(await TransactionsAsync(marked, attemptsPerRow: 0));
+        var outcomeGroups = await GroupsAsync(outcomes);
+        Assert.Equal(190, outcomeGroups[markGroup]);
+        Assert.Equal(60, outcomeGroups.Single(g => g.Key != markGroup).Value);
+    }
+
+    [Fact]
     public async Task WriteAsync_GroupWithARowTheDatabaseRefuses_FallsBackToWritingEachRowAlone()
     {
         var ids = await SeedAsync(4);
@@ -495,13 +516,14 @@ public sealed class PostgresOutcomeWriterTests(PostgresDatabase database) : Outc
     }
 
     /// <summary>The ids of the transactions that last wrote these publications and their attempts.</summary>
-    private async Task<List<string>> TransactionsAsync(IEnumerable<PublicationId> ids) =>
-        (await GroupsAsync(ids)).Keys.ToList();
+    private async Task<List<string>> TransactionsAsync(IEnumerable<PublicationId> ids, int attemptsPerRow = 1) =>
+        (await GroupsAsync(ids, attemptsPerRow)).Keys.ToList();
 
     private async Task<List<int>> GroupSizesAsync(IEnumerable<PublicationId> ids) =>
         (await GroupsAsync(ids)).Values.ToList();
 
-    private async Task<Dictionary<string, int>> GroupsAsync(IEnumerable<PublicationId> ids)
+    /// <summary>Publications a transaction wrote, by transaction id; an outcome writes an attempt too, a mark does not.</summary>
+    private async Task<Dictionary<string, int>> GroupsAsync(IEnumerable<PublicationId> ids, int attemptsPerRow = 1)
     {
         await using var connection = new NpgsqlConnection(Database.ConnectionString);
         await connection.OpenAsync();
@@ -519,8 +541,7 @@ public sealed class PostgresOutcomeWriterTests(PostgresDatabase database) : Outc
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            // Each publication and its attempt: two rows per outcome.
-            groups[reader.GetString(0)] = reader.GetInt32(1) / 2;
+            groups[reader.GetString(0)] = reader.GetInt32(1) / (1 + attemptsPerRow);
         }
 
         return groups;
