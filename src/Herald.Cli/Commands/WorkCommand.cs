@@ -41,7 +41,7 @@ internal static class WorkCommand
 
                 using var host = builder.Build();
                 await WaitForDatabaseAsync(host.Services, reporter, cancellationToken);
-                await WarnAboutClockSkewAsync(host.Services, reporter, cancellationToken);
+                WarnAboutClockSkew(host.Services, reporter);
                 var clock = host.Services.GetRequiredService<TimeProvider>();
                 var progress = new WorkProgress(p => server is null ? p.Url : SandboxConnection.PostUrl(server.BaseAddress, p.Platform, p.ExternalId) ?? p.Url);
                 host.Services.GetRequiredService<BatchExecutor>().PublicationFinished += progress.Done;
@@ -114,14 +114,15 @@ internal static class WorkCommand
     }
 
     /// <summary>Workers of one database compare times on its clock; a machine far off it is worth knowing about.</summary>
-    private static async Task WarnAboutClockSkewAsync(IServiceProvider services, Reporter reporter, CancellationToken cancellationToken)
+    private static void WarnAboutClockSkew(IServiceProvider services, Reporter reporter)
     {
         if (services.GetService<IDatabaseClock>() is not { } clock)
         {
             return;
         }
 
-        var offset = await clock.SyncAsync(cancellationToken);
+        // Measured as the database was prepared for this command (MigrateHeraldDatabaseAsync).
+        var offset = clock.Offset;
         if (offset.Duration() > TimeSpan.FromSeconds(5))
         {
             reporter.Warning(
