@@ -77,32 +77,7 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
                     return;
                 }
 
-                // One row per publication in a group: two saves of the same row with the same expected version
-                // would both see its id come back from one UPDATE, and one change would be lost unseen. A second
-                // one waits for the next group, where the version check refuses it.
-                // Marks first: a runner waits for its mark before it sends (held posts released at one instant all
-                // do), and for its outcome only before it finishes. Rows of one publication keep their order: a mark
-                // goes ahead only of other publications' rows.
-                var ids = new HashSet<Guid>();
-                var passedOver = new HashSet<Guid>();
-                group = [];
-                foreach (var marksPass in (ReadOnlySpan<bool>)[true, false])
-                {
-                    for (var i = 0; i < _pending.Count && group.Count < MaxGroup; i++)
-                    {
-                        var id = _pending[i].Row.PublicationId;
-                        var mayGo = !marksPass || (_pending[i].Row.Attempt.Count == 0 && !passedOver.Contains(id));
-                        if (mayGo && ids.Add(id))
-                        {
-                            group.Add(_pending[i]);
-                            _pending.RemoveAt(i--);
-                        }
-                        else if (marksPass)
-                        {
-                            passedOver.Add(id);
-                        }
-                    }
-                }
+                group = TakeGroup();
             }
 
             try
@@ -127,6 +102,40 @@ internal sealed class OutcomeWriter(IServiceScopeFactory scopes)
                 await WriteAloneAsync(group[0].Row, group[0].Written);
             }
         }
+    }
+
+    /// <summary>
+    /// Takes the next group off the pending rows (the caller holds the lock). One row per publication in a group: two
+    /// saves of the same row with the same expected version would both see its id come back from one UPDATE, and one
+    /// change would be lost unseen; a second one waits for the next group, where the version check refuses it. Marks
+    /// first: a runner waits for its mark before it sends (held posts released at one instant all do), and for its
+    /// outcome only before it finishes. Rows of one publication keep their order: a mark goes ahead only of other
+    /// publications' rows.
+    /// </summary>
+    private List<(OutcomeRow Row, TaskCompletionSource<bool> Written)> TakeGroup()
+    {
+        var ids = new HashSet<Guid>();
+        var passedOver = new HashSet<Guid>();
+        var group = new List<(OutcomeRow Row, TaskCompletionSource<bool> Written)>();
+        foreach (var marksPass in (ReadOnlySpan<bool>)[true, false])
+        {
+            for (var i = 0; i < _pending.Count && group.Count < MaxGroup; i++)
+            {
+                var id = _pending[i].Row.PublicationId;
+                var mayGo = !marksPass || (_pending[i].Row.Attempt.Count == 0 && !passedOver.Contains(id));
+                if (mayGo && ids.Add(id))
+                {
+                    group.Add(_pending[i]);
+                    _pending.RemoveAt(i--);
+                }
+                else if (marksPass)
+                {
+                    passedOver.Add(id);
+                }
+            }
+        }
+
+        return group;
     }
 
     /// <summary>

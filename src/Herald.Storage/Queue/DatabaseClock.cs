@@ -21,7 +21,7 @@ namespace Herald.Storage.Queue;
 internal sealed class DatabaseClock(NpgsqlDataSource dataSource, TimeProvider local) : TimeProvider, IDatabaseClock
 {
     /// <summary>Round trips per measurement at most.</summary>
-    internal const int Samples = 5;
+    private const int Samples = 5;
 
     /// <summary>A round trip this quick bounds the offset within itself: no need for more.</summary>
     private static readonly TimeSpan CloseEnough = TimeSpan.FromMilliseconds(1);
