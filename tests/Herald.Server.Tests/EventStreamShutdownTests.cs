@@ -1,5 +1,8 @@
 using System.Net;
+using Herald.Publications;
+using Herald.Server.Events;
 using Herald.Server.Keys;
+using Herald.Server.Publications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -29,5 +32,43 @@ public sealed class EventStreamShutdownTests
         }
 
         Assert.False(deadline.IsCancellationRequested);
+    }
+
+    /// <summary>
+    /// A stopping test host disposes its services while an open stream may be reading changes (it does not wait for
+    /// open requests as Kestrel does). The read caught between the two ends the stream, rather than failing the
+    /// response with the disposed service's error.
+    /// </summary>
+    [Fact]
+    public async Task Changes_ReadAfterTheServerDisposedItsServices_EndTheStreamQuietly()
+    {
+        var (scopes, links, clock) = await ServicesOfAStoppedServerAsync();
+        using var ending = new CancellationTokenSource();
+        await ending.CancelAsync();
+
+        var changes = await EventsApi.ChangesAfterAsync(scopes, links, clock, PublicationChanges.Now(clock), ending.Token);
+
+        Assert.Null(changes);
+    }
+
+    [Fact]
+    public async Task Changes_ReadAfterTheServicesWereDisposed_WhileTheStreamIsOpen_StillFail()
+    {
+        var (scopes, links, clock) = await ServicesOfAStoppedServerAsync();
+
+        // Not ending: a disposed service is a fault, not the end of the stream, and is not hidden.
+        await Assert.ThrowsAsync<ObjectDisposedException>(() =>
+            EventsApi.ChangesAfterAsync(scopes, links, clock, PublicationChanges.Now(clock), CancellationToken.None));
+    }
+
+    /// <summary>What an open stream holds, taken from a server that has since stopped and disposed its services.</summary>
+    private static async Task<(IServiceScopeFactory Scopes, PostLinks Links, TimeProvider Clock)> ServicesOfAStoppedServerAsync()
+    {
+        var server = new SqliteServerFactory();
+        await ((IAsyncLifetime)server).InitializeAsync();
+        var services = server.Services;
+        var held = (services.GetRequiredService<IServiceScopeFactory>(), services.GetRequiredService<PostLinks>(), services.GetRequiredService<TimeProvider>());
+        await ((IAsyncLifetime)server).DisposeAsync();
+        return held;
     }
 }

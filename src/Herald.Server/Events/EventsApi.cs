@@ -104,7 +104,7 @@ internal static class EventsApi
             var changed = await ChangesAfterAsync(scopes, links, clock, position, cancellationToken);
             if (changed is null)
             {
-                yield break; // the client went away
+                yield break; // the client left or the server is stopping
             }
 
             foreach (var p in changed)
@@ -142,8 +142,12 @@ internal static class EventsApi
         }
     }
 
-    /// <summary>The settled changes after <paramref name="position"/>, in order; null when the client went away.</summary>
-    private static async Task<List<PublicationSummary>?> ChangesAfterAsync(
+    /// <summary>
+    /// The settled changes after <paramref name="position"/>, in order; null when the stream is ending (the client left,
+    /// the server is stopping). A stopping server may dispose its services while a read is under way (a test host does
+    /// not wait for open requests as Kestrel does): that too ends the stream quietly rather than failing the response.
+    /// </summary>
+    internal static async Task<List<PublicationSummary>?> ChangesAfterAsync(
         IServiceScopeFactory scopes, PostLinks links, TimeProvider clock, PublicationCursor position, CancellationToken cancellationToken)
     {
         try
@@ -153,7 +157,7 @@ internal static class EventsApi
             await links.RefreshAsync(db, cancellationToken);
             return await PublicationChanges.AfterAsync(db, clock, position, BatchSize, cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
         {
             return null;
         }
