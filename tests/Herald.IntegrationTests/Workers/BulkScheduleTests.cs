@@ -5,6 +5,7 @@ using Herald.Scheduling;
 using Herald.Storage;
 using Herald.Validation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -262,6 +263,48 @@ public sealed class BulkScheduleTests
         // New credentials are still taken.
         await workers.ScheduleAsync(Articles.New("Fourth"), Account("as-configured", "rotated-key"), ScheduleTime.At(Now.AddHours(1)));
         Assert.NotEqual(before, await RowVersionAsync(workers));
+    }
+
+    /// <summary>
+    /// The title search's trigram index takes a bulk call's titles into its pending list (16 MB rather than 4, so that
+    /// the call does not merge the list into the index several times while the user waits); a search reads that list
+    /// too, so what was just scheduled is found at once, through the index.
+    /// </summary>
+    [Fact]
+    public async Task ScheduleMany_OnPostgres_TitlesAreFoundThroughTheSearchIndexAtOnce()
+    {
+        await using var database = await TestDatabase.PostgresAsync();
+        await using var workers = await WorkerHost.StartAsync(database, WorkerHost.NewCredentialKey(), new FakeTimeProvider(Now), start: false);
+        var account = Account("search");
+        var items = Enumerable.Range(0, 300)
+            .Select(i => new ScheduleItem(Articles.New($"Searchable article {i} about {(i % 3 == 0 ? "Kubernetes" : "gardening")}"), [account], ScheduleTime.At(Now.AddDays(1))))
+            .ToList();
+
+        await ScheduleManyAsync(workers, items);
+
+        await using var scope = workers.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        Assert.Equal(
+            "{gin_pending_list_limit=16384}",
+            await db.Database.SqlQueryRaw<string>("SELECT reloptions::text AS \"Value\" FROM pg_class WHERE relname = 'ix_contents_title_trigram'").SingleAsync());
+        // With sequential scans off the planner takes the index whenever it can serve the search.
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL enable_seqscan = off");
+        var connection = db.Database.GetDbConnection();
+        await using var explain = connection.CreateCommand();
+        explain.Transaction = transaction.GetDbTransaction();
+        explain.CommandText = "EXPLAIN SELECT id FROM contents WHERE lower(title) LIKE '%ubernet%'";
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Contains(plan, line => line.Contains("ix_contents_title_trigram", StringComparison.Ordinal));
+        Assert.Equal(100, await db.Database.SqlQueryRaw<int>("SELECT count(*)::int AS \"Value\" FROM contents WHERE lower(title) LIKE '%ubernet%'").SingleAsync());
     }
 
     /// <summary>Makes the database refuse every new publication row (a failure inside the database, after the other writes).</summary>
