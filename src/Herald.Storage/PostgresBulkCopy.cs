@@ -22,11 +22,11 @@ internal sealed class PostgresBulkCopy(DbContext db)
     public const int MinimumRows = 200;
 
     /// <summary>
-    /// Copies <paramref name="rows"/>. <paramref name="shadow"/> gives, by property name, the value of each shadow
+    /// Copies <paramref name="rows"/>, reading them once, in order, as they are written. <paramref name="shadow"/> gives, by property name, the value of each shadow
     /// property (one the entity type does not have); one without a value there is refused before anything is written.
     /// </summary>
     public async Task CopyAsync<T>(
-        IReadOnlyList<T> rows, IReadOnlyDictionary<string, Func<T, object?>>? shadow, CancellationToken cancellationToken)
+        IEnumerable<T> rows, IReadOnlyDictionary<string, Func<T, object?>>? shadow, CancellationToken cancellationToken)
         where T : class
     {
         var entityType = db.Model.FindEntityType(typeof(T))

@@ -1,6 +1,7 @@
 using Herald.Accounts;
 using Herald.Contents;
 using Herald.Publications;
+using Herald.Scheduling;
 using Herald.Workers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -119,11 +120,14 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
         return existing;
     }
 
-    public async Task AddScheduledAsync(
-        IReadOnlyList<Content> contents, IReadOnlyList<Publication> publications, bool keepTracked, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Publication>> AddScheduledAsync(
+        IReadOnlyList<Content> contents, int count, Func<int, Publication> create, bool keepTracked, CancellationToken cancellationToken = default)
     {
-        if (keepTracked || publications.Count < PostgresBulkCopy.MinimumRows || !db.Database.IsNpgsql())
+        var publications = new Publication[count];
+        if (keepTracked || count < PostgresBulkCopy.MinimumRows || !db.Database.IsNpgsql())
         {
+            // Rendering is pure CPU work per publication: a large call spreads it over the cores.
+            PerItem.For(count, i => publications[i] = create(i));
             foreach (var content in contents)
             {
                 db.Contents.Add(content).Property(FingerprintProperty).CurrentValue = ContentFingerprint.Of(content);
@@ -137,22 +141,35 @@ internal sealed class PublicationStore(HeraldDbContext db, OutcomeWriter outcome
                 Detach(contents, publications);
             }
 
-            return;
+            return publications;
         }
 
         // Thousands of rows: binary COPY in the same transaction as the accounts (the caller's, when it has one),
-        // instead of tracked inserts.
+        // instead of tracked inserts. Each publication is made as its row is written: PostgreSQL takes the rows
+        // already sent (their indexes, their foreign keys) on its own core meanwhile.
         var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await using (own)
         {
             await db.SaveChangesAsync(cancellationToken);
             var copy = new PostgresBulkCopy(db);
             await copy.CopyAsync(contents, new Dictionary<string, Func<Content, object?>> { [FingerprintProperty] = ContentFingerprint.Of }, cancellationToken);
-            await copy.CopyAsync(publications, shadow: null, cancellationToken);
+            await copy.CopyAsync(MadeInOrder(publications, create), shadow: null, cancellationToken);
             if (own is not null)
             {
                 await own.CommitAsync(cancellationToken);
             }
+        }
+
+        return publications;
+    }
+
+    /// <summary>Makes each publication as it is read, keeping it in <paramref name="made"/>.</summary>
+    private static IEnumerable<Publication> MadeInOrder(Publication[] made, Func<int, Publication> create)
+    {
+        for (var i = 0; i < made.Length; i++)
+        {
+            made[i] = create(i);
+            yield return made[i];
         }
     }
 

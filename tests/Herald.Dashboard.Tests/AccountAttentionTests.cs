@@ -130,7 +130,7 @@ public sealed class AccountAttentionTests
         });
         var content = new Content { Title = $"For {name}", Body = "Body." };
         var publication = Publication.Create(content.Id, account.Id, "devto", now, "UTC", 3, now);
-        await store.AddScheduledAsync([content], [publication], keepTracked: false);
+        await store.AddScheduledAsync([content], 1, _ => publication, keepTracked: false);
         for (var i = 0; i < statuses.Length; i++)
         {
             var started = now.AddSeconds(i * 10);

@@ -235,7 +235,7 @@ public sealed class DashboardQueryTests
             seeded.Add((instants[i], publication.Status));
         }
 
-        await store.AddScheduledAsync(contents, publications, keepTracked: false);
+        await store.AddScheduledAsync(contents, publications.Count, i => publications[i], keepTracked: false);
         return seeded;
     }
 }

@@ -337,6 +337,33 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
         Assert.Equal("worker-a", stored!.LeaseOwner);
     }
 
+    /// <summary>
+    /// Many publications are made as their rows are written (on PostgreSQL, streamed into a binary COPY): one that
+    /// cannot be made halfway through leaves nothing stored — no content, no publication — and the store still works.
+    /// </summary>
+    [Fact]
+    public async Task AddScheduled_MakingAPublicationFailsHalfway_StoresNothing()
+    {
+        var (_, account) = await SeedAsync("made-halfway");
+        var marker = $"halfway-{Guid.NewGuid():N}";
+        var contents = Enumerable.Range(0, 300).Select(i => new Content { Title = $"{marker} {i}", Body = "Body", CreatedAt = Now }).ToList();
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => WithStoreAsync(store => store.AddScheduledAsync(
+            contents,
+            contents.Count,
+            i => i == 250
+                ? throw new InvalidOperationException("cannot be made")
+                : Publication.Create(contents[i].Id, account.Id, "devto", Now.AddDays(1), "UTC", 3, Now),
+            keepTracked: false)));
+
+        Assert.Equal("cannot be made", thrown.Message);
+        // Publications cannot outlive their contents (a foreign key): none of the 300 contents means none of theirs.
+        Assert.Equal("0", await RawScalarAsync($"SELECT CAST(COUNT(*) AS TEXT) FROM contents WHERE title LIKE '{marker}%'"));
+        var later = new Content { Title = $"{marker} later", Body = "Body", CreatedAt = Now };
+        var stored = await WithStoreAsync(store => store.AddScheduledAsync(
+            [later], 1, _ => Publication.Create(later.Id, account.Id, "devto", Now.AddDays(1), "UTC", 3, Now), keepTracked: false));
+        Assert.NotNull(await WithStoreAsync(store => store.GetPublicationAsync(Assert.Single(stored).Id)));
+    }
+
     [Fact]
     public async Task IdempotencyKey_IsUnique()
     {

@@ -64,15 +64,16 @@ internal sealed class PartProgress
         public Task<IReadOnlyList<(Account Account, bool Existed)>> StageAccountsAsync(IReadOnlyList<Account> accounts, CancellationToken cancellationToken = default) =>
             inner.StageAccountsAsync(accounts, cancellationToken);
 
-        public Task AddScheduledAsync(
-            IReadOnlyList<Content> contents, IReadOnlyList<Publication> publications, bool keepTracked, CancellationToken cancellationToken = default)
+        public async Task<IReadOnlyList<Publication>> AddScheduledAsync(
+            IReadOnlyList<Content> contents, int count, Func<int, Publication> create, bool keepTracked, CancellationToken cancellationToken = default)
         {
-            foreach (var publication in publications)
+            var stored = await inner.AddScheduledAsync(contents, count, create, keepTracked, cancellationToken);
+            foreach (var publication in stored)
             {
                 _parts[publication.Id] = publication.ThreadPartIds.Count;
             }
 
-            return inner.AddScheduledAsync(contents, publications, keepTracked, cancellationToken);
+            return stored;
         }
 
         public async Task<IReadOnlyList<Publication>?> TryAddScheduledAtOnceAsync(

@@ -28,13 +28,16 @@ public interface IPublicationStore
         IReadOnlyList<Account> accounts, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Stores contents and their publications, with what <see cref="StageAccountsAsync"/> staged, in one transaction.
-    /// Many rows at once go through the database's bulk path (PostgreSQL binary COPY) unless
-    /// <paramref name="keepTracked"/>. Afterwards the contents and publications are tracked by this store only when
-    /// <paramref name="keepTracked"/>, whichever path stored them (otherwise load them to change them).
+    /// Stores contents and <paramref name="count"/> new publications, with what <see cref="StageAccountsAsync"/>
+    /// staged, in one transaction, and returns the publications in order. <paramref name="create"/> makes publication
+    /// <c>i</c>, once for each index: on the database's bulk path (PostgreSQL binary COPY, many rows, unless
+    /// <paramref name="keepTracked"/>) in order, just before its row is written, so making them (rendering payloads)
+    /// overlaps the database taking the rows before; otherwise all first, spread over the cores. Afterwards the
+    /// contents and publications are tracked by this store only when <paramref name="keepTracked"/>, whichever path
+    /// stored them (otherwise load them to change them).
     /// </summary>
-    Task AddScheduledAsync(
-        IReadOnlyList<Content> contents, IReadOnlyList<Publication> publications, bool keepTracked, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<Publication>> AddScheduledAsync(
+        IReadOnlyList<Content> contents, int count, Func<int, Publication> create, bool keepTracked, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores a new content and its publications at once — on PostgreSQL one round trip, the repost guard included

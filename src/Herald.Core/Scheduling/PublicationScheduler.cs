@@ -117,12 +117,13 @@ internal sealed class PublicationScheduler(
                     map[item.Accounts[i]] = stored[i];
                 }
 
-                return Create([item], map, options, timeProvider.GetUtcNow());
+                var now = timeProvider.GetUtcNow();
+                return [.. Targets([item], map).Select(t => Create(t.Item, t.Account, options, now))];
             },
             cancellationToken);
     }
 
-    private async Task<Publication[]> StoreAsync(
+    private async Task<IReadOnlyList<Publication>> StoreAsync(
         IReadOnlyList<ScheduleItem> items, bool single, ScheduleOptions options, CancellationToken cancellationToken)
     {
         var accounts = items.SelectMany(i => i.Accounts).Distinct().ToList();
@@ -140,38 +141,36 @@ internal sealed class PublicationScheduler(
         }
 
         var now = timeProvider.GetUtcNow();
-        var publications = Create(items, stored, options, now);
+        var targets = Targets(items, stored);
         // One content given for several items (the same post to X at 9 and LinkedIn at 10) is one row.
         var contents = items.Select(i => i.Content).Distinct().ToList();
         // All or nothing: a failure halfway must not leave some targets stored (a second run would post them twice).
-        // An inline send (ClaimFor) goes on to save the publications it was given: they stay tracked.
-        await store.AddScheduledAsync(contents, publications, keepTracked: options.ClaimFor is not null, cancellationToken);
-        return publications;
+        // An inline send (ClaimFor) goes on to save the publications it was given: they stay tracked. The store makes
+        // each publication (renders its payload) as it stores them: the bulk path while the database takes the rows
+        // made before.
+        return await store.AddScheduledAsync(
+            contents, targets.Length, i => Create(targets[i].Item, targets[i].Account, options, now), keepTracked: options.ClaimFor is not null, cancellationToken);
     }
 
-    private Publication[] Create(IReadOnlyList<ScheduleItem> items, Dictionary<Account, Account> stored, ScheduleOptions options, DateTimeOffset now)
-    {
-        var targets = items.SelectMany(item => item.Accounts.Select(account => (item, account: stored[account]))).ToArray();
-        var publications = new Publication[targets.Length];
-        // Rendering is pure CPU work per target: a large bulk call spreads it over the cores.
-        PerItem.For(targets.Length, i =>
-        {
-            var (item, account) = targets[i];
-            var adapter = registry.Resolve(account.Platform);
-            var platform = adapter.Platform.Id;
-            var publication = Publication.Create(
-                item.Content.Id, account.Id, platform, item.When.Utc, item.When.TimeZone, retryPolicies.For(platform).MaxRetries, now);
-            // What will be sent, visible from the start; the worker stores it again only if it renders differently then.
-            publication.SetPayload(adapter.Render(item.Content, account).Body, now);
-            if (options.ClaimFor is { } owner)
-            {
-                // Stored already taken by the caller (an inline send): no worker can claim it in between.
-                publication.BeginAttempt(owner, now + options.Lease, now);
-            }
+    private static (ScheduleItem Item, Account Account)[] Targets(IReadOnlyList<ScheduleItem> items, Dictionary<Account, Account> stored) =>
+        [.. items.SelectMany(item => item.Accounts.Select(account => (item, stored[account])))];
 
-            publications[i] = publication;
-        });
-        return publications;
+    /// <summary>A new publication of <paramref name="item"/> on the stored <paramref name="account"/>, its payload rendered.</summary>
+    private Publication Create(ScheduleItem item, Account account, ScheduleOptions options, DateTimeOffset now)
+    {
+        var adapter = registry.Resolve(account.Platform);
+        var platform = adapter.Platform.Id;
+        var publication = Publication.Create(
+            item.Content.Id, account.Id, platform, item.When.Utc, item.When.TimeZone, retryPolicies.For(platform).MaxRetries, now);
+        // What will be sent, visible from the start; the worker stores it again only if it renders differently then.
+        publication.SetPayload(adapter.Render(item.Content, account).Body, now);
+        if (options.ClaimFor is { } owner)
+        {
+            // Stored already taken by the caller (an inline send): no worker can claim it in between.
+            publication.BeginAttempt(owner, now + options.Lease, now);
+        }
+
+        return publication;
     }
 
     /// <summary>
