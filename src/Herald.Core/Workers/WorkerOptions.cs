@@ -59,13 +59,11 @@ public sealed class WorkerOptions
 
     /// <summary>
     /// How far ahead of their due instant publications are claimed, loaded, rendered and looked up (when an earlier
-    /// send may have taken effect), then held ready and released at that instant — never before it. Default 5 s: a
-    /// worker that has just started (its code not yet compiled) took 2 s to claim, load and render 1,000 due at one
-    /// instant and as long again to ready their sends, so with 2 s ahead they went out up to 3 s late
-    /// (docs/benchmarks.md); zero turns holding off (a publication is claimed when it is due). Held publications are
-    /// under a lease like any claimed one: a worker that dies holding them gives them back when it expires.
+    /// send may have taken effect), then held ready and released at that instant — never before it. Default 2 s;
+    /// zero turns holding off (a publication is claimed when it is due). Held publications are under a lease like
+    /// any claimed one: a worker that dies holding them gives them back when it expires.
     /// </summary>
-    public TimeSpan HoldAhead { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan HoldAhead { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// The most publications one batch holds for their due instant. A claim that comes back as a full batch of

@@ -29,7 +29,7 @@ public sealed class DueTimeTests
         var id = (await workers.ScheduleAsync(Articles.New("Across DST"), Articles.DevTo(sandbox), when))[0].Id;
 
         // Scheduling a day ahead does not wake a dispatcher whose timer is set sooner (its safety poll). One second
-        // before: the dispatcher wakes, claims it (it falls due within HoldAhead, 5 s) and holds it ready, unsent.
+        // before: the dispatcher wakes, claims it (it falls due within HoldAhead, 2 s) and holds it ready, unsent.
         await WaitUntilAsync(() => signal.IsWaiting);
         var wakeUps = dispatcher.WakeUps;
         clock.Advance(expected - TimeSpan.FromSeconds(1) - clock.GetUtcNow());
