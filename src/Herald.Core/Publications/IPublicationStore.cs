@@ -30,11 +30,13 @@ public interface IPublicationStore
     /// <summary>
     /// Stores contents and <paramref name="count"/> new publications, with what <see cref="StageAccountsAsync"/>
     /// staged, in one transaction, and returns the publications in order. <paramref name="create"/> makes publication
-    /// <c>i</c>, once for each index: on the database's bulk path (PostgreSQL binary COPY, many rows, unless
+    /// <c>i</c>, at most once for each index: on the database's bulk path (PostgreSQL binary COPY, many rows, unless
     /// <paramref name="keepTracked"/>) in order, just before its row is written, so making them (rendering payloads)
-    /// overlaps the database taking the rows before; otherwise all first, spread over the cores. Afterwards the
-    /// contents and publications are tracked by this store only when <paramref name="keepTracked"/>, whichever path
-    /// stored them (otherwise load them to change them).
+    /// overlaps the database taking the rows before; otherwise all first, spread over the cores. If one cannot be
+    /// made, the exception surfaces, nothing is stored and nothing is returned. Afterwards the contents and
+    /// publications are tracked by this store only when <paramref name="keepTracked"/>, whichever path stored them
+    /// (otherwise load them to change them). Call it inside <see cref="InTransactionAsync{T}"/> with the staging, as
+    /// the scheduler does: that is what forgets the staged accounts when the call fails.
     /// </summary>
     Task<IReadOnlyList<Publication>> AddScheduledAsync(
         IReadOnlyList<Content> contents, int count, Func<int, Publication> create, bool keepTracked, CancellationToken cancellationToken = default);

@@ -157,7 +157,7 @@ internal static class EventsApi
             await links.RefreshAsync(db, cancellationToken);
             return await PublicationChanges.AfterAsync(db, clock, position, BatchSize, cancellationToken);
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
+        catch (Exception e) when ((e is OperationCanceledException or ObjectDisposedException) && cancellationToken.IsCancellationRequested)
         {
             return null;
         }
