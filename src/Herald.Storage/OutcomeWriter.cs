@@ -24,8 +24,9 @@ internal sealed record OutcomeRow(
 
 /// <summary>
 /// Writes the end of every attempt in the process — the publication's new state and its attempt row — and the
-/// marks a runner saves on its way (the start of a send or a lookup: the publication's row alone), with group commit: a write that arrives while another is in flight joins the next group (marks before outcomes), and a group is one
-/// statement on PostgreSQL (one round trip, one commit) or one transaction on SQLite. Under light load every
+/// marks a runner saves on its way (the start of a send or a lookup: the publication's row alone), with group
+/// commit: a write that arrives while another is in flight joins the next group (marks before outcomes), and a group
+/// is one statement on PostgreSQL (one round trip, one commit) or one transaction on SQLite. Under light load every
 /// outcome is written alone and at once; under heavy load dozens share a commit. Each caller still waits for
 /// its own row to be durable before it moves on, so "the outcome is stored the moment it is known" holds.
 /// </summary>

@@ -22,8 +22,9 @@ internal sealed class PostgresBulkCopy(DbContext db)
     public const int MinimumRows = 200;
 
     /// <summary>
-    /// Copies <paramref name="rows"/>, reading them once, in order, as they are written. <paramref name="shadow"/> gives, by property name, the value of each shadow
-    /// property (one the entity type does not have); one without a value there is refused before anything is written.
+    /// Copies <paramref name="rows"/>, reading them once, in order, as they are written. <paramref name="shadow"/>
+    /// gives, by property name, the value of each shadow property (one the entity type does not have); one without a
+    /// value there is refused before anything is written.
     /// </summary>
     public async Task CopyAsync<T>(
         IEnumerable<T> rows, IReadOnlyDictionary<string, Func<T, object?>>? shadow, CancellationToken cancellationToken)

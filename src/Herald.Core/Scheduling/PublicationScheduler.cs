@@ -149,7 +149,11 @@ internal sealed class PublicationScheduler(
         // each publication (renders its payload) as it stores them: the bulk path while the database takes the rows
         // made before.
         return await store.AddScheduledAsync(
-            contents, targets.Length, i => Create(targets[i].Item, targets[i].Account, options, now), keepTracked: options.ClaimFor is not null, cancellationToken);
+            contents,
+            targets.Length,
+            i => Create(targets[i].Item, targets[i].Account, options, now),
+            keepTracked: options.ClaimFor is not null,
+            cancellationToken);
     }
 
     private static (ScheduleItem Item, Account Account)[] Targets(IReadOnlyList<ScheduleItem> items, Dictionary<Account, Account> stored) =>
