@@ -28,6 +28,7 @@ public static class HeraldJobsServiceCollectionExtensions
         services.AddSingleton<IBatchSink, HangfireBatchSink>();
         services.AddSingleton(sp => new PostgresRateLimitHold(sp.GetRequiredService<WorkerOptions>().AttemptTimeout));
         services.TryAddSingleton<BatchExecutor>();
+        services.TryAddSingleton<WorkerWarmUp>();
         services.TryAddTransient<PublishBatchJob>();
         services.TryAddSingleton(sp =>
         {

@@ -15,6 +15,7 @@ internal sealed class HeraldWorkerService(
     Dispatcher dispatcher,
     WorkerOptions options,
     IServiceScopeFactory scopes,
+    WorkerWarmUp warmUp,
     IEnumerable<IDueListener> listeners,
     IEnumerable<IDatabaseClock> clocks) : BackgroundService
 {
@@ -37,6 +38,8 @@ internal sealed class HeraldWorkerService(
         var tasks = listeners.Select(l => l.ListenAsync(stoppingToken))
             .Concat(clocks.Select(c => KeepInSyncAsync(c, stoppingToken)))
             .Append(dispatcher.RunAsync(stoppingToken))
+            // Beside the dispatcher, not before it: a publication already due is claimed at once.
+            .Append(warmUp.RunAsync(stoppingToken))
             .ToList();
         try
         {

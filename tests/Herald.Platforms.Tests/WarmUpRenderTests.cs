@@ -1,0 +1,23 @@
+using Herald.Workers;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Herald.Platforms.Tests;
+
+/// <summary>
+/// A worker's warm-up renders one sample post for every platform Herald ships, so that the first batch after a start
+/// finds each formatter compiled: none may need an account setting to render it.
+/// </summary>
+public sealed class WarmUpRenderTests
+{
+    [Fact]
+    public void RenderForEachPlatform_EveryShippedPlatform_RendersTheSample()
+    {
+        using var services = new ServiceCollection().AddHerald().AddEveryPlatform().Services.BuildServiceProvider();
+        var registry = services.GetRequiredService<PlatformRegistry>();
+
+        var rendered = WorkerWarmUp.RenderForEachPlatform(registry);
+
+        Assert.Equal(7, registry.Adapters.Count);
+        Assert.Equal(registry.Adapters.Count, rendered);
+    }
+}
