@@ -58,6 +58,12 @@ public sealed class SqliteHeraldDbContext(DbContextOptions<SqliteHeraldDbContext
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
         configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
     }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<Publication>().HasIndex(p => p.IdempotencyKey).IsUnique();
+    }
 }
 
 /// <summary>PostgreSQL, for several machines sharing one database. Times are <c>timestamptz</c>.</summary>
@@ -79,7 +85,14 @@ public sealed class PostgresHeraldDbContext(DbContextOptions<PostgresHeraldDbCon
         // page kept free they are heap-only (HOT) updates, which add no index entries (ten indexes on this table).
         // The price: the table's pages are at most half full, so it takes up to twice the space on disk.
         modelBuilder.Entity<Publication>().HasStorageParameter("fillfactor", PublicationsFillFactor);
+        // The key is the row's id in another form (Publication.Create): checking that keeps it unique through the primary
+        // key, without a unique index of its own that every insert would also have to update.
+        modelBuilder.Entity<Publication>().ToTable(t => t.HasCheckConstraint(
+            IdempotencyKeyCheck, "idempotency_key = 'herald-' || replace(id::text, '-', '')"));
     }
+
+    /// <summary>The check that a publication's idempotency key is made from its id.</summary>
+    internal const string IdempotencyKeyCheck = "ck_publications_idempotency_key";
 
     /// <summary>How full PostgreSQL fills a page of <c>publications</c> (percent).</summary>
     internal const int PublicationsFillFactor = 50;

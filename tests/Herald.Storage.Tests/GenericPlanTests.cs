@@ -84,8 +84,8 @@ public sealed partial class GenericPlanTests : IAsyncLifetime
                 RETURNING id)
             INSERT INTO publications (id, content_id, account_id, platform, status, scheduled_at, time_zone, attempt_count,
                 retry_count, max_retries, idempotency_key, thread_part_ids, created_at, updated_at, version)
-            SELECT gen_random_uuid(), c.id, '{{Account}}', 'devto', 'Published', now(), 'UTC', 1, 0, 3, gen_random_uuid()::text, '[]', now(), now(), 1
-            FROM c;
+            SELECT p.id, p.content_id, '{{Account}}', 'devto', 'Published', now(), 'UTC', 1, 0, 3, 'herald-' || replace(p.id::text, '-', ''), '[]', now(), now(), 1
+            FROM (SELECT gen_random_uuid() AS id, c.id AS content_id FROM c) p;
             ANALYZE contents;
             ANALYZE publications;
             """,

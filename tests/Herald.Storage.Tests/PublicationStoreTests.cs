@@ -364,6 +364,7 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
         Assert.NotNull(await WithStoreAsync(store => store.GetPublicationAsync(Assert.Single(stored).Id)));
     }
 
+    /// <summary>A second row with the same key is refused: by a unique index on SQLite, by the check that the key is made from the row's id on PostgreSQL.</summary>
     [Fact]
     public async Task IdempotencyKey_IsUnique()
     {

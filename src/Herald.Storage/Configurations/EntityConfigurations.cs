@@ -96,8 +96,9 @@ internal sealed class PublicationConfiguration : IEntityTypeConfiguration<Public
         builder.Property(p => p.ExternalId).HasColumnName("external_id").HasMaxLength(200);
         builder.Property(p => p.Url).HasColumnName("url").HasConversion(UriConverter.Instance);
         builder.Property(p => p.PublishedAt).HasColumnName("published_at");
+        // Unique, as platforms that take it drop a second request with the same key: each provider's context says how
+        // (a unique index on SQLite; on PostgreSQL a check that it is made from the row's id).
         builder.Property(p => p.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(100);
-        builder.HasIndex(p => p.IdempotencyKey).IsUnique();
         builder.Property(p => p.Payload).HasColumnName("payload");
         builder.Property(p => p.UncertainSince).HasColumnName("uncertain_since");
         builder.Property(p => p.WorkStartedAt).HasColumnName("work_started_at");

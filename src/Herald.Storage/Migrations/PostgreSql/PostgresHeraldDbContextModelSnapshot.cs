@@ -350,9 +350,6 @@ namespace Herald.Storage.Migrations.PostgreSql
 
                     b.HasIndex("AccountId");
 
-                    b.HasIndex("IdempotencyKey")
-                        .IsUnique();
-
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_publications_due")
                         .HasFilter("status IN ('Scheduled', 'RetryScheduled')");
@@ -379,7 +376,10 @@ namespace Herald.Storage.Migrations.PostgreSql
                     b.HasIndex("Status", "UpdatedAt", "Id")
                         .HasDatabaseName("ix_publications_status_updated");
 
-                    b.ToTable("publications", (string)null);
+                    b.ToTable("publications", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_publications_idempotency_key", "idempotency_key = 'herald-' || replace(id::text, '-', '')");
+                        });
 
                     b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
