@@ -39,6 +39,6 @@ internal static partial class HeraldLog
     [LoggerMessage(EventId = 1108, Level = LogLevel.Debug, Message = "Worker warmed up in {Milliseconds:0} ms ({Platforms} platforms rendered)")]
     public static partial void WarmedUp(ILogger logger, int platforms, double milliseconds);
 
-    [LoggerMessage(EventId = 1109, Level = LogLevel.Information, Message = "The worker's warm-up stopped ({ExceptionType}); its first batch compiles what it needs as it runs")]
-    public static partial void WarmUpFailed(ILogger logger, string exceptionType);
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Information, Message = "The worker's warm-up stopped ({Exceptions}); its first batch compiles what it needs as it runs")]
+    public static partial void WarmUpFailed(ILogger logger, string exceptions);
 }

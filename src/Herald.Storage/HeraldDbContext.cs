@@ -82,7 +82,8 @@ public sealed class PostgresHeraldDbContext(DbContextOptions<PostgresHeraldDbCon
         base.OnModelCreating(modelBuilder);
         // A publication's row is written several times within seconds of its due instant (claim, job taking it,
         // "being sent", outcome). The writes between claim and outcome change no indexed column; with half of each
-        // page kept free they are heap-only (HOT) updates, which add no index entries (ten indexes on this table).
+        // page kept free they are heap-only (HOT) updates, which add no index entries (ten on PostgreSQL, the
+        // primary key among them).
         // The price: the table's pages are at most half full, so it takes up to twice the space on disk.
         modelBuilder.Entity<Publication>().HasStorageParameter("fillfactor", PublicationsFillFactor);
         // The key is the row's id in another form (Publication.Create): checking that keeps it unique through the primary

@@ -125,6 +125,12 @@ public static class HeraldStorageServiceCollectionExtensions
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             }
         }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.RaiseException)
+        {
+            // A migration's own check refused the rows it found; its message says which and what to do.
+            throw new InvalidOperationException(
+                $"Herald cannot upgrade its database ({HeraldDatabase.Describe(info.ConnectionString)}): {ex.MessageText}", ex);
+        }
         catch (Exception ex) when (ex is NpgsqlException or SqliteException or TimeoutException)
         {
             throw new InvalidOperationException(

@@ -3,6 +3,7 @@ using Herald.Accounts;
 using Herald.Contents;
 using Herald.Platforms;
 using Herald.Publications;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -378,7 +379,16 @@ public abstract class PublicationStoreTests<TDatabase>(TDatabase database) : ICl
             $"SELECT {NewIdSql()}, content_id, account_id, platform, status, scheduled_at, time_zone, 0, 0, 3, idempotency_key, '[]', created_at, updated_at, 0 " +
             $"FROM publications WHERE idempotency_key = '{publication.IdempotencyKey}'"));
 
-        Assert.IsAssignableFrom<DbException>(ex);
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            // SQLITE_CONSTRAINT_UNIQUE.
+            Assert.Equal(2067, Assert.IsType<SqliteException>(ex).SqliteExtendedErrorCode);
+        }
+        else
+        {
+            // check_violation: the copied key is not made from the new row's id.
+            Assert.Equal("23514", Assert.IsAssignableFrom<DbException>(ex).SqlState);
+        }
     }
 
     [Fact]

@@ -34,6 +34,14 @@ public sealed class BatchExecutor(
 
     public async Task RunAsync(ClaimedBatch batch, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            // Only a starting worker's warm-up hands over a batch that names nothing: no worker was taken, so the
+            // dispatcher is not woken either.
+            return;
+        }
+
         var runId = $"run-{Guid.NewGuid():N}";
         var ids = batch.Fresh.Concat(batch.Recovered).Select(g => new PublicationId(g)).ToList();
         // Measured from before the lease is written or kept: the local deadline can only be earlier than the stored

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Herald.Accounts;
 using Herald.Contents;
+using Herald.Engine;
 using Herald.Platforms;
 using Herald.Publications;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,8 +11,8 @@ namespace Herald.Workers;
 
 /// <summary>
 /// Runs once as a worker starts: takes the steps a batch takes, on a publication that does not exist, so that the
-/// first batch due after a start finds its code compiled, its queries built and its connections open instead of
-/// paying for all of that at its due instant (on two cores, more than a second for a batch of 1,000). Nothing is
+/// first batch due after a start finds its code compiled (Herald's, EF Core's queries, the database driver's and
+/// Hangfire's) and its connection pools filled instead of paying for all of that at its due instant (on two cores, more than a second for a batch of 1,000). Nothing is
 /// stored, sent or changed: the load finds no row, the version-checked writes match none, and the batch handed
 /// to the job engine owns nothing when it runs.
 /// </summary>
@@ -62,8 +63,10 @@ internal sealed class WorkerWarmUp(
         {
             var rendered = RenderForEachPlatform(registry);
             await WriteAsABatchWouldAsync(cancellationToken);
-            // The hand-off and the job's start: Hangfire's serializer, its storage round trip and its activator.
-            await sink.EnqueueAsync(new ClaimedBatch($"warm-up-{Guid.NewGuid():N}", [Guid.NewGuid()], []), cancellationToken);
+            // The hand-off and the job's start: Hangfire's serializer, its storage round trip and its activator. The
+            // batch names no publication, so the job returns at once without waking the dispatcher (on PostgreSQL,
+            // whichever node picks it up).
+            await sink.EnqueueAsync(new ClaimedBatch($"warm-up-{Guid.NewGuid():N}", [], []), cancellationToken);
             HeraldLog.WarmedUp(logger, rendered, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return rendered;
         }
@@ -73,7 +76,7 @@ internal sealed class WorkerWarmUp(
         }
         catch (Exception ex)
         {
-            HeraldLog.WarmUpFailed(logger, ex.GetType().Name);
+            HeraldLog.WarmUpFailed(logger, PublicationRunner.ExceptionChain(ex));
         }
 
         return null;

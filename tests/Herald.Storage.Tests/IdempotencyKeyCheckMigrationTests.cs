@@ -1,0 +1,135 @@
+using Herald.Accounts;
+using Herald.Contents;
+using Herald.Publications;
+using Herald.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Herald.Storage.Tests;
+
+/// <summary>
+/// Upgrading a PostgreSQL database across migration <c>IdempotencyKeyCheck</c>: rows Herald wrote pass, a row whose
+/// key was written another way stops the upgrade by name before anything changes, and an upgrade interrupted
+/// after its first transaction completes when run again.
+/// </summary>
+public sealed class IdempotencyKeyCheckMigrationTests : IAsyncLifetime
+{
+    private const string Before = "20261203165729_TitleSearchPendingList";
+    private static readonly DateTimeOffset Now = new(2026, 12, 3, 9, 0, 0, TimeSpan.Zero);
+
+    private string _database = "";
+    private string _connectionString = "";
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        (_database, _connectionString) = await ScratchPostgres.CreateAsync("herald_test");
+        var services = new ServiceCollection();
+        services.AddHeraldStorage(_connectionString, Convert.ToBase64String(new byte[32]));
+        _services = services.BuildServiceProvider();
+        await using var scope = _services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<HeraldDbContext>().GetService<IMigrator>().MigrateAsync(Before);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await ScratchPostgres.DropAsync(_database);
+    }
+
+    [Fact]
+    public async Task Upgrade_RowsHeraldWrote_ReplacesTheIndexByAValidatedCheck()
+    {
+        var ids = await SeedAsync(3);
+
+        await _services.MigrateHeraldDatabaseAsync();
+
+        Assert.Equal("true", await ScalarAsync("SELECT convalidated::text FROM pg_constraint WHERE conname = 'ck_publications_idempotency_key'"));
+        Assert.Equal("0", await ScalarAsync("SELECT count(*)::text FROM pg_indexes WHERE indexname = 'IX_publications_idempotency_key'"));
+        Assert.Equal("3", await ScalarAsync($"SELECT count(*)::text FROM publications WHERE id IN ({string.Join(", ", ids.Select(id => $"'{id.Value}'"))})"));
+    }
+
+    [Fact]
+    public async Task Upgrade_AKeyNotMadeFromItsId_StopsNamingTheRowAndChangesNothing()
+    {
+        var ids = await SeedAsync(2);
+        await ExecuteAsync($"UPDATE publications SET idempotency_key = 'written-by-hand' WHERE id = '{ids[1].Value}'");
+
+        var ex = await Record.ExceptionAsync(() => _services.MigrateHeraldDatabaseAsync());
+
+        var refused = Assert.IsType<InvalidOperationException>(ex);
+        Assert.StartsWith("Herald cannot upgrade its database", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"publication {ids[1].Value} has an idempotency key", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("1", await ScalarAsync("SELECT count(*)::text FROM pg_indexes WHERE indexname = 'IX_publications_idempotency_key'"));
+        Assert.Equal("0", await ScalarAsync("SELECT count(*)::text FROM pg_constraint WHERE conname = 'ck_publications_idempotency_key'"));
+        Assert.Equal(Before, await ScalarAsync("SELECT max(\"MigrationId\") FROM \"__EFMigrationsHistory\""));
+
+        // Corrected, the same upgrade goes through.
+        await ExecuteAsync($"UPDATE publications SET idempotency_key = 'herald-' || replace(id::text, '-', '') WHERE id = '{ids[1].Value}'");
+        await _services.MigrateHeraldDatabaseAsync();
+        Assert.Equal("true", await ScalarAsync("SELECT convalidated::text FROM pg_constraint WHERE conname = 'ck_publications_idempotency_key'"));
+    }
+
+    [Fact]
+    public async Task Upgrade_InterruptedBeforeValidating_CompletesWhenRunAgain()
+    {
+        await SeedAsync(2);
+        // The state the first transaction leaves when the process stops before the validation commits.
+        await ExecuteAsync("""
+            DROP INDEX "IX_publications_idempotency_key";
+            ALTER TABLE publications ADD CONSTRAINT ck_publications_idempotency_key
+                CHECK (idempotency_key = 'herald-' || replace(id::text, '-', '')) NOT VALID;
+            """);
+
+        await _services.MigrateHeraldDatabaseAsync();
+
+        Assert.Equal("true", await ScalarAsync("SELECT convalidated::text FROM pg_constraint WHERE conname = 'ck_publications_idempotency_key'"));
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HeraldDbContext>();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+    }
+
+    private async Task<List<PublicationId>> SeedAsync(int count)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<IPublicationStore>();
+        var content = new Content { Title = "Upgrade", Body = "Body", CreatedAt = Now };
+        await store.AddContentAsync(content);
+        var account = await store.UpsertAccountAsync(new Account
+        {
+            Platform = "devto",
+            DisplayName = "upgrade",
+            BaseUrl = new Uri("http://127.0.0.1:5980/devto/api"),
+            Credentials = new AccountCredentials { ["api_key"] = "secret-api-key-value" },
+            CreatedAt = Now,
+        });
+        var ids = new List<PublicationId>();
+        for (var i = 0; i < count; i++)
+        {
+            var publication = Publication.Create(content.Id, account.Id, "devto", Now.AddDays(i + 1), "UTC", 3, Now);
+            await store.AddPublicationAsync(publication);
+            ids.Add(publication.Id);
+        }
+
+        return ids;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<string?> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string?)await command.ExecuteScalarAsync();
+    }
+}
