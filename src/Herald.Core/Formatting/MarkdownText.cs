@@ -28,6 +28,13 @@ public static class MarkdownText
     public static string FirstParagraph(string markdown)
     {
         ArgumentNullException.ThrowIfNull(markdown);
+        // A post that opens with plain prose, as most do, needs no parse.
+        return PlainFirstParagraph(markdown) ?? ParseFirstParagraph(markdown);
+    }
+
+    /// <summary>What <see cref="FirstParagraph"/> does when the text alone cannot say what its first paragraph is.</summary>
+    internal static string ParseFirstParagraph(string markdown)
+    {
         var document = Markdown.Parse(markdown, Pipeline);
         foreach (var paragraph in document.Descendants<ParagraphBlock>())
         {
@@ -53,6 +60,64 @@ public static class MarkdownText
     }
 
     /// <summary>
+    /// The first paragraph read from the text alone, or null when that cannot be done safely. It can when the body
+    /// opens (after blank lines) with a block whose lines hold only letters, digits, spaces, tabs and punctuation that
+    /// means nothing to Markdown there, whose first line starts with a letter and whose other lines start with a letter
+    /// or such punctuation (so that none starts a heading, a list, a quotation, a fence or front matter): such a block
+    /// is a paragraph of plain text.
+    /// </summary>
+    internal static string? PlainFirstParagraph(string markdown)
+    {
+        var rest = markdown.AsSpan();
+        var block = new StringBuilder();
+        while (rest.Length > 0)
+        {
+            var end = rest.IndexOf('\n');
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            if (line.EndsWith('\r'))
+            {
+                line = line[..^1];
+            }
+
+            var text = line.TrimStart(" \t");
+            if (text.IsEmpty)
+            {
+                if (block.Length > 0)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            // The first line unindented (four spaces would make code); later ones may be, as a paragraph continues.
+            if (block.Length == 0 ? !char.IsLetter(line[0]) : !(char.IsLetter(text[0]) || PlainOpening.Contains(text[0])))
+            {
+                return null;
+            }
+
+            foreach (var c in text)
+            {
+                if (!char.IsLetterOrDigit(c) && c is not (' ' or '\t') && !PlainOpening.Contains(c) && !PlainWithin.Contains(c))
+                {
+                    return null;
+                }
+            }
+
+            block.Append(text).Append(' ');
+        }
+
+        return block.Length == 0 ? null : CollapseWhitespace(block.ToString());
+    }
+
+    /// <summary>Punctuation that can open a line of a paragraph without starting another block.</summary>
+    private const string PlainOpening = "\"'(),.:;?!/%$@";
+
+    /// <summary>Punctuation that means nothing inside a line but may start a block at its beginning.</summary>
+    private const string PlainWithin = "-+=#>~|";
+
+    /// <summary>
     /// Resolves every relative link and image destination against <paramref name="baseUri"/>, following
     /// RFC 3986 (so <c>img.png</c> against <c>https://example.com/posts/hello</c> becomes
     /// <c>https://example.com/posts/img.png</c>). Inline links, inline images and link reference
@@ -71,6 +136,13 @@ public static class MarkdownText
             throw new ArgumentException($"The base URI '{baseUri}' must be absolute.", nameof(baseUri));
         }
 
+        // Nothing to resolve when every link is absolute, as in most posts: that spares them a parse.
+        return HasOnlyAbsoluteLinks(markdown) ? markdown : ResolveLinks(markdown, baseUri);
+    }
+
+    /// <summary>What <see cref="MakeLinksAbsolute"/> does when the text alone cannot say that nothing is relative.</summary>
+    internal static string ResolveLinks(string markdown, Uri baseUri)
+    {
         var document = Markdown.Parse(markdown, Pipeline);
         var edits = new Dictionary<int, (int End, string Replacement)>();
 
@@ -106,8 +178,48 @@ public static class MarkdownText
         return result.ToString();
     }
 
+    /// <summary>
+    /// True when no link destination in <paramref name="markdown"/> can be relative, read from the text alone: there
+    /// is no reference definition (<c>]:</c>), and every <c>](</c> is followed (after whitespace and an optional
+    /// <c>&lt;</c>) by a scheme, a <c>#</c> or the destination's end. Conservative: text that only looks like a link,
+    /// in code say, is held to the same rule, and anything else (an escape, an entity) leaves the answer to the parser.
+    /// </summary>
+    internal static bool HasOnlyAbsoluteLinks(string markdown)
+    {
+        if (markdown.Contains("]:", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = markdown.AsSpan();
+        for (var at = rest.IndexOf("](", StringComparison.Ordinal); at >= 0; at = rest.IndexOf("](", StringComparison.Ordinal))
+        {
+            rest = rest[(at + 2)..];
+            var destination = rest.TrimStart(" \t\r\n");
+            var pointy = destination.Length > 0 && destination[0] == '<';
+            if (pointy)
+            {
+                destination = destination[1..];
+            }
+
+            if (destination.Length == 0 || destination[0] == '#' || destination[0] == (pointy ? '>' : ')'))
+            {
+                continue;
+            }
+
+            if (!HasScheme(destination))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>True when <paramref name="url"/> starts with a URI scheme (<c>https:</c>, <c>mailto:</c>, …).</summary>
-    internal static bool HasScheme(string url)
+    internal static bool HasScheme(string url) => HasScheme(url.AsSpan());
+
+    private static bool HasScheme(ReadOnlySpan<char> url)
     {
         // Checked by hand: on Unix, Uri.TryCreate treats "/path" as an absolute file:// URI.
         if (url.Length == 0 || !char.IsAsciiLetter(url[0]))

@@ -141,6 +141,115 @@ public sealed class MarkdownTextTests
         Assert.Same(markdown, MarkdownText.MakeLinksAbsolute(markdown, Base));
     }
 
+    [Theory]
+    [InlineData("Plain prose, with (some) punctuation: 100% of it!\nA second line.\n\nNext paragraph.", "Plain prose, with (some) punctuation: 100% of it! A second line.")]
+    [InlineData("\r\n\r\nAfter blank lines,\r\n   an indented continuation -- and a # mid-line.", "After blank lines, an indented continuation -- and a # mid-line.")]
+    [InlineData("Écrit en français, ça marche aussi.", "Écrit en français, ça marche aussi.")]
+    public void PlainFirstParagraph_PlainProse_ReadWithoutParsing(string markdown, string expected)
+    {
+        Assert.Equal(expected, MarkdownText.PlainFirstParagraph(markdown));
+        Assert.Equal(expected, MarkdownText.FirstParagraph(markdown));
+    }
+
+    [Theory]
+    [InlineData("---\ntitle: x\n---\nText")]
+    [InlineData("# Heading\n\nText")]
+    [InlineData("Title\n=====")]
+    [InlineData("Text\n- a list item")]
+    [InlineData("Text\n1. an ordered item")]
+    [InlineData("    indented code")]
+    [InlineData("Some *emphasis* here")]
+    [InlineData("A [link](https://example.com)")]
+    [InlineData("An &amp; entity")]
+    [InlineData("A hard\\\nbreak")]
+    [InlineData("<div>html</div>")]
+    [InlineData("")]
+    public void PlainFirstParagraph_AnythingMarkdownMayMean_LeavesItToTheParser(string markdown)
+    {
+        Assert.Null(MarkdownText.PlainFirstParagraph(markdown));
+    }
+
+    /// <summary>
+    /// Whenever the text alone gives a first paragraph, the parser gives the same: checked on 20,000 short texts made
+    /// from the pieces Markdown blocks and inlines are made of (a fixed seed, so a failure can be replayed).
+    /// </summary>
+    [Fact]
+    public void PlainFirstParagraph_WhenRead_IsWhatTheParserReads()
+    {
+        string[] pieces =
+        [
+            "word", "Another", "é", "42", " ", "  ", "\t", "\n", "\n\n", "\r\n", "    ", ".", ",", "!", "(", ")", "\"",
+            "'", ":", "/", "-", "--", "---", "+", "=", "===", "#", "# ", ">", "~~~", "```", "|", "1.", "2)", "*", "_",
+            "`", "<", "&amp;", "\\", "[", "]", "](x)", "![a](b)", "\u00a0",
+        ];
+        AssertFastPathAgrees(pieces, 20261204, proseOpening: true, MarkdownText.PlainFirstParagraph, MarkdownText.ParseFirstParagraph);
+    }
+
+    [Theory]
+    [InlineData("A [link](https://example.com/a) and ![an image](http://example.com/b.png).")]
+    [InlineData("[mail](mailto:herald@example.com), [top](#top), [empty]() and [pointy](<https://example.com/a b>)")]
+    [InlineData("[spaced](\n  https://example.com/next-line)")]
+    public void MakeLinksAbsolute_OnlyAbsoluteLinks_ReturnsSameInstance(string markdown)
+    {
+        Assert.True(MarkdownText.HasOnlyAbsoluteLinks(markdown));
+        Assert.Same(markdown, MarkdownText.MakeLinksAbsolute(markdown, Base));
+    }
+
+    [Theory]
+    [InlineData("[a](https://example.com) then [b](relative.md)")]
+    [InlineData("[![logo](logo.png)](https://example.com)")]
+    [InlineData("[ref][r]\n\n[r]: https://example.com")]
+    [InlineData("[escaped](http\\://example.com)")]
+    [InlineData("[entity](&#104;ttps://example.com)")]
+    [InlineData("[pointy](<)>)")]
+    [InlineData("`[in code](rel)`")]
+    public void HasOnlyAbsoluteLinks_AnythingThatMayBeRelative_LeavesItToTheParser(string markdown)
+    {
+        Assert.False(MarkdownText.HasOnlyAbsoluteLinks(markdown));
+    }
+
+    /// <summary>
+    /// Whenever the text alone says every link is absolute, the parser finds nothing to resolve either: checked on
+    /// 20,000 short texts made from the pieces links are made of (a fixed seed, so a failure can be replayed).
+    /// </summary>
+    [Fact]
+    public void HasOnlyAbsoluteLinks_WhenTrue_TheParserChangesNothing()
+    {
+        string[] pieces =
+        [
+            "[", "]", "(", ")", "](", "![", "<", ">", "]:", "#x", "https://h.example/p", "mailto:a@b", "rel/page",
+            "/root", "x:", "\\", "&#104;", "`", "```\n", "\n", " ", "\t", "\"t\"", "text", "[r]", "-", "1.",
+        ];
+        AssertFastPathAgrees(
+            pieces, 20261203, proseOpening: false, text => MarkdownText.HasOnlyAbsoluteLinks(text) ? text : null, text => MarkdownText.ResolveLinks(text, Base));
+    }
+
+    /// <summary>
+    /// Makes 20,000 short texts of <paramref name="pieces"/> (most opening with a word of prose when
+    /// <paramref name="proseOpening"/>) and asserts that wherever <paramref name="fast"/> answers, <paramref name="parse"/>
+    /// answers the same, and that it answered often enough for that to mean something.
+    /// </summary>
+    private static void AssertFastPathAgrees(
+        string[] pieces, int seed, bool proseOpening, Func<string, string?> fast, Func<string, string> parse)
+    {
+        var random = new Random(seed);
+        var answered = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var opening = proseOpening && random.Next(4) != 0 ? "Word " : "";
+            var text = opening + string.Concat(Enumerable.Range(0, random.Next(1, proseOpening ? 10 : 14)).Select(_ => pieces[random.Next(pieces.Length)]));
+            if (fast(text) is not { } quick)
+            {
+                continue;
+            }
+
+            answered++;
+            Assert.True(parse(text) == quick, $"Without parsing '{quick}', parsed otherwise, from: {text}");
+        }
+
+        Assert.True(answered > 2_000, $"only {answered} texts were answered without parsing");
+    }
+
     [Fact]
     public void MakeLinksAbsolute_RelativeBase_Throws()
     {
