@@ -14,6 +14,28 @@ public static class DatabaseMigrations
     internal const string UnlockSql = "SELECT pg_advisory_unlock(hashtext('herald:migrations'))";
 
     /// <summary>
+    /// How long one migration statement may run on PostgreSQL: some read or index a whole table, which on a large
+    /// one takes longer than the 30 s a command gets by default — and a migration stopped part way is stopped again
+    /// at every start.
+    /// </summary>
+    internal static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(15);
+
+    /// <summary>Runs <paramref name="migrate"/> with <see cref="CommandTimeout"/>, then gives the context its own back.</summary>
+    internal static async Task WithMigrationTimeoutAsync(DatabaseFacade database, Func<Task> migrate)
+    {
+        var own = database.GetCommandTimeout();
+        database.SetCommandTimeout(CommandTimeout);
+        try
+        {
+            await migrate();
+        }
+        finally
+        {
+            database.SetCommandTimeout(own);
+        }
+    }
+
+    /// <summary>
     /// Applies <paramref name="database"/>'s pending migrations. On PostgreSQL, one process at a time (several
     /// machines starting on a new database would race to create the same tables), and with the migrations' history
     /// table created first: the PostgreSQL provider reads that table before it knows whether it exists, and on a new
@@ -36,7 +58,7 @@ public static class DatabaseMigrations
             try
             {
                 await CreateHistoryTableAsync(database, cancellationToken);
-                await database.MigrateAsync(cancellationToken);
+                await WithMigrationTimeoutAsync(database, () => database.MigrateAsync(cancellationToken));
             }
             finally
             {

@@ -157,7 +157,7 @@ public static class HeraldStorageServiceCollectionExtensions
         try
         {
             await DatabaseMigrations.CreateHistoryTableAsync(db.Database, cancellationToken);
-            await db.Database.MigrateAsync(cancellationToken);
+            await DatabaseMigrations.WithMigrationTimeoutAsync(db.Database, () => db.Database.MigrateAsync(cancellationToken));
         }
         finally
         {

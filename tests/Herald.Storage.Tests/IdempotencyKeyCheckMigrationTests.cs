@@ -103,6 +103,65 @@ public sealed class IdempotencyKeyCheckMigrationTests : IAsyncLifetime
         Assert.Empty(await check.ServiceProvider.GetRequiredService<HeraldDbContext>().Database.GetPendingMigrationsAsync());
     }
 
+    /// <summary>
+    /// A row committed by a transaction that was already open when the upgrade began passes the first look (it was
+    /// not there yet) and the unvalidated check (it was inserted before); the second look, before validating, names it.
+    /// </summary>
+    [Fact]
+    public async Task Upgrade_AStrayRowCommittedDuringTheFirstMigration_IsNamedBeforeValidating()
+    {
+        var ids = await SeedAsync(1);
+        await using var other = new NpgsqlConnection(_connectionString);
+        await other.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        var strayId = Guid.NewGuid();
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO publications (id, content_id, account_id, platform, status, scheduled_at, time_zone, attempt_count, retry_count, " +
+            "max_retries, idempotency_key, thread_part_ids, created_at, updated_at, version, recovery_count) " +
+            $"SELECT '{strayId}', content_id, account_id, platform, status, scheduled_at, time_zone, 0, 0, 3, 'written-by-hand', '[]', " +
+            $"created_at, updated_at, 0, 0 FROM publications WHERE id = '{ids[0].Value}'",
+            other,
+            transaction))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var upgrade = Task.Run(() => _services.MigrateHeraldDatabaseAsync());
+        // The first migration's look has passed once its DROP INDEX waits for the open transaction.
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (await ScalarAsync("SELECT count(*)::text FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%DROP INDEX%'") == "0")
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the upgrade never waited for the open transaction");
+            Assert.False(upgrade.IsCompleted, "the upgrade ended before it reached the index");
+            await Task.Delay(50);
+        }
+
+        await transaction.CommitAsync();
+        var refused = Assert.IsType<InvalidOperationException>(await Record.ExceptionAsync(() => upgrade));
+
+        Assert.Contains($"publication {strayId} has an idempotency key", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("false", await ScalarAsync("SELECT convalidated::text FROM pg_constraint WHERE conname = 'ck_publications_idempotency_key'"));
+    }
+
+    [Fact]
+    public async Task Migrating_GivesAStatementLongerThanACommandsDefault_ThenTheContextsOwnBack()
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<HeraldDbContext>().Database;
+        var own = database.GetCommandTimeout();
+        int? during = null;
+
+        await DatabaseMigrations.WithMigrationTimeoutAsync(database, () =>
+        {
+            during = database.GetCommandTimeout();
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal((int)DatabaseMigrations.CommandTimeout.TotalSeconds, during);
+        Assert.True(during > 30);
+        Assert.Equal(own, database.GetCommandTimeout());
+    }
+
     private async Task<List<PublicationId>> SeedAsync(int count)
     {
         await using var scope = _services.CreateAsyncScope();

@@ -180,7 +180,7 @@ public sealed class MarkdownTextTests
         [
             "word", "Another", "é", "42", " ", "  ", "\t", "\n", "\n\n", "\r\n", "    ", ".", ",", "!", "(", ")", "\"",
             "'", ":", "/", "-", "--", "---", "+", "=", "===", "#", "# ", ">", "~~~", "```", "|", "1.", "2)", "*", "_",
-            "`", "<", "&amp;", "\\", "[", "]", "](x)", "![a](b)", "\u00a0",
+            "`", "<", "&amp;", "\\", "[", "]", "](x)", "![a](b)", "\u00a0", "\r", "\v", "\f", "\0", "\u2028",
         ];
         AssertFastPathAgrees(pieces, 20261204, proseOpening: true, MarkdownText.PlainFirstParagraph, MarkdownText.ParseFirstParagraph);
     }
@@ -219,6 +219,7 @@ public sealed class MarkdownTextTests
         [
             "[", "]", "(", ")", "](", "![", "<", ">", "]:", "#x", "https://h.example/p", "mailto:a@b", "rel/page",
             "/root", "x:", "\\", "&#104;", "`", "```\n", "\n", " ", "\t", "\"t\"", "text", "[r]", "-", "1.",
+            "\r", "\v", "\f", "\0", "<http://x", "<>", "](<", "](<h:a>b>)",
         ];
         AssertFastPathAgrees(
             pieces, 20261203, proseOpening: false, text => MarkdownText.HasOnlyAbsoluteLinks(text) ? text : null, text => MarkdownText.ResolveLinks(text, Base));

@@ -5,18 +5,19 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Herald.Storage.Migrations.PostgreSql
 {
     /// <summary>
-    /// Validates <c>ck_publications_idempotency_key</c> (added unvalidated by <see cref="IdempotencyKeyCheck"/>) outside a
-    /// transaction: it reads every row under a lock that lets inserts and updates go on. Alone in its migration, so
-    /// that one interrupted is simply run again; validating a valid check again changes nothing.
+    /// Validates <c>ck_publications_idempotency_key</c>, which <see cref="IdempotencyKeyCheck"/> added unvalidated. A
+    /// migration of its own, so in a transaction of its own: the first one's lock on <c>publications</c> is gone, and
+    /// the validation reads every row under a lock that lets inserts and updates go on.
     /// </summary>
     public partial class IdempotencyKeyValidated : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql(
-                "ALTER TABLE publications VALIDATE CONSTRAINT ck_publications_idempotency_key;",
-                suppressTransaction: true);
+            // The first look, in IdempotencyKeyCheck, could miss a row committed by a transaction that was open when
+            // it began; none can come in since the check was added, so this second look names any there is.
+            migrationBuilder.Sql(IdempotencyKeyCheck.RefuseStrayKeys);
+            migrationBuilder.Sql("ALTER TABLE publications VALIDATE CONSTRAINT ck_publications_idempotency_key;");
         }
 
         /// <inheritdoc />
