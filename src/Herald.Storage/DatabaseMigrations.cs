@@ -54,7 +54,8 @@ public static class DatabaseMigrations
         await database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await database.ExecuteSqlRawAsync(LockSql, cancellationToken);
+            // Another process may hold the lock for as long as its migrations take.
+            await WithMigrationTimeoutAsync(database, () => database.ExecuteSqlRawAsync(LockSql, cancellationToken));
             try
             {
                 await CreateHistoryTableAsync(database, cancellationToken);

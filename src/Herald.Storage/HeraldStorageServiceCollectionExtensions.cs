@@ -131,15 +131,44 @@ public static class HeraldStorageServiceCollectionExtensions
             throw new InvalidOperationException(
                 $"Herald cannot upgrade its database ({HeraldDatabase.Describe(info.ConnectionString)}): {ex.MessageText}", ex);
         }
-        catch (Exception ex) when (ex is NpgsqlException or SqliteException or TimeoutException)
+        catch (Exception ex) when (PostgresCause(ex) is { SqlState: PostgresErrorCodes.LockNotAvailable })
+        {
+            // EF Core reports this one wrapped, as a transient failure.
+            throw new InvalidOperationException(
+                $"Herald cannot upgrade its database ({HeraldDatabase.Describe(info.ConnectionString)}): a table it changes is in use " +
+                $"({PostgresCause(ex)!.MessageText}). Stop Herald's workers and any long transaction on that database, then start again.",
+                ex);
+        }
+        catch (Exception ex) when (ex is TimeoutException || ex.InnerException is TimeoutException)
         {
             throw new InvalidOperationException(
-                $"Herald cannot open its database ({HeraldDatabase.Describe(info.ConnectionString)}): {ex.Message} " +
+                $"Herald's database ({HeraldDatabase.Describe(info.ConnectionString)}) did not answer in time: {ex.Message.TrimEnd('.')}. " +
+                "Another Herald process may be upgrading it; try again once it has started.",
+                ex);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SqliteException)
+        {
+            throw new InvalidOperationException(
+                $"Herald cannot open its database ({HeraldDatabase.Describe(info.ConnectionString)}): {ex.Message.TrimEnd('.')}. " +
                 (info.Provider == DatabaseProvider.PostgreSql
                     ? "Check that PostgreSQL is running and the role, password and database exist."
                     : "Check that the folder is writable."),
                 ex);
         }
+    }
+
+    /// <summary>The PostgreSQL error at the root of <paramref name="ex"/>, if there is one.</summary>
+    private static PostgresException? PostgresCause(Exception ex)
+    {
+        for (var current = ex; current is not null; current = current.InnerException)
+        {
+            if (current is PostgresException postgres)
+            {
+                return postgres;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -149,7 +178,8 @@ public static class HeraldStorageServiceCollectionExtensions
     private static async Task MigrateUnderLockAsync(IServiceProvider services, HeraldDbContext db, CancellationToken cancellationToken)
     {
         await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken);
-        await using (var take = new NpgsqlCommand(DatabaseMigrations.LockSql, connection))
+        // Another process may hold the lock for as long as its migrations take.
+        await using (var take = new NpgsqlCommand(DatabaseMigrations.LockSql, connection) { CommandTimeout = (int)DatabaseMigrations.CommandTimeout.TotalSeconds })
         {
             await take.ExecuteNonQueryAsync(cancellationToken);
         }

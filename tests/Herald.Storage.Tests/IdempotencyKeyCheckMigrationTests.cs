@@ -129,7 +129,8 @@ public sealed class IdempotencyKeyCheckMigrationTests : IAsyncLifetime
         var upgrade = Task.Run(() => _services.MigrateHeraldDatabaseAsync());
         // The first migration's look has passed once its DROP INDEX waits for the open transaction.
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (await ScalarAsync("SELECT count(*)::text FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%DROP INDEX%'") == "0")
+        while (await ScalarAsync("SELECT count(*)::text FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' " +
+            "AND query LIKE '%IX_publications_idempotency_key%'") == "0")
         {
             Assert.True(DateTime.UtcNow < deadline, "the upgrade never waited for the open transaction");
             Assert.False(upgrade.IsCompleted, "the upgrade ended before it reached the index");
@@ -141,6 +142,31 @@ public sealed class IdempotencyKeyCheckMigrationTests : IAsyncLifetime
 
         Assert.Contains($"publication {strayId} has an idempotency key", refused.Message, StringComparison.Ordinal);
         Assert.Equal("false", await ScalarAsync("SELECT convalidated::text FROM pg_constraint WHERE conname = 'ck_publications_idempotency_key'"));
+    }
+
+    /// <summary>A session holding <c>publications</c> makes the upgrade give up after its lock timeout, saying why.</summary>
+    [Fact]
+    public async Task Upgrade_TableInUse_StopsSayingSoAndChangesNothing()
+    {
+        await SeedAsync(1);
+        await using (var reader = new NpgsqlConnection(_connectionString))
+        {
+            await reader.OpenAsync();
+            await using var transaction = await reader.BeginTransactionAsync();
+            await using (var hold = new NpgsqlCommand("LOCK TABLE publications IN ACCESS SHARE MODE", reader, transaction))
+            {
+                await hold.ExecuteNonQueryAsync();
+            }
+
+            var refused = Assert.IsType<InvalidOperationException>(await Record.ExceptionAsync(() => _services.MigrateHeraldDatabaseAsync()));
+
+            Assert.Contains("a table it changes is in use", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("Stop Herald's workers", refused.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("1", await ScalarAsync("SELECT count(*)::text FROM pg_indexes WHERE indexname = 'IX_publications_idempotency_key'"));
+        await _services.MigrateHeraldDatabaseAsync();
+        Assert.Equal("true", await ScalarAsync("SELECT convalidated::text FROM pg_constraint WHERE conname = 'ck_publications_idempotency_key'"));
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace Herald.Storage.Migrations.PostgreSql
     /// was written another way stops the migration with a message naming it, before anything changes. The check is
     /// added unvalidated, which checks new rows from then on; the next migration, <see cref="IdempotencyKeyValidated"/>,
     /// validates the rows already there. Dropping the index and adding the check wait for the transactions that are
-    /// using <c>publications</c> and hold up its readers and writers meanwhile: upgrade with the workers stopped.
+    /// using <c>publications</c> and hold up its readers and writers meanwhile, for 10 s at most (the upgrade then
+    /// stops, saying the table is in use): upgrade with the workers stopped.
     /// </summary>
     public partial class IdempotencyKeyCheck : Migration
     {
@@ -36,6 +37,8 @@ namespace Herald.Storage.Migrations.PostgreSql
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // Waiting for the table holds up every reader and writer queued behind: give up after a while and say why.
+            migrationBuilder.Sql("SET LOCAL lock_timeout = '10s';");
             migrationBuilder.Sql(RefuseStrayKeys);
 
             migrationBuilder.DropIndex(
