@@ -107,7 +107,8 @@ public static class HeraldStorageServiceCollectionExtensions
 
             if (info.Provider == DatabaseProvider.PostgreSql)
             {
-                await MigrateUnderLockAsync(services, db, cancellationToken);
+                // One process at a time, under the lock every Herald context migrates under.
+                await db.Database.MigrateHeraldAsync(cancellationToken);
                 // Every command starts here: leases and due times it writes are on the database's clock from now on.
                 if (services.GetService<IDatabaseClock>() is { } clock)
                 {
@@ -125,18 +126,18 @@ public static class HeraldStorageServiceCollectionExtensions
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
             }
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.RaiseException)
+        catch (Exception ex) when (PostgresCause(ex) is { SqlState: PostgresErrorCodes.RaiseException } refused)
         {
             // A migration's own check refused the rows it found; its message says which and what to do.
             throw new InvalidOperationException(
-                $"Herald cannot upgrade its database ({HeraldDatabase.Describe(info.ConnectionString)}): {ex.MessageText}", ex);
+                $"Herald cannot upgrade its database ({HeraldDatabase.Describe(info.ConnectionString)}): {refused.MessageText}", ex);
         }
-        catch (Exception ex) when (PostgresCause(ex) is { SqlState: PostgresErrorCodes.LockNotAvailable })
+        catch (Exception ex) when (PostgresCause(ex) is { SqlState: PostgresErrorCodes.LockNotAvailable } inUse)
         {
             // EF Core reports this one wrapped, as a transient failure.
             throw new InvalidOperationException(
                 $"Herald cannot upgrade its database ({HeraldDatabase.Describe(info.ConnectionString)}): a table it changes is in use " +
-                $"({PostgresCause(ex)!.MessageText}). Stop Herald's workers and any long transaction on that database, then start again.",
+                $"({inUse.MessageText}). Stop Herald's workers and any long transaction on that database, then start again.",
                 ex);
         }
         catch (Exception ex) when (ex is TimeoutException || ex.InnerException is TimeoutException)
@@ -169,31 +170,6 @@ public static class HeraldStorageServiceCollectionExtensions
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// Several workers starting at once on an empty database would race to create the schema: one at a time, under
-    /// a session advisory lock on its own connection (released when that connection closes, even after a crash).
-    /// </summary>
-    private static async Task MigrateUnderLockAsync(IServiceProvider services, HeraldDbContext db, CancellationToken cancellationToken)
-    {
-        await using var connection = await services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(cancellationToken);
-        // Another process may hold the lock for as long as its migrations take.
-        await using (var take = new NpgsqlCommand(DatabaseMigrations.LockSql, connection) { CommandTimeout = (int)DatabaseMigrations.CommandTimeout.TotalSeconds })
-        {
-            await take.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        try
-        {
-            await DatabaseMigrations.CreateHistoryTableAsync(db.Database, cancellationToken);
-            await DatabaseMigrations.WithMigrationTimeoutAsync(db.Database, () => db.Database.MigrateAsync(cancellationToken));
-        }
-        finally
-        {
-            await using var release = new NpgsqlCommand(DatabaseMigrations.UnlockSql, connection);
-            await release.ExecuteNonQueryAsync(CancellationToken.None);
-        }
     }
 
     /// <summary>

@@ -12,9 +12,9 @@ namespace Herald.Workers;
 /// <summary>
 /// Runs once as a worker starts: takes the steps a batch takes, on a publication that does not exist, so that the
 /// first batch due after a start finds its code compiled (Herald's, EF Core's queries, the database driver's and
-/// Hangfire's) and its connection pools filled instead of paying for all of that at its due instant (on two cores, more than a second for a batch of 1,000). Nothing is
-/// stored, sent or changed: the load finds no row, the version-checked writes match none, and the batch handed
-/// to the job engine owns nothing when it runs.
+/// Hangfire's) and its connection pools filled instead of paying for all of that at its due instant (on two cores,
+/// more than a second for a batch of 1,000). Nothing is stored, sent or changed: the load finds no row, the
+/// version-checked writes match none, and the batch handed to the job engine names no publication.
 /// </summary>
 internal sealed class WorkerWarmUp(
     IServiceScopeFactory scopes,
